@@ -1,0 +1,703 @@
+//! Emits a provider module's client: `Client`, `Credentials`, parameter structs, error enums and one method per operation.
+
+use super::type_tokens::{doc_attributes, type_tokens, Scope};
+use super::types::field_serde_attribute;
+use crate::ir::{
+    ApiModule, BodyEncoding, Operation, OperationKind, Parameter, ParameterLocation, PathPart,
+    ResponseCase, SecurityScheme, SecuritySchemeKind, StatusMatch, TypeRef,
+};
+use crate::lower::status_reason_text;
+use crate::naming::to_identifier_tokens;
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+fn ident(name: &str) -> Ident {
+    to_identifier_tokens(name)
+}
+
+/// Everything in the provider module beside `types`.
+pub fn client_items(api: &ApiModule) -> TokenStream {
+    let credentials = credentials_struct(&api.security_schemes);
+    let client = client_struct(api);
+    let operation_items = api.operations.iter().map(operation_items);
+    quote! {
+        #credentials
+        #client
+        #( #operation_items )*
+    }
+}
+
+fn credentials_struct(schemes: &[SecurityScheme]) -> TokenStream {
+    if schemes.is_empty() {
+        return quote!();
+    }
+    let fields = schemes.iter().map(|scheme| {
+        let name = ident(&scheme.rust_name);
+        let docs = doc_attributes(&scheme.docs.text);
+        let field_type = match scheme.kind {
+            SecuritySchemeKind::Basic { .. } => quote!(crate::runtime::BasicCredentials),
+            SecuritySchemeKind::Bearer | SecuritySchemeKind::ApiKey { .. } => {
+                quote!(crate::runtime::Secret)
+            }
+        };
+        quote! { #docs pub #name: Option<#field_type>, }
+    });
+    quote! {
+        /// Credentials for the security schemes this API uses; each operation sends the ones its spec names.
+        ///
+        /// `Debug` never prints a secret.
+        #[derive(Debug, Clone, Default, PartialEq)]
+        pub struct Credentials {
+            #( #fields )*
+        }
+    }
+}
+
+fn client_struct(api: &ApiModule) -> TokenStream {
+    let has_credentials = !api.security_schemes.is_empty();
+    let credentials_field = if has_credentials {
+        quote! { credentials: Credentials, }
+    } else {
+        quote!()
+    };
+    let credentials_init = if has_credentials {
+        quote! { credentials: Credentials::default(), }
+    } else {
+        quote!()
+    };
+    let credential_methods = api.security_schemes.iter().map(|scheme| {
+        let field = ident(&scheme.rust_name);
+        let method = Ident::new(&format!("with_{}", scheme.rust_name), Span::call_site());
+        match scheme.kind {
+            SecuritySchemeKind::Basic { oauth2_client } => {
+                let doc = if oauth2_client {
+                    format!(
+                        " Sends the `{}` HTTP Basic credentials: the OAuth2 client id and secret, form-urlencoded before they are joined (RFC 6749 section 2.3.1).",
+                        scheme.spec_name
+                    )
+                } else {
+                    format!(" Sends the `{}` HTTP Basic credentials.", scheme.spec_name)
+                };
+                quote! {
+                    #[doc = #doc]
+                    pub fn #method(mut self, username: impl Into<String>, password: impl Into<crate::runtime::Secret>) -> Self {
+                        self.credentials.#field = Some(crate::runtime::BasicCredentials::new(username, password));
+                        self
+                    }
+                }
+            }
+            SecuritySchemeKind::Bearer => {
+                let doc = format!(" Sends `token` as the `{}` bearer token.", scheme.spec_name);
+                quote! {
+                    #[doc = #doc]
+                    pub fn #method(mut self, token: impl Into<crate::runtime::Secret>) -> Self {
+                        self.credentials.#field = Some(token.into());
+                        self
+                    }
+                }
+            }
+            SecuritySchemeKind::ApiKey { .. } => {
+                let doc = format!(" Sends `key` as the `{}` API key.", scheme.spec_name);
+                quote! {
+                    #[doc = #doc]
+                    pub fn #method(mut self, key: impl Into<crate::runtime::Secret>) -> Self {
+                        self.credentials.#field = Some(key.into());
+                        self
+                    }
+                }
+            }
+        }
+    });
+    let credentials_accessor = if has_credentials {
+        quote! {
+            /// The credentials this client sends.
+            pub fn credentials(&self) -> &Credentials {
+                &self.credentials
+            }
+        }
+    } else {
+        quote!()
+    };
+    let methods = api
+        .operations
+        .iter()
+        .map(|operation| operation_method(operation, &api.security_schemes));
+    let title = format!(
+        " A client for {} ({}, API version {}).",
+        api.display_name, api.title, api.api_version
+    );
+    quote! {
+        #[doc = #title]
+        ///
+        /// It follows no redirects and accepts only `https` base URLs (plain `http` only for loopback hosts).
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            base_url: url::Url,
+            http: reqwest::Client,
+            #credentials_field
+        }
+
+        impl Client {
+            /// A client for the API at `base_url`, with the default HTTP client (no redirects, timeouts set).
+            pub fn new(base_url: &str) -> Result<Self, crate::runtime::ClientError> {
+                Self::with_http_client(base_url, crate::runtime::default_http_client()?)
+            }
+
+            /// A client that sends its requests through `http`. Configure it not to follow redirects.
+            pub fn with_http_client(base_url: &str, http: reqwest::Client) -> Result<Self, crate::runtime::ClientError> {
+                Ok(Client { base_url: crate::runtime::parse_base_url(base_url)?, http, #credentials_init })
+            }
+
+            /// The base URL every path is joined to.
+            pub fn base_url(&self) -> &url::Url {
+                &self.base_url
+            }
+
+            /// The underlying HTTP client.
+            pub fn http_client(&self) -> &reqwest::Client {
+                &self.http
+            }
+
+            #credentials_accessor
+            #( #credential_methods )*
+            #( #methods )*
+        }
+    }
+}
+
+fn operation_items(operation: &Operation) -> TokenStream {
+    let parameters_struct = parameters_struct(operation);
+    // A URL builder makes no call, so it has no error responses to decode; its docs list them.
+    let error_enum = if operation.kind == OperationKind::Call {
+        error_enum(operation)
+    } else {
+        quote!()
+    };
+    let success_enum = success_enum(operation);
+    quote! {
+        #parameters_struct
+        #error_enum
+        #success_enum
+    }
+}
+
+fn parameters_struct(operation: &Operation) -> TokenStream {
+    let Some(name) = &operation.parameters_type else {
+        return quote!();
+    };
+    let name = ident(name);
+    let derives_default = operation
+        .parameters
+        .iter()
+        .all(|parameter| crate::lower::has_default(&parameter.type_ref));
+    let default_derive = if derives_default {
+        quote!(Default,)
+    } else {
+        quote!()
+    };
+    let fields = operation.parameters.iter().map(|parameter| {
+        let docs = doc_attributes(&parameter.docs.text);
+        let field = ident(&parameter.rust_name);
+        let field_type = type_tokens(&parameter.type_ref, Scope::ProviderModule);
+        let serde_attribute = field_serde_attribute(
+            &parameter.rust_name,
+            &parameter.wire_name,
+            parameter.type_ref.is_option(),
+            parameter.required,
+        );
+        quote! { #docs #serde_attribute pub #field: #field_type, }
+    });
+    let doc = format!(" Parameters of [`Client::{}`].", operation.method_name);
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq, #default_derive serde::Serialize, serde::Deserialize)]
+        pub struct #name {
+            #( #fields )*
+        }
+    }
+}
+
+fn case_variant(case: &ResponseCase) -> TokenStream {
+    let docs = doc_attributes(&case.docs.text);
+    let variant = ident(&case.variant_name);
+    match &case.type_ref {
+        TypeRef::Unit => quote! { #docs #variant, },
+        other => {
+            let body_type = type_tokens(other, Scope::ProviderModule);
+            quote! { #docs #variant(#body_type), }
+        }
+    }
+}
+
+fn error_enum(operation: &Operation) -> TokenStream {
+    let name = ident(&operation.error_type);
+    let variants = operation.errors.iter().map(case_variant);
+    let display_arms = operation.errors.iter().map(|case| {
+        let variant = ident(&case.variant_name);
+        let text = status_reason_text(case.status);
+        let text = match case.status {
+            StatusMatch::Default => "error response documented as `default`".to_string(),
+            _ => text,
+        };
+        match case.type_ref {
+            TypeRef::Unit => quote! { #name::#variant => formatter.write_str(#text), },
+            _ => quote! { #name::#variant(_) => formatter.write_str(#text), },
+        }
+    });
+    let doc = format!(
+        " The documented error responses of [`Client::{}`].",
+        operation.method_name
+    );
+    let formatter = if operation.errors.is_empty() {
+        quote!(_formatter)
+    } else {
+        quote!(formatter)
+    };
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #( #variants )*
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, #formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                match *self {
+                    #( #display_arms )*
+                }
+            }
+        }
+    }
+}
+
+fn success_enum(operation: &Operation) -> TokenStream {
+    let Some(name) = &operation.success.enum_name else {
+        return quote!();
+    };
+    let name = ident(name);
+    let variants = operation.success.cases.iter().map(case_variant);
+    let doc = format!(
+        " The documented success responses of [`Client::{}`].",
+        operation.method_name
+    );
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #( #variants )*
+        }
+    }
+}
+
+/// The type a successful call returns, inside `ResponseValue`.
+fn success_type(operation: &Operation) -> TokenStream {
+    match &operation.success.enum_name {
+        Some(name) => {
+            let name = ident(name);
+            quote!(#name)
+        }
+        None => {
+            let type_ref = operation
+                .success
+                .cases
+                .first()
+                .map_or(TypeRef::Unit, |case| case.type_ref.clone());
+            type_tokens(&type_ref, Scope::ProviderModule)
+        }
+    }
+}
+
+fn operation_method(operation: &Operation, schemes: &[SecurityScheme]) -> TokenStream {
+    match operation.kind {
+        OperationKind::Call => call_method(operation, schemes),
+        OperationKind::UrlBuilder => url_builder_method(operation),
+    }
+}
+
+fn method_arguments(operation: &Operation) -> TokenStream {
+    let parameters = operation.parameters_type.as_ref().map(|name| {
+        let name = ident(name);
+        quote! { parameters: &#name, }
+    });
+    let body = operation.body.as_ref().map(|body| {
+        let body_type = type_tokens(&body.type_ref, Scope::ProviderModule);
+        if body.required {
+            quote! { body: &#body_type, }
+        } else {
+            quote! { body: Option<&#body_type>, }
+        }
+    });
+    quote! { #parameters #body }
+}
+
+/// Statements that build `encoded_path` from the template and the path parameters.
+fn path_statements(operation: &Operation) -> TokenStream {
+    let pieces = operation.path_parts.iter().map(|part| match part {
+        PathPart::Literal(text) => quote! { encoded_path.push_str(#text); },
+        PathPart::Parameter(index) => {
+            let parameter = &operation.parameters[*index];
+            let field = ident(&parameter.rust_name);
+            let wire = &parameter.wire_name;
+            quote! { encoded_path.push_str(&crate::runtime::path_segment(OPERATION, #wire, &parameters.#field)?); }
+        }
+    });
+    quote! {
+        let mut encoded_path = String::new();
+        #( #pieces )*
+    }
+}
+
+fn parameters_at(operation: &Operation, location: ParameterLocation) -> Vec<&Parameter> {
+    operation
+        .parameters
+        .iter()
+        .filter(|parameter| parameter.location == location)
+        .collect()
+}
+
+fn query_statements(operation: &Operation) -> TokenStream {
+    if parameters_at(operation, ParameterLocation::Query).is_empty() {
+        return quote!();
+    }
+    let appends = parameters_at(operation, ParameterLocation::Query).into_iter().map(|parameter| {
+        let field = ident(&parameter.rust_name);
+        let wire = &parameter.wire_name;
+        let explode = parameter.explode;
+        quote! { crate::runtime::append_query(OPERATION, &mut query, #wire, &parameters.#field, #explode)?; }
+    });
+    quote! {
+        let mut query: Vec<(String, String)> = Vec::new();
+        #( #appends )*
+    }
+}
+
+fn header_statements(operation: &Operation) -> TokenStream {
+    let headers = parameters_at(operation, ParameterLocation::Header).into_iter().map(|parameter| {
+        let field = ident(&parameter.rust_name);
+        let wire = &parameter.wire_name;
+        quote! {
+            if let Some(value) = crate::runtime::header_value(OPERATION, #wire, &parameters.#field)? {
+                request = request.header(#wire, value);
+            }
+        }
+    });
+    let cookies: Vec<&Parameter> = parameters_at(operation, ParameterLocation::Cookie);
+    let cookie_statements = if cookies.is_empty() {
+        quote!()
+    } else {
+        let pushes = cookies.iter().map(|parameter| {
+            let field = ident(&parameter.rust_name);
+            let wire = &parameter.wire_name;
+            quote! {
+                if let Some(value) = crate::runtime::parameter_text(OPERATION, #wire, &parameters.#field)? {
+                    cookies.push(format!("{}={}", #wire, value));
+                }
+            }
+        });
+        quote! {
+            let mut cookies: Vec<String> = Vec::new();
+            #( #pushes )*
+            if !cookies.is_empty() {
+                request = request.header(reqwest::header::COOKIE, cookies.join("; "));
+            }
+        }
+    };
+    quote! { #( #headers )* #cookie_statements }
+}
+
+fn apply_scheme(scheme: &SecurityScheme, value: &Ident) -> TokenStream {
+    match &scheme.kind {
+        SecuritySchemeKind::Bearer => quote! {
+            request = request.header(reqwest::header::AUTHORIZATION, crate::runtime::bearer_authorization(OPERATION, #value)?);
+        },
+        SecuritySchemeKind::Basic { oauth2_client } => quote! {
+            request = request.header(reqwest::header::AUTHORIZATION, crate::runtime::basic_authorization(OPERATION, #value, #oauth2_client)?);
+        },
+        SecuritySchemeKind::ApiKey {
+            location,
+            parameter_name,
+        } => match location {
+            ParameterLocation::Header => quote! {
+                request = request.header(#parameter_name, crate::runtime::secret_header(OPERATION, #value)?);
+            },
+            ParameterLocation::Query => quote! {
+                request = request.query(&[(#parameter_name, #value.expose())]);
+            },
+            ParameterLocation::Cookie | ParameterLocation::Path => quote! {
+                let mut cookie = reqwest::header::HeaderValue::from_str(&format!("{}={}", #parameter_name, #value.expose()))
+                    .map_err(|_| crate::runtime::Error::invalid_request(OPERATION, "the API key cannot be sent in a cookie"))?;
+                cookie.set_sensitive(true);
+                request = request.header(reqwest::header::COOKIE, cookie);
+            },
+        },
+    }
+}
+
+fn security_statements(operation: &Operation, schemes: &[SecurityScheme]) -> TokenStream {
+    if operation.security.is_empty() {
+        return quote!();
+    }
+    let anonymous_allowed = operation.security.iter().any(Vec::is_empty);
+    let mut branches = Vec::new();
+    let mut wanted = Vec::new();
+    for alternative in operation
+        .security
+        .iter()
+        .filter(|alternative| !alternative.is_empty())
+    {
+        let names: Vec<Ident> = alternative
+            .iter()
+            .map(|index| ident(&schemes[*index].rust_name))
+            .collect();
+        let bindings: Vec<Ident> = names
+            .iter()
+            .map(|name| {
+                Ident::new(
+                    &format!("credential_{}", name.to_string().trim_start_matches("r#")),
+                    Span::call_site(),
+                )
+            })
+            .collect();
+        let applies = alternative
+            .iter()
+            .zip(&bindings)
+            .map(|(index, binding)| apply_scheme(&schemes[*index], binding));
+        let pattern = if bindings.len() == 1 {
+            let binding = &bindings[0];
+            let name = &names[0];
+            quote! { Some(#binding) = &self.credentials.#name }
+        } else {
+            quote! { ( #( Some(#bindings), )* ) = ( #( &self.credentials.#names, )* ) }
+        };
+        branches.push(quote! {
+            if let #pattern {
+                #( #applies )*
+            }
+        });
+        wanted.push(
+            alternative
+                .iter()
+                .map(|index| format!("`{}`", schemes[*index].rust_name))
+                .collect::<Vec<_>>()
+                .join(" and "),
+        );
+    }
+    if anonymous_allowed {
+        // With no credentials set, the request goes out anonymously, as the spec allows.
+        return quote! { #( #branches )else* };
+    }
+    let message = format!(
+        "missing credentials: set {} on the client",
+        wanted.join(", or ")
+    );
+    quote! {
+        #( #branches else )* { return Err(crate::runtime::Error::invalid_request(OPERATION, #message)); }
+    }
+}
+
+fn body_statements(operation: &Operation) -> TokenStream {
+    let Some(body) = &operation.body else {
+        return quote!();
+    };
+    let content_type = &body.content_type;
+    let encode = match body.encoding {
+        BodyEncoding::Json => quote! { crate::runtime::json_body(OPERATION, body)? },
+        BodyEncoding::Form => quote! { crate::runtime::form_body(OPERATION, body)? },
+        BodyEncoding::Text | BodyEncoding::Empty => quote! { body.to_string() },
+    };
+    if body.required {
+        quote! {
+            request = request.header(reqwest::header::CONTENT_TYPE, #content_type).body(#encode);
+        }
+    } else {
+        quote! {
+            if let Some(body) = body {
+                request = request.header(reqwest::header::CONTENT_TYPE, #content_type).body(#encode);
+            }
+        }
+    }
+}
+
+fn status_pattern(status: StatusMatch) -> TokenStream {
+    match status {
+        StatusMatch::Code(code) => {
+            let code = proc_macro2::Literal::u16_unsuffixed(code);
+            quote!(#code)
+        }
+        StatusMatch::Range(first_digit) => {
+            let low = proc_macro2::Literal::u16_unsuffixed(first_digit * 100);
+            let high = proc_macro2::Literal::u16_unsuffixed(first_digit * 100 + 99);
+            quote!(#low..=#high)
+        }
+        StatusMatch::Default => quote!(_),
+    }
+}
+
+/// `match` arms over the status; specific codes come before ranges, ranges before `default`.
+fn response_arms(operation: &Operation) -> TokenStream {
+    let mut cases: Vec<(bool, &ResponseCase)> = operation
+        .success
+        .cases
+        .iter()
+        .map(|case| (true, case))
+        .collect();
+    cases.extend(operation.errors.iter().map(|case| (false, case)));
+    cases.sort_by_key(|(_, case)| match case.status {
+        StatusMatch::Code(_) => 0,
+        StatusMatch::Range(_) => 1,
+        StatusMatch::Default => 2,
+    });
+    let success_enum = operation.success.enum_name.as_ref().map(|name| ident(name));
+    let error_enum = ident(&operation.error_type);
+    let arms = cases.iter().map(|(is_success, case)| {
+        let pattern = status_pattern(case.status);
+        let (guard, decode) = match case.encoding {
+            BodyEncoding::Json => (
+                quote!(if raw.is_json()),
+                quote!(let value = raw.json(OPERATION)?;),
+            ),
+            BodyEncoding::Text => (
+                quote!(if raw.is_text()),
+                quote!(let value = raw.text(OPERATION)?;),
+            ),
+            BodyEncoding::Form | BodyEncoding::Empty => (quote!(), quote!()),
+        };
+        let variant = ident(&case.variant_name);
+        let has_body = case.type_ref != TypeRef::Unit;
+        let value = if has_body { quote!(value) } else { quote!(()) };
+        let result = if *is_success {
+            match (&success_enum, has_body) {
+                (Some(success_enum), true) => {
+                    quote! { raw.success(#success_enum::#variant(value)) }
+                }
+                (Some(success_enum), false) => quote! { raw.success(#success_enum::#variant) },
+                (None, _) => quote! { raw.success(#value) },
+            }
+        } else if has_body {
+            quote! { Err(raw.error(OPERATION, #error_enum::#variant(value))) }
+        } else {
+            quote! { Err(raw.error(OPERATION, #error_enum::#variant)) }
+        };
+        let decode = if has_body { decode } else { quote!() };
+        quote! {
+            #pattern #guard => {
+                #decode
+                #result
+            }
+        }
+    });
+    let has_catch_all = cases.iter().any(|(_, case)| {
+        case.status == StatusMatch::Default && case.encoding == BodyEncoding::Empty
+    });
+    let fallback = if has_catch_all {
+        quote!()
+    } else {
+        quote! { _ => Err(raw.unexpected(OPERATION)), }
+    };
+    quote! {
+        match raw.status.as_u16() {
+            #( #arms )*
+            #fallback
+        }
+    }
+}
+
+fn accept_header(operation: &Operation) -> TokenStream {
+    let mut media_types: Vec<&str> = operation
+        .success
+        .cases
+        .iter()
+        .filter_map(|case| case.media_type.as_deref())
+        .collect();
+    media_types.extend(
+        operation
+            .errors
+            .iter()
+            .filter_map(|case| case.media_type.as_deref()),
+    );
+    media_types.sort_unstable();
+    media_types.dedup();
+    if media_types.is_empty() {
+        return quote!();
+    }
+    let accept = media_types.join(", ");
+    quote! { request = request.header(reqwest::header::ACCEPT, #accept); }
+}
+
+fn call_method(operation: &Operation, schemes: &[SecurityScheme]) -> TokenStream {
+    let docs = doc_attributes(&operation.docs.text);
+    let name = ident(&operation.method_name);
+    let arguments = method_arguments(operation);
+    let spec_name = &operation.spec_name;
+    let success = success_type(operation);
+    let error_type = ident(&operation.error_type);
+    let path = path_statements(operation);
+    let query = query_statements(operation);
+    let http_method = Ident::new(&operation.http_method, Span::call_site());
+    let send_query = if parameters_at(operation, ParameterLocation::Query).is_empty() {
+        quote!()
+    } else {
+        quote! { request = request.query(&query); }
+    };
+    let headers = header_statements(operation);
+    let security = security_statements(operation, schemes);
+    let body = body_statements(operation);
+    let accept = accept_header(operation);
+    let arms = response_arms(operation);
+    quote! {
+        #docs
+        pub async fn #name(&self, #arguments) -> Result<crate::runtime::ResponseValue<#success>, crate::runtime::Error<#error_type>> {
+            const OPERATION: &str = #spec_name;
+            #path
+            let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, &encoded_path)?;
+            #query
+            let mut request = self.http.request(reqwest::Method::#http_method, url);
+            #send_query
+            #accept
+            #headers
+            #security
+            #body
+            let raw = crate::runtime::send(OPERATION, request).await?;
+            #arms
+        }
+    }
+}
+
+fn url_builder_method(operation: &Operation) -> TokenStream {
+    let docs = doc_attributes(&operation.docs.text);
+    let name = ident(&operation.method_name);
+    let arguments = method_arguments(operation);
+    let spec_name = &operation.spec_name;
+    let path = path_statements(operation);
+    let query = query_statements(operation);
+    let append_query = if parameters_at(operation, ParameterLocation::Query).is_empty() {
+        quote!()
+    } else {
+        quote! {
+            if !query.is_empty() {
+                url.query_pairs_mut().extend_pairs(query.iter().map(|(name, value)| (name.as_str(), value.as_str())));
+            }
+        }
+    };
+    let mut outcome_lines = vec![String::new(), "The provider answers this request with a browser redirect, so this method only builds the URL to send the user to; it makes no HTTP call.".to_string()];
+    for case in operation.success.cases.iter().chain(&operation.errors) {
+        outcome_lines.push(format!(
+            "- {}",
+            case.docs.text.lines().next().unwrap_or_default()
+        ));
+    }
+    let outcome_docs = doc_attributes(&outcome_lines.join("\n"));
+    quote! {
+        #docs
+        #outcome_docs
+        pub fn #name(&self, #arguments) -> Result<url::Url, crate::runtime::Error<std::convert::Infallible>> {
+            const OPERATION: &str = #spec_name;
+            #path
+            #[allow(unused_mut)]
+            let mut url = crate::runtime::endpoint_url(OPERATION, &self.base_url, &encoded_path)?;
+            #query
+            #append_query
+            Ok(url)
+        }
+    }
+}

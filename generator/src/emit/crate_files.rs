@@ -1,0 +1,140 @@
+//! The crate-level files: `Cargo.toml`, `src/lib.rs`, and the provenance manifest.
+
+use crate::format::TOML_HEADER;
+use proc_macro2::TokenStream;
+use quote::quote;
+use serde::Serialize;
+
+/// Provenance of one module, recorded once in the manifest.
+#[derive(Debug, Clone, Serialize)]
+pub struct ManifestEntry {
+    /// Module and feature name.
+    pub module: String,
+    /// The spec file, as the caller named it.
+    pub spec: String,
+    /// SHA-256 of the spec bytes.
+    pub spec_sha256: String,
+    /// The `openapi` version the spec declares.
+    pub openapi_version: String,
+    /// Where the spec comes from.
+    pub source_url: String,
+    /// `file`, `embedded` or `authored`.
+    pub source_kind: String,
+    /// How many operations were generated.
+    pub operations: usize,
+    /// How many named types were generated.
+    pub types: usize,
+}
+
+#[derive(Serialize)]
+struct Manifest<'a> {
+    generator: &'a str,
+    generator_version: &'a str,
+    regenerate_with: &'a str,
+    files: &'a [String],
+    provider: &'a [ManifestEntry],
+}
+
+/// `manifest.toml`: generator version, the files the generator owns, and each spec's provenance.
+pub fn manifest_toml(files: &[String], entries: &[ManifestEntry]) -> String {
+    let manifest = Manifest {
+        generator: env!("CARGO_PKG_NAME"),
+        generator_version: env!("CARGO_PKG_VERSION"),
+        regenerate_with: "cargo xtask gen",
+        files,
+        provider: entries,
+    };
+    // Serializing plain strings, numbers and arrays of them cannot fail.
+    let body = toml::to_string_pretty(&manifest).unwrap_or_default();
+    format!("{TOML_HEADER}\n{body}")
+}
+
+/// The crate's `Cargo.toml`: one feature per module, all on by default.
+pub fn cargo_toml(
+    crate_name: &str,
+    description: &str,
+    modules: &[String],
+    standalone: bool,
+) -> String {
+    let feature_list = modules
+        .iter()
+        .map(|module| format!("\"{module}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let features = modules
+        .iter()
+        .map(|module| format!("{module} = []\n"))
+        .collect::<String>();
+    let workspace = if standalone {
+        "\n# A crate of its own, not a member of an enclosing workspace.\n[workspace]\n"
+    } else {
+        ""
+    };
+    format!(
+        r#"{TOML_HEADER}
+[package]
+name = "{crate_name}"
+version = "0.1.0"
+edition = "2021"
+rust-version = "1.82"
+description = "{description}"
+license = "MIT OR Apache-2.0"
+publish = false
+
+[features]
+default = [{feature_list}]
+{features}
+[dependencies]
+base64 = "0.22"
+chrono = {{ version = "0.4", default-features = false, features = ["serde", "std"] }}
+form_urlencoded = "1"
+percent-encoding = "2"
+reqwest = {{ version = "0.12", default-features = false, features = ["json", "rustls-tls"] }}
+serde = {{ version = "1", features = ["derive"] }}
+serde_json = "1"
+serde_urlencoded = "0.7"
+thiserror = "2"
+url = "2"
+zeroize = "1"
+{workspace}"#
+    )
+}
+
+/// `src/lib.rs`: crate docs, lints, the runtime and one feature-gated module per provider.
+pub fn lib_rs_tokens(crate_doc: &str, modules: &[(String, String)]) -> TokenStream {
+    let doc_lines: Vec<String> = crate_doc
+        .lines()
+        .map(|line| {
+            if line.is_empty() {
+                String::new()
+            } else {
+                format!(" {line}")
+            }
+        })
+        .collect();
+    let module_items = modules.iter().map(|(module, display_name)| {
+        let ident = crate::naming::to_identifier_tokens(module);
+        let doc = format!(" {display_name} (Cargo feature `{module}`).");
+        quote! {
+            #[cfg(feature = #module)]
+            #[doc = #doc]
+            pub mod #ident;
+        }
+    });
+    quote! {
+        #( #![doc = #doc_lines] )*
+        #![deny(missing_docs)]
+        // Descriptions come from the providers' specs: their prose is not written for rustdoc.
+        #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
+        // Errors carry the status, headers and body on purpose, so callers can inspect them.
+        #![allow(clippy::result_large_err, clippy::large_enum_variant, clippy::doc_lazy_continuation, clippy::too_many_arguments)]
+
+        pub mod runtime;
+        #( #module_items )*
+    }
+}
+
+/// `rustfmt.toml` that keeps rustfmt away: the crate is formatted by prettyplease, and the drift check compares bytes.
+pub fn rustfmt_toml() -> String {
+    format!("{TOML_HEADER}\n# Formatted by prettyplease at generation time; the drift check compares bytes, so rustfmt must not touch it.\ndisable_all_formatting = true\n")
+}

@@ -1,0 +1,52 @@
+//! Emit stage: IR to token streams, and the files of a client crate (manifest, Cargo.toml, lib.rs, runtime, one module per provider).
+
+mod client;
+mod crate_files;
+mod type_tokens;
+mod types;
+
+pub use crate_files::{cargo_toml, lib_rs_tokens, manifest_toml, rustfmt_toml, ManifestEntry};
+
+use crate::ir::ApiModule;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// The whole provider module (progenitor-style: tokens only, no IO, no formatting).
+pub fn provider_module_tokens(api: &ApiModule, spec_path: &str) -> TokenStream {
+    let mut module_doc = vec![
+        format!(
+            " {}: a typed client for {} (API version {}).",
+            api.display_name, api.title, api.api_version
+        ),
+        String::new(),
+        format!(" Generated from `{spec_path}`."),
+    ];
+    if let Some(description) = &api.description {
+        module_doc.push(String::new());
+        module_doc.extend(description.lines().map(|line| {
+            if line.is_empty() {
+                String::new()
+            } else {
+                format!(" {line}")
+            }
+        }));
+    }
+    let base_url = api.default_base_url.as_ref().map(|url| {
+        let doc = format!(" The server URL the spec names: `{url}`.");
+        quote! {
+            #[doc = #doc]
+            pub const DEFAULT_BASE_URL: &str = #url;
+        }
+    });
+    let types = types::types_module(&api.types);
+    let client = client::client_items(api);
+    quote! {
+        #( #![doc = #module_doc] )*
+
+        pub use crate::runtime::{BasicCredentials, ClientError, Error, ResponseValue, Secret};
+
+        #base_url
+        #types
+        #client
+    }
+}

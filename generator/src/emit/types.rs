@@ -1,0 +1,225 @@
+//! Emits the `types` module: structs, string enums, unions and aliases.
+
+use super::type_tokens::{doc_attributes, type_tokens, Scope};
+use crate::ir::{Discriminator, EnumVariant, Field, TypeDefinition, TypeKind, UnionVariant};
+use crate::naming::to_identifier_tokens;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// Every named type of a module.
+pub fn types_module(types: &[TypeDefinition]) -> TokenStream {
+    let definitions = types.iter().map(type_definition);
+    quote! {
+        /// Request and response types of this API, one per schema.
+        pub mod types {
+            #( #definitions )*
+        }
+    }
+}
+
+fn type_definition(definition: &TypeDefinition) -> TokenStream {
+    let docs = doc_attributes(&definition.docs.text);
+    let name = to_identifier_tokens(&definition.name);
+    match &definition.kind {
+        TypeKind::Struct {
+            fields,
+            derives_default,
+        } => struct_definition(&docs, &name, fields, *derives_default),
+        TypeKind::StringEnum { variants } => string_enum_definition(&docs, &name, variants),
+        TypeKind::Union {
+            variants,
+            discriminator,
+        } => union_definition(&docs, &name, variants, discriminator.as_ref()),
+        TypeKind::Alias { target } => {
+            let target = type_tokens(target, Scope::InsideTypes);
+            quote! { #docs pub type #name = #target; }
+        }
+    }
+}
+
+/// `#[serde(...)]` for a field: rename when the wire name differs, lenient `default` for options.
+pub fn field_serde_attribute(
+    field_rust_name: &str,
+    wire_name: &str,
+    is_option: bool,
+    required: bool,
+) -> TokenStream {
+    let mut parts = Vec::new();
+    if field_rust_name != wire_name {
+        parts.push(quote!(rename = #wire_name));
+    }
+    if is_option {
+        parts.push(quote!(default));
+        if !required {
+            parts.push(quote!(skip_serializing_if = "Option::is_none"));
+        }
+    }
+    if parts.is_empty() {
+        quote!()
+    } else {
+        quote!(#[serde( #( #parts ),* )])
+    }
+}
+
+fn struct_definition(
+    docs: &TokenStream,
+    name: &proc_macro2::Ident,
+    fields: &[Field],
+    derives_default: bool,
+) -> TokenStream {
+    let default_derive = if derives_default {
+        quote!(Default,)
+    } else {
+        quote!()
+    };
+    let fields = fields.iter().map(|field| {
+        let field_docs = doc_attributes(&field.docs.text);
+        let field_name = to_identifier_tokens(&field.rust_name);
+        let field_type = type_tokens(&field.type_ref, Scope::InsideTypes);
+        let serde_attribute = field_serde_attribute(
+            &field.rust_name,
+            &field.wire_name,
+            field.type_ref.is_option(),
+            field.required,
+        );
+        quote! {
+            #field_docs
+            #serde_attribute
+            pub #field_name: #field_type,
+        }
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, #default_derive serde::Serialize, serde::Deserialize)]
+        pub struct #name {
+            #( #fields )*
+        }
+    }
+}
+
+fn string_enum_definition(
+    docs: &TokenStream,
+    name: &proc_macro2::Ident,
+    variants: &[EnumVariant],
+) -> TokenStream {
+    let variant_definitions = variants.iter().map(|variant| {
+        let ident = to_identifier_tokens(&variant.rust_name);
+        let doc = format!(" `{}`", variant.wire_value);
+        quote! { #[doc = #doc] #ident, }
+    });
+    let to_text = variants.iter().map(|variant| {
+        let ident = to_identifier_tokens(&variant.rust_name);
+        let wire = &variant.wire_value;
+        quote! { #name::#ident => #wire, }
+    });
+    let from_text = variants.iter().map(|variant| {
+        let ident = to_identifier_tokens(&variant.rust_name);
+        let wire = &variant.wire_value;
+        quote! { #wire => #name::#ident, }
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #( #variant_definitions )*
+            /// A value this client does not know yet (the provider added it after the spec was generated).
+            Other(String),
+        }
+
+        impl #name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( #to_text )*
+                    #name::Other(value) => value.as_str(),
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                formatter.write_str(self.as_str())
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #( #from_text )*
+                    other => #name::Other(other.to_string()),
+                }
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+                Ok(#name::from(value.as_ref()))
+            }
+        }
+    }
+}
+
+fn union_definition(
+    docs: &TokenStream,
+    name: &proc_macro2::Ident,
+    variants: &[UnionVariant],
+    discriminator: Option<&Discriminator>,
+) -> TokenStream {
+    let variant_definitions = variants.iter().map(|variant| {
+        let ident = to_identifier_tokens(&variant.rust_name);
+        let variant_type = type_tokens(&variant.type_ref, Scope::InsideTypes);
+        let doc = format!(" The `{}` shape.", variant.rust_name);
+        quote! { #[doc = #doc] #ident(#variant_type), }
+    });
+    let Some(discriminator) = discriminator else {
+        return quote! {
+            #docs
+            #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+            #[serde(untagged)]
+            pub enum #name {
+                #( #variant_definitions )*
+            }
+        };
+    };
+    // The members carry the discriminator property themselves, so a serde-tagged enum (which
+    // consumes the tag) would make them fail on it: read the tag, then decode the whole object.
+    let property = &discriminator.property_name;
+    let arms = discriminator.mapping.iter().filter_map(|(wire_value, index)| {
+        let variant = variants.get(*index)?;
+        let ident = to_identifier_tokens(&variant.rust_name);
+        Some(quote! {
+            #wire_value => serde_json::from_value(value).map(#name::#ident).map_err(serde::de::Error::custom),
+        })
+    });
+    let missing = format!("missing the discriminator property `{property}`");
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #( #variant_definitions )*
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                let tag = value
+                    .get(#property)
+                    .and_then(serde_json::Value::as_str)
+                    .ok_or_else(|| <D::Error as serde::de::Error>::custom(#missing))?
+                    .to_string();
+                match tag.as_str() {
+                    #( #arms )*
+                    other => Err(<D::Error as serde::de::Error>::custom(format!("unknown {} `{}`", #property, other))),
+                }
+            }
+        }
+    }
+}

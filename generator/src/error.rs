@@ -1,0 +1,141 @@
+//! Errors as values: every failure names the spec file, the JSON pointer and, where the parser knows it, the line and column.
+
+use std::fmt;
+
+/// Where in a spec file a problem was found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpecLocation {
+    /// The spec file as the caller named it (a path relative to the workspace, usually).
+    pub file: String,
+    /// JSON pointer into the document (`""` is the whole document).
+    pub pointer: String,
+    /// One-based line and column, when the parser reported them.
+    pub line_column: Option<(usize, usize)>,
+}
+
+impl fmt::Display for SpecLocation {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(formatter, "{}", self.file)?;
+        if let Some((line, column)) = self.line_column {
+            write!(formatter, ":{line}:{column}")?;
+        }
+        if self.pointer.is_empty() {
+            write!(formatter, " (document root)")
+        } else {
+            write!(formatter, " at {}", self.pointer)
+        }
+    }
+}
+
+/// A failure to turn a spec into code.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GeneratorError {
+    /// The spec (or a provider config) could not be read as a document at all.
+    #[error("{location}: {message}")]
+    Syntax {
+        /// Where.
+        location: SpecLocation,
+        /// What the parser said.
+        message: String,
+    },
+    /// The document parses, but says something the generator cannot honour.
+    #[error("{location}: {message}")]
+    Unsupported {
+        /// Where.
+        location: SpecLocation,
+        /// Which construct, and why.
+        message: String,
+    },
+    /// The document is internally inconsistent (a dangling `$ref`, a missing path parameter).
+    #[error("{location}: {message}")]
+    Invalid {
+        /// Where.
+        location: SpecLocation,
+        /// The defect.
+        message: String,
+    },
+    /// The generated tokens did not parse back as Rust: a generator bug, reported instead of panicking.
+    #[error("internal error while formatting {file}: {message}")]
+    Internal {
+        /// The output file.
+        file: String,
+        /// What `syn` said.
+        message: String,
+    },
+}
+
+impl GeneratorError {
+    /// The location the error points at, when it has one.
+    pub fn location(&self) -> Option<&SpecLocation> {
+        match self {
+            GeneratorError::Syntax { location, .. }
+            | GeneratorError::Unsupported { location, .. }
+            | GeneratorError::Invalid { location, .. } => Some(location),
+            GeneratorError::Internal { .. } => None,
+        }
+    }
+}
+
+/// Builds errors for one spec file, so call sites only say the pointer and the message.
+#[derive(Debug, Clone)]
+pub struct ErrorContext {
+    file: String,
+}
+
+impl ErrorContext {
+    /// Errors will name `file`.
+    pub fn new(file: impl Into<String>) -> Self {
+        ErrorContext { file: file.into() }
+    }
+
+    /// The file errors name.
+    pub fn file(&self) -> &str {
+        &self.file
+    }
+
+    fn location(&self, pointer: &str) -> SpecLocation {
+        SpecLocation {
+            file: self.file.clone(),
+            pointer: pointer.to_string(),
+            line_column: None,
+        }
+    }
+
+    /// A syntax error with a line and column.
+    pub fn syntax(
+        &self,
+        line_column: Option<(usize, usize)>,
+        message: impl Into<String>,
+    ) -> GeneratorError {
+        GeneratorError::Syntax {
+            location: SpecLocation {
+                file: self.file.clone(),
+                pointer: String::new(),
+                line_column,
+            },
+            message: message.into(),
+        }
+    }
+
+    /// A construct the generator does not support.
+    pub fn unsupported(&self, pointer: &str, message: impl Into<String>) -> GeneratorError {
+        GeneratorError::Unsupported {
+            location: self.location(pointer),
+            message: message.into(),
+        }
+    }
+
+    /// A defect in the document.
+    pub fn invalid(&self, pointer: &str, message: impl Into<String>) -> GeneratorError {
+        GeneratorError::Invalid {
+            location: self.location(pointer),
+            message: message.into(),
+        }
+    }
+}
+
+/// Appends one reference token to a JSON pointer, escaping `~` and `/` (RFC 6901).
+pub fn pointer_push(pointer: &str, token: &str) -> String {
+    let escaped = token.replace('~', "~0").replace('/', "~1");
+    format!("{pointer}/{escaped}")
+}

@@ -1,0 +1,351 @@
+//! The intermediate representation: plain data with every `$ref` resolved, every name final, every decision made.
+//!
+//! `lower` builds it from an OpenAPI document; `emit` turns it into tokens without consulting the spec again.
+
+/// One provider's API: what becomes one Rust module.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiModule {
+    /// Module (and Cargo feature) name.
+    pub module_name: String,
+    /// Human name of the provider.
+    pub display_name: String,
+    /// `info.title`.
+    pub title: String,
+    /// `info.description`, sanitized for rustdoc.
+    pub description: Option<String>,
+    /// `info.version`.
+    pub api_version: String,
+    /// The first absolute server URL, with variables at their defaults.
+    pub default_base_url: Option<String>,
+    /// Named types, in a deterministic order (components first, then inline types per operation).
+    pub types: Vec<TypeDefinition>,
+    /// Operations in document order.
+    pub operations: Vec<Operation>,
+    /// The security schemes some operation uses, in `components.securitySchemes` order.
+    pub security_schemes: Vec<SecurityScheme>,
+}
+
+/// Documentation for an item.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Docs {
+    /// Lines of rustdoc; never empty once lowered (a fallback sentence is used).
+    pub text: String,
+}
+
+/// A named Rust type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDefinition {
+    /// Final Rust name.
+    pub name: String,
+    /// Rustdoc.
+    pub docs: Docs,
+    /// What it is.
+    pub kind: TypeKind,
+}
+
+/// The shape of a named type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    /// A struct with named fields.
+    Struct {
+        /// Fields in spec order.
+        fields: Vec<Field>,
+        /// Whether every field has a `Default`, so `#[derive(Default)]` applies.
+        derives_default: bool,
+    },
+    /// A string enum, with an `Other(String)` fallback for values newer than the spec.
+    StringEnum {
+        /// Known values.
+        variants: Vec<EnumVariant>,
+    },
+    /// `oneOf`/`anyOf`: one of several shapes.
+    Union {
+        /// Members in spec order.
+        variants: Vec<UnionVariant>,
+        /// Set when the spec names a discriminator property.
+        discriminator: Option<Discriminator>,
+    },
+    /// A named alias for another type (`type Name = Vec<Other>;`).
+    Alias {
+        /// The aliased type.
+        target: TypeRef,
+    },
+}
+
+/// One field of a struct.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// Rust name (without `r#`).
+    pub rust_name: String,
+    /// Name on the wire.
+    pub wire_name: String,
+    /// Full Rust type, `Option` included when the field is optional or nullable.
+    pub type_ref: TypeRef,
+    /// Required by the schema (absent required fields fail decoding).
+    pub required: bool,
+    /// Rustdoc.
+    pub docs: Docs,
+}
+
+/// One known value of a string enum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumVariant {
+    /// Rust variant name.
+    pub rust_name: String,
+    /// The string on the wire.
+    pub wire_value: String,
+}
+
+/// One member of a union.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionVariant {
+    /// Rust variant name.
+    pub rust_name: String,
+    /// The member's type.
+    pub type_ref: TypeRef,
+}
+
+/// A `discriminator` of a union.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Discriminator {
+    /// The property that names the member.
+    pub property_name: String,
+    /// Wire value to index into `variants`, in a deterministic order.
+    pub mapping: Vec<(String, usize)>,
+}
+
+/// A reference to a Rust type.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TypeRef {
+    /// `String`.
+    String,
+    /// The runtime's redacting `Secret`.
+    Secret,
+    /// `i32` or `i64` (`bits`), or `u64` when `unsigned`.
+    Integer {
+        /// 32 or 64.
+        bits: u8,
+        /// `format: uint64` and friends.
+        unsigned: bool,
+    },
+    /// `f32` or `f64`.
+    Number {
+        /// 32 or 64.
+        bits: u8,
+    },
+    /// `bool`.
+    Boolean,
+    /// `chrono::DateTime<chrono::Utc>`.
+    DateTime,
+    /// `chrono::NaiveDate`.
+    Date,
+    /// Any JSON value.
+    Json,
+    /// A JSON object with unknown keys.
+    JsonObject,
+    /// `Vec<T>`.
+    Vec(Box<TypeRef>),
+    /// `BTreeMap<String, T>`.
+    Map(Box<TypeRef>),
+    /// `Option<T>`.
+    Option(Box<TypeRef>),
+    /// `Box<T>`, to break recursion.
+    Boxed(Box<TypeRef>),
+    /// A named type in this module's `types`.
+    Named(String),
+    /// `()`: no body.
+    Unit,
+}
+
+impl TypeRef {
+    /// Wraps in `Option` unless it already is one.
+    pub fn into_option(self) -> TypeRef {
+        match self {
+            TypeRef::Option(_) => self,
+            other => TypeRef::Option(Box::new(other)),
+        }
+    }
+
+    /// Is this an `Option`?
+    pub fn is_option(&self) -> bool {
+        matches!(self, TypeRef::Option(_))
+    }
+}
+
+/// How a body or response is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyEncoding {
+    /// `application/json` and `+json` types.
+    Json,
+    /// `application/x-www-form-urlencoded`.
+    Form,
+    /// `text/*`, read as a `String`.
+    Text,
+    /// No body.
+    Empty,
+}
+
+/// An HTTP operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// Rust method name.
+    pub method_name: String,
+    /// `operationId` when the spec has one, else `METHOD /path`.
+    pub spec_name: String,
+    /// Upper-case HTTP method.
+    pub http_method: String,
+    /// The path template as written in the spec.
+    pub path_template: String,
+    /// The path split into literal text and parameter references.
+    pub path_parts: Vec<PathPart>,
+    /// Rustdoc.
+    pub docs: Docs,
+    /// Name of the generated parameter struct, when the operation has parameters.
+    pub parameters_type: Option<String>,
+    /// Path, query, header and cookie parameters.
+    pub parameters: Vec<Parameter>,
+    /// The request body.
+    pub body: Option<RequestBody>,
+    /// A call, or a URL builder for redirect-only operations.
+    pub kind: OperationKind,
+    /// Success responses.
+    pub success: SuccessShape,
+    /// Name of the generated error enum.
+    pub error_type: String,
+    /// Documented error responses, one enum variant each.
+    pub errors: Vec<ResponseCase>,
+    /// Alternative security requirements; each alternative is a list of scheme indices. Empty: none.
+    pub security: Vec<Vec<usize>>,
+}
+
+/// Call or URL builder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OperationKind {
+    /// Sends an HTTP request.
+    Call,
+    /// Only builds the URL (the operation answers with a browser redirect).
+    UrlBuilder,
+}
+
+/// Literal text or a parameter in a path template.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PathPart {
+    /// Text copied as is.
+    Literal(String),
+    /// Index into `Operation::parameters`.
+    Parameter(usize),
+}
+
+/// Where a parameter travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParameterLocation {
+    /// In the path.
+    Path,
+    /// In the query string.
+    Query,
+    /// As a header.
+    Header,
+    /// In the `Cookie` header.
+    Cookie,
+}
+
+/// One parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parameter {
+    /// Rust field name.
+    pub rust_name: String,
+    /// Name on the wire.
+    pub wire_name: String,
+    /// Where it goes.
+    pub location: ParameterLocation,
+    /// Rust type (`Option` when not required).
+    pub type_ref: TypeRef,
+    /// Required by the spec.
+    pub required: bool,
+    /// Arrays as repeated `name=value` pairs (true) or one comma-joined value (false).
+    pub explode: bool,
+    /// Rustdoc.
+    pub docs: Docs,
+}
+
+/// A request body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestBody {
+    /// The media type sent in `Content-Type`.
+    pub content_type: String,
+    /// JSON or form.
+    pub encoding: BodyEncoding,
+    /// The body's Rust type (never `Option`).
+    pub type_ref: TypeRef,
+    /// Whether the spec requires it (otherwise the method takes `Option<&T>`).
+    pub required: bool,
+}
+
+/// Which statuses a response case answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum StatusMatch {
+    /// One status code.
+    Code(u16),
+    /// `4XX` style: the first digit.
+    Range(u16),
+    /// `default`.
+    Default,
+}
+
+/// One documented response.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseCase {
+    /// Which statuses.
+    pub status: StatusMatch,
+    /// Rust variant name (in the error enum or the success enum).
+    pub variant_name: String,
+    /// How the body is read.
+    pub encoding: BodyEncoding,
+    /// The media type documented (for `Accept`), when there is a body.
+    pub media_type: Option<String>,
+    /// The body type (`Unit` when there is none).
+    pub type_ref: TypeRef,
+    /// Rustdoc (the response description).
+    pub docs: Docs,
+}
+
+/// What a successful call returns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SuccessShape {
+    /// Documented 2xx responses (and, for URL builders, the 3xx ones).
+    pub cases: Vec<ResponseCase>,
+    /// When the cases carry different types, the name of the generated enum over them.
+    pub enum_name: Option<String>,
+}
+
+/// A security scheme some operation uses.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SecurityScheme {
+    /// Key in `components.securitySchemes`.
+    pub spec_name: String,
+    /// Field name in the generated `Credentials`.
+    pub rust_name: String,
+    /// What it sends.
+    pub kind: SecuritySchemeKind,
+    /// Rustdoc.
+    pub docs: Docs,
+}
+
+/// The kinds of security the generated client can send.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SecuritySchemeKind {
+    /// `Authorization: Bearer <token>` (HTTP bearer, OAuth2, OpenID Connect).
+    Bearer,
+    /// `Authorization: Basic ...`; `oauth2_client` applies RFC 6749 section 2.3.1 encoding.
+    Basic {
+        /// Form-urlencode id and secret before joining.
+        oauth2_client: bool,
+    },
+    /// An API key in a header, query parameter or cookie.
+    ApiKey {
+        /// Where.
+        location: ParameterLocation,
+        /// Header, parameter or cookie name.
+        parameter_name: String,
+    },
+}

@@ -1,0 +1,127 @@
+//! Lower stage: an `openapiv3::OpenAPI` plus provider settings to the plain-data IR in `crate::ir`.
+
+mod operations;
+mod recursion;
+mod schemas;
+mod security;
+mod status;
+
+pub use operations::is_json_media_type;
+pub use recursion::has_default;
+pub use status::status_reason_text;
+
+use crate::config::ProviderConfig;
+use crate::error::{ErrorContext, GeneratorError};
+use crate::ir::{ApiModule, Operation, SecurityScheme};
+use crate::naming::{sanitize_doc, UniqueNames};
+use operations::OperationLowering;
+use schemas::SchemaLowering;
+use security::SecurityLowering;
+
+/// Method names the generated `Client` defines itself.
+const CLIENT_METHOD_NAMES: &[&str] = &[
+    "new",
+    "with_http_client",
+    "base_url",
+    "http_client",
+    "credentials",
+    "clone",
+    "fmt",
+];
+
+/// Lowers one document to the IR of one module.
+pub fn lower_api(
+    context: &ErrorContext,
+    document: &openapiv3::OpenAPI,
+    config: &ProviderConfig,
+) -> Result<ApiModule, GeneratorError> {
+    let empty_schemas = indexmap::IndexMap::new();
+    let component_schemas = document
+        .components
+        .as_ref()
+        .map_or(&empty_schemas, |components| &components.schemas);
+    let mut schema_lowering =
+        SchemaLowering::new(context, component_schemas, UniqueNames::for_types());
+    schema_lowering.lower_components()?;
+
+    let mut security =
+        SecurityLowering::new(context, document, &config.oauth2_client_basic_schemes)?;
+    let mut method_names = UniqueNames::new();
+    for reserved in CLIENT_METHOD_NAMES {
+        method_names.reserve(reserved);
+    }
+    for scheme in &security.schemes {
+        method_names.reserve(&format!("with_{}", scheme.rust_name));
+    }
+    let mut operation_lowering = OperationLowering {
+        context,
+        document,
+        schemas: &mut schema_lowering,
+        security: &mut security,
+        method_names,
+        renames: &config.operations,
+        used_renames: Default::default(),
+    };
+    let operations = operation_lowering.lower_all()?;
+
+    let mut types = schema_lowering.types;
+    recursion::box_recursive_fields(&mut types);
+    recursion::decide_default_derives(&mut types);
+
+    let security_schemes = keep_used_schemes(security.schemes, &security.used, operations);
+    let (security_schemes, operations) = security_schemes;
+    Ok(ApiModule {
+        module_name: config.module.clone(),
+        display_name: config.display_name.clone(),
+        title: document.info.title.clone(),
+        description: document
+            .info
+            .description
+            .as_deref()
+            .map(sanitize_doc)
+            .filter(|text| !text.is_empty()),
+        api_version: document.info.version.clone(),
+        default_base_url: default_base_url(document),
+        types,
+        operations,
+        security_schemes,
+    })
+}
+
+/// Drops schemes no operation uses and renumbers the operations' references to the rest.
+fn keep_used_schemes(
+    schemes: Vec<SecurityScheme>,
+    used: &[bool],
+    mut operations: Vec<Operation>,
+) -> (Vec<SecurityScheme>, Vec<Operation>) {
+    let mut new_index = Vec::with_capacity(schemes.len());
+    let mut kept = Vec::new();
+    for (scheme, is_used) in schemes.into_iter().zip(used) {
+        new_index.push(kept.len());
+        if *is_used {
+            kept.push(scheme);
+        }
+    }
+    for operation in &mut operations {
+        for alternative in &mut operation.security {
+            for index in alternative.iter_mut() {
+                *index = new_index[*index];
+            }
+        }
+    }
+    (kept, operations)
+}
+
+/// The first server URL that is absolute, with `{variables}` replaced by their defaults.
+fn default_base_url(document: &openapiv3::OpenAPI) -> Option<String> {
+    document.servers.iter().find_map(|server| {
+        let mut url = server.url.clone();
+        if let Some(variables) = &server.variables {
+            for (name, variable) in variables {
+                url = url.replace(&format!("{{{name}}}"), &variable.default);
+            }
+        }
+        let absolute = url.starts_with("https://") || url.starts_with("http://");
+        (absolute && !url.contains('{')).then(|| url.trim_end_matches('/').to_string())
+    })
+}

@@ -1,0 +1,804 @@
+//! Lowers JSON schemas to named Rust types and type references.
+
+use crate::error::{pointer_push, ErrorContext, GeneratorError};
+use crate::ir::{
+    Discriminator, Docs, EnumVariant, Field, TypeDefinition, TypeKind, TypeRef, UnionVariant,
+};
+use crate::naming::{pascal_case_name, sanitize_doc, snake_case_name, UniqueNames};
+use openapiv3::{
+    AdditionalProperties, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
+    VariantOrUnknownOrEmpty,
+};
+use std::collections::BTreeMap;
+
+/// A schema position: a `$ref` or an inline schema, whichever box it came in.
+#[derive(Clone, Copy)]
+pub enum SchemaView<'a> {
+    /// `$ref: '#/...'`.
+    Reference(&'a str),
+    /// An inline schema.
+    Inline(&'a Schema),
+}
+
+impl<'a> From<&'a ReferenceOr<Schema>> for SchemaView<'a> {
+    fn from(value: &'a ReferenceOr<Schema>) -> Self {
+        match value {
+            ReferenceOr::Reference { reference } => SchemaView::Reference(reference),
+            ReferenceOr::Item(schema) => SchemaView::Inline(schema),
+        }
+    }
+}
+
+impl<'a> From<&'a ReferenceOr<Box<Schema>>> for SchemaView<'a> {
+    fn from(value: &'a ReferenceOr<Box<Schema>>) -> Self {
+        match value {
+            ReferenceOr::Reference { reference } => SchemaView::Reference(reference),
+            ReferenceOr::Item(schema) => SchemaView::Inline(schema),
+        }
+    }
+}
+
+const COMPONENT_SCHEMA_PREFIX: &str = "#/components/schemas/";
+
+/// Wire names whose string values are credentials, compared after lower-casing and dropping `_`/`-`.
+const SECRET_NAME_SUFFIXES: &[&str] = &[
+    "secret",
+    "password",
+    "token",
+    "apikey",
+    "privatekey",
+    "passphrase",
+    "clientassertion",
+];
+
+/// Does a field or parameter with this wire name hold a credential?
+pub fn is_secret_name(wire_name: &str) -> bool {
+    let normalized: String = wire_name
+        .chars()
+        .filter(|character| character.is_ascii_alphanumeric())
+        .map(|character| character.to_ascii_lowercase())
+        .collect();
+    SECRET_NAME_SUFFIXES
+        .iter()
+        .any(|suffix| normalized.ends_with(suffix))
+}
+
+/// Collects named types while schemas are lowered.
+pub struct SchemaLowering<'a> {
+    context: &'a ErrorContext,
+    components: &'a indexmap::IndexMap<String, ReferenceOr<Schema>>,
+    /// Component key to final Rust name.
+    component_names: BTreeMap<String, String>,
+    /// All type names handed out in this module.
+    pub type_names: UniqueNames,
+    /// Types defined so far, in definition order.
+    pub types: Vec<TypeDefinition>,
+}
+
+/// Extra facts about the position a schema stands in.
+#[derive(Clone, Copy)]
+pub struct Position<'p> {
+    /// JSON pointer of the schema.
+    pub pointer: &'p str,
+    /// Name for an inline type defined here (PascalCase).
+    pub name_hint: &'p str,
+    /// Wire name of the field or parameter, for secret detection.
+    pub wire_name: Option<&'p str>,
+}
+
+impl<'a> SchemaLowering<'a> {
+    /// Claims a Rust name for every component schema, in document order, before any is lowered.
+    pub fn new(
+        context: &'a ErrorContext,
+        components: &'a indexmap::IndexMap<String, ReferenceOr<Schema>>,
+        type_names: UniqueNames,
+    ) -> Self {
+        let mut lowering = SchemaLowering {
+            context,
+            components,
+            component_names: BTreeMap::new(),
+            type_names,
+            types: Vec::new(),
+        };
+        for key in components.keys() {
+            let name = lowering.type_names.claim(&pascal_case_name(key, "Schema"));
+            lowering.component_names.insert(key.clone(), name);
+        }
+        lowering
+    }
+
+    /// Defines one named type per component schema.
+    pub fn lower_components(&mut self) -> Result<(), GeneratorError> {
+        for (key, schema) in self.components {
+            let pointer = pointer_push("/components/schemas", key);
+            let name = self.component_names.get(key).cloned().unwrap_or_default();
+            match schema {
+                ReferenceOr::Reference { reference } => {
+                    let target = self.resolve_reference(&pointer, reference)?;
+                    let docs = Docs {
+                        text: format!("Alias of the schema `{key}`."),
+                    };
+                    self.types.push(TypeDefinition {
+                        name,
+                        docs,
+                        kind: TypeKind::Alias { target },
+                    });
+                }
+                ReferenceOr::Item(schema) => {
+                    self.define_named(&name, schema, &pointer, key)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn resolve_reference(&self, pointer: &str, reference: &str) -> Result<TypeRef, GeneratorError> {
+        let reference_pointer = pointer_push(pointer, "$ref");
+        let Some(key) = reference.strip_prefix(COMPONENT_SCHEMA_PREFIX) else {
+            return Err(self.context.unsupported(
+                &reference_pointer,
+                format!("`$ref: {reference}` is not supported: schema references must point into #/components/schemas"),
+            ));
+        };
+        let key = key.replace("~1", "/").replace("~0", "~");
+        match self.component_names.get(&key) {
+            Some(name) => Ok(TypeRef::Named(name.clone())),
+            None => Err(self.context.invalid(
+                &reference_pointer,
+                format!("unresolved `$ref: {reference}`: there is no schema `{key}` in #/components/schemas"),
+            )),
+        }
+    }
+
+    /// The component schema behind a `$ref`, for merging `allOf` members.
+    fn component_schema(
+        &self,
+        pointer: &str,
+        reference: &str,
+    ) -> Result<(&'a Schema, String), GeneratorError> {
+        let mut current = reference.to_string();
+        // Follow alias chains; a bounded walk so a self-referencing alias reports instead of looping.
+        for _ in 0..32 {
+            self.resolve_reference(pointer, &current)?;
+            let key = current
+                .trim_start_matches(COMPONENT_SCHEMA_PREFIX)
+                .replace("~1", "/")
+                .replace("~0", "~");
+            match self.components.get(&key) {
+                Some(ReferenceOr::Item(schema)) => {
+                    return Ok((schema, pointer_push("/components/schemas", &key)))
+                }
+                Some(ReferenceOr::Reference { reference }) => current = reference.clone(),
+                None => break,
+            }
+        }
+        Err(self.context.invalid(
+            &pointer_push(pointer, "$ref"),
+            format!("`$ref: {reference}` never reaches a schema"),
+        ))
+    }
+
+    /// The type for a schema position; inline objects, enums and unions become named types.
+    pub fn type_ref(
+        &mut self,
+        view: SchemaView<'_>,
+        position: Position<'_>,
+    ) -> Result<TypeRef, GeneratorError> {
+        match view {
+            SchemaView::Reference(reference) => self.resolve_reference(position.pointer, reference),
+            SchemaView::Inline(schema) => {
+                let base = self.inline_type_ref(schema, position)?;
+                Ok(if schema.schema_data.nullable {
+                    base.into_option()
+                } else {
+                    base
+                })
+            }
+        }
+    }
+
+    fn inline_type_ref(
+        &mut self,
+        schema: &Schema,
+        position: Position<'_>,
+    ) -> Result<TypeRef, GeneratorError> {
+        let pointer = position.pointer;
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(string)) => {
+                if string.enumeration.iter().any(Option::is_some) {
+                    return self.define_inline(schema, position);
+                }
+                Ok(string_type_ref(&string.format, schema, position.wire_name))
+            }
+            SchemaKind::Type(Type::Number(number)) => Ok(TypeRef::Number {
+                bits: if matches!(
+                    number.format,
+                    VariantOrUnknownOrEmpty::Item(openapiv3::NumberFormat::Float)
+                ) {
+                    32
+                } else {
+                    64
+                },
+            }),
+            SchemaKind::Type(Type::Integer(integer)) => Ok(integer_type_ref(
+                &integer.format,
+                integer.minimum.is_some_and(|minimum| minimum >= 0),
+            )),
+            SchemaKind::Type(Type::Boolean(_)) => Ok(TypeRef::Boolean),
+            SchemaKind::Type(Type::Object(object)) => {
+                if object.properties.is_empty() {
+                    return self.map_type_ref(object.additional_properties.as_ref(), position);
+                }
+                self.define_inline(schema, position)
+            }
+            SchemaKind::Type(Type::Array(array)) => {
+                self.array_type_ref(array.items.as_ref(), position)
+            }
+            SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
+                let member = SchemaView::from(&all_of[0]);
+                let member_pointer = pointer_push(&pointer_push(pointer, "allOf"), "0");
+                self.type_ref(
+                    member,
+                    Position {
+                        pointer: &member_pointer,
+                        ..position
+                    },
+                )
+            }
+            SchemaKind::AllOf { .. } | SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => {
+                self.define_inline(schema, position)
+            }
+            // `not` only narrows which values are valid; any JSON value is the faithful Rust type.
+            SchemaKind::Not { .. } => Ok(TypeRef::Json),
+            SchemaKind::Any(any) => self.any_schema_type_ref(schema, any, position),
+        }
+    }
+
+    fn any_schema_type_ref(
+        &mut self,
+        schema: &Schema,
+        any: &openapiv3::AnySchema,
+        position: Position<'_>,
+    ) -> Result<TypeRef, GeneratorError> {
+        let pointer = position.pointer;
+        if let Some(type_name) = &any.typ {
+            match type_name.as_str() {
+                "string" if any.enumeration.is_empty() => {
+                    let format = match any.format.as_deref() {
+                        Some("date-time") => VariantOrUnknownOrEmpty::Item(StringFormat::DateTime),
+                        Some("date") => VariantOrUnknownOrEmpty::Item(StringFormat::Date),
+                        Some("password") => VariantOrUnknownOrEmpty::Item(StringFormat::Password),
+                        Some(other) => VariantOrUnknownOrEmpty::Unknown(other.to_string()),
+                        None => VariantOrUnknownOrEmpty::Empty,
+                    };
+                    return Ok(string_type_ref(&format, schema, position.wire_name));
+                }
+                "integer" => {
+                    let format = match any.format.as_deref() {
+                        Some("int32") => VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32),
+                        Some(other) => VariantOrUnknownOrEmpty::Unknown(other.to_string()),
+                        None => VariantOrUnknownOrEmpty::Empty,
+                    };
+                    return Ok(integer_type_ref(&format, any.minimum.is_some_and(|minimum| minimum >= 0.0)));
+                }
+                "number" => return Ok(TypeRef::Number { bits: if any.format.as_deref() == Some("float") { 32 } else { 64 } }),
+                "boolean" => return Ok(TypeRef::Boolean),
+                "string" | "object" | "array" => {}
+                unknown => {
+                    return Err(self.context.unsupported(
+                        &pointer_push(pointer, "type"),
+                        format!("unknown schema type `{unknown}`; expected one of string, number, integer, boolean, object, array, null"),
+                    ))
+                }
+            }
+        }
+        if !any.properties.is_empty()
+            || !any.all_of.is_empty()
+            || !any.one_of.is_empty()
+            || !any.any_of.is_empty()
+        {
+            return self.define_inline(schema, position);
+        }
+        if any.enumeration.iter().any(serde_json::Value::is_string) {
+            return self.define_inline(schema, position);
+        }
+        if any.items.is_some() || any.typ.as_deref() == Some("array") {
+            return self.array_type_ref(any.items.as_ref(), position);
+        }
+        if any.additional_properties.is_some() || any.typ.as_deref() == Some("object") {
+            return self.map_type_ref(any.additional_properties.as_ref(), position);
+        }
+        Ok(TypeRef::Json)
+    }
+
+    fn array_type_ref(
+        &mut self,
+        items: Option<&ReferenceOr<Box<Schema>>>,
+        position: Position<'_>,
+    ) -> Result<TypeRef, GeneratorError> {
+        let Some(items) = items else {
+            return Ok(TypeRef::Vec(Box::new(TypeRef::Json)));
+        };
+        let items_pointer = pointer_push(position.pointer, "items");
+        let hint = format!("{}Item", position.name_hint);
+        let item = self.type_ref(
+            SchemaView::from(items),
+            Position {
+                pointer: &items_pointer,
+                name_hint: &hint,
+                wire_name: None,
+            },
+        )?;
+        Ok(TypeRef::Vec(Box::new(item)))
+    }
+
+    fn map_type_ref(
+        &mut self,
+        additional: Option<&AdditionalProperties>,
+        position: Position<'_>,
+    ) -> Result<TypeRef, GeneratorError> {
+        match additional {
+            Some(AdditionalProperties::Schema(value_schema)) => {
+                let value_pointer = pointer_push(position.pointer, "additionalProperties");
+                let hint = format!("{}Value", position.name_hint);
+                let value = self.type_ref(
+                    SchemaView::from(value_schema.as_ref()),
+                    Position {
+                        pointer: &value_pointer,
+                        name_hint: &hint,
+                        wire_name: None,
+                    },
+                )?;
+                Ok(TypeRef::Map(Box::new(value)))
+            }
+            _ => Ok(TypeRef::JsonObject),
+        }
+    }
+
+    fn define_inline(
+        &mut self,
+        schema: &Schema,
+        position: Position<'_>,
+    ) -> Result<TypeRef, GeneratorError> {
+        let name = self
+            .type_names
+            .claim(&pascal_case_name(position.name_hint, "Inline"));
+        self.define_named(&name, schema, position.pointer, position.name_hint)?;
+        Ok(TypeRef::Named(name))
+    }
+
+    /// Defines the named type `name` for `schema`; `spec_name` is used in fallback docs.
+    fn define_named(
+        &mut self,
+        name: &str,
+        schema: &Schema,
+        pointer: &str,
+        spec_name: &str,
+    ) -> Result<(), GeneratorError> {
+        let docs = schema_docs(schema, &format!("The `{spec_name}` schema."));
+        let kind = match &schema.schema_kind {
+            SchemaKind::Type(Type::String(string))
+                if string.enumeration.iter().any(Option::is_some) =>
+            {
+                let values: Vec<String> = string.enumeration.iter().flatten().cloned().collect();
+                string_enum(&values)
+            }
+            SchemaKind::Any(any)
+                if any.enumeration.iter().any(serde_json::Value::is_string)
+                    && any.properties.is_empty() =>
+            {
+                let values: Vec<String> = any
+                    .enumeration
+                    .iter()
+                    .filter_map(|value| value.as_str().map(str::to_string))
+                    .collect();
+                string_enum(&values)
+            }
+            SchemaKind::Type(Type::Object(object)) => {
+                let properties = object
+                    .properties
+                    .iter()
+                    .map(|(key, value)| {
+                        (
+                            key.clone(),
+                            SchemaView::from(value),
+                            pointer_push(&pointer_push(pointer, "properties"), key),
+                        )
+                    })
+                    .collect();
+                self.struct_kind(name, properties, &object.required)?
+            }
+            SchemaKind::AllOf { all_of } => self.all_of_kind(name, all_of, pointer)?,
+            SchemaKind::OneOf { one_of } => self.union_kind(
+                name,
+                one_of,
+                schema.schema_data.discriminator.as_ref(),
+                &pointer_push(pointer, "oneOf"),
+            )?,
+            SchemaKind::AnyOf { any_of } => self.union_kind(
+                name,
+                any_of,
+                schema.schema_data.discriminator.as_ref(),
+                &pointer_push(pointer, "anyOf"),
+            )?,
+            SchemaKind::Any(any) if !any.all_of.is_empty() || !any.properties.is_empty() => {
+                let mut properties: Vec<(String, SchemaView<'_>, String)> = any
+                    .properties
+                    .iter()
+                    .map(|(key, value)| {
+                        (
+                            key.clone(),
+                            SchemaView::from(value),
+                            pointer_push(&pointer_push(pointer, "properties"), key),
+                        )
+                    })
+                    .collect();
+                let mut required = any.required.clone();
+                for (index, member) in any.all_of.iter().enumerate() {
+                    let member_pointer =
+                        pointer_push(&pointer_push(pointer, "allOf"), &index.to_string());
+                    self.collect_object_members(
+                        SchemaView::from(member),
+                        &member_pointer,
+                        &mut properties,
+                        &mut required,
+                        0,
+                    )?;
+                }
+                self.struct_kind(name, properties, &required)?
+            }
+            SchemaKind::Any(any) if !any.one_of.is_empty() => self.union_kind(
+                name,
+                &any.one_of,
+                schema.schema_data.discriminator.as_ref(),
+                &pointer_push(pointer, "oneOf"),
+            )?,
+            SchemaKind::Any(any) if !any.any_of.is_empty() => self.union_kind(
+                name,
+                &any.any_of,
+                schema.schema_data.discriminator.as_ref(),
+                &pointer_push(pointer, "anyOf"),
+            )?,
+            _ => {
+                let target = self.inline_type_ref(
+                    schema,
+                    Position {
+                        pointer,
+                        name_hint: &format!("{name}Inner"),
+                        wire_name: None,
+                    },
+                )?;
+                TypeKind::Alias { target }
+            }
+        };
+        self.types.push(TypeDefinition {
+            name: name.to_string(),
+            docs,
+            kind,
+        });
+        Ok(())
+    }
+
+    fn struct_kind(
+        &mut self,
+        struct_name: &str,
+        properties: Vec<(String, SchemaView<'_>, String)>,
+        required: &[String],
+    ) -> Result<TypeKind, GeneratorError> {
+        let mut field_names = UniqueNames::new();
+        let mut fields = Vec::new();
+        for (wire_name, view, property_pointer) in properties {
+            let rust_name = field_names.claim(&snake_case_name(&wire_name, "field"));
+            let hint = format!("{struct_name}{}", pascal_case_name(&wire_name, "Field"));
+            let is_required = required.contains(&wire_name);
+            let type_ref = self.type_ref(
+                view,
+                Position {
+                    pointer: &property_pointer,
+                    name_hint: &hint,
+                    wire_name: Some(&wire_name),
+                },
+            )?;
+            let type_ref = if is_required {
+                type_ref
+            } else {
+                type_ref.into_option()
+            };
+            let docs = match view {
+                SchemaView::Inline(schema) => {
+                    schema_docs(schema, &format!("The `{wire_name}` field."))
+                }
+                SchemaView::Reference(_) => Docs {
+                    text: format!("The `{wire_name}` field."),
+                },
+            };
+            fields.push(Field {
+                rust_name,
+                wire_name,
+                type_ref,
+                required: is_required,
+                docs,
+            });
+        }
+        Ok(TypeKind::Struct {
+            fields,
+            derives_default: false,
+        })
+    }
+
+    fn all_of_kind(
+        &mut self,
+        name: &str,
+        members: &[ReferenceOr<Schema>],
+        pointer: &str,
+    ) -> Result<TypeKind, GeneratorError> {
+        let mut properties = Vec::new();
+        let mut required = Vec::new();
+        for (index, member) in members.iter().enumerate() {
+            let member_pointer = pointer_push(&pointer_push(pointer, "allOf"), &index.to_string());
+            self.collect_object_members(
+                SchemaView::from(member),
+                &member_pointer,
+                &mut properties,
+                &mut required,
+                0,
+            )?;
+        }
+        self.struct_kind(name, properties, &required)
+    }
+
+    /// Gathers the properties of an `allOf` member (following refs and nested `allOf`), later members overriding earlier ones.
+    fn collect_object_members<'s>(
+        &self,
+        view: SchemaView<'s>,
+        pointer: &str,
+        properties: &mut Vec<(String, SchemaView<'s>, String)>,
+        required: &mut Vec<String>,
+        depth: usize,
+    ) -> Result<(), GeneratorError>
+    where
+        'a: 's,
+    {
+        if depth > 32 {
+            return Err(self.context.unsupported(
+                pointer,
+                "`allOf` nesting deeper than 32 levels (a cycle through allOf?)",
+            ));
+        }
+        let (schema, schema_pointer): (&'s Schema, String) = match view {
+            SchemaView::Reference(reference) => {
+                let (schema, target_pointer) = self.component_schema(pointer, reference)?;
+                (schema, target_pointer)
+            }
+            SchemaView::Inline(schema) => (schema, pointer.to_string()),
+        };
+        let mut add = |key: &String, value: SchemaView<'s>, base: &str| {
+            let property_pointer = pointer_push(&pointer_push(base, "properties"), key);
+            if let Some(existing) = properties
+                .iter_mut()
+                .find(|(existing_key, _, _)| existing_key == key)
+            {
+                *existing = (key.clone(), value, property_pointer);
+            } else {
+                properties.push((key.clone(), value, property_pointer));
+            }
+        };
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(object)) => {
+                for (key, value) in &object.properties {
+                    add(key, SchemaView::from(value), &schema_pointer);
+                }
+                required.extend(object.required.iter().cloned());
+            }
+            SchemaKind::AllOf { all_of } => {
+                for (index, member) in all_of.iter().enumerate() {
+                    let member_pointer =
+                        pointer_push(&pointer_push(&schema_pointer, "allOf"), &index.to_string());
+                    self.collect_object_members(
+                        SchemaView::from(member),
+                        &member_pointer,
+                        properties,
+                        required,
+                        depth + 1,
+                    )?;
+                }
+            }
+            SchemaKind::Any(any)
+                if any.one_of.is_empty() && any.any_of.is_empty() && any.enumeration.is_empty() =>
+            {
+                for (key, value) in &any.properties {
+                    add(key, SchemaView::from(value), &schema_pointer);
+                }
+                required.extend(any.required.iter().cloned());
+                for (index, member) in any.all_of.iter().enumerate() {
+                    let member_pointer =
+                        pointer_push(&pointer_push(&schema_pointer, "allOf"), &index.to_string());
+                    self.collect_object_members(
+                        SchemaView::from(member),
+                        &member_pointer,
+                        properties,
+                        required,
+                        depth + 1,
+                    )?;
+                }
+            }
+            _ => {
+                return Err(self.context.unsupported(
+                    pointer,
+                    "an `allOf` member that is not an object schema cannot be merged into a struct",
+                ))
+            }
+        }
+        Ok(())
+    }
+
+    fn union_kind(
+        &mut self,
+        name: &str,
+        members: &[ReferenceOr<Schema>],
+        discriminator: Option<&openapiv3::Discriminator>,
+        pointer: &str,
+    ) -> Result<TypeKind, GeneratorError> {
+        let mut variant_names = UniqueNames::new();
+        let mut variants = Vec::new();
+        let mut reference_keys = Vec::new();
+        for (index, member) in members.iter().enumerate() {
+            let member_pointer = pointer_push(pointer, &index.to_string());
+            let view = SchemaView::from(member);
+            let (wanted, reference_key) = match view {
+                SchemaView::Reference(reference) => {
+                    let key = reference
+                        .trim_start_matches(COMPONENT_SCHEMA_PREFIX)
+                        .to_string();
+                    (pascal_case_name(&key, "Variant"), Some(key))
+                }
+                SchemaView::Inline(schema) => (inline_variant_name(schema, index), None),
+            };
+            let rust_name = variant_names.claim(&wanted);
+            let hint = format!("{name}{rust_name}");
+            let type_ref = self.type_ref(
+                view,
+                Position {
+                    pointer: &member_pointer,
+                    name_hint: &hint,
+                    wire_name: None,
+                },
+            )?;
+            reference_keys.push(reference_key);
+            variants.push(UnionVariant {
+                rust_name,
+                type_ref,
+            });
+        }
+        let discriminator = match discriminator {
+            None => None,
+            Some(discriminator) => {
+                let mut mapping: Vec<(String, usize)> = Vec::new();
+                for (wire_value, target) in &discriminator.mapping {
+                    let target_key = target.trim_start_matches(COMPONENT_SCHEMA_PREFIX);
+                    let Some(index) = reference_keys
+                        .iter()
+                        .position(|key| key.as_deref() == Some(target_key))
+                    else {
+                        return Err(self.context.invalid(
+                            &pointer_push(&pointer_push(pointer.rsplit_once('/').map_or(pointer, |(parent, _)| parent), "discriminator"), "mapping"),
+                            format!("discriminator mapping `{wire_value}: {target}` names no member of the union"),
+                        ));
+                    };
+                    mapping.push((wire_value.clone(), index));
+                }
+                for (index, key) in reference_keys.iter().enumerate() {
+                    if let Some(key) = key {
+                        if !mapping.iter().any(|(_, mapped)| *mapped == index) {
+                            mapping.push((key.clone(), index));
+                        }
+                    }
+                }
+                Some(Discriminator {
+                    property_name: discriminator.property_name.clone(),
+                    mapping,
+                })
+            }
+        };
+        Ok(TypeKind::Union {
+            variants,
+            discriminator,
+        })
+    }
+}
+
+fn inline_variant_name(schema: &Schema, index: usize) -> String {
+    if let Some(title) = &schema.schema_data.title {
+        return pascal_case_name(title, "Variant");
+    }
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(_)) => "String".to_string(),
+        SchemaKind::Type(Type::Integer(_)) => "Integer".to_string(),
+        SchemaKind::Type(Type::Number(_)) => "Number".to_string(),
+        SchemaKind::Type(Type::Boolean(_)) => "Boolean".to_string(),
+        SchemaKind::Type(Type::Array(_)) => "Array".to_string(),
+        SchemaKind::Type(Type::Object(_)) => "Object".to_string(),
+        _ => format!("Variant{index}"),
+    }
+}
+
+fn string_enum(values: &[String]) -> TypeKind {
+    let mut variant_names = UniqueNames::new();
+    // The fallback variant for values newer than the spec.
+    variant_names.reserve("Other");
+    let mut variants: Vec<EnumVariant> = Vec::new();
+    for value in values {
+        if variants.iter().any(|variant| &variant.wire_value == value) {
+            continue;
+        }
+        let rust_name = variant_names.claim(&pascal_case_name(value, "Value"));
+        variants.push(EnumVariant {
+            rust_name,
+            wire_value: value.clone(),
+        });
+    }
+    TypeKind::StringEnum { variants }
+}
+
+fn string_type_ref(
+    format: &VariantOrUnknownOrEmpty<StringFormat>,
+    schema: &Schema,
+    wire_name: Option<&str>,
+) -> TypeRef {
+    let _ = schema;
+    match format {
+        VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => TypeRef::DateTime,
+        VariantOrUnknownOrEmpty::Item(StringFormat::Date) => TypeRef::Date,
+        VariantOrUnknownOrEmpty::Item(StringFormat::Password) => TypeRef::Secret,
+        _ if wire_name.is_some_and(is_secret_name) => TypeRef::Secret,
+        _ => TypeRef::String,
+    }
+}
+
+fn integer_type_ref(
+    format: &VariantOrUnknownOrEmpty<openapiv3::IntegerFormat>,
+    non_negative: bool,
+) -> TypeRef {
+    match format {
+        VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => TypeRef::Integer {
+            bits: 32,
+            unsigned: false,
+        },
+        VariantOrUnknownOrEmpty::Unknown(unknown)
+            if unknown == "uint64" || (unknown == "uint32" && non_negative) =>
+        {
+            TypeRef::Integer {
+                bits: 64,
+                unsigned: true,
+            }
+        }
+        VariantOrUnknownOrEmpty::Unknown(unknown)
+            if unknown == "int32" || unknown == "int16" || unknown == "int8" =>
+        {
+            TypeRef::Integer {
+                bits: 32,
+                unsigned: false,
+            }
+        }
+        _ => TypeRef::Integer {
+            bits: 64,
+            unsigned: false,
+        },
+    }
+}
+
+/// Rustdoc from a schema's description, else its title, else `fallback`.
+pub fn schema_docs(schema: &Schema, fallback: &str) -> Docs {
+    let data = &schema.schema_data;
+    let mut text = data
+        .description
+        .as_deref()
+        .or(data.title.as_deref())
+        .map(sanitize_doc)
+        .filter(|text| !text.is_empty())
+        .unwrap_or_else(|| fallback.to_string());
+    if let Some(default) = &data.default {
+        text.push_str(&format!("\n\nDefault: `{default}`."));
+    }
+    Docs { text }
+}

@@ -1,0 +1,149 @@
+//! Lowers security schemes and each operation's security requirements.
+
+use crate::error::{pointer_push, ErrorContext, GeneratorError};
+use crate::ir::{Docs, ParameterLocation, SecurityScheme, SecuritySchemeKind};
+use crate::naming::{sanitize_doc, snake_case_name, UniqueNames};
+use openapiv3::{OpenAPI, ReferenceOr};
+
+/// Collects the schemes operations use, in `components.securitySchemes` order.
+pub struct SecurityLowering<'a> {
+    context: &'a ErrorContext,
+    document: &'a OpenAPI,
+    oauth2_client_basic_schemes: &'a [String],
+    /// Every scheme of the document, lowered up front so indices are stable.
+    pub schemes: Vec<SecurityScheme>,
+    /// Whether some operation uses the scheme at the same index.
+    pub used: Vec<bool>,
+}
+
+impl<'a> SecurityLowering<'a> {
+    /// Lowers every scheme in `components.securitySchemes`.
+    pub fn new(
+        context: &'a ErrorContext,
+        document: &'a OpenAPI,
+        oauth2_client_basic_schemes: &'a [String],
+    ) -> Result<Self, GeneratorError> {
+        let mut schemes = Vec::new();
+        let mut names = UniqueNames::new();
+        if let Some(components) = &document.components {
+            for (key, scheme) in &components.security_schemes {
+                let pointer = pointer_push("/components/securitySchemes", key);
+                let ReferenceOr::Item(scheme) = scheme else {
+                    return Err(context.unsupported(
+                        &pointer,
+                        "a security scheme that is a `$ref` is not supported",
+                    ));
+                };
+                let (kind, description) = match scheme {
+                    openapiv3::SecurityScheme::HTTP {
+                        scheme,
+                        description,
+                        ..
+                    } => {
+                        let kind = match scheme.to_ascii_lowercase().as_str() {
+                            "bearer" => SecuritySchemeKind::Bearer,
+                            "basic" => SecuritySchemeKind::Basic { oauth2_client: oauth2_client_basic_schemes.contains(key) },
+                            other => {
+                                return Err(context.unsupported(
+                                    &pointer_push(&pointer, "scheme"),
+                                    format!("HTTP authentication scheme `{other}` is not supported; supported: bearer, basic"),
+                                ))
+                            }
+                        };
+                        (kind, description)
+                    }
+                    openapiv3::SecurityScheme::APIKey {
+                        location,
+                        name,
+                        description,
+                        ..
+                    } => {
+                        let location = match location {
+                            openapiv3::APIKeyLocation::Header => ParameterLocation::Header,
+                            openapiv3::APIKeyLocation::Query => ParameterLocation::Query,
+                            openapiv3::APIKeyLocation::Cookie => ParameterLocation::Cookie,
+                        };
+                        (
+                            SecuritySchemeKind::ApiKey {
+                                location,
+                                parameter_name: name.clone(),
+                            },
+                            description,
+                        )
+                    }
+                    // The access token these flows issue travels as a bearer token.
+                    openapiv3::SecurityScheme::OAuth2 { description, .. }
+                    | openapiv3::SecurityScheme::OpenIDConnect { description, .. } => {
+                        (SecuritySchemeKind::Bearer, description)
+                    }
+                };
+                let fallback = format!("Credentials for the `{key}` security scheme.");
+                let text = description
+                    .as_deref()
+                    .map(sanitize_doc)
+                    .filter(|text| !text.is_empty())
+                    .unwrap_or(fallback);
+                schemes.push(SecurityScheme {
+                    spec_name: key.clone(),
+                    rust_name: names.claim(&snake_case_name(key, "scheme")),
+                    kind,
+                    docs: Docs { text },
+                });
+            }
+        }
+        for key in oauth2_client_basic_schemes {
+            if !schemes.iter().any(|scheme| {
+                &scheme.spec_name == key && matches!(scheme.kind, SecuritySchemeKind::Basic { .. })
+            }) {
+                return Err(context.invalid(
+                    "/components/securitySchemes",
+                    format!("provider.toml lists `{key}` in oauth2_client_basic_schemes, but the spec has no HTTP basic scheme of that name"),
+                ));
+            }
+        }
+        let used = vec![false; schemes.len()];
+        Ok(SecurityLowering {
+            context,
+            document,
+            oauth2_client_basic_schemes,
+            schemes,
+            used,
+        })
+    }
+
+    /// The alternatives an operation accepts: the operation's own `security`, else the document's.
+    pub fn requirements_for(
+        &mut self,
+        operation: &openapiv3::Operation,
+        pointer: &str,
+    ) -> Result<Vec<Vec<usize>>, GeneratorError> {
+        let (requirements, requirements_pointer) = match &operation.security {
+            Some(requirements) => (requirements, pointer_push(pointer, "security")),
+            None => match &self.document.security {
+                Some(requirements) => (requirements, "/security".to_string()),
+                None => return Ok(Vec::new()),
+            },
+        };
+        let _ = self.oauth2_client_basic_schemes;
+        let mut alternatives = Vec::new();
+        for (index, requirement) in requirements.iter().enumerate() {
+            let mut alternative = Vec::new();
+            for name in requirement.keys() {
+                let Some(scheme_index) = self
+                    .schemes
+                    .iter()
+                    .position(|scheme| &scheme.spec_name == name)
+                else {
+                    return Err(self.context.invalid(
+                        &pointer_push(&requirements_pointer, &index.to_string()),
+                        format!("security requirement names `{name}`, which is not in #/components/securitySchemes"),
+                    ));
+                };
+                self.used[scheme_index] = true;
+                alternative.push(scheme_index);
+            }
+            alternatives.push(alternative);
+        }
+        Ok(alternatives)
+    }
+}

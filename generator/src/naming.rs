@@ -1,0 +1,228 @@
+//! The one place that decides Rust names: casing (heck), keywords, invalid characters, and collisions.
+
+use heck::{ToPascalCase, ToSnakeCase};
+use std::collections::BTreeSet;
+
+/// Words Rust reserves in any edition we target (strict and reserved keywords).
+const RUST_KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Keywords that cannot be raw identifiers (`r#self` is not allowed), so they get a trailing underscore.
+const NOT_RAW_ABLE: &[&str] = &["self", "Self", "super", "crate", "_"];
+
+/// Type names that the generated modules use themselves and a spec type must not shadow.
+const RESERVED_TYPE_NAMES: &[&str] = &[
+    "Client",
+    "Error",
+    "Result",
+    "Option",
+    "Some",
+    "None",
+    "Ok",
+    "Err",
+    "Vec",
+    "String",
+    "Box",
+    "Secret",
+    "ResponseValue",
+    "Credentials",
+    "BasicCredentials",
+    "Url",
+    "Value",
+    "Map",
+    "BTreeMap",
+    "DateTime",
+    "NaiveDate",
+    "Utc",
+    "Self",
+];
+
+/// Is `word` a Rust keyword?
+pub fn is_rust_keyword(word: &str) -> bool {
+    RUST_KEYWORDS.contains(&word)
+}
+
+/// Replaces characters that casing cannot fix (`+`, `.`, `@`, ...) with word breaks, and keeps letters and digits.
+fn split_words(raw: &str) -> String {
+    let mut cleaned = String::with_capacity(raw.len());
+    for character in raw.chars() {
+        if character.is_alphanumeric() {
+            cleaned.push(character);
+        } else {
+            cleaned.push(' ');
+        }
+    }
+    // heck treats non-ASCII letters as letters; identifiers must be ASCII to stay portable.
+    cleaned
+        .chars()
+        .map(|character| {
+            if character.is_ascii_alphanumeric() || character == ' ' {
+                character
+            } else {
+                ' '
+            }
+        })
+        .collect()
+}
+
+/// A `snake_case` identifier for fields, parameters, methods and modules, without the raw prefix.
+///
+/// The result is always a valid identifier once [`to_identifier_tokens`] applies `r#` where needed.
+pub fn snake_case_name(raw: &str, fallback: &str) -> String {
+    let mut name = split_words(raw).to_snake_case();
+    if name.is_empty() {
+        name = fallback.to_string();
+    }
+    if name.starts_with(|character: char| character.is_ascii_digit()) {
+        name = format!("{fallback}_{name}");
+    }
+    if NOT_RAW_ABLE.contains(&name.as_str()) {
+        name.push('_');
+    }
+    name
+}
+
+/// A `PascalCase` identifier for types and enum variants.
+pub fn pascal_case_name(raw: &str, fallback: &str) -> String {
+    let mut name = split_words(raw).to_pascal_case();
+    if name.is_empty() {
+        name = fallback.to_string();
+    }
+    if name.starts_with(|character: char| character.is_ascii_digit()) {
+        name = format!("{fallback}{name}");
+    }
+    if NOT_RAW_ABLE.contains(&name.as_str()) || is_rust_keyword(&name) {
+        name.push('_');
+    }
+    name
+}
+
+/// An identifier token: keywords become raw identifiers (`type` -> `r#type`).
+pub fn to_identifier_tokens(name: &str) -> proc_macro2::Ident {
+    if is_rust_keyword(name) && !NOT_RAW_ABLE.contains(&name) {
+        proc_macro2::Ident::new_raw(name, proc_macro2::Span::call_site())
+    } else {
+        proc_macro2::Ident::new(name, proc_macro2::Span::call_site())
+    }
+}
+
+/// Hands out names that are unique within one scope, in the order asked, so output stays deterministic.
+#[derive(Debug, Default, Clone)]
+pub struct UniqueNames {
+    taken: BTreeSet<String>,
+}
+
+impl UniqueNames {
+    /// A scope with nothing taken.
+    pub fn new() -> Self {
+        UniqueNames::default()
+    }
+
+    /// A scope for type names, where the generated code's own names are already taken.
+    pub fn for_types() -> Self {
+        let mut names = UniqueNames::new();
+        for reserved in RESERVED_TYPE_NAMES {
+            names.taken.insert((*reserved).to_string());
+        }
+        names
+    }
+
+    /// Marks `name` as taken without handing it out.
+    pub fn reserve(&mut self, name: &str) {
+        self.taken.insert(name.to_string());
+    }
+
+    /// `wanted` if free, else `wanted2`, `wanted3`, ... (snake_case names get `wanted_2`).
+    pub fn claim(&mut self, wanted: &str) -> String {
+        if self.taken.insert(wanted.to_string()) {
+            return wanted.to_string();
+        }
+        let separator = if wanted.contains('_')
+            || wanted
+                .chars()
+                .all(|character| !character.is_ascii_uppercase())
+        {
+            "_"
+        } else {
+            ""
+        };
+        let mut counter = 2;
+        loop {
+            let candidate = format!("{wanted}{separator}{counter}");
+            if self.taken.insert(candidate.clone()) {
+                return candidate;
+            }
+            counter += 1;
+        }
+    }
+}
+
+/// Turns spec prose into rustdoc that neither warns nor runs: code fences become `text` blocks and
+/// indentation (which markdown would read as a Rust code block, i.e. a doctest) is removed.
+pub fn sanitize_doc(text: &str) -> String {
+    let mut lines = Vec::new();
+    let mut inside_fence = false;
+    for line in text.trim().lines() {
+        let trimmed = line.trim();
+        if let Some(language) = trimmed.strip_prefix("```") {
+            if inside_fence {
+                lines.push("```".to_string());
+            } else {
+                let _ = language;
+                lines.push("```text".to_string());
+            }
+            inside_fence = !inside_fence;
+            continue;
+        }
+        if inside_fence {
+            lines.push(line.trim_end().to_string());
+        } else {
+            lines.push(trimmed.to_string());
+        }
+    }
+    if inside_fence {
+        lines.push("```".to_string());
+    }
+    lines.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keywords_and_digits_become_valid_identifiers() {
+        assert_eq!(snake_case_name("type", "field"), "type");
+        assert_eq!(to_identifier_tokens("type").to_string(), "r#type");
+        assert_eq!(snake_case_name("self", "field"), "self_");
+        assert_eq!(snake_case_name("2fa_enabled", "field"), "field_2fa_enabled");
+        assert_eq!(pascal_case_name("in-progress", "Value"), "InProgress");
+        assert_eq!(pascal_case_name("1st", "Value"), "Value1st");
+        assert_eq!(pascal_case_name("Self", "Value"), "Self_");
+        assert_eq!(snake_case_name("user-name", "field"), "user_name");
+        assert_eq!(snake_case_name("X-Request-Id", "field"), "x_request_id");
+        assert_eq!(snake_case_name("", "field"), "field");
+        assert_eq!(snake_case_name("日本", "field"), "field");
+    }
+
+    #[test]
+    fn collisions_get_numbered_suffixes_in_claim_order() {
+        let mut names = UniqueNames::new();
+        assert_eq!(names.claim("user_name"), "user_name");
+        assert_eq!(names.claim("user_name"), "user_name_2");
+        let mut types = UniqueNames::for_types();
+        assert_eq!(types.claim("Error"), "Error2");
+        assert_eq!(types.claim("Pet"), "Pet");
+    }
+
+    #[test]
+    fn doc_fences_become_text_and_indentation_is_dropped() {
+        let doc = sanitize_doc("Intro\n\n    let x = 1;\n```json\n{\"a\": 1}\n```");
+        assert_eq!(doc, "Intro\n\nlet x = 1;\n```text\n{\"a\": 1}\n```");
+    }
+}

@@ -1,0 +1,314 @@
+//! Rewrites an OpenAPI 3.1 document, as a JSON value, into the 3.0 model `openapiv3` understands, so nothing a 3.1 document says is lost.
+//!
+//! Each rule keeps the meaning: type arrays with `"null"` become `nullable`, `{type: "null"}` members
+//! of `anyOf`/`oneOf` make the parent nullable, `const` becomes a one-value `enum`, schema `examples`
+//! becomes `example`, numeric exclusive bounds become the boolean form, a missing `paths` becomes
+//! empty, and a `$ref` with sibling keywords becomes `allOf: [$ref]` so the siblings survive.
+//! Keywords that change the shape of data and have no 3.0 equivalent are reported, not dropped.
+
+use crate::error::{pointer_push, ErrorContext, GeneratorError};
+use serde_json::{Map, Value};
+
+/// 3.1 keywords that would change the generated types but have no 3.0 form.
+const UNSUPPORTED_SHAPE_KEYWORDS: &[&str] = &[
+    "prefixItems",
+    "if",
+    "then",
+    "else",
+    "dependentSchemas",
+    "patternProperties",
+    "unevaluatedItems",
+    "$dynamicRef",
+];
+
+/// Normalizes a whole 3.1 document in place.
+pub fn normalize_openapi_31(
+    context: &ErrorContext,
+    document: &mut Value,
+) -> Result<(), GeneratorError> {
+    let Some(root) = document.as_object_mut() else {
+        return Ok(());
+    };
+    root.entry("paths")
+        .or_insert_with(|| Value::Object(Map::new()));
+    walk_for_schemas(context, "", document)
+}
+
+/// Finds every schema position in the document: `components/schemas/*` and any `schema` key.
+fn walk_for_schemas(
+    context: &ErrorContext,
+    pointer: &str,
+    value: &mut Value,
+) -> Result<(), GeneratorError> {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map.iter_mut() {
+                let child_pointer = pointer_push(pointer, key);
+                // Example payloads are user data, not schemas: never rewrite them.
+                if key == "example" || key == "examples" {
+                    continue;
+                }
+                let is_schema_map = key == "schemas" && pointer == "/components";
+                if key == "schema" && child.is_object() {
+                    normalize_schema(context, &child_pointer, child)?;
+                } else if is_schema_map {
+                    if let Value::Object(schemas) = child {
+                        for (name, schema) in schemas.iter_mut() {
+                            normalize_schema(context, &pointer_push(&child_pointer, name), schema)?;
+                        }
+                    }
+                } else {
+                    walk_for_schemas(context, &child_pointer, child)?;
+                }
+            }
+            Ok(())
+        }
+        Value::Array(items) => {
+            for (index, item) in items.iter_mut().enumerate() {
+                walk_for_schemas(context, &pointer_push(pointer, &index.to_string()), item)?;
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+fn normalize_schema(
+    context: &ErrorContext,
+    pointer: &str,
+    schema: &mut Value,
+) -> Result<(), GeneratorError> {
+    let Value::Object(map) = schema else {
+        // `true`/`false` schemas: `true` accepts anything, which 3.0 spells `{}`.
+        if schema.as_bool() == Some(true) {
+            *schema = Value::Object(Map::new());
+            return Ok(());
+        }
+        if schema.as_bool() == Some(false) {
+            return Err(context.unsupported(
+                pointer,
+                "the `false` schema (accepts nothing) has no Rust type",
+            ));
+        }
+        return Ok(());
+    };
+    for keyword in UNSUPPORTED_SHAPE_KEYWORDS {
+        if map.contains_key(*keyword) {
+            return Err(context.unsupported(
+                &pointer_push(pointer, keyword),
+                format!("the JSON Schema keyword `{keyword}` is not supported"),
+            ));
+        }
+    }
+    move_ref_siblings_into_all_of(map);
+    normalize_type_keyword(context, pointer, map)?;
+    normalize_const(map);
+    normalize_examples(map);
+    normalize_exclusive_bound(map, "exclusiveMinimum", "minimum");
+    normalize_exclusive_bound(map, "exclusiveMaximum", "maximum");
+    recurse_into_subschemas(context, pointer, map)?;
+    fold_null_members(map, "anyOf");
+    fold_null_members(map, "oneOf");
+    Ok(())
+}
+
+fn recurse_into_subschemas(
+    context: &ErrorContext,
+    pointer: &str,
+    map: &mut Map<String, Value>,
+) -> Result<(), GeneratorError> {
+    for key in ["properties", "$defs", "definitions"] {
+        if let Some(Value::Object(properties)) = map.get_mut(key) {
+            let base = pointer_push(pointer, key);
+            for (name, property) in properties.iter_mut() {
+                normalize_schema(context, &pointer_push(&base, name), property)?;
+            }
+        }
+    }
+    for key in [
+        "items",
+        "additionalProperties",
+        "not",
+        "contains",
+        "propertyNames",
+    ] {
+        if let Some(child) = map.get_mut(key) {
+            if child.is_object() || (key != "additionalProperties" && child.is_boolean()) {
+                normalize_schema(context, &pointer_push(pointer, key), child)?;
+            }
+        }
+    }
+    for key in ["allOf", "anyOf", "oneOf"] {
+        if let Some(Value::Array(members)) = map.get_mut(key) {
+            let base = pointer_push(pointer, key);
+            for (index, member) in members.iter_mut().enumerate() {
+                normalize_schema(context, &pointer_push(&base, &index.to_string()), member)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `{$ref: X, description: ...}` means "X, and also these keywords" in 3.1; 3.0 tools ignore the siblings.
+fn move_ref_siblings_into_all_of(map: &mut Map<String, Value>) {
+    if !map.contains_key("$ref") || map.len() == 1 {
+        return;
+    }
+    let reference = map.remove("$ref").unwrap_or(Value::Null);
+    let mut reference_schema = Map::new();
+    reference_schema.insert("$ref".to_string(), reference);
+    let mut members = vec![Value::Object(reference_schema)];
+    if let Some(Value::Array(existing)) = map.remove("allOf") {
+        members.extend(existing);
+    }
+    map.insert("allOf".to_string(), Value::Array(members));
+}
+
+fn normalize_type_keyword(
+    context: &ErrorContext,
+    pointer: &str,
+    map: &mut Map<String, Value>,
+) -> Result<(), GeneratorError> {
+    let Some(type_value) = map.get("type").cloned() else {
+        return Ok(());
+    };
+    match type_value {
+        Value::String(name) if name == "null" => {
+            map.remove("type");
+            map.insert("nullable".to_string(), Value::Bool(true));
+            map.insert("enum".to_string(), Value::Array(vec![Value::Null]));
+        }
+        Value::Array(types) => {
+            let mut names = Vec::new();
+            for entry in &types {
+                let Some(name) = entry.as_str() else {
+                    return Err(context.invalid(
+                        &pointer_push(pointer, "type"),
+                        "every entry of a `type` array must be a string",
+                    ));
+                };
+                names.push(name.to_string());
+            }
+            let nullable = names.iter().any(|name| name == "null");
+            names.retain(|name| name != "null");
+            names.dedup();
+            map.remove("type");
+            if nullable {
+                map.insert("nullable".to_string(), Value::Bool(true));
+            }
+            match names.as_slice() {
+                [] => {}
+                [single] => {
+                    map.insert("type".to_string(), Value::String(single.clone()));
+                }
+                several => {
+                    let members = several
+                        .iter()
+                        .map(|name| {
+                            let mut member = Map::new();
+                            member.insert("type".to_string(), Value::String(name.clone()));
+                            if name == "array" {
+                                if let Some(items) = map.get("items") {
+                                    member.insert("items".to_string(), items.clone());
+                                }
+                            }
+                            Value::Object(member)
+                        })
+                        .collect();
+                    map.insert("anyOf".to_string(), Value::Array(members));
+                }
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn normalize_const(map: &mut Map<String, Value>) {
+    let Some(constant) = map.remove("const") else {
+        return;
+    };
+    if !map.contains_key("type") {
+        let inferred = match &constant {
+            Value::String(_) => Some("string"),
+            Value::Bool(_) => Some("boolean"),
+            Value::Number(number) if number.is_i64() || number.is_u64() => Some("integer"),
+            Value::Number(_) => Some("number"),
+            _ => None,
+        };
+        if let Some(inferred) = inferred {
+            map.insert("type".to_string(), Value::String(inferred.to_string()));
+        }
+    }
+    map.insert("enum".to_string(), Value::Array(vec![constant]));
+}
+
+fn normalize_examples(map: &mut Map<String, Value>) {
+    if let Some(Value::Array(examples)) = map.remove("examples") {
+        if !map.contains_key("example") {
+            if let Some(first) = examples.into_iter().next() {
+                map.insert("example".to_string(), first);
+            }
+        }
+    }
+}
+
+fn normalize_exclusive_bound(
+    map: &mut Map<String, Value>,
+    exclusive_keyword: &str,
+    inclusive_keyword: &str,
+) {
+    if let Some(bound) = map
+        .get(exclusive_keyword)
+        .filter(|value| value.is_number())
+        .cloned()
+    {
+        map.insert(inclusive_keyword.to_string(), bound);
+        map.insert(exclusive_keyword.to_string(), Value::Bool(true));
+    }
+}
+
+/// `anyOf: [X, {type: "null"}]` is "X or null": drop the null member and mark the schema nullable.
+fn fold_null_members(map: &mut Map<String, Value>, keyword: &str) {
+    let Some(Value::Array(members)) = map.get(keyword) else {
+        return;
+    };
+    let is_null_member = |member: &Value| {
+        member.get("enum") == Some(&Value::Array(vec![Value::Null]))
+            && member.get("nullable") == Some(&Value::Bool(true))
+    };
+    if !members.iter().any(is_null_member) {
+        return;
+    }
+    let remaining: Vec<Value> = members
+        .iter()
+        .filter(|member| !is_null_member(member))
+        .cloned()
+        .collect();
+    map.remove(keyword);
+    map.insert("nullable".to_string(), Value::Bool(true));
+    match remaining.len() {
+        0 => {}
+        1 => {
+            let only = remaining.into_iter().next().unwrap_or(Value::Null);
+            match only {
+                Value::Object(member) if !member.contains_key("$ref") => {
+                    // Keywords on the outer schema (title, description) stay; the member supplies the shape.
+                    for (key, value) in member {
+                        map.entry(key).or_insert(value);
+                    }
+                }
+                other => {
+                    let mut members = vec![other];
+                    if let Some(Value::Array(existing)) = map.remove("allOf") {
+                        members.extend(existing);
+                    }
+                    map.insert("allOf".to_string(), Value::Array(members));
+                }
+            }
+        }
+        _ => {
+            map.insert(keyword.to_string(), Value::Array(remaining));
+        }
+    }
+}

@@ -1,0 +1,594 @@
+//! Runtime shared by every generated client: secrets, errors, response handling, URL and authentication helpers.
+//!
+//! This file is copied verbatim from the generator's template; the per-provider modules call into it.
+
+use std::fmt;
+
+use reqwest::header::{HeaderMap, HeaderValue};
+use reqwest::StatusCode;
+
+/// The `User-Agent` the generated clients send.
+pub const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+
+/// A credential (client secret, password, access or refresh token, API key).
+///
+/// `Debug` and `Display` print `[redacted]`, so logging a request, a response or an error never
+/// leaks it; [`Secret::expose`] is the one way to read it. The memory is zeroed on drop.
+#[derive(Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a credential.
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    /// The credential itself. Call this only where the value must travel.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Drop for Secret {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.0);
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("Secret([redacted])")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("[redacted]")
+    }
+}
+
+impl From<String> for Secret {
+    fn from(value: String) -> Self {
+        Secret(value)
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(value: &str) -> Self {
+        Secret(value.to_string())
+    }
+}
+
+/// A user name and password for HTTP Basic authentication.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BasicCredentials {
+    /// The user name (for OAuth2 client authentication, the client id).
+    pub username: String,
+    /// The password (for OAuth2 client authentication, the client secret).
+    pub password: Secret,
+}
+
+impl BasicCredentials {
+    /// Pairs a user name with its password.
+    pub fn new(username: impl Into<String>, password: impl Into<Secret>) -> Self {
+        BasicCredentials { username: username.into(), password: password.into() }
+    }
+}
+
+/// A successful response: the decoded body, plus the status and headers it came with.
+///
+/// It dereferences to the body, so `response.access_token` works directly.
+pub struct ResponseValue<T> {
+    inner: T,
+    status: StatusCode,
+    headers: HeaderMap,
+}
+
+impl<T> ResponseValue<T> {
+    /// Wraps a decoded body.
+    pub fn new(inner: T, status: StatusCode, headers: HeaderMap) -> Self {
+        ResponseValue { inner, status, headers }
+    }
+
+    /// The decoded body.
+    pub fn into_inner(self) -> T {
+        self.inner
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The response headers (request ids live here).
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+}
+
+impl<T> std::ops::Deref for ResponseValue<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.inner
+    }
+}
+
+impl<T> std::ops::DerefMut for ResponseValue<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.inner
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for ResponseValue<T> {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter
+            .debug_struct("ResponseValue")
+            .field("status", &self.status)
+            .field("headers", &HeaderNames(&self.headers))
+            .field("inner", &self.inner)
+            .finish()
+    }
+}
+
+/// Prints header names only: values such as `Set-Cookie` can carry credentials.
+struct HeaderNames<'a>(&'a HeaderMap);
+
+impl fmt::Debug for HeaderNames<'_> {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.debug_list().entries(self.0.keys().map(|name| name.as_str())).finish()
+    }
+}
+
+/// A response body kept as bytes; `Debug` prints only its length, since it may hold a credential.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RawBody(Vec<u8>);
+
+impl RawBody {
+    /// The bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// The bytes as text, with invalid UTF-8 replaced.
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(&self.0)
+    }
+}
+
+impl fmt::Debug for RawBody {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(formatter, "RawBody({} bytes)", self.0.len())
+    }
+}
+
+/// Why `Client::new` failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// The base URL does not parse.
+    #[error("invalid base url `{url}`: {message}")]
+    InvalidBaseUrl {
+        /// The URL as given.
+        url: String,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// The base URL is not https, and not a loopback host either.
+    #[error("base url `{url}` must use https (plain http is allowed only for localhost and loopback addresses)")]
+    InsecureBaseUrl {
+        /// The URL as given.
+        url: String,
+    },
+    /// The HTTP client could not be built.
+    #[error("could not build the http client: {0}")]
+    HttpClient(#[source] reqwest::Error),
+}
+
+/// The outcome of a call that did not succeed.
+///
+/// `E` is the operation's own enum of documented error responses.
+#[derive(thiserror::Error)]
+pub enum Error<E> {
+    /// The server answered with a status the spec documents as an error; `body` is decoded.
+    #[error("{operation}: {body}")]
+    ErrorResponse {
+        /// The operation (its `operationId`).
+        operation: &'static str,
+        /// The HTTP status.
+        status: StatusCode,
+        /// The response headers.
+        headers: HeaderMap,
+        /// The decoded, documented error body.
+        body: E,
+    },
+    /// The server answered with a status or media type the spec does not document.
+    #[error("{operation}: unexpected response {status} ({})", content_type.as_deref().unwrap_or("no content type"))]
+    UnexpectedResponse {
+        /// The operation.
+        operation: &'static str,
+        /// The HTTP status.
+        status: StatusCode,
+        /// The response headers.
+        headers: HeaderMap,
+        /// The `Content-Type` header, if any.
+        content_type: Option<String>,
+        /// The raw body.
+        body: RawBody,
+    },
+    /// The status was documented, but the body did not decode into the documented type.
+    #[error("{operation}: the {status} response body does not match the spec: {message}")]
+    InvalidResponseBody {
+        /// The operation.
+        operation: &'static str,
+        /// The HTTP status.
+        status: StatusCode,
+        /// The response headers.
+        headers: HeaderMap,
+        /// Where and why decoding failed (never the body's content).
+        message: String,
+        /// The raw body.
+        body: RawBody,
+    },
+    /// The request could not be sent or the response not read (connection, timeout, TLS, redirect).
+    #[error("{operation}: request failed: {source}")]
+    Transport {
+        /// The operation.
+        operation: &'static str,
+        /// The cause, without the URL (query strings can carry API keys).
+        #[source]
+        source: reqwest::Error,
+    },
+    /// The caller's input cannot be sent (missing credentials, a value that cannot be encoded).
+    #[error("{operation}: invalid request: {message}")]
+    InvalidRequest {
+        /// The operation.
+        operation: &'static str,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+impl<E> Error<E> {
+    /// The operation that failed.
+    pub fn operation(&self) -> &'static str {
+        match self {
+            Error::ErrorResponse { operation, .. }
+            | Error::UnexpectedResponse { operation, .. }
+            | Error::InvalidResponseBody { operation, .. }
+            | Error::Transport { operation, .. }
+            | Error::InvalidRequest { operation, .. } => operation,
+        }
+    }
+
+    /// The HTTP status, when a response arrived.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::ErrorResponse { status, .. } | Error::UnexpectedResponse { status, .. } | Error::InvalidResponseBody { status, .. } => {
+                Some(*status)
+            }
+            Error::Transport { source, .. } => source.status(),
+            Error::InvalidRequest { .. } => None,
+        }
+    }
+
+    /// The documented error body, when the status was a documented error.
+    pub fn error_body(&self) -> Option<&E> {
+        match self {
+            Error::ErrorResponse { body, .. } => Some(body),
+            _ => None,
+        }
+    }
+
+    /// The response headers, when a response arrived.
+    pub fn headers(&self) -> Option<&HeaderMap> {
+        match self {
+            Error::ErrorResponse { headers, .. } | Error::UnexpectedResponse { headers, .. } | Error::InvalidResponseBody { headers, .. } => {
+                Some(headers)
+            }
+            Error::Transport { .. } | Error::InvalidRequest { .. } => None,
+        }
+    }
+
+    /// An invalid-request error.
+    pub fn invalid_request(operation: &'static str, message: impl Into<String>) -> Self {
+        Error::InvalidRequest { operation, message: message.into() }
+    }
+}
+
+impl<E: fmt::Debug> fmt::Debug for Error<E> {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::ErrorResponse { operation, status, headers, body } => formatter
+                .debug_struct("ErrorResponse")
+                .field("operation", operation)
+                .field("status", status)
+                .field("headers", &HeaderNames(headers))
+                .field("body", body)
+                .finish(),
+            Error::UnexpectedResponse { operation, status, headers, content_type, body } => formatter
+                .debug_struct("UnexpectedResponse")
+                .field("operation", operation)
+                .field("status", status)
+                .field("headers", &HeaderNames(headers))
+                .field("content_type", content_type)
+                .field("body", body)
+                .finish(),
+            Error::InvalidResponseBody { operation, status, headers, message, body } => formatter
+                .debug_struct("InvalidResponseBody")
+                .field("operation", operation)
+                .field("status", status)
+                .field("headers", &HeaderNames(headers))
+                .field("message", message)
+                .field("body", body)
+                .finish(),
+            Error::Transport { operation, source } => {
+                formatter.debug_struct("Transport").field("operation", operation).field("source", source).finish()
+            }
+            Error::InvalidRequest { operation, message } => {
+                formatter.debug_struct("InvalidRequest").field("operation", operation).field("message", message).finish()
+            }
+        }
+    }
+}
+
+/// Parses a base URL and enforces https, allowing plain http only for loopback hosts.
+pub fn parse_base_url(text: &str) -> Result<url::Url, ClientError> {
+    let url = url::Url::parse(text).map_err(|error| ClientError::InvalidBaseUrl { url: text.to_string(), message: error.to_string() })?;
+    if url.cannot_be_a_base() || url.host().is_none() {
+        return Err(ClientError::InvalidBaseUrl { url: text.to_string(), message: "expected an absolute http(s) url with a host".to_string() });
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(ClientError::InvalidBaseUrl { url: redact_userinfo(&url), message: "credentials in the url are not allowed; use the client's credential setters".to_string() });
+    }
+    match url.scheme() {
+        "https" => Ok(url),
+        "http" if is_loopback_host(&url) => Ok(url),
+        "http" => Err(ClientError::InsecureBaseUrl { url: text.to_string() }),
+        other => Err(ClientError::InvalidBaseUrl { url: text.to_string(), message: format!("unsupported scheme `{other}`") }),
+    }
+}
+
+fn redact_userinfo(url: &url::Url) -> String {
+    let mut redacted = url.clone();
+    let _ = redacted.set_username("");
+    let _ = redacted.set_password(None);
+    redacted.to_string()
+}
+
+fn is_loopback_host(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost") || domain.to_ascii_lowercase().ends_with(".localhost"),
+        Some(url::Host::Ipv4(address)) => address.is_loopback(),
+        Some(url::Host::Ipv6(address)) => address.is_loopback(),
+        None => false,
+    }
+}
+
+/// The HTTP client the generated clients use by default: no redirects followed (a redirect on a
+/// token call must not be chased with credentials attached), bounded connect and total time.
+pub fn default_http_client() -> Result<reqwest::Client, ClientError> {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(std::time::Duration::from_secs(10))
+        .timeout(std::time::Duration::from_secs(30))
+        .user_agent(USER_AGENT)
+        .build()
+        .map_err(ClientError::HttpClient)
+}
+
+/// Joins the base URL and an already-encoded path (which starts with `/`).
+pub fn endpoint_url<E>(operation: &'static str, base_url: &url::Url, encoded_path: &str) -> Result<url::Url, Error<E>> {
+    let joined = format!("{}{}", base_url.as_str().trim_end_matches('/'), encoded_path);
+    url::Url::parse(&joined).map_err(|error| Error::invalid_request(operation, format!("cannot build the request url: {error}")))
+}
+
+/// Characters left as they are in a path segment: RFC 3986 unreserved.
+const PATH_SEGMENT: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+/// A path parameter, percent-encoded as one segment.
+pub fn path_segment<T: serde::Serialize + ?Sized, E>(operation: &'static str, name: &str, value: &T) -> Result<String, Error<E>> {
+    let text = parameter_text(operation, name, value)?.unwrap_or_default();
+    Ok(percent_encoding::utf8_percent_encode(&text, PATH_SEGMENT).to_string())
+}
+
+/// A scalar parameter as text (`None` for null); arrays are comma-joined (the `simple`/`form`, non-exploded style).
+pub fn parameter_text<T: serde::Serialize + ?Sized, E>(operation: &'static str, name: &str, value: &T) -> Result<Option<String>, Error<E>> {
+    let value = serde_json::to_value(value).map_err(|error| Error::invalid_request(operation, format!("parameter `{name}`: {error}")))?;
+    match value {
+        serde_json::Value::Null => Ok(None),
+        serde_json::Value::Array(items) => {
+            let mut texts = Vec::with_capacity(items.len());
+            for item in items {
+                texts.push(scalar_text(operation, name, item)?);
+            }
+            Ok(Some(texts.join(",")))
+        }
+        other => scalar_text(operation, name, other).map(Some),
+    }
+}
+
+fn scalar_text<E>(operation: &'static str, name: &str, value: serde_json::Value) -> Result<String, Error<E>> {
+    match value {
+        serde_json::Value::String(text) => Ok(text),
+        serde_json::Value::Number(number) => Ok(number.to_string()),
+        serde_json::Value::Bool(flag) => Ok(flag.to_string()),
+        serde_json::Value::Null => Ok(String::new()),
+        serde_json::Value::Array(_) | serde_json::Value::Object(_) => {
+            Err(Error::invalid_request(operation, format!("parameter `{name}`: nested arrays and objects cannot be sent as a parameter")))
+        }
+    }
+}
+
+/// Adds a query parameter; an exploded array becomes one pair per item, null adds nothing.
+pub fn append_query<T: serde::Serialize + ?Sized, E>(
+    operation: &'static str,
+    pairs: &mut Vec<(String, String)>,
+    name: &str,
+    value: &T,
+    explode: bool,
+) -> Result<(), Error<E>> {
+    let json = serde_json::to_value(value).map_err(|error| Error::invalid_request(operation, format!("parameter `{name}`: {error}")))?;
+    match json {
+        serde_json::Value::Array(items) if explode => {
+            for item in items {
+                pairs.push((name.to_string(), scalar_text(operation, name, item)?));
+            }
+            Ok(())
+        }
+        _ => {
+            if let Some(text) = parameter_text(operation, name, value)? {
+                pairs.push((name.to_string(), text));
+            }
+            Ok(())
+        }
+    }
+}
+
+/// A header value built from a parameter (`None` for null).
+pub fn header_value<T: serde::Serialize + ?Sized, E>(operation: &'static str, name: &str, value: &T) -> Result<Option<HeaderValue>, Error<E>> {
+    match parameter_text(operation, name, value)? {
+        None => Ok(None),
+        Some(text) => HeaderValue::from_str(&text)
+            .map(Some)
+            .map_err(|_| Error::invalid_request(operation, format!("parameter `{name}` is not a valid header value"))),
+    }
+}
+
+/// `Authorization: Bearer <token>`, marked sensitive so HTTP-level logging hides it.
+pub fn bearer_authorization<E>(operation: &'static str, token: &Secret) -> Result<HeaderValue, Error<E>> {
+    sensitive_header(operation, &format!("Bearer {}", token.expose()))
+}
+
+/// `Authorization: Basic <base64(user:password)>`.
+///
+/// With `oauth2_client_encoding`, the id and secret are form-urlencoded before they are joined, as
+/// RFC 6749 section 2.3.1 requires for OAuth2 client authentication (so `:` in a secret survives).
+pub fn basic_authorization<E>(operation: &'static str, credentials: &BasicCredentials, oauth2_client_encoding: bool) -> Result<HeaderValue, Error<E>> {
+    sensitive_header(operation, &basic_authorization_text(credentials, oauth2_client_encoding))
+}
+
+/// The text of a Basic `Authorization` header (see [`basic_authorization`]).
+pub fn basic_authorization_text(credentials: &BasicCredentials, oauth2_client_encoding: bool) -> String {
+    use base64::Engine as _;
+    let joined = if oauth2_client_encoding {
+        let username: String = form_urlencoded::byte_serialize(credentials.username.as_bytes()).collect();
+        let password: String = form_urlencoded::byte_serialize(credentials.password.expose().as_bytes()).collect();
+        format!("{username}:{password}")
+    } else {
+        format!("{}:{}", credentials.username, credentials.password.expose())
+    };
+    format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(joined))
+}
+
+/// An API key or other credential as a header value, marked sensitive.
+pub fn secret_header<E>(operation: &'static str, secret: &Secret) -> Result<HeaderValue, Error<E>> {
+    sensitive_header(operation, secret.expose())
+}
+
+fn sensitive_header<E>(operation: &'static str, text: &str) -> Result<HeaderValue, Error<E>> {
+    let mut value = HeaderValue::from_str(text)
+        .map_err(|_| Error::invalid_request(operation, "a credential contains characters that cannot be sent in a header"))?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+/// Serializes a JSON request body.
+pub fn json_body<T: serde::Serialize + ?Sized, E>(operation: &'static str, body: &T) -> Result<Vec<u8>, Error<E>> {
+    serde_json::to_vec(body).map_err(|error| Error::invalid_request(operation, format!("cannot encode the json body: {error}")))
+}
+
+/// Serializes a form-urlencoded request body.
+pub fn form_body<T: serde::Serialize + ?Sized, E>(operation: &'static str, body: &T) -> Result<String, Error<E>> {
+    serde_urlencoded::to_string(body).map_err(|error| Error::invalid_request(operation, format!("cannot encode the form body: {error}")))
+}
+
+/// A response read to the end: status, headers and body bytes.
+pub struct RawResponse {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The headers.
+    pub headers: HeaderMap,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+/// Sends a request and reads the whole response.
+pub async fn send<E>(operation: &'static str, request: reqwest::RequestBuilder) -> Result<RawResponse, Error<E>> {
+    let response = request.send().await.map_err(|source| Error::Transport { operation, source: source.without_url() })?;
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.bytes().await.map_err(|source| Error::Transport { operation, source: source.without_url() })?;
+    Ok(RawResponse { status, headers, body: body.to_vec() })
+}
+
+/// Is this media type JSON (`application/json`, `application/problem+json`, any `+json`)?
+pub fn is_json_media_type(media_type: &str) -> bool {
+    media_type == "application/json" || media_type.ends_with("+json") || media_type == "text/json"
+}
+
+impl RawResponse {
+    /// The `Content-Type` essence (no parameters), lower-cased.
+    pub fn media_type(&self) -> Option<String> {
+        let value = self.headers.get(reqwest::header::CONTENT_TYPE)?.to_str().ok()?;
+        Some(value.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+    }
+
+    /// Does the body claim to be JSON? A missing `Content-Type` is read as the documented type.
+    pub fn is_json(&self) -> bool {
+        self.media_type().is_none_or(|media_type| is_json_media_type(&media_type))
+    }
+
+    /// Does the body claim to be text? A missing `Content-Type` is read as the documented type.
+    pub fn is_text(&self) -> bool {
+        self.media_type().is_none_or(|media_type| media_type.starts_with("text/"))
+    }
+
+    /// Decodes the body as JSON into `T`.
+    pub fn json<T: serde::de::DeserializeOwned, E>(&self, operation: &'static str) -> Result<T, Error<E>> {
+        serde_json::from_slice(&self.body).map_err(|error| self.invalid_body(operation, json_error_summary(&error)))
+    }
+
+    /// Reads the body as UTF-8 text.
+    pub fn text<E>(&self, operation: &'static str) -> Result<String, Error<E>> {
+        String::from_utf8(self.body.clone()).map_err(|error| self.invalid_body(operation, format!("not utf-8 text: {}", error.utf8_error())))
+    }
+
+    fn invalid_body<E>(&self, operation: &'static str, message: String) -> Error<E> {
+        Error::InvalidResponseBody {
+            operation,
+            status: self.status,
+            headers: self.headers.clone(),
+            message,
+            body: RawBody(self.body.clone()),
+        }
+    }
+
+    /// A success value carrying this response's status and headers.
+    pub fn success<T, E>(self, value: T) -> Result<ResponseValue<T>, Error<E>> {
+        Ok(ResponseValue::new(value, self.status, self.headers))
+    }
+
+    /// A documented error.
+    pub fn error<E>(self, operation: &'static str, body: E) -> Error<E> {
+        Error::ErrorResponse { operation, status: self.status, headers: self.headers, body }
+    }
+
+    /// A status or media type the spec does not document.
+    pub fn unexpected<E>(self, operation: &'static str) -> Error<E> {
+        let content_type = self.headers.get(reqwest::header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).map(str::to_string);
+        Error::UnexpectedResponse { operation, status: self.status, headers: self.headers, content_type, body: RawBody(self.body) }
+    }
+}
+
+/// Describes a JSON decoding failure by position and category, never quoting the input (it may hold a secret).
+fn json_error_summary(error: &serde_json::Error) -> String {
+    let category = match error.classify() {
+        serde_json::error::Category::Io => "i/o error",
+        serde_json::error::Category::Syntax => "invalid json syntax",
+        serde_json::error::Category::Data => "a value has the wrong type or a required field is missing",
+        serde_json::error::Category::Eof => "the body ends too early",
+    };
+    format!("{category} at line {} column {}", error.line(), error.column())
+}

@@ -1,0 +1,313 @@
+//! Runs the generator over `specs/` into `generated/`, or over one spec into a standalone crate, and reports drift.
+
+pub use crate::ensure::Mode;
+use crate::ensure::{ensure_file_contents, unified_diff, FileOutcome};
+use anyhow::{bail, Context, Result};
+use generator::{CrateOptions, GeneratedCrate, ProviderConfig, ProviderSource};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// The package name of the checked-in client crate.
+pub const WORKSPACE_CRATE_NAME: &str = "auth-clients";
+const WORKSPACE_CRATE_DESCRIPTION: &str =
+    "Typed Rust clients for SaaS token endpoints, generated from the providers' OpenAPI documents.";
+/// The command that fixes drift, named in every drift report.
+pub const FIX_COMMAND: &str = "cargo xtask gen";
+
+/// What a run did or found.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// One line per provider: operations, types, file.
+    pub provider_lines: Vec<String>,
+    /// Files written (write mode).
+    pub updated: Vec<String>,
+    /// Stray files deleted (write mode).
+    pub deleted: Vec<String>,
+    /// Diffs of files that differ, are missing, or should not exist (check mode).
+    pub drift: Vec<String>,
+    /// The command that fixes the drift.
+    pub fix_command: String,
+}
+
+impl Report {
+    /// No drift found.
+    pub fn is_clean(&self) -> bool {
+        self.drift.is_empty()
+    }
+
+    /// The diff plus the command that fixes it.
+    pub fn drift_text(&self) -> String {
+        let mut text = self.drift.join("");
+        text.push_str(&format!(
+            "\nerror: {} generated file(s) are out of date; run `{}` and commit the result\n",
+            self.drift.len(),
+            self.fix_command
+        ));
+        text
+    }
+
+    /// One line saying what was written.
+    pub fn write_summary(&self) -> String {
+        format!(
+            "{} file(s) updated, {} stray file(s) deleted",
+            self.updated.len(),
+            self.deleted.len()
+        )
+    }
+}
+
+/// The workspace root (the parent of xtask/).
+pub fn project_root() -> PathBuf {
+    let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or(manifest_dir)
+}
+
+/// Paths as users see them: relative to the root, with `/`.
+fn display_relative(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+/// Reads every `specs/<provider>/provider.toml` and its spec, in folder-name order.
+fn read_provider_specs(root: &Path) -> Result<Vec<(String, Vec<u8>, ProviderConfig)>> {
+    let specs_dir = root.join("specs");
+    let mut folders: Vec<PathBuf> = std::fs::read_dir(&specs_dir)
+        .with_context(|| format!("cannot list {}", specs_dir.display()))?
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|path| path.is_dir())
+        .collect();
+    folders.sort();
+    let mut providers = Vec::new();
+    for folder in folders {
+        let config_path = folder.join("provider.toml");
+        let config_display = display_relative(root, &config_path);
+        let config_text = std::fs::read_to_string(&config_path)
+            .with_context(|| format!("cannot read {config_display}"))?;
+        let config = ProviderConfig::from_toml_str(&config_display, &config_text)?;
+        let spec_path = folder.join(&config.spec);
+        let spec_display = display_relative(root, &spec_path);
+        let bytes = std::fs::read(&spec_path)
+            .with_context(|| format!("cannot read {spec_display} (named by {config_display})"))?;
+        providers.push((spec_display, bytes, config));
+    }
+    if providers.is_empty() {
+        bail!("no providers found under {}", specs_dir.display());
+    }
+    Ok(providers)
+}
+
+/// Generates the checked-in crate from `specs/` into `generated/`.
+pub fn generate_workspace(root: &Path, mode: Mode) -> Result<Report> {
+    let providers = read_provider_specs(root)?;
+    let sources: Vec<ProviderSource<'_>> = providers
+        .iter()
+        .map(|(spec_path, bytes, config)| ProviderSource {
+            spec_path: spec_path.clone(),
+            spec_bytes: bytes,
+            config: config.clone(),
+        })
+        .collect();
+    let options = CrateOptions {
+        crate_name: WORKSPACE_CRATE_NAME.to_string(),
+        description: WORKSPACE_CRATE_DESCRIPTION.to_string(),
+        standalone: false,
+    };
+    let generated = generator::generate_crate(&options, &sources)?;
+    apply(
+        root,
+        &root.join("generated"),
+        &generated,
+        mode,
+        StrayPolicy::EverythingIsOwned,
+        FIX_COMMAND,
+    )
+}
+
+/// Generates a standalone crate from one spec into `out`.
+pub fn generate_standalone(
+    spec: &Path,
+    out: &Path,
+    crate_name: Option<&str>,
+    mode: Mode,
+) -> Result<Report> {
+    let bytes = std::fs::read(spec).with_context(|| format!("cannot read {}", spec.display()))?;
+    let stem = spec
+        .file_stem()
+        .map(|stem| stem.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "api".to_string());
+    let crate_name = match crate_name {
+        Some(name) => name.to_string(),
+        None => format!(
+            "{}-client",
+            generator::naming::snake_case_name(&stem, "api").replace('_', "-")
+        ),
+    };
+    if crate_name.is_empty()
+        || !crate_name.chars().all(|character| {
+            character.is_ascii_alphanumeric() || character == '-' || character == '_'
+        })
+    {
+        bail!("crate name `{crate_name}` must consist of ASCII letters, digits, `-` and `_`");
+    }
+    let module = generator::naming::snake_case_name(&crate_name.replace('-', "_"), "api");
+    let module = if generator::naming::is_rust_keyword(&module) || module == "runtime" {
+        format!("{module}_api")
+    } else {
+        module
+    };
+    let spec_display = spec.to_string_lossy().replace('\\', "/");
+    let source = ProviderSource {
+        spec_path: spec_display.clone(),
+        spec_bytes: &bytes,
+        config: ProviderConfig::for_standalone_spec(&module, &spec_display),
+    };
+    let options = CrateOptions {
+        crate_name: crate_name.clone(),
+        description: format!(
+            "A typed client generated from {}.",
+            spec.file_name()
+                .map(|name| name.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        ),
+        standalone: true,
+    };
+    let generated = generator::generate_crate(&options, &[source])?;
+    let fix_command = format!(
+        "cargo xtask gen --spec {} --out {} --crate-name {crate_name}",
+        spec.display(),
+        out.display()
+    );
+    let root = out.parent().map(Path::to_path_buf).unwrap_or_default();
+    apply(
+        &root,
+        out,
+        &generated,
+        mode,
+        StrayPolicy::OnlyManifestListed,
+        &fix_command,
+    )
+}
+
+/// Which files in the output directory the generator may delete.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum StrayPolicy {
+    /// generated/: every byte is the generator's, so any file no spec produces is stray.
+    EverythingIsOwned,
+    /// A user-chosen directory: only files the previous run's manifest lists.
+    OnlyManifestListed,
+}
+
+fn list_files(directory: &Path) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    if !directory.exists() {
+        return Ok(files);
+    }
+    let mut pending = vec![directory.to_path_buf()];
+    while let Some(current) = pending.pop() {
+        for entry in std::fs::read_dir(&current)
+            .with_context(|| format!("cannot list {}", current.display()))?
+        {
+            let path = entry?.path();
+            let name = path
+                .file_name()
+                .map(|name| name.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            // Build output and lock files are cargo's, not the generator's.
+            if path.is_dir() {
+                if name != "target" {
+                    pending.push(path);
+                }
+            } else if name != "Cargo.lock" {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+fn previously_owned(out: &Path) -> BTreeSet<String> {
+    let Ok(text) = std::fs::read_to_string(out.join(generator::MANIFEST_PATH)) else {
+        return BTreeSet::new();
+    };
+    // The manifest lists files as `files = [ "a", "b" ]`; read the quoted entries of that array.
+    let Some(start) = text.find("files = [") else {
+        return BTreeSet::new();
+    };
+    let rest = &text[start + "files = [".len()..];
+    let end = rest.find(']').unwrap_or(rest.len());
+    rest[..end]
+        .split(',')
+        .map(|entry| entry.trim().trim_matches('"').to_string())
+        .filter(|entry| !entry.is_empty())
+        .collect()
+}
+
+fn apply(
+    root: &Path,
+    out: &Path,
+    generated: &GeneratedCrate,
+    mode: Mode,
+    strays: StrayPolicy,
+    fix_command: &str,
+) -> Result<Report> {
+    let mut report = Report {
+        fix_command: fix_command.to_string(),
+        ..Report::default()
+    };
+    for module in &generated.modules {
+        report.provider_lines.push(format!(
+            "{}: {} operation(s), {} type(s) -> {}",
+            module.module,
+            module.operations,
+            module.types,
+            display_relative(root, &out.join(&module.file))
+        ));
+    }
+    let produced: BTreeSet<String> = generated
+        .files
+        .iter()
+        .map(|file| file.path.clone())
+        .collect();
+    let owned_before = previously_owned(out);
+    for existing in list_files(out)? {
+        let relative = display_relative(out, &existing);
+        let is_stray = !produced.contains(&relative)
+            && match strays {
+                StrayPolicy::EverythingIsOwned => true,
+                StrayPolicy::OnlyManifestListed => owned_before.contains(&relative),
+            };
+        if !is_stray {
+            continue;
+        }
+        let display = display_relative(root, &existing);
+        match mode {
+            Mode::Check => {
+                let old = std::fs::read_to_string(&existing).unwrap_or_default();
+                let mut diff = unified_diff(&display, Some(&old), None);
+                diff.insert_str(0, &format!("stray file {display}: no spec produces it\n"));
+                report.drift.push(diff);
+            }
+            Mode::Write => {
+                std::fs::remove_file(&existing)
+                    .with_context(|| format!("cannot delete {display}"))?;
+                report.deleted.push(display);
+            }
+        }
+    }
+    for file in &generated.files {
+        let path = out.join(&file.path);
+        let display = display_relative(root, &path);
+        match ensure_file_contents(mode, &path, &display, &file.contents)? {
+            FileOutcome::Unchanged => {}
+            FileOutcome::Updated => report.updated.push(display),
+            FileOutcome::Differs(diff) => report.drift.push(diff),
+        }
+    }
+    Ok(report)
+}

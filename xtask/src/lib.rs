@@ -1,0 +1,4 @@
+//! Library half of xtask, so the drift check also runs as a `#[test]`.
+
+pub mod codegen;
+pub mod ensure;

@@ -11,7 +11,7 @@ pub const DEFAULT_BASE_URL: &str = "https://forecaster.cairhealth.com";
 pub mod types {
     /// The `Error` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Error2 {
+    pub struct Error {
         /// Error message
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
@@ -127,7 +127,7 @@ impl Client {
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateTokenError {
     /// 401 Unauthorized: Invalid credentials provided
-    Unauthorized(types::Error2),
+    Unauthorized(types::Error),
 }
 impl std::fmt::Display for CreateTokenError {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

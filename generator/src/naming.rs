@@ -15,31 +15,10 @@ const RUST_KEYWORDS: &[&str] = &[
 /// Keywords that cannot be raw identifiers (`r#self` is not allowed), so they get a trailing underscore.
 const NOT_RAW_ABLE: &[&str] = &["self", "Self", "super", "crate", "_"];
 
-/// Type names that the generated modules use themselves and a spec type must not shadow.
+/// Names the generated `types` module uses unqualified (the prelude), which a spec type must not shadow.
+/// Everything else the generated code uses is fully qualified (`crate::runtime::Secret`, `serde_json::Value`).
 const RESERVED_TYPE_NAMES: &[&str] = &[
-    "Client",
-    "Error",
-    "Result",
-    "Option",
-    "Some",
-    "None",
-    "Ok",
-    "Err",
-    "Vec",
-    "String",
-    "Box",
-    "Secret",
-    "ResponseValue",
-    "Credentials",
-    "BasicCredentials",
-    "Url",
-    "Value",
-    "Map",
-    "BTreeMap",
-    "DateTime",
-    "NaiveDate",
-    "Utc",
-    "Self",
+    "Option", "Some", "None", "Result", "Ok", "Err", "Vec", "String", "Box", "From", "Default", "Self",
 ];
 
 /// Is `word` a Rust keyword?
@@ -216,7 +195,7 @@ mod tests {
         assert_eq!(names.claim("user_name"), "user_name");
         assert_eq!(names.claim("user_name"), "user_name_2");
         let mut types = UniqueNames::for_types();
-        assert_eq!(types.claim("Error"), "Error2");
+        assert_eq!(types.claim("Result"), "Result2");
         assert_eq!(types.claim("Pet"), "Pet");
     }
 

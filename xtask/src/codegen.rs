@@ -231,21 +231,18 @@ fn list_files(directory: &Path) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
+/// The files the previous run's manifest lists as generated (empty when there is no readable manifest).
 fn previously_owned(out: &Path) -> BTreeSet<String> {
-    let Ok(text) = std::fs::read_to_string(out.join(generator::MANIFEST_PATH)) else {
-        return BTreeSet::new();
-    };
-    // The manifest lists files as `files = [ "a", "b" ]`; read the quoted entries of that array.
-    let Some(start) = text.find("files = [") else {
-        return BTreeSet::new();
-    };
-    let rest = &text[start + "files = [".len()..];
-    let end = rest.find(']').unwrap_or(rest.len());
-    rest[..end]
-        .split(',')
-        .map(|entry| entry.trim().trim_matches('"').to_string())
-        .filter(|entry| !entry.is_empty())
-        .collect()
+    #[derive(serde::Deserialize)]
+    struct OwnedFiles {
+        #[serde(default)]
+        files: Vec<String>,
+    }
+    std::fs::read_to_string(out.join(generator::MANIFEST_PATH))
+        .ok()
+        .and_then(|text| toml::from_str::<OwnedFiles>(&text).ok())
+        .map(|manifest| manifest.files.into_iter().collect())
+        .unwrap_or_default()
 }
 
 fn apply(

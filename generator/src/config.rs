@@ -50,6 +50,72 @@ pub struct ProviderConfig {
     /// HTTP Basic security schemes whose credentials are OAuth2 client credentials (RFC 6749 section 2.3.1).
     #[serde(default)]
     pub oauth2_client_basic_schemes: Vec<String>,
+    /// Which operation issues tokens and where the token and its lifetime are: drives the token source.
+    #[serde(default)]
+    pub token: Option<TokenConfig>,
+}
+
+/// How a token is obtained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenFlow {
+    /// The token operation is called with stored credentials whenever a token is needed.
+    #[default]
+    ClientCredentials,
+    /// A user authorizes in a browser; the code is exchanged once; no re-issue without the user.
+    AuthorizationCode,
+}
+
+/// The `[token]` table of `provider.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenConfig {
+    /// The Rust method name (after renames) of the operation that issues tokens.
+    pub operation: String,
+    /// Wire name of the access token in the success body.
+    pub access_token: String,
+    /// Wire name of the lifetime in seconds, when the provider gives one.
+    #[serde(default)]
+    pub expires_in: Option<String>,
+    /// Wire name of the absolute expiry (a date-time), when the provider gives one.
+    #[serde(default)]
+    pub expires_at: Option<String>,
+    /// Wire name of the refresh token, when the provider issues one.
+    #[serde(default)]
+    pub refresh_token: Option<String>,
+    /// Wire name of the refresh token's absolute expiry.
+    #[serde(default)]
+    pub refresh_token_expires_at: Option<String>,
+    /// How tokens are obtained.
+    #[serde(default)]
+    pub flow: TokenFlow,
+    /// For the authorization-code flow: the URL-builder operation that starts it.
+    #[serde(default)]
+    pub authorize_operation: Option<String>,
+    /// For the authorization-code flow: the request field that carries the code.
+    #[serde(default)]
+    pub code_field: Option<String>,
+    /// Whether the token request may be sent again after a transport error, 429 or 503
+    /// (true for client credentials; a single-use code must not be replayed).
+    #[serde(default)]
+    pub retry_safe: Option<bool>,
+    /// The refresh operation, when the spec offers one.
+    #[serde(default)]
+    pub refresh: Option<RefreshConfig>,
+}
+
+/// The `[token.refresh]` table: how a refresh token is exchanged.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RefreshConfig {
+    /// The Rust method name of the refresh operation (may be the token operation itself).
+    pub operation: String,
+    /// Wire name of the request field that carries the refresh token.
+    pub refresh_token_field: String,
+    /// Request fields set to fixed values for a refresh (e.g. `grant_type = "refresh_token"`);
+    /// the other fields are taken from the token request.
+    #[serde(default)]
+    pub set: BTreeMap<String, String>,
 }
 
 impl ProviderConfig {
@@ -93,6 +159,7 @@ impl ProviderConfig {
             source_note: String::new(),
             operations: BTreeMap::new(),
             oauth2_client_basic_schemes: Vec::new(),
+            token: None,
         }
     }
 }

@@ -23,6 +23,72 @@ pub struct ApiModule {
     pub operations: Vec<Operation>,
     /// The security schemes some operation uses, in `components.securitySchemes` order.
     pub security_schemes: Vec<SecurityScheme>,
+    /// The token source to generate, when `provider.toml` configures one.
+    pub token: Option<TokenPlan>,
+}
+
+/// Everything the emitter needs to generate a provider's token source.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TokenPlan {
+    /// Index of the token operation in `ApiModule::operations`.
+    pub operation: usize,
+    /// The access token field of the success body.
+    pub access_token: TokenField,
+    /// How the lifetime is given.
+    pub lifetime: TokenLifetime,
+    /// The refresh token field, when there is one.
+    pub refresh_token: Option<TokenField>,
+    /// The refresh token's expiry field, when there is one.
+    pub refresh_token_expires_at: Option<TokenField>,
+    /// Client credentials, or authorization code.
+    pub flow: TokenFlowPlan,
+    /// The refresh operation, when the spec offers one.
+    pub refresh: Option<RefreshPlan>,
+}
+
+/// A field of the token response the token source reads.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TokenField {
+    /// Rust field name.
+    pub rust_name: String,
+    /// The field's type (`Option` when not required).
+    pub type_ref: TypeRef,
+}
+
+/// Where the token's lifetime comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TokenLifetime {
+    /// Seconds from now.
+    ExpiresIn(TokenField),
+    /// An absolute date-time.
+    ExpiresAt(TokenField),
+    /// Not given.
+    Unknown,
+}
+
+/// How tokens are obtained.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TokenFlowPlan {
+    /// Issue with stored credentials.
+    ClientCredentials,
+    /// Exchange a code from a browser authorization.
+    AuthorizationCode {
+        /// Index of the URL-builder operation.
+        authorize_operation: usize,
+        /// Wire name of the request field that carries the code.
+        code_field: String,
+    },
+}
+
+/// The refresh operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RefreshPlan {
+    /// Index of the operation.
+    pub operation: usize,
+    /// Wire name of the request field for the refresh token.
+    pub refresh_token_field: String,
+    /// Fixed request fields (wire name, value).
+    pub set: Vec<(String, String)>,
 }
 
 /// Documentation for an item.
@@ -216,6 +282,42 @@ pub struct Operation {
     pub errors: Vec<ResponseCase>,
     /// Alternative security requirements; each alternative is a list of scheme indices. Empty: none.
     pub security: Vec<Vec<usize>>,
+    /// Whether the request may be sent again after a transport error, 429 or 503.
+    pub retry_safe: bool,
+    /// The provider's message in each error body, for `Display` (parallel to `errors`).
+    pub error_messages: Vec<Option<ErrorMessage>>,
+}
+
+/// Where a documented error body carries the provider's own message.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ErrorMessage {
+    /// One string field (`detail`, `message`, `title`, `error_description`); the flag says it is an `Option`.
+    Field {
+        /// Rust field name.
+        rust_name: String,
+        /// Whether the field is an `Option`.
+        optional: bool,
+    },
+    /// An OAuth2 error: the `error` code (any `Display` type) and an optional description.
+    OAuth {
+        /// The code field.
+        code_field: String,
+        /// Whether the code field is an `Option`.
+        code_optional: bool,
+        /// The description field, when there is one.
+        description_field: Option<(String, bool)>,
+    },
+    /// A list of validation errors with a `msg` each (FastAPI's `detail`).
+    ValidationList {
+        /// The list field.
+        list_field: String,
+        /// Whether the list is an `Option`.
+        optional: bool,
+        /// The message field of each item.
+        item_message_field: String,
+    },
+    /// The body is text.
+    Text,
 }
 
 /// Call or URL builder.

@@ -18,7 +18,8 @@ const NOT_RAW_ABLE: &[&str] = &["self", "Self", "super", "crate", "_"];
 /// Names the generated `types` module uses unqualified (the prelude), which a spec type must not shadow.
 /// Everything else the generated code uses is fully qualified (`crate::runtime::Secret`, `serde_json::Value`).
 const RESERVED_TYPE_NAMES: &[&str] = &[
-    "Option", "Some", "None", "Result", "Ok", "Err", "Vec", "String", "Box", "From", "Default", "Self",
+    "Option", "Some", "None", "Result", "Ok", "Err", "Vec", "String", "Box", "From", "Default",
+    "Self",
 ];
 
 /// Is `word` a Rust keyword?
@@ -121,7 +122,9 @@ impl UniqueNames {
         if self.taken.insert(wanted.to_string()) {
             return wanted.to_string();
         }
-        let separator = if wanted.contains('_')
+        let separator = if wanted.ends_with('_') {
+            ""
+        } else if wanted.contains('_')
             || wanted
                 .chars()
                 .all(|character| !character.is_ascii_uppercase())
@@ -194,6 +197,8 @@ mod tests {
         let mut names = UniqueNames::new();
         assert_eq!(names.claim("user_name"), "user_name");
         assert_eq!(names.claim("user_name"), "user_name_2");
+        assert_eq!(names.claim("self_"), "self_");
+        assert_eq!(names.claim("self_"), "self_2");
         let mut types = UniqueNames::for_types();
         assert_eq!(types.claim("Result"), "Result2");
         assert_eq!(types.claim("Pet"), "Pet");

@@ -334,9 +334,14 @@ impl<E: fmt::Debug> fmt::Debug for Error<E> {
 
 /// Parses a base URL and enforces https, allowing plain http only for loopback hosts.
 pub fn parse_base_url(text: &str) -> Result<url::Url, ClientError> {
-    let url = url::Url::parse(text).map_err(|error| ClientError::InvalidBaseUrl { url: text.to_string(), message: error.to_string() })?;
+    let url = url::Url::parse(text)
+        .map_err(|error| ClientError::InvalidBaseUrl { url: redact_userinfo_text(text), message: error.to_string() })?;
     if url.cannot_be_a_base() || url.host().is_none() {
-        return Err(ClientError::InvalidBaseUrl { url: text.to_string(), message: "expected an absolute http(s) url with a host".to_string() });
+        return Err(ClientError::InvalidBaseUrl { url: redact_userinfo(&url), message: "expected an absolute http(s) url with a host".to_string() });
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        // Operation paths are appended to the base URL's path; a query or fragment would swallow them.
+        return Err(ClientError::InvalidBaseUrl { url: redact_userinfo(&url), message: "a base url must not have a query or a fragment".to_string() });
     }
     if !url.username().is_empty() || url.password().is_some() {
         return Err(ClientError::InvalidBaseUrl { url: redact_userinfo(&url), message: "credentials in the url are not allowed; use the client's credential setters".to_string() });
@@ -346,6 +351,19 @@ pub fn parse_base_url(text: &str) -> Result<url::Url, ClientError> {
         "http" if is_loopback_host(&url) => Ok(url),
         "http" => Err(ClientError::InsecureBaseUrl { url: text.to_string() }),
         other => Err(ClientError::InvalidBaseUrl { url: text.to_string(), message: format!("unsupported scheme `{other}`") }),
+    }
+}
+
+/// Hides `user:password@` in text that did not parse as a URL.
+fn redact_userinfo_text(text: &str) -> String {
+    let Some(scheme_end) = text.find("://") else {
+        return text.to_string();
+    };
+    let authority_start = scheme_end + 3;
+    let authority_end = text[authority_start..].find(['/', '?', '#']).map_or(text.len(), |offset| authority_start + offset);
+    match text[authority_start..authority_end].rfind('@') {
+        Some(at) => format!("{}[redacted]{}", &text[..authority_start], &text[authority_start + at..]),
+        None => text.to_string(),
     }
 }
 

@@ -4,11 +4,21 @@ use generator::{CrateOptions, GeneratorError, ProviderConfig, ProviderSource};
 use std::path::Path;
 
 fn generate_fixture(file_name: &str) -> GeneratorError {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/invalid").join(file_name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/invalid")
+        .join(file_name);
     let bytes = std::fs::read(&path).unwrap();
     let spec_path = format!("fixtures/invalid/{file_name}");
-    let source = ProviderSource { spec_path: spec_path.clone(), spec_bytes: &bytes, config: ProviderConfig::for_standalone_spec("bad", &spec_path) };
-    let options = CrateOptions { crate_name: "bad".to_string(), description: "bad".to_string(), standalone: true };
+    let source = ProviderSource {
+        spec_path: spec_path.clone(),
+        spec_bytes: &bytes,
+        config: ProviderConfig::for_standalone_spec("bad", &spec_path),
+    };
+    let options = CrateOptions {
+        crate_name: "bad".to_string(),
+        description: "bad".to_string(),
+        standalone: true,
+    };
     match generator::generate_crate(&options, &[source]) {
         Ok(_) => panic!("{file_name} must be rejected"),
         Err(error) => error,
@@ -19,9 +29,18 @@ fn generate_fixture(file_name: &str) -> GeneratorError {
 fn assert_error(file_name: &str, location_text: &str, problem_text: &str) {
     let error = generate_fixture(file_name);
     let message = error.to_string();
-    assert!(message.contains(&format!("fixtures/invalid/{file_name}")), "{message}");
-    assert!(message.contains(location_text), "expected location {location_text:?} in {message}");
-    assert!(message.contains(problem_text), "expected problem {problem_text:?} in {message}");
+    assert!(
+        message.contains(&format!("fixtures/invalid/{file_name}")),
+        "{message}"
+    );
+    assert!(
+        message.contains(location_text),
+        "expected location {location_text:?} in {message}"
+    );
+    assert!(
+        message.contains(problem_text),
+        "expected problem {problem_text:?} in {message}"
+    );
     assert!(error.location().is_some(), "{message}");
 }
 
@@ -36,17 +55,29 @@ fn unresolved_ref_names_the_pointer_and_the_missing_schema() {
 
 #[test]
 fn yaml_syntax_error_names_line_and_column() {
-    assert_error("yaml_syntax_error.yaml", "yaml_syntax_error.yaml:7:", "invalid YAML");
+    assert_error(
+        "yaml_syntax_error.yaml",
+        "yaml_syntax_error.yaml:7:",
+        "invalid YAML",
+    );
 }
 
 #[test]
 fn unknown_schema_type_names_the_pointer_and_the_type() {
-    assert_error("unknown_schema_type.yaml", "at /components/schemas/User/properties/name/type", "unknown schema type `strng`");
+    assert_error(
+        "unknown_schema_type.yaml",
+        "at /components/schemas/User/properties/name/type",
+        "unknown schema type `strng`",
+    );
 }
 
 #[test]
 fn swagger_2_is_rejected_with_a_hint() {
-    assert_error("swagger2.json", "at /swagger", "Swagger 2.0 document; only OpenAPI 3.0 and 3.1 are supported");
+    assert_error(
+        "swagger2.json",
+        "at /swagger",
+        "Swagger 2.0 document; only OpenAPI 3.0 and 3.1 are supported",
+    );
 }
 
 #[test]
@@ -72,8 +103,16 @@ fn arbitrary_bytes_never_panic() {
         b"{\"openapi\": 4}",
     ];
     for bytes in inputs {
-        let source = ProviderSource { spec_path: "input".to_string(), spec_bytes: bytes, config: ProviderConfig::for_standalone_spec("input", "input") };
-        let options = CrateOptions { crate_name: "input".to_string(), description: "input".to_string(), standalone: true };
+        let source = ProviderSource {
+            spec_path: "input".to_string(),
+            spec_bytes: bytes,
+            config: ProviderConfig::for_standalone_spec("input", "input"),
+        };
+        let options = CrateOptions {
+            crate_name: "input".to_string(),
+            description: "input".to_string(),
+            standalone: true,
+        };
         // Either outcome is fine; reaching this line without a panic is the point, and errors must name the file.
         if let Err(error) = generator::generate_crate(&options, &[source]) {
             assert!(error.to_string().starts_with("input"), "{error}");

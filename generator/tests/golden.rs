@@ -19,7 +19,12 @@ fn valid_fixtures() -> Vec<(String, Vec<u8>, String)> {
     let mut paths: Vec<PathBuf> = std::fs::read_dir(fixtures_dir())
         .expect("fixtures dir")
         .map(|entry| entry.expect("entry").path())
-        .filter(|path| matches!(path.extension().and_then(|ext| ext.to_str()), Some("yaml" | "json")))
+        .filter(|path| {
+            matches!(
+                path.extension().and_then(|ext| ext.to_str()),
+                Some("yaml" | "json")
+            )
+        })
         .collect();
     paths.sort();
     paths
@@ -27,7 +32,10 @@ fn valid_fixtures() -> Vec<(String, Vec<u8>, String)> {
         .map(|path| {
             let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
             let bytes = std::fs::read(&path).unwrap();
-            let relative = format!("generator/tests/fixtures/valid/{}", path.file_name().unwrap().to_string_lossy());
+            let relative = format!(
+                "generator/tests/fixtures/valid/{}",
+                path.file_name().unwrap().to_string_lossy()
+            );
             (relative, bytes, stem)
         })
         .collect()
@@ -45,7 +53,9 @@ fn generate_golden_crate() -> GeneratedCrate {
         .collect();
     let options = CrateOptions {
         crate_name: "golden-clients".to_string(),
-        description: "Golden output of the generator for its fixture specs (compiled as a workspace member).".to_string(),
+        description:
+            "Golden output of the generator for its fixture specs (compiled as a workspace member)."
+                .to_string(),
         standalone: false,
     };
     match generator::generate_crate(&options, &sources) {
@@ -61,7 +71,9 @@ fn check(expected_path: &Path, actual: &str) -> Result<(), String> {
         std::fs::write(expected_path, actual).unwrap();
         return Ok(());
     }
-    let expected = std::fs::read_to_string(expected_path).unwrap_or_default().replace("\r\n", "\n");
+    let expected = std::fs::read_to_string(expected_path)
+        .unwrap_or_default()
+        .replace("\r\n", "\n");
     if expected == actual {
         return Ok(());
     }
@@ -69,7 +81,10 @@ fn check(expected_path: &Path, actual: &str) -> Result<(), String> {
         .lines()
         .zip(actual.lines())
         .position(|(left, right)| left != right)
-        .map_or_else(|| expected.lines().count().min(actual.lines().count()) + 1, |index| index + 1);
+        .map_or_else(
+            || expected.lines().count().min(actual.lines().count()) + 1,
+            |index| index + 1,
+        );
     Err(format!(
         "{} differs from the generator's output (first difference at line {first_difference}); run `UPDATE_GOLDEN=1 cargo test -p generator --test golden` and review the diff",
         expected_path.display()
@@ -86,7 +101,11 @@ fn fixture_specs_generate_the_golden_crate() {
         }
     }
     // A golden file that no fixture produces any more is stale.
-    let produced: Vec<&str> = generated.files.iter().map(|file| file.path.as_str()).collect();
+    let produced: Vec<&str> = generated
+        .files
+        .iter()
+        .map(|file| file.path.as_str())
+        .collect();
     for relative in ["src", ""] {
         let directory = golden_dir().join(relative);
         for entry in std::fs::read_dir(&directory).unwrap() {
@@ -94,7 +113,11 @@ fn fixture_specs_generate_the_golden_crate() {
             if path.is_dir() {
                 continue;
             }
-            let name = path.strip_prefix(golden_dir()).unwrap().to_string_lossy().replace('\\', "/");
+            let name = path
+                .strip_prefix(golden_dir())
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
             if !produced.contains(&name.as_str()) {
                 if std::env::var_os("UPDATE_GOLDEN").is_some() {
                     std::fs::remove_file(&path).unwrap();
@@ -119,7 +142,8 @@ fn every_generated_file_starts_with_the_header_line() {
     for file in generate_golden_crate().files {
         let first_line = file.contents.lines().next().unwrap_or_default();
         assert!(
-            first_line == generator::format::RUST_HEADER || first_line == generator::format::TOML_HEADER,
+            first_line == generator::format::RUST_HEADER
+                || first_line == generator::format::TOML_HEADER,
             "{} starts with {first_line:?}",
             file.path
         );
@@ -131,11 +155,17 @@ fn every_fixture_operation_and_schema_is_generated() {
     let generated = generate_golden_crate();
     for (path, bytes, module) in valid_fixtures() {
         let document: serde_json::Value = serde_norway::from_slice(&bytes).unwrap();
-        let summary = generated.modules.iter().find(|summary| summary.module == module).unwrap();
+        let summary = generated
+            .modules
+            .iter()
+            .find(|summary| summary.module == module)
+            .unwrap();
         let mut operation_count = 0;
         if let Some(paths) = document.get("paths").and_then(|paths| paths.as_object()) {
             for item in paths.values() {
-                for method in ["get", "put", "post", "delete", "options", "head", "patch", "trace"] {
+                for method in [
+                    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+                ] {
                     if item.get(method).is_some() {
                         operation_count += 1;
                     }
@@ -143,7 +173,14 @@ fn every_fixture_operation_and_schema_is_generated() {
             }
         }
         assert_eq!(summary.operations, operation_count, "{path}: operations");
-        let schema_count = document.pointer("/components/schemas").and_then(|schemas| schemas.as_object()).map_or(0, |schemas| schemas.len());
-        assert!(summary.types >= schema_count, "{path}: {} types for {schema_count} schemas", summary.types);
+        let schema_count = document
+            .pointer("/components/schemas")
+            .and_then(|schemas| schemas.as_object())
+            .map_or(0, |schemas| schemas.len());
+        assert!(
+            summary.types >= schema_count,
+            "{path}: {} types for {schema_count} schemas",
+            summary.types
+        );
     }
 }

@@ -4,11 +4,18 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn fixture(kind: &str, name: &str) -> PathBuf {
-    xtask::codegen::project_root().join("generator/tests/fixtures").join(kind).join(name)
+    xtask::codegen::project_root()
+        .join("generator/tests/fixtures")
+        .join(kind)
+        .join(name)
 }
 
 fn run_gen(arguments: &[&str]) -> (i32, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_xtask")).arg("gen").args(arguments).output().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("gen")
+        .args(arguments)
+        .output()
+        .unwrap();
     (
         output.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&output.stdout).into_owned(),
@@ -17,15 +24,26 @@ fn run_gen(arguments: &[&str]) -> (i32, String, String) {
 }
 
 fn gen_spec(spec: &Path, out: &Path) -> (i32, String, String) {
-    run_gen(&["--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap()])
+    run_gen(&[
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ])
 }
 
 #[test]
 fn bad_specs_exit_non_zero_name_the_file_and_location_and_write_nothing() {
     let cases = [
-        ("unresolved_ref.yaml", "/paths/~1things/get/responses/200/content/application~1json/schema/$ref"),
+        (
+            "unresolved_ref.yaml",
+            "/paths/~1things/get/responses/200/content/application~1json/schema/$ref",
+        ),
         ("yaml_syntax_error.yaml", "yaml_syntax_error.yaml:7:"),
-        ("unknown_schema_type.yaml", "/components/schemas/User/properties/name/type"),
+        (
+            "unknown_schema_type.yaml",
+            "/components/schemas/User/properties/name/type",
+        ),
         ("swagger2.json", "/swagger"),
         ("empty.yaml", "the file is empty"),
         ("bad_json.json", "bad_json.json:3:"),
@@ -37,7 +55,10 @@ fn bad_specs_exit_non_zero_name_the_file_and_location_and_write_nothing() {
         assert_eq!(code, 1, "{name}: {stderr}");
         assert!(stderr.starts_with("error: "), "{name}: {stderr}");
         assert!(stderr.contains(name), "{name}: {stderr}");
-        assert!(stderr.contains(location), "{name}: expected {location:?} in {stderr}");
+        assert!(
+            stderr.contains(location),
+            "{name}: expected {location:?} in {stderr}"
+        );
         assert!(!stderr.contains("panicked"), "{name}: {stderr}");
         assert!(!out.exists(), "{name}: output was written");
     }
@@ -51,10 +72,24 @@ fn standalone_generation_is_byte_for_byte_deterministic() {
     for out in [&first, &second] {
         let (code, stdout, stderr) = gen_spec(&fixture("valid", "form_body.yaml"), out);
         assert_eq!(code, 0, "{stderr}");
-        assert!(stdout.contains("form_body_client: 1 operation(s)"), "{stdout}");
+        assert!(
+            stdout.contains("form_body_client: 1 operation(s)"),
+            "{stdout}"
+        );
     }
-    for file in ["Cargo.toml", "manifest.toml", "rustfmt.toml", "src/lib.rs", "src/runtime.rs", "src/form_body_client.rs"] {
-        assert_eq!(std::fs::read(first.join(file)).unwrap(), std::fs::read(second.join(file)).unwrap(), "{file}");
+    for file in [
+        "Cargo.toml",
+        "manifest.toml",
+        "rustfmt.toml",
+        "src/lib.rs",
+        "src/runtime.rs",
+        "src/form_body_client.rs",
+    ] {
+        assert_eq!(
+            std::fs::read(first.join(file)).unwrap(),
+            std::fs::read(second.join(file)).unwrap(),
+            "{file}"
+        );
     }
 }
 
@@ -64,14 +99,32 @@ fn check_mode_on_a_standalone_crate_reports_drift_and_the_fixing_command() {
     let out = scratch.path().join("crate");
     let spec = fixture("valid", "keyword_names.yaml");
     assert_eq!(gen_spec(&spec, &out).0, 0);
-    let (code, _, _) = run_gen(&["--check", "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let (code, _, _) = run_gen(&[
+        "--check",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(code, 0);
     let module = out.join("src/keyword_names_client.rs");
-    let edited = std::fs::read_to_string(&module).unwrap().replacen("pub struct", "pub(crate) struct", 1);
+    let edited =
+        std::fs::read_to_string(&module)
+            .unwrap()
+            .replacen("pub struct", "pub(crate) struct", 1);
     std::fs::write(&module, edited).unwrap();
-    let (code, _, stderr) = run_gen(&["--check", "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let (code, _, stderr) = run_gen(&[
+        "--check",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(code, 1);
-    assert!(stderr.contains("-pub(crate) struct") || stderr.contains("-    pub(crate) struct"), "{stderr}");
+    assert!(
+        stderr.contains("-pub(crate) struct") || stderr.contains("-    pub(crate) struct"),
+        "{stderr}"
+    );
     assert!(stderr.contains("cargo xtask gen --spec"), "{stderr}");
 }
 

@@ -1,10 +1,12 @@
 //! Lower stage: an `openapiv3::OpenAPI` plus provider settings to the plain-data IR in `crate::ir`.
 
+mod messages;
 mod operations;
 mod recursion;
 mod schemas;
 mod security;
 mod status;
+mod token;
 
 pub use operations::is_json_media_type;
 pub use recursion::has_default;
@@ -62,11 +64,21 @@ pub fn lower_api(
         renames: &config.operations,
         used_renames: Default::default(),
     };
-    let operations = operation_lowering.lower_all()?;
+    let mut operations = operation_lowering.lower_all()?;
 
     let mut types = schema_lowering.types;
     recursion::box_recursive_fields(&mut types);
     recursion::decide_default_derives(&mut types);
+    messages::decide_error_messages(&mut operations, &types);
+    let token = match &config.token {
+        Some(token_config) => Some(token::lower_token_plan(
+            context,
+            token_config,
+            &mut operations,
+            &types,
+        )?),
+        None => None,
+    };
 
     let security_schemes = keep_used_schemes(security.schemes, &security.used, operations);
     let (security_schemes, operations) = security_schemes;
@@ -85,6 +97,7 @@ pub fn lower_api(
         types,
         operations,
         security_schemes,
+        token,
     })
 }
 

@@ -240,6 +240,12 @@ impl<'a, 's> OperationLowering<'a, 's> {
             error_type,
             errors,
             security,
+            // RFC 9110 idempotent methods; the token operation may be marked safe by the token plan.
+            retry_safe: matches!(
+                http_method,
+                "get" | "head" | "options" | "put" | "delete" | "trace"
+            ),
+            error_messages: Vec::new(),
         })
     }
 

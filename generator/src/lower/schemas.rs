@@ -116,7 +116,10 @@ impl<'a> SchemaLowering<'a> {
                 ReferenceOr::Reference { reference } => {
                     let target = self.resolve_reference(&pointer, reference)?;
                     if target == TypeRef::Named(name.clone()) {
-                        return Err(self.context.invalid(&pointer_push(&pointer, "$ref"), "the schema is a `$ref` to itself"));
+                        return Err(self.context.invalid(
+                            &pointer_push(&pointer, "$ref"),
+                            "the schema is a `$ref` to itself",
+                        ));
                     }
                     let docs = Docs {
                         text: format!("Alias of the schema `{key}`."),

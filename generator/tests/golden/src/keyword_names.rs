@@ -22,7 +22,7 @@ pub mod types {
         pub self_: String,
         /// The `Self` field.
         #[serde(rename = "Self", default, skip_serializing_if = "Option::is_none")]
-        pub self__2: Option<String>,
+        pub self_2: Option<String>,
         /// The `crate` field.
         #[serde(rename = "crate", default, skip_serializing_if = "Option::is_none")]
         pub crate_: Option<String>,

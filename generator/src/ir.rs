@@ -221,6 +221,8 @@ pub enum TypeRef {
     Named(String),
     /// `()`: no body.
     Unit,
+    /// Raw bytes (`format: binary`, binary media types): the runtime's `Binary`.
+    Bytes,
 }
 
 impl TypeRef {
@@ -249,6 +251,10 @@ pub enum BodyEncoding {
     Text,
     /// No body.
     Empty,
+    /// `multipart/form-data`: one part per field; `binary_fields` become file parts.
+    Multipart,
+    /// Any other media type (`application/octet-stream`, images, `*/*` without a schema): raw bytes.
+    Binary,
 }
 
 /// An HTTP operation.
@@ -366,8 +372,24 @@ pub struct Parameter {
     pub required: bool,
     /// Arrays as repeated `name=value` pairs (true) or one comma-joined value (false).
     pub explode: bool,
+    /// How a query parameter is serialized (`form` unless the spec says otherwise).
+    pub style: QueryStyle,
     /// Rustdoc.
     pub docs: Docs,
+}
+
+/// How a query parameter's value is written (OpenAPI `style`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum QueryStyle {
+    /// `name=a,b` or, exploded, `name=a&name=b`.
+    #[default]
+    Form,
+    /// `name=a%20b` (arrays joined with spaces).
+    SpaceDelimited,
+    /// `name=a|b` (arrays joined with pipes).
+    PipeDelimited,
+    /// `name[key]=value` for each property of an object.
+    DeepObject,
 }
 
 /// A request body.
@@ -381,6 +403,10 @@ pub struct RequestBody {
     pub type_ref: TypeRef,
     /// Whether the spec requires it (otherwise the method takes `Option<&T>`).
     pub required: bool,
+    /// For multipart bodies: the wire names of the fields sent as file parts (raw bytes).
+    pub binary_fields: Vec<String>,
+    /// Other media types the spec accepts for this body, which this client does not send.
+    pub alternatives: Vec<String>,
 }
 
 /// Which statuses a response case answers.

@@ -38,6 +38,9 @@ pub struct CrateOptions {
     pub description: String,
     /// Adds an empty `[workspace]` so the crate builds on its own wherever it is written.
     pub standalone: bool,
+    /// Leave out defective schemas and operations (and whatever uses them) instead of failing;
+    /// each module's summary lists what was skipped.
+    pub skip_invalid: bool,
 }
 
 /// A file of the generated crate.
@@ -60,6 +63,8 @@ pub struct ModuleSummary {
     pub types: usize,
     /// The module's file, relative to the crate root.
     pub file: String,
+    /// What `skip_invalid` left out, as the errors it would otherwise have failed with.
+    pub skipped: Vec<GeneratorError>,
 }
 
 /// All files of a generated crate, sorted by path.
@@ -75,6 +80,7 @@ pub struct GeneratedCrate {
 pub const MANIFEST_PATH: &str = "manifest.toml";
 
 const RUNTIME_TEMPLATE: &str = include_str!("../templates/runtime.rs");
+const RUNTIME_MEDIA_TEMPLATE: &str = include_str!("../templates/runtime_media.rs");
 
 /// Loads and lowers one spec to the IR.
 pub fn lower_spec(
@@ -84,6 +90,33 @@ pub fn lower_spec(
     let loaded = load::load_spec(&context, source.spec_bytes)?;
     let api = lower::lower_api(&context, &loaded.openapi, &source.config)?;
     Ok((api, loaded))
+}
+
+/// Loads and lowers one spec; with `skip_invalid`, also returns what was left out.
+pub fn lower_spec_with(
+    source: &ProviderSource<'_>,
+    skip_invalid: bool,
+) -> Result<(ir::ApiModule, load::LoadedSpec, Vec<GeneratorError>), GeneratorError> {
+    let context = ErrorContext::new(&source.spec_path);
+    let loaded = load::load_spec(&context, source.spec_bytes)?;
+    let (mut api, skipped) =
+        lower::lower_api_with(&context, &loaded.openapi, &source.config, skip_invalid)?;
+    if !loaded.webhooks.is_empty() {
+        let names: Vec<String> = loaded
+            .webhooks
+            .iter()
+            .map(|name| format!("`{}`", name.replace('`', "'")))
+            .collect();
+        let note = format!(
+            "The spec's webhooks ({}) are requests the provider sends to you, so no client method is generated for them.",
+            names.join(", ")
+        );
+        api.description = Some(match api.description.take() {
+            Some(description) => format!("{description}\n\n{note}"),
+            None => note,
+        });
+    }
+    Ok((api, loaded, skipped))
 }
 
 /// Generates a whole crate from the given specs. Nothing is returned unless every spec succeeds.
@@ -118,7 +151,7 @@ pub fn generate_crate(
                 ),
             ));
         }
-        let (api, loaded) = lower_spec(source)?;
+        let (api, loaded, skipped) = lower_spec_with(source, options.skip_invalid)?;
         let file = format!("src/{}.rs", api.module_name);
         let tokens = emit::provider_module_tokens(&api, &source.spec_path);
         files.push(GeneratedFile {
@@ -130,6 +163,7 @@ pub fn generate_crate(
             operations: api.operations.len(),
             types: api.types.len(),
             file,
+            skipped,
         });
         manifest_entries.push(emit::ManifestEntry {
             module: api.module_name.clone(),
@@ -173,7 +207,7 @@ pub fn generate_crate(
     });
     files.push(GeneratedFile {
         path: "src/runtime.rs".to_string(),
-        contents: format::with_rust_header(RUNTIME_TEMPLATE),
+        contents: format::with_rust_header(&format!("{RUNTIME_TEMPLATE}{RUNTIME_MEDIA_TEMPLATE}")),
     });
     files.push(GeneratedFile {
         path: "rustfmt.toml".to_string(),

@@ -10,21 +10,71 @@ pub struct LoadedSpec {
     pub openapi: openapiv3::OpenAPI,
     /// The `openapi` version string exactly as the document states it.
     pub declared_version: String,
+    /// The names of the 3.1 `webhooks` (requests the provider sends; not generated).
+    pub webhooks: Vec<String>,
 }
 
 /// Parses `bytes` (JSON when the first non-blank byte is `{`, YAML otherwise).
 pub fn load_spec(context: &ErrorContext, bytes: &[u8]) -> Result<LoadedSpec, GeneratorError> {
     let mut document = parse_document(context, bytes)?;
     let declared_version = check_version(context, &document)?;
+    let webhooks = document
+        .get("webhooks")
+        .and_then(serde_json::Value::as_object)
+        .map(|webhooks| webhooks.keys().cloned().collect())
+        .unwrap_or_default();
     if declared_version.starts_with("3.1") {
         normalize::normalize_openapi_31(context, &mut document)?;
     }
+    normalize::normalize_integer_bounds(&mut document);
     let openapi = to_openapiv3(context, document)?;
     Ok(LoadedSpec {
         openapi,
         declared_version,
+        webhooks,
     })
 }
+
+/// What a corpus report says about a document before generating it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentFacts {
+    /// The `openapi` (or `swagger`) version string, `?` when absent.
+    pub version: String,
+    /// How many operations `paths` declares.
+    pub operations: usize,
+}
+
+/// The version and operation count of a document, when it parses at all.
+pub fn document_facts(bytes: &[u8]) -> Option<DocumentFacts> {
+    let document = parse_document(&ErrorContext::new(""), bytes).ok()?;
+    let version = document
+        .get("openapi")
+        .or_else(|| document.get("swagger"))
+        .map_or_else(|| "?".to_string(), display_scalar);
+    let operations = document
+        .get("paths")
+        .and_then(serde_json::Value::as_object)
+        .map_or(0, |paths| {
+            paths
+                .values()
+                .filter_map(serde_json::Value::as_object)
+                .map(|item| {
+                    HTTP_METHODS
+                        .iter()
+                        .filter(|method| item.contains_key(**method))
+                        .count()
+                })
+                .sum()
+        });
+    Some(DocumentFacts {
+        version,
+        operations,
+    })
+}
+
+const HTTP_METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 fn parse_document(
     context: &ErrorContext,
@@ -51,12 +101,20 @@ fn parse_document(
             )
         })?
     } else {
-        serde_norway::from_str(text).map_err(|error| {
-            let line_column = error
-                .location()
-                .map(|location| (location.line(), location.column()));
-            context.syntax(line_column, format!("invalid YAML: {error}"))
-        })?
+        match serde_norway::from_str(text) {
+            Ok(document) => document,
+            // Integers beyond 64 bits (bounds such as 2^64) do not fit `serde_json::Value` directly;
+            // through the YAML value they become floats, as JSON parsing makes them.
+            Err(error) => match serde_norway::from_str::<LenientJson>(text) {
+                Ok(LenientJson(value)) => value,
+                Err(_) => {
+                    let line_column = error
+                        .location()
+                        .map(|location| (location.line(), location.column()));
+                    return Err(context.syntax(line_column, format!("invalid YAML: {error}")));
+                }
+            },
+        }
     };
     if !document.is_object() {
         return Err(context.invalid(
@@ -65,6 +123,102 @@ fn parse_document(
         ));
     }
     Ok(document)
+}
+
+/// A JSON value deserialized from YAML, where integers beyond 64 bits (which `serde_json::Value`
+/// rejects) become floats, as JSON parsing makes them, and non-string keys become their text.
+struct LenientJson(serde_json::Value);
+
+impl<'de> serde::Deserialize<'de> for LenientJson {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer
+            .deserialize_any(LenientVisitor)
+            .map(LenientJson)
+    }
+}
+
+struct LenientVisitor;
+
+impl<'de> serde::de::Visitor<'de> for LenientVisitor {
+    type Value = serde_json::Value;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("any YAML value")
+    }
+
+    fn visit_bool<E>(self, value: bool) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Bool(value))
+    }
+
+    fn visit_i64<E>(self, value: i64) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::from(value))
+    }
+
+    fn visit_u64<E>(self, value: u64) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::from(value))
+    }
+
+    fn visit_i128<E>(self, value: i128) -> Result<Self::Value, E> {
+        Ok(float_value(value as f64))
+    }
+
+    fn visit_u128<E>(self, value: u128) -> Result<Self::Value, E> {
+        Ok(float_value(value as f64))
+    }
+
+    fn visit_f64<E>(self, value: f64) -> Result<Self::Value, E> {
+        Ok(float_value(value))
+    }
+
+    fn visit_str<E>(self, value: &str) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::String(value.to_string()))
+    }
+
+    fn visit_string<E>(self, value: String) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::String(value))
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(LenientVisitor)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(
+        self,
+        mut sequence: A,
+    ) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(LenientJson(item)) = sequence.next_element()? {
+            items.push(item);
+        }
+        Ok(serde_json::Value::Array(items))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut object = serde_json::Map::new();
+        while let Some((LenientJson(key), LenientJson(value))) = map.next_entry()? {
+            let key = match key {
+                serde_json::Value::String(text) => text,
+                other => other.to_string(),
+            };
+            object.insert(key, value);
+        }
+        Ok(serde_json::Value::Object(object))
+    }
+}
+
+fn float_value(value: f64) -> serde_json::Value {
+    serde_json::Number::from_f64(value).map_or(serde_json::Value::Null, serde_json::Value::Number)
 }
 
 fn check_version(

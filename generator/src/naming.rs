@@ -124,7 +124,8 @@ impl UniqueNames {
         }
         let separator = if wanted.ends_with('_') {
             ""
-        } else if wanted.contains('_')
+        } else if wanted.ends_with(|character: char| character.is_ascii_digit())
+            || wanted.contains('_')
             || wanted
                 .chars()
                 .all(|character| !character.is_ascii_uppercase())

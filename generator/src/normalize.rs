@@ -31,7 +31,97 @@ pub fn normalize_openapi_31(
     };
     root.entry("paths")
         .or_insert_with(|| Value::Object(Map::new()));
+    // 3.1 made an operation's `responses` optional; 3.0 (and `openapiv3`) require it.
+    if let Some(Value::Object(paths)) = root.get_mut("paths") {
+        for item in paths.values_mut() {
+            let Value::Object(item) = item else { continue };
+            for method in HTTP_METHODS {
+                if let Some(Value::Object(operation)) = item.get_mut(*method) {
+                    operation
+                        .entry("responses")
+                        .or_insert_with(|| Value::Object(Map::new()));
+                }
+            }
+        }
+    }
     walk_for_schemas(context, "", document)
+}
+
+const HTTP_METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// Integer bounds at or beyond the edges of 64 bits (`-2^63` written as a float, `2^64 - 1`) do not
+/// fit the `i64` that `openapiv3` reads them into. They only constrain values, so an integral float
+/// inside the `i64` range becomes that integer, and a bound outside it is dropped; a non-negative
+/// integer whose maximum exceeds `i64::MAX` becomes `format: uint64` (a `u64`). Applies to 3.0 and 3.1.
+pub fn normalize_integer_bounds(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            if map.get("type").and_then(Value::as_str) == Some("integer") {
+                fix_integer_schema(map);
+            }
+            for child in map.values_mut() {
+                normalize_integer_bounds(child);
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                normalize_integer_bounds(item);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn fix_integer_schema(map: &mut Map<String, Value>) {
+    const I64_MAX_AS_F64: f64 = 9_223_372_036_854_775_807.0;
+    let exceeds_i64 = map.get("maximum").is_some_and(|maximum| {
+        maximum.as_i64().is_none()
+            && maximum
+                .as_f64()
+                .is_some_and(|float| float >= I64_MAX_AS_F64)
+    });
+    let non_negative = map
+        .get("minimum")
+        .and_then(Value::as_f64)
+        .is_some_and(|minimum| minimum >= 0.0);
+    if exceeds_i64
+        && non_negative
+        && matches!(
+            map.get("format").and_then(Value::as_str),
+            None | Some("int64") | Some("uint64")
+        )
+    {
+        map.insert("format".to_string(), Value::String("uint64".to_string()));
+    }
+    for keyword in ["minimum", "maximum", "multipleOf"] {
+        let Some(bound) = map.get(keyword) else {
+            continue;
+        };
+        if bound.is_i64() {
+            continue;
+        }
+        match bound.as_f64() {
+            Some(float)
+                if float.fract() == 0.0
+                    && (-I64_MAX_AS_F64 - 1.0..I64_MAX_AS_F64).contains(&float) =>
+            {
+                map.insert(keyword.to_string(), Value::from(float as i64));
+            }
+            _ => {
+                map.remove(keyword);
+            }
+        }
+    }
+    if let Some(Value::Array(values)) = map.get("enum") {
+        if values
+            .iter()
+            .any(|value| !(value.is_i64() || value.is_null()))
+        {
+            map.remove("enum");
+        }
+    }
 }
 
 /// Finds every schema position in the document: `components/schemas/*` and any `schema` key.

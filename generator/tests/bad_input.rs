@@ -18,6 +18,7 @@ fn generate_fixture(file_name: &str) -> GeneratorError {
         crate_name: "bad".to_string(),
         description: "bad".to_string(),
         standalone: true,
+        skip_invalid: false,
     };
     match generator::generate_crate(&options, &[source]) {
         Ok(_) => panic!("{file_name} must be rejected"),
@@ -112,6 +113,7 @@ fn arbitrary_bytes_never_panic() {
             crate_name: "input".to_string(),
             description: "input".to_string(),
             standalone: true,
+            skip_invalid: false,
         };
         // Either outcome is fine; reaching this line without a panic is the point, and errors must name the file.
         if let Err(error) = generator::generate_crate(&options, &[source]) {

@@ -57,6 +57,7 @@ fn generate_golden_crate() -> GeneratedCrate {
             "Golden output of the generator for its fixture specs (compiled as a workspace member)."
                 .to_string(),
         standalone: false,
+        skip_invalid: false,
     };
     match generator::generate_crate(&options, &sources) {
         Ok(generated) => generated,

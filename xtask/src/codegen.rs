@@ -27,6 +27,8 @@ pub struct Report {
     pub drift: Vec<String>,
     /// The command that fixes the drift.
     pub fix_command: String,
+    /// What `--skip-invalid` left out, one line each.
+    pub skipped: Vec<String>,
 }
 
 impl Report {
@@ -116,6 +118,7 @@ pub fn generate_workspace(root: &Path, mode: Mode) -> Result<Report> {
         crate_name: WORKSPACE_CRATE_NAME.to_string(),
         description: WORKSPACE_CRATE_DESCRIPTION.to_string(),
         standalone: false,
+        skip_invalid: false,
     };
     let generated = generator::generate_crate(&options, &sources)?;
     apply(
@@ -134,6 +137,7 @@ pub fn generate_standalone(
     out: &Path,
     crate_name: Option<&str>,
     mode: Mode,
+    skip_invalid: bool,
 ) -> Result<Report> {
     let bytes = std::fs::read(spec).with_context(|| format!("cannot read {}", spec.display()))?;
     let stem = spec
@@ -175,12 +179,14 @@ pub fn generate_standalone(
                 .unwrap_or_default()
         ),
         standalone: true,
+        skip_invalid,
     };
     let generated = generator::generate_crate(&options, &[source])?;
     let fix_command = format!(
-        "cargo xtask gen --spec {} --out {} --crate-name {crate_name}",
+        "cargo xtask gen --spec {} --out {} --crate-name {crate_name}{}",
         spec.display(),
-        out.display()
+        out.display(),
+        if skip_invalid { " --skip-invalid" } else { "" }
     );
     let root = out.parent().map(Path::to_path_buf).unwrap_or_default();
     apply(
@@ -265,6 +271,9 @@ fn apply(
             module.types,
             display_relative(root, &out.join(&module.file))
         ));
+        for skipped in &module.skipped {
+            report.skipped.push(format!("skipped {skipped}"));
+        }
     }
     let produced: BTreeSet<String> = generated
         .files

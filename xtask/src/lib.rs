@@ -1,4 +1,5 @@
 //! Library half of xtask, so the drift check also runs as a `#[test]`.
 
 pub mod codegen;
+pub mod corpus;
 pub mod ensure;

@@ -32,6 +32,24 @@ enum Command {
         /// The standalone crate's package name (default: from the spec's file name).
         #[arg(long, requires = "spec")]
         crate_name: Option<String>,
+        /// Leave out the defective schemas and operations of the spec (and whatever uses them)
+        /// instead of failing, and list what was left out.
+        #[arg(long, requires = "spec")]
+        skip_invalid: bool,
+    },
+    /// Generate (and `cargo check`) a client for every document of the real-world corpus, one row each.
+    Corpus(xtask::corpus::CorpusArgs),
+    /// Generates one corpus document and prints machine-readable result lines (used by `corpus`).
+    #[command(hide = true)]
+    CorpusOne {
+        #[arg(long)]
+        spec: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        crate_name: String,
+        #[arg(long)]
+        skip_invalid: bool,
     },
 }
 
@@ -53,16 +71,30 @@ fn run() -> Result<ExitCode> {
             spec,
             out,
             crate_name,
+            skip_invalid,
         } => {
             let mode = if check { Mode::Check } else { Mode::Write };
             let report = match (spec, out) {
-                (Some(spec), Some(out)) => {
-                    codegen::generate_standalone(&spec, &out, crate_name.as_deref(), mode)?
-                }
+                (Some(spec), Some(out)) => codegen::generate_standalone(
+                    &spec,
+                    &out,
+                    crate_name.as_deref(),
+                    mode,
+                    skip_invalid,
+                )?,
                 _ => codegen::generate_workspace(&codegen::project_root(), mode)?,
             };
             for line in &report.provider_lines {
                 println!("{line}");
+            }
+            for line in &report.skipped {
+                eprintln!("warning: {line}");
+            }
+            if !report.skipped.is_empty() {
+                eprintln!(
+                    "warning: --skip-invalid left out {} item(s); the client covers the rest of the spec",
+                    report.skipped.len()
+                );
             }
             if report.is_clean() {
                 if mode == Mode::Write {
@@ -73,6 +105,23 @@ fn run() -> Result<ExitCode> {
                 eprint!("{}", report.drift_text());
                 Ok(ExitCode::FAILURE)
             }
+        }
+        Command::Corpus(args) => {
+            let passed = xtask::corpus::run(&codegen::project_root(), args)?;
+            Ok(if passed {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
+        Command::CorpusOne {
+            spec,
+            out,
+            crate_name,
+            skip_invalid,
+        } => {
+            xtask::corpus::corpus_one(&spec, &out, &crate_name, skip_invalid)?;
+            Ok(ExitCode::SUCCESS)
         }
     }
 }

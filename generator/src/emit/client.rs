@@ -360,6 +360,9 @@ fn query_statements(operation: &Operation) -> TokenStream {
         return quote!();
     }
     let appends = parameters_at(operation, ParameterLocation::Query).into_iter().map(|parameter| {
+        if let Some(styled) = super::media::styled_query(parameter) {
+            return styled;
+        }
         let field = ident(&parameter.rust_name);
         let wire = &parameter.wire_name;
         let explode = parameter.explode;
@@ -499,20 +502,13 @@ fn body_statements(operation: &Operation) -> TokenStream {
     let Some(body) = &operation.body else {
         return quote!();
     };
-    let content_type = &body.content_type;
-    let encode = match body.encoding {
-        BodyEncoding::Json => quote! { crate::runtime::json_body(OPERATION, body)? },
-        BodyEncoding::Form => quote! { crate::runtime::form_body(OPERATION, body)? },
-        BodyEncoding::Text | BodyEncoding::Empty => quote! { body.to_string() },
-    };
+    let send = super::media::send_body(body);
     if body.required {
-        quote! {
-            request = request.header(reqwest::header::CONTENT_TYPE, #content_type).body(#encode);
-        }
+        send
     } else {
         quote! {
             if let Some(body) = body {
-                request = request.header(reqwest::header::CONTENT_TYPE, #content_type).body(#encode);
+                #send
             }
         }
     }
@@ -542,10 +538,14 @@ fn response_arms(operation: &Operation) -> TokenStream {
         .map(|case| (true, case))
         .collect();
     cases.extend(operation.errors.iter().map(|case| (false, case)));
-    cases.sort_by_key(|(_, case)| match case.status {
-        StatusMatch::Code(_) => 0,
-        StatusMatch::Range(_) => 1,
-        StatusMatch::Default => 2,
+    // A binary case takes any media type, so it comes after the JSON and text cases of its status.
+    cases.sort_by_key(|(_, case)| {
+        let specificity = match case.status {
+            StatusMatch::Code(_) => 0,
+            StatusMatch::Range(_) => 1,
+            StatusMatch::Default => 2,
+        };
+        (specificity, case.encoding == BodyEncoding::Binary)
     });
     let success_enum = operation.success.enum_name.as_ref().map(|name| ident(name));
     let error_enum = ident(&operation.error_type);
@@ -560,7 +560,10 @@ fn response_arms(operation: &Operation) -> TokenStream {
                 quote!(if raw.is_text()),
                 quote!(let value = raw.text(OPERATION)?;),
             ),
-            BodyEncoding::Form | BodyEncoding::Empty => (quote!(), quote!()),
+            BodyEncoding::Binary => (quote!(), quote!(let value = raw.binary();)),
+            BodyEncoding::Form | BodyEncoding::Empty | BodyEncoding::Multipart => {
+                (quote!(), quote!())
+            }
         };
         let variant = ident(&case.variant_name);
         let has_body = case.type_ref != TypeRef::Unit;

@@ -2,6 +2,7 @@
 
 mod client;
 mod crate_files;
+mod media;
 mod type_tokens;
 mod types;
 

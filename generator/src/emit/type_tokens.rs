@@ -56,6 +56,7 @@ pub fn type_tokens(type_ref: &TypeRef, scope: Scope) -> TokenStream {
             }
         }
         TypeRef::Unit => quote!(()),
+        TypeRef::Bytes => quote!(crate::runtime::Binary),
     }
 }
 

@@ -1,10 +1,12 @@
 //! Lower stage: an `openapiv3::OpenAPI` plus provider settings to the plain-data IR in `crate::ir`.
 
+mod media;
 mod messages;
 mod operations;
 mod recursion;
 mod schemas;
 mod security;
+mod skip;
 mod status;
 mod token;
 
@@ -37,6 +39,17 @@ pub fn lower_api(
     document: &openapiv3::OpenAPI,
     config: &ProviderConfig,
 ) -> Result<ApiModule, GeneratorError> {
+    lower_api_with(context, document, config, false).map(|(api, _)| api)
+}
+
+/// Lowers one document; with `skip_invalid`, defective schemas and operations (and whatever uses
+/// them) are left out instead of failing, and returned as the errors they would have given.
+pub fn lower_api_with(
+    context: &ErrorContext,
+    document: &openapiv3::OpenAPI,
+    config: &ProviderConfig,
+    skip_invalid: bool,
+) -> Result<(ApiModule, Vec<GeneratorError>), GeneratorError> {
     let empty_schemas = indexmap::IndexMap::new();
     let component_schemas = document
         .components
@@ -44,6 +57,7 @@ pub fn lower_api(
         .map_or(&empty_schemas, |components| &components.schemas);
     let mut schema_lowering =
         SchemaLowering::new(context, component_schemas, UniqueNames::for_types());
+    schema_lowering.skip_invalid = skip_invalid;
     schema_lowering.lower_components()?;
 
     let mut security =
@@ -63,10 +77,24 @@ pub fn lower_api(
         method_names,
         renames: &config.operations,
         used_renames: Default::default(),
+        skip_invalid,
+        skipped: Vec::new(),
+        notes: Vec::new(),
     };
     let mut operations = operation_lowering.lower_all()?;
+    let mut operation_skips = std::mem::take(&mut operation_lowering.skipped);
+    let mut skipped = std::mem::take(&mut schema_lowering.skipped);
+    skipped.append(&mut operation_skips);
 
     let mut types = schema_lowering.types;
+    skip::cascade(
+        context,
+        &schema_lowering.skipped_names,
+        &schema_lowering.type_pointers,
+        &mut types,
+        &mut operations,
+        &mut skipped,
+    );
     recursion::box_recursive_fields(&mut types);
     recursion::decide_default_derives(&mut types);
     messages::decide_error_messages(&mut operations, &types);
@@ -82,7 +110,7 @@ pub fn lower_api(
 
     let security_schemes = keep_used_schemes(security.schemes, &security.used, operations);
     let (security_schemes, operations) = security_schemes;
-    Ok(ApiModule {
+    let api = ApiModule {
         module_name: config.module.clone(),
         display_name: config.display_name.clone(),
         title: document.info.title.clone(),
@@ -98,7 +126,8 @@ pub fn lower_api(
         operations,
         security_schemes,
         token,
-    })
+    };
+    Ok((api, skipped))
 }
 
 /// Drops schemes no operation uses and renumbers the operations' references to the rest.

@@ -1,12 +1,13 @@
 //! Lowers paths and operations: parameters, request bodies, responses per status, security.
 
+use super::media::{self, MediaKind};
 use super::schemas::{Position, SchemaLowering, SchemaView};
 use super::security::SecurityLowering;
 use super::status::{status_reason_text, status_variant_name};
 use crate::error::{pointer_push, ErrorContext, GeneratorError};
 use crate::ir::{
     BodyEncoding, Docs, Operation, OperationKind, Parameter, ParameterLocation, PathPart,
-    RequestBody, ResponseCase, StatusMatch, SuccessShape, TypeRef,
+    QueryStyle, RequestBody, ResponseCase, StatusMatch, SuccessShape, TypeKind, TypeRef,
 };
 use crate::naming::{pascal_case_name, sanitize_doc, snake_case_name, UniqueNames};
 use openapiv3::{OpenAPI, ParameterSchemaOrContent, ReferenceOr};
@@ -28,6 +29,12 @@ pub struct OperationLowering<'a, 's> {
     pub renames: &'a std::collections::BTreeMap<String, String>,
     /// Renames that matched an operation, to report the rest.
     pub used_renames: BTreeSet<String>,
+    /// `--skip-invalid`: an operation that cannot be lowered is skipped (and recorded) instead of failing.
+    pub skip_invalid: bool,
+    /// The operations skipped, as the errors they gave.
+    pub skipped: Vec<GeneratorError>,
+    /// Notes for the operation being lowered (what the spec says that the client leaves out).
+    pub notes: Vec<String>,
 }
 
 /// Is this media type JSON (`application/json`, `application/problem+json`, any `+json`)?
@@ -41,29 +48,11 @@ pub fn is_json_media_type(media_type: &str) -> bool {
     essence == "application/json" || essence.ends_with("+json") || essence == "text/json"
 }
 
-fn is_form_media_type(media_type: &str) -> bool {
-    media_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .eq_ignore_ascii_case("application/x-www-form-urlencoded")
-}
-
-fn is_text_media_type(media_type: &str) -> bool {
-    media_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase()
-        .starts_with("text/")
-}
-
 struct RawParameter<'d> {
     data: &'d openapiv3::ParameterData,
     location: ParameterLocation,
     explode: bool,
+    style: QueryStyle,
     pointer: String,
 }
 
@@ -86,13 +75,15 @@ impl<'a, 's> OperationLowering<'a, 's> {
             };
             for (method, operation) in item.iter() {
                 let operation_pointer = pointer_push(&path_pointer, method);
-                operations.push(self.lower_operation(
-                    path,
-                    method,
-                    item,
-                    operation,
-                    &operation_pointer,
-                )?);
+                let defined_before = self.schemas.types.len();
+                match self.lower_operation(path, method, item, operation, &operation_pointer) {
+                    Ok(lowered) => operations.push(lowered),
+                    Err(error) if self.skip_invalid => {
+                        self.schemas.types.truncate(defined_before);
+                        self.skipped.push(error);
+                    }
+                    Err(error) => return Err(error),
+                }
             }
         }
         for key in self.renames.keys() {
@@ -158,6 +149,7 @@ impl<'a, 's> OperationLowering<'a, 's> {
         operation: &'a openapiv3::Operation,
         pointer: &str,
     ) -> Result<Operation, GeneratorError> {
+        self.notes.clear();
         let method_name = self.method_name(http_method, path, operation);
         let type_prefix = pascal_case_name(&method_name, "Operation");
         let spec_name = operation
@@ -184,11 +176,9 @@ impl<'a, 's> OperationLowering<'a, 's> {
 
         let body = match &operation.request_body {
             None => None,
-            Some(body) => Some(self.lower_request_body(
-                body,
-                &type_prefix,
-                &pointer_push(pointer, "requestBody"),
-            )?),
+            Some(body) => {
+                self.lower_request_body(body, &type_prefix, &pointer_push(pointer, "requestBody"))?
+            }
         };
 
         let (kind, success, errors) =
@@ -198,6 +188,9 @@ impl<'a, 's> OperationLowering<'a, 's> {
             .type_names
             .claim(&format!("{type_prefix}Error"));
         let security = self.security.requirements_for(operation, pointer)?;
+        let mut security_notes: Vec<String> = self.security.notes.drain(..).collect();
+        security_notes.dedup();
+        self.notes.extend(security_notes);
 
         let summary = operation
             .summary
@@ -223,6 +216,35 @@ impl<'a, 's> OperationLowering<'a, 's> {
         ));
         if operation.deprecated {
             doc_text.push_str("\n\nDeprecated by the provider.");
+        }
+        if let Some(body) = &body {
+            if !body.alternatives.is_empty() {
+                let others: Vec<String> = body
+                    .alternatives
+                    .iter()
+                    .map(|media_type| format!("`{media_type}`"))
+                    .collect();
+                self.notes.push(format!(
+                    "The request body is sent as `{}`; the spec also accepts {}.",
+                    body.content_type,
+                    others.join(", ")
+                ));
+            }
+        }
+        if !operation.callbacks.is_empty() {
+            let names: Vec<String> = operation
+                .callbacks
+                .keys()
+                .map(|name| format!("`{name}`"))
+                .collect();
+            self.notes.push(format!(
+                "The spec describes callbacks ({}): requests the provider sends to the caller, so they are not generated.",
+                names.join(", ")
+            ));
+        }
+        for note in self.notes.drain(..) {
+            doc_text.push_str("\n\n");
+            doc_text.push_str(&note);
         }
 
         Ok(Operation {
@@ -319,6 +341,7 @@ impl<'a, 's> OperationLowering<'a, 's> {
         for (parameter, parameter_pointer) in sources {
             let (parameter, resolved_pointer) =
                 self.resolve_parameter(parameter, &parameter_pointer)?;
+            let mut query_style = QueryStyle::Form;
             let (data, location, explode) = match parameter {
                 openapiv3::Parameter::Path { parameter_data, .. } => {
                     (parameter_data, ParameterLocation::Path, false)
@@ -328,16 +351,18 @@ impl<'a, 's> OperationLowering<'a, 's> {
                     style,
                     ..
                 } => {
-                    if !matches!(style, openapiv3::QueryStyle::Form) {
-                        return Err(self.context.unsupported(
-                            &pointer_push(&resolved_pointer, "style"),
-                            format!("query parameter style `{style:?}` is not supported yet; only `form`"),
-                        ));
-                    }
+                    query_style = match style {
+                        openapiv3::QueryStyle::Form => QueryStyle::Form,
+                        openapiv3::QueryStyle::SpaceDelimited => QueryStyle::SpaceDelimited,
+                        openapiv3::QueryStyle::PipeDelimited => QueryStyle::PipeDelimited,
+                        openapiv3::QueryStyle::DeepObject => QueryStyle::DeepObject,
+                    };
+                    // `explode` defaults to true only for `form` (OpenAPI 3.0.3, Parameter Object).
+                    let default_explode = matches!(style, openapiv3::QueryStyle::Form);
                     (
                         parameter_data,
                         ParameterLocation::Query,
-                        parameter_data.explode.unwrap_or(true),
+                        parameter_data.explode.unwrap_or(default_explode),
                     )
                 }
                 openapiv3::Parameter::Header { parameter_data, .. } => {
@@ -355,6 +380,7 @@ impl<'a, 's> OperationLowering<'a, 's> {
                 data,
                 location,
                 explode,
+                style: query_style,
                 pointer: resolved_pointer,
             });
         }
@@ -370,10 +396,31 @@ impl<'a, 's> OperationLowering<'a, 's> {
         let data = raw.data;
         let rust_name = names.claim(&snake_case_name(&data.name, "parameter"));
         let hint = format!("{type_prefix}{}", pascal_case_name(&data.name, "Parameter"));
-        let type_ref =
-            match &data.format {
-                ParameterSchemaOrContent::Schema(schema) => {
-                    let schema_pointer = pointer_push(&raw.pointer, "schema");
+        let type_ref = match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => {
+                let schema_pointer = pointer_push(&raw.pointer, "schema");
+                self.schemas.type_ref(
+                    SchemaView::from(schema),
+                    Position {
+                        pointer: &schema_pointer,
+                        name_hint: &hint,
+                        wire_name: Some(&data.name),
+                    },
+                )?
+            }
+            // `content` with one media type: the value's type comes from that media type's schema.
+            ParameterSchemaOrContent::Content(content) => match content.iter().next() {
+                Some((
+                    media_type,
+                    openapiv3::MediaType {
+                        schema: Some(schema),
+                        ..
+                    },
+                )) => {
+                    let schema_pointer = pointer_push(
+                        &pointer_push(&pointer_push(&raw.pointer, "content"), media_type),
+                        "schema",
+                    );
                     self.schemas.type_ref(
                         SchemaView::from(schema),
                         Position {
@@ -383,18 +430,12 @@ impl<'a, 's> OperationLowering<'a, 's> {
                         },
                     )?
                 }
-                ParameterSchemaOrContent::Content(_) => return Err(self.context.unsupported(
-                    &pointer_push(&raw.pointer, "content"),
-                    "parameters described by `content` instead of `schema` are not supported yet",
-                )),
-            };
+                _ => TypeRef::String,
+            },
+        };
         let required = data.required || raw.location == ParameterLocation::Path;
-        if raw.location == ParameterLocation::Path && !data.required {
-            return Err(self.context.invalid(
-                &pointer_push(&raw.pointer, "required"),
-                format!("path parameter `{}` must be `required: true`", data.name),
-            ));
-        }
+        // A path parameter must say `required: true`; one that does not is still part of the path,
+        // so it is treated as required rather than rejected.
         let type_ref = if required {
             type_ref
         } else {
@@ -427,6 +468,7 @@ impl<'a, 's> OperationLowering<'a, 's> {
             type_ref,
             required,
             explode: raw.explode,
+            style: raw.style,
             docs,
         })
     }
@@ -483,7 +525,7 @@ impl<'a, 's> OperationLowering<'a, 's> {
         body: &'a ReferenceOr<openapiv3::RequestBody>,
         type_prefix: &str,
         pointer: &str,
-    ) -> Result<RequestBody, GeneratorError> {
+    ) -> Result<Option<RequestBody>, GeneratorError> {
         let (body, body_pointer) = match body {
             ReferenceOr::Item(body) => (body, pointer.to_string()),
             ReferenceOr::Reference { reference } => {
@@ -501,34 +543,39 @@ impl<'a, 's> OperationLowering<'a, 's> {
                 }
             }
         };
-        let chosen = body
+        // The preferred media type is sent; the others are named in the method's docs.
+        let Some((media_type, media)) = body
             .content
             .iter()
-            .find(|(media_type, _)| is_json_media_type(media_type))
-            .map(|(media_type, media)| (media_type, media, BodyEncoding::Json))
-            .or_else(|| {
-                body.content
-                    .iter()
-                    .find(|(media_type, _)| is_form_media_type(media_type))
-                    .map(|(media_type, media)| (media_type, media, BodyEncoding::Form))
-            })
-            .or_else(|| {
-                body.content
-                    .iter()
-                    .find(|(media_type, _)| is_text_media_type(media_type))
-                    .map(|(media_type, media)| (media_type, media, BodyEncoding::Text))
-            });
-        let Some((media_type, media, encoding)) = chosen else {
-            let offered: Vec<&str> = body.content.keys().map(String::as_str).collect();
-            return Err(self.context.unsupported(
-                &pointer_push(&body_pointer, "content"),
-                format!("request body media types {offered:?} are not supported yet; supported: JSON, application/x-www-form-urlencoded, text/*"),
-            ));
+            .min_by_key(|(media_type, _)| media::media_kind(media_type))
+        else {
+            return Ok(None);
+        };
+        let kind = media::media_kind(media_type);
+        let alternatives: Vec<String> = body
+            .content
+            .keys()
+            .filter(|other| *other != media_type)
+            .cloned()
+            .collect();
+        let binary_schema = media::is_binary_schema(media.schema.as_ref());
+        let (encoding, content_type) = match kind {
+            MediaKind::Json if binary_schema => (BodyEncoding::Binary, media_type.clone()),
+            MediaKind::Json => (BodyEncoding::Json, media_type.clone()),
+            MediaKind::Form => (BodyEncoding::Form, media_type.clone()),
+            MediaKind::Multipart => (BodyEncoding::Multipart, media_type.clone()),
+            MediaKind::Text => (BodyEncoding::Text, media_type.clone()),
+            MediaKind::Binary => (BodyEncoding::Binary, media_type.clone()),
+            MediaKind::Any if media.schema.is_some() && !binary_schema => {
+                (BodyEncoding::Json, "application/json".to_string())
+            }
+            MediaKind::Any => (BodyEncoding::Binary, "application/octet-stream".to_string()),
         };
         let media_pointer = pointer_push(&pointer_push(&body_pointer, "content"), media_type);
         let hint = format!("{type_prefix}Request");
         let type_ref = match (&media.schema, encoding) {
             (_, BodyEncoding::Text) => TypeRef::String,
+            (_, BodyEncoding::Binary) => TypeRef::Bytes,
             (Some(schema), _) => self.schemas.type_ref(
                 SchemaView::from(schema),
                 Position {
@@ -537,20 +584,81 @@ impl<'a, 's> OperationLowering<'a, 's> {
                     wire_name: None,
                 },
             )?,
-            (None, _) => TypeRef::Json,
+            (None, BodyEncoding::Json) => TypeRef::Json,
+            (None, _) => TypeRef::JsonObject,
         };
-        if encoding == BodyEncoding::Form && !matches!(type_ref, TypeRef::Named(_)) {
+        if matches!(encoding, BodyEncoding::Form | BodyEncoding::Multipart)
+            && !self.is_object_like(&type_ref)
+        {
             return Err(self.context.unsupported(
                 &pointer_push(&media_pointer, "schema"),
-                "a form-urlencoded body must be an object schema",
+                format!("a `{media_type}` body must be an object schema"),
             ));
         }
-        Ok(RequestBody {
-            content_type: media_type.clone(),
+        let binary_fields = if encoding == BodyEncoding::Multipart {
+            self.binary_fields(&type_ref)
+        } else {
+            Vec::new()
+        };
+        Ok(Some(RequestBody {
+            content_type,
             encoding,
             type_ref,
             required: body.required,
-        })
+            binary_fields,
+            alternatives,
+        }))
+    }
+
+    /// Whether a type serializes as an object (a struct, a map, or JSON that may be one).
+    fn is_object_like(&self, type_ref: &TypeRef) -> bool {
+        match type_ref {
+            TypeRef::Map(_) | TypeRef::JsonObject | TypeRef::Json => true,
+            TypeRef::Option(inner) | TypeRef::Boxed(inner) => self.is_object_like(inner),
+            TypeRef::Named(name) => match self
+                .schemas
+                .types
+                .iter()
+                .find(|definition| &definition.name == name)
+                .map(|definition| &definition.kind)
+            {
+                Some(TypeKind::Alias { target }) => self.is_object_like(target),
+                Some(TypeKind::StringEnum { .. }) => false,
+                _ => true,
+            },
+            _ => false,
+        }
+    }
+
+    /// The wire names of a multipart body's fields that hold raw bytes (file parts).
+    fn binary_fields(&self, type_ref: &TypeRef) -> Vec<String> {
+        fn holds_bytes(type_ref: &TypeRef) -> bool {
+            match type_ref {
+                TypeRef::Bytes => true,
+                TypeRef::Option(inner) | TypeRef::Vec(inner) | TypeRef::Boxed(inner) => {
+                    holds_bytes(inner)
+                }
+                _ => false,
+            }
+        }
+        let TypeRef::Named(name) = type_ref else {
+            return Vec::new();
+        };
+        match self
+            .schemas
+            .types
+            .iter()
+            .find(|definition| &definition.name == name)
+            .map(|definition| &definition.kind)
+        {
+            Some(TypeKind::Struct { fields, .. }) => fields
+                .iter()
+                .filter(|field| holds_bytes(&field.type_ref))
+                .map(|field| field.wire_name.clone())
+                .collect(),
+            Some(TypeKind::Alias { target }) => self.binary_fields(target),
+            _ => Vec::new(),
+        }
     }
 
     fn lower_responses(
@@ -592,18 +700,20 @@ impl<'a, 's> OperationLowering<'a, 's> {
                 2 => format!("{type_prefix}Response"),
                 _ => format!("{type_prefix}{variant_name}Body"),
             };
-            let case = self.lower_response(status, response, &hint, &response_pointer)?;
+            if first_digit == 1 {
+                // An interim response (`101 Switching Protocols`, say) is not an outcome of a call.
+                self.notes.push(format!(
+                    "The spec documents a `{}` response (a protocol upgrade or interim response), which this client does not handle.",
+                    status_reason_text(status)
+                ));
+                continue;
+            }
+            let cases = self.lower_response(status, response, &hint, &response_pointer)?;
             match first_digit {
-                0 => default_case = Some(case),
-                1 => {
-                    return Err(self.context.unsupported(
-                        &response_pointer,
-                        "informational (1xx) responses cannot be final responses",
-                    ));
-                }
-                2 => successes.push(case),
-                3 => redirects.push(case),
-                4 | 5 => errors.push(case),
+                0 => default_case = Some(cases),
+                2 => successes.extend(cases),
+                3 => redirects.extend(cases),
+                4 | 5 => errors.extend(cases),
                 _ => {
                     return Err(self.context.invalid(
                         &response_pointer,
@@ -621,15 +731,18 @@ impl<'a, 's> OperationLowering<'a, 's> {
             // The client follows no redirects, so a documented redirect is an outcome the caller handles.
             errors.splice(0..0, redirects.drain(..));
         }
-        if let Some(default_case) = default_case {
+        if let Some(default_cases) = default_case {
             if successes.is_empty() && kind == OperationKind::Call {
                 // Only `default` documents the body; it describes success as well as failure.
-                let mut success = default_case.clone();
-                success.status = StatusMatch::Range(2);
-                success.variant_name = "Success".to_string();
-                successes.push(success);
+                for default_case in &default_cases {
+                    let mut success = default_case.clone();
+                    success.status = StatusMatch::Range(2);
+                    success.variant_name =
+                        default_case.variant_name.replacen("Default", "Success", 1);
+                    successes.push(success);
+                }
             }
-            errors.push(default_case);
+            errors.extend(default_cases);
         }
         if successes.is_empty() && kind == OperationKind::Call {
             successes.push(ResponseCase {
@@ -675,7 +788,7 @@ impl<'a, 's> OperationLowering<'a, 's> {
         response: &'a ReferenceOr<openapiv3::Response>,
         hint: &str,
         pointer: &str,
-    ) -> Result<ResponseCase, GeneratorError> {
+    ) -> Result<Vec<ResponseCase>, GeneratorError> {
         let (response, response_pointer) = match response {
             ReferenceOr::Item(response) => (response, pointer.to_string()),
             ReferenceOr::Reference { reference } => {
@@ -703,54 +816,71 @@ impl<'a, 's> OperationLowering<'a, 's> {
         };
         let variant_name = status_variant_name(status);
         if response.content.is_empty() {
-            return Ok(ResponseCase {
+            return Ok(vec![ResponseCase {
                 status,
                 variant_name,
                 encoding: BodyEncoding::Empty,
                 media_type: None,
                 type_ref: TypeRef::Unit,
                 docs,
+            }]);
+        }
+        // One case per kind of body the status documents: JSON, text, raw bytes.
+        let mut chosen: Vec<(BodyEncoding, &String, &openapiv3::MediaType)> = Vec::new();
+        for (media_type, media) in &response.content {
+            let binary_schema = media::is_binary_schema(media.schema.as_ref());
+            let encoding = match media::media_kind(media_type) {
+                MediaKind::Json if !binary_schema => BodyEncoding::Json,
+                MediaKind::Any if media.schema.is_some() && !binary_schema => BodyEncoding::Json,
+                MediaKind::Text | MediaKind::Form => BodyEncoding::Text,
+                _ => BodyEncoding::Binary,
+            };
+            if !chosen.iter().any(|(existing, _, _)| *existing == encoding) {
+                chosen.push((encoding, media_type, media));
+            }
+        }
+        chosen.sort_by_key(|(encoding, _, _)| match encoding {
+            BodyEncoding::Json => 0,
+            BodyEncoding::Text => 1,
+            _ => 2,
+        });
+        let several = chosen.len() > 1;
+        let mut cases = Vec::new();
+        for (encoding, media_type, media) in chosen {
+            let media_pointer =
+                pointer_push(&pointer_push(&response_pointer, "content"), media_type);
+            let type_ref = match (encoding, &media.schema) {
+                (BodyEncoding::Text, _) => TypeRef::String,
+                (BodyEncoding::Binary, _) => TypeRef::Bytes,
+                (_, Some(schema)) => self.schemas.type_ref(
+                    SchemaView::from(schema),
+                    Position {
+                        pointer: &pointer_push(&media_pointer, "schema"),
+                        name_hint: hint,
+                        wire_name: None,
+                    },
+                )?,
+                (_, None) => TypeRef::Json,
+            };
+            let variant_name = if several {
+                let suffix = match encoding {
+                    BodyEncoding::Json => "Json",
+                    BodyEncoding::Text => "Text",
+                    _ => "Binary",
+                };
+                format!("{variant_name}{suffix}")
+            } else {
+                variant_name.clone()
+            };
+            cases.push(ResponseCase {
+                status,
+                variant_name,
+                encoding,
+                media_type: Some(media_type.clone()),
+                type_ref,
+                docs: docs.clone(),
             });
         }
-        let json = response
-            .content
-            .iter()
-            .find(|(media_type, _)| is_json_media_type(media_type));
-        let text = response
-            .content
-            .iter()
-            .find(|(media_type, _)| is_text_media_type(media_type));
-        let (media_type, media, encoding) = match (json, text) {
-            (Some((media_type, media)), _) => (media_type, media, BodyEncoding::Json),
-            (None, Some((media_type, media))) => (media_type, media, BodyEncoding::Text),
-            (None, None) => {
-                let offered: Vec<&str> = response.content.keys().map(String::as_str).collect();
-                return Err(self.context.unsupported(
-                    &pointer_push(&response_pointer, "content"),
-                    format!("response media types {offered:?} are not supported yet; supported: JSON (+json) and text/*"),
-                ));
-            }
-        };
-        let media_pointer = pointer_push(&pointer_push(&response_pointer, "content"), media_type);
-        let type_ref = match (encoding, &media.schema) {
-            (BodyEncoding::Text, _) => TypeRef::String,
-            (_, Some(schema)) => self.schemas.type_ref(
-                SchemaView::from(schema),
-                Position {
-                    pointer: &pointer_push(&media_pointer, "schema"),
-                    name_hint: hint,
-                    wire_name: None,
-                },
-            )?,
-            (_, None) => TypeRef::Json,
-        };
-        Ok(ResponseCase {
-            status,
-            variant_name,
-            encoding,
-            media_type: Some(media_type.clone()),
-            type_ref,
-            docs,
-        })
+        Ok(cases)
     }
 }

@@ -103,7 +103,7 @@ pub fn has_default(type_ref: &TypeRef) -> bool {
         | TypeRef::Integer { .. }
         | TypeRef::Number { .. }
         | TypeRef::Boolean => true,
-        TypeRef::Json | TypeRef::JsonObject | TypeRef::Unit => true,
+        TypeRef::Json | TypeRef::JsonObject | TypeRef::Unit | TypeRef::Bytes => true,
         TypeRef::DateTime | TypeRef::Date | TypeRef::Named(_) | TypeRef::Boxed(_) => false,
     }
 }

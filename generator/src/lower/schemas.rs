@@ -40,6 +40,18 @@ impl<'a> From<&'a ReferenceOr<Box<Schema>>> for SchemaView<'a> {
 
 const COMPONENT_SCHEMA_PREFIX: &str = "#/components/schemas/";
 
+/// Component sections that hold something other than schemas, with what they hold.
+const NON_SCHEMA_COMPONENTS: &[(&str, &str)] = &[
+    ("#/components/responses/", "a response object"),
+    ("#/components/parameters/", "a parameter object"),
+    ("#/components/requestBodies/", "a request body object"),
+    ("#/components/headers/", "a header object"),
+    ("#/components/examples/", "an example object"),
+    ("#/components/securitySchemes/", "a security scheme"),
+    ("#/components/links/", "a link object"),
+    ("#/components/callbacks/", "a callback object"),
+];
+
 /// Wire names whose string values are credentials, compared after lower-casing and dropping `_`/`-`.
 const SECRET_NAME_SUFFIXES: &[&str] = &[
     "secret",
@@ -73,6 +85,14 @@ pub struct SchemaLowering<'a> {
     pub type_names: UniqueNames,
     /// Types defined so far, in definition order.
     pub types: Vec<TypeDefinition>,
+    /// `--skip-invalid`: a component schema that cannot be lowered is skipped (and recorded) instead of failing.
+    pub skip_invalid: bool,
+    /// What was skipped, as the errors that would otherwise have been returned.
+    pub skipped: Vec<GeneratorError>,
+    /// The JSON pointer each named type was defined at, for skip reports.
+    pub type_pointers: BTreeMap<String, String>,
+    /// Names of the component types that were skipped.
+    pub skipped_names: std::collections::BTreeSet<String>,
 }
 
 /// Extra facts about the position a schema stands in.
@@ -99,6 +119,10 @@ impl<'a> SchemaLowering<'a> {
             component_names: BTreeMap::new(),
             type_names,
             types: Vec::new(),
+            skip_invalid: false,
+            skipped: Vec::new(),
+            type_pointers: BTreeMap::new(),
+            skipped_names: std::collections::BTreeSet::new(),
         };
         for key in components.keys() {
             let name = lowering.type_names.claim(&pascal_case_name(key, "Schema"));
@@ -112,27 +136,50 @@ impl<'a> SchemaLowering<'a> {
         for (key, schema) in self.components {
             let pointer = pointer_push("/components/schemas", key);
             let name = self.component_names.get(key).cloned().unwrap_or_default();
-            match schema {
-                ReferenceOr::Reference { reference } => {
-                    let target = self.resolve_reference(&pointer, reference)?;
-                    if target == TypeRef::Named(name.clone()) {
-                        return Err(self.context.invalid(
-                            &pointer_push(&pointer, "$ref"),
-                            "the schema is a `$ref` to itself",
-                        ));
-                    }
-                    let docs = Docs {
-                        text: format!("Alias of the schema `{key}`."),
-                    };
-                    self.types.push(TypeDefinition {
-                        name,
-                        docs,
-                        kind: TypeKind::Alias { target },
-                    });
+            let defined_before = self.types.len();
+            if let Err(error) = self.lower_component(key, schema, &pointer, &name) {
+                if !self.skip_invalid {
+                    return Err(error);
                 }
-                ReferenceOr::Item(schema) => {
-                    self.define_named(&name, schema, &pointer, key)?;
+                // Drop whatever the failed schema defined; `skip::cascade` drops what refers to it.
+                self.types.truncate(defined_before);
+                self.skipped.push(error);
+                self.skipped_names.insert(name.clone());
+            }
+        }
+        Ok(())
+    }
+
+    fn lower_component(
+        &mut self,
+        key: &str,
+        schema: &ReferenceOr<Schema>,
+        pointer: &str,
+        name: &str,
+    ) -> Result<(), GeneratorError> {
+        let pointer = pointer.to_string();
+        let name = name.to_string();
+        match schema {
+            ReferenceOr::Reference { reference } => {
+                let target = self.resolve_reference(&pointer, reference)?;
+                if target == TypeRef::Named(name.clone()) {
+                    return Err(self.context.invalid(
+                        &pointer_push(&pointer, "$ref"),
+                        "the schema is a `$ref` to itself",
+                    ));
                 }
+                let docs = Docs {
+                    text: format!("Alias of the schema `{key}`."),
+                };
+                self.type_pointers.insert(name.clone(), pointer.clone());
+                self.types.push(TypeDefinition {
+                    name,
+                    docs,
+                    kind: TypeKind::Alias { target },
+                });
+            }
+            ReferenceOr::Item(schema) => {
+                self.define_named(&name, schema, &pointer, key)?;
             }
         }
         Ok(())
@@ -141,6 +188,16 @@ impl<'a> SchemaLowering<'a> {
     fn resolve_reference(&self, pointer: &str, reference: &str) -> Result<TypeRef, GeneratorError> {
         let reference_pointer = pointer_push(pointer, "$ref");
         let Some(key) = reference.strip_prefix(COMPONENT_SCHEMA_PREFIX) else {
+            if let Some(kind) = NON_SCHEMA_COMPONENTS
+                .iter()
+                .find(|(prefix, _)| reference.starts_with(prefix))
+                .map(|(_, kind)| kind)
+            {
+                return Err(self.context.invalid(
+                    &reference_pointer,
+                    format!("`$ref: {reference}` points to {kind}, not to a schema: a schema `$ref` must name a schema"),
+                ));
+            }
             return Err(self.context.unsupported(
                 &reference_pointer,
                 format!("`$ref: {reference}` is not supported: schema references must point into #/components/schemas"),
@@ -251,7 +308,11 @@ impl<'a> SchemaLowering<'a> {
                     },
                 )
             }
-            SchemaKind::AllOf { .. } | SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => {
+            SchemaKind::AllOf { all_of } => match self.all_of_plan(all_of, false) {
+                AllOfPlan::Merge => self.define_inline(schema, position),
+                plan => self.all_of_fallback(plan, all_of, position),
+            },
+            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => {
                 self.define_inline(schema, position)
             }
             // `not` only narrows which values are valid; any JSON value is the faithful Rust type.
@@ -274,6 +335,7 @@ impl<'a> SchemaLowering<'a> {
                         Some("date-time") => VariantOrUnknownOrEmpty::Item(StringFormat::DateTime),
                         Some("date") => VariantOrUnknownOrEmpty::Item(StringFormat::Date),
                         Some("password") => VariantOrUnknownOrEmpty::Item(StringFormat::Password),
+                        Some("binary") => VariantOrUnknownOrEmpty::Item(StringFormat::Binary),
                         Some(other) => VariantOrUnknownOrEmpty::Unknown(other.to_string()),
                         None => VariantOrUnknownOrEmpty::Empty,
                     };
@@ -381,6 +443,8 @@ impl<'a> SchemaLowering<'a> {
         pointer: &str,
         spec_name: &str,
     ) -> Result<(), GeneratorError> {
+        self.type_pointers
+            .insert(name.to_string(), pointer.to_string());
         let docs = schema_docs(schema, &format!("The `{spec_name}` schema."));
         let kind = match &schema.schema_kind {
             SchemaKind::Type(Type::String(string))
@@ -414,7 +478,20 @@ impl<'a> SchemaLowering<'a> {
                     .collect();
                 self.struct_kind(name, properties, &object.required)?
             }
-            SchemaKind::AllOf { all_of } => self.all_of_kind(name, all_of, pointer)?,
+            SchemaKind::AllOf { all_of } => match self.all_of_plan(all_of, false) {
+                AllOfPlan::Merge => self.all_of_kind(name, all_of, pointer)?,
+                plan => TypeKind::Alias {
+                    target: self.all_of_fallback(
+                        plan,
+                        all_of,
+                        Position {
+                            pointer,
+                            name_hint: &format!("{name}Inner"),
+                            wire_name: None,
+                        },
+                    )?,
+                },
+            },
             SchemaKind::OneOf { one_of } => self.union_kind(
                 name,
                 one_of,
@@ -427,6 +504,24 @@ impl<'a> SchemaLowering<'a> {
                 schema.schema_data.discriminator.as_ref(),
                 &pointer_push(pointer, "anyOf"),
             )?,
+            SchemaKind::Any(any)
+                if !any.all_of.is_empty()
+                    && self.all_of_plan(&any.all_of, !any.properties.is_empty())
+                        != AllOfPlan::Merge =>
+            {
+                let plan = self.all_of_plan(&any.all_of, !any.properties.is_empty());
+                TypeKind::Alias {
+                    target: self.all_of_fallback(
+                        plan,
+                        &any.all_of,
+                        Position {
+                            pointer,
+                            name_hint: &format!("{name}Inner"),
+                            wire_name: None,
+                        },
+                    )?,
+                }
+            }
             SchemaKind::Any(any) if !any.all_of.is_empty() || !any.properties.is_empty() => {
                 let mut properties: Vec<(String, SchemaView<'_>, String)> = any
                     .properties
@@ -530,6 +625,127 @@ impl<'a> SchemaLowering<'a> {
             fields,
             derives_default: false,
         })
+    }
+
+    /// What a member of an `allOf` contributes: object properties, only annotations, or another shape.
+    fn member_shape(&self, view: SchemaView<'_>, depth: usize) -> MemberShape {
+        if depth > 32 {
+            // Deeper than any real document: let the merge report the cycle.
+            return MemberShape::Object;
+        }
+        let schema = match view {
+            SchemaView::Reference(reference) => match self.component_schema("", reference) {
+                Ok((schema, _)) => schema,
+                // A dangling reference is reported by the merge, with its pointer.
+                Err(_) => return MemberShape::Object,
+            },
+            SchemaView::Inline(schema) => schema,
+        };
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(_)) => MemberShape::Object,
+            SchemaKind::AllOf { all_of } => {
+                self.combined_shape(all_of, MemberShape::Annotation, depth)
+            }
+            SchemaKind::Any(any) => {
+                if !any.one_of.is_empty()
+                    || !any.any_of.is_empty()
+                    || !any.enumeration.is_empty()
+                    || any.not.is_some()
+                {
+                    return MemberShape::Other;
+                }
+                let own = if !any.properties.is_empty()
+                    || any.typ.as_deref() == Some("object")
+                    || any.additional_properties.is_some()
+                {
+                    MemberShape::Object
+                } else if any.typ.is_some() || any.items.is_some() {
+                    MemberShape::Other
+                } else {
+                    MemberShape::Annotation
+                };
+                self.combined_shape(&any.all_of, own, depth)
+            }
+            _ => MemberShape::Other,
+        }
+    }
+
+    fn combined_shape(
+        &self,
+        members: &[ReferenceOr<Schema>],
+        own: MemberShape,
+        depth: usize,
+    ) -> MemberShape {
+        let mut shapes = vec![own];
+        shapes.extend(
+            members
+                .iter()
+                .map(|member| self.member_shape(SchemaView::from(member), depth + 1)),
+        );
+        let has_object = shapes.contains(&MemberShape::Object);
+        let has_other =
+            shapes.contains(&MemberShape::Other) || shapes.contains(&MemberShape::Mixed);
+        match (has_object, has_other) {
+            (true, true) => MemberShape::Mixed,
+            (true, false) => MemberShape::Object,
+            (false, true) => MemberShape::Other,
+            (false, false) => MemberShape::Annotation,
+        }
+    }
+
+    /// How to type an `allOf`: merge object members into one struct, take the one member that
+    /// carries the shape (`allOf: [$ref: SomeEnum, {description: ...}]`), or keep JSON when object
+    /// and non-object shapes are mixed.
+    fn all_of_plan(&self, members: &[ReferenceOr<Schema>], has_own_properties: bool) -> AllOfPlan {
+        let shapes: Vec<MemberShape> = members
+            .iter()
+            .map(|member| self.member_shape(SchemaView::from(member), 0))
+            .collect();
+        let has_object = has_own_properties || shapes.contains(&MemberShape::Object);
+        let has_other = shapes
+            .iter()
+            .any(|shape| matches!(shape, MemberShape::Other | MemberShape::Mixed));
+        if !has_other {
+            return AllOfPlan::Merge;
+        }
+        if has_object || shapes.contains(&MemberShape::Mixed) {
+            return AllOfPlan::Json;
+        }
+        let chosen = members
+            .iter()
+            .zip(&shapes)
+            .position(|(member, shape)| {
+                *shape == MemberShape::Other && matches!(member, ReferenceOr::Reference { .. })
+            })
+            .or_else(|| shapes.iter().position(|shape| *shape == MemberShape::Other))
+            .unwrap_or(0);
+        AllOfPlan::Member(chosen)
+    }
+
+    fn all_of_fallback(
+        &mut self,
+        plan: AllOfPlan,
+        members: &[ReferenceOr<Schema>],
+        position: Position<'_>,
+    ) -> Result<TypeRef, GeneratorError> {
+        match plan {
+            AllOfPlan::Member(index) => match members.get(index) {
+                Some(member) => {
+                    let member_pointer =
+                        pointer_push(&pointer_push(position.pointer, "allOf"), &index.to_string());
+                    self.type_ref(
+                        SchemaView::from(member),
+                        Position {
+                            pointer: &member_pointer,
+                            ..position
+                        },
+                    )
+                }
+                None => Ok(TypeRef::Json),
+            },
+            // An object combined with a union or a scalar: no Rust struct says both; keep the JSON.
+            AllOfPlan::Json | AllOfPlan::Merge => Ok(TypeRef::Json),
+        }
     }
 
     fn all_of_kind(
@@ -713,6 +929,27 @@ impl<'a> SchemaLowering<'a> {
     }
 }
 
+/// See [`SchemaLowering::member_shape`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MemberShape {
+    /// Contributes properties.
+    Object,
+    /// Only annotations (description, readOnly, ...).
+    Annotation,
+    /// A scalar, array, enum or union.
+    Other,
+    /// Both of the above, nested.
+    Mixed,
+}
+
+/// See [`SchemaLowering::all_of_plan`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AllOfPlan {
+    Merge,
+    Member(usize),
+    Json,
+}
+
 fn inline_variant_name(schema: &Schema, index: usize) -> String {
     if let Some(title) = &schema.schema_data.title {
         return pascal_case_name(title, "Variant");
@@ -756,6 +993,7 @@ fn string_type_ref(
         VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => TypeRef::DateTime,
         VariantOrUnknownOrEmpty::Item(StringFormat::Date) => TypeRef::Date,
         VariantOrUnknownOrEmpty::Item(StringFormat::Password) => TypeRef::Secret,
+        VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => TypeRef::Bytes,
         _ if wire_name.is_some_and(is_secret_name) => TypeRef::Secret,
         _ => TypeRef::String,
     }

@@ -14,6 +14,10 @@ pub struct SecurityLowering<'a> {
     pub schemes: Vec<SecurityScheme>,
     /// Whether some operation uses the scheme at the same index.
     pub used: Vec<bool>,
+    /// Schemes the client cannot send (HTTP schemes other than bearer and basic), with their scheme.
+    pub unsent: Vec<(String, String)>,
+    /// Notes for the operation whose requirements were read last.
+    pub notes: Vec<String>,
 }
 
 impl<'a> SecurityLowering<'a> {
@@ -24,6 +28,7 @@ impl<'a> SecurityLowering<'a> {
         oauth2_client_basic_schemes: &'a [String],
     ) -> Result<Self, GeneratorError> {
         let mut schemes = Vec::new();
+        let mut unsent = Vec::new();
         let mut names = UniqueNames::new();
         if let Some(components) = &document.components {
             for (key, scheme) in &components.security_schemes {
@@ -42,12 +47,15 @@ impl<'a> SecurityLowering<'a> {
                     } => {
                         let kind = match scheme.to_ascii_lowercase().as_str() {
                             "bearer" => SecuritySchemeKind::Bearer,
-                            "basic" => SecuritySchemeKind::Basic { oauth2_client: oauth2_client_basic_schemes.contains(key) },
+                            "basic" => SecuritySchemeKind::Basic {
+                                oauth2_client: oauth2_client_basic_schemes.contains(key),
+                            },
+                            // Other schemes (`digest`, `negotiate`, Okta's `postbody`, ...) are not
+                            // sent by the client: an operation that needs one documents it, and the
+                            // caller supplies what it needs (for `postbody`, fields of the body).
                             other => {
-                                return Err(context.unsupported(
-                                    &pointer_push(&pointer, "scheme"),
-                                    format!("HTTP authentication scheme `{other}` is not supported; supported: bearer, basic"),
-                                ))
+                                unsent.push((key.clone(), other.to_string()));
+                                continue;
                             }
                         };
                         (kind, description)
@@ -108,6 +116,8 @@ impl<'a> SecurityLowering<'a> {
             oauth2_client_basic_schemes,
             schemes,
             used,
+            unsent,
+            notes: Vec::new(),
         })
     }
 
@@ -129,6 +139,12 @@ impl<'a> SecurityLowering<'a> {
         for (index, requirement) in requirements.iter().enumerate() {
             let mut alternative = Vec::new();
             for name in requirement.keys() {
+                if let Some((_, scheme)) = self.unsent.iter().find(|(key, _)| key == name) {
+                    self.notes.push(format!(
+                        "The spec names the `{name}` security scheme (HTTP `{scheme}`), which this client does not send; supply what it needs yourself."
+                    ));
+                    continue;
+                }
                 let Some(scheme_index) = self
                     .schemes
                     .iter()

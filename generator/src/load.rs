@@ -42,6 +42,8 @@ pub struct DocumentFacts {
     pub version: String,
     /// How many operations `paths` declares.
     pub operations: usize,
+    /// How many schemas `components.schemas` declares.
+    pub schemas: usize,
 }
 
 /// The version and operation count of a document, when it parses at all.
@@ -66,9 +68,14 @@ pub fn document_facts(bytes: &[u8]) -> Option<DocumentFacts> {
                 })
                 .sum()
         });
+    let schemas = document
+        .pointer("/components/schemas")
+        .and_then(serde_json::Value::as_object)
+        .map_or(0, serde_json::Map::len);
     Some(DocumentFacts {
         version,
         operations,
+        schemas,
     })
 }
 

@@ -121,3 +121,56 @@ fn arbitrary_bytes_never_panic() {
         }
     }
 }
+
+#[test]
+fn skip_invalid_leaves_out_the_defects_and_what_uses_them_and_lists_them() {
+    let file_name = "partially_defective.yaml";
+    let error = generate_fixture(file_name);
+    assert!(
+        error
+            .to_string()
+            .contains("/components/schemas/Defective/properties/value/$ref"),
+        "{error}"
+    );
+
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/invalid")
+        .join(file_name);
+    let bytes = std::fs::read(&path).unwrap();
+    let source = ProviderSource {
+        spec_path: file_name.to_string(),
+        spec_bytes: &bytes,
+        config: ProviderConfig::for_standalone_spec("partial", file_name),
+    };
+    let options = CrateOptions {
+        crate_name: "partial".to_string(),
+        description: "partial".to_string(),
+        standalone: true,
+        skip_invalid: true,
+    };
+    let generated = generator::generate_crate(&options, &[source]).unwrap();
+    let module = &generated.modules[0];
+    assert_eq!(module.operations, 1, "only getFine remains");
+    let pointers: Vec<String> = module
+        .skipped
+        .iter()
+        .map(|error| error.location().unwrap().pointer.clone())
+        .collect();
+    assert_eq!(
+        pointers,
+        [
+            "/components/schemas/Defective/properties/value/$ref",
+            "/paths/~1wrong-ref/delete/responses/401/content/application~1json/schema/$ref",
+            "/components/schemas/Wrapper",
+            "/paths/~1broken/get",
+        ]
+    );
+    let module_file = generated
+        .files
+        .iter()
+        .find(|file| file.path == "src/partial.rs")
+        .unwrap();
+    assert!(module_file.contents.contains("pub async fn get_fine"));
+    assert!(!module_file.contents.contains("get_broken"));
+    assert!(!module_file.contents.contains("struct Wrapper"));
+}

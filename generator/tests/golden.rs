@@ -155,29 +155,15 @@ fn every_generated_file_starts_with_the_header_line() {
 fn every_fixture_operation_and_schema_is_generated() {
     let generated = generate_golden_crate();
     for (path, bytes, module) in valid_fixtures() {
-        let document: serde_json::Value = serde_norway::from_slice(&bytes).unwrap();
+        // The loader's own reading: fixtures hold integers beyond 64 bits, which `serde_json` rejects.
+        let facts = generator::load::document_facts(&bytes).unwrap();
         let summary = generated
             .modules
             .iter()
             .find(|summary| summary.module == module)
             .unwrap();
-        let mut operation_count = 0;
-        if let Some(paths) = document.get("paths").and_then(|paths| paths.as_object()) {
-            for item in paths.values() {
-                for method in [
-                    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-                ] {
-                    if item.get(method).is_some() {
-                        operation_count += 1;
-                    }
-                }
-            }
-        }
-        assert_eq!(summary.operations, operation_count, "{path}: operations");
-        let schema_count = document
-            .pointer("/components/schemas")
-            .and_then(|schemas| schemas.as_object())
-            .map_or(0, |schemas| schemas.len());
+        assert_eq!(summary.operations, facts.operations, "{path}: operations");
+        let schema_count = facts.schemas;
         assert!(
             summary.types >= schema_count,
             "{path}: {} types for {schema_count} schemas",

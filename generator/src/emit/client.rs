@@ -654,6 +654,8 @@ fn call_method(operation: &Operation, schemes: &[SecurityScheme]) -> TokenStream
             #path
             let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, &encoded_path)?;
             #query
+            // Without parameters, body, credentials or Accept, nothing is added to the request.
+            #[allow(unused_mut)]
             let mut request = self.http.request(reqwest::Method::#http_method, url);
             #send_query
             #accept

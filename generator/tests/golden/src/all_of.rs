@@ -137,6 +137,7 @@ impl Client {
             &self.base_url,
             &encoded_path,
         )?;
+        #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         request = request
             .header(

@@ -207,6 +207,7 @@ impl Client {
             &parameters.limit,
             true,
         )?;
+        #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         request = request.query(&query);
         request = request.header(reqwest::header::ACCEPT, "application/json");

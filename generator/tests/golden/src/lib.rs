@@ -4,15 +4,25 @@
 //! Modules, one Cargo feature each (all on by default):
 //!
 //! - [`all_of`] (all_of)
+//! - [`deep_composition`] (deep_composition)
+//! - [`distinct_responses`] (distinct_responses)
+//! - [`enum_collisions`] (enum_collisions)
 //! - [`form_body`] (form_body)
+//! - [`integer_edges`] (integer_edges)
 //! - [`keyword_names`] (keyword_names)
+//! - [`media_types`] (media_types)
 //! - [`mixed_responses`] (mixed_responses)
+//! - [`no_operation_id`] (no_operation_id)
 //! - [`nullable_fields`] (nullable_fields)
 //! - [`one_of_discriminator`] (one_of_discriminator)
 //! - [`openapi31_no_paths`] (openapi31_no_paths)
 //! - [`openapi31_types`] (openapi31_types)
+//! - [`query_styles`] (query_styles)
 //! - [`recursive`] (recursive)
+//! - [`request_content_types`] (request_content_types)
 //! - [`security_basic_bearer`] (security_basic_bearer)
+//! - [`unknown_formats`] (unknown_formats)
+//! - [`webhooks_callbacks`] (webhooks_callbacks)
 #![deny(missing_docs)]
 #![allow(
     rustdoc::bare_urls,
@@ -29,15 +39,33 @@ pub mod runtime;
 #[cfg(feature = "all_of")]
 /// all_of (Cargo feature `all_of`).
 pub mod all_of;
+#[cfg(feature = "deep_composition")]
+/// deep_composition (Cargo feature `deep_composition`).
+pub mod deep_composition;
+#[cfg(feature = "distinct_responses")]
+/// distinct_responses (Cargo feature `distinct_responses`).
+pub mod distinct_responses;
+#[cfg(feature = "enum_collisions")]
+/// enum_collisions (Cargo feature `enum_collisions`).
+pub mod enum_collisions;
 #[cfg(feature = "form_body")]
 /// form_body (Cargo feature `form_body`).
 pub mod form_body;
+#[cfg(feature = "integer_edges")]
+/// integer_edges (Cargo feature `integer_edges`).
+pub mod integer_edges;
 #[cfg(feature = "keyword_names")]
 /// keyword_names (Cargo feature `keyword_names`).
 pub mod keyword_names;
+#[cfg(feature = "media_types")]
+/// media_types (Cargo feature `media_types`).
+pub mod media_types;
 #[cfg(feature = "mixed_responses")]
 /// mixed_responses (Cargo feature `mixed_responses`).
 pub mod mixed_responses;
+#[cfg(feature = "no_operation_id")]
+/// no_operation_id (Cargo feature `no_operation_id`).
+pub mod no_operation_id;
 #[cfg(feature = "nullable_fields")]
 /// nullable_fields (Cargo feature `nullable_fields`).
 pub mod nullable_fields;
@@ -50,9 +78,21 @@ pub mod openapi31_no_paths;
 #[cfg(feature = "openapi31_types")]
 /// openapi31_types (Cargo feature `openapi31_types`).
 pub mod openapi31_types;
+#[cfg(feature = "query_styles")]
+/// query_styles (Cargo feature `query_styles`).
+pub mod query_styles;
 #[cfg(feature = "recursive")]
 /// recursive (Cargo feature `recursive`).
 pub mod recursive;
+#[cfg(feature = "request_content_types")]
+/// request_content_types (Cargo feature `request_content_types`).
+pub mod request_content_types;
 #[cfg(feature = "security_basic_bearer")]
 /// security_basic_bearer (Cargo feature `security_basic_bearer`).
 pub mod security_basic_bearer;
+#[cfg(feature = "unknown_formats")]
+/// unknown_formats (Cargo feature `unknown_formats`).
+pub mod unknown_formats;
+#[cfg(feature = "webhooks_callbacks")]
+/// webhooks_callbacks (Cargo feature `webhooks_callbacks`).
+pub mod webhooks_callbacks;

@@ -184,6 +184,7 @@ impl Client {
             &parameters.priority,
             true,
         )?;
+        #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = request.query(&query);
         request = request

@@ -130,6 +130,7 @@ impl Client {
             &self.base_url,
             &encoded_path,
         )?;
+        #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         request = request.header(reqwest::header::ACCEPT, "application/json");
         let raw = crate::runtime::send(OPERATION, request).await?;
@@ -159,6 +160,7 @@ impl Client {
             &self.base_url,
             &encoded_path,
         )?;
+        #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = request.header(reqwest::header::ACCEPT, "application/json");
         request = request

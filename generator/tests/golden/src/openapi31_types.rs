@@ -141,6 +141,7 @@ impl Client {
             &self.base_url,
             &encoded_path,
         )?;
+        #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         request = request.header(reqwest::header::ACCEPT, "application/json");
         let raw = crate::runtime::send(OPERATION, request).await?;

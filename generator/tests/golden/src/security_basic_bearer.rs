@@ -184,6 +184,7 @@ impl Client {
             &self.base_url,
             &encoded_path,
         )?;
+        #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         request = request.header(reqwest::header::ACCEPT, "application/json");
         if let Some(credential_bearer_auth) = &self.credentials.bearer_auth {
@@ -230,6 +231,7 @@ impl Client {
             &self.base_url,
             &encoded_path,
         )?;
+        #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = request.header(reqwest::header::ACCEPT, "application/json");
         if let Some(credential_basic_auth) = &self.credentials.basic_auth {
@@ -279,6 +281,7 @@ impl Client {
             &self.base_url,
             &encoded_path,
         )?;
+        #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         request = request.header(reqwest::header::ACCEPT, "application/json");
         let raw = crate::runtime::send(OPERATION, request).await?;
@@ -312,6 +315,7 @@ impl Client {
             &self.base_url,
             &encoded_path,
         )?;
+        #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         request = request.header(reqwest::header::ACCEPT, "application/json");
         if let Some(credential_api_key) = &self.credentials.api_key {

@@ -244,6 +244,7 @@ async fn validation_error_decodes_with_mixed_string_and_integer_locations() {
             status,
             headers,
             body: GetTokenError::UnprocessableEntity(validation),
+            ..
         } => {
             use types::ValidationErrorLocItem::{Integer, String as Text};
             assert_eq!(operation, "get_token_api_v1_oauth2_token_post");

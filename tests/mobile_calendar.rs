@@ -221,7 +221,12 @@ async fn bad_request_problem_details_decode_with_problem_json_and_plain_json() {
         let error = call(&server).await.expect_err("400 is an error");
         assert_eq!(error.operation(), "createToken");
         assert_eq!(error.status(), Some(reqwest::StatusCode::BAD_REQUEST));
-        assert_eq!(error.to_string(), "createToken: 400 Bad Request");
+        // The provider's own message (the problem's `detail`) and request id (`ruid`) are exposed.
+        assert_eq!(
+            error.to_string(),
+            "createToken: 400 Bad Request: clientId is required"
+        );
+        assert_eq!(error.request_id().as_deref(), Some("r-400"));
         match error {
             Error::ErrorResponse {
                 status,

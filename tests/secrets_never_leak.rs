@@ -154,6 +154,7 @@ fn dayzero_types_credentials_and_client_print_no_secret() {
     assert_debug_redacted("dayzero::OAuthTokenResponse", &response);
     let credentials = dayzero::Credentials {
         bearer_auth: Some(SECRET.into()),
+        ..Default::default()
     };
     assert_debug_redacted("dayzero::Credentials", &credentials);
     let client = dayzero::Client::new("https://api.ondayzero.com")
@@ -369,7 +370,11 @@ fn documented_error_enums_print_no_secret() {
         error_description: Some("client authentication failed".to_string()),
     };
     let error = mobiscroll_connect::ExchangeCodeError::BadRequest(oauth);
-    assert_eq!(error.to_string(), "400 Bad Request");
+    // The OAuth2 error code and description are the provider's message, shown by `Display`.
+    assert_eq!(
+        error.to_string(),
+        "400 Bad Request: invalid_client (client authentication failed)"
+    );
     assert_debug_redacted("ExchangeCodeError", &error);
     assert_eq!(
         mobiscroll_connect::ExchangeCodeError::Unauthorized.to_string(),

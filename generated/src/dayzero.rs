@@ -4,7 +4,11 @@
 //! Generated from `specs/dayzero/openapi.json`.
 //!
 //! Get Token
-pub use crate::runtime::{BasicCredentials, ClientError, Error, ResponseValue, Secret};
+pub use crate::runtime::{
+    BasicCredentials, ClientError, Error, ResponseValue, RetryPolicy, Secret,
+};
+/// The provider's name in tracing spans.
+const PROVIDER: &str = "dayzero";
 /// The server URL the spec names: `https://api.ondayzero.com`.
 pub const DEFAULT_BASE_URL: &str = "https://api.ondayzero.com";
 /// Request and response types of this API, one per schema.
@@ -72,10 +76,12 @@ pub mod types {
 /// Credentials for the security schemes this API uses; each operation sends the ones its spec names.
 ///
 /// `Debug` never prints a secret.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
 pub struct Credentials {
     /// API token authentication. Format: `Bearer dz_...`
     pub bearer_auth: Option<crate::runtime::Secret>,
+    /// A token source for `BearerAuth`: it is asked for a token on every call, and re-authenticates once on a 401. It takes precedence over a fixed token.
+    pub bearer_auth_tokens: Option<crate::token::SharedTokenProvider>,
 }
 /// A client for DayZero (POST /api/v1/oauth2/token, API version 1.0.0).
 ///
@@ -84,6 +90,7 @@ pub struct Credentials {
 pub struct Client {
     base_url: url::Url,
     http: reqwest::Client,
+    retry: crate::runtime::RetryPolicy,
     credentials: Credentials,
 }
 impl Client {
@@ -99,6 +106,7 @@ impl Client {
         Ok(Client {
             base_url: crate::runtime::parse_base_url(base_url)?,
             http,
+            retry: crate::runtime::RetryPolicy::default(),
             credentials: Credentials::default(),
         })
     }
@@ -110,6 +118,11 @@ impl Client {
     pub fn http_client(&self) -> &reqwest::Client {
         &self.http
     }
+    /// Replaces the retry policy (by default 3 attempts for calls that are safe to repeat).
+    pub fn with_retry_policy(mut self, retry: crate::runtime::RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
     /// The credentials this client sends.
     pub fn credentials(&self) -> &Credentials {
         &self.credentials
@@ -117,6 +130,16 @@ impl Client {
     /// Sends `token` as the `BearerAuth` bearer token.
     pub fn with_bearer_auth(mut self, token: impl Into<crate::runtime::Secret>) -> Self {
         self.credentials.bearer_auth = Some(token.into());
+        self
+    }
+    /// Takes the `BearerAuth` bearer token from `tokens` (such as a `TokenSource`) on every call; on a 401 the token is renewed and the call sent once more.
+    pub fn with_bearer_auth_tokens(
+        mut self,
+        tokens: impl crate::token::BearerTokenProvider,
+    ) -> Self {
+        self.credentials.bearer_auth_tokens = Some(
+            crate::token::SharedTokenProvider(std::sync::Arc::new(tokens)),
+        );
         self
     }
     /// Get Token
@@ -142,10 +165,14 @@ impl Client {
             &self.base_url,
             &encoded_path,
         )?;
-        #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = request.header(reqwest::header::ACCEPT, "application/json");
-        if let Some(credential_bearer_auth) = &self.credentials.bearer_auth {
+        let mut bearer_tokens: Option<
+            &std::sync::Arc<dyn crate::token::BearerTokenProvider>,
+        > = None;
+        if let Some(tokens) = &self.credentials.bearer_auth_tokens {
+            bearer_tokens = Some(&tokens.0);
+        } else if let Some(credential_bearer_auth) = &self.credentials.bearer_auth {
             request = request
                 .header(
                     reqwest::header::AUTHORIZATION,
@@ -165,7 +192,14 @@ impl Client {
         request = request
             .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .body(crate::runtime::form_body(OPERATION, body)?);
-        let raw = crate::runtime::send(OPERATION, request).await?;
+        let context = crate::runtime::CallContext {
+            provider: PROVIDER,
+            operation: OPERATION,
+            retry: &self.retry,
+            retry_safe: true,
+            bearer_tokens,
+        };
+        let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
             200 if raw.is_json() => {
                 let value = raw.json(OPERATION)?;
@@ -188,9 +222,75 @@ pub enum GetTokenError {
 impl std::fmt::Display for GetTokenError {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {
-            GetTokenError::UnprocessableEntity(_) => {
-                formatter.write_str("422 Unprocessable Entity")
+            GetTokenError::UnprocessableEntity(ref body) => {
+                formatter.write_str("422 Unprocessable Entity")?;
+                let messages: Vec<&str> = body
+                    .detail
+                    .iter()
+                    .flatten()
+                    .map(|item| item.msg.as_str())
+                    .collect();
+                if !messages.is_empty() {
+                    write!(formatter, ": {}", messages.join("; "))?;
+                }
+                Ok(())
             }
         }
+    }
+}
+/// Why the token source could not produce a token.
+#[derive(Debug, thiserror::Error)]
+pub enum TokenError {
+    /// The token endpoint answered with an error, or could not be reached.
+    #[error(transparent)]
+    Endpoint(#[from] crate::runtime::Error<GetTokenError>),
+    /// The token response carries no access token.
+    #[error("the token response carries no access token")]
+    MissingAccessToken,
+    /// The refresh request could not be built from the token request.
+    #[error("cannot build the token request: {0}")]
+    TokenRequest(String),
+}
+/// Gets tokens for a [`TokenSource`] from [`Client::get_token`].
+#[derive(Debug, Clone)]
+pub struct TokenIssuer {
+    client: Client,
+    request: types::BodyGetTokenApiV1Oauth2TokenPost,
+}
+impl TokenIssuer {
+    /// An issuer that calls the token operation with `client` and these inputs whenever a token is needed.
+    pub fn new(
+        client: Client,
+        request: types::BodyGetTokenApiV1Oauth2TokenPost,
+    ) -> Self {
+        TokenIssuer { client, request }
+    }
+}
+fn issued_token(
+    body: types::OAuthTokenResponse,
+) -> Result<crate::token::IssuedToken, TokenError> {
+    Ok(crate::token::IssuedToken {
+        access_token: body.access_token,
+        lifetime: crate::token::lifetime_from_seconds(body.expires_in),
+        refresh_token: body.refresh_token,
+        refresh_token_expires_at: None,
+    })
+}
+impl crate::token::TokenIssuer for TokenIssuer {
+    type Error = TokenError;
+    async fn issue(&self) -> Result<crate::token::IssuedToken, TokenError> {
+        let response = self.client.get_token(&self.request).await?;
+        issued_token(response.into_inner())
+    }
+}
+/// Caches the tokens [`Client::get_token`] issues and renews them before they expire; see [`crate::token::TokenSource`].
+pub type TokenSource = crate::token::TokenSource<TokenIssuer>;
+impl crate::token::TokenSource<TokenIssuer> {
+    /// A token source for `client` and these token-request inputs: the one line of setup.
+    pub fn for_client(
+        client: Client,
+        request: types::BodyGetTokenApiV1Oauth2TokenPost,
+    ) -> Self {
+        Self::new(TokenIssuer::new(client, request))
     }
 }

@@ -20,6 +20,7 @@
     clippy::too_many_arguments
 )]
 pub mod runtime;
+pub mod token;
 #[cfg(feature = "cair_health")]
 /// Cair Health (Cargo feature `cair_health`).
 pub mod cair_health;

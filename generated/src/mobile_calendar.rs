@@ -2,7 +2,11 @@
 //! Mobile Calendar: a typed client for Public REST API v1 – mobile-calendar.com (API version 1.0.0).
 //!
 //! Generated from `specs/mobile-calendar/openapi.json`.
-pub use crate::runtime::{BasicCredentials, ClientError, Error, ResponseValue, Secret};
+pub use crate::runtime::{
+    BasicCredentials, ClientError, Error, ResponseValue, RetryPolicy, Secret,
+};
+/// The provider's name in tracing spans.
+const PROVIDER: &str = "mobile_calendar";
 /// The server URL the spec names: `https://api.mobile-calendar.com/v1/public`.
 pub const DEFAULT_BASE_URL: &str = "https://api.mobile-calendar.com/v1/public";
 /// Request and response types of this API, one per schema.
@@ -81,6 +85,7 @@ pub mod types {
 pub struct Client {
     base_url: url::Url,
     http: reqwest::Client,
+    retry: crate::runtime::RetryPolicy,
 }
 impl Client {
     /// A client for the API at `base_url`, with the default HTTP client (no redirects, timeouts set).
@@ -95,6 +100,7 @@ impl Client {
         Ok(Client {
             base_url: crate::runtime::parse_base_url(base_url)?,
             http,
+            retry: crate::runtime::RetryPolicy::default(),
         })
     }
     /// The base URL every path is joined to.
@@ -104,6 +110,11 @@ impl Client {
     /// The underlying HTTP client.
     pub fn http_client(&self) -> &reqwest::Client {
         &self.http
+    }
+    /// Replaces the retry policy (by default 3 attempts for calls that are safe to repeat).
+    pub fn with_retry_policy(mut self, retry: crate::runtime::RetryPolicy) -> Self {
+        self.retry = retry;
+        self
     }
     /// Get access token (JWT)
     ///
@@ -125,13 +136,20 @@ impl Client {
             &self.base_url,
             &encoded_path,
         )?;
-        #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = request.header(reqwest::header::ACCEPT, "application/json");
+        let bearer_tokens = None;
         request = request
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .body(crate::runtime::json_body(OPERATION, body)?);
-        let raw = crate::runtime::send(OPERATION, request).await?;
+        let context = crate::runtime::CallContext {
+            provider: PROVIDER,
+            operation: OPERATION,
+            retry: &self.retry,
+            retry_safe: true,
+            bearer_tokens,
+        };
+        let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
             200 if raw.is_json() => {
                 let value = raw.json(OPERATION)?;
@@ -160,8 +178,66 @@ pub enum CreateTokenError {
 impl std::fmt::Display for CreateTokenError {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {
-            CreateTokenError::BadRequest(_) => formatter.write_str("400 Bad Request"),
-            CreateTokenError::Unauthorized(_) => formatter.write_str("401 Unauthorized"),
+            CreateTokenError::BadRequest(ref body) => {
+                formatter.write_str("400 Bad Request")?;
+                write!(formatter, ": {}", body.detail)?;
+                Ok(())
+            }
+            CreateTokenError::Unauthorized(ref body) => {
+                formatter.write_str("401 Unauthorized")?;
+                write!(formatter, ": {}", body.detail)?;
+                Ok(())
+            }
         }
+    }
+}
+/// Why the token source could not produce a token.
+#[derive(Debug, thiserror::Error)]
+pub enum TokenError {
+    /// The token endpoint answered with an error, or could not be reached.
+    #[error(transparent)]
+    Endpoint(#[from] crate::runtime::Error<CreateTokenError>),
+    /// The token response carries no access token.
+    #[error("the token response carries no access token")]
+    MissingAccessToken,
+    /// The refresh request could not be built from the token request.
+    #[error("cannot build the token request: {0}")]
+    TokenRequest(String),
+}
+/// Gets tokens for a [`TokenSource`] from [`Client::create_token`].
+#[derive(Debug, Clone)]
+pub struct TokenIssuer {
+    client: Client,
+    request: types::TokenRequest,
+}
+impl TokenIssuer {
+    /// An issuer that calls the token operation with `client` and these inputs whenever a token is needed.
+    pub fn new(client: Client, request: types::TokenRequest) -> Self {
+        TokenIssuer { client, request }
+    }
+}
+fn issued_token(
+    body: types::TokenResponse,
+) -> Result<crate::token::IssuedToken, TokenError> {
+    Ok(crate::token::IssuedToken {
+        access_token: body.access_token,
+        lifetime: crate::token::lifetime_from_seconds(body.expires_in),
+        refresh_token: None,
+        refresh_token_expires_at: None,
+    })
+}
+impl crate::token::TokenIssuer for TokenIssuer {
+    type Error = TokenError;
+    async fn issue(&self) -> Result<crate::token::IssuedToken, TokenError> {
+        let response = self.client.create_token(&self.request).await?;
+        issued_token(response.into_inner())
+    }
+}
+/// Caches the tokens [`Client::create_token`] issues and renews them before they expire; see [`crate::token::TokenSource`].
+pub type TokenSource = crate::token::TokenSource<TokenIssuer>;
+impl crate::token::TokenSource<TokenIssuer> {
+    /// A token source for `client` and these token-request inputs: the one line of setup.
+    pub fn for_client(client: Client, request: types::TokenRequest) -> Self {
+        Self::new(TokenIssuer::new(client, request))
     }
 }

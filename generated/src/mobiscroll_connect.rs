@@ -4,7 +4,11 @@
 //! Generated from `specs/mobiscroll-connect/openapi.yaml`.
 //!
 //! Authored by this project from the Mobiscroll Connect documentation page "OAuth API" (see source_url in provider.toml), because Mobiscroll publishes no OpenAPI document. Everything here is taken from that page. The page gives no base URL, so this document has no `servers`; the client takes one.
-pub use crate::runtime::{BasicCredentials, ClientError, Error, ResponseValue, Secret};
+pub use crate::runtime::{
+    BasicCredentials, ClientError, Error, ResponseValue, RetryPolicy, Secret,
+};
+/// The provider's name in tracing spans.
+const PROVIDER: &str = "mobiscroll_connect";
 /// Request and response types of this API, one per schema.
 pub mod types {
     /// The OAuth2 grant type. Must be set to `"authorization_code"` for the authorization code flow.
@@ -215,7 +219,7 @@ pub mod types {
 /// Credentials for the security schemes this API uses; each operation sends the ones its spec names.
 ///
 /// `Debug` never prints a secret.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
 pub struct Credentials {
     /// HTTP Basic client authentication, `Authorization: Basic base64(client_id:client_secret)`. Per RFC 6749 section 2.3.1 the client id and secret are form-urlencoded before being joined with `:`. Alternatively the client sends `client_id` and `client_secret` in the request body.
     pub client_secret_basic: Option<crate::runtime::BasicCredentials>,
@@ -227,6 +231,7 @@ pub struct Credentials {
 pub struct Client {
     base_url: url::Url,
     http: reqwest::Client,
+    retry: crate::runtime::RetryPolicy,
     credentials: Credentials,
 }
 impl Client {
@@ -242,6 +247,7 @@ impl Client {
         Ok(Client {
             base_url: crate::runtime::parse_base_url(base_url)?,
             http,
+            retry: crate::runtime::RetryPolicy::default(),
             credentials: Credentials::default(),
         })
     }
@@ -252,6 +258,11 @@ impl Client {
     /// The underlying HTTP client.
     pub fn http_client(&self) -> &reqwest::Client {
         &self.http
+    }
+    /// Replaces the retry policy (by default 3 attempts for calls that are safe to repeat).
+    pub fn with_retry_policy(mut self, retry: crate::runtime::RetryPolicy) -> Self {
+        self.retry = retry;
+        self
     }
     /// The credentials this client sends.
     pub fn credentials(&self) -> &Credentials {
@@ -363,9 +374,9 @@ impl Client {
             &self.base_url,
             &encoded_path,
         )?;
-        #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = request.header(reqwest::header::ACCEPT, "application/json");
+        let bearer_tokens = None;
         if let Some(credential_client_secret_basic) = &self
             .credentials
             .client_secret_basic
@@ -383,7 +394,14 @@ impl Client {
         request = request
             .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .body(crate::runtime::form_body(OPERATION, body)?);
-        let raw = crate::runtime::send(OPERATION, request).await?;
+        let context = crate::runtime::CallContext {
+            provider: PROVIDER,
+            operation: OPERATION,
+            retry: &self.retry,
+            retry_safe: false,
+            bearer_tokens,
+        };
+        let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
             200 if raw.is_json() => {
                 let value = raw.json(OPERATION)?;
@@ -441,8 +459,113 @@ pub enum ExchangeCodeError {
 impl std::fmt::Display for ExchangeCodeError {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {
-            ExchangeCodeError::BadRequest(_) => formatter.write_str("400 Bad Request"),
+            ExchangeCodeError::BadRequest(ref body) => {
+                formatter.write_str("400 Bad Request")?;
+                write!(formatter, ": {}", body.error)?;
+                if let Some(description) = &body.error_description {
+                    write!(formatter, " ({})", description)?;
+                }
+                Ok(())
+            }
             ExchangeCodeError::Unauthorized => formatter.write_str("401 Unauthorized"),
         }
+    }
+}
+/// Why the token source could not produce a token.
+#[derive(Debug, thiserror::Error)]
+pub enum TokenError {
+    /// The token endpoint answered with an error, or could not be reached.
+    #[error(transparent)]
+    Endpoint(#[from] crate::runtime::Error<ExchangeCodeError>),
+    /// The token response carries no access token.
+    #[error("the token response carries no access token")]
+    MissingAccessToken,
+    /// The refresh request could not be built from the token request.
+    #[error("cannot build the token request: {0}")]
+    TokenRequest(String),
+    /// The token expired and cannot be renewed without the user: send them to `authorize_url`, then
+    /// pass the code from the redirect to `TokenSource::exchange_code`.
+    #[error("authorization required: the user must authorize again")]
+    AuthorizationRequired {
+        /// A fresh authorization URL.
+        authorize_url: url::Url,
+    },
+}
+/// Gets tokens for a [`TokenSource`] from [`Client::exchange_code`].
+#[derive(Debug, Clone)]
+pub struct TokenIssuer {
+    client: Client,
+    authorize_parameters: AuthorizeUrlParams,
+    request: types::TokenRequest,
+}
+impl TokenIssuer {
+    /// An issuer for the authorization-code flow: `authorize_parameters` build the URL the user is sent
+    /// to, and the token request is the template for exchanging the code the redirect brings back.
+    pub fn new(
+        client: Client,
+        authorize_parameters: AuthorizeUrlParams,
+        request: types::TokenRequest,
+    ) -> Self {
+        TokenIssuer {
+            client,
+            authorize_parameters,
+            request,
+        }
+    }
+}
+fn issued_token(
+    body: types::TokenResponse,
+) -> Result<crate::token::IssuedToken, TokenError> {
+    Ok(crate::token::IssuedToken {
+        access_token: body.access_token,
+        lifetime: crate::token::lifetime_from_fractional_seconds(body.expires_in),
+        refresh_token: None,
+        refresh_token_expires_at: None,
+    })
+}
+impl crate::token::TokenIssuer for TokenIssuer {
+    type Error = TokenError;
+    async fn issue(&self) -> Result<crate::token::IssuedToken, TokenError> {
+        let authorize_url = self
+            .client
+            .authorize_url(&self.authorize_parameters)
+            .map_err(|error| TokenError::TokenRequest(error.to_string()))?;
+        Err(TokenError::AuthorizationRequired {
+            authorize_url,
+        })
+    }
+}
+/// Caches the tokens [`Client::exchange_code`] issues and renews them before they expire; see [`crate::token::TokenSource`].
+pub type TokenSource = crate::token::TokenSource<TokenIssuer>;
+impl crate::token::TokenSource<TokenIssuer> {
+    /// A token source for the authorization-code flow: the one line of setup.
+    pub fn for_client(
+        client: Client,
+        authorize_parameters: AuthorizeUrlParams,
+        request: types::TokenRequest,
+    ) -> Self {
+        Self::new(TokenIssuer::new(client, authorize_parameters, request))
+    }
+    /// The URL to send the user to (also carried by [`TokenError::AuthorizationRequired`]).
+    pub fn authorize_url(&self) -> Result<url::Url, TokenError> {
+        let issuer = self.issuer();
+        issuer
+            .client
+            .authorize_url(&issuer.authorize_parameters)
+            .map_err(|error| TokenError::TokenRequest(error.to_string()))
+    }
+    /// Exchanges the code from the authorization redirect for a token, and caches it.
+    pub async fn exchange_code(
+        &self,
+        code: &str,
+    ) -> Result<crate::runtime::Secret, TokenError> {
+        let issuer = self.issuer();
+        let request = crate::token::overlay_request(&issuer.request, &[("code", code)])
+            .map_err(TokenError::TokenRequest)?;
+        let response = issuer.client.exchange_code(&request).await?;
+        let issued = issued_token(response.into_inner())?;
+        let access_token = issued.access_token.clone();
+        self.set_token(issued);
+        Ok(access_token)
     }
 }

@@ -81,6 +81,7 @@ pub const MANIFEST_PATH: &str = "manifest.toml";
 
 const RUNTIME_TEMPLATE: &str = include_str!("../templates/runtime.rs");
 const RUNTIME_MEDIA_TEMPLATE: &str = include_str!("../templates/runtime_media.rs");
+const TOKEN_TEMPLATE: &str = include_str!("../templates/token.rs");
 
 /// Loads and lowers one spec to the IR.
 pub fn lower_spec(
@@ -133,10 +134,10 @@ pub fn generate_crate(
     let mut module_names: Vec<(String, String)> = Vec::new();
     for source in sorted {
         let context = ErrorContext::new(&source.spec_path);
-        if source.config.module == "runtime" {
+        if source.config.module == "runtime" || source.config.module == "token" {
             return Err(context.invalid(
                 "",
-                "the module name `runtime` is reserved for the generated runtime",
+                "the module names `runtime` and `token` are reserved for the generated runtime",
             ));
         }
         if module_names
@@ -208,6 +209,10 @@ pub fn generate_crate(
     files.push(GeneratedFile {
         path: "src/runtime.rs".to_string(),
         contents: format::with_rust_header(&format!("{RUNTIME_TEMPLATE}{RUNTIME_MEDIA_TEMPLATE}")),
+    });
+    files.push(GeneratedFile {
+        path: "src/token.rs".to_string(),
+        contents: format::with_rust_header(TOKEN_TEMPLATE),
     });
     files.push(GeneratedFile {
         path: "rustfmt.toml".to_string(),

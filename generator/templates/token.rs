@@ -368,20 +368,66 @@ impl<I: TokenIssuer> TokenSource<I> {
     }
 }
 
+/// A shared [`BearerTokenProvider`], as a client's credentials hold it.
+#[derive(Clone)]
+pub struct SharedTokenProvider(pub Arc<dyn BearerTokenProvider>);
+
+impl std::fmt::Debug for SharedTokenProvider {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("SharedTokenProvider")
+    }
+}
+
+/// Any error, boxed, as a token provider reports it.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// The future a [`BearerTokenProvider`] returns.
+pub type BearerTokenFuture<'a> = Pin<Box<dyn Future<Output = Result<Secret, BoxError>> + Send + 'a>>;
+
 /// A source of bearer tokens that generated clients can use for their bearer-secured operations.
 pub trait BearerTokenProvider: Send + Sync + 'static {
     /// A valid token.
-    fn bearer_token(&self) -> Pin<Box<dyn Future<Output = Result<Secret, Box<dyn std::error::Error + Send + Sync>>> + Send + '_>>;
+    fn bearer_token(&self) -> BearerTokenFuture<'_>;
     /// Forgets a token the server refused.
     fn invalidate_bearer_token(&self, rejected: &Secret);
 }
 
 impl<I: TokenIssuer> BearerTokenProvider for TokenSource<I> {
-    fn bearer_token(&self) -> Pin<Box<dyn Future<Output = Result<Secret, Box<dyn std::error::Error + Send + Sync>>> + Send + '_>> {
-        Box::pin(async move { self.token().await.map_err(|error| Box::new(error) as Box<dyn std::error::Error + Send + Sync>) })
+    fn bearer_token(&self) -> BearerTokenFuture<'_> {
+        Box::pin(async move { self.token().await.map_err(|error| Box::new(error) as BoxError) })
     }
 
     fn invalidate_bearer_token(&self, rejected: &Secret) {
         self.invalidate(rejected);
     }
+}
+
+/// A lifetime from an integer `expires_in` (negative counts as already expired).
+pub fn lifetime_from_seconds(seconds: i64) -> Lifetime {
+    Lifetime::ExpiresIn(Duration::from_secs(u64::try_from(seconds).unwrap_or(0)))
+}
+
+/// A lifetime from a fractional `expires_in` (negative or not finite counts as already expired).
+pub fn lifetime_from_fractional_seconds(seconds: f64) -> Lifetime {
+    Lifetime::ExpiresIn(Duration::try_from_secs_f64(seconds).unwrap_or(Duration::ZERO))
+}
+
+/// An absolute expiry from a date-time field.
+pub fn lifetime_until(expires_at: chrono::DateTime<chrono::Utc>) -> Lifetime {
+    Lifetime::ExpiresAt(SystemTime::from(expires_at))
+}
+
+/// A copy of `template` (a token request) with some string fields replaced, for refresh and code-exchange requests.
+///
+/// The error never quotes a value: the fields carry credentials.
+pub fn overlay_request<T>(template: &T, fields: &[(&str, &str)]) -> Result<T, String>
+where
+    T: serde::Serialize + serde::de::DeserializeOwned,
+{
+    let mut value = serde_json::to_value(template).map_err(|_| "the token request cannot be serialized".to_string())?;
+    let object = value.as_object_mut().ok_or_else(|| "the token request is not an object".to_string())?;
+    for (name, field_value) in fields {
+        object.insert((*name).to_string(), serde_json::Value::String((*field_value).to_string()));
+    }
+    serde_json::from_value(value).map_err(|_| format!("the token request type does not accept the fields {:?}", fields.iter().map(|(name, _)| *name).collect::<Vec<_>>()))
 }

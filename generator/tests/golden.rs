@@ -14,6 +14,21 @@ fn golden_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
 }
 
+/// A fixture's settings: `<stem>.provider.toml` beside it (provider.toml's optional keys), else the defaults.
+fn fixture_config(stem: &str, spec_path: &str) -> ProviderConfig {
+    let sidecar = fixtures_dir().join(format!("{stem}.provider.toml"));
+    match std::fs::read_to_string(&sidecar) {
+        Err(_) => ProviderConfig::for_standalone_spec(stem, spec_path),
+        Ok(extra) => {
+            let text = format!(
+                "display_name = \"{stem}\"\nmodule = \"{stem}\"\nspec = \"{spec_path}\"\nsource_url = \"\"\nsource_kind = \"file\"\n{extra}"
+            );
+            ProviderConfig::from_toml_str(&sidecar.display().to_string(), &text)
+                .unwrap_or_else(|error| panic!("{error}"))
+        }
+    }
+}
+
 /// Every valid fixture, as (spec path relative to the workspace, bytes, module name), in file-name order.
 fn valid_fixtures() -> Vec<(String, Vec<u8>, String)> {
     let mut paths: Vec<PathBuf> = std::fs::read_dir(fixtures_dir())
@@ -48,7 +63,7 @@ fn generate_golden_crate() -> GeneratedCrate {
         .map(|(path, bytes, module)| ProviderSource {
             spec_path: path.clone(),
             spec_bytes: bytes,
-            config: ProviderConfig::for_standalone_spec(module, path),
+            config: fixture_config(module, path),
         })
         .collect();
     let options = CrateOptions {

@@ -3,8 +3,8 @@
 use super::type_tokens::{doc_attributes, type_tokens, Scope};
 use super::types::field_serde_attribute;
 use crate::ir::{
-    ApiModule, BodyEncoding, Operation, OperationKind, Parameter, ParameterLocation, PathPart,
-    ResponseCase, SecurityScheme, SecuritySchemeKind, StatusMatch, TypeRef,
+    ApiModule, BodyEncoding, ErrorMessage, Operation, OperationKind, Parameter, ParameterLocation,
+    PathPart, ResponseCase, SecurityScheme, SecuritySchemeKind, StatusMatch, TypeRef,
 };
 use crate::lower::status_reason_text;
 use crate::naming::to_identifier_tokens;
@@ -40,17 +40,36 @@ fn credentials_struct(schemes: &[SecurityScheme]) -> TokenStream {
                 quote!(crate::runtime::Secret)
             }
         };
-        quote! { #docs pub #name: Option<#field_type>, }
+        let token_source_field = match scheme.kind {
+            SecuritySchemeKind::Bearer => {
+                let tokens = token_source_field(scheme);
+                let doc = format!(
+                    " A token source for `{}`: it is asked for a token on every call, and re-authenticates once on a 401. It takes precedence over a fixed token.",
+                    scheme.spec_name
+                );
+                quote! { #[doc = #doc] pub #tokens: Option<crate::token::SharedTokenProvider>, }
+            }
+            _ => quote!(),
+        };
+        quote! { #docs pub #name: Option<#field_type>, #token_source_field }
     });
     quote! {
         /// Credentials for the security schemes this API uses; each operation sends the ones its spec names.
         ///
         /// `Debug` never prints a secret.
-        #[derive(Debug, Clone, Default, PartialEq)]
+        #[derive(Debug, Clone, Default)]
         pub struct Credentials {
             #( #fields )*
         }
     }
+}
+
+/// The `Credentials` field holding a token source for a bearer scheme.
+fn token_source_field(scheme: &SecurityScheme) -> Ident {
+    Ident::new(
+        &format!("{}_tokens", scheme.rust_name.trim_end_matches('_')),
+        Span::call_site(),
+    )
 }
 
 fn client_struct(api: &ApiModule) -> TokenStream {
@@ -88,10 +107,22 @@ fn client_struct(api: &ApiModule) -> TokenStream {
             }
             SecuritySchemeKind::Bearer => {
                 let doc = format!(" Sends `token` as the `{}` bearer token.", scheme.spec_name);
+                let tokens_field = token_source_field(scheme);
+                let tokens_method = Ident::new(&format!("with_{tokens_field}"), Span::call_site());
+                let tokens_doc = format!(
+                    " Takes the `{}` bearer token from `tokens` (such as a `TokenSource`) on every call; on a 401 the token is renewed and the call sent once more.",
+                    scheme.spec_name
+                );
                 quote! {
                     #[doc = #doc]
                     pub fn #method(mut self, token: impl Into<crate::runtime::Secret>) -> Self {
                         self.credentials.#field = Some(token.into());
+                        self
+                    }
+
+                    #[doc = #tokens_doc]
+                    pub fn #tokens_method(mut self, tokens: impl crate::token::BearerTokenProvider) -> Self {
+                        self.credentials.#tokens_field = Some(crate::token::SharedTokenProvider(std::sync::Arc::new(tokens)));
                         self
                     }
                 }
@@ -134,6 +165,7 @@ fn client_struct(api: &ApiModule) -> TokenStream {
         pub struct Client {
             base_url: url::Url,
             http: reqwest::Client,
+            retry: crate::runtime::RetryPolicy,
             #credentials_field
         }
 
@@ -145,7 +177,12 @@ fn client_struct(api: &ApiModule) -> TokenStream {
 
             /// A client that sends its requests through `http`. Configure it not to follow redirects.
             pub fn with_http_client(base_url: &str, http: reqwest::Client) -> Result<Self, crate::runtime::ClientError> {
-                Ok(Client { base_url: crate::runtime::parse_base_url(base_url)?, http, #credentials_init })
+                Ok(Client {
+                    base_url: crate::runtime::parse_base_url(base_url)?,
+                    http,
+                    retry: crate::runtime::RetryPolicy::default(),
+                    #credentials_init
+                })
             }
 
             /// The base URL every path is joined to.
@@ -156,6 +193,12 @@ fn client_struct(api: &ApiModule) -> TokenStream {
             /// The underlying HTTP client.
             pub fn http_client(&self) -> &reqwest::Client {
                 &self.http
+            }
+
+            /// Replaces the retry policy (by default 3 attempts for calls that are safe to repeat).
+            pub fn with_retry_policy(mut self, retry: crate::runtime::RetryPolicy) -> Self {
+                self.retry = retry;
+                self
             }
 
             #credentials_accessor
@@ -232,18 +275,32 @@ fn case_variant(case: &ResponseCase) -> TokenStream {
 fn error_enum(operation: &Operation) -> TokenStream {
     let name = ident(&operation.error_type);
     let variants = operation.errors.iter().map(case_variant);
-    let display_arms = operation.errors.iter().map(|case| {
-        let variant = ident(&case.variant_name);
-        let text = status_reason_text(case.status);
-        let text = match case.status {
-            StatusMatch::Default => "error response documented as `default`".to_string(),
-            _ => text,
-        };
-        match case.type_ref {
-            TypeRef::Unit => quote! { #name::#variant => formatter.write_str(#text), },
-            _ => quote! { #name::#variant(_) => formatter.write_str(#text), },
-        }
-    });
+    let display_arms =
+        operation
+            .errors
+            .iter()
+            .zip(&operation.error_messages)
+            .map(|(case, message)| {
+                let variant = ident(&case.variant_name);
+                let text = match case.status {
+                    StatusMatch::Default => "error response documented as `default`".to_string(),
+                    _ => status_reason_text(case.status),
+                };
+                match (&case.type_ref, message) {
+                    (TypeRef::Unit, _) => quote! { #name::#variant => formatter.write_str(#text), },
+                    (_, None) => quote! { #name::#variant(_) => formatter.write_str(#text), },
+                    (_, Some(message)) => {
+                        let write_message = provider_message_statements(message);
+                        quote! {
+                            #name::#variant(ref body) => {
+                                formatter.write_str(#text)?;
+                                #write_message
+                                Ok(())
+                            }
+                        }
+                    }
+                }
+            });
     let doc = format!(
         " The documented error responses of [`Client::{}`].",
         operation.method_name
@@ -264,6 +321,83 @@ fn error_enum(operation: &Operation) -> TokenStream {
             fn fmt(&self, #formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 match *self {
                     #( #display_arms )*
+                }
+            }
+        }
+    }
+}
+
+/// Statements that append `: <the provider's message>` from `body` to the formatter.
+fn provider_message_statements(message: &ErrorMessage) -> TokenStream {
+    match message {
+        ErrorMessage::Text => quote! {
+            if !body.is_empty() {
+                write!(formatter, ": {}", body)?;
+            }
+        },
+        ErrorMessage::Field {
+            rust_name,
+            optional,
+        } => {
+            let field = ident(rust_name);
+            if *optional {
+                quote! {
+                    if let Some(message) = &body.#field {
+                        write!(formatter, ": {}", message)?;
+                    }
+                }
+            } else {
+                quote! { write!(formatter, ": {}", body.#field)?; }
+            }
+        }
+        ErrorMessage::OAuth {
+            code_field,
+            code_optional,
+            description_field,
+        } => {
+            let code = ident(code_field);
+            let write_code = if *code_optional {
+                quote! {
+                    if let Some(code) = &body.#code {
+                        write!(formatter, ": {}", code)?;
+                    }
+                }
+            } else {
+                quote! { write!(formatter, ": {}", body.#code)?; }
+            };
+            let write_description = match description_field {
+                None => quote!(),
+                Some((description, true)) => {
+                    let description = ident(description);
+                    quote! {
+                        if let Some(description) = &body.#description {
+                            write!(formatter, " ({})", description)?;
+                        }
+                    }
+                }
+                Some((description, false)) => {
+                    let description = ident(description);
+                    quote! { write!(formatter, " ({})", body.#description)?; }
+                }
+            };
+            quote! { #write_code #write_description }
+        }
+        ErrorMessage::ValidationList {
+            list_field,
+            optional,
+            item_message_field,
+        } => {
+            let list = ident(list_field);
+            let item_message = ident(item_message_field);
+            let items = if *optional {
+                quote!(body.#list.iter().flatten())
+            } else {
+                quote!(body.#list.iter())
+            };
+            quote! {
+                let messages: Vec<&str> = #items.map(|item| item.#item_message.as_str()).collect();
+                if !messages.is_empty() {
+                    write!(formatter, ": {}", messages.join("; "))?;
                 }
             }
         }
@@ -472,6 +606,16 @@ fn security_statements(operation: &Operation, schemes: &[SecurityScheme]) -> Tok
         } else {
             quote! { ( #( Some(#bindings), )* ) = ( #( &self.credentials.#names, )* ) }
         };
+        if let [index] = alternative.as_slice() {
+            if schemes[*index].kind == SecuritySchemeKind::Bearer {
+                let tokens = token_source_field(&schemes[*index]);
+                branches.push(quote! {
+                    if let Some(tokens) = &self.credentials.#tokens {
+                        bearer_tokens = Some(&tokens.0);
+                    }
+                });
+            }
+        }
         branches.push(quote! {
             if let #pattern {
                 #( #applies )*
@@ -487,7 +631,9 @@ fn security_statements(operation: &Operation, schemes: &[SecurityScheme]) -> Tok
     }
     if anonymous_allowed {
         // With no credentials set, the request goes out anonymously, as the spec allows.
-        return quote! { #( #branches )else* };
+        return quote! {
+            #( #branches )else*
+        };
     }
     let message = format!(
         "missing credentials: set {} on the client",
@@ -644,6 +790,15 @@ fn call_method(operation: &Operation, schemes: &[SecurityScheme]) -> TokenStream
     };
     let headers = header_statements(operation);
     let security = security_statements(operation, schemes);
+    let uses_token_source = operation.security.iter().any(|alternative| {
+        matches!(alternative.as_slice(), [index] if schemes[*index].kind == SecuritySchemeKind::Bearer)
+    });
+    let bearer_tokens_declaration = if uses_token_source {
+        quote! { let mut bearer_tokens: Option<&std::sync::Arc<dyn crate::token::BearerTokenProvider>> = None; }
+    } else {
+        quote! { let bearer_tokens = None; }
+    };
+    let retry_safe = operation.retry_safe;
     let body = body_statements(operation);
     let accept = accept_header(operation);
     let arms = response_arms(operation);
@@ -660,9 +815,17 @@ fn call_method(operation: &Operation, schemes: &[SecurityScheme]) -> TokenStream
             #send_query
             #accept
             #headers
+            #bearer_tokens_declaration
             #security
             #body
-            let raw = crate::runtime::send(OPERATION, request).await?;
+            let context = crate::runtime::CallContext {
+                provider: PROVIDER,
+                operation: OPERATION,
+                retry: &self.retry,
+                retry_safe: #retry_safe,
+                bearer_tokens,
+            };
+            let raw = crate::runtime::send(context, request).await?;
             #arms
         }
     }

@@ -87,6 +87,7 @@ default = [{feature_list}]
 [dependencies]
 base64 = "0.22"
 chrono = {{ version = "0.4", default-features = false, features = ["serde", "std"] }}
+fastrand = "2"
 form_urlencoded = "1"
 percent-encoding = "2"
 reqwest = {{ version = "0.12", default-features = false, features = ["json", "rustls-tls"] }}
@@ -94,6 +95,8 @@ serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 serde_urlencoded = "0.7"
 thiserror = "2"
+tokio = {{ version = "1", features = ["sync", "time"] }}
+tracing = "0.1"
 url = "2"
 zeroize = "1"
 {workspace}"#
@@ -130,6 +133,7 @@ pub fn lib_rs_tokens(crate_doc: &str, modules: &[(String, String)]) -> TokenStre
         #![allow(clippy::result_large_err, clippy::large_enum_variant, clippy::doc_lazy_continuation, clippy::too_many_arguments)]
 
         pub mod runtime;
+        pub mod token;
         #( #module_items )*
     }
 }

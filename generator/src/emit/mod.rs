@@ -3,6 +3,7 @@
 mod client;
 mod crate_files;
 mod media;
+mod token_source;
 mod type_tokens;
 mod types;
 
@@ -39,15 +40,32 @@ pub fn provider_module_tokens(api: &ApiModule, spec_path: &str) -> TokenStream {
             pub const DEFAULT_BASE_URL: &str = #url;
         }
     });
+    let module_name = &api.module_name;
+    let makes_calls = api
+        .operations
+        .iter()
+        .any(|operation| operation.kind == crate::ir::OperationKind::Call);
+    let provider_const = if makes_calls {
+        quote! {
+            /// The provider's name in tracing spans.
+            const PROVIDER: &str = #module_name;
+        }
+    } else {
+        quote!()
+    };
     let types = types::types_module(&api.types);
     let client = client::client_items(api);
+    let token_source = token_source::token_source_items(api);
     quote! {
         #( #![doc = #module_doc] )*
 
-        pub use crate::runtime::{BasicCredentials, ClientError, Error, ResponseValue, Secret};
+        pub use crate::runtime::{BasicCredentials, ClientError, Error, ResponseValue, RetryPolicy, Secret};
+
+        #provider_const
 
         #base_url
         #types
         #client
+        #token_source
     }
 }

@@ -4,7 +4,11 @@
 //! Generated from `generator/tests/fixtures/valid/all_of.yaml`.
 //!
 //! Problem details extended two levels deep with allOf.
-pub use crate::runtime::{BasicCredentials, ClientError, Error, ResponseValue, Secret};
+pub use crate::runtime::{
+    BasicCredentials, ClientError, Error, ResponseValue, RetryPolicy, Secret,
+};
+/// The provider's name in tracing spans.
+const PROVIDER: &str = "all_of";
 /// The server URL the spec names: `https://api.example.com`.
 pub const DEFAULT_BASE_URL: &str = "https://api.example.com";
 /// Request and response types of this API, one per schema.
@@ -87,6 +91,7 @@ pub mod types {
 pub struct Client {
     base_url: url::Url,
     http: reqwest::Client,
+    retry: crate::runtime::RetryPolicy,
 }
 impl Client {
     /// A client for the API at `base_url`, with the default HTTP client (no redirects, timeouts set).
@@ -101,6 +106,7 @@ impl Client {
         Ok(Client {
             base_url: crate::runtime::parse_base_url(base_url)?,
             http,
+            retry: crate::runtime::RetryPolicy::default(),
         })
     }
     /// The base URL every path is joined to.
@@ -110,6 +116,11 @@ impl Client {
     /// The underlying HTTP client.
     pub fn http_client(&self) -> &reqwest::Client {
         &self.http
+    }
+    /// Replaces the retry policy (by default 3 attempts for calls that are safe to repeat).
+    pub fn with_retry_policy(mut self, retry: crate::runtime::RetryPolicy) -> Self {
+        self.retry = retry;
+        self
     }
     /// Fetch one order
     ///
@@ -144,7 +155,15 @@ impl Client {
                 reqwest::header::ACCEPT,
                 "application/json, application/problem+json",
             );
-        let raw = crate::runtime::send(OPERATION, request).await?;
+        let bearer_tokens = None;
+        let context = crate::runtime::CallContext {
+            provider: PROVIDER,
+            operation: OPERATION,
+            retry: &self.retry,
+            retry_safe: true,
+            bearer_tokens,
+        };
+        let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
             200 if raw.is_json() => {
                 let value = raw.json(OPERATION)?;
@@ -179,8 +198,20 @@ pub enum GetOrderError {
 impl std::fmt::Display for GetOrderError {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {
-            GetOrderError::NotFound(_) => formatter.write_str("404 Not Found"),
-            GetOrderError::Conflict(_) => formatter.write_str("409 Conflict"),
+            GetOrderError::NotFound(ref body) => {
+                formatter.write_str("404 Not Found")?;
+                if let Some(message) = &body.detail {
+                    write!(formatter, ": {}", message)?;
+                }
+                Ok(())
+            }
+            GetOrderError::Conflict(ref body) => {
+                formatter.write_str("409 Conflict")?;
+                if let Some(message) = &body.detail {
+                    write!(formatter, ": {}", message)?;
+                }
+                Ok(())
+            }
         }
     }
 }

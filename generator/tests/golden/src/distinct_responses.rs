@@ -2,7 +2,11 @@
 //! distinct_responses: a typed client for Several distinct response schemas per operation (API version 1.0).
 //!
 //! Generated from `generator/tests/fixtures/valid/distinct_responses.yaml`.
-pub use crate::runtime::{BasicCredentials, ClientError, Error, ResponseValue, Secret};
+pub use crate::runtime::{
+    BasicCredentials, ClientError, Error, ResponseValue, RetryPolicy, Secret,
+};
+/// The provider's name in tracing spans.
+const PROVIDER: &str = "distinct_responses";
 /// The server URL the spec names: `https://api.example.com`.
 pub const DEFAULT_BASE_URL: &str = "https://api.example.com";
 /// Request and response types of this API, one per schema.
@@ -35,6 +39,7 @@ pub mod types {
 pub struct Client {
     base_url: url::Url,
     http: reqwest::Client,
+    retry: crate::runtime::RetryPolicy,
 }
 impl Client {
     /// A client for the API at `base_url`, with the default HTTP client (no redirects, timeouts set).
@@ -49,6 +54,7 @@ impl Client {
         Ok(Client {
             base_url: crate::runtime::parse_base_url(base_url)?,
             http,
+            retry: crate::runtime::RetryPolicy::default(),
         })
     }
     /// The base URL every path is joined to.
@@ -58,6 +64,11 @@ impl Client {
     /// The underlying HTTP client.
     pub fn http_client(&self) -> &reqwest::Client {
         &self.http
+    }
+    /// Replaces the retry policy (by default 3 attempts for calls that are safe to repeat).
+    pub fn with_retry_policy(mut self, retry: crate::runtime::RetryPolicy) -> Self {
+        self.retry = retry;
+        self
     }
     /// One status, three bodies - JSON, CSV text and a ZIP archive - and a second success status with another schema.
     ///
@@ -83,7 +94,15 @@ impl Client {
                 reqwest::header::ACCEPT,
                 "application/json, application/problem+json, application/zip, text/csv, text/plain",
             );
-        let raw = crate::runtime::send(OPERATION, request).await?;
+        let bearer_tokens = None;
+        let context = crate::runtime::CallContext {
+            provider: PROVIDER,
+            operation: OPERATION,
+            retry: &self.retry,
+            retry_safe: true,
+            bearer_tokens,
+        };
+        let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
             200 if raw.is_json() => {
                 let value = raw.json(OPERATION)?;
@@ -130,10 +149,26 @@ pub enum ExportError {
 impl std::fmt::Display for ExportError {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {
-            ExportError::BadRequestJson(_) => formatter.write_str("400 Bad Request"),
-            ExportError::BadRequestText(_) => formatter.write_str("400 Bad Request"),
-            ExportError::Default(_) => {
-                formatter.write_str("error response documented as `default`")
+            ExportError::BadRequestJson(ref body) => {
+                formatter.write_str("400 Bad Request")?;
+                if let Some(message) = &body.title {
+                    write!(formatter, ": {}", message)?;
+                }
+                Ok(())
+            }
+            ExportError::BadRequestText(ref body) => {
+                formatter.write_str("400 Bad Request")?;
+                if !body.is_empty() {
+                    write!(formatter, ": {}", body)?;
+                }
+                Ok(())
+            }
+            ExportError::Default(ref body) => {
+                formatter.write_str("error response documented as `default`")?;
+                if let Some(message) = &body.title {
+                    write!(formatter, ": {}", message)?;
+                }
+                Ok(())
             }
         }
     }

@@ -2,7 +2,9 @@
 //! enum_collisions: a typed client for Enum values that collide after casing or repeat (API version 1.0).
 //!
 //! Generated from `generator/tests/fixtures/valid/enum_collisions.yaml`.
-pub use crate::runtime::{BasicCredentials, ClientError, Error, ResponseValue, Secret};
+pub use crate::runtime::{
+    BasicCredentials, ClientError, Error, ResponseValue, RetryPolicy, Secret,
+};
 /// Request and response types of this API, one per schema.
 pub mod types {
     /// `in-progress`, `in_progress` and `IN_PROGRESS` all case to `InProgress`; `done` repeats.
@@ -161,6 +163,7 @@ pub mod types {
 pub struct Client {
     base_url: url::Url,
     http: reqwest::Client,
+    retry: crate::runtime::RetryPolicy,
 }
 impl Client {
     /// A client for the API at `base_url`, with the default HTTP client (no redirects, timeouts set).
@@ -175,6 +178,7 @@ impl Client {
         Ok(Client {
             base_url: crate::runtime::parse_base_url(base_url)?,
             http,
+            retry: crate::runtime::RetryPolicy::default(),
         })
     }
     /// The base URL every path is joined to.
@@ -184,5 +188,10 @@ impl Client {
     /// The underlying HTTP client.
     pub fn http_client(&self) -> &reqwest::Client {
         &self.http
+    }
+    /// Replaces the retry policy (by default 3 attempts for calls that are safe to repeat).
+    pub fn with_retry_policy(mut self, retry: crate::runtime::RetryPolicy) -> Self {
+        self.retry = retry;
+        self
     }
 }

@@ -4,7 +4,11 @@
 //! Generated from `generator/tests/fixtures/valid/form_body.yaml`.
 //!
 //! An OAuth2 token endpoint that takes an application/x-www-form-urlencoded body.
-pub use crate::runtime::{BasicCredentials, ClientError, Error, ResponseValue, Secret};
+pub use crate::runtime::{
+    BasicCredentials, ClientError, Error, ResponseValue, RetryPolicy, Secret,
+};
+/// The provider's name in tracing spans.
+const PROVIDER: &str = "form_body";
 /// The server URL the spec names: `https://api.example.com`.
 pub const DEFAULT_BASE_URL: &str = "https://api.example.com";
 /// Request and response types of this API, one per schema.
@@ -108,6 +112,7 @@ pub mod types {
 pub struct Client {
     base_url: url::Url,
     http: reqwest::Client,
+    retry: crate::runtime::RetryPolicy,
 }
 impl Client {
     /// A client for the API at `base_url`, with the default HTTP client (no redirects, timeouts set).
@@ -122,6 +127,7 @@ impl Client {
         Ok(Client {
             base_url: crate::runtime::parse_base_url(base_url)?,
             http,
+            retry: crate::runtime::RetryPolicy::default(),
         })
     }
     /// The base URL every path is joined to.
@@ -131,6 +137,11 @@ impl Client {
     /// The underlying HTTP client.
     pub fn http_client(&self) -> &reqwest::Client {
         &self.http
+    }
+    /// Replaces the retry policy (by default 3 attempts for calls that are safe to repeat).
+    pub fn with_retry_policy(mut self, retry: crate::runtime::RetryPolicy) -> Self {
+        self.retry = retry;
+        self
     }
     /// Issue an access token
     ///
@@ -155,10 +166,18 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = request.header(reqwest::header::ACCEPT, "application/json");
+        let bearer_tokens = None;
         request = request
             .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .body(crate::runtime::form_body(OPERATION, body)?);
-        let raw = crate::runtime::send(OPERATION, request).await?;
+        let context = crate::runtime::CallContext {
+            provider: PROVIDER,
+            operation: OPERATION,
+            retry: &self.retry,
+            retry_safe: true,
+            bearer_tokens,
+        };
+        let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
             200 if raw.is_json() => {
                 let value = raw.json(OPERATION)?;
@@ -184,8 +203,80 @@ pub enum IssueTokenError {
 impl std::fmt::Display for IssueTokenError {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {
-            IssueTokenError::BadRequest(_) => formatter.write_str("400 Bad Request"),
+            IssueTokenError::BadRequest(ref body) => {
+                formatter.write_str("400 Bad Request")?;
+                write!(formatter, ": {}", body.error)?;
+                if let Some(description) = &body.error_description {
+                    write!(formatter, " ({})", description)?;
+                }
+                Ok(())
+            }
             IssueTokenError::Unauthorized => formatter.write_str("401 Unauthorized"),
         }
+    }
+}
+/// Why the token source could not produce a token.
+#[derive(Debug, thiserror::Error)]
+pub enum TokenError {
+    /// The token endpoint answered with an error, or could not be reached.
+    #[error(transparent)]
+    Endpoint(#[from] crate::runtime::Error<IssueTokenError>),
+    /// The token response carries no access token.
+    #[error("the token response carries no access token")]
+    MissingAccessToken,
+    /// The refresh request could not be built from the token request.
+    #[error("cannot build the token request: {0}")]
+    TokenRequest(String),
+}
+/// Gets tokens for a [`TokenSource`] from [`Client::issue_token`].
+#[derive(Debug, Clone)]
+pub struct TokenIssuer {
+    client: Client,
+    request: types::TokenRequest,
+}
+impl TokenIssuer {
+    /// An issuer that calls the token operation with `client` and these inputs whenever a token is needed.
+    pub fn new(client: Client, request: types::TokenRequest) -> Self {
+        TokenIssuer { client, request }
+    }
+}
+fn issued_token(
+    body: types::TokenResponse,
+) -> Result<crate::token::IssuedToken, TokenError> {
+    Ok(crate::token::IssuedToken {
+        access_token: body.access_token,
+        lifetime: crate::token::lifetime_from_seconds(body.expires_in),
+        refresh_token: body.refresh_token,
+        refresh_token_expires_at: None,
+    })
+}
+impl crate::token::TokenIssuer for TokenIssuer {
+    type Error = TokenError;
+    async fn issue(&self) -> Result<crate::token::IssuedToken, TokenError> {
+        let response = self.client.issue_token(&self.request).await?;
+        issued_token(response.into_inner())
+    }
+    async fn refresh(
+        &self,
+        refresh_token: &crate::runtime::Secret,
+    ) -> Result<Option<crate::token::IssuedToken>, TokenError> {
+        let request = crate::token::overlay_request(
+                &self.request,
+                &[
+                    ("grant_type", "refresh_token"),
+                    ("refresh_token", refresh_token.expose()),
+                ],
+            )
+            .map_err(TokenError::TokenRequest)?;
+        let response = self.client.issue_token(&request).await?;
+        issued_token(response.into_inner()).map(Some)
+    }
+}
+/// Caches the tokens [`Client::issue_token`] issues and renews them before they expire; see [`crate::token::TokenSource`].
+pub type TokenSource = crate::token::TokenSource<TokenIssuer>;
+impl crate::token::TokenSource<TokenIssuer> {
+    /// A token source for `client` and these token-request inputs: the one line of setup.
+    pub fn for_client(client: Client, request: types::TokenRequest) -> Self {
+        Self::new(TokenIssuer::new(client, request))
     }
 }

@@ -36,6 +36,7 @@
     clippy::too_many_arguments
 )]
 pub mod runtime;
+pub mod token;
 #[cfg(feature = "all_of")]
 /// all_of (Cargo feature `all_of`).
 pub mod all_of;

@@ -2,7 +2,11 @@
 //! media_types: a typed client for Multipart, binary, text and wildcard media types (API version 1.0).
 //!
 //! Generated from `generator/tests/fixtures/valid/media_types.yaml`.
-pub use crate::runtime::{BasicCredentials, ClientError, Error, ResponseValue, Secret};
+pub use crate::runtime::{
+    BasicCredentials, ClientError, Error, ResponseValue, RetryPolicy, Secret,
+};
+/// The provider's name in tracing spans.
+const PROVIDER: &str = "media_types";
 /// The server URL the spec names: `https://api.example.com`.
 pub const DEFAULT_BASE_URL: &str = "https://api.example.com";
 /// Request and response types of this API, one per schema.
@@ -48,6 +52,7 @@ pub mod types {
 pub struct Client {
     base_url: url::Url,
     http: reqwest::Client,
+    retry: crate::runtime::RetryPolicy,
 }
 impl Client {
     /// A client for the API at `base_url`, with the default HTTP client (no redirects, timeouts set).
@@ -62,6 +67,7 @@ impl Client {
         Ok(Client {
             base_url: crate::runtime::parse_base_url(base_url)?,
             http,
+            retry: crate::runtime::RetryPolicy::default(),
         })
     }
     /// The base URL every path is joined to.
@@ -71,6 +77,11 @@ impl Client {
     /// The underlying HTTP client.
     pub fn http_client(&self) -> &reqwest::Client {
         &self.http
+    }
+    /// Replaces the retry policy (by default 3 attempts for calls that are safe to repeat).
+    pub fn with_retry_policy(mut self, retry: crate::runtime::RetryPolicy) -> Self {
+        self.retry = retry;
+        self
     }
     /// A multipart upload with a file part, text parts, an optional part and an array part.
     ///
@@ -93,6 +104,7 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = request.header(reqwest::header::ACCEPT, "application/json");
+        let bearer_tokens = None;
         let (content_type, multipart) = crate::runtime::multipart_body(
             OPERATION,
             body,
@@ -101,7 +113,14 @@ impl Client {
         request = request
             .header(reqwest::header::CONTENT_TYPE, content_type)
             .body(multipart);
-        let raw = crate::runtime::send(OPERATION, request).await?;
+        let context = crate::runtime::CallContext {
+            provider: PROVIDER,
+            operation: OPERATION,
+            retry: &self.retry,
+            retry_safe: false,
+            bearer_tokens,
+        };
+        let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
             201 if raw.is_json() => {
                 let value = raw.json(OPERATION)?;
@@ -134,7 +153,15 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         request = request.header(reqwest::header::ACCEPT, "image/png, text/plain");
-        let raw = crate::runtime::send(OPERATION, request).await?;
+        let bearer_tokens = None;
+        let context = crate::runtime::CallContext {
+            provider: PROVIDER,
+            operation: OPERATION,
+            retry: &self.retry,
+            retry_safe: true,
+            bearer_tokens,
+        };
+        let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
             404 if raw.is_text() => {
                 let value = raw.text(OPERATION)?;
@@ -171,10 +198,18 @@ impl Client {
         )?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::PUT, url);
+        let bearer_tokens = None;
         request = request
             .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
             .body(body.as_bytes().to_vec());
-        let raw = crate::runtime::send(OPERATION, request).await?;
+        let context = crate::runtime::CallContext {
+            provider: PROVIDER,
+            operation: OPERATION,
+            retry: &self.retry,
+            retry_safe: true,
+            bearer_tokens,
+        };
+        let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
             204 => raw.success(()),
             _ => Err(raw.unexpected(OPERATION)),
@@ -201,12 +236,20 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = request.header(reqwest::header::ACCEPT, "*/*");
+        let bearer_tokens = None;
         if let Some(body) = body {
             request = request
                 .header(reqwest::header::CONTENT_TYPE, "application/json")
                 .body(crate::runtime::json_body(OPERATION, body)?);
         }
-        let raw = crate::runtime::send(OPERATION, request).await?;
+        let context = crate::runtime::CallContext {
+            provider: PROVIDER,
+            operation: OPERATION,
+            retry: &self.retry,
+            retry_safe: false,
+            bearer_tokens,
+        };
+        let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
             200 => {
                 let value = raw.binary();
@@ -237,12 +280,20 @@ impl Client {
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = request
             .header(reqwest::header::ACCEPT, "application/json, text/plain");
+        let bearer_tokens = None;
         if let Some(body) = body {
             request = request
                 .header(reqwest::header::CONTENT_TYPE, "application/json")
                 .body(crate::runtime::json_body(OPERATION, body)?);
         }
-        let raw = crate::runtime::send(OPERATION, request).await?;
+        let context = crate::runtime::CallContext {
+            provider: PROVIDER,
+            operation: OPERATION,
+            retry: &self.retry,
+            retry_safe: false,
+            bearer_tokens,
+        };
+        let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
             200 if raw.is_json() => {
                 let value = raw.json(OPERATION)?;
@@ -275,7 +326,15 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         request = request.header(reqwest::header::ACCEPT, "application/pdf");
-        let raw = crate::runtime::send(OPERATION, request).await?;
+        let bearer_tokens = None;
+        let context = crate::runtime::CallContext {
+            provider: PROVIDER,
+            operation: OPERATION,
+            retry: &self.retry,
+            retry_safe: true,
+            bearer_tokens,
+        };
+        let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
             200 => {
                 let value = raw.binary();
@@ -308,7 +367,13 @@ pub enum GetFileContentError {
 impl std::fmt::Display for GetFileContentError {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {
-            GetFileContentError::NotFound(_) => formatter.write_str("404 Not Found"),
+            GetFileContentError::NotFound(ref body) => {
+                formatter.write_str("404 Not Found")?;
+                if !body.is_empty() {
+                    write!(formatter, ": {}", body)?;
+                }
+                Ok(())
+            }
         }
     }
 }
@@ -343,7 +408,13 @@ pub enum PostRawError {
 impl std::fmt::Display for PostRawError {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {
-            PostRawError::BadRequest(_) => formatter.write_str("400 Bad Request"),
+            PostRawError::BadRequest(ref body) => {
+                formatter.write_str("400 Bad Request")?;
+                if !body.is_empty() {
+                    write!(formatter, ": {}", body)?;
+                }
+                Ok(())
+            }
         }
     }
 }

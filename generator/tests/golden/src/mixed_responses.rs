@@ -4,7 +4,11 @@
 //! Generated from `generator/tests/fixtures/valid/mixed_responses.yaml`.
 //!
 //! Success and error bodies of different schemas and media types, a default response, array query parameters.
-pub use crate::runtime::{BasicCredentials, ClientError, Error, ResponseValue, Secret};
+pub use crate::runtime::{
+    BasicCredentials, ClientError, Error, ResponseValue, RetryPolicy, Secret,
+};
+/// The provider's name in tracing spans.
+const PROVIDER: &str = "mixed_responses";
 /// The server URL the spec names: `https://api.example.com`.
 pub const DEFAULT_BASE_URL: &str = "https://api.example.com";
 /// Request and response types of this API, one per schema.
@@ -127,6 +131,7 @@ pub mod types {
 pub struct Client {
     base_url: url::Url,
     http: reqwest::Client,
+    retry: crate::runtime::RetryPolicy,
 }
 impl Client {
     /// A client for the API at `base_url`, with the default HTTP client (no redirects, timeouts set).
@@ -141,6 +146,7 @@ impl Client {
         Ok(Client {
             base_url: crate::runtime::parse_base_url(base_url)?,
             http,
+            retry: crate::runtime::RetryPolicy::default(),
         })
     }
     /// The base URL every path is joined to.
@@ -150,6 +156,11 @@ impl Client {
     /// The underlying HTTP client.
     pub fn http_client(&self) -> &reqwest::Client {
         &self.http
+    }
+    /// Replaces the retry policy (by default 3 attempts for calls that are safe to repeat).
+    pub fn with_retry_policy(mut self, retry: crate::runtime::RetryPolicy) -> Self {
+        self.retry = retry;
+        self
     }
     /// Submit a job
     ///
@@ -192,7 +203,15 @@ impl Client {
                 reqwest::header::ACCEPT,
                 "application/json, application/problem+json, text/plain",
             );
-        let raw = crate::runtime::send(OPERATION, request).await?;
+        let bearer_tokens = None;
+        let context = crate::runtime::CallContext {
+            provider: PROVIDER,
+            operation: OPERATION,
+            retry: &self.retry,
+            retry_safe: false,
+            bearer_tokens,
+        };
+        let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
             200 if raw.is_json() => {
                 let value = raw.json(OPERATION)?;
@@ -248,13 +267,27 @@ pub enum SubmitJobError {
 impl std::fmt::Display for SubmitJobError {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {
-            SubmitJobError::BadRequest(_) => formatter.write_str("400 Bad Request"),
-            SubmitJobError::NotFound(_) => formatter.write_str("404 Not Found"),
+            SubmitJobError::BadRequest(ref body) => {
+                formatter.write_str("400 Bad Request")?;
+                if let Some(message) = &body.detail {
+                    write!(formatter, ": {}", message)?;
+                }
+                Ok(())
+            }
+            SubmitJobError::NotFound(ref body) => {
+                formatter.write_str("404 Not Found")?;
+                if !body.is_empty() {
+                    write!(formatter, ": {}", body)?;
+                }
+                Ok(())
+            }
             SubmitJobError::UnprocessableEntity(_) => {
                 formatter.write_str("422 Unprocessable Entity")
             }
-            SubmitJobError::Default(_) => {
-                formatter.write_str("error response documented as `default`")
+            SubmitJobError::Default(ref body) => {
+                formatter.write_str("error response documented as `default`")?;
+                write!(formatter, ": {}", body.message)?;
+                Ok(())
             }
         }
     }

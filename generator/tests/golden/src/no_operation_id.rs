@@ -2,7 +2,11 @@
 //! no_operation_id: a typed client for Operations without operationId (API version 1.0).
 //!
 //! Generated from `generator/tests/fixtures/valid/no_operation_id.yaml`.
-pub use crate::runtime::{BasicCredentials, ClientError, Error, ResponseValue, Secret};
+pub use crate::runtime::{
+    BasicCredentials, ClientError, Error, ResponseValue, RetryPolicy, Secret,
+};
+/// The provider's name in tracing spans.
+const PROVIDER: &str = "no_operation_id";
 /// The server URL the spec names: `https://api.example.com`.
 pub const DEFAULT_BASE_URL: &str = "https://api.example.com";
 /// Request and response types of this API, one per schema.
@@ -22,6 +26,7 @@ pub mod types {
 pub struct Client {
     base_url: url::Url,
     http: reqwest::Client,
+    retry: crate::runtime::RetryPolicy,
 }
 impl Client {
     /// A client for the API at `base_url`, with the default HTTP client (no redirects, timeouts set).
@@ -36,6 +41,7 @@ impl Client {
         Ok(Client {
             base_url: crate::runtime::parse_base_url(base_url)?,
             http,
+            retry: crate::runtime::RetryPolicy::default(),
         })
     }
     /// The base URL every path is joined to.
@@ -45,6 +51,11 @@ impl Client {
     /// The underlying HTTP client.
     pub fn http_client(&self) -> &reqwest::Client {
         &self.http
+    }
+    /// Replaces the retry policy (by default 3 attempts for calls that are safe to repeat).
+    pub fn with_retry_policy(mut self, retry: crate::runtime::RetryPolicy) -> Self {
+        self.retry = retry;
+        self
     }
     /// List users (named from the method and path)
     ///
@@ -66,7 +77,15 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         request = request.header(reqwest::header::ACCEPT, "application/json");
-        let raw = crate::runtime::send(OPERATION, request).await?;
+        let bearer_tokens = None;
+        let context = crate::runtime::CallContext {
+            provider: PROVIDER,
+            operation: OPERATION,
+            retry: &self.retry,
+            retry_safe: true,
+            bearer_tokens,
+        };
+        let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
             200 if raw.is_json() => {
                 let value = raw.json(OPERATION)?;
@@ -94,7 +113,15 @@ impl Client {
         )?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
-        let raw = crate::runtime::send(OPERATION, request).await?;
+        let bearer_tokens = None;
+        let context = crate::runtime::CallContext {
+            provider: PROVIDER,
+            operation: OPERATION,
+            retry: &self.retry,
+            retry_safe: false,
+            bearer_tokens,
+        };
+        let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
             201 => raw.success(()),
             _ => Err(raw.unexpected(OPERATION)),
@@ -125,7 +152,15 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         request = request.header(reqwest::header::ACCEPT, "application/json");
-        let raw = crate::runtime::send(OPERATION, request).await?;
+        let bearer_tokens = None;
+        let context = crate::runtime::CallContext {
+            provider: PROVIDER,
+            operation: OPERATION,
+            retry: &self.retry,
+            retry_safe: true,
+            bearer_tokens,
+        };
+        let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
             200 if raw.is_json() => {
                 let value = raw.json(OPERATION)?;
@@ -158,7 +193,15 @@ impl Client {
         )?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::DELETE, url);
-        let raw = crate::runtime::send(OPERATION, request).await?;
+        let bearer_tokens = None;
+        let context = crate::runtime::CallContext {
+            provider: PROVIDER,
+            operation: OPERATION,
+            retry: &self.retry,
+            retry_safe: true,
+            bearer_tokens,
+        };
+        let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
             204 => raw.success(()),
             _ => Err(raw.unexpected(OPERATION)),
@@ -194,7 +237,15 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         request = request.header(reqwest::header::ACCEPT, "text/plain");
-        let raw = crate::runtime::send(OPERATION, request).await?;
+        let bearer_tokens = None;
+        let context = crate::runtime::CallContext {
+            provider: PROVIDER,
+            operation: OPERATION,
+            retry: &self.retry,
+            retry_safe: true,
+            bearer_tokens,
+        };
+        let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
             200 if raw.is_text() => {
                 let value = raw.text(OPERATION)?;
@@ -222,7 +273,15 @@ impl Client {
         )?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
-        let raw = crate::runtime::send(OPERATION, request).await?;
+        let bearer_tokens = None;
+        let context = crate::runtime::CallContext {
+            provider: PROVIDER,
+            operation: OPERATION,
+            retry: &self.retry,
+            retry_safe: true,
+            bearer_tokens,
+        };
+        let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
             204 => raw.success(()),
             _ => Err(raw.unexpected(OPERATION)),

@@ -4,7 +4,11 @@
 //! Generated from `generator/tests/fixtures/valid/recursive.yaml`.
 //!
 //! Self-recursion through arrays and optional fields, a nullable linked list, mutual recursion.
-pub use crate::runtime::{BasicCredentials, ClientError, Error, ResponseValue, Secret};
+pub use crate::runtime::{
+    BasicCredentials, ClientError, Error, ResponseValue, RetryPolicy, Secret,
+};
+/// The provider's name in tracing spans.
+const PROVIDER: &str = "recursive";
 /// The server URL the spec names: `https://api.example.com`.
 pub const DEFAULT_BASE_URL: &str = "https://api.example.com";
 /// Request and response types of this API, one per schema.
@@ -63,6 +67,7 @@ pub mod types {
 pub struct Client {
     base_url: url::Url,
     http: reqwest::Client,
+    retry: crate::runtime::RetryPolicy,
 }
 impl Client {
     /// A client for the API at `base_url`, with the default HTTP client (no redirects, timeouts set).
@@ -77,6 +82,7 @@ impl Client {
         Ok(Client {
             base_url: crate::runtime::parse_base_url(base_url)?,
             http,
+            retry: crate::runtime::RetryPolicy::default(),
         })
     }
     /// The base URL every path is joined to.
@@ -86,6 +92,11 @@ impl Client {
     /// The underlying HTTP client.
     pub fn http_client(&self) -> &reqwest::Client {
         &self.http
+    }
+    /// Replaces the retry policy (by default 3 attempts for calls that are safe to repeat).
+    pub fn with_retry_policy(mut self, retry: crate::runtime::RetryPolicy) -> Self {
+        self.retry = retry;
+        self
     }
     /// Fetch the tree
     ///
@@ -107,7 +118,15 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         request = request.header(reqwest::header::ACCEPT, "application/json");
-        let raw = crate::runtime::send(OPERATION, request).await?;
+        let bearer_tokens = None;
+        let context = crate::runtime::CallContext {
+            provider: PROVIDER,
+            operation: OPERATION,
+            retry: &self.retry,
+            retry_safe: true,
+            bearer_tokens,
+        };
+        let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
             200 if raw.is_json() => {
                 let value = raw.json(OPERATION)?;
@@ -136,7 +155,15 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         request = request.header(reqwest::header::ACCEPT, "application/json");
-        let raw = crate::runtime::send(OPERATION, request).await?;
+        let bearer_tokens = None;
+        let context = crate::runtime::CallContext {
+            provider: PROVIDER,
+            operation: OPERATION,
+            retry: &self.retry,
+            retry_safe: true,
+            bearer_tokens,
+        };
+        let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
             200 if raw.is_json() => {
                 let value = raw.json(OPERATION)?;

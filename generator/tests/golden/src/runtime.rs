@@ -4,9 +4,12 @@
 //! This file is copied verbatim from the generator's template; the per-provider modules call into it.
 
 use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::StatusCode;
+use tracing::Instrument as _;
 
 /// The `User-Agent` the generated clients send.
 pub const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
@@ -84,12 +87,19 @@ pub struct ResponseValue<T> {
     inner: T,
     status: StatusCode,
     headers: HeaderMap,
+    request_id: Option<String>,
 }
 
 impl<T> ResponseValue<T> {
     /// Wraps a decoded body.
     pub fn new(inner: T, status: StatusCode, headers: HeaderMap) -> Self {
-        ResponseValue { inner, status, headers }
+        let request_id = request_id_from(&headers, &[]);
+        ResponseValue { inner, status, headers, request_id }
+    }
+
+    /// The provider's request id (a header such as `X-Request-Id`, or `ruid`/`request_id` in the body), for support tickets and logs.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
     }
 
     /// The decoded body.
@@ -128,6 +138,7 @@ impl<T: fmt::Debug> fmt::Debug for ResponseValue<T> {
             .debug_struct("ResponseValue")
             .field("status", &self.status)
             .field("headers", &HeaderNames(&self.headers))
+            .field("request_id", &self.request_id)
             .field("inner", &self.inner)
             .finish()
     }
@@ -202,6 +213,8 @@ pub enum Error<E> {
         headers: HeaderMap,
         /// The decoded, documented error body.
         body: E,
+        /// The provider's request id, when the response carried one.
+        request_id: Option<String>,
     },
     /// The server answered with a status or media type the spec does not document.
     #[error("{operation}: unexpected response {status} ({})", content_type.as_deref().unwrap_or("no content type"))]
@@ -248,6 +261,15 @@ pub enum Error<E> {
         /// What is wrong.
         message: String,
     },
+    /// No access token could be had from the token source this operation uses.
+    #[error("{operation}: no access token: {source}")]
+    Authentication {
+        /// The operation.
+        operation: &'static str,
+        /// Why the token source failed.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
 }
 
 impl<E> Error<E> {
@@ -258,7 +280,8 @@ impl<E> Error<E> {
             | Error::UnexpectedResponse { operation, .. }
             | Error::InvalidResponseBody { operation, .. }
             | Error::Transport { operation, .. }
-            | Error::InvalidRequest { operation, .. } => operation,
+            | Error::InvalidRequest { operation, .. }
+            | Error::Authentication { operation, .. } => operation,
         }
     }
 
@@ -269,7 +292,7 @@ impl<E> Error<E> {
                 Some(*status)
             }
             Error::Transport { source, .. } => source.status(),
-            Error::InvalidRequest { .. } => None,
+            Error::InvalidRequest { .. } | Error::Authentication { .. } => None,
         }
     }
 
@@ -287,7 +310,18 @@ impl<E> Error<E> {
             Error::ErrorResponse { headers, .. } | Error::UnexpectedResponse { headers, .. } | Error::InvalidResponseBody { headers, .. } => {
                 Some(headers)
             }
-            Error::Transport { .. } | Error::InvalidRequest { .. } => None,
+            Error::Transport { .. } | Error::InvalidRequest { .. } | Error::Authentication { .. } => None,
+        }
+    }
+
+    /// The provider's request id (header, or `ruid`/`request_id` in an error body), when a response carried one.
+    pub fn request_id(&self) -> Option<String> {
+        match self {
+            Error::ErrorResponse { request_id, .. } => request_id.clone(),
+            Error::UnexpectedResponse { headers, body, .. } | Error::InvalidResponseBody { headers, body, .. } => {
+                request_id_from(headers, body.as_bytes())
+            }
+            Error::Transport { .. } | Error::InvalidRequest { .. } | Error::Authentication { .. } => None,
         }
     }
 
@@ -300,11 +334,12 @@ impl<E> Error<E> {
 impl<E: fmt::Debug> fmt::Debug for Error<E> {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::ErrorResponse { operation, status, headers, body } => formatter
+            Error::ErrorResponse { operation, status, headers, body, request_id } => formatter
                 .debug_struct("ErrorResponse")
                 .field("operation", operation)
                 .field("status", status)
                 .field("headers", &HeaderNames(headers))
+                .field("request_id", request_id)
                 .field("body", body)
                 .finish(),
             Error::UnexpectedResponse { operation, status, headers, content_type, body } => formatter
@@ -328,6 +363,9 @@ impl<E: fmt::Debug> fmt::Debug for Error<E> {
             }
             Error::InvalidRequest { operation, message } => {
                 formatter.debug_struct("InvalidRequest").field("operation", operation).field("message", message).finish()
+            }
+            Error::Authentication { operation, source } => {
+                formatter.debug_struct("Authentication").field("operation", operation).field("source", &source.to_string()).finish()
             }
         }
     }
@@ -387,13 +425,107 @@ fn is_loopback_host(url: &url::Url) -> bool {
 /// The HTTP client the generated clients use by default: no redirects followed (a redirect on a
 /// token call must not be chased with credentials attached), bounded connect and total time.
 pub fn default_http_client() -> Result<reqwest::Client, ClientError> {
+    http_client_builder().build().map_err(ClientError::HttpClient)
+}
+
+/// The default connect timeout.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The default total timeout of one attempt.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The default HTTP client's builder, to change timeouts (`.timeout(..)`, `.connect_timeout(..)`) and
+/// pass the result to `Client::with_http_client`.
+pub fn http_client_builder() -> reqwest::ClientBuilder {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
-        .connect_timeout(std::time::Duration::from_secs(10))
-        .timeout(std::time::Duration::from_secs(30))
+        .connect_timeout(DEFAULT_CONNECT_TIMEOUT)
+        .timeout(DEFAULT_TIMEOUT)
         .user_agent(USER_AGENT)
-        .build()
-        .map_err(ClientError::HttpClient)
+}
+
+/// When a call is sent again: only where a retry is safe (idempotent methods, token requests with
+/// client credentials), only after a transport error, a 429 or a 503, with exponential backoff and
+/// jitter, honouring `Retry-After`, and a bounded number of attempts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included (1 disables retries).
+    pub max_attempts: u32,
+    /// The first backoff; it doubles each attempt.
+    pub initial_backoff: Duration,
+    /// The longest backoff.
+    pub max_backoff: Duration,
+    /// A `Retry-After` longer than this is not waited for: the response is returned.
+    pub max_retry_after: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 3,
+            initial_backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_secs(5),
+            max_retry_after: Duration::from_secs(30),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// No retries.
+    pub fn none() -> Self {
+        RetryPolicy { max_attempts: 1, ..RetryPolicy::default() }
+    }
+
+    /// The backoff before attempt `next_attempt` (2 for the first retry): exponential, with "equal
+    /// jitter" (half fixed, half random) so that many clients do not retry in step.
+    pub fn backoff(&self, next_attempt: u32) -> Duration {
+        let exponent = next_attempt.saturating_sub(2).min(16);
+        let exponential = self.initial_backoff.saturating_mul(1 << exponent).min(self.max_backoff);
+        let half = exponential / 2;
+        half + half.mul_f64(fastrand::f64())
+    }
+}
+
+/// What `send` needs to know about a call besides the request.
+pub struct CallContext<'a> {
+    /// The provider module, for tracing.
+    pub provider: &'static str,
+    /// The operation, for tracing and errors.
+    pub operation: &'static str,
+    /// The client's retry policy.
+    pub retry: &'a RetryPolicy,
+    /// Whether this request may be sent again.
+    pub retry_safe: bool,
+    /// A token source for the bearer token, when the client has one for this operation's scheme.
+    pub bearer_tokens: Option<&'a Arc<dyn crate::token::BearerTokenProvider>>,
+}
+
+/// Response headers that carry a provider's request id, in the order they are looked at.
+const REQUEST_ID_HEADERS: &[&str] = &["x-request-id", "request-id", "x-correlation-id", "x-amzn-requestid", "x-ruid", "ruid"];
+
+/// The provider's request id: a well-known header, else `ruid`/`request_id`/`requestId` (or `meta.ruid`) in a JSON body.
+pub fn request_id_from(headers: &HeaderMap, body: &[u8]) -> Option<String> {
+    for name in REQUEST_ID_HEADERS {
+        if let Some(value) = headers.get(*name).and_then(|value| value.to_str().ok()) {
+            return Some(value.to_string());
+        }
+    }
+    if body.is_empty() || !body.starts_with(b"{") {
+        return None;
+    }
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    ["/ruid", "/request_id", "/requestId", "/meta/ruid", "/meta/request_id"]
+        .iter()
+        .find_map(|pointer| value.pointer(pointer).and_then(serde_json::Value::as_str).map(str::to_string))
+}
+
+/// `Retry-After` as a delay: delta-seconds or an HTTP date.
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let text = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = text.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at: std::time::SystemTime = chrono::DateTime::parse_from_rfc2822(text).ok()?.into();
+    Some(at.duration_since(std::time::SystemTime::now()).unwrap_or(Duration::ZERO))
 }
 
 /// Joins the base URL and an already-encoded path (which starts with `/`).
@@ -533,13 +665,88 @@ pub struct RawResponse {
     pub body: Vec<u8>,
 }
 
-/// Sends a request and reads the whole response.
-pub async fn send<E>(operation: &'static str, request: reqwest::RequestBuilder) -> Result<RawResponse, Error<E>> {
-    let response = request.send().await.map_err(|source| Error::Transport { operation, source: source.without_url() })?;
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = response.bytes().await.map_err(|source| Error::Transport { operation, source: source.without_url() })?;
-    Ok(RawResponse { status, headers, body: body.to_vec() })
+/// Sends a request and reads the whole response, retrying where the policy and the call allow, and
+/// re-authenticating once on a 401 when the bearer token comes from a token source.
+///
+/// Each call is a `tracing` span `api_call` with the provider, operation, attempt, status and the
+/// provider's request id; no header or body is ever recorded.
+pub async fn send<E>(context: CallContext<'_>, request: reqwest::RequestBuilder) -> Result<RawResponse, Error<E>> {
+    let span = tracing::info_span!(
+        "api_call",
+        provider = context.provider,
+        operation = context.operation,
+        attempt = tracing::field::Empty,
+        status = tracing::field::Empty,
+        request_id = tracing::field::Empty,
+    );
+    send_attempts(context, request, span.clone()).instrument(span).await
+}
+
+async fn send_attempts<E>(context: CallContext<'_>, request: reqwest::RequestBuilder, span: tracing::Span) -> Result<RawResponse, Error<E>> {
+    let operation = context.operation;
+    let mut template = Some(request);
+    let mut attempt: u32 = 0;
+    let mut reauthenticated = false;
+    loop {
+        attempt += 1;
+        span.record("attempt", attempt);
+        // Bodies are bytes, so a request can always be cloned; the fallback keeps a streaming one single-shot.
+        let mut this_request = match template.as_ref().and_then(reqwest::RequestBuilder::try_clone) {
+            Some(request) => request,
+            None => match template.take() {
+                Some(request) => request,
+                None => return Err(Error::invalid_request(operation, "the request body cannot be sent again")),
+            },
+        };
+        let mut used_token = None;
+        if let Some(tokens) = context.bearer_tokens {
+            let token = tokens.bearer_token().await.map_err(|source| Error::Authentication { operation, source })?;
+            this_request = this_request.header(reqwest::header::AUTHORIZATION, bearer_authorization::<E>(operation, &token)?);
+            used_token = Some((tokens, token));
+        }
+        let may_retry = context.retry_safe && attempt < context.retry.max_attempts && template.is_some();
+        let response = match this_request.send().await {
+            Ok(response) => response,
+            Err(error) if may_retry && (error.is_connect() || error.is_timeout() || error.is_request()) => {
+                let delay = context.retry.backoff(attempt + 1);
+                tracing::warn!(attempt, delay_ms = delay.as_millis() as u64, "transport error; retrying");
+                tokio::time::sleep(delay).await;
+                continue;
+            }
+            Err(error) => return Err(Error::Transport { operation, source: error.without_url() }),
+        };
+        let status = response.status();
+        span.record("status", status.as_u16());
+        if let Some(request_id) = request_id_from(response.headers(), &[]) {
+            span.record("request_id", request_id.as_str());
+        }
+        if status == StatusCode::UNAUTHORIZED && !reauthenticated {
+            if let Some((tokens, token)) = used_token {
+                // The token was refused (revoked, or expired early): get a new one and try once more.
+                tokens.invalidate_bearer_token(&token);
+                reauthenticated = true;
+                attempt -= 1;
+                tracing::info!("401 with a cached token; re-authenticating once");
+                continue;
+            }
+        }
+        if (status == StatusCode::TOO_MANY_REQUESTS || status == StatusCode::SERVICE_UNAVAILABLE) && may_retry {
+            let delay = retry_after(response.headers()).unwrap_or_else(|| context.retry.backoff(attempt + 1));
+            if delay <= context.retry.max_retry_after {
+                tracing::warn!(attempt, status = status.as_u16(), delay_ms = delay.as_millis() as u64, "retrying");
+                tokio::time::sleep(delay).await;
+                continue;
+            }
+        }
+        let headers = response.headers().clone();
+        let body = response.bytes().await.map_err(|source| Error::Transport { operation, source: source.without_url() })?;
+        let raw = RawResponse { status, headers, body: body.to_vec() };
+        if let Some(request_id) = raw.request_id() {
+            span.record("request_id", request_id.as_str());
+        }
+        tracing::debug!(status = status.as_u16(), "response");
+        return Ok(raw);
+    }
 }
 
 /// Is this media type JSON (`application/json`, `application/problem+json`, any `+json`)?
@@ -574,6 +781,11 @@ impl RawResponse {
         String::from_utf8(self.body.clone()).map_err(|error| self.invalid_body(operation, format!("not utf-8 text: {}", error.utf8_error())))
     }
 
+    /// The provider's request id, from the headers or the body.
+    pub fn request_id(&self) -> Option<String> {
+        request_id_from(&self.headers, &self.body)
+    }
+
     fn invalid_body<E>(&self, operation: &'static str, message: String) -> Error<E> {
         Error::InvalidResponseBody {
             operation,
@@ -586,12 +798,14 @@ impl RawResponse {
 
     /// A success value carrying this response's status and headers.
     pub fn success<T, E>(self, value: T) -> Result<ResponseValue<T>, Error<E>> {
-        Ok(ResponseValue::new(value, self.status, self.headers))
+        let request_id = self.request_id();
+        Ok(ResponseValue { inner: value, status: self.status, headers: self.headers, request_id })
     }
 
     /// A documented error.
     pub fn error<E>(self, operation: &'static str, body: E) -> Error<E> {
-        Error::ErrorResponse { operation, status: self.status, headers: self.headers, body }
+        let request_id = self.request_id();
+        Error::ErrorResponse { operation, status: self.status, headers: self.headers, body, request_id }
     }
 
     /// A status or media type the spec does not document.
@@ -603,6 +817,12 @@ impl RawResponse {
 
 /// Describes a JSON decoding failure by position and category, never quoting the input (it may hold a secret).
 fn json_error_summary(error: &serde_json::Error) -> String {
+    // serde's "missing field `name`" quotes only the schema, never the input: worth keeping.
+    let text = error.to_string();
+    if let Some(missing) = text.strip_prefix("missing field ") {
+        let field = missing.split(" at line").next().unwrap_or(missing);
+        return format!("missing field {field} at line {} column {}", error.line(), error.column());
+    }
     let category = match error.classify() {
         serde_json::error::Category::Io => "i/o error",
         serde_json::error::Category::Syntax => "invalid json syntax",

@@ -4,7 +4,11 @@
 //! Generated from `generator/tests/fixtures/valid/security_basic_bearer.yaml`.
 //!
 //! HTTP basic, HTTP bearer and an API key header, with per-operation overrides.
-pub use crate::runtime::{BasicCredentials, ClientError, Error, ResponseValue, Secret};
+pub use crate::runtime::{
+    BasicCredentials, ClientError, Error, ResponseValue, RetryPolicy, Secret,
+};
+/// The provider's name in tracing spans.
+const PROVIDER: &str = "security_basic_bearer";
 /// The server URL the spec names: `https://api.example.com`.
 pub const DEFAULT_BASE_URL: &str = "https://api.example.com";
 /// Request and response types of this API, one per schema.
@@ -100,12 +104,14 @@ pub mod types {
 /// Credentials for the security schemes this API uses; each operation sends the ones its spec names.
 ///
 /// `Debug` never prints a secret.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
 pub struct Credentials {
     /// Credentials for the `basicAuth` security scheme.
     pub basic_auth: Option<crate::runtime::BasicCredentials>,
     /// Credentials for the `bearerAuth` security scheme.
     pub bearer_auth: Option<crate::runtime::Secret>,
+    /// A token source for `bearerAuth`: it is asked for a token on every call, and re-authenticates once on a 401. It takes precedence over a fixed token.
+    pub bearer_auth_tokens: Option<crate::token::SharedTokenProvider>,
     /// Credentials for the `apiKey` security scheme.
     pub api_key: Option<crate::runtime::Secret>,
 }
@@ -116,6 +122,7 @@ pub struct Credentials {
 pub struct Client {
     base_url: url::Url,
     http: reqwest::Client,
+    retry: crate::runtime::RetryPolicy,
     credentials: Credentials,
 }
 impl Client {
@@ -131,6 +138,7 @@ impl Client {
         Ok(Client {
             base_url: crate::runtime::parse_base_url(base_url)?,
             http,
+            retry: crate::runtime::RetryPolicy::default(),
             credentials: Credentials::default(),
         })
     }
@@ -141,6 +149,11 @@ impl Client {
     /// The underlying HTTP client.
     pub fn http_client(&self) -> &reqwest::Client {
         &self.http
+    }
+    /// Replaces the retry policy (by default 3 attempts for calls that are safe to repeat).
+    pub fn with_retry_policy(mut self, retry: crate::runtime::RetryPolicy) -> Self {
+        self.retry = retry;
+        self
     }
     /// The credentials this client sends.
     pub fn credentials(&self) -> &Credentials {
@@ -160,6 +173,16 @@ impl Client {
     /// Sends `token` as the `bearerAuth` bearer token.
     pub fn with_bearer_auth(mut self, token: impl Into<crate::runtime::Secret>) -> Self {
         self.credentials.bearer_auth = Some(token.into());
+        self
+    }
+    /// Takes the `bearerAuth` bearer token from `tokens` (such as a `TokenSource`) on every call; on a 401 the token is renewed and the call sent once more.
+    pub fn with_bearer_auth_tokens(
+        mut self,
+        tokens: impl crate::token::BearerTokenProvider,
+    ) -> Self {
+        self.credentials.bearer_auth_tokens = Some(
+            crate::token::SharedTokenProvider(std::sync::Arc::new(tokens)),
+        );
         self
     }
     /// Sends `key` as the `apiKey` API key.
@@ -187,7 +210,12 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         request = request.header(reqwest::header::ACCEPT, "application/json");
-        if let Some(credential_bearer_auth) = &self.credentials.bearer_auth {
+        let mut bearer_tokens: Option<
+            &std::sync::Arc<dyn crate::token::BearerTokenProvider>,
+        > = None;
+        if let Some(tokens) = &self.credentials.bearer_auth_tokens {
+            bearer_tokens = Some(&tokens.0);
+        } else if let Some(credential_bearer_auth) = &self.credentials.bearer_auth {
             request = request
                 .header(
                     reqwest::header::AUTHORIZATION,
@@ -204,7 +232,14 @@ impl Client {
                 ),
             );
         }
-        let raw = crate::runtime::send(OPERATION, request).await?;
+        let context = crate::runtime::CallContext {
+            provider: PROVIDER,
+            operation: OPERATION,
+            retry: &self.retry,
+            retry_safe: true,
+            bearer_tokens,
+        };
+        let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
             200 if raw.is_json() => {
                 let value = raw.json(OPERATION)?;
@@ -234,6 +269,7 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = request.header(reqwest::header::ACCEPT, "application/json");
+        let bearer_tokens = None;
         if let Some(credential_basic_auth) = &self.credentials.basic_auth {
             request = request
                 .header(
@@ -255,7 +291,14 @@ impl Client {
         request = request
             .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .body(crate::runtime::form_body(OPERATION, body)?);
-        let raw = crate::runtime::send(OPERATION, request).await?;
+        let context = crate::runtime::CallContext {
+            provider: PROVIDER,
+            operation: OPERATION,
+            retry: &self.retry,
+            retry_safe: true,
+            bearer_tokens,
+        };
+        let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
             200 if raw.is_json() => {
                 let value = raw.json(OPERATION)?;
@@ -284,7 +327,15 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         request = request.header(reqwest::header::ACCEPT, "application/json");
-        let raw = crate::runtime::send(OPERATION, request).await?;
+        let bearer_tokens = None;
+        let context = crate::runtime::CallContext {
+            provider: PROVIDER,
+            operation: OPERATION,
+            retry: &self.retry,
+            retry_safe: true,
+            bearer_tokens,
+        };
+        let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
             200 if raw.is_json() => {
                 let value = raw.json(OPERATION)?;
@@ -318,6 +369,7 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         request = request.header(reqwest::header::ACCEPT, "application/json");
+        let bearer_tokens = None;
         if let Some(credential_api_key) = &self.credentials.api_key {
             request = request
                 .header(
@@ -332,7 +384,14 @@ impl Client {
                 ),
             );
         }
-        let raw = crate::runtime::send(OPERATION, request).await?;
+        let context = crate::runtime::CallContext {
+            provider: PROVIDER,
+            operation: OPERATION,
+            retry: &self.retry,
+            retry_safe: true,
+            bearer_tokens,
+        };
+        let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
             200 if raw.is_json() => {
                 let value = raw.json(OPERATION)?;
@@ -384,5 +443,58 @@ impl std::fmt::Display for GetKeyError {
         match *self {
             GetKeyError::NotFound => formatter.write_str("404 Not Found"),
         }
+    }
+}
+/// Why the token source could not produce a token.
+#[derive(Debug, thiserror::Error)]
+pub enum TokenError {
+    /// The token endpoint answered with an error, or could not be reached.
+    #[error(transparent)]
+    Endpoint(#[from] crate::runtime::Error<CreateTokenError>),
+    /// The token response carries no access token.
+    #[error("the token response carries no access token")]
+    MissingAccessToken,
+    /// The refresh request could not be built from the token request.
+    #[error("cannot build the token request: {0}")]
+    TokenRequest(String),
+}
+/// Gets tokens for a [`TokenSource`] from [`Client::create_token`].
+#[derive(Debug, Clone)]
+pub struct TokenIssuer {
+    client: Client,
+    request: types::CreateTokenRequest,
+}
+impl TokenIssuer {
+    /// An issuer that calls the token operation with `client` and these inputs whenever a token is needed.
+    pub fn new(client: Client, request: types::CreateTokenRequest) -> Self {
+        TokenIssuer { client, request }
+    }
+}
+fn issued_token(
+    body: types::CreateTokenResponse,
+) -> Result<crate::token::IssuedToken, TokenError> {
+    Ok(crate::token::IssuedToken {
+        access_token: body.access_token,
+        lifetime: match body.expires_in {
+            Some(value) => crate::token::lifetime_from_seconds(value),
+            None => crate::token::Lifetime::Unknown,
+        },
+        refresh_token: None,
+        refresh_token_expires_at: None,
+    })
+}
+impl crate::token::TokenIssuer for TokenIssuer {
+    type Error = TokenError;
+    async fn issue(&self) -> Result<crate::token::IssuedToken, TokenError> {
+        let response = self.client.create_token(&self.request).await?;
+        issued_token(response.into_inner())
+    }
+}
+/// Caches the tokens [`Client::create_token`] issues and renews them before they expire; see [`crate::token::TokenSource`].
+pub type TokenSource = crate::token::TokenSource<TokenIssuer>;
+impl crate::token::TokenSource<TokenIssuer> {
+    /// A token source for `client` and these token-request inputs: the one line of setup.
+    pub fn for_client(client: Client, request: types::CreateTokenRequest) -> Self {
+        Self::new(TokenIssuer::new(client, request))
     }
 }

@@ -2,7 +2,9 @@
 //! unknown_formats: a typed client for Unknown formats fall back to the base type (API version 1.0).
 //!
 //! Generated from `generator/tests/fixtures/valid/unknown_formats.yaml`.
-pub use crate::runtime::{BasicCredentials, ClientError, Error, ResponseValue, Secret};
+pub use crate::runtime::{
+    BasicCredentials, ClientError, Error, ResponseValue, RetryPolicy, Secret,
+};
 /// Request and response types of this API, one per schema.
 pub mod types {
     /// The `Formats` schema.
@@ -50,6 +52,7 @@ pub mod types {
 pub struct Client {
     base_url: url::Url,
     http: reqwest::Client,
+    retry: crate::runtime::RetryPolicy,
 }
 impl Client {
     /// A client for the API at `base_url`, with the default HTTP client (no redirects, timeouts set).
@@ -64,6 +67,7 @@ impl Client {
         Ok(Client {
             base_url: crate::runtime::parse_base_url(base_url)?,
             http,
+            retry: crate::runtime::RetryPolicy::default(),
         })
     }
     /// The base URL every path is joined to.
@@ -73,5 +77,10 @@ impl Client {
     /// The underlying HTTP client.
     pub fn http_client(&self) -> &reqwest::Client {
         &self.http
+    }
+    /// Replaces the retry policy (by default 3 attempts for calls that are safe to repeat).
+    pub fn with_retry_policy(mut self, retry: crate::runtime::RetryPolicy) -> Self {
+        self.retry = retry;
+        self
     }
 }

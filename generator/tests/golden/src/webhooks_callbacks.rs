@@ -4,7 +4,11 @@
 //! Generated from `generator/tests/fixtures/valid/webhooks_callbacks.yaml`.
 //!
 //! The spec's webhooks (`newPet`) are requests the provider sends to you, so no client method is generated for them.
-pub use crate::runtime::{BasicCredentials, ClientError, Error, ResponseValue, Secret};
+pub use crate::runtime::{
+    BasicCredentials, ClientError, Error, ResponseValue, RetryPolicy, Secret,
+};
+/// The provider's name in tracing spans.
+const PROVIDER: &str = "webhooks_callbacks";
 /// The server URL the spec names: `https://api.example.com`.
 pub const DEFAULT_BASE_URL: &str = "https://api.example.com";
 /// Request and response types of this API, one per schema.
@@ -31,6 +35,7 @@ pub mod types {
 pub struct Client {
     base_url: url::Url,
     http: reqwest::Client,
+    retry: crate::runtime::RetryPolicy,
 }
 impl Client {
     /// A client for the API at `base_url`, with the default HTTP client (no redirects, timeouts set).
@@ -45,6 +50,7 @@ impl Client {
         Ok(Client {
             base_url: crate::runtime::parse_base_url(base_url)?,
             http,
+            retry: crate::runtime::RetryPolicy::default(),
         })
     }
     /// The base URL every path is joined to.
@@ -54,6 +60,11 @@ impl Client {
     /// The underlying HTTP client.
     pub fn http_client(&self) -> &reqwest::Client {
         &self.http
+    }
+    /// Replaces the retry policy (by default 3 attempts for calls that are safe to repeat).
+    pub fn with_retry_policy(mut self, retry: crate::runtime::RetryPolicy) -> Self {
+        self.retry = retry;
+        self
     }
     /// The provider later calls the `callbackUrl`; the callback is not generated.
     ///
@@ -77,10 +88,18 @@ impl Client {
         )?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
+        let bearer_tokens = None;
         request = request
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .body(crate::runtime::json_body(OPERATION, body)?);
-        let raw = crate::runtime::send(OPERATION, request).await?;
+        let context = crate::runtime::CallContext {
+            provider: PROVIDER,
+            operation: OPERATION,
+            retry: &self.retry,
+            retry_safe: false,
+            bearer_tokens,
+        };
+        let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
             201 => raw.success(()),
             _ => Err(raw.unexpected(OPERATION)),

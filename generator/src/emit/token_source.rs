@@ -1,0 +1,394 @@
+//! Emits a provider's token source: `TokenError`, `TokenIssuer` (the token operation behind the runtime's
+//! `TokenIssuer` trait) and the `TokenSource` alias with its one-line constructor.
+
+use super::type_tokens::{type_tokens, Scope};
+use crate::ir::{
+    ApiModule, Operation, TokenField, TokenFlowPlan, TokenLifetime, TokenPlan, TypeRef,
+};
+use crate::naming::to_identifier_tokens;
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
+
+fn ident(name: &str) -> Ident {
+    to_identifier_tokens(name)
+}
+
+/// The arguments an operation's method takes besides `&self`: (field name, type) pairs.
+fn operation_inputs(operation: &Operation, body_field: &str) -> Vec<(Ident, TokenStream)> {
+    let mut inputs = Vec::new();
+    if let Some(parameters) = &operation.parameters_type {
+        let parameters = ident(parameters);
+        inputs.push((ident("parameters"), quote!(#parameters)));
+    }
+    if let Some(body) = &operation.body {
+        inputs.push((
+            ident(body_field),
+            type_tokens(&body.type_ref, Scope::ProviderModule),
+        ));
+    }
+    inputs
+}
+
+/// `self.<field>` arguments for a call to an operation, in the method's order.
+fn call_arguments(operation: &Operation, owner: TokenStream, body: TokenStream) -> TokenStream {
+    let parameters = operation
+        .parameters_type
+        .as_ref()
+        .map(|_| quote!(&#owner.parameters,));
+    let body = operation.body.as_ref().map(|request_body| {
+        if request_body.required {
+            quote!(#body,)
+        } else {
+            quote!(Some(#body),)
+        }
+    });
+    quote!(#parameters #body)
+}
+
+/// An expression turning a response field into a `Secret` (required) or an `Option<Secret>`.
+fn secret_expression(field: &TokenField, required: bool) -> TokenStream {
+    let name = ident(&field.rust_name);
+    let value = quote!(body.#name);
+    match (&field.type_ref, required) {
+        (TypeRef::Option(inner), true) if **inner == TypeRef::Secret => {
+            quote!(#value.ok_or(TokenError::MissingAccessToken)?)
+        }
+        (TypeRef::Option(_), true) => {
+            quote!(#value.map(crate::runtime::Secret::new).ok_or(TokenError::MissingAccessToken)?)
+        }
+        (TypeRef::Option(inner), false) if **inner == TypeRef::Secret => value,
+        (TypeRef::Option(_), false) => quote!(#value.map(crate::runtime::Secret::new)),
+        (TypeRef::Secret, true) => value,
+        (TypeRef::Secret, false) => quote!(Some(#value)),
+        (_, true) => quote!(crate::runtime::Secret::new(#value)),
+        (_, false) => quote!(Some(crate::runtime::Secret::new(#value))),
+    }
+}
+
+/// The lifetime conversion applied to `value` (a field's value without `Option`).
+fn lifetime_conversion(lifetime: &TokenLifetime, value: TokenStream) -> TokenStream {
+    match lifetime {
+        TokenLifetime::Unknown => quote!(crate::token::Lifetime::Unknown),
+        TokenLifetime::ExpiresIn(field) => match base(&field.type_ref) {
+            TypeRef::Number { bits: 32 } => {
+                quote!(crate::token::lifetime_from_fractional_seconds(f64::from(#value)))
+            }
+            TypeRef::Number { .. } => {
+                quote!(crate::token::lifetime_from_fractional_seconds(#value))
+            }
+            TypeRef::Integer { unsigned: true, .. } => {
+                quote!(crate::token::lifetime_from_seconds(i64::try_from(#value).unwrap_or(i64::MAX)))
+            }
+            TypeRef::Integer { bits: 32, .. } => {
+                quote!(crate::token::lifetime_from_seconds(i64::from(#value)))
+            }
+            _ => quote!(crate::token::lifetime_from_seconds(#value)),
+        },
+        TokenLifetime::ExpiresAt(_) => quote!(crate::token::lifetime_until(#value)),
+    }
+}
+
+fn lifetime_expression(lifetime: &TokenLifetime) -> TokenStream {
+    let field = match lifetime {
+        TokenLifetime::Unknown => return quote!(crate::token::Lifetime::Unknown),
+        TokenLifetime::ExpiresIn(field) | TokenLifetime::ExpiresAt(field) => field,
+    };
+    let name = ident(&field.rust_name);
+    if field.type_ref.is_option() {
+        let convert = lifetime_conversion(lifetime, quote!(value));
+        quote! {
+            match body.#name {
+                Some(value) => #convert,
+                None => crate::token::Lifetime::Unknown,
+            }
+        }
+    } else {
+        lifetime_conversion(lifetime, quote!(body.#name))
+    }
+}
+
+fn base(type_ref: &TypeRef) -> &TypeRef {
+    match type_ref {
+        TypeRef::Option(inner) => base(inner),
+        other => other,
+    }
+}
+
+fn refresh_expiry_expression(field: Option<&TokenField>) -> TokenStream {
+    match field {
+        None => quote!(None),
+        Some(field) => {
+            let name = ident(&field.rust_name);
+            if field.type_ref.is_option() {
+                quote!(body.#name.map(std::time::SystemTime::from))
+            } else {
+                quote!(Some(std::time::SystemTime::from(body.#name)))
+            }
+        }
+    }
+}
+
+/// The token source items of a provider module, when it has a token plan.
+pub fn token_source_items(api: &ApiModule) -> TokenStream {
+    let Some(plan) = &api.token else {
+        return quote!();
+    };
+    let token_operation = &api.operations[plan.operation];
+    let token_error_type = ident(&token_operation.error_type);
+    let success_type = type_tokens(
+        &token_operation.success.cases[0].type_ref,
+        Scope::ProviderModule,
+    );
+    let access_token = secret_expression(&plan.access_token, true);
+    let refresh_token = plan
+        .refresh_token
+        .as_ref()
+        .map_or(quote!(None), |field| secret_expression(field, false));
+    let lifetime = lifetime_expression(&plan.lifetime);
+    let refresh_expiry = refresh_expiry_expression(plan.refresh_token_expires_at.as_ref());
+
+    let token_inputs = operation_inputs(token_operation, "request");
+    let (issuer_fields, issuer_constructor, issue_body, extra_error_variants, source_methods) =
+        match &plan.flow {
+            TokenFlowPlan::ClientCredentials => {
+                client_credentials_parts(token_operation, &token_inputs)
+            }
+            TokenFlowPlan::AuthorizationCode {
+                authorize_operation,
+                code_field,
+            } => authorization_code_parts(
+                &api.operations[*authorize_operation],
+                token_operation,
+                code_field,
+                &token_inputs,
+            ),
+        };
+    let refresh_method = refresh_method(api, plan);
+    let doc_issuer = format!(
+        " Gets tokens for a [`TokenSource`] from [`Client::{}`].",
+        token_operation.method_name
+    );
+    let doc_source = format!(
+        " Caches the tokens [`Client::{}`] issues and renews them before they expire; see [`crate::token::TokenSource`].",
+        token_operation.method_name
+    );
+    quote! {
+        /// Why the token source could not produce a token.
+        #[derive(Debug, thiserror::Error)]
+        pub enum TokenError {
+            /// The token endpoint answered with an error, or could not be reached.
+            #[error(transparent)]
+            Endpoint(#[from] crate::runtime::Error<#token_error_type>),
+            /// The token response carries no access token.
+            #[error("the token response carries no access token")]
+            MissingAccessToken,
+            /// The refresh request could not be built from the token request.
+            #[error("cannot build the token request: {0}")]
+            TokenRequest(String),
+            #extra_error_variants
+        }
+
+        #[doc = #doc_issuer]
+        #[derive(Debug, Clone)]
+        pub struct TokenIssuer {
+            #issuer_fields
+        }
+
+        impl TokenIssuer {
+            #issuer_constructor
+        }
+
+        fn issued_token(body: #success_type) -> Result<crate::token::IssuedToken, TokenError> {
+            Ok(crate::token::IssuedToken {
+                access_token: #access_token,
+                lifetime: #lifetime,
+                refresh_token: #refresh_token,
+                refresh_token_expires_at: #refresh_expiry,
+            })
+        }
+
+        impl crate::token::TokenIssuer for TokenIssuer {
+            type Error = TokenError;
+
+            async fn issue(&self) -> Result<crate::token::IssuedToken, TokenError> {
+                #issue_body
+            }
+
+            #refresh_method
+        }
+
+        #[doc = #doc_source]
+        pub type TokenSource = crate::token::TokenSource<TokenIssuer>;
+
+        impl crate::token::TokenSource<TokenIssuer> {
+            #source_methods
+        }
+
+    }
+}
+
+type Parts = (
+    TokenStream,
+    TokenStream,
+    TokenStream,
+    TokenStream,
+    TokenStream,
+);
+
+fn field_declarations(inputs: &[(Ident, TokenStream)]) -> TokenStream {
+    let fields = inputs
+        .iter()
+        .map(|(name, field_type)| quote!(#name: #field_type,));
+    quote!(#( #fields )*)
+}
+
+fn client_credentials_parts(
+    token_operation: &Operation,
+    token_inputs: &[(Ident, TokenStream)],
+) -> Parts {
+    let token_method = ident(&token_operation.method_name);
+    let fields = field_declarations(token_inputs);
+    let names: Vec<&Ident> = token_inputs.iter().map(|(name, _)| name).collect();
+    let arguments = token_inputs
+        .iter()
+        .map(|(name, field_type)| quote!(#name: #field_type));
+    let constructor_arguments: Vec<TokenStream> = arguments.collect();
+    let call = call_arguments(token_operation, quote!(self), quote!(&self.request));
+    let issuer_fields = quote! {
+        client: Client,
+        #fields
+    };
+    let issuer_constructor = quote! {
+        /// An issuer that calls the token operation with `client` and these inputs whenever a token is needed.
+        pub fn new(client: Client, #( #constructor_arguments ),*) -> Self {
+            TokenIssuer { client, #( #names ),* }
+        }
+    };
+    let issue_body = quote! {
+        let response = self.client.#token_method(#call).await?;
+        issued_token(response.into_inner())
+    };
+    let source_methods = quote! {
+        /// A token source for `client` and these token-request inputs: the one line of setup.
+        pub fn for_client(client: Client, #( #constructor_arguments ),*) -> Self {
+            Self::new(TokenIssuer::new(client, #( #names ),*))
+        }
+    };
+    (
+        issuer_fields,
+        issuer_constructor,
+        issue_body,
+        quote!(),
+        source_methods,
+    )
+}
+
+fn authorization_code_parts(
+    authorize_operation: &Operation,
+    token_operation: &Operation,
+    code_field: &str,
+    token_inputs: &[(Ident, TokenStream)],
+) -> Parts {
+    let authorize_method = ident(&authorize_operation.method_name);
+    let token_method = ident(&token_operation.method_name);
+    let mut inputs: Vec<(Ident, TokenStream)> = Vec::new();
+    if let Some(parameters) = &authorize_operation.parameters_type {
+        let parameters = ident(parameters);
+        inputs.push((ident("authorize_parameters"), quote!(#parameters)));
+    }
+    inputs.extend(token_inputs.iter().cloned());
+    let fields = field_declarations(&inputs);
+    let names: Vec<&Ident> = inputs.iter().map(|(name, _)| name).collect();
+    let constructor_arguments: Vec<TokenStream> = inputs
+        .iter()
+        .map(|(name, field_type)| quote!(#name: #field_type))
+        .collect();
+    let authorize_call = if authorize_operation.parameters_type.is_some() {
+        quote!(self.client.#authorize_method(&self.authorize_parameters))
+    } else {
+        quote!(self.client.#authorize_method())
+    };
+    let authorize_call_on_issuer = if authorize_operation.parameters_type.is_some() {
+        quote!(issuer.client.#authorize_method(&issuer.authorize_parameters))
+    } else {
+        quote!(issuer.client.#authorize_method())
+    };
+    let exchange_call = call_arguments(token_operation, quote!(issuer), quote!(&request));
+    let issuer_fields = quote! {
+        client: Client,
+        #fields
+    };
+    let issuer_constructor = quote! {
+        /// An issuer for the authorization-code flow: `authorize_parameters` build the URL the user is sent
+        /// to, and the token request is the template for exchanging the code the redirect brings back.
+        pub fn new(client: Client, #( #constructor_arguments ),*) -> Self {
+            TokenIssuer { client, #( #names ),* }
+        }
+    };
+    let issue_body = quote! {
+        // No token can be issued without the user: say where to send them.
+        let authorize_url = #authorize_call.map_err(|error| TokenError::TokenRequest(error.to_string()))?;
+        Err(TokenError::AuthorizationRequired { authorize_url })
+    };
+    let extra_error_variants = quote! {
+        /// The token expired and cannot be renewed without the user: send them to `authorize_url`, then
+        /// pass the code from the redirect to `TokenSource::exchange_code`.
+        #[error("authorization required: the user must authorize again")]
+        AuthorizationRequired {
+            /// A fresh authorization URL.
+            authorize_url: url::Url,
+        },
+    };
+    let source_methods = quote! {
+        /// A token source for the authorization-code flow: the one line of setup.
+        pub fn for_client(client: Client, #( #constructor_arguments ),*) -> Self {
+            Self::new(TokenIssuer::new(client, #( #names ),*))
+        }
+
+        /// The URL to send the user to (also carried by [`TokenError::AuthorizationRequired`]).
+        pub fn authorize_url(&self) -> Result<url::Url, TokenError> {
+            let issuer = self.issuer();
+            #authorize_call_on_issuer.map_err(|error| TokenError::TokenRequest(error.to_string()))
+        }
+
+        /// Exchanges the code from the authorization redirect for a token, and caches it.
+        pub async fn exchange_code(&self, code: &str) -> Result<crate::runtime::Secret, TokenError> {
+            let issuer = self.issuer();
+            let request = crate::token::overlay_request(&issuer.request, &[(#code_field, code)]).map_err(TokenError::TokenRequest)?;
+            let response = issuer.client.#token_method(#exchange_call).await?;
+            let issued = issued_token(response.into_inner())?;
+            let access_token = issued.access_token.clone();
+            self.set_token(issued);
+            Ok(access_token)
+        }
+    };
+    (
+        issuer_fields,
+        issuer_constructor,
+        issue_body,
+        extra_error_variants,
+        source_methods,
+    )
+}
+
+fn refresh_method(api: &ApiModule, plan: &TokenPlan) -> TokenStream {
+    let Some(refresh) = &plan.refresh else {
+        return quote!();
+    };
+    let operation = &api.operations[refresh.operation];
+    let method = ident(&operation.method_name);
+    let token_field = &refresh.refresh_token_field;
+    let fixed = refresh
+        .set
+        .iter()
+        .map(|(name, value)| quote!((#name, #value),));
+    let call = call_arguments(operation, quote!(self), quote!(&request));
+    quote! {
+        async fn refresh(&self, refresh_token: &crate::runtime::Secret) -> Result<Option<crate::token::IssuedToken>, TokenError> {
+            let request = crate::token::overlay_request(&self.request, &[#( #fixed )* (#token_field, refresh_token.expose())])
+                .map_err(TokenError::TokenRequest)?;
+            let response = self.client.#method(#call).await?;
+            issued_token(response.into_inner()).map(Some)
+        }
+    }
+}

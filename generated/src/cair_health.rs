@@ -115,6 +115,7 @@ impl Client {
             &self.base_url,
             &encoded_path,
         )?;
+        #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = request.header(reqwest::header::ACCEPT, "application/json");
         let bearer_tokens = None;

@@ -1,0 +1,1694 @@
+//! Conformance of the generator's golden output (`generator/tests/golden`, crate `golden-clients`: the
+//! code `cargo xtask gen --spec` produces for each fixture in `generator/tests/fixtures/valid/`) against
+//! Stoplight Prism serving that fixture, with request validation on.
+//!
+//! The same checks as for the providers, for every operation of every fixture: a valid call succeeds
+//! and decodes, every documented status (picked with `Prefer: code=NNN`) decodes into its variant,
+//! seeded random responses from dynamic mode decode, Prism reports no violation of the spec, and a
+//! deliberately invalid request is rejected where the fixture leaves room for one.
+//!
+//! Components-only fixtures are served through a copy with one endpoint per schema, and every instance
+//! Prism generates must decode into the generated type. Where Prism cannot serve something (recursion
+//! past its generator's depth limit, schema-less or `image/png` bodies, multipart arrays and objects,
+//! discriminator mappings), the test says so and checks that it fails in the known way, so a Prism
+//! upgrade that lifts a limit shows up.
+
+mod harness;
+
+use harness::outcome::{error_fingerprint, success_fingerprint};
+use harness::{expect_error, expect_success, spec, CallCheck, Mode, Prefer, Prism};
+
+const FIXTURES: &str = "generator/tests/fixtures/valid";
+
+fn fixture(name: &str) -> String {
+    format!("{FIXTURES}/{name}.yaml")
+}
+
+/// Every valid fixture has a module below (a new fixture must get conformance tests).
+#[test]
+fn every_fixture_has_conformance_tests() {
+    let tested = [
+        "all_of",
+        "deep_composition",
+        "distinct_responses",
+        "enum_collisions",
+        "form_body",
+        "integer_edges",
+        "keyword_names",
+        "media_types",
+        "mixed_responses",
+        "no_operation_id",
+        "nullable_fields",
+        "one_of_discriminator",
+        "openapi31_no_paths",
+        "openapi31_types",
+        "query_styles",
+        "recursive",
+        "request_content_types",
+        "security_basic_bearer",
+        "unknown_formats",
+        "webhooks_callbacks",
+    ];
+    let directory = harness::workspace_root().join(FIXTURES);
+    let mut fixtures: Vec<String> = std::fs::read_dir(&directory)
+        .unwrap_or_else(|error| panic!("cannot list {}: {error}", directory.display()))
+        .filter_map(|entry| {
+            let name = entry.ok()?.file_name().into_string().ok()?;
+            name.strip_suffix(".yaml")
+                .filter(|stem| !stem.contains('.'))
+                .map(str::to_string)
+        })
+        .collect();
+    fixtures.sort();
+    assert_eq!(
+        fixtures, tested,
+        "fixtures in {FIXTURES} vs fixtures with conformance tests"
+    );
+}
+
+mod all_of {
+    use super::*;
+    use golden_clients::all_of::{Client, GetOrderError, GetOrderParams};
+
+    const OPERATION: &str = "all_of::get_order";
+
+    fn spec() -> String {
+        fixture("all_of")
+    }
+
+    fn client(prism: &Prism, http: reqwest::Client) -> Client {
+        Client::with_http_client(&prism.base_url(), http).expect("a loopback base url")
+    }
+
+    fn params() -> GetOrderParams {
+        GetOrderParams {
+            order_id: "order 42/ü".to_string(),
+        }
+    }
+
+    #[test]
+    fn the_tests_cover_every_operation_and_status() {
+        spec::assert_operations(
+            &spec(),
+            &[("GET /orders/{order_id}", &["200", "404", "409"])],
+        );
+    }
+
+    #[tokio::test]
+    async fn static_responses_decode() {
+        let prism = Prism::start(&spec(), Mode::Static);
+        let result = client(&prism, Prefer::none().client())
+            .get_order(&params())
+            .await;
+        expect_success(result, 200, OPERATION);
+
+        let result = client(&prism, Prefer::code(404).client())
+            .get_order(&params())
+            .await;
+        let body = expect_error(result, 404, OPERATION);
+        assert!(matches!(body, GetOrderError::NotFound(_)), "{body:?}");
+
+        let result = client(&prism, Prefer::code(409).client())
+            .get_order(&params())
+            .await;
+        let body = expect_error(result, 409, OPERATION);
+        assert!(matches!(body, GetOrderError::Conflict(_)), "{body:?}");
+    }
+
+    #[tokio::test]
+    async fn dynamic_responses_decode() {
+        let prism = &Prism::start(&spec(), Mode::Dynamic);
+        prism
+            .dynamic_calls(OPERATION, None, |http| async move {
+                success_fingerprint(client(prism, http).get_order(&params()).await, 200)
+            })
+            .await;
+        prism
+            .dynamic_calls(OPERATION, Some(404), |http| async move {
+                error_fingerprint(
+                    client(prism, http).get_order(&params()).await,
+                    404,
+                    |body| matches!(body, GetOrderError::NotFound(_)),
+                )
+            })
+            .await;
+        prism
+            .dynamic_calls(OPERATION, Some(409), |http| async move {
+                error_fingerprint(
+                    client(prism, http).get_order(&params()).await,
+                    409,
+                    |body| matches!(body, GetOrderError::Conflict(_)),
+                )
+            })
+            .await;
+    }
+}
+
+mod form_body {
+    use super::*;
+    use golden_clients::form_body::{types, Client, IssueTokenError};
+
+    const OPERATION: &str = "form_body::issue_token";
+
+    fn spec() -> String {
+        fixture("form_body")
+    }
+
+    fn client(prism: &Prism, http: reqwest::Client) -> Client {
+        Client::with_http_client(&prism.base_url(), http).expect("a loopback base url")
+    }
+
+    fn request() -> types::TokenRequest {
+        types::TokenRequest {
+            grant_type: types::TokenRequestGrantType::ClientCredentials,
+            client_id: "conformance client".to_string(),
+            client_secret: "s=cr%t:+/".into(),
+            scope: Some("read write".to_string()),
+            refresh_token: None,
+        }
+    }
+
+    #[test]
+    fn the_tests_cover_every_operation_and_status() {
+        spec::assert_operations(&spec(), &[("POST /oauth/token", &["200", "400", "401"])]);
+    }
+
+    #[tokio::test]
+    async fn static_responses_decode_and_invalid_requests_are_rejected() {
+        let prism = Prism::start(&spec(), Mode::Static);
+        let result = client(&prism, Prefer::none().client())
+            .issue_token(&request())
+            .await;
+        expect_success(result, 200, OPERATION);
+
+        let refresh = types::TokenRequest {
+            grant_type: types::TokenRequestGrantType::RefreshToken,
+            scope: None,
+            refresh_token: Some("rt-123".into()),
+            ..request()
+        };
+        let result = client(&prism, Prefer::none().client())
+            .issue_token(&refresh)
+            .await;
+        expect_success(result, 200, &format!("{OPERATION} (refresh_token grant)"));
+
+        let result = client(&prism, Prefer::code(400).client())
+            .issue_token(&request())
+            .await;
+        let body = expect_error(result, 400, OPERATION);
+        assert!(matches!(body, IssueTokenError::BadRequest(_)), "{body:?}");
+
+        let result = client(&prism, Prefer::code(401).client())
+            .issue_token(&request())
+            .await;
+        let body = expect_error(result, 401, OPERATION);
+        assert!(matches!(body, IssueTokenError::Unauthorized), "{body:?}");
+
+        let invalid = reqwest::Client::new()
+            .post(format!("{}/oauth/token", prism.base_url()))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("grant_type=client_credentials&client_id=conformance");
+        harness::assert_rejected(&prism, invalid, "client_secret").await;
+    }
+
+    /// The 401 has no body: the static test covers it.
+    #[tokio::test]
+    async fn dynamic_responses_decode() {
+        let prism = &Prism::start(&spec(), Mode::Dynamic);
+        prism
+            .dynamic_calls(OPERATION, None, |http| async move {
+                success_fingerprint(client(prism, http).issue_token(&request()).await, 200)
+            })
+            .await;
+        prism
+            .dynamic_calls(OPERATION, Some(400), |http| async move {
+                error_fingerprint(
+                    client(prism, http).issue_token(&request()).await,
+                    400,
+                    |body| matches!(body, IssueTokenError::BadRequest(_)),
+                )
+            })
+            .await;
+    }
+}
+
+mod keyword_names {
+    use super::*;
+    use golden_clients::keyword_names::{types, Client, SearchParams};
+
+    const OPERATION: &str = "keyword_names::search";
+
+    fn spec() -> String {
+        fixture("keyword_names")
+    }
+
+    fn client(prism: &Prism, http: reqwest::Client) -> Client {
+        Client::with_http_client(&prism.base_url(), http).expect("a loopback base url")
+    }
+
+    /// Every parameter set, each named after a Rust keyword (or a header).
+    fn params() -> SearchParams {
+        SearchParams {
+            r#type: "books & more".to_string(),
+            r#match: Some("exact".to_string()),
+            self_: Some(true),
+            r#async: Some(false),
+            r#in: Some("title".to_string()),
+            r#fn: Some("lower".to_string()),
+            limit: Some(25),
+            x_request_id: Some("req-123".to_string()),
+        }
+    }
+
+    #[test]
+    fn the_tests_cover_every_operation_and_status() {
+        spec::assert_operations(&spec(), &[("GET /search/{type}", &["200"])]);
+    }
+
+    #[tokio::test]
+    async fn static_responses_decode_and_invalid_requests_are_rejected() {
+        let prism = Prism::start(&spec(), Mode::Static);
+        let result = client(&prism, Prefer::none().client())
+            .search(&params())
+            .await;
+        expect_success(result, 200, OPERATION);
+
+        let result = client(&prism, Prefer::none().client())
+            .search(&SearchParams {
+                r#type: "books".to_string(),
+                ..SearchParams::default()
+            })
+            .await;
+        expect_success(
+            result,
+            200,
+            &format!("{OPERATION} (required parameters only)"),
+        );
+
+        let invalid =
+            reqwest::Client::new().get(format!("{}/search/books?limit=many", prism.base_url()));
+        harness::assert_rejected(&prism, invalid, "limit").await;
+    }
+
+    #[tokio::test]
+    async fn dynamic_responses_decode() {
+        let prism = &Prism::start(&spec(), Mode::Dynamic);
+        prism
+            .dynamic_calls(OPERATION, None, |http| async move {
+                let result = client(prism, http).search(&params()).await;
+                if let Ok(found) = &result {
+                    if let Some(types::Status::Other(value)) = &found.status {
+                        return CallCheck::Failed(format!(
+                            "the spec's status value {value:?} is unknown to the generated enum"
+                        ));
+                    }
+                }
+                success_fingerprint(result, 200)
+            })
+            .await;
+    }
+}
+
+mod mixed_responses {
+    use super::*;
+    use golden_clients::mixed_responses::{
+        Client, SubmitJobError, SubmitJobParams, SubmitJobSuccess,
+    };
+
+    const OPERATION: &str = "mixed_responses::submit_job";
+
+    fn spec() -> String {
+        fixture("mixed_responses")
+    }
+
+    fn client(prism: &Prism, http: reqwest::Client) -> Client {
+        Client::with_http_client(&prism.base_url(), http).expect("a loopback base url")
+    }
+
+    fn params() -> SubmitJobParams {
+        SubmitJobParams {
+            tags: Some(vec!["nightly".to_string(), "high priority".to_string()]),
+            priority: Some(5),
+        }
+    }
+
+    /// Prism answers `Prefer: code=500` with the `default` response.
+    const DEFAULT_STATUS: u16 = 500;
+
+    #[test]
+    fn the_tests_cover_every_operation_and_status() {
+        spec::assert_operations(
+            &spec(),
+            &[(
+                "POST /jobs",
+                &["200", "201", "204", "400", "404", "422", "default"],
+            )],
+        );
+    }
+
+    #[tokio::test]
+    async fn static_responses_decode_and_invalid_requests_are_rejected() {
+        let prism = Prism::start(&spec(), Mode::Static);
+        let call = |prefer: Prefer| {
+            let client = client(&prism, prefer.client());
+            async move { client.submit_job(&params()).await }
+        };
+
+        let success = expect_success(call(Prefer::none()).await, 200, OPERATION);
+        assert!(matches!(*success, SubmitJobSuccess::Ok(_)), "{success:?}");
+        let success = expect_success(call(Prefer::code(201)).await, 201, OPERATION);
+        assert!(
+            matches!(*success, SubmitJobSuccess::Created(_)),
+            "{success:?}"
+        );
+        let success = expect_success(call(Prefer::code(204)).await, 204, OPERATION);
+        assert!(
+            matches!(*success, SubmitJobSuccess::NoContent),
+            "{success:?}"
+        );
+
+        let body = expect_error(call(Prefer::code(400)).await, 400, OPERATION);
+        assert!(matches!(body, SubmitJobError::BadRequest(_)), "{body:?}");
+        let body = expect_error(call(Prefer::code(404)).await, 404, OPERATION);
+        assert!(matches!(body, SubmitJobError::NotFound(_)), "{body:?}");
+        let body = expect_error(call(Prefer::code(422)).await, 422, OPERATION);
+        assert!(
+            matches!(body, SubmitJobError::UnprocessableEntity(_)),
+            "{body:?}"
+        );
+        let body = expect_error(
+            call(Prefer::code(DEFAULT_STATUS)).await,
+            DEFAULT_STATUS,
+            OPERATION,
+        );
+        assert!(matches!(body, SubmitJobError::Default(_)), "{body:?}");
+
+        let invalid =
+            reqwest::Client::new().post(format!("{}/jobs?priority=urgent", prism.base_url()));
+        harness::assert_rejected(&prism, invalid, "priority").await;
+    }
+
+    /// The 204 has no body: the static test covers it.
+    #[tokio::test]
+    async fn dynamic_responses_decode() {
+        let prism = &Prism::start(&spec(), Mode::Dynamic);
+        prism
+            .dynamic_calls(OPERATION, None, |http| async move {
+                let result = client(prism, http).submit_job(&params()).await;
+                if let Ok(success) = &result {
+                    if !matches!(**success, SubmitJobSuccess::Ok(_)) {
+                        return CallCheck::Failed(format!(
+                            "200 decoded into the wrong variant: {success:?}"
+                        ));
+                    }
+                }
+                success_fingerprint(result, 200)
+            })
+            .await;
+        prism
+            .dynamic_calls(OPERATION, Some(201), |http| async move {
+                let result = client(prism, http).submit_job(&params()).await;
+                if let Ok(success) = &result {
+                    if !matches!(**success, SubmitJobSuccess::Created(_)) {
+                        return CallCheck::Failed(format!(
+                            "201 decoded into the wrong variant: {success:?}"
+                        ));
+                    }
+                }
+                success_fingerprint(result, 201)
+            })
+            .await;
+        type Check = fn(&SubmitJobError) -> bool;
+        let errors: [(u16, Check); 4] = [
+            (400, |body| matches!(body, SubmitJobError::BadRequest(_))),
+            (404, |body| matches!(body, SubmitJobError::NotFound(_))),
+            (422, |body| {
+                matches!(body, SubmitJobError::UnprocessableEntity(_))
+            }),
+            (DEFAULT_STATUS, |body| {
+                matches!(body, SubmitJobError::Default(_))
+            }),
+        ];
+        for (status, check) in errors {
+            prism
+                .dynamic_calls(OPERATION, Some(status), |http| async move {
+                    error_fingerprint(
+                        client(prism, http).submit_job(&params()).await,
+                        status,
+                        check,
+                    )
+                })
+                .await;
+        }
+    }
+}
+
+mod nullable_fields {
+    use super::*;
+    use golden_clients::nullable_fields::{Client, GetProfileParams};
+
+    const OPERATION: &str = "nullable_fields::get_profile";
+
+    fn spec() -> String {
+        fixture("nullable_fields")
+    }
+
+    fn client(prism: &Prism, http: reqwest::Client) -> Client {
+        Client::with_http_client(&prism.base_url(), http).expect("a loopback base url")
+    }
+
+    fn params() -> GetProfileParams {
+        GetProfileParams {
+            profile_id: "profile-7".to_string(),
+        }
+    }
+
+    #[test]
+    fn the_tests_cover_every_operation_and_status() {
+        spec::assert_operations(&spec(), &[("GET /profiles/{profile_id}", &["200"])]);
+    }
+
+    #[tokio::test]
+    async fn static_responses_decode() {
+        let prism = Prism::start(&spec(), Mode::Static);
+        let result = client(&prism, Prefer::none().client())
+            .get_profile(&params())
+            .await;
+        expect_success(result, 200, OPERATION);
+    }
+
+    #[tokio::test]
+    async fn dynamic_responses_decode() {
+        let prism = &Prism::start(&spec(), Mode::Dynamic);
+        prism
+            .dynamic_calls(OPERATION, None, |http| async move {
+                success_fingerprint(client(prism, http).get_profile(&params()).await, 200)
+            })
+            .await;
+    }
+}
+
+mod one_of_discriminator {
+    use super::*;
+    use golden_clients::one_of_discriminator::{types, Client, GetPetParams};
+
+    const GET_PET: &str = "one_of_discriminator::get_pet";
+    const CREATE_PET: &str = "one_of_discriminator::create_pet";
+
+    fn spec() -> String {
+        fixture("one_of_discriminator")
+    }
+
+    /// What Prism serves for the decoding tests: the fixture with `petType` pinned to the mapping keys
+    /// (see `spec::with_pinned_discriminators`; the client is generated from the fixture itself).
+    fn pinned_spec() -> String {
+        spec::with_pinned_discriminators(&spec())
+    }
+
+    fn client(prism: &Prism, http: reqwest::Client) -> Client {
+        Client::with_http_client(&prism.base_url(), http).expect("a loopback base url")
+    }
+
+    fn cat() -> types::Pet {
+        types::Pet::Cat(types::Cat {
+            pet_type: "cat".to_string(),
+            name: "Tom".to_string(),
+            indoor: Some(true),
+        })
+    }
+
+    fn dog() -> types::Pet {
+        types::Pet::Dog(types::Dog {
+            pet_type: "dog".to_string(),
+            name: "Rex".to_string(),
+            bark_volume: 11,
+        })
+    }
+
+    /// The variant must be the one the discriminator value maps to.
+    fn mapped_correctly(pet: &types::Pet) -> bool {
+        match pet {
+            types::Pet::Cat(cat) => cat.pet_type == "cat",
+            types::Pet::Dog(dog) => dog.pet_type == "dog",
+        }
+    }
+
+    #[test]
+    fn the_tests_cover_every_operation_and_status() {
+        spec::assert_operations(
+            &spec(),
+            &[("GET /pets/{pet_id}", &["200"]), ("POST /pets", &["201"])],
+        );
+    }
+
+    #[tokio::test]
+    async fn static_responses_decode_and_invalid_requests_are_rejected() {
+        let prism = Prism::start(&pinned_spec(), Mode::Static);
+        let result = client(&prism, Prefer::none().client())
+            .get_pet(&GetPetParams { pet_id: 7 })
+            .await;
+        let pet = expect_success(result, 200, GET_PET);
+        assert!(mapped_correctly(&pet), "{pet:?}");
+
+        for pet in [cat(), dog()] {
+            let result = client(&prism, Prefer::none().client())
+                .create_pet(&pet)
+                .await;
+            let created = expect_success(result, 201, &format!("{CREATE_PET} ({pet:?})"));
+            assert!(mapped_correctly(&created), "{created:?}");
+        }
+
+        let invalid = reqwest::Client::new().get(format!("{}/pets/seven", prism.base_url()));
+        harness::assert_rejected(&prism, invalid, "pet_id").await;
+    }
+
+    #[tokio::test]
+    async fn dynamic_responses_decode() {
+        let prism = &Prism::start(&pinned_spec(), Mode::Dynamic);
+        prism
+            .dynamic_calls(GET_PET, None, |http| async move {
+                let result = client(prism, http)
+                    .get_pet(&GetPetParams { pet_id: 7 })
+                    .await;
+                if let Ok(pet) = &result {
+                    if !mapped_correctly(pet) {
+                        return CallCheck::Failed(format!(
+                            "decoded into the wrong variant: {pet:?}"
+                        ));
+                    }
+                }
+                success_fingerprint(result, 200)
+            })
+            .await;
+        for pet in [cat(), dog()] {
+            let pet = &pet;
+            prism
+                .dynamic_calls(CREATE_PET, None, |http| async move {
+                    success_fingerprint(client(prism, http).create_pet(pet).await, 201)
+                })
+                .await;
+        }
+    }
+
+    /// Against the fixture as written, Prism's sample is `{"petType": "string", ...}`: JSON Schema
+    /// allows it, the discriminator mapping (cat, dog) does not. The client must refuse to guess a
+    /// variant (OpenAPI: with no matching mapping "validation SHOULD fail").
+    #[tokio::test]
+    async fn a_discriminator_value_outside_the_mapping_is_rejected() {
+        let prism = Prism::start(&spec(), Mode::Static);
+        let result = client(&prism, Prefer::none().client())
+            .get_pet(&GetPetParams { pet_id: 7 })
+            .await;
+        match result {
+            Err(golden_clients::runtime::Error::InvalidResponseBody {
+                status, headers, ..
+            }) => {
+                assert_eq!(status.as_u16(), 200);
+                harness::assert_no_violations(&headers, GET_PET);
+            }
+            other => {
+                panic!("{GET_PET}: expected the unmapped petType to be rejected, got {other:?}")
+            }
+        }
+    }
+}
+
+mod openapi31_no_paths {
+    use super::*;
+
+    /// A document with components only: no operation for Prism to serve, and none in the client.
+    #[test]
+    fn the_spec_has_no_operation_to_serve() {
+        spec::assert_operations(&fixture("openapi31_no_paths"), &[]);
+    }
+}
+
+mod openapi31_types {
+    use super::*;
+    use golden_clients::openapi31_types::{types, Client};
+
+    const OPERATION: &str = "openapi31_types::list_items";
+
+    fn spec() -> String {
+        fixture("openapi31_types")
+    }
+
+    fn client(prism: &Prism, http: reqwest::Client) -> Client {
+        Client::with_http_client(&prism.base_url(), http).expect("a loopback base url")
+    }
+
+    #[test]
+    fn the_tests_cover_every_operation_and_status() {
+        spec::assert_operations(&spec(), &[("GET /items", &["200"])]);
+    }
+
+    #[tokio::test]
+    async fn static_responses_decode() {
+        let prism = Prism::start(&spec(), Mode::Static);
+        let result = client(&prism, Prefer::none().client()).list_items().await;
+        let list = expect_success(result, 200, OPERATION);
+        assert_eq!(
+            list.kind,
+            types::ItemListKind::ItemList,
+            "the `const` value"
+        );
+    }
+
+    #[tokio::test]
+    async fn dynamic_responses_decode() {
+        let prism = &Prism::start(&spec(), Mode::Dynamic);
+        prism
+            .dynamic_calls(OPERATION, None, |http| async move {
+                let result = client(prism, http).list_items().await;
+                if let Ok(list) = &result {
+                    if list.kind != types::ItemListKind::ItemList {
+                        return CallCheck::Failed(format!(
+                            "the `const` kind decoded as {:?}",
+                            list.kind
+                        ));
+                    }
+                }
+                success_fingerprint(result, 200)
+            })
+            .await;
+    }
+}
+
+mod recursive {
+    use super::*;
+    use golden_clients::recursive::Client;
+
+    const GET_TREE: &str = "recursive::get_tree";
+    const GET_LIST: &str = "recursive::get_list";
+
+    fn spec() -> String {
+        fixture("recursive")
+    }
+
+    fn client(prism: &Prism, http: reqwest::Client) -> Client {
+        Client::with_http_client(&prism.base_url(), http).expect("a loopback base url")
+    }
+
+    #[test]
+    fn the_tests_cover_every_operation_and_status() {
+        spec::assert_operations(&spec(), &[("GET /tree", &["200"]), ("GET /list", &["200"])]);
+    }
+
+    /// `LinkedList` per the spec: `value` and `next` required, `next` null or another list.
+    fn linked_list_is_valid(node: &serde_json::Value) -> bool {
+        node["value"].is_i64()
+            && match node.get("next") {
+                Some(serde_json::Value::Null) => true,
+                Some(next @ serde_json::Value::Object(_)) => linked_list_is_valid(next),
+                _ => false,
+            }
+    }
+
+    /// `A` per the spec: all optional; `b`, when there, is a `B`, whose `a` is required.
+    fn a_is_valid(a: &serde_json::Value) -> bool {
+        a.is_object()
+            && match a.get("b") {
+                None => true,
+                Some(b) => b.get("a").is_some_and(a_is_valid),
+            }
+    }
+
+    /// Prism cannot serve `GET /list` either, and does not notice: at its generator's depth limit the
+    /// nullable `next` becomes `{"nullable": true}` (or `{}`), a `LinkedList` without its required
+    /// `value`, and its validator lets the circular reference pass. So each body is judged here, by the
+    /// spec's rules for these schemas: a valid body must decode, an invalid one must be rejected
+    /// (`InvalidResponseBody`), never decoded into something the spec forbids. Prism must see no
+    /// violation in the client's request either way.
+    #[tokio::test]
+    async fn get_list_decodes_valid_bodies_and_rejects_invalid_ones() {
+        let mut judged = (0, 0);
+        for mode in [Mode::Static, Mode::Dynamic] {
+            let prism = Prism::start(&spec(), mode);
+            let seeds = if mode == Mode::Static { 1 } else { 20 };
+            for seed in 0..seeds {
+                let prefer = Prefer {
+                    seed: (mode == Mode::Dynamic).then(|| format!("conformance-{seed}")),
+                    ..Prefer::none()
+                };
+                let raw = prefer
+                    .client()
+                    .get(format!("{}/list", prism.base_url()))
+                    .header("accept", "application/json")
+                    .send()
+                    .await
+                    .expect("Prism answers");
+                let body: serde_json::Value =
+                    serde_json::from_str(&raw.text().await.expect("a body")).expect("JSON");
+                let valid = body.get("list").is_none_or(linked_list_is_valid)
+                    && body.get("a").is_none_or(a_is_valid);
+
+                let result = client(&prism, prefer.client()).get_list().await;
+                if valid {
+                    judged.0 += 1;
+                    expect_success(result, 200, GET_LIST);
+                    continue;
+                }
+                judged.1 += 1;
+                match result {
+                    Err(golden_clients::runtime::Error::InvalidResponseBody {
+                        status, headers, ..
+                    }) => {
+                        assert_eq!(status.as_u16(), 200);
+                        harness::assert_no_violations(&headers, GET_LIST);
+                    }
+                    other => panic!(
+                        "{GET_LIST} ({mode:?}, seed {seed}): Prism's body breaks the spec and must be rejected, got {other:?}\nbody: {body}"
+                    ),
+                }
+            }
+        }
+        eprintln!(
+            "{GET_LIST}: {} valid bodies decoded, {} invalid ones rejected",
+            judged.0, judged.1
+        );
+    }
+
+    /// Prism cannot serve `GET /tree`: it fills every optional property, so the optional `parent`
+    /// recurses until its generator's depth limit, which leaves an empty object without the required
+    /// `name` and `children`; Prism's own response validation then answers 500. What can be checked:
+    /// the client's request is valid (every violation Prism reports is in its response).
+    #[tokio::test]
+    async fn get_tree_is_accepted_though_prism_cannot_generate_a_tree() {
+        let prism = Prism::start(&spec(), Mode::Static);
+        harness::outcome::expect_prism_cannot_generate(
+            client(&prism, Prefer::none().client()).get_tree().await,
+            GET_TREE,
+        );
+        drop(prism);
+        let prism = Prism::start(&spec(), Mode::Dynamic);
+        for seed in 0..5 {
+            let prefer = Prefer {
+                seed: Some(format!("conformance-{seed}")),
+                ..Prefer::none()
+            };
+            harness::outcome::expect_prism_cannot_generate(
+                client(&prism, prefer.client()).get_tree().await,
+                GET_TREE,
+            );
+        }
+    }
+}
+
+mod security_basic_bearer {
+    use super::*;
+    use golden_clients::security_basic_bearer::{types, Client, GetKeyError, GetKeyParams};
+
+    fn spec() -> String {
+        fixture("security_basic_bearer")
+    }
+
+    /// All three credentials set: each operation must send the one its spec names, and Prism checks it.
+    /// Prism's Basic check splits the decoded credentials on `:` and wants exactly two parts (RFC 7617
+    /// allows `:` in a password), so this password has none.
+    fn client(prism: &Prism, http: reqwest::Client) -> Client {
+        Client::with_http_client(&prism.base_url(), http)
+            .expect("a loopback base url")
+            .with_bearer_auth("bearer-token-123")
+            .with_basic_auth("conformance-user", "pass word+/=")
+            .with_api_key("api-key-123")
+    }
+
+    fn token_request() -> types::CreateTokenRequest {
+        types::CreateTokenRequest {
+            grant_type: types::CreateTokenRequestGrantType::ClientCredentials,
+        }
+    }
+
+    fn key() -> GetKeyParams {
+        GetKeyParams {
+            key_id: "key-1".to_string(),
+        }
+    }
+
+    #[test]
+    fn the_tests_cover_every_operation_and_status() {
+        spec::assert_operations(
+            &spec(),
+            &[
+                ("GET /me", &["200"]),
+                ("POST /token", &["200"]),
+                ("GET /public/status", &["200"]),
+                ("GET /keys/{key_id}", &["200", "404"]),
+            ],
+        );
+    }
+
+    #[tokio::test]
+    async fn static_responses_decode_and_missing_credentials_are_rejected() {
+        let prism = Prism::start(&spec(), Mode::Static);
+        let client = client(&prism, Prefer::none().client());
+        expect_success(client.get_me().await, 200, "get_me (bearer)");
+        expect_success(
+            client.create_token(&token_request()).await,
+            200,
+            "create_token (basic)",
+        );
+        expect_success(client.get_status().await, 200, "get_status (no security)");
+        expect_success(client.get_key(&key()).await, 200, "get_key (api key)");
+
+        let not_found = self::client(&prism, Prefer::code(404).client());
+        let body = expect_error(not_found.get_key(&key()).await, 404, "get_key 404");
+        assert!(matches!(body, GetKeyError::NotFound), "{body:?}");
+
+        // Prism enforces each scheme: without the credential the same requests are refused.
+        let plain = reqwest::Client::new();
+        let base = prism.base_url();
+        harness::assert_rejected(
+            &prism,
+            plain.get(format!("{base}/me")),
+            "security requirements",
+        )
+        .await;
+        harness::assert_rejected(
+            &prism,
+            plain
+                .post(format!("{base}/token"))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body("grant_type=client_credentials"),
+            "security requirements",
+        )
+        .await;
+        harness::assert_rejected(
+            &prism,
+            plain.get(format!("{base}/keys/key-1")),
+            "security requirements",
+        )
+        .await;
+    }
+
+    /// The 404 has no body: the static test covers it.
+    #[tokio::test]
+    async fn dynamic_responses_decode() {
+        let prism = &Prism::start(&spec(), Mode::Dynamic);
+        prism
+            .dynamic_calls("get_me", None, |http| async move {
+                success_fingerprint(client(prism, http).get_me().await, 200)
+            })
+            .await;
+        prism
+            .dynamic_calls("create_token", None, |http| async move {
+                success_fingerprint(
+                    client(prism, http).create_token(&token_request()).await,
+                    200,
+                )
+            })
+            .await;
+        prism
+            .dynamic_calls("get_status", None, |http| async move {
+                success_fingerprint(client(prism, http).get_status().await, 200)
+            })
+            .await;
+        prism
+            .dynamic_calls("get_key", None, |http| async move {
+                success_fingerprint(client(prism, http).get_key(&key()).await, 200)
+            })
+            .await;
+    }
+}
+
+/// Components-only fixtures: Prism has no operation to serve, so it serves a copy with one endpoint
+/// per component schema (`spec::with_schema_endpoints`), and every instance it generates, static and
+/// dynamic, must decode into the generated type. Enums must also survive the round trip unchanged
+/// (a value must not come back as another value that cases the same).
+mod component_schemas {
+    use super::*;
+
+    /// Decodes a body into a generated type; returns a fingerprint and the value serialized again.
+    type Decode = fn(&[u8]) -> Result<(String, serde_json::Value), String>;
+
+    macro_rules! decode_as {
+        ($type:ty) => {
+            (|bytes: &[u8]| {
+                let value: $type = serde_json::from_slice(bytes)
+                    .map_err(|error| format!("{}: {error}", stringify!($type)))?;
+                let json = serde_json::to_value(&value).map_err(|error| error.to_string())?;
+                Ok((format!("{value:?}"), json))
+            }) as Decode
+        };
+    }
+
+    /// What each component schema must show.
+    #[derive(Clone, Copy, PartialEq, Eq)]
+    enum Check {
+        /// Every instance decodes.
+        Decodes,
+        /// Every instance decodes and serializes back to the same JSON (enums, scalars).
+        RoundTrips,
+        /// No instance exists (the schema contradicts itself): Prism must refuse what it generates.
+        Unsatisfiable,
+    }
+
+    /// Decodes Prism's instances of every component schema of fixture `name` in the given modes.
+    /// A static sample that Prism itself refuses (its sampler ignores some formats) is noted, not
+    /// failed: dynamic mode must still decode [`harness::DYNAMIC_CALLS`] valid instances.
+    async fn instances_decode(name: &str, modes: &[Mode], schemas: &[(&str, Decode, Check)]) {
+        let original = fixture(name);
+        spec::assert_operations(&original, &[]);
+        let document = spec::load(&original);
+        let mut declared: Vec<&str> = document["components"]["schemas"]
+            .as_object()
+            .expect("component schemas")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        declared.sort_unstable();
+        let mut tested: Vec<&str> = schemas.iter().map(|(schema, _, _)| *schema).collect();
+        tested.sort_unstable();
+        assert_eq!(
+            declared, tested,
+            "{name}: every component schema gets decoded"
+        );
+
+        let served = spec::with_schema_endpoints(&original);
+        for &mode in modes {
+            let prism = &Prism::start(&served, mode);
+            for &(schema, decode, check) in schemas {
+                let what = format!("{name}::types::{schema} ({mode:?})");
+                let call = |http: reqwest::Client| {
+                    let url = format!("{}/schemas/{schema}", prism.base_url());
+                    async move { instance_decodes(http, url, decode, check == Check::RoundTrips).await }
+                };
+                match (mode, check) {
+                    (_, Check::Unsatisfiable) => {
+                        for seed in 0..3 {
+                            let prefer = Prefer {
+                                seed: Some(format!("conformance-{seed}")),
+                                ..Prefer::none()
+                            };
+                            if let CallCheck::Decoded(value) | CallCheck::Failed(value) =
+                                call(prefer.client()).await
+                            {
+                                panic!("{what}: no instance should exist, yet Prism served one that it accepts: {value}");
+                            }
+                        }
+                    }
+                    (Mode::Static, _) => {
+                        match call(Prefer::none().client()).await {
+                            CallCheck::Decoded(_) => {}
+                            CallCheck::PrismGeneratedInvalid(text) => {
+                                eprintln!("{what}: Prism's static sample breaks the schema, skipped: {text}")
+                            }
+                            CallCheck::Failed(text) => panic!("{what}: {text}"),
+                        }
+                    }
+                    (Mode::Dynamic, _) => prism.dynamic_calls(&what, None, call).await,
+                }
+            }
+        }
+    }
+
+    async fn instance_decodes(
+        http: reqwest::Client,
+        url: String,
+        decode: Decode,
+        round_trip: bool,
+    ) -> CallCheck {
+        let response = match http
+            .get(&url)
+            .header("accept", "application/json")
+            .send()
+            .await
+        {
+            Ok(response) => response,
+            Err(error) => return CallCheck::Failed(format!("GET {url}: {error}")),
+        };
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.bytes().await.unwrap_or_default();
+        let text = String::from_utf8_lossy(&body).into_owned();
+        if harness::prism_generated_invalid(status, &headers) {
+            return CallCheck::PrismGeneratedInvalid(text);
+        }
+        if status != reqwest::StatusCode::OK || headers.contains_key("sl-violations") {
+            return CallCheck::Failed(format!(
+                "{status}, sl-violations: {:?}, body: {text}",
+                headers.get("sl-violations")
+            ));
+        }
+        match decode(&body) {
+            Err(error) => CallCheck::Failed(format!("{error}; body: {text}")),
+            Ok((fingerprint, again)) => {
+                if round_trip {
+                    let original: serde_json::Value =
+                        serde_json::from_slice(&body).unwrap_or_default();
+                    if !spec::json_equivalent(&again, &original) {
+                        return CallCheck::Failed(format!(
+                            "{text} decoded to {fingerprint}, which serializes as {again}"
+                        ));
+                    }
+                }
+                CallCheck::Decoded(fingerprint)
+            }
+        }
+    }
+
+    const BOTH: &[Mode] = &[Mode::Static, Mode::Dynamic];
+
+    #[tokio::test]
+    async fn deep_composition() {
+        use golden_clients::deep_composition::types;
+        instances_decode(
+            "deep_composition",
+            BOTH,
+            &[
+                ("Status", decode_as!(types::Status), Check::RoundTrips),
+                ("Base", decode_as!(types::Base), Check::Decodes),
+                ("Named", decode_as!(types::Named), Check::Decodes),
+                ("Deep", decode_as!(types::Deep), Check::Decodes),
+                // `allOf: [Base, oneOf: [{a?}, {b?}]]`: every object matches both `oneOf` branches, so
+                // no instance is valid; the generator keeps it as JSON.
+                (
+                    "ObjectAndUnion",
+                    decode_as!(types::ObjectAndUnion),
+                    Check::Unsatisfiable,
+                ),
+                (
+                    "ScalarAllOf",
+                    decode_as!(types::ScalarAllOf),
+                    Check::RoundTrips,
+                ),
+            ],
+        )
+        .await;
+    }
+
+    #[tokio::test]
+    async fn enum_collisions() {
+        use golden_clients::enum_collisions::types;
+        instances_decode(
+            "enum_collisions",
+            BOTH,
+            &[
+                ("Status", decode_as!(types::Status), Check::RoundTrips),
+                ("GrantType", decode_as!(types::GrantType), Check::RoundTrips),
+                ("Priority", decode_as!(types::Priority), Check::RoundTrips),
+            ],
+        )
+        .await;
+    }
+
+    #[tokio::test]
+    async fn integer_edges() {
+        use golden_clients::integer_edges::types;
+        instances_decode(
+            "integer_edges",
+            &[Mode::Dynamic],
+            &[("Limits", decode_as!(types::Limits), Check::Decodes)],
+        )
+        .await;
+    }
+
+    /// Generated-code bug: `seed` is bounded by floats at ±2^63 and generated as `i64`. Prism's static
+    /// sample is the inclusive minimum as JavaScript writes -2^63, `-9223372036854776000`, and
+    /// `types::Limits` refuses it ("invalid type: floating point `-9.223372036854776e18`, expected
+    /// i64"), although -2^63 is `i64::MIN`.
+    #[tokio::test]
+    #[ignore = "generated-code bug: integer_edges::types::Limits rejects seed = -9223372036854776000 (the schema's minimum)"]
+    async fn integer_edges_static_sample_at_the_bounds() {
+        use golden_clients::integer_edges::types;
+        instances_decode(
+            "integer_edges",
+            &[Mode::Static],
+            &[("Limits", decode_as!(types::Limits), Check::Decodes)],
+        )
+        .await;
+    }
+
+    #[tokio::test]
+    async fn unknown_formats() {
+        use golden_clients::unknown_formats::types;
+        instances_decode(
+            "unknown_formats",
+            BOTH,
+            &[("Formats", decode_as!(types::Formats), Check::Decodes)],
+        )
+        .await;
+    }
+
+    #[tokio::test]
+    async fn openapi31_no_paths() {
+        use golden_clients::openapi31_no_paths::types;
+        instances_decode(
+            "openapi31_no_paths",
+            BOTH,
+            &[
+                ("Money", decode_as!(types::Money), Check::Decodes),
+                ("Invoice", decode_as!(types::Invoice), Check::Decodes),
+            ],
+        )
+        .await;
+    }
+}
+
+mod distinct_responses {
+    use super::*;
+    use golden_clients::distinct_responses::{Client, ExportError, ExportSuccess};
+
+    const OPERATION: &str = "distinct_responses::export";
+
+    fn spec() -> String {
+        fixture("distinct_responses")
+    }
+
+    fn client(prism: &Prism, http: reqwest::Client) -> Client {
+        Client::with_http_client(&prism.base_url(), http).expect("a loopback base url")
+    }
+
+    #[test]
+    fn the_tests_cover_every_operation_and_status() {
+        spec::assert_operations(
+            &spec(),
+            &[("GET /export", &["200", "202", "400", "default"])],
+        );
+    }
+
+    /// Prism picks the media type from the client's `Accept` (JSON first), so the CSV, ZIP and text
+    /// variants are not reachable through it; the end-to-end tests cover them.
+    #[tokio::test]
+    async fn static_and_dynamic_responses_decode() {
+        for mode in [Mode::Static, Mode::Dynamic] {
+            let prism = &Prism::start(&spec(), mode);
+            let success = |code: u16, check: fn(&ExportSuccess) -> bool| async move {
+                let prefer = Prefer::code(code);
+                let result = client(prism, prefer.client()).export().await;
+                if let Ok(success) = &result {
+                    if !check(success) {
+                        return CallCheck::Failed(format!(
+                            "{code} decoded into the wrong variant: {success:?}"
+                        ));
+                    }
+                }
+                success_fingerprint(result, code)
+            };
+            let error = |code: u16, check: fn(&ExportError) -> bool| async move {
+                error_fingerprint(
+                    client(prism, Prefer::code(code).client()).export().await,
+                    code,
+                    check,
+                )
+            };
+            let checks = [
+                success(200, |body| matches!(body, ExportSuccess::OkJson(_))).await,
+                success(202, |body| matches!(body, ExportSuccess::Accepted(_))).await,
+                error(400, |body| matches!(body, ExportError::BadRequestJson(_))).await,
+                error(500, |body| matches!(body, ExportError::Default(_))).await,
+            ];
+            for check in checks {
+                if let CallCheck::PrismGeneratedInvalid(text) | CallCheck::Failed(text) = check {
+                    panic!("{OPERATION} ({mode:?}): {text}");
+                }
+            }
+            if mode == Mode::Dynamic {
+                prism
+                    .dynamic_calls(OPERATION, Some(200), |http| async move {
+                        success_fingerprint(client(prism, http).export().await, 200)
+                    })
+                    .await;
+                prism
+                    .dynamic_calls(OPERATION, Some(202), |http| async move {
+                        success_fingerprint(client(prism, http).export().await, 202)
+                    })
+                    .await;
+                prism
+                    .dynamic_calls(OPERATION, Some(400), |http| async move {
+                        error_fingerprint(client(prism, http).export().await, 400, |body| {
+                            matches!(body, ExportError::BadRequestJson(_))
+                        })
+                    })
+                    .await;
+                prism
+                    .dynamic_calls(OPERATION, Some(500), |http| async move {
+                        error_fingerprint(client(prism, http).export().await, 500, |body| {
+                            matches!(body, ExportError::Default(_))
+                        })
+                    })
+                    .await;
+            }
+        }
+    }
+}
+
+mod media_types {
+    use super::*;
+    use golden_clients::media_types::{
+        types, Client, GetFileContentError, GetFileContentParams, PostRawError,
+        PutFileContentParams,
+    };
+    use golden_clients::runtime::Binary;
+
+    fn spec() -> String {
+        fixture("media_types")
+    }
+
+    fn client(prism: &Prism, http: reqwest::Client) -> Client {
+        Client::with_http_client(&prism.base_url(), http).expect("a loopback base url")
+    }
+
+    /// The file, text and optional file parts. Prism reads each multipart part as one string (a
+    /// repeated part overwrites the one before, JSON is not parsed), so it cannot validate the array
+    /// (`tags`) and object (`metadata`) parts of any encoding: those stay with the end-to-end tests.
+    fn upload() -> types::UploadFileRequest {
+        types::UploadFileRequest {
+            file: Binary::from(vec![0x89, b'P', b'N', b'G', 0, 1, 2, 255]),
+            name: "report final.png".to_string(),
+            thumbnail: Some(Binary::from(vec![1, 2, 3])),
+            tags: None,
+            metadata: None,
+        }
+    }
+
+    fn file_info() -> types::FileInfo {
+        types::FileInfo {
+            id: "file-1".to_string(),
+            size: Some(1024),
+        }
+    }
+
+    #[test]
+    fn the_tests_cover_every_operation_and_status() {
+        spec::assert_operations(
+            &spec(),
+            &[
+                ("POST /files", &["201"]),
+                ("PUT /files/{id}/content", &["204"]),
+                ("GET /files/{id}/content", &["200", "404"]),
+                ("POST /echo", &["200"]),
+                ("POST /raw", &["200", "400"]),
+                ("GET /report", &["200"]),
+            ],
+        );
+    }
+
+    /// What Prism cannot serve is checked to fail the known way, so a Prism that learns it shows up:
+    /// `image/png` (it has no serializer for it), and a JSON response without a schema (static mode
+    /// sends an empty body, which is not JSON, and the client rightly refuses it).
+    #[tokio::test]
+    async fn static_responses_decode_and_invalid_requests_are_rejected() {
+        let prism = Prism::start(&spec(), Mode::Static);
+        let client = |prefer: Prefer| self::client(&prism, prefer.client());
+        let id = "file 1";
+
+        expect_success(
+            client(Prefer::none()).upload_file(&upload()).await,
+            201,
+            "upload_file (multipart)",
+        );
+        let minimal = types::UploadFileRequest {
+            thumbnail: None,
+            ..upload()
+        };
+        expect_success(
+            client(Prefer::none()).upload_file(&minimal).await,
+            201,
+            "upload_file (required parts)",
+        );
+        expect_success(
+            client(Prefer::none())
+                .put_file_content(
+                    &PutFileContentParams { id: id.to_string() },
+                    &Binary::from(vec![0, 1, 2, 255]),
+                )
+                .await,
+            204,
+            "put_file_content (octet-stream)",
+        );
+        let params = GetFileContentParams { id: id.to_string() };
+        harness::outcome::expect_prism_unable(
+            client(Prefer::none()).get_file_content(&params).await,
+            "get_file_content (image/png)",
+            "Cannot find serializer for image/png",
+        );
+        let body = expect_error(
+            client(Prefer::code(404)).get_file_content(&params).await,
+            404,
+            "get_file_content 404",
+        );
+        assert!(matches!(body, GetFileContentError::NotFound(_)), "{body:?}");
+        expect_success(
+            client(Prefer::none()).echo(Some(&file_info())).await,
+            200,
+            "echo (*/*)",
+        );
+        expect_success(
+            client(Prefer::none()).echo(None).await,
+            200,
+            "echo (no body)",
+        );
+        let value = serde_json::json!({"any": ["json", 1, true, null]});
+        match client(Prefer::none()).post_raw(Some(&value)).await {
+            Err(golden_clients::runtime::Error::InvalidResponseBody { status, body, .. }) => {
+                assert_eq!(status.as_u16(), 200);
+                assert!(body.as_bytes().is_empty(), "Prism sent a body: {}", body.text());
+            }
+            other => panic!("post_raw: expected Prism's empty `application/json` body to be refused, got {other:?}"),
+        }
+        let body = expect_error(
+            client(Prefer::code(400)).post_raw(Some(&value)).await,
+            400,
+            "post_raw 400",
+        );
+        assert!(matches!(body, PostRawError::BadRequest(_)), "{body:?}");
+        expect_success(
+            client(Prefer::none()).get_report().await,
+            200,
+            "get_report (pdf)",
+        );
+
+        let invalid = reqwest::Client::new()
+            .post(format!("{}/files", prism.base_url()))
+            .header("content-type", "application/json")
+            .body(r#"{"name":"x"}"#);
+        harness::assert_rejected(&prism, invalid, "multipart/form-data").await;
+    }
+
+    /// Dynamic mode needs a schema: the schema-less `*/*` and JSON responses and the `text/plain` 400
+    /// of `post_raw` get Prism's 500, checked once each.
+    #[tokio::test]
+    async fn dynamic_responses_decode() {
+        let prism = &Prism::start(&spec(), Mode::Dynamic);
+        prism
+            .dynamic_calls("upload_file", None, |http| async move {
+                success_fingerprint(client(prism, http).upload_file(&upload()).await, 201)
+            })
+            .await;
+        prism
+            .dynamic_calls("get_file_content 404", Some(404), |http| async move {
+                let params = GetFileContentParams {
+                    id: "file-1".to_string(),
+                };
+                error_fingerprint(
+                    client(prism, http).get_file_content(&params).await,
+                    404,
+                    |body| matches!(body, GetFileContentError::NotFound(_)),
+                )
+            })
+            .await;
+        prism
+            .dynamic_calls("get_report", None, |http| async move {
+                success_fingerprint(client(prism, http).get_report().await, 200)
+            })
+            .await;
+        let client = |prefer: Prefer| self::client(prism, prefer.client());
+        harness::outcome::expect_prism_unable(
+            client(Prefer::none()).echo(Some(&file_info())).await,
+            "echo (dynamic)",
+            "schema is not defined",
+        );
+        let value = serde_json::json!({"a": 1});
+        harness::outcome::expect_prism_unable(
+            client(Prefer::none()).post_raw(Some(&value)).await,
+            "post_raw (dynamic)",
+            "schema is not defined",
+        );
+        harness::outcome::expect_prism_unable(
+            client(Prefer::code(400)).post_raw(Some(&value)).await,
+            "post_raw 400 (dynamic)",
+            "schema is not defined",
+        );
+    }
+}
+
+mod no_operation_id {
+    use super::*;
+    use golden_clients::no_operation_id::{
+        Client, DeleteUsersByUserIdParams, GetUsersByUserIdKeysByKeyIdParams,
+        GetUsersByUserIdParams,
+    };
+
+    fn spec() -> String {
+        fixture("no_operation_id")
+    }
+
+    fn client(prism: &Prism, http: reqwest::Client) -> Client {
+        Client::with_http_client(&prism.base_url(), http).expect("a loopback base url")
+    }
+
+    fn key() -> GetUsersByUserIdKeysByKeyIdParams {
+        GetUsersByUserIdKeysByKeyIdParams {
+            user_id: "user-1".to_string(),
+            key_id: 42,
+        }
+    }
+
+    #[test]
+    fn the_tests_cover_every_operation_and_status() {
+        spec::assert_operations(
+            &spec(),
+            &[
+                ("GET /users", &["200"]),
+                ("POST /users", &["201"]),
+                ("GET /users/{userId}", &["200"]),
+                ("DELETE /users/{userId}", &["204"]),
+                ("GET /users/{user_id}/keys/{key-id}", &["200"]),
+                ("GET /users/", &["204"]),
+            ],
+        );
+    }
+
+    #[tokio::test]
+    async fn static_responses_decode_and_invalid_requests_are_rejected() {
+        let prism = Prism::start(&spec(), Mode::Static);
+        let client = client(&prism, Prefer::none().client());
+        expect_success(client.get_users().await, 200, "get_users");
+        expect_success(client.post_users().await, 201, "post_users");
+        let user = GetUsersByUserIdParams {
+            user_id: "user 1".to_string(),
+        };
+        expect_success(
+            client.get_users_by_user_id(&user).await,
+            200,
+            "get_users_by_user_id",
+        );
+        let user = DeleteUsersByUserIdParams {
+            user_id: "user-1".to_string(),
+        };
+        expect_success(
+            client.delete_users_by_user_id(&user).await,
+            204,
+            "delete_users_by_user_id",
+        );
+        expect_success(
+            client.get_users_by_user_id_keys_by_key_id(&key()).await,
+            200,
+            "get_users_by_user_id_keys_by_key_id",
+        );
+        expect_success(client.get_users_2().await, 204, "get_users_2 (GET /users/)");
+
+        let invalid =
+            reqwest::Client::new().get(format!("{}/users/user-1/keys/forty-two", prism.base_url()));
+        harness::assert_rejected(&prism, invalid, "key-id").await;
+    }
+
+    #[tokio::test]
+    async fn dynamic_responses_decode() {
+        let prism = &Prism::start(&spec(), Mode::Dynamic);
+        prism
+            .dynamic_calls("get_users", None, |http| async move {
+                success_fingerprint(client(prism, http).get_users().await, 200)
+            })
+            .await;
+        prism
+            .dynamic_calls("get_users_by_user_id", None, |http| async move {
+                let user = GetUsersByUserIdParams {
+                    user_id: "user-1".to_string(),
+                };
+                success_fingerprint(client(prism, http).get_users_by_user_id(&user).await, 200)
+            })
+            .await;
+        prism
+            .dynamic_calls(
+                "get_users_by_user_id_keys_by_key_id",
+                None,
+                |http| async move {
+                    success_fingerprint(
+                        client(prism, http)
+                            .get_users_by_user_id_keys_by_key_id(&key())
+                            .await,
+                        200,
+                    )
+                },
+            )
+            .await;
+    }
+}
+
+mod query_styles {
+    use super::*;
+    use golden_clients::query_styles::{types, Client, SearchParams};
+
+    const OPERATION: &str = "query_styles::search";
+
+    fn spec() -> String {
+        fixture("query_styles")
+    }
+
+    fn client(prism: &Prism, http: reqwest::Client) -> Client {
+        Client::with_http_client(&prism.base_url(), http).expect("a loopback base url")
+    }
+
+    fn params() -> SearchParams {
+        SearchParams {
+            tags: Some(vec!["red".to_string(), "blue".to_string()]),
+            ids: Some(vec![1, 2, 3]),
+            filter: Some(types::SearchFilter {
+                status: Some("open".to_string()),
+                owner: Some("me".to_string()),
+            }),
+            sort: Some(vec!["name".to_string(), "date".to_string()]),
+            session: "session-123".to_string(),
+            theme: Some(types::SearchTheme::Dark),
+            q: Some("text".to_string()),
+        }
+    }
+
+    #[test]
+    fn the_tests_cover_every_operation_and_status() {
+        spec::assert_operations(&spec(), &[("GET /search", &["200"])]);
+    }
+
+    #[tokio::test]
+    async fn static_responses_decode_and_invalid_requests_are_rejected() {
+        let prism = Prism::start(&spec(), Mode::Static);
+        let result = client(&prism, Prefer::none().client())
+            .search(&params())
+            .await;
+        expect_success(result, 200, OPERATION);
+        let required_only = SearchParams {
+            session: "session-123".to_string(),
+            ..SearchParams::default()
+        };
+        let result = client(&prism, Prefer::none().client())
+            .search(&required_only)
+            .await;
+        expect_success(
+            result,
+            200,
+            &format!("{OPERATION} (required parameters only)"),
+        );
+
+        let invalid = reqwest::Client::new()
+            .get(format!("{}/search?ids=one|two", prism.base_url()))
+            .header("cookie", "session=s");
+        harness::assert_rejected(&prism, invalid, "ids").await;
+    }
+
+    #[tokio::test]
+    async fn dynamic_responses_decode() {
+        let prism = &Prism::start(&spec(), Mode::Dynamic);
+        prism
+            .dynamic_calls(OPERATION, None, |http| async move {
+                success_fingerprint(client(prism, http).search(&params()).await, 200)
+            })
+            .await;
+    }
+}
+
+mod request_content_types {
+    use super::*;
+    use golden_clients::request_content_types::{types, Client};
+
+    fn spec() -> String {
+        fixture("request_content_types")
+    }
+
+    fn client(prism: &Prism, http: reqwest::Client) -> Client {
+        Client::with_http_client(&prism.base_url(), http).expect("a loopback base url")
+    }
+
+    fn request() -> types::TokenRequest {
+        types::TokenRequest {
+            grant_type: "client_credentials".to_string(),
+            scope: Some("read".to_string()),
+        }
+    }
+
+    #[test]
+    fn the_tests_cover_every_operation_and_status() {
+        spec::assert_operations(
+            &spec(),
+            &[("POST /token", &["200"]), ("PUT /notes", &["204"])],
+        );
+    }
+
+    #[tokio::test]
+    async fn static_responses_decode_and_invalid_requests_are_rejected() {
+        let prism = Prism::start(&spec(), Mode::Static);
+        let client = client(&prism, Prefer::none().client());
+        expect_success(
+            client.create_token(&request()).await,
+            200,
+            "create_token (JSON)",
+        );
+        let note = "a note".to_string();
+        expect_success(client.put_note(Some(&note)).await, 204, "put_note");
+        expect_success(client.put_note(None).await, 204, "put_note (no body)");
+
+        let invalid = reqwest::Client::new()
+            .post(format!("{}/token", prism.base_url()))
+            .header("content-type", "application/json")
+            .body(r#"{"scope":"read"}"#);
+        harness::assert_rejected(&prism, invalid, "grant_type").await;
+    }
+
+    #[tokio::test]
+    async fn dynamic_responses_decode() {
+        let prism = &Prism::start(&spec(), Mode::Dynamic);
+        prism
+            .dynamic_calls("create_token", None, |http| async move {
+                let result = client(prism, http).create_token(&request()).await;
+                // The only field is a secret, which `Debug` redacts: fingerprint the token itself.
+                let token = result
+                    .as_ref()
+                    .ok()
+                    .map(|token| token.access_token.expose().to_string());
+                match success_fingerprint(result, 200) {
+                    CallCheck::Decoded(_) => CallCheck::Decoded(token.unwrap_or_default()),
+                    other => other,
+                }
+            })
+            .await;
+    }
+}
+
+mod webhooks_callbacks {
+    use super::*;
+    use golden_clients::webhooks_callbacks::{types, Client};
+
+    fn spec() -> String {
+        fixture("webhooks_callbacks")
+    }
+
+    /// Only the operation is generated; the webhook and the callback are the provider's requests.
+    #[test]
+    fn the_tests_cover_every_operation_and_status() {
+        spec::assert_operations(&spec(), &[("POST /subscriptions", &["201"])]);
+    }
+
+    /// Prism runs the callback after answering: the URL points at a loopback port nothing listens on,
+    /// so the test talks to loopback only.
+    #[tokio::test]
+    async fn static_responses_decode_and_invalid_requests_are_rejected() {
+        let prism = Prism::start(&spec(), Mode::Static);
+        let nobody = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|listener| listener.local_addr())
+            .expect("a free loopback port")
+            .port();
+        let client = Client::with_http_client(&prism.base_url(), Prefer::none().client())
+            .expect("a loopback base url");
+        let request = types::SubscribeRequest {
+            callback_url: format!("http://127.0.0.1:{nobody}/events"),
+        };
+        expect_success(client.subscribe(&request).await, 201, "subscribe");
+
+        let invalid = reqwest::Client::new()
+            .post(format!("{}/subscriptions", prism.base_url()))
+            .header("content-type", "application/json")
+            .body(r#"{"callback":"http://127.0.0.1:9/events"}"#);
+        harness::assert_rejected(&prism, invalid, "callbackUrl").await;
+    }
+}

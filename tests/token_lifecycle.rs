@@ -554,3 +554,41 @@ impl Respond for NumberedTokensAt {
             .set_body_json(json!({"access_token": format!("token-{number}"), "expires_in": 3600}))
     }
 }
+
+#[tokio::test]
+async fn integral_numbers_written_as_floats_decode_into_integer_fields() {
+    // JSON Schema counts 3600.0 as an integer; JavaScript servers print large integers as floats.
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/public/auth/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            r#"{"access_token":"t","token_type":"Bearer","expires_in":3600.0}"#,
+            "application/json",
+        ))
+        .mount(&server)
+        .await;
+    let client = mobile_calendar::Client::new(&format!("{}/v1/public", server.uri())).unwrap();
+    let request = mobile_calendar::types::TokenRequest {
+        client_id: "id".into(),
+        client_secret: "secret".into(),
+    };
+    assert_eq!(
+        client.create_token(&request).await.unwrap().expires_in,
+        3600
+    );
+
+    server.reset().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/public/auth/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            r#"{"access_token":"t","token_type":"Bearer","expires_in":3600.5}"#,
+            "application/json",
+        ))
+        .mount(&server)
+        .await;
+    let error = client.create_token(&request).await.unwrap_err();
+    assert!(
+        matches!(error, runtime::Error::InvalidResponseBody { .. }),
+        "{error:?}"
+    );
+}

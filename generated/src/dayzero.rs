@@ -39,6 +39,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub token_type: Option<String>,
         /// Access token lifetime in seconds
+        #[serde(deserialize_with = "crate::runtime::integral::deserialize")]
         pub expires_in: i64,
         /// Refresh token for obtaining new access tokens
         #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -29,6 +29,7 @@ pub mod types {
         /// The `token_type` field.
         pub token_type: String,
         /// The `expires_in` field.
+        #[serde(deserialize_with = "crate::runtime::integral::deserialize")]
         pub expires_in: i64,
         /// The `scope` field.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -42,6 +43,7 @@ pub mod types {
         /// The `title` field.
         pub title: String,
         /// The `status` field.
+        #[serde(deserialize_with = "crate::runtime::integral::deserialize")]
         pub status: i64,
         /// The `detail` field.
         pub detail: String,
@@ -57,6 +59,7 @@ pub mod types {
         /// The `title` field.
         pub title: String,
         /// The `status` field.
+        #[serde(deserialize_with = "crate::runtime::integral::deserialize")]
         pub status: i64,
         /// The `detail` field.
         pub detail: String,
@@ -71,6 +74,7 @@ pub mod types {
         /// The `title` field.
         pub title: String,
         /// The `status` field.
+        #[serde(deserialize_with = "crate::runtime::integral::deserialize")]
         pub status: i64,
         /// The `detail` field.
         pub detail: String,

@@ -245,7 +245,7 @@ fn parameters_struct(operation: &Operation) -> TokenStream {
         let serde_attribute = field_serde_attribute(
             &parameter.rust_name,
             &parameter.wire_name,
-            parameter.type_ref.is_option(),
+            &parameter.type_ref,
             parameter.required,
         );
         quote! { #docs #serde_attribute pub #field: #field_type, }

@@ -1,7 +1,9 @@
 //! Emits the `types` module: structs, string enums, unions and aliases.
 
 use super::type_tokens::{doc_attributes, type_tokens, Scope};
-use crate::ir::{Discriminator, EnumVariant, Field, TypeDefinition, TypeKind, UnionVariant};
+use crate::ir::{
+    Discriminator, EnumVariant, Field, TypeDefinition, TypeKind, TypeRef, UnionVariant,
+};
 use crate::naming::to_identifier_tokens;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -37,16 +39,27 @@ fn type_definition(definition: &TypeDefinition) -> TokenStream {
     }
 }
 
-/// `#[serde(...)]` for a field: rename when the wire name differs, lenient `default` for options.
+/// `#[serde(...)]` for a field: rename when the wire name differs, lenient `default` for options,
+/// and integers that accept any number with a zero fraction (JSON Schema's definition of integer).
 pub fn field_serde_attribute(
     field_rust_name: &str,
     wire_name: &str,
-    is_option: bool,
+    type_ref: &TypeRef,
     required: bool,
 ) -> TokenStream {
+    let is_option = type_ref.is_option();
     let mut parts = Vec::new();
     if field_rust_name != wire_name {
         parts.push(quote!(rename = #wire_name));
+    }
+    match type_ref {
+        TypeRef::Integer { .. } => parts.push(quote!(
+            deserialize_with = "crate::runtime::integral::deserialize"
+        )),
+        TypeRef::Option(inner) if matches!(**inner, TypeRef::Integer { .. }) => parts.push(quote!(
+            deserialize_with = "crate::runtime::integral::deserialize_option"
+        )),
+        _ => {}
     }
     if is_option {
         parts.push(quote!(default));
@@ -79,7 +92,7 @@ fn struct_definition(
         let serde_attribute = field_serde_attribute(
             &field.rust_name,
             &field.wire_name,
-            field.type_ref.is_option(),
+            &field.type_ref,
             field.required,
         );
         quote! {

@@ -21,6 +21,7 @@ pub mod types {
         /// The `title` field.
         pub title: String,
         /// The `status` field.
+        #[serde(deserialize_with = "crate::runtime::integral::deserialize")]
         pub status: i32,
         /// The `detail` field.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -34,6 +35,7 @@ pub mod types {
         /// The `title` field.
         pub title: String,
         /// The `status` field.
+        #[serde(deserialize_with = "crate::runtime::integral::deserialize")]
         pub status: i32,
         /// The `detail` field.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -49,6 +51,7 @@ pub mod types {
         /// The `title` field.
         pub title: String,
         /// The `status` field.
+        #[serde(deserialize_with = "crate::runtime::integral::deserialize")]
         pub status: i32,
         /// The `detail` field.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -66,6 +69,7 @@ pub mod types {
         /// The `title` field.
         pub title: String,
         /// The `status` field.
+        #[serde(deserialize_with = "crate::runtime::integral::deserialize")]
         pub status: i32,
         /// The `detail` field.
         #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -90,6 +90,7 @@ pub mod types {
         /// Always Bearer.
         pub token_type: String,
         /// Lifetime of the access token in seconds.
+        #[serde(deserialize_with = "crate::runtime::integral::deserialize")]
         pub expires_in: i64,
         /// A refresh token, when one is issued.
         #[serde(default, skip_serializing_if = "Option::is_none")]

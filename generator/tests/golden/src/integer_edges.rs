@@ -11,22 +11,46 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     pub struct Limits {
         /// Bounds written as floats at -2^63 and 2^63 (OpenAI's `seed`).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            deserialize_with = "crate::runtime::integral::deserialize_option",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
         pub seed: Option<i64>,
         /// A maximum of 2^64 rounded (DigitalOcean's `group_concat_max_len`) with a non-negative minimum becomes `u64`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            deserialize_with = "crate::runtime::integral::deserialize_option",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
         pub max_len: Option<u64>,
         /// Exactly 2^64 - 1.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            deserialize_with = "crate::runtime::integral::deserialize_option",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
         pub exact_u64_max: Option<u64>,
         /// The `i64_min` field.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            deserialize_with = "crate::runtime::integral::deserialize_option",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
         pub i64_min: Option<i64>,
         /// The `huge_multiple` field.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            deserialize_with = "crate::runtime::integral::deserialize_option",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
         pub huge_multiple: Option<i64>,
         /// The `small` field.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            deserialize_with = "crate::runtime::integral::deserialize_option",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
         pub small: Option<i32>,
     }
 }

@@ -268,7 +268,11 @@ pub struct SearchParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#fn: Option<String>,
     /// Query parameter `limit`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        deserialize_with = "crate::runtime::integral::deserialize_option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub limit: Option<i32>,
     /// Caller-chosen request id.
     ///

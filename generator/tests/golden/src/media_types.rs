@@ -17,7 +17,11 @@ pub mod types {
         /// The `id` field.
         pub id: String,
         /// The `size` field.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            deserialize_with = "crate::runtime::integral::deserialize_option",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
         pub size: Option<i64>,
     }
     /// The `UploadFileRequestMetadata` schema.

@@ -84,6 +84,7 @@ pub mod types {
         /// The `id` field.
         pub id: String,
         /// The `position` field.
+        #[serde(deserialize_with = "crate::runtime::integral::deserialize")]
         pub position: i32,
     }
     /// The `Problem` schema.
@@ -95,6 +96,7 @@ pub mod types {
         /// The `title` field.
         pub title: String,
         /// The `status` field.
+        #[serde(deserialize_with = "crate::runtime::integral::deserialize")]
         pub status: i64,
         /// The `detail` field.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -249,7 +251,11 @@ pub struct SubmitJobParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// Query parameter `priority`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        deserialize_with = "crate::runtime::integral::deserialize_option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub priority: Option<i32>,
 }
 /// The documented error responses of [`Client::submit_job`].

@@ -340,7 +340,10 @@ pub struct GetUsersByUserIdKeysByKeyIdParams {
     /// Path parameter `user_id`.
     pub user_id: String,
     /// Path parameter `key-id`.
-    #[serde(rename = "key-id")]
+    #[serde(
+        rename = "key-id",
+        deserialize_with = "crate::runtime::integral::deserialize"
+    )]
     pub key_id: i64,
 }
 /// The documented error responses of [`Client::get_users_by_user_id_keys_by_key_id`].

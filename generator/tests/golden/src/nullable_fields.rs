@@ -34,7 +34,11 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub nickname: Option<String>,
         /// The `age` field.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            deserialize_with = "crate::runtime::integral::deserialize_option",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
         pub age: Option<i32>,
         /// Required nullable reference (allOf wrapper).
         #[serde(default)]

@@ -78,6 +78,7 @@ pub mod types {
         /// The `name` field.
         pub name: String,
         /// The `bark_volume` field.
+        #[serde(deserialize_with = "crate::runtime::integral::deserialize")]
         pub bark_volume: i32,
     }
 }
@@ -207,6 +208,7 @@ impl Client {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetPetParams {
     /// Path parameter `pet_id`.
+    #[serde(deserialize_with = "crate::runtime::integral::deserialize")]
     pub pet_id: i64,
 }
 /// The documented error responses of [`Client::get_pet`].

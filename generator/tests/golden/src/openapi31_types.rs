@@ -85,7 +85,11 @@ pub mod types {
         #[serde(default)]
         pub label: Option<String>,
         /// Optional, may be null.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            deserialize_with = "crate::runtime::integral::deserialize_option",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
         pub quantity: Option<i32>,
         /// The `price` field.
         pub price: f64,

@@ -28,6 +28,7 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     pub struct LinkedList {
         /// The `value` field.
+        #[serde(deserialize_with = "crate::runtime::integral::deserialize")]
         pub value: i64,
         /// The `next` field.
         #[serde(default)]

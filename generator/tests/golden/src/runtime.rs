@@ -832,6 +832,79 @@ fn json_error_summary(error: &serde_json::Error) -> String {
     format!("{category} at line {} column {}", error.line(), error.column())
 }
 
+/// Integers as JSON Schema defines them: any number with a zero fractional part, so `1.0`, or
+/// `-9223372036854776000` (how JavaScript prints -2^63), decode into an integer field.
+pub mod integral {
+    use std::marker::PhantomData;
+
+    /// A value of integer type `T` read from any integral JSON number.
+    pub struct Integral<T>(pub T);
+
+    struct IntegralVisitor<T>(PhantomData<T>);
+
+    impl<'de, T> serde::de::Visitor<'de> for IntegralVisitor<T>
+    where
+        T: TryFrom<i64> + TryFrom<u64>,
+    {
+        type Value = Integral<T>;
+
+        fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            formatter.write_str("an integer in range")
+        }
+
+        fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<Self::Value, E> {
+            T::try_from(value).map(Integral).map_err(|_| E::custom("integer out of range"))
+        }
+
+        fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<Self::Value, E> {
+            T::try_from(value).map(Integral).map_err(|_| E::custom("integer out of range"))
+        }
+
+        fn visit_f64<E: serde::de::Error>(self, value: f64) -> Result<Self::Value, E> {
+            // 2^63 and 2^64 are exact in f64; the range checks are on exact values.
+            const TWO_POW_63: f64 = 9_223_372_036_854_775_808.0;
+            const TWO_POW_64: f64 = 18_446_744_073_709_551_616.0;
+            if !value.is_finite() || value.fract() != 0.0 {
+                return Err(E::custom("a number with a fractional part where an integer is expected"));
+            }
+            if (-TWO_POW_63..TWO_POW_63).contains(&value) {
+                return self.visit_i64(value as i64);
+            }
+            if (0.0..TWO_POW_64).contains(&value) {
+                return self.visit_u64(value as u64);
+            }
+            Err(E::custom("integer out of range"))
+        }
+    }
+
+    impl<'de, T> serde::Deserialize<'de> for Integral<T>
+    where
+        T: TryFrom<i64> + TryFrom<u64>,
+    {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            deserializer.deserialize_any(IntegralVisitor(PhantomData))
+        }
+    }
+
+    /// For `#[serde(deserialize_with)]` on an integer field.
+    pub fn deserialize<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+        T: TryFrom<i64> + TryFrom<u64>,
+    {
+        <Integral<T> as serde::Deserialize>::deserialize(deserializer).map(|integral| integral.0)
+    }
+
+    /// For `#[serde(deserialize_with)]` on an optional integer field.
+    pub fn deserialize_option<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+        T: TryFrom<i64> + TryFrom<u64>,
+    {
+        <Option<Integral<T>> as serde::Deserialize>::deserialize(deserializer).map(|value| value.map(|integral| integral.0))
+    }
+}
+
 // ---- Media types beyond JSON, forms and text: binary bodies, multipart, query styles. ----
 
 /// Raw bytes: a binary request or response body, or a `format: binary` field (a file part in multipart).

@@ -83,7 +83,11 @@ pub mod types {
         /// The `access_token` field.
         pub access_token: crate::runtime::Secret,
         /// The `expires_in` field.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            deserialize_with = "crate::runtime::integral::deserialize_option",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
         pub expires_in: Option<i64>,
     }
     /// The `GetStatusResponse` schema.

@@ -26,13 +26,25 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub byte_string: Option<String>,
         /// The `tiny` field.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            deserialize_with = "crate::runtime::integral::deserialize_option",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
         pub tiny: Option<i32>,
         /// The `unsigned` field.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            deserialize_with = "crate::runtime::integral::deserialize_option",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
         pub unsigned: Option<i64>,
         /// The `whatever` field.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            deserialize_with = "crate::runtime::integral::deserialize_option",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
         pub whatever: Option<i64>,
         /// The `price` field.
         #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -50,6 +50,10 @@ pub struct ProviderConfig {
     /// HTTP Basic security schemes whose credentials are OAuth2 client credentials (RFC 6749 section 2.3.1).
     #[serde(default)]
     pub oauth2_client_basic_schemes: Vec<String>,
+    /// The saved documentation page the spec comes from (a file in `../shared/provider-docs/`),
+    /// checked by `cargo xtask specs`.
+    #[serde(default)]
+    pub docs_page: Option<String>,
     /// Which operation issues tokens and where the token and its lifetime are: drives the token source.
     #[serde(default)]
     pub token: Option<TokenConfig>,
@@ -159,6 +163,7 @@ impl ProviderConfig {
             source_note: String::new(),
             operations: BTreeMap::new(),
             oauth2_client_basic_schemes: Vec::new(),
+            docs_page: None,
             token: None,
         }
     }

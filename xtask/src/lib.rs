@@ -3,3 +3,4 @@
 pub mod codegen;
 pub mod corpus;
 pub mod ensure;
+pub mod provenance;

@@ -37,6 +37,13 @@ enum Command {
         #[arg(long, requires = "spec")]
         skip_invalid: bool,
     },
+    /// Check every spec against the provider's saved documentation page (embedded blocks byte for
+    /// byte, published files as is, authored specs naming nothing the page does not).
+    Specs {
+        /// The folder of saved pages (default: ../shared/provider-docs beside the repository).
+        #[arg(long)]
+        docs: Option<PathBuf>,
+    },
     /// Generate (and `cargo check`) a client for every document of the real-world corpus, one row each.
     Corpus(xtask::corpus::CorpusArgs),
     /// Generates one corpus document and prints machine-readable result lines (used by `corpus`).
@@ -105,6 +112,14 @@ fn run() -> Result<ExitCode> {
                 eprint!("{}", report.drift_text());
                 Ok(ExitCode::FAILURE)
             }
+        }
+        Command::Specs { docs } => {
+            let root = codegen::project_root();
+            let docs = docs.unwrap_or_else(|| root.join("../shared/provider-docs"));
+            for line in xtask::provenance::check_all(&root, &docs)? {
+                println!("{line}");
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Command::Corpus(args) => {
             let passed = xtask::corpus::run(&codegen::project_root(), args)?;

@@ -558,3 +558,35 @@ fn enums_round_trip_through_their_wire_strings() {
     );
     assert_eq!(AuthorizeUrlScope::FreeBusy.to_string(), "free-busy");
 }
+
+#[tokio::test]
+async fn basic_and_body_client_credentials_together_are_refused_before_sending() {
+    // RFC 6749 section 2.3: a client uses one authentication method per request.
+    let server = MockServer::start().await;
+    let error = basic_client(&server)
+        .exchange_code(&post_request())
+        .await
+        .expect_err("two client authentication methods at once");
+    assert!(
+        matches!(&error, Error::InvalidRequest { message, .. } if message.contains("one client authentication method")),
+        "{error:?}"
+    );
+    assert!(server.received_requests().await.unwrap().is_empty());
+    // The client id alone in the body (without the secret) is still allowed with Basic.
+    let request = types::TokenRequest {
+        client_id: Some(CLIENT_ID.to_string()),
+        ..basic_request()
+    };
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .and(header("authorization", expected_basic().as_str()))
+        .and(body_string(format!("{BASIC_FORM}&client_id={CLIENT_ID}")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(token_body()))
+        .expect(1)
+        .mount(&server)
+        .await;
+    basic_client(&server)
+        .exchange_code(&request)
+        .await
+        .expect("Basic with only the client id in the body");
+}

@@ -225,9 +225,8 @@ async fn response_values_print_no_secret_from_body_or_headers() {
 #[tokio::test]
 async fn error_response_prints_no_secret_from_headers() {
     let server = server_answering(secret_headers(ResponseTemplate::new(401))).await;
-    let client = mobiscroll_connect::Client::new(&server.uri())
-        .unwrap()
-        .with_client_secret_basic("proj-123", SECRET);
+    // client_secret_post: the secret travels in the body (Basic as well would be refused).
+    let client = mobiscroll_connect::Client::new(&server.uri()).unwrap();
     let request = mobiscroll_connect::types::TokenRequest {
         grant_type: mobiscroll_connect::types::TokenRequestGrantType::AuthorizationCode,
         code: "c".to_string(),

@@ -382,6 +382,14 @@ impl Client {
             .credentials
             .client_secret_basic
         {
+            if body.client_secret.is_some() {
+                return Err(
+                    crate::runtime::Error::invalid_request(
+                        OPERATION,
+                        "`client_secret_basic` sends the client credentials with HTTP Basic, so the body must not carry them too (RFC 6749 section 2.3: one client authentication method per request)",
+                    ),
+                );
+            }
             request = request
                 .header(
                     reqwest::header::AUTHORIZATION,

@@ -292,6 +292,10 @@ pub struct Operation {
     pub retry_safe: bool,
     /// The provider's message in each error body, for `Display` (parallel to `errors`).
     pub error_messages: Vec<Option<ErrorMessage>>,
+    /// Optional body fields that carry client credentials (`client_secret`, `client_assertion`): they
+    /// must stay empty when OAuth2 client Basic authentication is sent, since RFC 6749 section 2.3
+    /// allows one client authentication method per request.
+    pub body_client_credentials: Vec<String>,
 }
 
 /// Where a documented error body carries the provider's own message.

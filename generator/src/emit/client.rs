@@ -542,6 +542,41 @@ fn header_statements(operation: &Operation) -> TokenStream {
     quote! { #( #headers )* #cookie_statements }
 }
 
+/// Statements refusing a request that would send client credentials twice (Basic and in the body).
+fn one_client_authentication_method(operation: &Operation, scheme: &SecurityScheme) -> TokenStream {
+    if !matches!(
+        scheme.kind,
+        SecuritySchemeKind::Basic {
+            oauth2_client: true
+        }
+    ) || operation.body_client_credentials.is_empty()
+    {
+        return quote!();
+    }
+    let fields = operation
+        .body_client_credentials
+        .iter()
+        .map(|field| ident(field));
+    let message = format!(
+        "`{}` sends the client credentials with HTTP Basic, so the body must not carry them too (RFC 6749 section 2.3: one client authentication method per request)",
+        scheme.rust_name
+    );
+    let check = quote! {
+        if #( body.#fields.is_some() )||* {
+            return Err(crate::runtime::Error::invalid_request(OPERATION, #message));
+        }
+    };
+    if operation.body.as_ref().is_some_and(|body| body.required) {
+        check
+    } else {
+        quote! {
+            if let Some(body) = body {
+                #check
+            }
+        }
+    }
+}
+
 fn apply_scheme(scheme: &SecurityScheme, value: &Ident) -> TokenStream {
     match &scheme.kind {
         SecuritySchemeKind::Bearer => quote! {
@@ -595,10 +630,11 @@ fn security_statements(operation: &Operation, schemes: &[SecurityScheme]) -> Tok
                 )
             })
             .collect();
-        let applies = alternative
-            .iter()
-            .zip(&bindings)
-            .map(|(index, binding)| apply_scheme(&schemes[*index], binding));
+        let applies = alternative.iter().zip(&bindings).map(|(index, binding)| {
+            let guard = one_client_authentication_method(operation, &schemes[*index]);
+            let apply = apply_scheme(&schemes[*index], binding);
+            quote! { #guard #apply }
+        });
         let pattern = if bindings.len() == 1 {
             let binding = &bindings[0];
             let name = &names[0];

@@ -73,6 +73,42 @@ pub fn error_message(type_ref: &TypeRef, types: &[TypeDefinition]) -> Option<Err
     })
 }
 
+/// Fills `body_client_credentials` of every operation that can send OAuth2 client Basic authentication.
+pub fn decide_body_client_credentials(
+    operations: &mut [Operation],
+    schemes: &[crate::ir::SecurityScheme],
+    types: &[TypeDefinition],
+) {
+    for operation in operations {
+        let sends_oauth2_basic = operation.security.iter().flatten().any(|index| {
+            schemes.get(*index).is_some_and(|scheme| {
+                matches!(
+                    scheme.kind,
+                    crate::ir::SecuritySchemeKind::Basic {
+                        oauth2_client: true
+                    }
+                )
+            })
+        });
+        let Some(body) = operation.body.as_ref().filter(|_| sends_oauth2_basic) else {
+            continue;
+        };
+        let Some(fields) = struct_fields(&body.type_ref, types) else {
+            continue;
+        };
+        operation.body_client_credentials = fields
+            .iter()
+            .filter(|field| {
+                matches!(
+                    field.wire_name.as_str(),
+                    "client_secret" | "client_assertion"
+                ) && field.type_ref.is_option()
+            })
+            .map(|field| field.rust_name.clone())
+            .collect();
+    }
+}
+
 /// Fills `error_messages` of every operation.
 pub fn decide_error_messages(operations: &mut [Operation], types: &[TypeDefinition]) {
     for operation in operations {

@@ -108,8 +108,9 @@ pub fn lower_api_with(
         None => None,
     };
 
-    let security_schemes = keep_used_schemes(security.schemes, &security.used, operations);
-    let (security_schemes, operations) = security_schemes;
+    let (security_schemes, mut operations) =
+        keep_used_schemes(security.schemes, &security.used, operations);
+    messages::decide_body_client_credentials(&mut operations, &security_schemes, &types);
     let api = ApiModule {
         module_name: config.module.clone(),
         display_name: config.display_name.clone(),

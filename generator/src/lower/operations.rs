@@ -268,6 +268,7 @@ impl<'a, 's> OperationLowering<'a, 's> {
                 "get" | "head" | "options" | "put" | "delete" | "trace"
             ),
             error_messages: Vec::new(),
+            body_client_credentials: Vec::new(),
         })
     }
 

@@ -303,8 +303,9 @@ pub fn with_schema_endpoints(spec_path: &str) -> String {
     write_derived(spec_path, "schema-endpoints", &document)
 }
 
-/// Writes a derived copy of `spec_path` under Cargo's target tmp dir and returns its path. The copy
-/// is written to a unique name and renamed over, so a Prism reading it never sees half a file.
+/// Writes a derived copy of `spec_path` under Cargo's target tmp dir and returns its path. Every call
+/// gets a file of its own: Prism watches its spec and restarts its server when the file changes, so a
+/// copy shared by concurrent tests would make a running Prism refuse connections while it reloads.
 fn write_derived(spec_path: &str, kind: &str, document: &Value) -> String {
     let stem = std::path::Path::new(spec_path)
         .file_stem()
@@ -313,16 +314,15 @@ fn write_derived(spec_path: &str, kind: &str, document: &Value) -> String {
     let directory = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("conformance-specs");
     std::fs::create_dir_all(&directory)
         .unwrap_or_else(|error| panic!("cannot create {}: {error}", directory.display()));
-    let path = directory.join(format!("{stem}.{kind}.json"));
     static WRITES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let scratch = directory.join(format!(
-        "{stem}.{kind}.{}.{}.tmp",
+    let unique = format!(
+        "{}.{}",
         std::process::id(),
         WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-    ));
+    );
+    let path = directory.join(format!("{stem}.{kind}.{unique}.json"));
     let text = serde_json::to_string_pretty(document).expect("serialize the spec");
-    std::fs::write(&scratch, text)
-        .and_then(|()| std::fs::rename(&scratch, &path))
+    std::fs::write(&path, text)
         .unwrap_or_else(|error| panic!("cannot write {}: {error}", path.display()));
     path.to_str().expect("a UTF-8 path").to_string()
 }

@@ -277,29 +277,50 @@ impl<'a, 's> OperationLowering<'a, 's> {
         parameter: &'a ReferenceOr<openapiv3::Parameter>,
         pointer: &str,
     ) -> Result<(&'a openapiv3::Parameter, String), GeneratorError> {
-        match parameter {
-            ReferenceOr::Item(parameter) => Ok((parameter, pointer.to_string())),
-            ReferenceOr::Reference { reference } => {
-                let key = reference.strip_prefix("#/components/parameters/").ok_or_else(|| {
-                    self.context.unsupported(&pointer_push(pointer, "$ref"), format!("parameter `$ref: {reference}` must point into #/components/parameters"))
-                })?;
-                let found = self
-                    .document
-                    .components
-                    .as_ref()
-                    .and_then(|components| components.parameters.get(key));
-                match found {
-                    Some(ReferenceOr::Item(parameter)) => Ok((parameter, pointer_push("/components/parameters", key))),
-                    Some(ReferenceOr::Reference { .. }) => Err(self.context.unsupported(
-                        &pointer_push("/components/parameters", key),
-                        "a parameter component that is itself a `$ref` is not supported",
-                    )),
-                    None => Err(self.context.invalid(
-                        &pointer_push(pointer, "$ref"),
-                        format!("unresolved `$ref: {reference}`: there is no parameter `{key}` in #/components/parameters"),
-                    )),
-                }
-            }
+        self.resolve_component(
+            parameter,
+            pointer,
+            "parameters",
+            "parameter",
+            |components| &components.parameters,
+        )
+    }
+
+    /// The object behind a `$ref` into `#/components/<section>`, with the pointer it was found at.
+    ///
+    /// One level only: a component that is itself a `$ref` is reported, as is a reference elsewhere.
+    fn resolve_component<T>(
+        &self,
+        item: &'a ReferenceOr<T>,
+        pointer: &str,
+        section: &str,
+        what: &str,
+        components_of: impl Fn(
+            &'a openapiv3::Components,
+        ) -> &'a indexmap::IndexMap<String, ReferenceOr<T>>,
+    ) -> Result<(&'a T, String), GeneratorError> {
+        let reference = match item {
+            ReferenceOr::Item(object) => return Ok((object, pointer.to_string())),
+            ReferenceOr::Reference { reference } => reference,
+        };
+        let prefix = format!("#/components/{section}/");
+        let Some(key) = reference.strip_prefix(&prefix) else {
+            return Err(self.context.unsupported(
+                &pointer_push(pointer, "$ref"),
+                format!("{what} `$ref: {reference}` must point into #/components/{section}"),
+            ));
+        };
+        let component_pointer = pointer_push(&format!("/components/{section}"), key);
+        match self.document.components.as_ref().and_then(|components| components_of(components).get(key)) {
+            Some(ReferenceOr::Item(object)) => Ok((object, component_pointer)),
+            Some(ReferenceOr::Reference { .. }) => Err(self.context.unsupported(
+                &component_pointer,
+                format!("a {what} component that is itself a `$ref` is not supported"),
+            )),
+            None => Err(self.context.invalid(
+                &pointer_push(pointer, "$ref"),
+                format!("unresolved `$ref: {reference}`: there is no {what} `{key}` in #/components/{section}"),
+            )),
         }
     }
 
@@ -527,23 +548,13 @@ impl<'a, 's> OperationLowering<'a, 's> {
         type_prefix: &str,
         pointer: &str,
     ) -> Result<Option<RequestBody>, GeneratorError> {
-        let (body, body_pointer) = match body {
-            ReferenceOr::Item(body) => (body, pointer.to_string()),
-            ReferenceOr::Reference { reference } => {
-                let key = reference
-                    .strip_prefix("#/components/requestBodies/")
-                    .unwrap_or("");
-                match self.document.components.as_ref().and_then(|components| components.request_bodies.get(key)) {
-                    Some(ReferenceOr::Item(body)) => (body, pointer_push("/components/requestBodies", key)),
-                    _ => {
-                        return Err(self.context.invalid(
-                            &pointer_push(pointer, "$ref"),
-                            format!("unresolved `$ref: {reference}`: expected a request body in #/components/requestBodies"),
-                        ))
-                    }
-                }
-            }
-        };
+        let (body, body_pointer) = self.resolve_component(
+            body,
+            pointer,
+            "requestBodies",
+            "request body",
+            |components| &components.request_bodies,
+        )?;
         // The preferred media type is sent; the others are named in the method's docs.
         let Some((media_type, media)) = body
             .content
@@ -790,23 +801,10 @@ impl<'a, 's> OperationLowering<'a, 's> {
         hint: &str,
         pointer: &str,
     ) -> Result<Vec<ResponseCase>, GeneratorError> {
-        let (response, response_pointer) = match response {
-            ReferenceOr::Item(response) => (response, pointer.to_string()),
-            ReferenceOr::Reference { reference } => {
-                let key = reference
-                    .strip_prefix("#/components/responses/")
-                    .unwrap_or("");
-                match self.document.components.as_ref().and_then(|components| components.responses.get(key)) {
-                    Some(ReferenceOr::Item(response)) => (response, pointer_push("/components/responses", key)),
-                    _ => {
-                        return Err(self.context.invalid(
-                            &pointer_push(pointer, "$ref"),
-                            format!("unresolved `$ref: {reference}`: expected a response in #/components/responses"),
-                        ))
-                    }
-                }
-            }
-        };
+        let (response, response_pointer) =
+            self.resolve_component(response, pointer, "responses", "response", |components| {
+                &components.responses
+            })?;
         let description = sanitize_doc(&response.description);
         let docs = Docs {
             text: if description.is_empty() {

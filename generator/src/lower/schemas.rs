@@ -271,7 +271,7 @@ impl<'a> SchemaLowering<'a> {
                 if string.enumeration.iter().any(Option::is_some) {
                     return self.define_inline(schema, position);
                 }
-                Ok(string_type_ref(&string.format, schema, position.wire_name))
+                Ok(string_type_ref(&string.format, position.wire_name))
             }
             SchemaKind::Type(Type::Number(number)) => Ok(TypeRef::Number {
                 bits: if matches!(
@@ -339,7 +339,7 @@ impl<'a> SchemaLowering<'a> {
                         Some(other) => VariantOrUnknownOrEmpty::Unknown(other.to_string()),
                         None => VariantOrUnknownOrEmpty::Empty,
                     };
-                    return Ok(string_type_ref(&format, schema, position.wire_name));
+                    return Ok(string_type_ref(&format, position.wire_name));
                 }
                 "integer" => {
                     let format = match any.format.as_deref() {
@@ -985,10 +985,8 @@ fn string_enum(values: &[String]) -> TypeKind {
 
 fn string_type_ref(
     format: &VariantOrUnknownOrEmpty<StringFormat>,
-    schema: &Schema,
     wire_name: Option<&str>,
 ) -> TypeRef {
-    let _ = schema;
     match format {
         VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => TypeRef::DateTime,
         VariantOrUnknownOrEmpty::Item(StringFormat::Date) => TypeRef::Date,

@@ -9,7 +9,6 @@ use openapiv3::{OpenAPI, ReferenceOr};
 pub struct SecurityLowering<'a> {
     context: &'a ErrorContext,
     document: &'a OpenAPI,
-    oauth2_client_basic_schemes: &'a [String],
     /// Every scheme of the document, lowered up front so indices are stable.
     pub schemes: Vec<SecurityScheme>,
     /// Whether some operation uses the scheme at the same index.
@@ -113,7 +112,6 @@ impl<'a> SecurityLowering<'a> {
         Ok(SecurityLowering {
             context,
             document,
-            oauth2_client_basic_schemes,
             schemes,
             used,
             unsent,
@@ -134,7 +132,6 @@ impl<'a> SecurityLowering<'a> {
                 None => return Ok(Vec::new()),
             },
         };
-        let _ = self.oauth2_client_basic_schemes;
         let mut alternatives = Vec::new();
         for (index, requirement) in requirements.iter().enumerate() {
             let mut alternative = Vec::new();

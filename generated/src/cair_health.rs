@@ -67,6 +67,7 @@ pub struct Client {
     base_url: url::Url,
     http: reqwest::Client,
     retry: crate::runtime::RetryPolicy,
+    limits: crate::runtime::CallLimits,
 }
 impl Client {
     /// A client for the API at `base_url`, with the default HTTP client (no redirects, timeouts set).
@@ -82,6 +83,7 @@ impl Client {
             base_url: crate::runtime::parse_base_url(base_url)?,
             http,
             retry: crate::runtime::RetryPolicy::default(),
+            limits: crate::runtime::CallLimits::default(),
         })
     }
     /// The base URL every path is joined to.
@@ -96,6 +98,20 @@ impl Client {
     pub fn with_retry_policy(mut self, retry: crate::runtime::RetryPolicy) -> Self {
         self.retry = retry;
         self
+    }
+    /// Sets the total deadline of each call, every attempt and backoff included (30 s by default).
+    pub fn with_total_timeout(mut self, total_timeout: std::time::Duration) -> Self {
+        self.limits.total_timeout = total_timeout;
+        self
+    }
+    /// Sets the largest response body a call reads, checked while it streams in (4 MiB by default).
+    pub fn with_max_response_bytes(mut self, max_response_bytes: usize) -> Self {
+        self.limits.max_response_bytes = max_response_bytes;
+        self
+    }
+    /// The deadline and size limit of every call.
+    pub fn call_limits(&self) -> &crate::runtime::CallLimits {
+        &self.limits
     }
     /// Generates authentication tokens for a client using clientId and clientSecret.
     ///
@@ -126,6 +142,7 @@ impl Client {
             provider: PROVIDER,
             operation: OPERATION,
             retry: &self.retry,
+            limits: &self.limits,
             retry_safe: true,
             bearer_tokens,
         };
@@ -163,7 +180,9 @@ impl std::fmt::Display for CreateTokenError {
     }
 }
 /// Why the token source could not produce a token.
-#[derive(Debug, thiserror::Error)]
+///
+/// `Clone`: every caller that waited for one token request gets its outcome.
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum TokenError {
     /// The token endpoint answered with an error, or could not be reached.
     #[error(transparent)]
@@ -199,7 +218,7 @@ fn issued_token(
         refresh_token: body.refresh_token,
         refresh_token_expires_at: body
             .refresh_token_expires_at
-            .map(std::time::SystemTime::from),
+            .map(crate::token::system_time),
     })
 }
 impl crate::token::TokenIssuer for TokenIssuer {
@@ -207,6 +226,14 @@ impl crate::token::TokenIssuer for TokenIssuer {
     async fn issue(&self) -> Result<crate::token::IssuedToken, TokenError> {
         let response = self.client.create_token(&self.request).await?;
         issued_token(response.into_inner())
+    }
+    fn call_settings(&self) -> crate::token::CallSettings<'_> {
+        crate::token::CallSettings {
+            provider: PROVIDER,
+            http: &self.client.http,
+            retry: &self.client.retry,
+            limits: &self.client.limits,
+        }
     }
 }
 /// Caches the tokens [`Client::create_token`] issues and renews them before they expire; see [`crate::token::TokenSource`].

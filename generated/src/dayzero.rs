@@ -92,6 +92,7 @@ pub struct Client {
     base_url: url::Url,
     http: reqwest::Client,
     retry: crate::runtime::RetryPolicy,
+    limits: crate::runtime::CallLimits,
     credentials: Credentials,
 }
 impl Client {
@@ -108,6 +109,7 @@ impl Client {
             base_url: crate::runtime::parse_base_url(base_url)?,
             http,
             retry: crate::runtime::RetryPolicy::default(),
+            limits: crate::runtime::CallLimits::default(),
             credentials: Credentials::default(),
         })
     }
@@ -123,6 +125,20 @@ impl Client {
     pub fn with_retry_policy(mut self, retry: crate::runtime::RetryPolicy) -> Self {
         self.retry = retry;
         self
+    }
+    /// Sets the total deadline of each call, every attempt and backoff included (30 s by default).
+    pub fn with_total_timeout(mut self, total_timeout: std::time::Duration) -> Self {
+        self.limits.total_timeout = total_timeout;
+        self
+    }
+    /// Sets the largest response body a call reads, checked while it streams in (4 MiB by default).
+    pub fn with_max_response_bytes(mut self, max_response_bytes: usize) -> Self {
+        self.limits.max_response_bytes = max_response_bytes;
+        self
+    }
+    /// The deadline and size limit of every call.
+    pub fn call_limits(&self) -> &crate::runtime::CallLimits {
+        &self.limits
     }
     /// The credentials this client sends.
     pub fn credentials(&self) -> &Credentials {
@@ -169,11 +185,9 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = request.header(reqwest::header::ACCEPT, "application/json");
-        let mut bearer_tokens: Option<
-            &std::sync::Arc<dyn crate::token::BearerTokenProvider>,
-        > = None;
+        let mut bearer_tokens: Option<&dyn crate::token::BearerTokenProvider> = None;
         if let Some(tokens) = &self.credentials.bearer_auth_tokens {
-            bearer_tokens = Some(&tokens.0);
+            bearer_tokens = Some(&*tokens.0);
         } else if let Some(credential_bearer_auth) = &self.credentials.bearer_auth {
             request = request
                 .header(
@@ -198,6 +212,7 @@ impl Client {
             provider: PROVIDER,
             operation: OPERATION,
             retry: &self.retry,
+            limits: &self.limits,
             retry_safe: true,
             bearer_tokens,
         };
@@ -241,7 +256,9 @@ impl std::fmt::Display for GetTokenError {
     }
 }
 /// Why the token source could not produce a token.
-#[derive(Debug, thiserror::Error)]
+///
+/// `Clone`: every caller that waited for one token request gets its outcome.
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum TokenError {
     /// The token endpoint answered with an error, or could not be reached.
     #[error(transparent)]
@@ -283,6 +300,14 @@ impl crate::token::TokenIssuer for TokenIssuer {
     async fn issue(&self) -> Result<crate::token::IssuedToken, TokenError> {
         let response = self.client.get_token(&self.request).await?;
         issued_token(response.into_inner())
+    }
+    fn call_settings(&self) -> crate::token::CallSettings<'_> {
+        crate::token::CallSettings {
+            provider: PROVIDER,
+            http: &self.client.http,
+            retry: &self.client.retry,
+            limits: &self.client.limits,
+        }
     }
 }
 /// Caches the tokens [`Client::get_token`] issues and renews them before they expire; see [`crate::token::TokenSource`].

@@ -19,6 +19,9 @@
     clippy::doc_lazy_continuation,
     clippy::too_many_arguments
 )]
+pub use chrono;
+pub use reqwest;
+pub use url;
 pub mod runtime;
 pub mod token;
 #[cfg(feature = "cair_health")]

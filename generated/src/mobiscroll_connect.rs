@@ -232,6 +232,7 @@ pub struct Client {
     base_url: url::Url,
     http: reqwest::Client,
     retry: crate::runtime::RetryPolicy,
+    limits: crate::runtime::CallLimits,
     credentials: Credentials,
 }
 impl Client {
@@ -248,6 +249,7 @@ impl Client {
             base_url: crate::runtime::parse_base_url(base_url)?,
             http,
             retry: crate::runtime::RetryPolicy::default(),
+            limits: crate::runtime::CallLimits::default(),
             credentials: Credentials::default(),
         })
     }
@@ -263,6 +265,20 @@ impl Client {
     pub fn with_retry_policy(mut self, retry: crate::runtime::RetryPolicy) -> Self {
         self.retry = retry;
         self
+    }
+    /// Sets the total deadline of each call, every attempt and backoff included (30 s by default).
+    pub fn with_total_timeout(mut self, total_timeout: std::time::Duration) -> Self {
+        self.limits.total_timeout = total_timeout;
+        self
+    }
+    /// Sets the largest response body a call reads, checked while it streams in (4 MiB by default).
+    pub fn with_max_response_bytes(mut self, max_response_bytes: usize) -> Self {
+        self.limits.max_response_bytes = max_response_bytes;
+        self
+    }
+    /// The deadline and size limit of every call.
+    pub fn call_limits(&self) -> &crate::runtime::CallLimits {
+        &self.limits
     }
     /// The credentials this client sends.
     pub fn credentials(&self) -> &Credentials {
@@ -407,6 +423,7 @@ impl Client {
             provider: PROVIDER,
             operation: OPERATION,
             retry: &self.retry,
+            limits: &self.limits,
             retry_safe: false,
             bearer_tokens,
         };
@@ -420,7 +437,9 @@ impl Client {
                 let value = raw.json(OPERATION)?;
                 Err(raw.error(OPERATION, ExchangeCodeError::BadRequest(value)))
             }
-            401 => Err(raw.error(OPERATION, ExchangeCodeError::Unauthorized)),
+            401 => {
+                Err(raw.error_with_raw_body(OPERATION, ExchangeCodeError::Unauthorized))
+            }
             _ => Err(raw.unexpected(OPERATION)),
         }
     }
@@ -463,7 +482,7 @@ pub enum ExchangeCodeError {
     /// 400 Bad Request: Bad Request
     BadRequest(types::OAuthError),
     /// 401 Unauthorized: Unauthorized. Client authentication failed
-    Unauthorized,
+    Unauthorized(crate::runtime::RawBody),
 }
 impl std::fmt::Display for ExchangeCodeError {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -476,12 +495,20 @@ impl std::fmt::Display for ExchangeCodeError {
                 }
                 Ok(())
             }
-            ExchangeCodeError::Unauthorized => formatter.write_str("401 Unauthorized"),
+            ExchangeCodeError::Unauthorized(ref body) => {
+                formatter.write_str("401 Unauthorized")?;
+                if let Some(message) = body.provider_message() {
+                    write!(formatter, ": {}", message)?;
+                }
+                Ok(())
+            }
         }
     }
 }
 /// Why the token source could not produce a token.
-#[derive(Debug, thiserror::Error)]
+///
+/// `Clone`: every caller that waited for one token request gets its outcome.
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum TokenError {
     /// The token endpoint answered with an error, or could not be reached.
     #[error(transparent)]
@@ -493,12 +520,16 @@ pub enum TokenError {
     #[error("cannot build the token request: {0}")]
     TokenRequest(String),
     /// The token expired and cannot be renewed without the user: send them to `authorize_url`, then
-    /// pass the code from the redirect to `TokenSource::exchange_code`.
+    /// pass the `code` and `state` from the redirect to `TokenSource::complete_authorization`.
     #[error("authorization required: the user must authorize again")]
     AuthorizationRequired {
-        /// A fresh authorization URL.
+        /// A fresh authorization URL, with its own `state`.
         authorize_url: url::Url,
     },
+    /// The redirect's `state` is not one this source put on an authorization URL (a forged or
+    /// replayed redirect, or one older than 10 minutes); no code was exchanged.
+    #[error(transparent)]
+    StateMismatch(#[from] crate::token::StateMismatch),
 }
 /// Gets tokens for a [`TokenSource`] from [`Client::exchange_code`].
 #[derive(Debug, Clone)]
@@ -506,6 +537,7 @@ pub struct TokenIssuer {
     client: Client,
     authorize_parameters: AuthorizeUrlParams,
     request: types::TokenRequest,
+    pending: crate::token::PendingAuthorizations,
 }
 impl TokenIssuer {
     /// An issuer for the authorization-code flow: `authorize_parameters` build the URL the user is sent
@@ -519,7 +551,19 @@ impl TokenIssuer {
             client,
             authorize_parameters,
             request,
+            pending: crate::token::PendingAuthorizations::default(),
         }
+    }
+    /// A fresh authorization URL: the parameters' URL with a new unguessable `state` (any `state` in
+    /// the parameters is replaced), remembered until the redirect comes back.
+    /// No PKCE: the spec's authorization URL takes no `code_challenge`.
+    fn start_authorization(&self) -> Result<url::Url, TokenError> {
+        let mut authorize_url = self
+            .client
+            .authorize_url(&self.authorize_parameters)
+            .map_err(|error| TokenError::TokenRequest(error.to_string()))?;
+        self.pending.begin(&mut authorize_url, false).map_err(TokenError::TokenRequest)?;
+        Ok(authorize_url)
     }
 }
 fn issued_token(
@@ -535,13 +579,18 @@ fn issued_token(
 impl crate::token::TokenIssuer for TokenIssuer {
     type Error = TokenError;
     async fn issue(&self) -> Result<crate::token::IssuedToken, TokenError> {
-        let authorize_url = self
-            .client
-            .authorize_url(&self.authorize_parameters)
-            .map_err(|error| TokenError::TokenRequest(error.to_string()))?;
+        let authorize_url = self.start_authorization()?;
         Err(TokenError::AuthorizationRequired {
             authorize_url,
         })
+    }
+    fn call_settings(&self) -> crate::token::CallSettings<'_> {
+        crate::token::CallSettings {
+            provider: PROVIDER,
+            http: &self.client.http,
+            retry: &self.client.retry,
+            limits: &self.client.limits,
+        }
     }
 }
 /// Caches the tokens [`Client::exchange_code`] issues and renews them before they expire; see [`crate::token::TokenSource`].
@@ -555,21 +604,26 @@ impl crate::token::TokenSource<TokenIssuer> {
     ) -> Self {
         Self::new(TokenIssuer::new(client, authorize_parameters, request))
     }
-    /// The URL to send the user to (also carried by [`TokenError::AuthorizationRequired`]).
+    /// A URL to send the user to, with a fresh `state` this source remembers (also carried by
+    /// [`TokenError::AuthorizationRequired`]). Each call starts a new authorization.
     pub fn authorize_url(&self) -> Result<url::Url, TokenError> {
-        let issuer = self.issuer();
-        issuer
-            .client
-            .authorize_url(&issuer.authorize_parameters)
-            .map_err(|error| TokenError::TokenRequest(error.to_string()))
+        self.issuer().start_authorization()
     }
-    /// Exchanges the code from the authorization redirect for a token, and caches it.
-    pub async fn exchange_code(
+    /// Completes an authorization with the `code` and `state` the redirect brought back: a `state`
+    /// this source did not issue, or already used, is [`TokenError::StateMismatch`] and nothing is
+    /// sent. Otherwise the code is exchanged for a token, which is cached.
+    pub async fn complete_authorization(
         &self,
         code: &str,
+        state: &str,
     ) -> Result<crate::runtime::Secret, TokenError> {
         let issuer = self.issuer();
-        let request = crate::token::overlay_request(&issuer.request, &[("code", code)])
+        let code_verifier = issuer.pending.complete(state)?;
+        let mut fields = vec![("code", code)];
+        if let Some(code_verifier) = &code_verifier {
+            fields.push(("code_verifier", code_verifier.expose()));
+        }
+        let request = crate::token::overlay_request(&issuer.request, &fields)
             .map_err(TokenError::TokenRequest)?;
         let response = issuer.client.exchange_code(&request).await?;
         let issued = issued_token(response.into_inner())?;

@@ -82,6 +82,7 @@ pub const MANIFEST_PATH: &str = "manifest.toml";
 const RUNTIME_TEMPLATE: &str = include_str!("../templates/runtime.rs");
 const RUNTIME_MEDIA_TEMPLATE: &str = include_str!("../templates/runtime_media.rs");
 const TOKEN_TEMPLATE: &str = include_str!("../templates/token.rs");
+const TOKEN_AUTHORIZATION_TEMPLATE: &str = include_str!("../templates/token_authorization.rs");
 
 /// Loads and lowers one spec to the IR.
 pub fn lower_spec(
@@ -212,7 +213,7 @@ pub fn generate_crate(
     });
     files.push(GeneratedFile {
         path: "src/token.rs".to_string(),
-        contents: format::with_rust_header(TOKEN_TEMPLATE),
+        contents: format::with_rust_header(&format!("{TOKEN_TEMPLATE}{TOKEN_AUTHORIZATION_TEMPLATE}")),
     });
     files.push(GeneratedFile {
         path: "rustfmt.toml".to_string(),

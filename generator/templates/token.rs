@@ -1,18 +1,27 @@
 //! Token lifecycle shared by every generated provider: cached tokens, renewal a margin before expiry,
-//! single flight, refresh tokens, one re-authentication on a 401, and a pluggable store and clock.
+//! single flight (waiters share the outcome, failures included), a brief backoff after a failure,
+//! refresh tokens, one re-authentication on a 401, a pluggable store and clock, and the state and
+//! PKCE bookkeeping of the authorization-code flow.
 //!
 //! This file is copied verbatim from the generator's template; each provider module implements
 //! [`TokenIssuer`] for its token operation and wraps [`TokenSource`].
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use crate::runtime::Secret;
 
-/// How long before expiry a token is renewed by default (Mobile Calendar's guide recommends 5 minutes).
+/// How long before expiry a token is renewed by default (Mobile Calendar's guide recommends 5
+/// minutes). For a token that lives less than twice as long, the margin is half its lifetime.
 pub const DEFAULT_RENEW_MARGIN: Duration = Duration::from_secs(300);
+/// After a failed token request, callers get that failure without a new request for this long; it
+/// doubles with each failure in a row, up to [`MAX_FAILURE_BACKOFF`].
+pub const DEFAULT_FAILURE_BACKOFF: Duration = Duration::from_secs(1);
+/// The longest wait after failed token requests before the next one.
+pub const MAX_FAILURE_BACKOFF: Duration = Duration::from_secs(30);
 
 /// The time source; inject a [`ManualClock`] in tests.
 pub trait Clock: Send + Sync + 'static {
@@ -40,10 +49,10 @@ impl ManualClock {
         ManualClock(Arc::new(Mutex::new(start)))
     }
 
-    /// Moves the clock forward.
+    /// Moves the clock forward (a step past what `SystemTime` can hold leaves it where it is).
     pub fn advance(&self, by: Duration) {
         let mut now = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        *now += by;
+        *now = now.checked_add(by).unwrap_or(*now);
     }
 
     /// Sets the clock.
@@ -89,6 +98,10 @@ pub struct StoredToken {
     pub access_token: Secret,
     /// When it expires (`None`: unknown, used until a 401).
     pub expires_at: Option<SystemTime>,
+    /// When it was issued, so that the renewal margin can adapt to short lifetimes (`None`: unknown,
+    /// the full margin applies).
+    #[serde(default)]
+    pub issued_at: Option<SystemTime>,
     /// The refresh token, if any.
     pub refresh_token: Option<Secret>,
     /// When the refresh token expires, if known.
@@ -117,10 +130,25 @@ impl TokenStore for MemoryTokenStore {
     }
 }
 
+/// How a token source sends requests of the caller's own ([`TokenSource::send`]): the HTTP client,
+/// retry policy and limits of the provider's generated client, so they go the one request path.
+#[derive(Debug, Clone, Copy)]
+pub struct CallSettings<'a> {
+    /// The provider module, for tracing.
+    pub provider: &'static str,
+    /// The HTTP client (no redirects, timeouts set).
+    pub http: &'a reqwest::Client,
+    /// The retry policy.
+    pub retry: &'a crate::runtime::RetryPolicy,
+    /// The total deadline and response size limit.
+    pub limits: &'a crate::runtime::CallLimits,
+}
+
 /// Gets tokens from a provider's token endpoint. Generated per provider.
 pub trait TokenIssuer: Send + Sync + 'static {
-    /// Why a token could not be had.
-    type Error: std::error::Error + Send + Sync + 'static;
+    /// Why a token could not be had. `Clone`, because every caller that waited for one token
+    /// request gets its outcome, failures included.
+    type Error: std::error::Error + Clone + Send + Sync + 'static;
 
     /// Issues a new token with the configured credentials.
     fn issue(&self) -> impl Future<Output = Result<IssuedToken, Self::Error>> + Send;
@@ -130,15 +158,36 @@ pub trait TokenIssuer: Send + Sync + 'static {
         let _ = refresh_token;
         async { Ok(None) }
     }
+
+    /// The HTTP client, retry policy and limits [`TokenSource::send`] uses.
+    fn call_settings(&self) -> CallSettings<'_>;
 }
 
-struct Shared<I> {
+/// The outcome of the last token request, for the callers that waited for it.
+struct Flight<E> {
+    /// How many token requests have completed; a caller that saw another count before it waited
+    /// takes the outcome of the request it waited for instead of sending one of its own.
+    completed: u64,
+    last_outcome: Option<Result<Secret, E>>,
+    /// The last failure and when the next request may go out.
+    failure: Option<FailureBackoff>,
+}
+
+struct FailureBackoff {
+    retry_at: SystemTime,
+    in_a_row: u32,
+}
+
+struct Shared<I: TokenIssuer> {
     issuer: I,
     clock: Arc<dyn Clock>,
     store: Arc<dyn TokenStore>,
     renew_margin: Duration,
+    failure_backoff: Duration,
+    /// The count in `Flight::completed`, readable without waiting for the lock.
+    completed: AtomicU64,
     /// Held while a token request is in flight, so concurrent callers share it.
-    in_flight: tokio::sync::Mutex<()>,
+    flight: tokio::sync::Mutex<Flight<I::Error>>,
 }
 
 /// Caches a provider's token and renews it; cheap to clone and share between tasks.
@@ -147,17 +196,17 @@ struct Shared<I> {
 /// - any number of concurrent callers share one in-flight token request (single flight);
 /// - the refresh token is used where the provider offers a refresh operation, else the credentials;
 /// - [`TokenSource::call`] and [`TokenSource::send`] re-authenticate once on a 401, never in a loop.
-pub struct TokenSource<I> {
+pub struct TokenSource<I: TokenIssuer> {
     shared: Arc<Shared<I>>,
 }
 
-impl<I> Clone for TokenSource<I> {
+impl<I: TokenIssuer> Clone for TokenSource<I> {
     fn clone(&self) -> Self {
         TokenSource { shared: Arc::clone(&self.shared) }
     }
 }
 
-impl<I> std::fmt::Debug for TokenSource<I> {
+impl<I: TokenIssuer> std::fmt::Debug for TokenSource<I> {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter
             .debug_struct("TokenSource")
@@ -173,6 +222,7 @@ pub struct TokenSourceBuilder<I> {
     clock: Arc<dyn Clock>,
     store: Arc<dyn TokenStore>,
     renew_margin: Duration,
+    failure_backoff: Duration,
 }
 
 impl<I: TokenIssuer> TokenSourceBuilder<I> {
@@ -188,9 +238,16 @@ impl<I: TokenIssuer> TokenSourceBuilder<I> {
         self
     }
 
-    /// Renews tokens this long before they expire.
+    /// Renews tokens this long before they expire (at most half of a token's lifetime).
     pub fn renew_margin(mut self, margin: Duration) -> Self {
         self.renew_margin = margin;
+        self
+    }
+
+    /// Waits this long after a failed token request before the next (doubling with each failure in
+    /// a row, up to [`MAX_FAILURE_BACKOFF`]); meanwhile callers get the failure. Zero disables it.
+    pub fn failure_backoff(mut self, backoff: Duration) -> Self {
+        self.failure_backoff = backoff;
         self
     }
 
@@ -202,7 +259,9 @@ impl<I: TokenIssuer> TokenSourceBuilder<I> {
                 clock: self.clock,
                 store: self.store,
                 renew_margin: self.renew_margin,
-                in_flight: tokio::sync::Mutex::new(()),
+                failure_backoff: self.failure_backoff,
+                completed: AtomicU64::new(0),
+                flight: tokio::sync::Mutex::new(Flight { completed: 0, last_outcome: None, failure: None }),
             }),
         }
     }
@@ -244,6 +303,7 @@ impl<I: TokenIssuer> TokenSource<I> {
             clock: Arc::new(SystemClock),
             store: Arc::new(MemoryTokenStore::default()),
             renew_margin: DEFAULT_RENEW_MARGIN,
+            failure_backoff: DEFAULT_FAILURE_BACKOFF,
         }
     }
 
@@ -255,19 +315,18 @@ impl<I: TokenIssuer> TokenSource<I> {
     /// The cached token, when it is not within the renewal margin of its expiry.
     fn fresh_cached(&self) -> Option<Secret> {
         let stored = self.shared.store.load()?;
-        match stored.expires_at {
+        match renew_at(&stored, self.shared.renew_margin) {
             None => Some(stored.access_token),
-            Some(expires_at) => {
-                let renew_at = expires_at.checked_sub(self.shared.renew_margin).unwrap_or(SystemTime::UNIX_EPOCH);
-                (self.shared.clock.now() < renew_at).then_some(stored.access_token)
-            }
+            Some(renew_at) => (self.shared.clock.now() < renew_at).then_some(stored.access_token),
         }
     }
 
     /// Turns what the endpoint said into an absolute expiry, measured when the response arrived.
     fn to_stored(&self, issued: IssuedToken, previous_refresh: Option<(Secret, Option<SystemTime>)>) -> StoredToken {
+        let now = self.shared.clock.now();
         let expires_at = match issued.lifetime {
-            Lifetime::ExpiresIn(lifetime) => Some(self.shared.clock.now() + lifetime),
+            // A lifetime past what `SystemTime` can hold is as good as no expiry: used until a 401.
+            Lifetime::ExpiresIn(lifetime) => now.checked_add(lifetime),
             Lifetime::ExpiresAt(at) => Some(at),
             Lifetime::Unknown => None,
         };
@@ -276,19 +335,54 @@ impl<I: TokenIssuer> TokenSource<I> {
             // A refresh response without a new refresh token keeps the old one.
             None => previous_refresh.map_or((None, None), |(token, expires)| (Some(token), expires)),
         };
-        StoredToken { access_token: issued.access_token, expires_at, refresh_token, refresh_token_expires_at }
+        StoredToken { access_token: issued.access_token, expires_at, issued_at: Some(now), refresh_token, refresh_token_expires_at }
     }
 
     /// A valid access token: the cached one, or a new one (one request, whatever the number of callers).
+    ///
+    /// Every caller that waited while a token request was in flight gets that request's outcome,
+    /// failure included, even a token that is already due for renewal (a lifetime of 0): one
+    /// request per renewal, never one per caller. After a failure, callers get it again without a
+    /// request until the backoff has passed.
     pub async fn token(&self) -> Result<Secret, I::Error> {
+        // Read before looking at the cache: a request that completes after this point is one we waited for.
+        let seen = self.shared.completed.load(Ordering::Acquire);
         if let Some(token) = self.fresh_cached() {
             return Ok(token);
         }
-        let _flight = self.shared.in_flight.lock().await;
-        // Whoever held the lock before us may have renewed it already.
+        let mut flight = self.shared.flight.lock().await;
+        if flight.completed != seen {
+            if let Some(outcome) = &flight.last_outcome {
+                return outcome.clone();
+            }
+        }
+        // A token may have been stored meanwhile (`set_token`, another process through the store).
         if let Some(token) = self.fresh_cached() {
             return Ok(token);
         }
+        if let (Some(failure), Some(Err(error))) = (&flight.failure, &flight.last_outcome) {
+            if self.shared.clock.now() < failure.retry_at {
+                return Err(error.clone());
+            }
+        }
+        let outcome = self.request_token().await;
+        flight.completed = flight.completed.wrapping_add(1);
+        self.shared.completed.store(flight.completed, Ordering::Release);
+        flight.failure = match &outcome {
+            Ok(_) => None,
+            Err(_) => {
+                let in_a_row = flight.failure.as_ref().map_or(1, |failure| failure.in_a_row.saturating_add(1));
+                let backoff = self.shared.failure_backoff.saturating_mul(1 << (in_a_row - 1).min(16)).min(MAX_FAILURE_BACKOFF);
+                let now = self.shared.clock.now();
+                Some(FailureBackoff { retry_at: now.checked_add(backoff).unwrap_or(now), in_a_row })
+            }
+        };
+        flight.last_outcome = Some(outcome.clone());
+        outcome
+    }
+
+    /// One token request: the refresh token where there is one, else the credentials.
+    async fn request_token(&self) -> Result<Secret, I::Error> {
         let now = self.shared.clock.now();
         let usable_refresh = self.shared.store.load().and_then(|stored| {
             let refresh = stored.refresh_token?;
@@ -342,30 +436,54 @@ impl<I: TokenIssuer> TokenSource<I> {
         }
     }
 
-    /// Sends a request of the caller's own with `Authorization: Bearer <token>`; on a 401 it gets a
-    /// new token and sends once more, returning the second response whatever its status.
-    pub async fn send<F>(&self, build: F) -> Result<reqwest::Response, CallError<I::Error, reqwest::Error>>
+    /// Sends a request of the caller's own with `Authorization: Bearer <token>`, through the same
+    /// request path as the generated operations: the provider client's HTTP client, retry policy
+    /// (idempotent methods only), total deadline, response size limit, tracing span and request
+    /// ids. On a 401 it gets a new token and sends once more, returning the second response
+    /// whatever its status.
+    ///
+    /// `build` gets the provider client's `reqwest::Client` (re-exported as `auth_clients::reqwest`).
+    pub async fn send<F>(&self, build: F) -> Result<crate::runtime::RawResponse, CallError<I::Error, crate::runtime::Error<std::convert::Infallible>>>
     where
-        F: Fn() -> reqwest::RequestBuilder,
+        F: FnOnce(&reqwest::Client) -> reqwest::RequestBuilder,
     {
-        let send_with = |token: Secret| {
-            let request = build();
-            async move {
-                let mut value = reqwest::header::HeaderValue::from_str(&format!("Bearer {}", token.expose()))
-                    .unwrap_or_else(|_| reqwest::header::HeaderValue::from_static("Bearer"));
-                value.set_sensitive(true);
-                request.header(reqwest::header::AUTHORIZATION, value).send().await
-            }
+        let settings = self.shared.issuer.call_settings();
+        let request = build(settings.http);
+        let idempotent = request.try_clone().and_then(|copy| copy.build().ok()).is_some_and(|built| is_idempotent(built.method()));
+        let context = crate::runtime::CallContext {
+            provider: settings.provider,
+            operation: "send",
+            retry: settings.retry,
+            limits: settings.limits,
+            retry_safe: idempotent,
+            bearer_tokens: Some(self),
         };
-        let token = self.token().await.map_err(CallError::Token)?;
-        let response = send_with(token.clone()).await.map_err(|error| CallError::Call(error.without_url()))?;
-        if response.status() != reqwest::StatusCode::UNAUTHORIZED {
-            return Ok(response);
-        }
-        self.invalidate(&token);
-        let token = self.token().await.map_err(CallError::Token)?;
-        send_with(token).await.map_err(|error| CallError::Call(error.without_url()))
+        crate::runtime::send(context, request).await.map_err(|error| {
+            if let crate::runtime::Error::Authentication { source, .. } = &error {
+                if let Some(token_error) = source.downcast_ref::<I::Error>() {
+                    return CallError::Token(token_error.clone());
+                }
+            }
+            CallError::Call(error)
+        })
     }
+}
+
+/// Methods a retry cannot repeat the effect of (RFC 9110 section 9.2.2).
+fn is_idempotent(method: &reqwest::Method) -> bool {
+    matches!(*method, reqwest::Method::GET | reqwest::Method::HEAD | reqwest::Method::OPTIONS | reqwest::Method::TRACE | reqwest::Method::PUT | reqwest::Method::DELETE)
+}
+
+/// When a stored token is due for renewal: `renew_margin` before it expires, but never more than
+/// half of its lifetime, so a short-lived token is still reused. `None`: no known expiry.
+fn renew_at(stored: &StoredToken, renew_margin: Duration) -> Option<SystemTime> {
+    let expires_at = stored.expires_at?;
+    let margin = match stored.issued_at {
+        // An expiry at or before the issue time is a lifetime of zero: due at once.
+        Some(issued_at) => renew_margin.min(expires_at.duration_since(issued_at).unwrap_or(Duration::ZERO) / 2),
+        None => renew_margin,
+    };
+    Some(expires_at.checked_sub(margin).unwrap_or(expires_at))
 }
 
 /// A shared [`BearerTokenProvider`], as a client's credentials hold it.
@@ -402,24 +520,58 @@ impl<I: TokenIssuer> BearerTokenProvider for TokenSource<I> {
     }
 }
 
-/// A lifetime from an integer `expires_in` (negative counts as already expired).
+/// A lifetime from an integer `expires_in` (zero or negative: already expired).
 pub fn lifetime_from_seconds(seconds: i64) -> Lifetime {
     Lifetime::ExpiresIn(Duration::from_secs(u64::try_from(seconds).unwrap_or(0)))
 }
 
-/// A lifetime from a fractional `expires_in` (negative or not finite counts as already expired).
+/// A lifetime from a fractional `expires_in` (zero, negative or NaN: already expired; too large for
+/// a `Duration`: the largest one, which the source treats as no known expiry).
 pub fn lifetime_from_fractional_seconds(seconds: f64) -> Lifetime {
-    Lifetime::ExpiresIn(Duration::try_from_secs_f64(seconds).unwrap_or(Duration::ZERO))
+    let lifetime = if seconds.is_nan() || seconds <= 0.0 {
+        Duration::ZERO
+    } else {
+        Duration::try_from_secs_f64(seconds).unwrap_or(Duration::MAX)
+    };
+    Lifetime::ExpiresIn(lifetime)
 }
 
 /// An absolute expiry from a date-time field.
 pub fn lifetime_until(expires_at: chrono::DateTime<chrono::Utc>) -> Lifetime {
-    Lifetime::ExpiresAt(SystemTime::from(expires_at))
+    Lifetime::ExpiresAt(system_time(expires_at))
+}
+
+/// A date-time as a `SystemTime`, clamped where the platform's `SystemTime` cannot hold it (any
+/// date chrono accepts fits on Unix; Windows stops at the years 1601 and 30828).
+pub fn system_time(at: chrono::DateTime<chrono::Utc>) -> SystemTime {
+    let seconds = at.timestamp();
+    let since_epoch = Duration::new(seconds.unsigned_abs(), 0);
+    let whole = if seconds >= 0 {
+        SystemTime::UNIX_EPOCH.checked_add(since_epoch)
+    } else {
+        SystemTime::UNIX_EPOCH.checked_sub(since_epoch)
+    };
+    match whole {
+        Some(time) => time.checked_add(Duration::from_nanos(u64::from(at.timestamp_subsec_nanos()))).unwrap_or(time),
+        None if seconds >= 0 => far_future(),
+        None => far_past(),
+    }
+}
+
+fn far_future() -> SystemTime {
+    // Year 30000 and beyond fit nowhere portable; a thousand years is forever for a token.
+    let thousand_years = Duration::from_secs(1000 * 365 * 24 * 3600);
+    SystemTime::UNIX_EPOCH.checked_add(thousand_years).unwrap_or(SystemTime::UNIX_EPOCH)
+}
+
+fn far_past() -> SystemTime {
+    SystemTime::UNIX_EPOCH
 }
 
 /// A copy of `template` (a token request) with some string fields replaced, for refresh and code-exchange requests.
 ///
-/// The error never quotes a value: the fields carry credentials.
+/// A field the request type would drop (it has no such field) is an error, not a silent loss. The
+/// error never quotes a value: the fields carry credentials.
 pub fn overlay_request<T>(template: &T, fields: &[(&str, &str)]) -> Result<T, String>
 where
     T: serde::Serialize + serde::de::DeserializeOwned,
@@ -429,5 +581,11 @@ where
     for (name, field_value) in fields {
         object.insert((*name).to_string(), serde_json::Value::String((*field_value).to_string()));
     }
-    serde_json::from_value(value).map_err(|_| format!("the token request type does not accept the fields {:?}", fields.iter().map(|(name, _)| *name).collect::<Vec<_>>()))
+    let names = || fields.iter().map(|(name, _)| *name).collect::<Vec<_>>();
+    let request: T = serde_json::from_value(value).map_err(|_| format!("the token request type does not accept the fields {:?}", names()))?;
+    let round_trip = serde_json::to_value(&request).map_err(|_| "the token request cannot be serialized".to_string())?;
+    if fields.iter().any(|(name, _)| round_trip.get(*name).is_none()) {
+        return Err(format!("the token request type has no room for the fields {:?}", names()));
+    }
+    Ok(request)
 }

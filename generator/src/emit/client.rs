@@ -166,6 +166,7 @@ fn client_struct(api: &ApiModule) -> TokenStream {
             base_url: url::Url,
             http: reqwest::Client,
             retry: crate::runtime::RetryPolicy,
+            limits: crate::runtime::CallLimits,
             #credentials_field
         }
 
@@ -181,6 +182,7 @@ fn client_struct(api: &ApiModule) -> TokenStream {
                     base_url: crate::runtime::parse_base_url(base_url)?,
                     http,
                     retry: crate::runtime::RetryPolicy::default(),
+                    limits: crate::runtime::CallLimits::default(),
                     #credentials_init
                 })
             }
@@ -199,6 +201,23 @@ fn client_struct(api: &ApiModule) -> TokenStream {
             pub fn with_retry_policy(mut self, retry: crate::runtime::RetryPolicy) -> Self {
                 self.retry = retry;
                 self
+            }
+
+            /// Sets the total deadline of each call, every attempt and backoff included (30 s by default).
+            pub fn with_total_timeout(mut self, total_timeout: std::time::Duration) -> Self {
+                self.limits.total_timeout = total_timeout;
+                self
+            }
+
+            /// Sets the largest response body a call reads, checked while it streams in (4 MiB by default).
+            pub fn with_max_response_bytes(mut self, max_response_bytes: usize) -> Self {
+                self.limits.max_response_bytes = max_response_bytes;
+                self
+            }
+
+            /// The deadline and size limit of every call.
+            pub fn call_limits(&self) -> &crate::runtime::CallLimits {
+                &self.limits
             }
 
             #credentials_accessor
@@ -272,9 +291,20 @@ fn case_variant(case: &ResponseCase) -> TokenStream {
     }
 }
 
+/// An error variant: its documented body, or for a status documented without a body schema, the
+/// body's bounded raw prefix, so the provider's own words (an OAuth2 `error_description`) survive.
+fn error_case_variant(case: &ResponseCase) -> TokenStream {
+    if case.type_ref != TypeRef::Unit {
+        return case_variant(case);
+    }
+    let docs = doc_attributes(&case.docs.text);
+    let variant = ident(&case.variant_name);
+    quote! { #docs #variant(crate::runtime::RawBody), }
+}
+
 fn error_enum(operation: &Operation) -> TokenStream {
     let name = ident(&operation.error_type);
-    let variants = operation.errors.iter().map(case_variant);
+    let variants = operation.errors.iter().map(error_case_variant);
     let display_arms =
         operation
             .errors
@@ -287,7 +317,15 @@ fn error_enum(operation: &Operation) -> TokenStream {
                     _ => status_reason_text(case.status),
                 };
                 match (&case.type_ref, message) {
-                    (TypeRef::Unit, _) => quote! { #name::#variant => formatter.write_str(#text), },
+                    (TypeRef::Unit, _) => quote! {
+                        #name::#variant(ref body) => {
+                            formatter.write_str(#text)?;
+                            if let Some(message) = body.provider_message() {
+                                write!(formatter, ": {}", message)?;
+                            }
+                            Ok(())
+                        }
+                    },
                     (_, None) => quote! { #name::#variant(_) => formatter.write_str(#text), },
                     (_, Some(message)) => {
                         let write_message = provider_message_statements(message);
@@ -647,7 +685,7 @@ fn security_statements(operation: &Operation, schemes: &[SecurityScheme]) -> Tok
                 let tokens = token_source_field(&schemes[*index]);
                 branches.push(quote! {
                     if let Some(tokens) = &self.credentials.#tokens {
-                        bearer_tokens = Some(&tokens.0);
+                        bearer_tokens = Some(&*tokens.0);
                     }
                 });
             }
@@ -761,7 +799,7 @@ fn response_arms(operation: &Operation) -> TokenStream {
         } else if has_body {
             quote! { Err(raw.error(OPERATION, #error_enum::#variant(value))) }
         } else {
-            quote! { Err(raw.error(OPERATION, #error_enum::#variant)) }
+            quote! { Err(raw.error_with_raw_body(OPERATION, #error_enum::#variant)) }
         };
         let decode = if has_body { decode } else { quote!() };
         quote! {
@@ -830,7 +868,7 @@ fn call_method(operation: &Operation, schemes: &[SecurityScheme]) -> TokenStream
         matches!(alternative.as_slice(), [index] if schemes[*index].kind == SecuritySchemeKind::Bearer)
     });
     let bearer_tokens_declaration = if uses_token_source {
-        quote! { let mut bearer_tokens: Option<&std::sync::Arc<dyn crate::token::BearerTokenProvider>> = None; }
+        quote! { let mut bearer_tokens: Option<&dyn crate::token::BearerTokenProvider> = None; }
     } else {
         quote! { let bearer_tokens = None; }
     };
@@ -858,6 +896,7 @@ fn call_method(operation: &Operation, schemes: &[SecurityScheme]) -> TokenStream
                 provider: PROVIDER,
                 operation: OPERATION,
                 retry: &self.retry,
+                limits: &self.limits,
                 retry_safe: #retry_safe,
                 bearer_tokens,
             };

@@ -89,11 +89,14 @@ base64 = "0.22"
 chrono = {{ version = "0.4", default-features = false, features = ["serde", "std"] }}
 fastrand = "2"
 form_urlencoded = "1"
+getrandom = "0.2"
 percent-encoding = "2"
 reqwest = {{ version = "0.12", default-features = false, features = ["json", "rustls-tls"] }}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
+serde_path_to_error = "0.1"
 serde_urlencoded = "0.7"
+sha2 = "0.10"
 thiserror = "2"
 tokio = {{ version = "1", features = ["sync", "time"] }}
 tracing = "0.1"
@@ -131,6 +134,12 @@ pub fn lib_rs_tokens(crate_doc: &str, modules: &[(String, String)]) -> TokenStre
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
         // Errors carry the status, headers and body on purpose, so callers can inspect them.
         #![allow(clippy::result_large_err, clippy::large_enum_variant, clippy::doc_lazy_continuation, clippy::too_many_arguments)]
+
+        // The HTTP and URL types the public API takes and returns, so a downstream crate needs no
+        // version-matched dependency of its own (`auth_clients::reqwest::Client`, `auth_clients::url::Url`).
+        pub use chrono;
+        pub use reqwest;
+        pub use url;
 
         pub mod runtime;
         pub mod token;

@@ -120,9 +120,9 @@ fn refresh_expiry_expression(field: Option<&TokenField>) -> TokenStream {
         Some(field) => {
             let name = ident(&field.rust_name);
             if field.type_ref.is_option() {
-                quote!(body.#name.map(std::time::SystemTime::from))
+                quote!(body.#name.map(crate::token::system_time))
             } else {
-                quote!(Some(std::time::SystemTime::from(body.#name)))
+                quote!(Some(crate::token::system_time(body.#name)))
             }
         }
     }
@@ -174,7 +174,9 @@ pub fn token_source_items(api: &ApiModule) -> TokenStream {
     );
     quote! {
         /// Why the token source could not produce a token.
-        #[derive(Debug, thiserror::Error)]
+        ///
+        /// `Clone`: every caller that waited for one token request gets its outcome.
+        #[derive(Debug, Clone, thiserror::Error)]
         pub enum TokenError {
             /// The token endpoint answered with an error, or could not be reached.
             #[error(transparent)]
@@ -215,6 +217,15 @@ pub fn token_source_items(api: &ApiModule) -> TokenStream {
             }
 
             #refresh_method
+
+            fn call_settings(&self) -> crate::token::CallSettings<'_> {
+                crate::token::CallSettings {
+                    provider: PROVIDER,
+                    http: &self.client.http,
+                    retry: &self.client.retry,
+                    limits: &self.client.limits,
+                }
+            }
         }
 
         #[doc = #doc_source]
@@ -308,36 +319,55 @@ fn authorization_code_parts(
     } else {
         quote!(self.client.#authorize_method())
     };
-    let authorize_call_on_issuer = if authorize_operation.parameters_type.is_some() {
-        quote!(issuer.client.#authorize_method(&issuer.authorize_parameters))
-    } else {
-        quote!(issuer.client.#authorize_method())
-    };
     let exchange_call = call_arguments(token_operation, quote!(issuer), quote!(&request));
+    // PKCE where the provider's spec accepts it: its authorization URL takes a `code_challenge`.
+    let pkce = authorize_operation
+        .parameters
+        .iter()
+        .any(|parameter| parameter.wire_name == "code_challenge");
+    let pkce_doc = if pkce {
+        " The URL carries a PKCE `S256` code challenge (the spec's authorization URL takes `code_challenge`), and the exchange its verifier."
+    } else {
+        " No PKCE: the spec's authorization URL takes no `code_challenge`."
+    };
     let issuer_fields = quote! {
         client: Client,
         #fields
+        pending: crate::token::PendingAuthorizations,
     };
     let issuer_constructor = quote! {
         /// An issuer for the authorization-code flow: `authorize_parameters` build the URL the user is sent
         /// to, and the token request is the template for exchanging the code the redirect brings back.
         pub fn new(client: Client, #( #constructor_arguments ),*) -> Self {
-            TokenIssuer { client, #( #names ),* }
+            TokenIssuer { client, #( #names, )* pending: crate::token::PendingAuthorizations::default() }
+        }
+
+        /// A fresh authorization URL: the parameters' URL with a new unguessable `state` (any `state` in
+        /// the parameters is replaced), remembered until the redirect comes back.
+        #[doc = #pkce_doc]
+        fn start_authorization(&self) -> Result<url::Url, TokenError> {
+            let mut authorize_url = #authorize_call.map_err(|error| TokenError::TokenRequest(error.to_string()))?;
+            self.pending.begin(&mut authorize_url, #pkce).map_err(TokenError::TokenRequest)?;
+            Ok(authorize_url)
         }
     };
     let issue_body = quote! {
         // No token can be issued without the user: say where to send them.
-        let authorize_url = #authorize_call.map_err(|error| TokenError::TokenRequest(error.to_string()))?;
+        let authorize_url = self.start_authorization()?;
         Err(TokenError::AuthorizationRequired { authorize_url })
     };
     let extra_error_variants = quote! {
         /// The token expired and cannot be renewed without the user: send them to `authorize_url`, then
-        /// pass the code from the redirect to `TokenSource::exchange_code`.
+        /// pass the `code` and `state` from the redirect to `TokenSource::complete_authorization`.
         #[error("authorization required: the user must authorize again")]
         AuthorizationRequired {
-            /// A fresh authorization URL.
+            /// A fresh authorization URL, with its own `state`.
             authorize_url: url::Url,
         },
+        /// The redirect's `state` is not one this source put on an authorization URL (a forged or
+        /// replayed redirect, or one older than 10 minutes); no code was exchanged.
+        #[error(transparent)]
+        StateMismatch(#[from] crate::token::StateMismatch),
     };
     let source_methods = quote! {
         /// A token source for the authorization-code flow: the one line of setup.
@@ -345,16 +375,23 @@ fn authorization_code_parts(
             Self::new(TokenIssuer::new(client, #( #names ),*))
         }
 
-        /// The URL to send the user to (also carried by [`TokenError::AuthorizationRequired`]).
+        /// A URL to send the user to, with a fresh `state` this source remembers (also carried by
+        /// [`TokenError::AuthorizationRequired`]). Each call starts a new authorization.
         pub fn authorize_url(&self) -> Result<url::Url, TokenError> {
-            let issuer = self.issuer();
-            #authorize_call_on_issuer.map_err(|error| TokenError::TokenRequest(error.to_string()))
+            self.issuer().start_authorization()
         }
 
-        /// Exchanges the code from the authorization redirect for a token, and caches it.
-        pub async fn exchange_code(&self, code: &str) -> Result<crate::runtime::Secret, TokenError> {
+        /// Completes an authorization with the `code` and `state` the redirect brought back: a `state`
+        /// this source did not issue, or already used, is [`TokenError::StateMismatch`] and nothing is
+        /// sent. Otherwise the code is exchanged for a token, which is cached.
+        pub async fn complete_authorization(&self, code: &str, state: &str) -> Result<crate::runtime::Secret, TokenError> {
             let issuer = self.issuer();
-            let request = crate::token::overlay_request(&issuer.request, &[(#code_field, code)]).map_err(TokenError::TokenRequest)?;
+            let code_verifier = issuer.pending.complete(state)?;
+            let mut fields = vec![(#code_field, code)];
+            if let Some(code_verifier) = &code_verifier {
+                fields.push(("code_verifier", code_verifier.expose()));
+            }
+            let request = crate::token::overlay_request(&issuer.request, &fields).map_err(TokenError::TokenRequest)?;
             let response = issuer.client.#token_method(#exchange_call).await?;
             let issued = issued_token(response.into_inner())?;
             let access_token = issued.access_token.clone();

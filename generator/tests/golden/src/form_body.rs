@@ -114,6 +114,7 @@ pub struct Client {
     base_url: url::Url,
     http: reqwest::Client,
     retry: crate::runtime::RetryPolicy,
+    limits: crate::runtime::CallLimits,
 }
 impl Client {
     /// A client for the API at `base_url`, with the default HTTP client (no redirects, timeouts set).
@@ -129,6 +130,7 @@ impl Client {
             base_url: crate::runtime::parse_base_url(base_url)?,
             http,
             retry: crate::runtime::RetryPolicy::default(),
+            limits: crate::runtime::CallLimits::default(),
         })
     }
     /// The base URL every path is joined to.
@@ -143,6 +145,20 @@ impl Client {
     pub fn with_retry_policy(mut self, retry: crate::runtime::RetryPolicy) -> Self {
         self.retry = retry;
         self
+    }
+    /// Sets the total deadline of each call, every attempt and backoff included (30 s by default).
+    pub fn with_total_timeout(mut self, total_timeout: std::time::Duration) -> Self {
+        self.limits.total_timeout = total_timeout;
+        self
+    }
+    /// Sets the largest response body a call reads, checked while it streams in (4 MiB by default).
+    pub fn with_max_response_bytes(mut self, max_response_bytes: usize) -> Self {
+        self.limits.max_response_bytes = max_response_bytes;
+        self
+    }
+    /// The deadline and size limit of every call.
+    pub fn call_limits(&self) -> &crate::runtime::CallLimits {
+        &self.limits
     }
     /// Issue an access token
     ///
@@ -175,6 +191,7 @@ impl Client {
             provider: PROVIDER,
             operation: OPERATION,
             retry: &self.retry,
+            limits: &self.limits,
             retry_safe: true,
             bearer_tokens,
         };
@@ -188,7 +205,7 @@ impl Client {
                 let value = raw.json(OPERATION)?;
                 Err(raw.error(OPERATION, IssueTokenError::BadRequest(value)))
             }
-            401 => Err(raw.error(OPERATION, IssueTokenError::Unauthorized)),
+            401 => Err(raw.error_with_raw_body(OPERATION, IssueTokenError::Unauthorized)),
             _ => Err(raw.unexpected(OPERATION)),
         }
     }
@@ -199,7 +216,7 @@ pub enum IssueTokenError {
     /// 400 Bad Request: Invalid request
     BadRequest(types::OAuthError),
     /// 401 Unauthorized: Client authentication failed
-    Unauthorized,
+    Unauthorized(crate::runtime::RawBody),
 }
 impl std::fmt::Display for IssueTokenError {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -212,12 +229,20 @@ impl std::fmt::Display for IssueTokenError {
                 }
                 Ok(())
             }
-            IssueTokenError::Unauthorized => formatter.write_str("401 Unauthorized"),
+            IssueTokenError::Unauthorized(ref body) => {
+                formatter.write_str("401 Unauthorized")?;
+                if let Some(message) = body.provider_message() {
+                    write!(formatter, ": {}", message)?;
+                }
+                Ok(())
+            }
         }
     }
 }
 /// Why the token source could not produce a token.
-#[derive(Debug, thiserror::Error)]
+///
+/// `Clone`: every caller that waited for one token request gets its outcome.
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum TokenError {
     /// The token endpoint answered with an error, or could not be reached.
     #[error(transparent)]
@@ -271,6 +296,14 @@ impl crate::token::TokenIssuer for TokenIssuer {
             .map_err(TokenError::TokenRequest)?;
         let response = self.client.issue_token(&request).await?;
         issued_token(response.into_inner()).map(Some)
+    }
+    fn call_settings(&self) -> crate::token::CallSettings<'_> {
+        crate::token::CallSettings {
+            provider: PROVIDER,
+            http: &self.client.http,
+            retry: &self.client.retry,
+            limits: &self.client.limits,
+        }
     }
 }
 /// Caches the tokens [`Client::issue_token`] issues and renews them before they expire; see [`crate::token::TokenSource`].

@@ -35,6 +35,9 @@
     clippy::doc_lazy_continuation,
     clippy::too_many_arguments
 )]
+pub use chrono;
+pub use reqwest;
+pub use url;
 pub mod runtime;
 pub mod token;
 #[cfg(feature = "all_of")]

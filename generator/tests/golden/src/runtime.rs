@@ -16,8 +16,9 @@ pub const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PK
 
 /// A credential (client secret, password, access or refresh token, API key).
 ///
-/// `Debug` and `Display` print `[redacted]`, so logging a request, a response or an error never
-/// leaks it; [`Secret::expose`] is the one way to read it. The memory is zeroed on drop.
+/// `Debug` prints `[redacted]`, so logging a request, a response or an error never leaks it. There
+/// is deliberately no `Display`: `format!("Bearer {secret}")` must not compile (it would send the
+/// word `[redacted]`). [`Secret::expose`] is the one way to read it. The memory is zeroed on drop.
 #[derive(Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(transparent)]
 pub struct Secret(String);
@@ -43,12 +44,6 @@ impl Drop for Secret {
 impl fmt::Debug for Secret {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         formatter.write_str("Secret([redacted])")
-    }
-}
-
-impl fmt::Display for Secret {
-    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        formatter.write_str("[redacted]")
     }
 }
 
@@ -153,25 +148,81 @@ impl fmt::Debug for HeaderNames<'_> {
     }
 }
 
-/// A response body kept as bytes; `Debug` prints only its length, since it may hold a credential.
+/// The most of a response body an error keeps (16 KiB): enough for any provider's error message,
+/// never a whole hostile body.
+pub const ERROR_BODY_PREFIX_BYTES: usize = 16 * 1024;
+
+/// A response body kept as bytes, as errors keep it: at most its first [`ERROR_BODY_PREFIX_BYTES`].
+///
+/// `Debug` prints only its length, since it may hold a credential.
 #[derive(Clone, PartialEq, Eq)]
-pub struct RawBody(Vec<u8>);
+pub struct RawBody {
+    bytes: Vec<u8>,
+    full_length: usize,
+}
 
 impl RawBody {
-    /// The bytes.
-    pub fn as_bytes(&self) -> &[u8] {
-        &self.0
+    /// Keeps at most the first [`ERROR_BODY_PREFIX_BYTES`] of `bytes` (no copy: the rest is cut off).
+    pub fn prefix_of(mut bytes: Vec<u8>) -> Self {
+        let full_length = bytes.len();
+        if full_length > ERROR_BODY_PREFIX_BYTES {
+            bytes.truncate(ERROR_BODY_PREFIX_BYTES);
+            bytes.shrink_to_fit();
+        }
+        RawBody { bytes, full_length }
     }
 
-    /// The bytes as text, with invalid UTF-8 replaced.
+    /// A copy of at most the first [`ERROR_BODY_PREFIX_BYTES`] of `bytes`.
+    pub fn copy_prefix(bytes: &[u8]) -> Self {
+        RawBody { bytes: bytes[..bytes.len().min(ERROR_BODY_PREFIX_BYTES)].to_vec(), full_length: bytes.len() }
+    }
+
+    /// The bytes kept (the whole body, or its first [`ERROR_BODY_PREFIX_BYTES`]).
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// The bytes kept, as text, with invalid UTF-8 replaced.
     pub fn text(&self) -> std::borrow::Cow<'_, str> {
-        String::from_utf8_lossy(&self.0)
+        String::from_utf8_lossy(&self.bytes)
+    }
+
+    /// The length of the body as it was read (more than [`RawBody::as_bytes`] holds when cut off).
+    pub fn full_length(&self) -> usize {
+        self.full_length
+    }
+
+    /// Whether only a prefix of the body was kept.
+    pub fn is_truncated(&self) -> bool {
+        self.full_length > self.bytes.len()
+    }
+
+    /// The provider's own message in a JSON error body that has no documented schema: OAuth2
+    /// `error` (`error_description`), `message`, `detail` or `title`. `None` for anything else.
+    pub fn provider_message(&self) -> Option<String> {
+        if !self.bytes.starts_with(b"{") {
+            return None;
+        }
+        let value: serde_json::Value = serde_json::from_slice(&self.bytes).ok()?;
+        let text = |name: &str| value.get(name).and_then(serde_json::Value::as_str).filter(|text| !text.is_empty());
+        let message = match (text("error"), text("error_description")) {
+            (Some(error), Some(description)) => format!("{error} ({description})"),
+            (Some(error), None) => error.to_string(),
+            (None, Some(description)) => description.to_string(),
+            (None, None) => text("message").or_else(|| text("detail")).or_else(|| text("title"))?.to_string(),
+        };
+        // A message is a line for humans; a body that passes 200 characters there is not one.
+        Some(message.chars().take(200).collect())
     }
 }
 
 impl fmt::Debug for RawBody {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(formatter, "RawBody({} bytes)", self.0.len())
+        if self.is_truncated() {
+            write!(formatter, "RawBody({} of {} bytes)", self.bytes.len(), self.full_length)
+        } else {
+            write!(formatter, "RawBody({} bytes)", self.bytes.len())
+        }
     }
 }
 
@@ -199,8 +250,9 @@ pub enum ClientError {
 
 /// The outcome of a call that did not succeed.
 ///
-/// `E` is the operation's own enum of documented error responses.
-#[derive(thiserror::Error)]
+/// `E` is the operation's own enum of documented error responses. It is `Clone`, so the callers
+/// that waited for one token request can each have its failure.
+#[derive(Clone, thiserror::Error)]
 pub enum Error<E> {
     /// The server answered with a status the spec documents as an error; `body` is decoded.
     #[error("{operation}: {body}")]
@@ -227,7 +279,7 @@ pub enum Error<E> {
         headers: HeaderMap,
         /// The `Content-Type` header, if any.
         content_type: Option<String>,
-        /// The raw body.
+        /// The body's first [`ERROR_BODY_PREFIX_BYTES`] at most.
         body: RawBody,
     },
     /// The status was documented, but the body did not decode into the documented type.
@@ -239,19 +291,42 @@ pub enum Error<E> {
         status: StatusCode,
         /// The response headers.
         headers: HeaderMap,
-        /// Where and why decoding failed (never the body's content).
+        /// Where (the JSON path of the field) and why decoding failed, never the body's content.
         message: String,
-        /// The raw body.
+        /// The body's first [`ERROR_BODY_PREFIX_BYTES`] at most.
         body: RawBody,
     },
-    /// The request could not be sent or the response not read (connection, timeout, TLS, redirect).
+    /// The response body passed the client's size limit ([`CallLimits::max_response_bytes`]); reading stopped there.
+    #[error("{operation}: the {status} response body is larger than the limit of {limit} bytes")]
+    ResponseTooLarge {
+        /// The operation.
+        operation: &'static str,
+        /// The HTTP status.
+        status: StatusCode,
+        /// The response headers.
+        headers: HeaderMap,
+        /// The limit, in bytes.
+        limit: usize,
+        /// The body's first [`ERROR_BODY_PREFIX_BYTES`] at most.
+        prefix: RawBody,
+    },
+    /// The call did not finish within its total deadline ([`CallLimits::total_timeout`], every
+    /// attempt and backoff included), or an attempt hit the HTTP client's own timeout.
+    #[error("{operation}: timed out after {after:?}")]
+    Timeout {
+        /// The operation.
+        operation: &'static str,
+        /// How long the call had run when it was given up.
+        after: Duration,
+    },
+    /// The request could not be sent or the response not read (connection, TLS, redirect).
     #[error("{operation}: request failed: {source}")]
     Transport {
         /// The operation.
         operation: &'static str,
         /// The cause, without the URL (query strings can carry API keys).
         #[source]
-        source: reqwest::Error,
+        source: Arc<reqwest::Error>,
     },
     /// The caller's input cannot be sent (missing credentials, a value that cannot be encoded).
     #[error("{operation}: invalid request: {message}")]
@@ -266,9 +341,9 @@ pub enum Error<E> {
     Authentication {
         /// The operation.
         operation: &'static str,
-        /// Why the token source failed.
+        /// Why the token source failed (downcast it to the provider's `TokenError`).
         #[source]
-        source: Box<dyn std::error::Error + Send + Sync>,
+        source: Arc<dyn std::error::Error + Send + Sync>,
     },
 }
 
@@ -279,6 +354,8 @@ impl<E> Error<E> {
             Error::ErrorResponse { operation, .. }
             | Error::UnexpectedResponse { operation, .. }
             | Error::InvalidResponseBody { operation, .. }
+            | Error::ResponseTooLarge { operation, .. }
+            | Error::Timeout { operation, .. }
             | Error::Transport { operation, .. }
             | Error::InvalidRequest { operation, .. }
             | Error::Authentication { operation, .. } => operation,
@@ -288,12 +365,18 @@ impl<E> Error<E> {
     /// The HTTP status, when a response arrived.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
-            Error::ErrorResponse { status, .. } | Error::UnexpectedResponse { status, .. } | Error::InvalidResponseBody { status, .. } => {
-                Some(*status)
-            }
+            Error::ErrorResponse { status, .. }
+            | Error::UnexpectedResponse { status, .. }
+            | Error::InvalidResponseBody { status, .. }
+            | Error::ResponseTooLarge { status, .. } => Some(*status),
             Error::Transport { source, .. } => source.status(),
-            Error::InvalidRequest { .. } | Error::Authentication { .. } => None,
+            Error::Timeout { .. } | Error::InvalidRequest { .. } | Error::Authentication { .. } => None,
         }
+    }
+
+    /// Whether the call timed out (its total deadline, or the HTTP client's timeout of one attempt).
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout { .. })
     }
 
     /// The documented error body, when the status was a documented error.
@@ -307,10 +390,11 @@ impl<E> Error<E> {
     /// The response headers, when a response arrived.
     pub fn headers(&self) -> Option<&HeaderMap> {
         match self {
-            Error::ErrorResponse { headers, .. } | Error::UnexpectedResponse { headers, .. } | Error::InvalidResponseBody { headers, .. } => {
-                Some(headers)
-            }
-            Error::Transport { .. } | Error::InvalidRequest { .. } | Error::Authentication { .. } => None,
+            Error::ErrorResponse { headers, .. }
+            | Error::UnexpectedResponse { headers, .. }
+            | Error::InvalidResponseBody { headers, .. }
+            | Error::ResponseTooLarge { headers, .. } => Some(headers),
+            Error::Timeout { .. } | Error::Transport { .. } | Error::InvalidRequest { .. } | Error::Authentication { .. } => None,
         }
     }
 
@@ -321,7 +405,8 @@ impl<E> Error<E> {
             Error::UnexpectedResponse { headers, body, .. } | Error::InvalidResponseBody { headers, body, .. } => {
                 request_id_from(headers, body.as_bytes())
             }
-            Error::Transport { .. } | Error::InvalidRequest { .. } | Error::Authentication { .. } => None,
+            Error::ResponseTooLarge { headers, .. } => request_id_from(headers, &[]),
+            Error::Timeout { .. } | Error::Transport { .. } | Error::InvalidRequest { .. } | Error::Authentication { .. } => None,
         }
     }
 
@@ -329,6 +414,18 @@ impl<E> Error<E> {
     pub fn invalid_request(operation: &'static str, message: impl Into<String>) -> Self {
         Error::InvalidRequest { operation, message: message.into() }
     }
+
+    /// A transport error; a timeout of the HTTP client becomes [`Error::Timeout`], so it says so.
+    fn transport(operation: &'static str, error: reqwest::Error, started: tokio::time::Instant) -> Self {
+        if error.is_timeout() {
+            return Error::Timeout { operation, after: rounded_to_milliseconds(started.elapsed()) };
+        }
+        Error::Transport { operation, source: Arc::new(error.without_url()) }
+    }
+}
+
+fn rounded_to_milliseconds(duration: Duration) -> Duration {
+    Duration::from_millis(u64::try_from(duration.as_millis()).unwrap_or(u64::MAX))
 }
 
 impl<E: fmt::Debug> fmt::Debug for Error<E> {
@@ -358,6 +455,17 @@ impl<E: fmt::Debug> fmt::Debug for Error<E> {
                 .field("message", message)
                 .field("body", body)
                 .finish(),
+            Error::ResponseTooLarge { operation, status, headers, limit, prefix } => formatter
+                .debug_struct("ResponseTooLarge")
+                .field("operation", operation)
+                .field("status", status)
+                .field("headers", &HeaderNames(headers))
+                .field("limit", limit)
+                .field("prefix", prefix)
+                .finish(),
+            Error::Timeout { operation, after } => {
+                formatter.debug_struct("Timeout").field("operation", operation).field("after", after).finish()
+            }
             Error::Transport { operation, source } => {
                 formatter.debug_struct("Transport").field("operation", operation).field("source", source).finish()
             }
@@ -430,8 +538,29 @@ pub fn default_http_client() -> Result<reqwest::Client, ClientError> {
 
 /// The default connect timeout.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// The default total timeout of one attempt.
+/// The default timeout of one attempt in the default HTTP client; the call as a whole has
+/// [`DEFAULT_TOTAL_TIMEOUT`], which this never extends.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// The default total deadline of one call: every attempt, backoff and body read included.
+pub const DEFAULT_TOTAL_TIMEOUT: Duration = Duration::from_secs(30);
+/// The default largest response body a call reads (4 MiB): token and JSON bodies are far smaller.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
+
+/// The bounds every call of a client keeps: a total deadline and a response size limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CallLimits {
+    /// The whole call, every attempt and backoff included; past it the call fails with [`Error::Timeout`].
+    pub total_timeout: Duration,
+    /// The largest response body read, checked while it streams in; past it the call fails with
+    /// [`Error::ResponseTooLarge`] and the rest is never read.
+    pub max_response_bytes: usize,
+}
+
+impl Default for CallLimits {
+    fn default() -> Self {
+        CallLimits { total_timeout: DEFAULT_TOTAL_TIMEOUT, max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES }
+    }
+}
 
 /// The default HTTP client's builder, to change timeouts (`.timeout(..)`, `.connect_timeout(..)`) and
 /// pass the result to `Client::with_http_client`.
@@ -493,10 +622,12 @@ pub struct CallContext<'a> {
     pub operation: &'static str,
     /// The client's retry policy.
     pub retry: &'a RetryPolicy,
+    /// The client's deadline and size limit.
+    pub limits: &'a CallLimits,
     /// Whether this request may be sent again.
     pub retry_safe: bool,
     /// A token source for the bearer token, when the client has one for this operation's scheme.
-    pub bearer_tokens: Option<&'a Arc<dyn crate::token::BearerTokenProvider>>,
+    pub bearer_tokens: Option<&'a dyn crate::token::BearerTokenProvider>,
 }
 
 /// Response headers that carry a provider's request id, in the order they are looked at.
@@ -661,12 +792,16 @@ pub struct RawResponse {
     pub status: StatusCode,
     /// The headers.
     pub headers: HeaderMap,
-    /// The body.
+    /// The body (at most the call's [`CallLimits::max_response_bytes`]).
     pub body: Vec<u8>,
 }
 
 /// Sends a request and reads the whole response, retrying where the policy and the call allow, and
 /// re-authenticating once on a 401 when the bearer token comes from a token source.
+///
+/// The call as a whole, every attempt, backoff and body read included, ends by
+/// [`CallLimits::total_timeout`]; the body is read as it streams in and never past
+/// [`CallLimits::max_response_bytes`].
 ///
 /// Each call is a `tracing` span `api_call` with the provider, operation, attempt, status and the
 /// provider's request id; no header or body is ever recorded.
@@ -679,10 +814,35 @@ pub async fn send<E>(context: CallContext<'_>, request: reqwest::RequestBuilder)
         status = tracing::field::Empty,
         request_id = tracing::field::Empty,
     );
-    send_attempts(context, request, span.clone()).instrument(span).await
+    let operation = context.operation;
+    let total_timeout = context.limits.total_timeout;
+    let started = tokio::time::Instant::now();
+    // A deadline too far to represent is no deadline.
+    let deadline = started.checked_add(total_timeout);
+    let attempts = send_attempts(context, request, span.clone(), started, deadline).instrument(span.clone());
+    let outcome = match deadline {
+        Some(deadline) => tokio::time::timeout_at(deadline, attempts).await,
+        None => Ok(attempts.await),
+    };
+    outcome.unwrap_or_else(|_| {
+        let _entered = span.enter();
+        tracing::warn!(timeout_ms = u64::try_from(total_timeout.as_millis()).unwrap_or(u64::MAX), "the call's total deadline passed");
+        Err(Error::Timeout { operation, after: total_timeout })
+    })
 }
 
-async fn send_attempts<E>(context: CallContext<'_>, request: reqwest::RequestBuilder, span: tracing::Span) -> Result<RawResponse, Error<E>> {
+/// Whether sleeping `delay` now still leaves time before the deadline (else the retry is given up).
+fn fits_before(deadline: Option<tokio::time::Instant>, delay: Duration) -> bool {
+    deadline.is_none_or(|deadline| tokio::time::Instant::now().checked_add(delay).is_some_and(|wake| wake < deadline))
+}
+
+async fn send_attempts<E>(
+    context: CallContext<'_>,
+    request: reqwest::RequestBuilder,
+    span: tracing::Span,
+    started: tokio::time::Instant,
+    deadline: Option<tokio::time::Instant>,
+) -> Result<RawResponse, Error<E>> {
     let operation = context.operation;
     let mut template = Some(request);
     let mut attempt: u32 = 0;
@@ -700,7 +860,7 @@ async fn send_attempts<E>(context: CallContext<'_>, request: reqwest::RequestBui
         };
         let mut used_token = None;
         if let Some(tokens) = context.bearer_tokens {
-            let token = tokens.bearer_token().await.map_err(|source| Error::Authentication { operation, source })?;
+            let token = tokens.bearer_token().await.map_err(|source| Error::Authentication { operation, source: Arc::from(source) })?;
             this_request = this_request.header(reqwest::header::AUTHORIZATION, bearer_authorization::<E>(operation, &token)?);
             used_token = Some((tokens, token));
         }
@@ -709,11 +869,14 @@ async fn send_attempts<E>(context: CallContext<'_>, request: reqwest::RequestBui
             Ok(response) => response,
             Err(error) if may_retry && (error.is_connect() || error.is_timeout() || error.is_request()) => {
                 let delay = context.retry.backoff(attempt + 1);
+                if !fits_before(deadline, delay) {
+                    return Err(Error::transport(operation, error, started));
+                }
                 tracing::warn!(attempt, delay_ms = delay.as_millis() as u64, "transport error; retrying");
                 tokio::time::sleep(delay).await;
                 continue;
             }
-            Err(error) => return Err(Error::Transport { operation, source: error.without_url() }),
+            Err(error) => return Err(Error::transport(operation, error, started)),
         };
         let status = response.status();
         span.record("status", status.as_u16());
@@ -732,21 +895,52 @@ async fn send_attempts<E>(context: CallContext<'_>, request: reqwest::RequestBui
         }
         if (status == StatusCode::TOO_MANY_REQUESTS || status == StatusCode::SERVICE_UNAVAILABLE) && may_retry {
             let delay = retry_after(response.headers()).unwrap_or_else(|| context.retry.backoff(attempt + 1));
-            if delay <= context.retry.max_retry_after {
+            if delay <= context.retry.max_retry_after && fits_before(deadline, delay) {
                 tracing::warn!(attempt, status = status.as_u16(), delay_ms = delay.as_millis() as u64, "retrying");
                 tokio::time::sleep(delay).await;
                 continue;
             }
         }
-        let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(|source| Error::Transport { operation, source: source.without_url() })?;
-        let raw = RawResponse { status, headers, body: body.to_vec() };
+        let raw = read_bounded(operation, response, context.limits.max_response_bytes, started).await?;
         if let Some(request_id) = raw.request_id() {
             span.record("request_id", request_id.as_str());
         }
         tracing::debug!(status = status.as_u16(), "response");
         return Ok(raw);
     }
+}
+
+/// Reads a response body chunk by chunk and stops at `limit`: an endless or huge body costs at
+/// most `limit` bytes of memory, and going over it is [`Error::ResponseTooLarge`].
+async fn read_bounded<E>(
+    operation: &'static str,
+    mut response: reqwest::Response,
+    limit: usize,
+    started: tokio::time::Instant,
+) -> Result<RawResponse, Error<E>> {
+    let status = response.status();
+    let too_large = |headers: HeaderMap, prefix: Vec<u8>| Error::ResponseTooLarge {
+        operation,
+        status,
+        headers,
+        limit,
+        prefix: RawBody::prefix_of(prefix),
+    };
+    let announced = response.content_length().map(|length| usize::try_from(length).unwrap_or(usize::MAX));
+    if announced.is_some_and(|length| length > limit) {
+        // Said too large up front: nothing of it is read.
+        return Err(too_large(std::mem::take(response.headers_mut()), Vec::new()));
+    }
+    let mut body = Vec::with_capacity(announced.unwrap_or(0));
+    while let Some(chunk) = response.chunk().await.map_err(|error| Error::transport(operation, error, started))? {
+        if chunk.len() > limit - body.len() {
+            let room = limit - body.len();
+            body.extend_from_slice(&chunk[..room.min(ERROR_BODY_PREFIX_BYTES.saturating_sub(body.len()))]);
+            return Err(too_large(std::mem::take(response.headers_mut()), body));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(RawResponse { status, headers: std::mem::take(response.headers_mut()), body })
 }
 
 /// Is this media type JSON (`application/json`, `application/problem+json`, any `+json`)?
@@ -771,9 +965,10 @@ impl RawResponse {
         self.media_type().is_none_or(|media_type| media_type.starts_with("text/"))
     }
 
-    /// Decodes the body as JSON into `T`.
+    /// Decodes the body as JSON into `T`. A failure names the JSON path of the field (never its value).
     pub fn json<T: serde::de::DeserializeOwned, E>(&self, operation: &'static str) -> Result<T, Error<E>> {
-        serde_json::from_slice(&self.body).map_err(|error| self.invalid_body(operation, json_error_summary(&error)))
+        // The fast path tracks nothing; only a failure pays for a second, path-tracking pass.
+        serde_json::from_slice(&self.body).map_err(|error| self.invalid_body(operation, json_error_with_path::<T>(&self.body, &error)))
     }
 
     /// Reads the body as UTF-8 text.
@@ -792,7 +987,7 @@ impl RawResponse {
             status: self.status,
             headers: self.headers.clone(),
             message,
-            body: RawBody(self.body.clone()),
+            body: RawBody::copy_prefix(&self.body),
         }
     }
 
@@ -808,28 +1003,83 @@ impl RawResponse {
         Error::ErrorResponse { operation, status: self.status, headers: self.headers, body, request_id }
     }
 
+    /// A documented error status without a body schema: the variant keeps the body's bounded prefix.
+    pub fn error_with_raw_body<E>(self, operation: &'static str, variant: impl FnOnce(RawBody) -> E) -> Error<E> {
+        let request_id = self.request_id();
+        Error::ErrorResponse { operation, status: self.status, headers: self.headers, body: variant(RawBody::prefix_of(self.body)), request_id }
+    }
+
     /// A status or media type the spec does not document.
     pub fn unexpected<E>(self, operation: &'static str) -> Error<E> {
         let content_type = self.headers.get(reqwest::header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).map(str::to_string);
-        Error::UnexpectedResponse { operation, status: self.status, headers: self.headers, content_type, body: RawBody(self.body) }
+        Error::UnexpectedResponse { operation, status: self.status, headers: self.headers, content_type, body: RawBody::prefix_of(self.body) }
+    }
+
+    /// The body's first [`ERROR_BODY_PREFIX_BYTES`] at most, for a documented error status that has no body schema.
+    pub fn raw_body(&self) -> RawBody {
+        RawBody::copy_prefix(&self.body)
     }
 }
 
-/// Describes a JSON decoding failure by position and category, never quoting the input (it may hold a secret).
-fn json_error_summary(error: &serde_json::Error) -> String {
-    // serde's "missing field `name`" quotes only the schema, never the input: worth keeping.
-    let text = error.to_string();
-    if let Some(missing) = text.strip_prefix("missing field ") {
-        let field = missing.split(" at line").next().unwrap_or(missing);
-        return format!("missing field {field} at line {} column {}", error.line(), error.column());
+/// Describes a JSON decoding failure: the JSON path of the failing field, what was wrong, and the
+/// position; never a value from the input (it may hold a secret).
+fn json_error_with_path<T: serde::de::DeserializeOwned>(body: &[u8], first: &serde_json::Error) -> String {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+        Err(tracked) => json_error_summary(&tracked.path().to_string(), tracked.inner()),
+        // It decoded this time, so what failed came after the value (trailing characters).
+        Ok(_) => json_error_summary(".", first),
     }
-    let category = match error.classify() {
-        serde_json::error::Category::Io => "i/o error",
-        serde_json::error::Category::Syntax => "invalid json syntax",
-        serde_json::error::Category::Data => "a value has the wrong type or a required field is missing",
-        serde_json::error::Category::Eof => "the body ends too early",
+}
+
+/// `at <path>: <problem> (line L, column C)`, with every input value taken out of the problem.
+fn json_error_summary(path: &str, error: &serde_json::Error) -> String {
+    let location = if path == "." { "at the top level".to_string() } else { format!("at `{path}`") };
+    let problem = match error.classify() {
+        serde_json::error::Category::Io => "i/o error".to_string(),
+        serde_json::error::Category::Syntax => "invalid json syntax".to_string(),
+        serde_json::error::Category::Eof => "the body ends too early".to_string(),
+        serde_json::error::Category::Data => {
+            let text = error.to_string();
+            let text = text.rfind(" at line ").map_or(text.as_str(), |end| &text[..end]);
+            without_input_values(text)
+        }
     };
-    format!("{category} at line {} column {}", error.line(), error.column())
+    format!("{location}: {problem} (line {}, column {})", error.line(), error.column())
+}
+
+/// A serde message without the input values it quotes: `invalid type: string "abc", expected u64`
+/// becomes `invalid type: string, expected u64`. Names from the schema (`missing field `x``) stay.
+fn without_input_values(message: &str) -> String {
+    for prefix in ["invalid type: ", "invalid value: "] {
+        if let Some(rest) = message.strip_prefix(prefix) {
+            // What was expected comes last and from the schema; the input sits before it.
+            let (unexpected, expected) = rest.rfind(", expected ").map_or((rest, ""), |at| (&rest[..at], &rest[at..]));
+            let kind = unexpected.split(['"', '`']).next().unwrap_or_default().trim();
+            return format!("{prefix}{kind}{expected}");
+        }
+    }
+    for prefix in ["unknown variant", "unknown field"] {
+        if message.starts_with(prefix) {
+            let expected = message.rfind(", expected ").map_or("", |at| &message[at..]);
+            return format!("{prefix}{expected}");
+        }
+    }
+    if message.starts_with("missing field ") || message.starts_with("duplicate field ") {
+        return message.to_string();
+    }
+    // Anything else: drop whatever is quoted, since it may come from the input.
+    let mut kept = String::with_capacity(message.len());
+    let mut quote = None;
+    for character in message.chars() {
+        match quote {
+            Some(open) if character == open => quote = None,
+            Some(_) => {}
+            None if character == '"' || character == '`' => quote = Some(character),
+            None => kept.push(character),
+        }
+    }
+    kept
 }
 
 /// Integers as JSON Schema defines them: any number with a zero fractional part, so `1.0`, or

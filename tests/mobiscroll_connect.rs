@@ -261,14 +261,14 @@ async fn unauthorized_without_body_is_the_unauthorized_variant() {
     .await;
 
     let error = call_basic(&server).await.expect_err("401 is an error");
-    assert_eq!(error.error_body(), Some(&ExchangeCodeError::Unauthorized));
     match error {
         Error::ErrorResponse {
             status,
             headers,
-            body: ExchangeCodeError::Unauthorized,
+            body: ExchangeCodeError::Unauthorized(body),
             ..
         } => {
+            assert!(body.as_bytes().is_empty());
             assert_eq!(status, reqwest::StatusCode::UNAUTHORIZED);
             assert_eq!(
                 headers.get("www-authenticate").expect("headers kept"),
@@ -280,25 +280,26 @@ async fn unauthorized_without_body_is_the_unauthorized_variant() {
 }
 
 #[tokio::test]
-async fn unauthorized_with_an_unspecified_body_is_still_the_unauthorized_variant() {
+async fn unauthorized_with_an_unspecified_body_keeps_the_body_and_the_providers_words() {
     let server = MockServer::start().await;
-    mount_basic(
-        &server,
-        ResponseTemplate::new(401).set_body_json(json!({"error": "invalid_client"})),
-    )
-    .await;
+    let body = json!({"error": "invalid_client", "error_description": "Client authentication failed"});
+    mount_basic(&server, ResponseTemplate::new(401).set_body_json(&body)).await;
 
     let error = call_basic(&server).await.expect_err("401 is an error");
-    assert!(
-        matches!(
-            error,
-            Error::ErrorResponse {
-                body: ExchangeCodeError::Unauthorized,
-                ..
-            }
-        ),
-        "expected ErrorResponse(Unauthorized), got {error:?}"
+    assert_eq!(
+        error.to_string(),
+        "token: 401 Unauthorized: invalid_client (Client authentication failed)"
     );
+    match error {
+        Error::ErrorResponse {
+            body: ExchangeCodeError::Unauthorized(raw),
+            ..
+        } => {
+            assert_eq!(raw.as_bytes(), body.to_string().as_bytes());
+            assert!(!raw.is_truncated());
+        }
+        other => panic!("expected ErrorResponse(Unauthorized), got {other:?}"),
+    }
 }
 
 #[tokio::test]

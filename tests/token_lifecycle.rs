@@ -163,6 +163,7 @@ async fn a_token_in_the_store_is_used_without_a_request_and_new_ones_are_saved()
     store.save(Some(&StoredToken {
         access_token: "persisted".into(),
         expires_at: Some(start() + Duration::from_secs(1000)),
+        issued_at: None,
         refresh_token: None,
         refresh_token_expires_at: None,
     }));
@@ -205,10 +206,9 @@ async fn a_401_renews_the_token_and_retries_once() {
         .mount(&server)
         .await;
     let source = mobile_calendar_source(&server, &ManualClock::new(start()));
-    let http = reqwest::Client::new();
     let url = format!("{}/v1/public/reservations", server.uri());
-    let response = source.send(|| http.get(&url)).await.unwrap();
-    assert_eq!(response.status(), 200);
+    let response = source.send(|http| http.get(&url)).await.unwrap();
+    assert_eq!(response.status, 200);
     let requests = server.received_requests().await.unwrap();
     let token_requests = requests
         .iter()
@@ -228,10 +228,9 @@ async fn a_second_401_is_returned_never_a_loop() {
         .mount(&server)
         .await;
     let source = mobile_calendar_source(&server, &ManualClock::new(start()));
-    let http = reqwest::Client::new();
     let url = format!("{}/v1/public/reservations", server.uri());
-    let response = source.send(|| http.get(&url)).await.unwrap();
-    assert_eq!(response.status(), 401);
+    let response = source.send(|http| http.get(&url)).await.unwrap();
+    assert_eq!(response.status, 401);
     let requests = server.received_requests().await.unwrap();
     assert_eq!(
         requests
@@ -410,8 +409,18 @@ async fn the_authorization_code_flow_holds_the_token_then_asks_for_authorization
         .unwrap()
         .contains("client_id=proj-123"));
 
+    let state = authorize_url
+        .query_pairs()
+        .find(|(name, _)| name == "state")
+        .map(|(_, value)| value.into_owned())
+        .expect("every authorization URL carries a state");
+    assert!(state.len() >= 43, "32 random bytes, base64url");
     assert_eq!(
-        source.exchange_code("user-456").await.unwrap().expose(),
+        source
+            .complete_authorization("user-456", &state)
+            .await
+            .unwrap()
+            .expose(),
         "jwt-1"
     );
     assert_eq!(source.token().await.unwrap().expose(), "jwt-1");

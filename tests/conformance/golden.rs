@@ -202,7 +202,7 @@ mod form_body {
             .issue_token(&request())
             .await;
         let body = expect_error(result, 401, OPERATION);
-        assert!(matches!(body, IssueTokenError::Unauthorized), "{body:?}");
+        assert!(matches!(body, IssueTokenError::Unauthorized(_)), "{body:?}");
 
         let invalid = reqwest::Client::new()
             .post(format!("{}/oauth/token", prism.base_url()))
@@ -853,7 +853,7 @@ mod security_basic_bearer {
 
         let not_found = self::client(&prism, Prefer::code(404).client());
         let body = expect_error(not_found.get_key(&key()).await, 404, "get_key 404");
-        assert!(matches!(body, GetKeyError::NotFound), "{body:?}");
+        assert!(matches!(body, GetKeyError::NotFound(_)), "{body:?}");
 
         // Prism enforces each scheme: without the credential the same requests are refused.
         let plain = reqwest::Client::new();

@@ -10,7 +10,7 @@ mod raw_server;
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use auth_clients::runtime::{self, Error, RetryPolicy};
@@ -70,10 +70,10 @@ async fn peak_growth<T>(call: impl std::future::Future<Output = T>) -> (T, usize
     (output, growth)
 }
 
-static SERIAL: Mutex<()> = Mutex::new(());
+static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
-fn serial() -> MutexGuard<'static, ()> {
-    SERIAL.lock().unwrap_or_else(PoisonError::into_inner)
+async fn serial() -> tokio::sync::MutexGuard<'static, ()> {
+    SERIAL.lock().await
 }
 
 const MIB: usize = 1024 * 1024;
@@ -117,7 +117,7 @@ fn token_body(token: &str, expires_in: serde_json::Value) -> serde_json::Value {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_endless_chunked_body_stops_at_the_limit_with_bounded_memory() {
-    let _serial = serial();
+    let _serial = serial().await;
     let server = RawServer::start(|_| async { Reply::EndlessChunked { status: 200 } }).await;
     let client = mobile_calendar_client(&server).with_max_response_bytes(MIB);
     let (outcome, growth) = peak_growth(client.create_token(&mobile_calendar_request())).await;
@@ -146,7 +146,7 @@ async fn an_endless_chunked_body_stops_at_the_limit_with_bounded_memory() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_huge_announced_body_is_refused_before_it_is_read() {
-    let _serial = serial();
+    let _serial = serial().await;
     let server = RawServer::start(|_| async {
         Reply::AnnouncedLength {
             status: 200,
@@ -175,7 +175,7 @@ async fn a_huge_announced_body_is_refused_before_it_is_read() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_huge_chunked_error_body_is_cut_at_the_default_limit() {
-    let _serial = serial();
+    let _serial = serial().await;
     let server = RawServer::start(|_| async { Reply::EndlessChunked { status: 500 } }).await;
     let client = mobile_calendar_client(&server);
     let (outcome, growth) = peak_growth(client.create_token(&mobile_calendar_request())).await;
@@ -191,11 +191,9 @@ async fn a_huge_chunked_error_body_is_cut_at_the_default_limit() {
 
 #[tokio::test]
 async fn errors_keep_a_16_kib_prefix_of_the_body() {
-    let _serial = serial();
-    let server = RawServer::start(|_| async {
-        Reply::bytes(502, "text/plain", vec![b'x'; 3 * MIB])
-    })
-    .await;
+    let _serial = serial().await;
+    let server =
+        RawServer::start(|_| async { Reply::bytes(502, "text/plain", vec![b'x'; 3 * MIB]) }).await;
     let client = mobile_calendar_client(&server);
     let error = client
         .create_token(&mobile_calendar_request())
@@ -204,7 +202,11 @@ async fn errors_keep_a_16_kib_prefix_of_the_body() {
     let Error::UnexpectedResponse { body, .. } = &error else {
         panic!("expected UnexpectedResponse, got {error:?}")
     };
-    assert_eq!(body.as_bytes().len(), 16 * 1024, "the README promises 16 KiB");
+    assert_eq!(
+        body.as_bytes().len(),
+        16 * 1024,
+        "the README promises 16 KiB"
+    );
     assert_eq!(body.full_length(), 3 * MIB);
     assert!(body.is_truncated());
     assert_eq!(
@@ -219,7 +221,7 @@ async fn errors_keep_a_16_kib_prefix_of_the_body() {
 
 #[tokio::test]
 async fn a_hanging_server_gives_a_timeout_within_the_deadline() {
-    let _serial = serial();
+    let _serial = serial().await;
     let server = RawServer::start(|_| async { Reply::Hang }).await;
     let client = mobile_calendar_client(&server).with_total_timeout(Duration::from_millis(500));
     let started = Instant::now();
@@ -231,12 +233,16 @@ async fn a_hanging_server_gives_a_timeout_within_the_deadline() {
     assert_eq!(error.to_string(), "createToken: timed out after 500ms");
     // Generous: three attempts of the HTTP client's 30 s would take 90 s.
     assert!(started.elapsed() < Duration::from_secs(25));
-    assert_eq!(server.count(TOKEN_PATH), 1, "the deadline ended the first attempt");
+    assert_eq!(
+        server.count(TOKEN_PATH),
+        1,
+        "the deadline ended the first attempt"
+    );
 }
 
 #[tokio::test]
 async fn a_server_that_stalls_mid_body_times_out_too() {
-    let _serial = serial();
+    let _serial = serial().await;
     let server = RawServer::start(|_| async { Reply::StallMidBody }).await;
     let client = mobile_calendar_client(&server).with_total_timeout(Duration::from_millis(500));
     let error = client
@@ -252,7 +258,7 @@ async fn a_server_that_stalls_mid_body_times_out_too() {
 
 #[tokio::test]
 async fn the_default_total_deadline_is_30_seconds() {
-    let _serial = serial();
+    let _serial = serial().await;
     let client = mobile_calendar::Client::new("http://127.0.0.1:9").unwrap();
     assert_eq!(
         client.call_limits().total_timeout,
@@ -264,7 +270,7 @@ async fn the_default_total_deadline_is_30_seconds() {
 
 #[tokio::test]
 async fn backoff_never_sleeps_past_the_deadline() {
-    let _serial = serial();
+    let _serial = serial().await;
     let server = RawServer::start(|_| async {
         Reply::Full {
             status: 503,
@@ -284,7 +290,10 @@ async fn backoff_never_sleeps_past_the_deadline() {
         .await
         .unwrap_err();
     // One wait of 1 s fits in 1.5 s, a second does not: the last 503 is returned, not a timeout.
-    assert_eq!(error.status(), Some(reqwest::StatusCode::SERVICE_UNAVAILABLE));
+    assert_eq!(
+        error.status(),
+        Some(reqwest::StatusCode::SERVICE_UNAVAILABLE)
+    );
     assert_eq!(server.count(TOKEN_PATH), 2);
 }
 
@@ -294,7 +303,7 @@ async fn backoff_never_sleeps_past_the_deadline() {
 
 #[tokio::test]
 async fn extreme_expires_in_values_never_panic() {
-    let _serial = serial();
+    let _serial = serial().await;
     let expires_in = Arc::new(Mutex::new(json!(0)));
     let answer = Arc::clone(&expires_in);
     let server = RawServer::start(move |_| {
@@ -323,7 +332,10 @@ async fn extreme_expires_in_values_never_panic() {
         if value == json!(i64::MAX) || value == json!(i64::MIN) || value == json!(0) {
             assert_eq!(first.unwrap().expose(), "t", "{value}");
             assert!(second.is_ok() && third.is_ok(), "{value}");
-        } else if value == json!(u64::MAX) || value == json!(1e300) || value == json!(9.223372036854776e18) {
+        } else if value == json!(u64::MAX)
+            || value == json!(1e300)
+            || value == json!(9.223372036854776e18)
+        {
             // Out of the spec's int64 range: a decode error naming the field, never a panic.
             let error = first.unwrap_err().to_string();
             assert!(error.contains("`expires_in`"), "{error}");
@@ -343,7 +355,7 @@ async fn extreme_expires_in_values_never_panic() {
 
 #[tokio::test]
 async fn extreme_fractional_lifetimes_never_panic() {
-    let _serial = serial();
+    let _serial = serial().await;
     let expires_in = Arc::new(Mutex::new(json!(0)));
     let answer = Arc::clone(&expires_in);
     let server = RawServer::start(move |_| {
@@ -370,7 +382,7 @@ async fn extreme_fractional_lifetimes_never_panic() {
 
 #[tokio::test]
 async fn extreme_expires_at_dates_never_panic() {
-    let _serial = serial();
+    let _serial = serial().await;
     let expires_at = Arc::new(Mutex::new(json!(null)));
     let answer = Arc::clone(&expires_at);
     let server = RawServer::start(move |_| {
@@ -466,14 +478,17 @@ where
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_hundred_callers_share_one_request_for_every_short_lifetime() {
-    let _serial = serial();
+    let _serial = serial().await;
     // 300 s equals the default margin: it is renewed at half its lifetime, not at once.
     for expires_in in [json!(0), json!(-5), json!(300)] {
         let started = Arc::new(AtomicUsize::new(0));
         let gate = Arc::new(AtomicUsize::new(200));
-        let server =
-            gated_token_server(Arc::clone(&started), Arc::clone(&gate), token_body("short", expires_in.clone()))
-                .await;
+        let server = gated_token_server(
+            Arc::clone(&started),
+            Arc::clone(&gate),
+            token_body("short", expires_in.clone()),
+        )
+        .await;
         let clock = ManualClock::new(start());
         let source = mobile_calendar_source(mobile_calendar_client(&server), &clock);
         let outcomes = concurrent_tokens(200, &started, || {
@@ -495,14 +510,19 @@ async fn two_hundred_callers_share_one_request_for_every_short_lifetime() {
         .await;
         assert!(outcomes.iter().all(Result::is_ok));
         let expected = if expires_in == json!(300) { 1 } else { 2 };
-        assert_eq!(server.count(TOKEN_PATH), expected, "expires_in {expires_in}");
+        assert_eq!(
+            server.count(TOKEN_PATH),
+            expected,
+            "expires_in {expires_in}"
+        );
     }
 }
 
 #[tokio::test]
 async fn a_300_second_token_is_reused_under_the_default_5_minute_margin() {
-    let _serial = serial();
-    let server = RawServer::start(|_| async { Reply::json(200, &token_body("five", json!(300))) }).await;
+    let _serial = serial().await;
+    let server =
+        RawServer::start(|_| async { Reply::json(200, &token_body("five", json!(300))) }).await;
     let clock = ManualClock::new(start());
     let source = mobile_calendar_source(mobile_calendar_client(&server), &clock);
     for _ in 0..5 {
@@ -520,7 +540,7 @@ async fn a_300_second_token_is_reused_under_the_default_5_minute_margin() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_hundred_callers_share_one_request_for_a_past_expires_at() {
-    let _serial = serial();
+    let _serial = serial().await;
     let started = Arc::new(AtomicUsize::new(0));
     let gate = Arc::new(AtomicUsize::new(200));
     let body = json!({"accessToken": "stale", "expiresAt": "2020-01-01T00:00:00Z"});
@@ -540,7 +560,7 @@ async fn two_hundred_callers_share_one_request_for_a_past_expires_at() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failing_token_endpoint_is_asked_once_for_two_hundred_callers() {
-    let _serial = serial();
+    let _serial = serial().await;
     let started = Arc::new(AtomicUsize::new(0));
     let gate = Arc::new(AtomicUsize::new(200));
     // A 200 whose body does not decode: a failure every waiting caller shares.
@@ -583,7 +603,7 @@ async fn a_failing_token_endpoint_is_asked_once_for_two_hundred_callers() {
 
 #[tokio::test]
 async fn decode_errors_name_the_field_path_and_never_its_value() {
-    let _serial = serial();
+    let _serial = serial().await;
     let body = Arc::new(Mutex::new(json!(null)));
     let answer = Arc::clone(&body);
     let server = RawServer::start(move |_| {
@@ -635,7 +655,7 @@ async fn decode_errors_name_the_field_path_and_never_its_value() {
 
 #[tokio::test]
 async fn a_token_that_is_not_a_header_value_is_an_error_never_a_bare_bearer() {
-    let _serial = serial();
+    let _serial = serial().await;
     let server = RawServer::start(|request| async move {
         if request.path == TOKEN_PATH {
             Reply::json(200, &token_body("line\nbreak", json!(3600)))
@@ -652,13 +672,20 @@ async fn a_token_that_is_not_a_header_value_is_an_error_never_a_bare_bearer() {
         matches!(error, CallError::Call(Error::InvalidRequest { .. })),
         "{error:?}"
     );
-    assert!(error.to_string().contains("cannot be sent in a header"), "{error}");
-    assert_eq!(server.count("/v1/public/reservations"), 0, "nothing was sent");
+    assert!(
+        error.to_string().contains("cannot be sent in a header"),
+        "{error}"
+    );
+    assert_eq!(
+        server.count("/v1/public/reservations"),
+        0,
+        "nothing was sent"
+    );
 }
 
 #[tokio::test]
 async fn send_retries_idempotent_calls_keeps_the_deadline_and_the_request_id() {
-    let _serial = serial();
+    let _serial = serial().await;
     let attempts = Arc::new(AtomicUsize::new(0));
     let counted = Arc::clone(&attempts);
     let server = RawServer::start(move |request| {
@@ -693,11 +720,18 @@ async fn send_retries_idempotent_calls_keeps_the_deadline_and_the_request_id() {
     assert_eq!(response.status, 200);
     assert_eq!(response.body, b"[]");
     assert_eq!(response.request_id().as_deref(), Some("req-42"));
-    assert_eq!(server.count("/v1/public/reservations"), 2, "a GET is retried after a 503");
+    assert_eq!(
+        server.count("/v1/public/reservations"),
+        2,
+        "a GET is retried after a 503"
+    );
 
     // A POST is not idempotent: its 503 is returned as it is.
     attempts.store(0, Ordering::SeqCst);
-    let response = source.send(|http| http.post(&get).body("{}")).await.unwrap();
+    let response = source
+        .send(|http| http.post(&get).body("{}"))
+        .await
+        .unwrap();
     assert_eq!(response.status, 503);
     assert_eq!(server.count("/v1/public/reservations"), 3);
 
@@ -707,7 +741,10 @@ async fn send_retries_idempotent_calls_keeps_the_deadline_and_the_request_id() {
         matches!(&error, CallError::Call(call) if call.is_timeout()),
         "{error:?}"
     );
-    assert!(error.to_string().contains("timed out after 700ms"), "{error}");
+    assert!(
+        error.to_string().contains("timed out after 700ms"),
+        "{error}"
+    );
 
     let huge = format!("{}/huge", server.url);
     let error = source.send(|http| http.get(&huge)).await.unwrap_err();
@@ -755,11 +792,9 @@ fn state_of(url: &url::Url) -> String {
 
 #[tokio::test]
 async fn a_state_mismatch_is_rejected_and_nothing_is_sent() {
-    let _serial = serial();
-    let server = RawServer::start(|_| async {
-        Reply::json(200, &token_body("jwt", json!(3600)))
-    })
-    .await;
+    let _serial = serial().await;
+    let server =
+        RawServer::start(|_| async { Reply::json(200, &token_body("jwt", json!(3600))) }).await;
     let source = mobiscroll_source(&server);
     let first = source.authorize_url().unwrap();
     let second = source.authorize_url().unwrap();
@@ -816,14 +851,15 @@ async fn a_state_mismatch_is_rejected_and_nothing_is_sent() {
 
 #[test]
 fn pkce_s256_matches_rfc_7636_and_travels_with_the_pending_authorization() {
-    let _serial = serial();
+    let _serial = SERIAL.blocking_lock();
     // RFC 7636, appendix B.
     assert_eq!(
         token::pkce_s256_challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
         "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
     );
     let pending = PendingAuthorizations::default();
-    let mut url = url::Url::parse("https://auth.example.com/authorize?client_id=c&state=old").unwrap();
+    let mut url =
+        url::Url::parse("https://auth.example.com/authorize?client_id=c&state=old").unwrap();
     pending.begin(&mut url, true).unwrap();
     let pairs: Vec<(String, String)> = url.query_pairs().into_owned().collect();
     let value = |name: &str| {
@@ -839,7 +875,10 @@ fn pkce_s256_matches_rfc_7636_and_travels_with_the_pending_authorization() {
     assert_ne!(state, "old");
     let verifier = pending.complete(&state).unwrap().expect("a PKCE verifier");
     assert!((43..=128).contains(&verifier.expose().len()));
-    assert_eq!(token::pkce_s256_challenge(verifier.expose()), value("code_challenge"));
+    assert_eq!(
+        token::pkce_s256_challenge(verifier.expose()),
+        value("code_challenge")
+    );
     assert!(pending.complete(&state).is_err(), "used once");
     assert!(!format!("{pending:?}").contains(&state));
 }

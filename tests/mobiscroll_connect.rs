@@ -282,7 +282,8 @@ async fn unauthorized_without_body_is_the_unauthorized_variant() {
 #[tokio::test]
 async fn unauthorized_with_an_unspecified_body_keeps_the_body_and_the_providers_words() {
     let server = MockServer::start().await;
-    let body = json!({"error": "invalid_client", "error_description": "Client authentication failed"});
+    let body =
+        json!({"error": "invalid_client", "error_description": "Client authentication failed"});
     mount_basic(&server, ResponseTemplate::new(401).set_body_json(&body)).await;
 
     let error = call_basic(&server).await.expect_err("401 is an error");

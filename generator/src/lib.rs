@@ -213,7 +213,9 @@ pub fn generate_crate(
     });
     files.push(GeneratedFile {
         path: "src/token.rs".to_string(),
-        contents: format::with_rust_header(&format!("{TOKEN_TEMPLATE}{TOKEN_AUTHORIZATION_TEMPLATE}")),
+        contents: format::with_rust_header(&format!(
+            "{TOKEN_TEMPLATE}{TOKEN_AUTHORIZATION_TEMPLATE}"
+        )),
     });
     files.push(GeneratedFile {
         path: "rustfmt.toml".to_string(),

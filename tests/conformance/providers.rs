@@ -392,7 +392,10 @@ mod mobiscroll_connect {
             .exchange_code(&request())
             .await;
         let body = expect_error(result, 401, OPERATION);
-        assert!(matches!(body, ExchangeCodeError::Unauthorized(_)), "{body:?}");
+        assert!(
+            matches!(body, ExchangeCodeError::Unauthorized(_)),
+            "{body:?}"
+        );
     }
 
     /// The 401 has no body, so there is nothing random to decode: the static test covers it.

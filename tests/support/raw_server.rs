@@ -21,7 +21,11 @@ pub struct RawRequest {
 /// How the server answers one request.
 pub enum Reply {
     /// A complete response with `Content-Length`.
-    Full { status: u16, headers: Vec<(String, String)>, body: Vec<u8> },
+    Full {
+        status: u16,
+        headers: Vec<(String, String)>,
+        body: Vec<u8>,
+    },
     /// Reads the request and never answers.
     Hang,
     /// Sends the headers, then `Transfer-Encoding: chunked` data for as long as the client reads.
@@ -44,7 +48,11 @@ impl Reply {
 
     /// A response with a content type and raw bytes.
     pub fn bytes(status: u16, content_type: &str, body: Vec<u8>) -> Self {
-        Reply::Full { status, headers: vec![("content-type".to_string(), content_type.to_string())], body }
+        Reply::Full {
+            status,
+            headers: vec![("content-type".to_string(), content_type.to_string())],
+            body,
+        }
     }
 }
 
@@ -70,7 +78,9 @@ impl RawServer {
         F: Fn(RawRequest) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Reply> + Send + 'static,
     {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind a loopback port");
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind a loopback port");
         let url = format!("http://{}", listener.local_addr().expect("local address"));
         let requests = Arc::new(Mutex::new(Vec::new()));
         let handler: Arc<Handler> = Arc::new(move |request| Box::pin(handler(request)));
@@ -82,7 +92,11 @@ impl RawServer {
                 tokio::spawn(serve_connection(stream, handler, recorded));
             }
         });
-        RawServer { url, requests, accept_loop }
+        RawServer {
+            url,
+            requests,
+            accept_loop,
+        }
     }
 
     /// Every request received so far.
@@ -92,11 +106,20 @@ impl RawServer {
 
     /// How many requests were received for `path`.
     pub fn count(&self, path: &str) -> usize {
-        self.requests.lock().unwrap().iter().filter(|request| request.path == path).count()
+        self.requests
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|request| request.path == path)
+            .count()
     }
 }
 
-async fn serve_connection(mut stream: TcpStream, handler: Arc<Handler>, recorded: Arc<Mutex<Vec<RawRequest>>>) {
+async fn serve_connection(
+    mut stream: TcpStream,
+    handler: Arc<Handler>,
+    recorded: Arc<Mutex<Vec<RawRequest>>>,
+) {
     while let Some(request) = read_request(&mut stream).await {
         recorded.lock().unwrap().push(request.clone());
         let reply = handler(request).await;
@@ -137,14 +160,22 @@ async fn read_request(stream: &mut TcpStream) -> Option<RawRequest> {
         }
         buffer.extend_from_slice(&chunk[..read]);
     }
-    let body = String::from_utf8_lossy(&buffer[header_end..header_end + content_length]).to_string();
+    let body =
+        String::from_utf8_lossy(&buffer[header_end..header_end + content_length]).to_string();
     Some(RawRequest { method, path, body })
 }
 
 async fn write_reply(stream: &mut TcpStream, reply: Reply) -> std::io::Result<()> {
     match reply {
-        Reply::Full { status, headers, body } => {
-            let mut head = format!("HTTP/1.1 {status} Status\r\ncontent-length: {}\r\n", body.len());
+        Reply::Full {
+            status,
+            headers,
+            body,
+        } => {
+            let mut head = format!(
+                "HTTP/1.1 {status} Status\r\ncontent-length: {}\r\n",
+                body.len()
+            );
             for (name, value) in headers {
                 head.push_str(&format!("{name}: {value}\r\n"));
             }
@@ -162,7 +193,12 @@ async fn write_reply(stream: &mut TcpStream, reply: Reply) -> std::io::Result<()
             stream.write_all(head.as_bytes()).await?;
             stream.write_all(b"1\r\n[\r\n").await?;
             let piece = vec![b' '; 64 * 1024];
-            let framed = [format!("{:x}\r\n", piece.len()).into_bytes(), piece, b"\r\n".to_vec()].concat();
+            let framed = [
+                format!("{:x}\r\n", piece.len()).into_bytes(),
+                piece,
+                b"\r\n".to_vec(),
+            ]
+            .concat();
             // Until the client stops reading and the write fails.
             loop {
                 stream.write_all(&framed).await?;
@@ -174,7 +210,9 @@ async fn write_reply(stream: &mut TcpStream, reply: Reply) -> std::io::Result<()
             let zeros = vec![b'0'; 64 * 1024];
             let mut sent = 0u64;
             while sent < length {
-                let part = zeros.len().min(usize::try_from(length - sent).unwrap_or(usize::MAX));
+                let part = zeros
+                    .len()
+                    .min(usize::try_from(length - sent).unwrap_or(usize::MAX));
                 stream.write_all(&zeros[..part]).await?;
                 sent += part as u64;
             }

@@ -796,6 +796,18 @@ pub struct RawResponse {
     pub body: Vec<u8>,
 }
 
+impl fmt::Debug for RawResponse {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Header names and the body's length only: either may carry a credential.
+        formatter
+            .debug_struct("RawResponse")
+            .field("status", &self.status)
+            .field("headers", &HeaderNames(&self.headers))
+            .field("body_bytes", &self.body.len())
+            .finish()
+    }
+}
+
 /// Sends a request and reads the whole response, retrying where the policy and the call allow, and
 /// re-authenticating once on a 401 when the bearer token comes from a token source.
 ///

@@ -882,3 +882,40 @@ fn pkce_s256_matches_rfc_7636_and_travels_with_the_pending_authorization() {
     assert!(pending.complete(&state).is_err(), "used once");
     assert!(!format!("{pending:?}").contains(&state));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Documented error statuses without a body schema
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_schema_less_401_keeps_a_bounded_body_and_the_providers_words() {
+    let _serial = serial().await;
+    let padding = "p".repeat(3 * MIB);
+    let body = json!({"error": "invalid_client", "error_description": "Client authentication failed", "padding": padding});
+    let server = RawServer::start(move |_| {
+        let body = body.clone();
+        async move { Reply::json(401, &body) }
+    })
+    .await;
+    let client = mobiscroll_connect::Client::new(&server.url)
+        .unwrap()
+        .with_client_secret_basic("proj-123", "secret-xyz");
+    let request = mobiscroll_connect::types::TokenRequest {
+        grant_type: "authorization_code".into(),
+        code: "c".into(),
+        redirect_uri: "https://app.example.com/callback".into(),
+        client_id: None,
+        client_secret: None,
+    };
+    let error = client.exchange_code(&request).await.unwrap_err();
+    let Some(mobiscroll_connect::ExchangeCodeError::Unauthorized(raw)) = error.error_body() else {
+        panic!("expected the Unauthorized variant, got {error:?}")
+    };
+    assert_eq!(raw.as_bytes().len(), runtime::ERROR_BODY_PREFIX_BYTES);
+    assert!(raw.is_truncated());
+    assert!(raw.text().contains("Client authentication failed"));
+    assert_eq!(
+        error.to_string(),
+        "token: 401 Unauthorized: invalid_client (Client authentication failed)"
+    );
+}

@@ -159,22 +159,29 @@ pub const ERROR_BODY_PREFIX_BYTES: usize = 16 * 1024;
 pub struct RawBody {
     bytes: Vec<u8>,
     full_length: usize,
+    /// Found in the whole body before it was cut, so a long body does not lose it.
+    provider_message: Option<String>,
 }
 
 impl RawBody {
     /// Keeps at most the first [`ERROR_BODY_PREFIX_BYTES`] of `bytes` (no copy: the rest is cut off).
     pub fn prefix_of(mut bytes: Vec<u8>) -> Self {
         let full_length = bytes.len();
+        let provider_message = provider_message_in(&bytes);
         if full_length > ERROR_BODY_PREFIX_BYTES {
             bytes.truncate(ERROR_BODY_PREFIX_BYTES);
             bytes.shrink_to_fit();
         }
-        RawBody { bytes, full_length }
+        RawBody { bytes, full_length, provider_message }
     }
 
     /// A copy of at most the first [`ERROR_BODY_PREFIX_BYTES`] of `bytes`.
     pub fn copy_prefix(bytes: &[u8]) -> Self {
-        RawBody { bytes: bytes[..bytes.len().min(ERROR_BODY_PREFIX_BYTES)].to_vec(), full_length: bytes.len() }
+        RawBody {
+            bytes: bytes[..bytes.len().min(ERROR_BODY_PREFIX_BYTES)].to_vec(),
+            full_length: bytes.len(),
+            provider_message: provider_message_in(bytes),
+        }
     }
 
     /// The bytes kept (the whole body, or its first [`ERROR_BODY_PREFIX_BYTES`]).
@@ -198,22 +205,37 @@ impl RawBody {
     }
 
     /// The provider's own message in a JSON error body that has no documented schema: OAuth2
-    /// `error` (`error_description`), `message`, `detail` or `title`. `None` for anything else.
-    pub fn provider_message(&self) -> Option<String> {
-        if !self.bytes.starts_with(b"{") {
-            return None;
-        }
-        let value: serde_json::Value = serde_json::from_slice(&self.bytes).ok()?;
-        let text = |name: &str| value.get(name).and_then(serde_json::Value::as_str).filter(|text| !text.is_empty());
-        let message = match (text("error"), text("error_description")) {
-            (Some(error), Some(description)) => format!("{error} ({description})"),
-            (Some(error), None) => error.to_string(),
-            (None, Some(description)) => description.to_string(),
-            (None, None) => text("message").or_else(|| text("detail")).or_else(|| text("title"))?.to_string(),
-        };
-        // A message is a line for humans; a body that passes 200 characters there is not one.
-        Some(message.chars().take(200).collect())
+    /// `error` (`error_description`), `message`, `detail` or `title`, found in the whole body before
+    /// it was cut. `None` for anything else.
+    pub fn provider_message(&self) -> Option<&str> {
+        self.provider_message.as_deref()
     }
+}
+
+/// The fields of a JSON error body that carry the provider's message; the rest is skipped unread.
+#[derive(serde::Deserialize)]
+struct MessageFields {
+    error: Option<serde_json::Value>,
+    error_description: Option<serde_json::Value>,
+    message: Option<serde_json::Value>,
+    detail: Option<serde_json::Value>,
+    title: Option<serde_json::Value>,
+}
+
+fn provider_message_in(body: &[u8]) -> Option<String> {
+    if !body.trim_ascii_start().starts_with(b"{") {
+        return None;
+    }
+    let fields: MessageFields = serde_json::from_slice(body).ok()?;
+    let text = |value: &Option<serde_json::Value>| value.as_ref().and_then(serde_json::Value::as_str).filter(|text| !text.is_empty()).map(str::to_string);
+    let message = match (text(&fields.error), text(&fields.error_description)) {
+        (Some(error), Some(description)) => format!("{error} ({description})"),
+        (Some(error), None) => error,
+        (None, Some(description)) => description,
+        (None, None) => text(&fields.message).or_else(|| text(&fields.detail)).or_else(|| text(&fields.title))?,
+    };
+    // A message is a line for humans; past 200 characters it is not one.
+    Some(message.chars().take(200).collect())
 }
 
 impl fmt::Debug for RawBody {

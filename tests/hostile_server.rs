@@ -215,6 +215,26 @@ async fn errors_keep_a_16_kib_prefix_of_the_body() {
     );
 }
 
+#[tokio::test]
+async fn the_default_limit_suits_the_operation_binary_bodies_get_64_mib() {
+    let _serial = serial().await;
+    let server =
+        RawServer::start(|_| async { Reply::bytes(200, "image/png", vec![7u8; 5 * MIB]) }).await;
+    let parameters = golden_clients::media_types::GetFileContentParams { id: "f".into() };
+    // 5 MiB is past the 4 MiB of a JSON operation, well within the 64 MiB of a binary one.
+    let client = golden_clients::media_types::Client::new(&server.url).unwrap();
+    let file = client.get_file_content(&parameters).await.unwrap();
+    assert_eq!(file.as_bytes().len(), 5 * MIB);
+    assert_eq!(runtime::DEFAULT_MAX_BINARY_RESPONSE_BYTES, 64 * MIB);
+    // A limit set on the client applies to every operation.
+    let limited = client.with_max_response_bytes(MIB);
+    let error = limited.get_file_content(&parameters).await.unwrap_err();
+    assert!(
+        matches!(error, golden_clients::runtime::Error::ResponseTooLarge { limit, .. } if limit == MIB),
+        "{error:?}"
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // One total deadline per call
 // ---------------------------------------------------------------------------------------------

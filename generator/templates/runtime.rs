@@ -564,8 +564,11 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// The default total deadline of one call: every attempt, backoff and body read included.
 pub const DEFAULT_TOTAL_TIMEOUT: Duration = Duration::from_secs(30);
-/// The default largest response body a call reads (4 MiB): token and JSON bodies are far smaller.
+/// The default largest response body of an operation with JSON, text or no body (4 MiB): token and
+/// JSON bodies are far smaller.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
+/// The default largest response body of an operation that can answer with binary data (64 MiB).
+pub const DEFAULT_MAX_BINARY_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
 
 /// The bounds every call of a client keeps: a total deadline and a response size limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -573,13 +576,15 @@ pub struct CallLimits {
     /// The whole call, every attempt and backoff included; past it the call fails with [`Error::Timeout`].
     pub total_timeout: Duration,
     /// The largest response body read, checked while it streams in; past it the call fails with
-    /// [`Error::ResponseTooLarge`] and the rest is never read.
-    pub max_response_bytes: usize,
+    /// [`Error::ResponseTooLarge`] and the rest is never read. `None`: the operation's default,
+    /// [`DEFAULT_MAX_RESPONSE_BYTES`] or, where it can answer with binary data,
+    /// [`DEFAULT_MAX_BINARY_RESPONSE_BYTES`].
+    pub max_response_bytes: Option<usize>,
 }
 
 impl Default for CallLimits {
     fn default() -> Self {
-        CallLimits { total_timeout: DEFAULT_TOTAL_TIMEOUT, max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES }
+        CallLimits { total_timeout: DEFAULT_TOTAL_TIMEOUT, max_response_bytes: None }
     }
 }
 
@@ -645,6 +650,8 @@ pub struct CallContext<'a> {
     pub retry: &'a RetryPolicy,
     /// The client's deadline and size limit.
     pub limits: &'a CallLimits,
+    /// The size limit that suits this operation, unless the client sets one.
+    pub default_max_response_bytes: usize,
     /// Whether this request may be sent again.
     pub retry_safe: bool,
     /// A token source for the bearer token, when the client has one for this operation's scheme.
@@ -934,7 +941,8 @@ async fn send_attempts<E>(
                 continue;
             }
         }
-        let raw = read_bounded(operation, response, context.limits.max_response_bytes, started).await?;
+        let limit = context.limits.max_response_bytes.unwrap_or(context.default_max_response_bytes);
+        let raw = read_bounded(operation, response, limit, started).await?;
         if let Some(request_id) = raw.request_id() {
             span.record("request_id", request_id.as_str());
         }

@@ -96,9 +96,9 @@ impl<'de> serde::Deserialize<'de> for Binary {
 }
 
 impl RawResponse {
-    /// The body as raw bytes (binary media types, `*/*`).
-    pub fn binary(&self) -> Binary {
-        Binary(self.body.clone())
+    /// The body as raw bytes (binary media types, `*/*`), moved out rather than copied.
+    pub fn binary(&mut self) -> Binary {
+        Binary(std::mem::take(&mut self.body))
     }
 }
 

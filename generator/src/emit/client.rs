@@ -209,9 +209,10 @@ fn client_struct(api: &ApiModule) -> TokenStream {
                 self
             }
 
-            /// Sets the largest response body a call reads, checked while it streams in (4 MiB by default).
+            /// Sets the largest response body every call reads, checked while it streams in. By
+            /// default it suits the operation: 4 MiB for JSON, text and token bodies, 64 MiB for binary ones.
             pub fn with_max_response_bytes(mut self, max_response_bytes: usize) -> Self {
-                self.limits.max_response_bytes = max_response_bytes;
+                self.limits.max_response_bytes = Some(max_response_bytes);
                 self
             }
 
@@ -873,6 +874,24 @@ fn call_method(operation: &Operation, schemes: &[SecurityScheme]) -> TokenStream
         quote! { let bearer_tokens = None; }
     };
     let retry_safe = operation.retry_safe;
+    // Binary bodies (files, images) may be large; JSON, text and token bodies stay in the low MiB.
+    let binary_response = operation
+        .success
+        .cases
+        .iter()
+        .chain(&operation.errors)
+        .any(|case| case.encoding == BodyEncoding::Binary);
+    let default_max_response_bytes = if binary_response {
+        quote!(crate::runtime::DEFAULT_MAX_BINARY_RESPONSE_BYTES)
+    } else {
+        quote!(crate::runtime::DEFAULT_MAX_RESPONSE_BYTES)
+    };
+    // A binary body is moved out of the response, not copied.
+    let raw_binding = if binary_response {
+        quote!(mut raw)
+    } else {
+        quote!(raw)
+    };
     let body = body_statements(operation);
     let accept = accept_header(operation);
     let arms = response_arms(operation);
@@ -897,10 +916,11 @@ fn call_method(operation: &Operation, schemes: &[SecurityScheme]) -> TokenStream
                 operation: OPERATION,
                 retry: &self.retry,
                 limits: &self.limits,
+                default_max_response_bytes: #default_max_response_bytes,
                 retry_safe: #retry_safe,
                 bearer_tokens,
             };
-            let raw = crate::runtime::send(context, request).await?;
+            let #raw_binding = crate::runtime::send(context, request).await?;
             #arms
         }
     }

@@ -94,9 +94,10 @@ impl Client {
         self.limits.total_timeout = total_timeout;
         self
     }
-    /// Sets the largest response body a call reads, checked while it streams in (4 MiB by default).
+    /// Sets the largest response body every call reads, checked while it streams in. By
+    /// default it suits the operation: 4 MiB for JSON, text and token bodies, 64 MiB for binary ones.
     pub fn with_max_response_bytes(mut self, max_response_bytes: usize) -> Self {
-        self.limits.max_response_bytes = max_response_bytes;
+        self.limits.max_response_bytes = Some(max_response_bytes);
         self
     }
     /// The deadline and size limit of every call.
@@ -138,6 +139,7 @@ impl Client {
             operation: OPERATION,
             retry: &self.retry,
             limits: &self.limits,
+            default_max_response_bytes: crate::runtime::DEFAULT_MAX_RESPONSE_BYTES,
             retry_safe: false,
             bearer_tokens,
         };
@@ -180,10 +182,11 @@ impl Client {
             operation: OPERATION,
             retry: &self.retry,
             limits: &self.limits,
+            default_max_response_bytes: crate::runtime::DEFAULT_MAX_BINARY_RESPONSE_BYTES,
             retry_safe: true,
             bearer_tokens,
         };
-        let raw = crate::runtime::send(context, request).await?;
+        let mut raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
             404 if raw.is_text() => {
                 let value = raw.text(OPERATION)?;
@@ -229,6 +232,7 @@ impl Client {
             operation: OPERATION,
             retry: &self.retry,
             limits: &self.limits,
+            default_max_response_bytes: crate::runtime::DEFAULT_MAX_RESPONSE_BYTES,
             retry_safe: true,
             bearer_tokens,
         };
@@ -270,10 +274,11 @@ impl Client {
             operation: OPERATION,
             retry: &self.retry,
             limits: &self.limits,
+            default_max_response_bytes: crate::runtime::DEFAULT_MAX_BINARY_RESPONSE_BYTES,
             retry_safe: false,
             bearer_tokens,
         };
-        let raw = crate::runtime::send(context, request).await?;
+        let mut raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
             200 => {
                 let value = raw.binary();
@@ -315,6 +320,7 @@ impl Client {
             operation: OPERATION,
             retry: &self.retry,
             limits: &self.limits,
+            default_max_response_bytes: crate::runtime::DEFAULT_MAX_RESPONSE_BYTES,
             retry_safe: false,
             bearer_tokens,
         };
@@ -357,10 +363,11 @@ impl Client {
             operation: OPERATION,
             retry: &self.retry,
             limits: &self.limits,
+            default_max_response_bytes: crate::runtime::DEFAULT_MAX_BINARY_RESPONSE_BYTES,
             retry_safe: true,
             bearer_tokens,
         };
-        let raw = crate::runtime::send(context, request).await?;
+        let mut raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
             200 => {
                 let value = raw.binary();

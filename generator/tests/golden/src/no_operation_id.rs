@@ -64,9 +64,10 @@ impl Client {
         self.limits.total_timeout = total_timeout;
         self
     }
-    /// Sets the largest response body a call reads, checked while it streams in (4 MiB by default).
+    /// Sets the largest response body every call reads, checked while it streams in. By
+    /// default it suits the operation: 4 MiB for JSON, text and token bodies, 64 MiB for binary ones.
     pub fn with_max_response_bytes(mut self, max_response_bytes: usize) -> Self {
-        self.limits.max_response_bytes = max_response_bytes;
+        self.limits.max_response_bytes = Some(max_response_bytes);
         self
     }
     /// The deadline and size limit of every call.
@@ -99,6 +100,7 @@ impl Client {
             operation: OPERATION,
             retry: &self.retry,
             limits: &self.limits,
+            default_max_response_bytes: crate::runtime::DEFAULT_MAX_RESPONSE_BYTES,
             retry_safe: true,
             bearer_tokens,
         };
@@ -136,6 +138,7 @@ impl Client {
             operation: OPERATION,
             retry: &self.retry,
             limits: &self.limits,
+            default_max_response_bytes: crate::runtime::DEFAULT_MAX_RESPONSE_BYTES,
             retry_safe: false,
             bearer_tokens,
         };
@@ -176,6 +179,7 @@ impl Client {
             operation: OPERATION,
             retry: &self.retry,
             limits: &self.limits,
+            default_max_response_bytes: crate::runtime::DEFAULT_MAX_RESPONSE_BYTES,
             retry_safe: true,
             bearer_tokens,
         };
@@ -218,6 +222,7 @@ impl Client {
             operation: OPERATION,
             retry: &self.retry,
             limits: &self.limits,
+            default_max_response_bytes: crate::runtime::DEFAULT_MAX_RESPONSE_BYTES,
             retry_safe: true,
             bearer_tokens,
         };
@@ -263,6 +268,7 @@ impl Client {
             operation: OPERATION,
             retry: &self.retry,
             limits: &self.limits,
+            default_max_response_bytes: crate::runtime::DEFAULT_MAX_RESPONSE_BYTES,
             retry_safe: true,
             bearer_tokens,
         };
@@ -300,6 +306,7 @@ impl Client {
             operation: OPERATION,
             retry: &self.retry,
             limits: &self.limits,
+            default_max_response_bytes: crate::runtime::DEFAULT_MAX_RESPONSE_BYTES,
             retry_safe: true,
             bearer_tokens,
         };

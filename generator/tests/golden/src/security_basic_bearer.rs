@@ -166,9 +166,10 @@ impl Client {
         self.limits.total_timeout = total_timeout;
         self
     }
-    /// Sets the largest response body a call reads, checked while it streams in (4 MiB by default).
+    /// Sets the largest response body every call reads, checked while it streams in. By
+    /// default it suits the operation: 4 MiB for JSON, text and token bodies, 64 MiB for binary ones.
     pub fn with_max_response_bytes(mut self, max_response_bytes: usize) -> Self {
-        self.limits.max_response_bytes = max_response_bytes;
+        self.limits.max_response_bytes = Some(max_response_bytes);
         self
     }
     /// The deadline and size limit of every call.
@@ -255,6 +256,7 @@ impl Client {
             operation: OPERATION,
             retry: &self.retry,
             limits: &self.limits,
+            default_max_response_bytes: crate::runtime::DEFAULT_MAX_RESPONSE_BYTES,
             retry_safe: true,
             bearer_tokens,
         };
@@ -315,6 +317,7 @@ impl Client {
             operation: OPERATION,
             retry: &self.retry,
             limits: &self.limits,
+            default_max_response_bytes: crate::runtime::DEFAULT_MAX_RESPONSE_BYTES,
             retry_safe: true,
             bearer_tokens,
         };
@@ -353,6 +356,7 @@ impl Client {
             operation: OPERATION,
             retry: &self.retry,
             limits: &self.limits,
+            default_max_response_bytes: crate::runtime::DEFAULT_MAX_RESPONSE_BYTES,
             retry_safe: true,
             bearer_tokens,
         };
@@ -410,6 +414,7 @@ impl Client {
             operation: OPERATION,
             retry: &self.retry,
             limits: &self.limits,
+            default_max_response_bytes: crate::runtime::DEFAULT_MAX_RESPONSE_BYTES,
             retry_safe: true,
             bearer_tokens,
         };

@@ -439,9 +439,9 @@ impl<I: TokenIssuer> TokenSource<I> {
 
     /// Sends a request of the caller's own with `Authorization: Bearer <token>`, through the same
     /// request path as the generated operations: the provider client's HTTP client, retry policy
-    /// (idempotent methods only), total deadline, response size limit, tracing span and request
-    /// ids. On a 401 it gets a new token and sends once more, returning the second response
-    /// whatever its status.
+    /// (idempotent methods only), total deadline, response size limit (4 MiB unless the client sets
+    /// one), tracing span and request ids. On a 401 it gets a new token and sends once more,
+    /// returning the second response whatever its status.
     ///
     /// `build` gets the provider client's `reqwest::Client` (re-exported as `auth_clients::reqwest`).
     pub async fn send<F>(&self, build: F) -> Result<crate::runtime::RawResponse, CallError<I::Error, crate::runtime::Error<std::convert::Infallible>>>
@@ -456,6 +456,7 @@ impl<I: TokenIssuer> TokenSource<I> {
             operation: "send",
             retry: settings.retry,
             limits: settings.limits,
+            default_max_response_bytes: crate::runtime::DEFAULT_MAX_RESPONSE_BYTES,
             retry_safe: idempotent,
             bearer_tokens: Some(self),
         };

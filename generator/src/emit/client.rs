@@ -880,7 +880,7 @@ fn call_method(operation: &Operation, schemes: &[SecurityScheme]) -> TokenStream
         .cases
         .iter()
         .chain(&operation.errors)
-        .any(|case| case.encoding == BodyEncoding::Binary);
+        .any(|case| case.encoding == BodyEncoding::Binary && case.type_ref != TypeRef::Unit);
     let default_max_response_bytes = if binary_response {
         quote!(crate::runtime::DEFAULT_MAX_BINARY_RESPONSE_BYTES)
     } else {

@@ -309,12 +309,14 @@ async fn backoff_never_sleeps_past_the_deadline() {
         .create_token(&mobile_calendar_request())
         .await
         .unwrap_err();
-    // One wait of 1 s fits in 1.5 s, a second does not: the last 503 is returned, not a timeout.
+    // One wait of 1 s fits in 1.5 s, a second does not: the last 503 is returned, not a timeout
+    // (and on a machine so slow that even the first wait would not fit, it is not waited for).
     assert_eq!(
         error.status(),
-        Some(reqwest::StatusCode::SERVICE_UNAVAILABLE)
+        Some(reqwest::StatusCode::SERVICE_UNAVAILABLE),
+        "{error:?}"
     );
-    assert_eq!(server.count(TOKEN_PATH), 2);
+    assert!((1..=2).contains(&server.count(TOKEN_PATH)));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -76,16 +76,55 @@ impl GeneratorError {
     }
 }
 
+/// A part of the loaded document that is a copy of another part (a `$ref` resolved by the loader):
+/// errors inside `copy` are reported where the original stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PointerAlias {
+    /// Where the copy stands in the loaded document.
+    pub copy: String,
+    /// Where the original stands in the document as written.
+    pub original: String,
+}
+
 /// Builds errors for one spec file, so call sites only say the pointer and the message.
 #[derive(Debug, Clone)]
 pub struct ErrorContext {
     file: String,
+    aliases: Vec<PointerAlias>,
 }
 
 impl ErrorContext {
     /// Errors will name `file`.
     pub fn new(file: impl Into<String>) -> Self {
-        ErrorContext { file: file.into() }
+        ErrorContext {
+            file: file.into(),
+            aliases: Vec::new(),
+        }
+    }
+
+    /// The same context, reporting errors inside the given copies where their originals stand.
+    pub fn with_pointer_aliases(&self, aliases: &[PointerAlias]) -> Self {
+        let mut context = self.clone();
+        context.aliases.extend(aliases.iter().cloned());
+        context
+    }
+
+    /// `pointer` as it stands in the document as written (the longest matching copy wins).
+    pub fn original_pointer(&self, pointer: &str) -> String {
+        let best = self
+            .aliases
+            .iter()
+            .filter(|alias| {
+                pointer == alias.copy
+                    || pointer
+                        .strip_prefix(alias.copy.as_str())
+                        .is_some_and(|rest| rest.starts_with('/'))
+            })
+            .max_by_key(|alias| alias.copy.len());
+        match best {
+            Some(alias) => format!("{}{}", alias.original, &pointer[alias.copy.len()..]),
+            None => pointer.to_string(),
+        }
     }
 
     /// The file errors name.
@@ -96,7 +135,7 @@ impl ErrorContext {
     fn location(&self, pointer: &str) -> SpecLocation {
         SpecLocation {
             file: self.file.clone(),
-            pointer: pointer.to_string(),
+            pointer: self.original_pointer(pointer),
             line_column: None,
         }
     }

@@ -1,6 +1,8 @@
 //! Load stage: spec bytes (JSON or YAML) to a `serde_json::Value`, 3.1 normalized, then to `openapiv3::OpenAPI`.
 
-use crate::error::{pointer_push, ErrorContext, GeneratorError};
+mod resolve_pointers;
+
+use crate::error::{pointer_push, ErrorContext, GeneratorError, PointerAlias};
 use crate::normalize;
 
 /// A parsed document together with the facts the later stages need about its source.
@@ -12,6 +14,8 @@ pub struct LoadedSpec {
     pub declared_version: String,
     /// The names of the 3.1 `webhooks` (requests the provider sends; not generated).
     pub webhooks: Vec<String>,
+    /// The parts of `openapi` that are copies made while resolving `$ref`s, so errors name the originals.
+    pub pointer_aliases: Vec<PointerAlias>,
 }
 
 /// Parses `bytes` (JSON when the first non-blank byte is `{`, YAML otherwise).
@@ -23,6 +27,8 @@ pub fn load_spec(context: &ErrorContext, bytes: &[u8]) -> Result<LoadedSpec, Gen
         .and_then(serde_json::Value::as_object)
         .map(|webhooks| webhooks.keys().cloned().collect())
         .unwrap_or_default();
+    let pointer_aliases = resolve_pointers::resolve_pointer_references(context, &mut document)?;
+    let context = &context.with_pointer_aliases(&pointer_aliases);
     if declared_version.starts_with("3.1") {
         normalize::normalize_openapi_31(context, &mut document)?;
     }
@@ -32,6 +38,7 @@ pub fn load_spec(context: &ErrorContext, bytes: &[u8]) -> Result<LoadedSpec, Gen
         openapi,
         declared_version,
         webhooks,
+        pointer_aliases,
     })
 }
 

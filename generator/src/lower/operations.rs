@@ -64,12 +64,11 @@ impl<'a, 's> OperationLowering<'a, 's> {
             let path_pointer = pointer_push("/paths", path);
             let item = match item {
                 ReferenceOr::Item(item) => item,
+                // The loader has already inlined every path item an in-document pointer reaches.
                 ReferenceOr::Reference { reference } => {
-                    return Err(self.context.unsupported(
+                    return Err(self.context.invalid(
                         &pointer_push(&path_pointer, "$ref"),
-                        format!(
-                            "path item `$ref: {reference}` is not supported; inline the path item"
-                        ),
+                        format!("dangling path item `$ref: {reference}`: there is no path item at that JSON pointer in the document"),
                     ))
                 }
             };
@@ -305,11 +304,20 @@ impl<'a, 's> OperationLowering<'a, 's> {
         };
         let prefix = format!("#/components/{section}/");
         let Some(key) = reference.strip_prefix(&prefix) else {
+            // The loader has already inlined every object an in-document pointer reaches.
+            if reference.starts_with('#') {
+                return Err(self.context.invalid(
+                    &pointer_push(pointer, "$ref"),
+                    format!("dangling `$ref: {reference}`: there is no {what} at that JSON pointer in the document"),
+                ));
+            }
             return Err(self.context.unsupported(
                 &pointer_push(pointer, "$ref"),
-                format!("{what} `$ref: {reference}` must point into #/components/{section}"),
+                format!("{what} `$ref: {reference}` is not supported: only references within the document are (bundle external files first)"),
             ));
         };
+        let key = key.replace("~1", "/").replace("~0", "~");
+        let key = key.as_str();
         let component_pointer = pointer_push(&format!("/components/{section}"), key);
         match self.document.components.as_ref().and_then(|components| components_of(components).get(key)) {
             Some(ReferenceOr::Item(object)) => Ok((object, component_pointer)),

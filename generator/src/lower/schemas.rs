@@ -198,9 +198,16 @@ impl<'a> SchemaLowering<'a> {
                     format!("`$ref: {reference}` points to {kind}, not to a schema: a schema `$ref` must name a schema"),
                 ));
             }
+            // The loader has already hoisted every schema an in-document pointer reaches.
+            if reference.starts_with('#') {
+                return Err(self.context.invalid(
+                    &reference_pointer,
+                    format!("dangling `$ref: {reference}`: there is no schema at that JSON pointer in the document"),
+                ));
+            }
             return Err(self.context.unsupported(
                 &reference_pointer,
-                format!("`$ref: {reference}` is not supported: schema references must point into #/components/schemas"),
+                format!("`$ref: {reference}` is not supported: only references within the document are (bundle external files first)"),
             ));
         };
         let key = key.replace("~1", "/").replace("~0", "~");

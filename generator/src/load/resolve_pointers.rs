@@ -1,0 +1,459 @@
+//! Resolves `$ref`s that point anywhere inside the document (not only at a component), on the JSON value, before `openapiv3` reads it.
+//!
+//! `openapiv3` only takes `$ref`s in the places a component may stand, and the lower stage only looks
+//! components up by name. A document may point at any JSON pointer, though: a schema inside another
+//! schema (`#/components/schemas/Tag/allOf/0`), inside a response or a parameter, another operation's
+//! response (`#/paths/~1a/get/responses/default`), a callback or a path item. So, on the JSON value:
+//!
+//! - a schema `$ref` to anything but a component schema is *hoisted*: the schema found there is copied
+//!   into a synthetic component schema, named after where it stands (`Tag_allOf_0`), and the `$ref`
+//!   points at that component. The same target always gives the same component, which is also how a
+//!   schema that refers to itself stays finite;
+//! - any other `$ref` (response, parameter, request body, header, path item, callback) to anything but
+//!   a plain component of its own section is *inlined*: the object found there replaces it. A chain of
+//!   such inlines that comes back to itself is reported, since it would be infinite.
+//!
+//! Errors found later in a copy must still name where the defect stands in the document, so every
+//! hoist and inline records a [`PointerAlias`], which `ErrorContext` applies to every error pointer.
+//! `$ref`s that point nowhere are left in place for the lower stage, which names them as dangling.
+
+use crate::error::{pointer_push, ErrorContext, GeneratorError, PointerAlias};
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+/// What kind of object stands at a place in an OpenAPI document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Root,
+    Paths,
+    PathItem,
+    Operation,
+    ParameterList,
+    ParameterMap,
+    Parameter,
+    RequestBodyMap,
+    RequestBody,
+    Responses,
+    Response,
+    Content,
+    MediaType,
+    Encodings,
+    Encoding,
+    Headers,
+    Header,
+    Callbacks,
+    Callback,
+    Schema,
+    SchemaMap,
+    SchemaList,
+    Components,
+    /// Anything else (examples, links, extensions, security): `$ref`s there are left as they are.
+    Other,
+}
+
+const HTTP_METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// The kind of the member `key` of an object (or array element) of kind `parent`.
+fn child_kind(parent: Kind, key: &str) -> Kind {
+    match parent {
+        Kind::Root => match key {
+            "paths" | "webhooks" => Kind::Paths,
+            "components" => Kind::Components,
+            _ => Kind::Other,
+        },
+        Kind::Paths => Kind::PathItem,
+        Kind::PathItem if HTTP_METHODS.contains(&key) => Kind::Operation,
+        Kind::PathItem | Kind::Operation if key == "parameters" => Kind::ParameterList,
+        Kind::Operation => match key {
+            "requestBody" => Kind::RequestBody,
+            "responses" => Kind::Responses,
+            "callbacks" => Kind::Callbacks,
+            _ => Kind::Other,
+        },
+        Kind::ParameterList | Kind::ParameterMap => Kind::Parameter,
+        Kind::Parameter | Kind::Header => match key {
+            "schema" => Kind::Schema,
+            "content" => Kind::Content,
+            _ => Kind::Other,
+        },
+        Kind::RequestBodyMap => Kind::RequestBody,
+        Kind::RequestBody if key == "content" => Kind::Content,
+        Kind::Responses => Kind::Response,
+        Kind::Response => match key {
+            "content" => Kind::Content,
+            "headers" => Kind::Headers,
+            _ => Kind::Other,
+        },
+        Kind::Content => Kind::MediaType,
+        Kind::MediaType => match key {
+            "schema" => Kind::Schema,
+            "encoding" => Kind::Encodings,
+            _ => Kind::Other,
+        },
+        Kind::Encodings => Kind::Encoding,
+        Kind::Encoding if key == "headers" => Kind::Headers,
+        Kind::Headers => Kind::Header,
+        Kind::Callbacks => Kind::Callback,
+        Kind::Callback => Kind::PathItem,
+        Kind::Schema => match key {
+            "properties" | "$defs" | "definitions" | "patternProperties" | "dependentSchemas" => {
+                Kind::SchemaMap
+            }
+            "allOf" | "anyOf" | "oneOf" | "prefixItems" => Kind::SchemaList,
+            "items" | "additionalProperties" | "not" | "contains" | "propertyNames" | "if"
+            | "then" | "else" | "additionalItems" | "unevaluatedItems"
+            | "unevaluatedProperties" | "contentSchema" => Kind::Schema,
+            _ => Kind::Other,
+        },
+        Kind::SchemaMap | Kind::SchemaList => Kind::Schema,
+        Kind::Components => match key {
+            "schemas" => Kind::SchemaMap,
+            "responses" => Kind::Responses,
+            "parameters" => Kind::ParameterMap,
+            "requestBodies" => Kind::RequestBodyMap,
+            "headers" => Kind::Headers,
+            "callbacks" => Kind::Callbacks,
+            "pathItems" => Kind::Paths,
+            _ => Kind::Other,
+        },
+        _ => Kind::Other,
+    }
+}
+
+/// The component section whose plain members the lower stage resolves itself, for a kind of `$ref`.
+fn component_section(kind: Kind) -> Option<&'static str> {
+    match kind {
+        Kind::Schema => Some("schemas"),
+        Kind::Response => Some("responses"),
+        Kind::Parameter => Some("parameters"),
+        Kind::RequestBody => Some("requestBodies"),
+        Kind::Header => Some("headers"),
+        _ => None,
+    }
+}
+
+/// Splits `#/a/b~1c` into its reference tokens (`a`, `b/c`), after percent-decoding the fragment.
+fn reference_tokens(reference: &str) -> Option<Vec<String>> {
+    let fragment = reference.strip_prefix('#')?;
+    let decoded = percent_encoding::percent_decode_str(fragment)
+        .decode_utf8()
+        .ok()?;
+    if decoded.is_empty() {
+        return Some(Vec::new());
+    }
+    let rest = decoded.strip_prefix('/')?;
+    Some(
+        rest.split('/')
+            .map(|token| token.replace("~1", "/").replace("~0", "~"))
+            .collect(),
+    )
+}
+
+fn tokens_to_pointer(tokens: &[String]) -> String {
+    tokens
+        .iter()
+        .fold(String::new(), |pointer, token| pointer_push(&pointer, token))
+}
+
+/// The kind of what stands at `tokens` from the document root.
+fn kind_at(tokens: &[String]) -> Kind {
+    tokens
+        .iter()
+        .fold(Kind::Root, |kind, token| child_kind(kind, token))
+}
+
+fn lookup<'v>(document: &'v Value, tokens: &[String]) -> Option<&'v Value> {
+    tokens.iter().try_fold(document, |value, token| match value {
+        Value::Object(map) => map.get(token),
+        Value::Array(items) => token.parse::<usize>().ok().and_then(|index| items.get(index)),
+        _ => None,
+    })
+}
+
+/// The only key of `{"$ref": "..."}`-like objects, when the object is a reference.
+fn reference_of(value: &Value) -> Option<&str> {
+    value.get("$ref").and_then(Value::as_str)
+}
+
+struct Resolver<'d> {
+    context: &'d ErrorContext,
+    /// The document as written, for looking targets up while the working copy changes.
+    original: &'d Value,
+    /// Target pointer to the synthetic component schema key it was hoisted to.
+    hoisted: BTreeMap<String, String>,
+    /// Component schema keys taken, by the document or by hoisting.
+    taken_schema_keys: std::collections::BTreeSet<String>,
+    /// Hoisted schemas still to be walked: (key, schema).
+    pending: Vec<(String, Value)>,
+    /// Finished hoisted schemas, in the order they were first referenced.
+    finished: Vec<(String, Value)>,
+    aliases: Vec<PointerAlias>,
+}
+
+/// Resolves every in-document `$ref` `openapiv3` or the lower stage cannot take (see the module
+/// docs); returns the pointer aliases of what was copied.
+pub fn resolve_pointer_references(
+    context: &ErrorContext,
+    document: &mut Value,
+) -> Result<Vec<PointerAlias>, GeneratorError> {
+    let original = document.clone();
+    let taken_schema_keys = original
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|schemas| schemas.keys().cloned().collect())
+        .unwrap_or_default();
+    let mut resolver = Resolver {
+        context,
+        original: &original,
+        hoisted: BTreeMap::new(),
+        taken_schema_keys,
+        pending: Vec::new(),
+        finished: Vec::new(),
+        aliases: Vec::new(),
+    };
+    let mut inline_stack = Vec::new();
+    resolver.walk(document, Kind::Root, "", &mut inline_stack)?;
+    while let Some((key, mut schema)) = resolver.pending.pop() {
+        let pointer = pointer_push("/components/schemas", &key);
+        resolver.walk(&mut schema, Kind::Schema, &pointer, &mut inline_stack)?;
+        resolver.finished.push((key, schema));
+    }
+    if !resolver.finished.is_empty() {
+        let Some(root) = document.as_object_mut() else {
+            return Ok(resolver.aliases);
+        };
+        let components = root
+            .entry("components")
+            .or_insert_with(|| Value::Object(Map::new()));
+        if let Value::Object(components) = components {
+            let schemas = components
+                .entry("schemas")
+                .or_insert_with(|| Value::Object(Map::new()));
+            if let Value::Object(schemas) = schemas {
+                // Sorted by key, so the output does not depend on the order they were found in.
+                resolver
+                    .finished
+                    .sort_by(|left, right| left.0.cmp(&right.0));
+                for (key, schema) in resolver.finished.drain(..) {
+                    schemas.insert(key, schema);
+                }
+            }
+        }
+    }
+    Ok(resolver.aliases)
+}
+
+impl Resolver<'_> {
+    fn walk(
+        &mut self,
+        value: &mut Value,
+        kind: Kind,
+        pointer: &str,
+        inline_stack: &mut Vec<String>,
+    ) -> Result<(), GeneratorError> {
+        if kind == Kind::Other {
+            return Ok(());
+        }
+        if let Some(reference) = reference_of(value).map(str::to_string) {
+            if self.resolve_here(value, kind, pointer, &reference, inline_stack)? {
+                return Ok(());
+            }
+        }
+        match value {
+            Value::Object(map) => {
+                for (key, child) in map.iter_mut() {
+                    if key == "$ref" {
+                        continue;
+                    }
+                    let child_pointer = pointer_push(pointer, key);
+                    self.walk(child, child_kind(kind, key), &child_pointer, inline_stack)?;
+                }
+            }
+            Value::Array(items) => {
+                // `items: [..]` (an old tuple form) holds schemas like a schema list does.
+                let item_kind = if kind == Kind::Schema {
+                    Kind::Schema
+                } else {
+                    child_kind(kind, "0")
+                };
+                for (index, item) in items.iter_mut().enumerate() {
+                    let item_pointer = pointer_push(pointer, &index.to_string());
+                    self.walk(item, item_kind, &item_pointer, inline_stack)?;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Handles the `$ref` of `value`; returns whether it was replaced (otherwise the rest of `value` is walked).
+    fn resolve_here(
+        &mut self,
+        value: &mut Value,
+        kind: Kind,
+        pointer: &str,
+        reference: &str,
+        inline_stack: &mut Vec<String>,
+    ) -> Result<bool, GeneratorError> {
+        let Some(tokens) = reference_tokens(reference) else {
+            // External references are reported by the lower stage.
+            return Ok(false);
+        };
+        let is_plain_component = |tokens: &[String]| {
+            component_section(kind).is_some_and(|section| {
+                tokens.len() == 3 && tokens[0] == "components" && tokens[1] == section
+            })
+        };
+        let Some(target) = lookup(self.original, &tokens) else {
+            // Dangling: the lower stage names it (with `--skip-invalid`, it drops what uses it).
+            return Ok(false);
+        };
+        let target_kind = kind_at(&tokens);
+        if kind == Kind::Schema {
+            if is_plain_component(&tokens) {
+                return Ok(false);
+            }
+            // A schema found in a place this walk does not know (`#/definitions/X`) is still a schema.
+            let is_schema = matches!(target_kind, Kind::Schema | Kind::Other)
+                && (target.is_object() || target.is_boolean());
+            if !is_schema {
+                // A `$ref` to a response or a parameter where a schema stands: the lower stage names
+                // what it points to.
+                return Ok(false);
+            }
+            let key = self.hoist(&tokens, pointer)?;
+            let mut rewritten = Map::new();
+            rewritten.insert(
+                "$ref".to_string(),
+                Value::String(format!("#/components/schemas/{}", escape_token(&key))),
+            );
+            if let Value::Object(map) = value {
+                // 3.1 allows keywords beside `$ref`; they stay for the 3.1 normalizer.
+                for (sibling, sibling_value) in map.iter() {
+                    if sibling != "$ref" {
+                        rewritten.insert(sibling.clone(), sibling_value.clone());
+                    }
+                }
+            }
+            *value = Value::Object(rewritten);
+            return Ok(true);
+        }
+        let inlines_always = matches!(kind, Kind::PathItem | Kind::Callback);
+        if !inlines_always {
+            if component_section(kind).is_none() {
+                // Examples, links and the like: `openapiv3` takes their `$ref`s as they are.
+                return Ok(false);
+            }
+            if is_plain_component(&tokens) && reference_of(target).is_none() {
+                return Ok(false);
+            }
+            if target_kind != kind && target_kind != Kind::Other {
+                // A `$ref` to the wrong kind of object: the lower stage names it.
+                return Ok(false);
+            }
+        }
+        let target_pointer = tokens_to_pointer(&tokens);
+        if inline_stack.contains(&target_pointer) {
+            return Err(self.context.invalid(
+                &pointer_push(pointer, "$ref"),
+                format!("`$ref: {reference}` includes itself (a cycle of `$ref`s that never reaches an object)"),
+            ));
+        }
+        let mut copy = target.clone();
+        if let (Value::Object(copy_map), Value::Object(site)) = (&mut copy, &*value) {
+            // 3.1 reference objects may override `summary` and `description`.
+            for sibling in ["summary", "description"] {
+                if let Some(text) = site.get(sibling) {
+                    copy_map.insert(sibling.to_string(), text.clone());
+                }
+            }
+        }
+        self.aliases.push(PointerAlias {
+            copy: pointer.to_string(),
+            original: target_pointer.clone(),
+        });
+        inline_stack.push(target_pointer);
+        // The copy may itself be a `$ref`, or hold some: it is walked as what stands here.
+        let walked = self.walk(&mut copy, kind, pointer, inline_stack);
+        inline_stack.pop();
+        walked?;
+        *value = copy;
+        Ok(true)
+    }
+
+    /// The synthetic component key for the schema at `tokens`, hoisting it on first use.
+    fn hoist(&mut self, tokens: &[String], pointer: &str) -> Result<String, GeneratorError> {
+        // Follow a chain of plain `$ref`s, so an alias of an alias names the schema itself.
+        let mut tokens = tokens.to_vec();
+        let mut seen = Vec::new();
+        loop {
+            let target_pointer = tokens_to_pointer(&tokens);
+            if let Some(key) = self.hoisted.get(&target_pointer) {
+                return Ok(key.clone());
+            }
+            let target = lookup(self.original, &tokens).cloned().unwrap_or(Value::Null);
+            let next = match &target {
+                Value::Object(map) if map.len() == 1 => reference_of(&target)
+                    .and_then(reference_tokens)
+                    .filter(|next| lookup(self.original, next).is_some()),
+                _ => None,
+            };
+            if let Some(next) = next {
+                if seen.contains(&target_pointer) {
+                    return Err(self.context.invalid(
+                        &pointer_push(pointer, "$ref"),
+                        format!("the `$ref`s through `{target_pointer}` form a cycle that never reaches a schema"),
+                    ));
+                }
+                seen.push(target_pointer);
+                let is_component = next.len() == 3 && next[0] == "components" && next[1] == "schemas";
+                if is_component {
+                    return Ok(next[2].clone());
+                }
+                tokens = next;
+                continue;
+            }
+            let key = self.synthetic_key(&tokens);
+            self.hoisted.insert(target_pointer.clone(), key.clone());
+            self.aliases.push(PointerAlias {
+                copy: pointer_push("/components/schemas", &key),
+                original: target_pointer,
+            });
+            self.pending.push((key.clone(), target));
+            return Ok(key);
+        }
+    }
+
+    /// A component key named after where the schema stands: `Tag/allOf/0` gives `Tag_allOf_0`.
+    fn synthetic_key(&mut self, tokens: &[String]) -> String {
+        let words: Vec<&str> = tokens
+            .iter()
+            .map(String::as_str)
+            .filter(|token| {
+                !matches!(
+                    *token,
+                    "components" | "schemas" | "properties" | "content" | "schema" | "paths"
+                ) && !token.contains('/')
+            })
+            .collect();
+        let base = if words.is_empty() {
+            "Schema".to_string()
+        } else {
+            words.join("_")
+        };
+        let mut key = base.clone();
+        let mut counter = 2;
+        while self.taken_schema_keys.contains(&key) {
+            key = format!("{base}_{counter}");
+            counter += 1;
+        }
+        self.taken_schema_keys.insert(key.clone());
+        key
+    }
+}
+
+fn escape_token(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}

@@ -81,6 +81,7 @@ pub const MANIFEST_PATH: &str = "manifest.toml";
 
 const RUNTIME_TEMPLATE: &str = include_str!("../templates/runtime.rs");
 const RUNTIME_MEDIA_TEMPLATE: &str = include_str!("../templates/runtime_media.rs");
+const RUNTIME_SERVERS_TEMPLATE: &str = include_str!("../templates/runtime_servers.rs");
 const TOKEN_TEMPLATE: &str = include_str!("../templates/token.rs");
 
 /// Loads and lowers one spec to the IR.
@@ -210,7 +211,9 @@ pub fn generate_crate(
     });
     files.push(GeneratedFile {
         path: "src/runtime.rs".to_string(),
-        contents: format::with_rust_header(&format!("{RUNTIME_TEMPLATE}{RUNTIME_MEDIA_TEMPLATE}")),
+        contents: format::with_rust_header(&format!(
+            "{RUNTIME_TEMPLATE}{RUNTIME_MEDIA_TEMPLATE}{RUNTIME_SERVERS_TEMPLATE}"
+        )),
     });
     files.push(GeneratedFile {
         path: "src/token.rs".to_string(),

@@ -6,6 +6,7 @@ mod operations;
 mod recursion;
 mod schemas;
 mod security;
+mod servers;
 mod skip;
 mod status;
 mod token;
@@ -69,11 +70,13 @@ pub fn lower_api_with(
     for scheme in &security.schemes {
         method_names.reserve(&format!("with_{}", scheme.rust_name));
     }
+    let mut server_plan = servers::ServerPlan::for_document(context, document)?;
     let mut operation_lowering = OperationLowering {
         context,
         document,
         schemas: &mut schema_lowering,
         security: &mut security,
+        servers: &mut server_plan,
         method_names,
         renames: &config.operations,
         used_renames: Default::default(),
@@ -122,7 +125,9 @@ pub fn lower_api_with(
             .map(sanitize_doc)
             .filter(|text| !text.is_empty()),
         api_version: document.info.version.clone(),
-        default_base_url: default_base_url(document),
+        default_base_url: server_plan.default_base_url,
+        base_reference: server_plan.base_reference,
+        servers: server_plan.servers,
         types,
         operations,
         security_schemes,
@@ -153,18 +158,4 @@ fn keep_used_schemes(
         }
     }
     (kept, operations)
-}
-
-/// The first server URL that is absolute, with `{variables}` replaced by their defaults.
-fn default_base_url(document: &openapiv3::OpenAPI) -> Option<String> {
-    document.servers.iter().find_map(|server| {
-        let mut url = server.url.clone();
-        if let Some(variables) = &server.variables {
-            for (name, variable) in variables {
-                url = url.replace(&format!("{{{name}}}"), &variable.default);
-            }
-        }
-        let absolute = url.starts_with("https://") || url.starts_with("http://");
-        (absolute && !url.contains('{')).then(|| url.trim_end_matches('/').to_string())
-    })
 }

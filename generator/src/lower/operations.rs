@@ -3,6 +3,7 @@
 use super::media::{self, MediaKind};
 use super::schemas::{Position, SchemaLowering, SchemaView};
 use super::security::SecurityLowering;
+use super::servers::ServerPlan;
 use super::status::{status_reason_text, status_variant_name};
 use crate::error::{pointer_push, ErrorContext, GeneratorError};
 use crate::ir::{
@@ -23,6 +24,8 @@ pub struct OperationLowering<'a, 's> {
     pub schemas: &'s mut SchemaLowering<'a>,
     /// Security schemes used so far.
     pub security: &'s mut SecurityLowering<'a>,
+    /// The document's server and the extra servers found so far.
+    pub servers: &'s mut ServerPlan,
     /// Method names handed out so far.
     pub method_names: UniqueNames,
     /// Operation renames from provider.toml.
@@ -180,8 +183,23 @@ impl<'a, 's> OperationLowering<'a, 's> {
             }
         };
 
-        let (kind, success, errors) =
-            self.lower_responses(operation, &type_prefix, &pointer_push(pointer, "responses"))?;
+        let (kind, success, errors) = self.lower_responses(
+            http_method,
+            operation,
+            &type_prefix,
+            &pointer_push(pointer, "responses"),
+        )?;
+        let servers_before = self.servers.servers.len();
+        let server = self
+            .servers
+            .for_operation(self.context, item, operation, pointer)?;
+        if self.servers.servers.len() > servers_before {
+            if let Some(new_server) = self.servers.servers.last_mut() {
+                new_server.override_method = self
+                    .method_names
+                    .claim(&format!("with_{}_server", new_server.rust_name));
+            }
+        }
         let error_type = self
             .schemas
             .type_names
@@ -257,6 +275,7 @@ impl<'a, 's> OperationLowering<'a, 's> {
             parameters,
             body,
             kind,
+            server,
             success,
             error_type,
             errors,
@@ -683,6 +702,7 @@ impl<'a, 's> OperationLowering<'a, 's> {
 
     fn lower_responses(
         &mut self,
+        http_method: &str,
         operation: &'a openapiv3::Operation,
         type_prefix: &str,
         pointer: &str,
@@ -742,10 +762,12 @@ impl<'a, 's> OperationLowering<'a, 's> {
                 }
             }
         }
-        let kind = if successes.is_empty() && !redirects.is_empty() {
-            OperationKind::UrlBuilder
-        } else {
-            OperationKind::Call
+        // Only a browser navigation (GET) is a URL to hand to a browser; any other method carries
+        // a request (a login form's POST answering 303) that must be sent.
+        let kind = match (successes.is_empty() && !redirects.is_empty(), http_method) {
+            (true, "get") => OperationKind::UrlBuilder,
+            (true, _) => OperationKind::RedirectCall,
+            (false, _) => OperationKind::Call,
         };
         if kind == OperationKind::Call {
             // The client follows no redirects, so a documented redirect is an outcome the caller handles.
@@ -776,14 +798,29 @@ impl<'a, 's> OperationLowering<'a, 's> {
                 },
             });
         }
-        let success_cases = if kind == OperationKind::UrlBuilder {
-            redirects
-        } else {
-            successes
+        let success_cases = match kind {
+            OperationKind::Call => successes,
+            OperationKind::UrlBuilder => redirects,
+            // The answer is the `Location`: one case per status, with no body to read.
+            OperationKind::RedirectCall => {
+                let mut cases: Vec<ResponseCase> = Vec::new();
+                for mut case in redirects {
+                    if cases.iter().any(|known| known.status == case.status) {
+                        continue;
+                    }
+                    case.variant_name = status_variant_name(case.status);
+                    case.encoding = BodyEncoding::Empty;
+                    case.media_type = None;
+                    case.type_ref = TypeRef::Unit;
+                    cases.push(case);
+                }
+                cases
+            }
         };
         let distinct_types: BTreeSet<&TypeRef> =
             success_cases.iter().map(|case| &case.type_ref).collect();
-        let enum_name = if distinct_types.len() > 1 {
+        // A redirect call returns the `Location`, whatever body the redirect documents.
+        let enum_name = if distinct_types.len() > 1 && kind != OperationKind::RedirectCall {
             Some(
                 self.schemas
                     .type_names

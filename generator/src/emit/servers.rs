@@ -1,0 +1,135 @@
+//! Emits what a client needs for servers: the constants, the per-server client fields and their overrides, and each operation's server.
+
+use super::type_tokens::doc_attributes;
+use crate::ir::{ApiModule, Operation, Server};
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+/// The pieces of `Client` that hold and set the servers.
+pub struct ClientServerItems {
+    /// `server_<name>: url::Url,` per extra server.
+    pub fields: TokenStream,
+    /// `server_<name>: ...,` in the constructor (after `base_url` is bound).
+    pub initializers: TokenStream,
+    /// `with_<name>_server` per extra server.
+    pub methods: TokenStream,
+    /// `let base_url = ...;` from the constructor's argument.
+    pub base_url_initializer: TokenStream,
+    /// More docs for `Client::new`.
+    pub new_docs: TokenStream,
+}
+
+fn field_ident(server: &Server) -> Ident {
+    Ident::new(
+        &format!("server_{}", server.rust_name.trim_start_matches("r#")),
+        Span::call_site(),
+    )
+}
+
+fn constant_ident(server: &Server) -> Ident {
+    Ident::new(
+        &format!(
+            "{}_SERVER_URL",
+            server.rust_name.trim_start_matches("r#").to_uppercase()
+        ),
+        Span::call_site(),
+    )
+}
+
+/// `pub const <NAME>_SERVER_URL` for each absolute extra server.
+pub fn server_constants(api: &ApiModule) -> TokenStream {
+    let constants = api
+        .servers
+        .iter()
+        .filter(|server| !server.relative)
+        .map(|server| {
+            let name = constant_ident(server);
+            let url = &server.url;
+            let doc = format!(
+                " A server that some operations are sent to instead of the base URL: `{url}`."
+            );
+            quote! {
+                #[doc = #doc]
+                pub const #name: &str = #url;
+            }
+        });
+    quote! { #( #constants )* }
+}
+
+/// The fields, constructor lines and override methods of the extra servers.
+pub fn client_server_items(api: &ApiModule) -> ClientServerItems {
+    let base_url_initializer = match &api.base_reference {
+        Some(reference) => quote! {
+            let base_url = crate::runtime::server_url(&crate::runtime::parse_base_url(base_url)?, #reference)?;
+        },
+        None => quote! {
+            let base_url = crate::runtime::parse_base_url(base_url)?;
+        },
+    };
+    let mut new_docs = Vec::new();
+    if let Some(reference) = &api.base_reference {
+        new_docs.push(String::new());
+        new_docs.push(format!("The spec's server is the relative URL `{reference}`. It is resolved against `base_url` (RFC 3986), which supplies the scheme and host: `https://api.example.com` gives `https://api.example.com{reference}`."));
+    }
+    if !api.servers.is_empty() {
+        new_docs.push(String::new());
+        new_docs.push("Operations that the spec sends to a server of their own use that server; each one can be replaced with its `with_*_server` method.".to_string());
+    }
+    let new_docs = doc_attributes(&new_docs.join("\n"));
+    let fields = api.servers.iter().map(|server| {
+        let field = field_ident(server);
+        quote! { #field: url::Url, }
+    });
+    let initializers = api.servers.iter().map(|server| {
+        let field = field_ident(server);
+        let url = if server.relative {
+            let url = &server.url;
+            quote!(#url)
+        } else {
+            let constant = constant_ident(server);
+            quote!(#constant)
+        };
+        quote! { #field: crate::runtime::server_url(&base_url, #url)?, }
+    });
+    let methods = api.servers.iter().enumerate().map(|(index, server)| {
+        let field = field_ident(server);
+        let method = Ident::new(&server.override_method, Span::call_site());
+        let users: Vec<String> = api
+            .operations
+            .iter()
+            .filter(|operation| operation.server == Some(index))
+            .map(|operation| format!("[`Client::{}`]", operation.method_name))
+            .collect();
+        let mut text = server.docs.text.clone();
+        text.push_str(&format!(
+            "\n\nSends {} to `url` instead. A relative URL is resolved against the base URL.",
+            users.join(", ")
+        ));
+        let docs = doc_attributes(&text);
+        quote! {
+            #docs
+            pub fn #method(mut self, url: &str) -> Result<Self, crate::runtime::ClientError> {
+                self.#field = crate::runtime::server_url(&self.base_url, url)?;
+                Ok(self)
+            }
+        }
+    });
+    ClientServerItems {
+        fields: quote! { #( #fields )* },
+        initializers: quote! { #( #initializers )* },
+        methods: quote! { #( #methods )* },
+        base_url_initializer,
+        new_docs,
+    }
+}
+
+/// `&self.base_url`, or the field of the operation's own server.
+pub fn operation_server_expression(api: &ApiModule, operation: &Operation) -> TokenStream {
+    match operation.server.and_then(|index| api.servers.get(index)) {
+        Some(server) => {
+            let field = field_ident(server);
+            quote!(&self.#field)
+        }
+        None => quote!(&self.base_url),
+    }
+}

@@ -66,6 +66,14 @@ pub fn document_facts(bytes: &[u8]) -> Option<DocumentFacts> {
         .map_or(0, |paths| {
             paths
                 .values()
+                // A path item that is a `$ref` holds the operations of what it points to.
+                .map(|item| {
+                    item.get("$ref")
+                        .and_then(serde_json::Value::as_str)
+                        .and_then(|reference| reference.strip_prefix('#'))
+                        .and_then(|pointer| document.pointer(pointer))
+                        .unwrap_or(item)
+                })
                 .filter_map(serde_json::Value::as_object)
                 .map(|item| {
                     HTTP_METHODS

@@ -158,6 +158,7 @@ fn client_struct(api: &ApiModule) -> TokenStream {
     let server_inits = &servers.initializers;
     let server_methods = &servers.methods;
     let base_url_init = &servers.base_url_initializer;
+    let base_url_field = &servers.base_url_field;
     let new_docs = &servers.new_docs;
     let title = format!(
         " A client for {} ({}, API version {}).",
@@ -188,7 +189,7 @@ fn client_struct(api: &ApiModule) -> TokenStream {
                 #base_url_init
                 Ok(Client {
                     #server_inits
-                    base_url,
+                    #base_url_field
                     http,
                     retry: crate::runtime::RetryPolicy::default(),
                     #credentials_init

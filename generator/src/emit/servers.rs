@@ -13,8 +13,10 @@ pub struct ClientServerItems {
     pub initializers: TokenStream,
     /// `with_<name>_server` per extra server.
     pub methods: TokenStream,
-    /// `let base_url = ...;` from the constructor's argument.
+    /// `let base_url = ...;` from the constructor's argument, when the servers need it bound.
     pub base_url_initializer: TokenStream,
+    /// The `base_url` field in the constructor.
+    pub base_url_field: TokenStream,
     /// More docs for `Client::new`.
     pub new_docs: TokenStream,
 }
@@ -58,13 +60,23 @@ pub fn server_constants(api: &ApiModule) -> TokenStream {
 
 /// The fields, constructor lines and override methods of the extra servers.
 pub fn client_server_items(api: &ApiModule) -> ClientServerItems {
-    let base_url_initializer = match &api.base_reference {
-        Some(reference) => quote! {
-            let base_url = crate::runtime::server_url(&crate::runtime::parse_base_url(base_url)?, #reference)?;
-        },
-        None => quote! {
-            let base_url = crate::runtime::parse_base_url(base_url)?;
-        },
+    let (base_url_initializer, base_url_field) = match &api.base_reference {
+        Some(reference) => (
+            quote! {
+                let base_url = crate::runtime::server_url(&crate::runtime::parse_base_url(base_url)?, #reference)?;
+            },
+            quote!(base_url,),
+        ),
+        None if api.servers.is_empty() => (
+            quote!(),
+            quote!(base_url: crate::runtime::parse_base_url(base_url)?,),
+        ),
+        None => (
+            quote! {
+                let base_url = crate::runtime::parse_base_url(base_url)?;
+            },
+            quote!(base_url,),
+        ),
     };
     let mut new_docs = Vec::new();
     if let Some(reference) = &api.base_reference {
@@ -119,6 +131,7 @@ pub fn client_server_items(api: &ApiModule) -> ClientServerItems {
         initializers: quote! { #( #initializers )* },
         methods: quote! { #( #methods )* },
         base_url_initializer,
+        base_url_field,
         new_docs,
     }
 }

@@ -172,6 +172,17 @@ fn lookup<'v>(document: &'v Value, tokens: &[String]) -> Option<&'v Value> {
     })
 }
 
+fn lookup_mut<'v>(document: &'v mut Value, tokens: &[String]) -> Option<&'v mut Value> {
+    tokens.iter().try_fold(document, |value, token| match value {
+        Value::Object(map) => map.get_mut(token),
+        Value::Array(items) => token
+            .parse::<usize>()
+            .ok()
+            .and_then(move |index| items.get_mut(index)),
+        _ => None,
+    })
+}
+
 /// The only key of `{"$ref": "..."}`-like objects, when the object is a reference.
 fn reference_of(value: &Value) -> Option<&str> {
     value.get("$ref").and_then(Value::as_str)
@@ -189,6 +200,9 @@ struct Resolver<'d> {
     pending: Vec<(String, Value)>,
     /// Finished hoisted schemas, in the order they were first referenced.
     finished: Vec<(String, Value)>,
+    /// Hoisted schemas that stood in a schema position: the original place becomes a `$ref` to the
+    /// component too, so both are one Rust type.
+    shared_places: Vec<(Vec<String>, String)>,
     aliases: Vec<PointerAlias>,
 }
 
@@ -211,6 +225,7 @@ pub fn resolve_pointer_references(
         taken_schema_keys,
         pending: Vec::new(),
         finished: Vec::new(),
+        shared_places: Vec::new(),
         aliases: Vec::new(),
     };
     let mut inline_stack = Vec::new();
@@ -219,6 +234,33 @@ pub fn resolve_pointer_references(
         let pointer = pointer_push("/components/schemas", &key);
         resolver.walk(&mut schema, Kind::Schema, &pointer, &mut inline_stack)?;
         resolver.finished.push((key, schema));
+    }
+    // The deepest places first, so a place inside another one is still found.
+    resolver
+        .shared_places
+        .sort_by(|left, right| right.0.len().cmp(&left.0.len()).then(left.cmp(right)));
+    for (tokens, key) in &resolver.shared_places {
+        if let Some(place) = lookup_mut(document, tokens) {
+            let mut reference = Map::new();
+            reference.insert(
+                "$ref".to_string(),
+                Value::String(format!("#/components/schemas/{}", escape_token(key))),
+            );
+            // The place keeps its description (a field's docs), around a one-member `allOf`.
+            let replacement = match place.get("description").cloned() {
+                Some(description) => {
+                    let mut wrapper = Map::new();
+                    wrapper.insert(
+                        "allOf".to_string(),
+                        Value::Array(vec![Value::Object(reference)]),
+                    );
+                    wrapper.insert("description".to_string(), description);
+                    wrapper
+                }
+                None => reference,
+            };
+            *place = Value::Object(replacement);
+        }
     }
     if !resolver.finished.is_empty() {
         let Some(root) = document.as_object_mut() else {
@@ -417,6 +459,9 @@ impl Resolver<'_> {
             }
             let key = self.synthetic_key(&tokens);
             self.hoisted.insert(target_pointer.clone(), key.clone());
+            if kind_at(&tokens) == Kind::Schema {
+                self.shared_places.push((tokens.clone(), key.clone()));
+            }
             self.aliases.push(PointerAlias {
                 copy: pointer_push("/components/schemas", &key),
                 original: target_pointer,

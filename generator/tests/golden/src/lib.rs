@@ -17,10 +17,14 @@
 //! - [`one_of_discriminator`] (one_of_discriminator)
 //! - [`openapi31_no_paths`] (openapi31_no_paths)
 //! - [`openapi31_types`] (openapi31_types)
+//! - [`pointer_refs`] (pointer_refs)
 //! - [`query_styles`] (query_styles)
 //! - [`recursive`] (recursive)
+//! - [`redirect_calls`] (redirect_calls)
+//! - [`relative_server`] (relative_server)
 //! - [`request_content_types`] (request_content_types)
 //! - [`security_basic_bearer`] (security_basic_bearer)
+//! - [`servers`] (servers)
 //! - [`unknown_formats`] (unknown_formats)
 //! - [`webhooks_callbacks`] (webhooks_callbacks)
 #![deny(missing_docs)]
@@ -79,18 +83,30 @@ pub mod openapi31_no_paths;
 #[cfg(feature = "openapi31_types")]
 /// openapi31_types (Cargo feature `openapi31_types`).
 pub mod openapi31_types;
+#[cfg(feature = "pointer_refs")]
+/// pointer_refs (Cargo feature `pointer_refs`).
+pub mod pointer_refs;
 #[cfg(feature = "query_styles")]
 /// query_styles (Cargo feature `query_styles`).
 pub mod query_styles;
 #[cfg(feature = "recursive")]
 /// recursive (Cargo feature `recursive`).
 pub mod recursive;
+#[cfg(feature = "redirect_calls")]
+/// redirect_calls (Cargo feature `redirect_calls`).
+pub mod redirect_calls;
+#[cfg(feature = "relative_server")]
+/// relative_server (Cargo feature `relative_server`).
+pub mod relative_server;
 #[cfg(feature = "request_content_types")]
 /// request_content_types (Cargo feature `request_content_types`).
 pub mod request_content_types;
 #[cfg(feature = "security_basic_bearer")]
 /// security_basic_bearer (Cargo feature `security_basic_bearer`).
 pub mod security_basic_bearer;
+#[cfg(feature = "servers")]
+/// servers (Cargo feature `servers`).
+pub mod servers;
 #[cfg(feature = "unknown_formats")]
 /// unknown_formats (Cargo feature `unknown_formats`).
 pub mod unknown_formats;

@@ -466,6 +466,19 @@ impl Resolver<'_> {
                 copy: pointer_push("/components/schemas", &key),
                 original: target_pointer,
             });
+            let mut target = target;
+            if let Value::Object(map) = &mut target {
+                // The type's docs say where it comes from, when the schema says nothing itself.
+                if !map.contains_key("description") && !map.contains_key("$ref") {
+                    map.insert(
+                        "description".to_string(),
+                        Value::String(format!(
+                            "The schema at `#{}`.",
+                            tokens_to_pointer(&tokens)
+                        )),
+                    );
+                }
+            }
             self.pending.push((key.clone(), target));
             return Ok(key);
         }

@@ -45,13 +45,13 @@ pub mod types {
     }
     /// How many countries match, over all pages.
     pub type CountryPageTotal = i64;
-    /// The `Legacy_definitions_Conflict` schema.
+    /// The schema at `#/components/schemas/Legacy/definitions/Conflict`.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     pub struct LegacyDefinitionsConflict {
         /// The `reason` field.
         pub reason: String,
     }
-    /// The `Tag_allOf_0` schema.
+    /// The schema at `#/components/schemas/Tag/allOf/0`.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     pub struct TagAllOf0 {
         /// The `name` field.
@@ -60,7 +60,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub color: Option<String>,
     }
-    /// The `Tree_branch` schema.
+    /// The schema at `#/components/schemas/Tree/properties/branch`.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     pub struct TreeBranch {
         /// The `label` field.
@@ -70,9 +70,9 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub next: Option<Box<TreeBranch>>,
     }
-    /// The `parameters_Limit` schema.
+    /// The schema at `#/components/parameters/Limit/schema`.
     pub type ParametersLimit = i32;
-    /// The `responses_Problem` schema.
+    /// The schema at `#/components/responses/Problem/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     pub struct ResponsesProblem {
         /// The `title` field.

@@ -1,0 +1,468 @@
+//! End-to-end tests of the golden fixtures for servers, redirect calls and `$ref`s to any JSON pointer:
+//! each generated client (from `generator/tests/golden`) sends its requests to the URL, with the
+//! method, body and credentials its spec says, against in-process wiremock servers on loopback.
+
+mod support;
+
+use golden_clients::{pointer_refs, redirect_calls, relative_server, servers};
+use serde_json::json;
+use support::single_request;
+use wiremock::matchers::{body_json, body_string, header, method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+mod servers_at_every_level {
+    use super::*;
+    use servers::{types, Client};
+
+    #[test]
+    fn server_variables_take_their_defaults() {
+        assert_eq!(servers::DEFAULT_BASE_URL, "https://api.example.com/2.0");
+        assert_eq!(servers::API_EXAMPLE_COM_SERVER_URL, "https://api.example.com");
+        assert_eq!(
+            servers::USERS_EXAMPLE_COM_V1_SERVER_URL,
+            "https://users.example.com/v1"
+        );
+        assert_eq!(
+            servers::UPLOADS_EXAMPLE_COM_FILES_SERVER_URL,
+            "https://uploads.example.com/files"
+        );
+    }
+
+    /// The document's server is `{host}/2.0`; the token operation's own server is the host's root.
+    #[tokio::test]
+    async fn the_token_operation_goes_to_its_own_server_and_the_rest_to_the_document_server() {
+        let api = MockServer::start().await;
+        let token_server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/oauth2/token"))
+            .and(header("content-type", "application/x-www-form-urlencoded"))
+            .and(body_string("grant_type=client_credentials"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"access_token": "t"})))
+            .expect(1)
+            .mount(&token_server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path("/2.0/status"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .insert_header("content-type", "text/plain")
+                    .set_body_string("ok"),
+            )
+            .expect(1)
+            .mount(&api)
+            .await;
+        let client = Client::new(&format!("{}/2.0", api.uri()))
+            .expect("loopback")
+            .with_api_example_com_server(&token_server.uri())
+            .expect("loopback");
+        let token = client
+            .create_token(&types::CreateTokenRequest {
+                grant_type: "client_credentials".to_string(),
+            })
+            .await
+            .expect("200");
+        assert_eq!(token.access_token.expose(), "t");
+        let status = client.get_status().await.expect("200");
+        assert_eq!(status.into_inner(), "ok");
+    }
+
+    /// A path-level server applies to every operation of the path; an operation-level one with a
+    /// variable holding the origin applies to its operation only.
+    #[tokio::test]
+    async fn path_and_operation_servers_can_each_be_overridden() {
+        let users = MockServer::start().await;
+        let uploads = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/v1/users/a%20b"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"name": "Ann"})))
+            .expect(1)
+            .mount(&users)
+            .await;
+        Mock::given(method("DELETE"))
+            .and(path("/v1/users/a%20b"))
+            .respond_with(ResponseTemplate::new(204))
+            .expect(1)
+            .mount(&users)
+            .await;
+        Mock::given(method("POST"))
+            .and(path("/files/uploads"))
+            .and(header("content-type", "application/octet-stream"))
+            .and(body_string("\u{0}bytes"))
+            .respond_with(ResponseTemplate::new(201))
+            .expect(1)
+            .mount(&uploads)
+            .await;
+        let client = Client::new(servers::DEFAULT_BASE_URL)
+            .expect("https")
+            .with_users_example_com_v1_server(&format!("{}/v1", users.uri()))
+            .expect("loopback")
+            .with_uploads_example_com_files_server(&format!("{}/files", uploads.uri()))
+            .expect("loopback");
+        let user = client
+            .get_user(&servers::GetUserParams {
+                id: "a b".to_string(),
+            })
+            .await
+            .expect("200");
+        assert_eq!(user.name.as_deref(), Some("Ann"));
+        client
+            .delete_user(&servers::DeleteUserParams {
+                id: "a b".to_string(),
+            })
+            .await
+            .expect("204");
+        client
+            .upload_file(&golden_clients::runtime::Binary::from(b"\0bytes".to_vec()))
+            .await
+            .expect("201");
+    }
+
+    /// `/reports-api` is resolved against the client's base URL: same scheme and host, its own path.
+    #[tokio::test]
+    async fn a_relative_operation_server_takes_the_base_urls_scheme_and_host() {
+        let api = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/reports-api/reports"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"a": 1})))
+            .expect(1)
+            .mount(&api)
+            .await;
+        let client = Client::new(&format!("{}/2.0", api.uri())).expect("loopback");
+        let report = client.get_report().await.expect("200");
+        assert_eq!(report.get("a"), Some(&1));
+    }
+
+    #[test]
+    fn a_server_override_passes_the_base_url_checks() {
+        let client = Client::new(servers::DEFAULT_BASE_URL).expect("https");
+        let insecure = client
+            .clone()
+            .with_api_example_com_server("http://tokens.example.com")
+            .map(|_| ())
+            .expect_err("plain http to a remote host is refused");
+        assert!(insecure.to_string().contains("must use https"), "{insecure}");
+        let with_query = client
+            .with_uploads_example_com_files_server("https://uploads.example.com/?a=1")
+            .map(|_| ())
+            .expect_err("a query would swallow the paths");
+        assert!(with_query.to_string().contains("query"), "{with_query}");
+    }
+}
+
+mod relative_document_server {
+    use super::*;
+    use relative_server::Client;
+
+    /// The spec's only server is `/api/v1`: the base URL supplies the scheme and host, whether or not
+    /// it already ends with `/api/v1`.
+    #[tokio::test]
+    async fn the_base_url_supplies_scheme_and_host() {
+        let api = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/api/v1/countries"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!(["NO", "SE"])))
+            .expect(2)
+            .mount(&api)
+            .await;
+        for base_url in [api.uri(), format!("{}/api/v1", api.uri())] {
+            let client = Client::new(&base_url).expect("loopback");
+            assert_eq!(client.base_url().path(), "/api/v1");
+            let countries = client.list_countries().await.expect("200");
+            assert_eq!(*countries, vec!["NO".to_string(), "SE".to_string()]);
+        }
+    }
+}
+
+mod redirect_only_operations {
+    use super::*;
+    use golden_clients::runtime::Error;
+    use redirect_calls::{types, Client, LoginLocalError, LoginLocalParams, LoginSamlParams};
+
+    fn credentials() -> types::LoginLocalRequest {
+        types::LoginLocalRequest {
+            username: "ann".to_string(),
+            password: "p@ss word".into(),
+        }
+    }
+
+    /// A POST answering 303 is sent with its body, and the `Location` comes back, not followed.
+    #[tokio::test]
+    async fn a_post_answered_with_303_sends_its_body_and_returns_the_location() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/login/my%20silo/local"))
+            .and(header("content-type", "application/json"))
+            .and(body_json(json!({"username": "ann", "password": "p@ss word"})))
+            .respond_with(
+                ResponseTemplate::new(303)
+                    .insert_header("location", "/console?tab=home")
+                    .insert_header("set-cookie", "session=abc"),
+            )
+            .expect(1)
+            .mount(&server)
+            .await;
+        let client = Client::new(&server.uri()).expect("loopback");
+        let location = client
+            .login_local(
+                &LoginLocalParams {
+                    silo_name: "my silo".to_string(),
+                },
+                &credentials(),
+            )
+            .await
+            .expect("303 is the documented success");
+        assert_eq!(location.status().as_u16(), 303);
+        assert_eq!(
+            location.as_str(),
+            format!("{}/console?tab=home", server.uri())
+        );
+        assert!(location.headers().contains_key("set-cookie"));
+        // The redirect was not followed: the POST is the only request.
+        let request = single_request(&server).await;
+        assert_eq!(request.method.as_str(), "POST");
+    }
+
+    #[tokio::test]
+    async fn a_rejected_login_decodes_its_error_and_a_redirect_without_location_is_an_error() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/login/bad/local"))
+            .respond_with(ResponseTemplate::new(401).set_body_json(json!({"message": "no"})))
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .and(path("/login/nowhere/local"))
+            .respond_with(ResponseTemplate::new(303))
+            .mount(&server)
+            .await;
+        let client = Client::new(&server.uri()).expect("loopback");
+        let rejected = client
+            .login_local(
+                &LoginLocalParams {
+                    silo_name: "bad".to_string(),
+                },
+                &credentials(),
+            )
+            .await
+            .expect_err("401");
+        match rejected {
+            Error::ErrorResponse {
+                body: LoginLocalError::Status4xx(body),
+                ..
+            } => assert_eq!(body.message.as_deref(), Some("no")),
+            other => panic!("expected the 4XX variant, got {other:?}"),
+        }
+        let missing = client
+            .login_local(
+                &LoginLocalParams {
+                    silo_name: "nowhere".to_string(),
+                },
+                &credentials(),
+            )
+            .await
+            .expect_err("a redirect must say where");
+        assert!(missing.to_string().contains("Location"), "{missing}");
+    }
+
+    /// A form POST answered with 307 and an HTML body: the absolute `Location` is returned as is.
+    #[tokio::test]
+    async fn a_form_post_answered_with_307_returns_an_absolute_location() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/login/s/saml/okta"))
+            .and(header("content-type", "application/x-www-form-urlencoded"))
+            .and(body_string("SAMLResponse=PHNhbWw%2BPC9zYW1sPg%3D%3D"))
+            .respond_with(
+                ResponseTemplate::new(307)
+                    .insert_header("location", "https://idp.example.com/next")
+                    .insert_header("content-type", "text/html")
+                    .set_body_string("<html></html>"),
+            )
+            .expect(1)
+            .mount(&server)
+            .await;
+        let client = Client::new(&server.uri()).expect("loopback");
+        let location = client
+            .login_saml(
+                &LoginSamlParams {
+                    silo_name: "s".to_string(),
+                    provider_name: "okta".to_string(),
+                },
+                &types::LoginSamlRequest {
+                    saml_response: "PHNhbWw+PC9zYW1sPg==".to_string(),
+                },
+            )
+            .await
+            .expect("307 is a documented success");
+        assert_eq!(location.as_str(), "https://idp.example.com/next");
+    }
+
+    /// A GET answered with a redirect is a browser navigation: only the URL is built, nothing is sent.
+    #[tokio::test]
+    async fn a_get_answered_with_a_redirect_is_a_url_builder() {
+        let server = MockServer::start().await;
+        let client = Client::new(&server.uri()).expect("loopback");
+        let url = client
+            .login_saml_begin(&redirect_calls::LoginSamlBeginParams {
+                silo_name: "s".to_string(),
+                provider_name: "a/b".to_string(),
+            })
+            .expect("a url");
+        assert_eq!(url.as_str(), format!("{}/login/s/saml/a%2Fb", server.uri()));
+        assert_eq!(support::request_count(&server).await, 0);
+    }
+}
+
+mod references_to_any_pointer {
+    use super::*;
+    use golden_clients::runtime::Error;
+    use pointer_refs::{types, Client, ListCountriesError, ReplaceTagError};
+
+    fn client(server: &MockServer) -> Client {
+        Client::new(&server.uri()).expect("loopback")
+    }
+
+    /// A parameter schema from a component parameter, a response schema from inside a component
+    /// response, and a path item that is a `$ref` to another path item.
+    #[tokio::test]
+    async fn list_countries_on_both_paths_sends_the_query_and_decodes_both_bodies() {
+        let server = MockServer::start().await;
+        for prefix in ["/api/v1", "/api/v2"] {
+            Mock::given(method("GET"))
+                .and(path(format!("{prefix}/countries")))
+                .and(query_param("region", "eu"))
+                .and(query_param("limit", "2"))
+                .respond_with(
+                    ResponseTemplate::new(200)
+                        .set_body_json(json!({"items": ["NO", "SE"], "total": 9})),
+                )
+                .expect(1)
+                .mount(&server)
+                .await;
+        }
+        let client = client(&server);
+        let page = client
+            .list_countries(&pointer_refs::ListCountriesParams {
+                region: Some("eu".to_string()),
+                limit: Some(2),
+            })
+            .await
+            .expect("200");
+        assert_eq!(page.total, 9);
+        let page = client
+            .list_countries_2(&pointer_refs::ListCountries2Params {
+                region: Some("eu".to_string()),
+                limit: Some(2),
+            })
+            .await
+            .expect("200");
+        assert_eq!(page.items, vec!["NO".to_string(), "SE".to_string()]);
+    }
+
+    #[tokio::test]
+    async fn a_default_response_from_inside_a_component_response_decodes() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/api/v1/countries"))
+            .respond_with(
+                ResponseTemplate::new(503).set_body_json(json!({"title": "down", "status": 503})),
+            )
+            .mount(&server)
+            .await;
+        let error = client(&server)
+            .list_countries(&Default::default())
+            .await
+            .expect_err("503");
+        match error {
+            Error::ErrorResponse {
+                body: ListCountriesError::Default(problem),
+                ..
+            } => {
+                assert_eq!(problem.title, "down");
+                assert_eq!(problem.status, Some(503));
+            }
+            other => panic!("expected the default variant, got {other:?}"),
+        }
+    }
+
+    /// A request body from `Tag/allOf/0`, a parameter from another operation, a response from
+    /// another operation, a request body from another operation, a schema from `definitions`.
+    #[tokio::test]
+    async fn create_and_replace_tag_send_the_pointed_at_body() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/api/v1/tags"))
+            .and(query_param("region", "eu"))
+            .and(body_json(json!({"name": "blue", "color": "#00f"})))
+            .respond_with(
+                ResponseTemplate::new(201).set_body_json(json!({"name": "blue", "id": "t1"})),
+            )
+            .expect(1)
+            .mount(&server)
+            .await;
+        Mock::given(method("PUT"))
+            .and(path("/api/v1/tags/t1"))
+            .and(body_json(json!({"name": "red"})))
+            .respond_with(ResponseTemplate::new(409).set_body_json(json!({"reason": "taken"})))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let client = client(&server);
+        let tag = client
+            .create_tag(
+                &pointer_refs::CreateTagParams {
+                    region: Some("eu".to_string()),
+                },
+                &types::TagAllOf0 {
+                    name: "blue".to_string(),
+                    color: Some("#00f".to_string()),
+                },
+            )
+            .await
+            .expect("201");
+        assert_eq!(tag.id.as_deref(), Some("t1"));
+        let conflict = client
+            .replace_tag(
+                &pointer_refs::ReplaceTagParams {
+                    id: "t1".to_string(),
+                },
+                &types::TagAllOf0 {
+                    name: "red".to_string(),
+                    color: None,
+                },
+            )
+            .await
+            .expect_err("409");
+        match conflict {
+            Error::ErrorResponse {
+                body: ReplaceTagError::Conflict(conflict),
+                ..
+            } => assert_eq!(conflict.reason, "taken"),
+            other => panic!("expected the 409 variant, got {other:?}"),
+        }
+    }
+
+    /// A schema that refers to itself through a pointer into its parent decodes at any depth.
+    #[tokio::test]
+    async fn a_self_referencing_pointer_schema_decodes_deeply() {
+        let server = MockServer::start().await;
+        let mut body = json!({"label": "leaf"});
+        for depth in 0..100 {
+            body = json!({"label": format!("level {depth}"), "next": body});
+        }
+        Mock::given(method("GET"))
+            .and(path("/api/v1/trees"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(body))
+            .mount(&server)
+            .await;
+        let tree = client(&server).get_tree().await.expect("200");
+        let mut depth = 0;
+        let mut branch: &types::TreeBranch = &tree;
+        while let Some(next) = &branch.next {
+            depth += 1;
+            branch = next;
+        }
+        assert_eq!(depth, 100);
+        assert_eq!(branch.label.as_deref(), Some("leaf"));
+    }
+}

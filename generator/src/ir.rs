@@ -40,8 +40,11 @@ pub struct Server {
     pub rust_name: String,
     /// The client method that replaces this server's URL.
     pub override_method: String,
-    /// The URL with variables at their defaults (no trailing `/`).
-    pub url: String,
+    /// The URL with variables at their defaults (no trailing `/`); `None` when the defaults give no
+    /// usable URL, so the caller must set one.
+    pub url: Option<String>,
+    /// The URL template as the spec writes it.
+    pub declared_url: String,
     /// A reference (`/v2`) resolved against the client's base URL, rather than an absolute URL.
     pub relative: bool,
     /// Rustdoc.

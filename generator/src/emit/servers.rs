@@ -44,9 +44,9 @@ pub fn server_constants(api: &ApiModule) -> TokenStream {
         .servers
         .iter()
         .filter(|server| !server.relative)
-        .map(|server| {
+        .filter_map(|server| server.url.as_ref().map(|url| (server, url)))
+        .map(|(server, url)| {
             let name = constant_ident(server);
-            let url = &server.url;
             let doc = format!(
                 " A server that some operations are sent to instead of the base URL: `{url}`."
             );
@@ -90,18 +90,24 @@ pub fn client_server_items(api: &ApiModule) -> ClientServerItems {
     let new_docs = doc_attributes(&new_docs.join("\n"));
     let fields = api.servers.iter().map(|server| {
         let field = field_ident(server);
-        quote! { #field: url::Url, }
+        if server.url.is_some() {
+            quote! { #field: url::Url, }
+        } else {
+            quote! { #field: Option<url::Url>, }
+        }
     });
     let initializers = api.servers.iter().map(|server| {
         let field = field_ident(server);
-        let url = if server.relative {
-            let url = &server.url;
-            quote!(#url)
-        } else {
-            let constant = constant_ident(server);
-            quote!(#constant)
-        };
-        quote! { #field: crate::runtime::server_url(&base_url, #url)?, }
+        match &server.url {
+            None => quote! { #field: None, },
+            Some(url) if server.relative => {
+                quote! { #field: crate::runtime::server_url(&base_url, #url)?, }
+            }
+            Some(_) => {
+                let constant = constant_ident(server);
+                quote! { #field: crate::runtime::server_url(&base_url, #constant)?, }
+            }
+        }
     });
     let methods = api.servers.iter().enumerate().map(|(index, server)| {
         let field = field_ident(server);
@@ -118,10 +124,15 @@ pub fn client_server_items(api: &ApiModule) -> ClientServerItems {
             users.join(", ")
         ));
         let docs = doc_attributes(&text);
+        let value = if server.url.is_some() {
+            quote!(crate::runtime::server_url(&self.base_url, url)?)
+        } else {
+            quote!(Some(crate::runtime::server_url(&self.base_url, url)?))
+        };
         quote! {
             #docs
             pub fn #method(mut self, url: &str) -> Result<Self, crate::runtime::ClientError> {
-                self.#field = crate::runtime::server_url(&self.base_url, url)?;
+                self.#field = #value;
                 Ok(self)
             }
         }
@@ -139,9 +150,22 @@ pub fn client_server_items(api: &ApiModule) -> ClientServerItems {
 /// `&self.base_url`, or the field of the operation's own server.
 pub fn operation_server_expression(api: &ApiModule, operation: &Operation) -> TokenStream {
     match operation.server.and_then(|index| api.servers.get(index)) {
-        Some(server) => {
+        Some(server) if server.url.is_some() => {
             let field = field_ident(server);
             quote!(&self.#field)
+        }
+        Some(server) => {
+            let field = field_ident(server);
+            let message = format!(
+                "the spec gives this operation's server (`{}`) no usable URL: set it with `Client::{}`",
+                server.declared_url, server.override_method
+            );
+            quote! {
+                match &self.#field {
+                    Some(url) => url,
+                    None => return Err(crate::runtime::Error::invalid_request(OPERATION, #message)),
+                }
+            }
         }
         None => quote!(&self.base_url),
     }

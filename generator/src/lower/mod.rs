@@ -111,6 +111,18 @@ pub fn lower_api_with(
         None => None,
     };
 
+    let mut description = document
+        .info
+        .description
+        .as_deref()
+        .map(sanitize_doc)
+        .filter(|text| !text.is_empty());
+    if let Some(note) = server_plan.omission_note.take() {
+        description = Some(match description {
+            Some(description) => format!("{description}\n\n{note}"),
+            None => note,
+        });
+    }
     let (security_schemes, mut operations) =
         keep_used_schemes(security.schemes, &security.used, operations);
     messages::decide_body_client_credentials(&mut operations, &security_schemes, &types);
@@ -118,12 +130,7 @@ pub fn lower_api_with(
         module_name: config.module.clone(),
         display_name: config.display_name.clone(),
         title: document.info.title.clone(),
-        description: document
-            .info
-            .description
-            .as_deref()
-            .map(sanitize_doc)
-            .filter(|text| !text.is_empty()),
+        description,
         api_version: document.info.version.clone(),
         default_base_url: server_plan.default_base_url,
         base_reference: server_plan.base_reference,

@@ -2,7 +2,10 @@
 //!
 //! The first server of the innermost level that declares any wins (operation, then path, then
 //! document), with its `{variables}` at their defaults. A `{variable}` the server does not define is
-//! a located error, never a silently missing URL. A relative server URL (`/api/v1`) is resolved
+//! a located error, never a silently missing URL. A server whose defaults give no usable URL (a
+//! default that is itself a placeholder such as `{your-agent-url}`, or a bare `https://` whose
+//! description says to use a URL from another response) is a reported omission: the module docs or
+//! the method docs say so, and the caller must supply that URL. A relative server URL (`/api/v1`) is resolved
 //! against the client's base URL (RFC 3986), as the specification resolves it against the document's
 //! location; so the caller's base URL supplies the scheme and host. A path or operation server that
 //! differs from the document's becomes an extra server of the client, with its own constant and its
@@ -20,42 +23,62 @@ pub struct ServerPlan {
     pub base_reference: Option<String>,
     /// The servers of paths and operations that differ from the document's.
     pub servers: Vec<Server>,
+    /// Why there is no `DEFAULT_BASE_URL` although the document declares a server, for the module docs.
+    pub omission_note: Option<String>,
     /// Rust names handed out to servers so far.
     names: UniqueNames,
 }
 
-/// The URL of a server object with its variables at their defaults.
+/// The URL of a server object with its variables at their defaults; `None` when the defaults give
+/// no usable URL.
 fn server_url(
     context: &ErrorContext,
     server: &openapiv3::Server,
     pointer: &str,
-) -> Result<String, GeneratorError> {
+) -> Result<Option<String>, GeneratorError> {
+    let mut rest = server.url.as_str();
+    while let Some(start) = rest.find('{') {
+        let after = &rest[start + 1..];
+        let Some(end) = after.find('}') else {
+            return Err(context.invalid(
+                &pointer_push(pointer, "url"),
+                format!("the server URL `{}` has an unclosed `{{`", server.url),
+            ));
+        };
+        let name = &after[..end];
+        let defined = server
+            .variables
+            .as_ref()
+            .is_some_and(|variables| variables.contains_key(name));
+        if !defined {
+            return Err(context.invalid(
+                &pointer_push(pointer, "url"),
+                format!(
+                    "the server URL `{}` uses the variable `{{{name}}}`, but the server's `variables` do not define it (each variable needs a `default`)",
+                    server.url
+                ),
+            ));
+        }
+        rest = &after[end + 1..];
+    }
     let mut url = server.url.clone();
     if let Some(variables) = &server.variables {
         for (name, variable) in variables {
             url = url.replace(&format!("{{{name}}}"), &variable.default);
         }
     }
-    if let Some(start) = url.find('{') {
-        let name = url[start + 1..]
-            .split('}')
-            .next()
-            .unwrap_or_default()
-            .to_string();
-        return Err(context.invalid(
-            &pointer_push(pointer, "url"),
-            format!(
-                "the server URL `{}` uses the variable `{{{name}}}`, but the server's `variables` do not define it (a variable needs a `default`)",
-                server.url
-            ),
-        ));
+    let host = url
+        .split_once("://")
+        .map(|(_, after)| after.split(['/', '?', '#']).next().unwrap_or_default());
+    if url.contains('{') || host == Some("") {
+        return Ok(None);
     }
     let trimmed = url.trim_end_matches('/');
-    Ok(if trimmed.is_empty() && url.starts_with('/') {
+    Ok(Some(if trimmed.is_empty() && url.starts_with('/') {
         "/".to_string()
     } else {
         trimmed.to_string()
-    })
+    }))
 }
 
 fn is_absolute(url: &str) -> bool {
@@ -72,6 +95,7 @@ impl ServerPlan {
             default_base_url: None,
             base_reference: None,
             servers: Vec::new(),
+            omission_note: None,
             names: UniqueNames::new(),
         };
         for (index, server) in document.servers.iter().enumerate() {
@@ -80,10 +104,16 @@ impl ServerPlan {
             if index > 0 {
                 continue;
             }
-            if is_absolute(&url) {
-                plan.default_base_url = Some(url);
-            } else if url != "/" {
-                plan.base_reference = Some(url);
+            match url {
+                Some(url) if is_absolute(&url) => plan.default_base_url = Some(url),
+                Some(url) if url != "/" => plan.base_reference = Some(url),
+                Some(_) => {}
+                None => {
+                    plan.omission_note = Some(format!(
+                        "The spec's server `{}` has no usable default (its variables' defaults are placeholders), so this module has no `DEFAULT_BASE_URL`: pass your server's URL to `Client::new`.",
+                        server.url.replace('`', "'")
+                    ));
+                }
             }
         }
         Ok(plan)
@@ -117,19 +147,25 @@ impl ServerPlan {
             )?);
         }
         let url = urls.swap_remove(0);
+        let declared_url = servers[0].url.clone();
         let document_url = self
             .default_base_url
             .as_ref()
             .or(self.base_reference.as_ref());
-        if document_url == Some(&url) {
+        if url.is_some() && document_url == url.as_ref() {
             return Ok(None);
         }
-        if let Some(index) = self.servers.iter().position(|known| known.url == url) {
+        if let Some(index) = self
+            .servers
+            .iter()
+            .position(|known| known.url == url && (url.is_some() || known.declared_url == declared_url))
+        {
             return Ok(Some(index));
         }
-        let stem = url
+        let named_after = url.as_deref().unwrap_or(&declared_url);
+        let stem = named_after
             .split_once("://")
-            .map_or(url.as_str(), |(_, rest)| rest)
+            .map_or(named_after, |(_, rest)| rest)
             .to_string();
         let rust_name = self.names.claim(&snake_case_name(&stem, "server"));
         let description = servers[0]
@@ -141,13 +177,20 @@ impl ServerPlan {
             Some(description) => format!("{description}\n\n"),
             None => String::new(),
         };
-        text.push_str(&format!("The server `{url}` (first declared at `{pointer}`)."));
+        match &url {
+            Some(url) => text.push_str(&format!("The server `{url}` (declared at `{pointer}`).")),
+            None => text.push_str(&format!(
+                "The server `{}` (declared at `{pointer}`) has no usable default URL: set one with this method before calling the operations that use it.",
+                declared_url.replace('`', "'")
+            )),
+        }
         self.servers.push(Server {
             rust_name,
             // Claimed among the client's method names by the operation lowering.
             override_method: String::new(),
-            relative: !is_absolute(&url),
+            relative: url.as_deref().is_some_and(|url| !is_absolute(url)),
             url,
+            declared_url,
             docs: Docs { text },
         });
         Ok(Some(self.servers.len() - 1))

@@ -247,6 +247,10 @@ pub enum TypeRef {
     Unit,
     /// Raw bytes (`format: binary`, binary media types): the runtime's `Binary`.
     Bytes,
+    /// Bytes sent in JSON as a base64 string (`contentEncoding: base64`): the runtime's `Base64Bytes`.
+    Base64Bytes,
+    /// A fixed-length array whose items each have their own type (`prefixItems`): a Rust tuple.
+    Tuple(Vec<TypeRef>),
 }
 
 impl TypeRef {

@@ -82,6 +82,7 @@ pub const MANIFEST_PATH: &str = "manifest.toml";
 const RUNTIME_TEMPLATE: &str = include_str!("../templates/runtime.rs");
 const RUNTIME_MEDIA_TEMPLATE: &str = include_str!("../templates/runtime_media.rs");
 const RUNTIME_SERVERS_TEMPLATE: &str = include_str!("../templates/runtime_servers.rs");
+const RUNTIME_SCHEMA_FORMS_TEMPLATE: &str = include_str!("../templates/runtime_schema_forms.rs");
 const TOKEN_TEMPLATE: &str = include_str!("../templates/token.rs");
 
 /// Loads and lowers one spec to the IR.
@@ -212,7 +213,7 @@ pub fn generate_crate(
     files.push(GeneratedFile {
         path: "src/runtime.rs".to_string(),
         contents: format::with_rust_header(&format!(
-            "{RUNTIME_TEMPLATE}{RUNTIME_MEDIA_TEMPLATE}{RUNTIME_SERVERS_TEMPLATE}"
+            "{RUNTIME_TEMPLATE}{RUNTIME_MEDIA_TEMPLATE}{RUNTIME_SERVERS_TEMPLATE}{RUNTIME_SCHEMA_FORMS_TEMPLATE}"
         )),
     });
     files.push(GeneratedFile {

@@ -9,6 +9,7 @@
 //! - [`enum_collisions`] (enum_collisions)
 //! - [`form_body`] (form_body)
 //! - [`integer_edges`] (integer_edges)
+//! - [`json_schema_2020`] (json_schema_2020)
 //! - [`keyword_names`] (keyword_names)
 //! - [`media_types`] (media_types)
 //! - [`mixed_responses`] (mixed_responses)
@@ -59,6 +60,9 @@ pub mod form_body;
 #[cfg(feature = "integer_edges")]
 /// integer_edges (Cargo feature `integer_edges`).
 pub mod integer_edges;
+#[cfg(feature = "json_schema_2020")]
+/// json_schema_2020 (Cargo feature `json_schema_2020`).
+pub mod json_schema_2020;
 #[cfg(feature = "keyword_names")]
 /// keyword_names (Cargo feature `keyword_names`).
 pub mod keyword_names;

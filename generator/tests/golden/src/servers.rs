@@ -86,7 +86,7 @@ impl Client {
     }
     /// The token server is at the root of the host, not under `/2.0`.
     ///
-    /// The server `https://api.example.com` (first declared at `/paths/~1oauth2~1token/post/servers`).
+    /// The server `https://api.example.com` (declared at `/paths/~1oauth2~1token/post/servers`).
     ///
     /// Sends [`Client::create_token`] to `url` instead. A relative URL is resolved against the base URL.
     pub fn with_api_example_com_server(
@@ -98,7 +98,7 @@ impl Client {
     }
     /// The user directory.
     ///
-    /// The server `https://users.example.com/v1` (first declared at `/paths/~1users~1{id}/servers`).
+    /// The server `https://users.example.com/v1` (declared at `/paths/~1users~1{id}/servers`).
     ///
     /// Sends [`Client::get_user`], [`Client::delete_user`] to `url` instead. A relative URL is resolved against the base URL.
     pub fn with_users_example_com_v1_server(
@@ -111,7 +111,7 @@ impl Client {
         )?;
         Ok(self)
     }
-    /// The server `https://uploads.example.com/files` (first declared at `/paths/~1uploads/post/servers`).
+    /// The server `https://uploads.example.com/files` (declared at `/paths/~1uploads/post/servers`).
     ///
     /// Sends [`Client::upload_file`] to `url` instead. A relative URL is resolved against the base URL.
     pub fn with_uploads_example_com_files_server(
@@ -124,7 +124,7 @@ impl Client {
         )?;
         Ok(self)
     }
-    /// The server `/reports-api` (first declared at `/paths/~1reports/get/servers`).
+    /// The server `/reports-api` (declared at `/paths/~1reports/get/servers`).
     ///
     /// Sends [`Client::get_report`] to `url` instead. A relative URL is resolved against the base URL.
     pub fn with_reports_api_server(

@@ -4,7 +4,7 @@
 
 mod support;
 
-use golden_clients::{pointer_refs, redirect_calls, relative_server, servers};
+use golden_clients::{json_schema_2020, pointer_refs, redirect_calls, relative_server, servers};
 use serde_json::json;
 use support::single_request;
 use wiremock::matchers::{body_json, body_string, header, method, path, query_param};
@@ -464,5 +464,108 @@ mod references_to_any_pointer {
         }
         assert_eq!(depth, 100);
         assert_eq!(branch.label.as_deref(), Some("leaf"));
+    }
+}
+
+mod json_schema_2020_keywords {
+    use super::*;
+    use golden_clients::runtime::{Base64Bytes, Error};
+    use json_schema_2020::types::{Document, DocumentCountersValue, DocumentDefsPointInnerItem2};
+    use json_schema_2020::Client;
+    use std::collections::BTreeMap;
+
+    fn document() -> Document {
+        Document {
+            title: "Q3".to_string(),
+            point: (59.91, 10.75, DocumentDefsPointInnerItem2::Wgs84),
+            labels: Some(BTreeMap::from([("x-team".to_string(), "maps".to_string())])),
+            counters: Some(BTreeMap::from([
+                ("pages".to_string(), DocumentCountersValue::Integer(12)),
+                ("ISO".to_string(), DocumentCountersValue::String("A4".to_string())),
+            ])),
+            attachment: Some(Base64Bytes::from(b"%PDF-1.7\n\xff\x00".to_vec())),
+            open_tail: Some(vec![json!("head"), json!(1), json!(2)]),
+            billing_address: None,
+            postcode: None,
+        }
+    }
+
+    fn document_json() -> serde_json::Value {
+        json!({
+            "title": "Q3",
+            "point": [59.91, 10.75, "wgs84"],
+            "labels": {"x-team": "maps"},
+            "counters": {"ISO": "A4", "pages": 12},
+            "attachment": "JVBERi0xLjcK/wA=",
+            "openTail": ["head", 1, 2]
+        })
+    }
+
+    /// A tuple, two maps, base64 bytes and an open `prefixItems` array go out as the spec says, and
+    /// come back the same; the `false` property `legacyId` is not part of the type.
+    #[tokio::test]
+    async fn a_document_round_trips_through_every_keyword() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/documents"))
+            .and(header("content-type", "application/json"))
+            .and(body_json(document_json()))
+            .respond_with(ResponseTemplate::new(201).set_body_json(document_json()))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let client = Client::new(&server.uri()).expect("loopback");
+        let stored = client.create_document(&document()).await.expect("201");
+        assert_eq!(*stored, document());
+        assert_eq!(
+            stored.attachment.as_deref().map(<[u8]>::to_vec),
+            Some(b"%PDF-1.7\n\xff\x00".to_vec())
+        );
+    }
+
+    /// A `prefixItems` tuple closed by `items: false` takes exactly its items; base64 must be base64.
+    #[tokio::test]
+    async fn an_exact_tuple_rejects_extra_items_and_bad_base64_is_an_error() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/points"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!([1.0, 2.0, "etrs89", 4])))
+            .mount(&server)
+            .await;
+        let client = Client::new(&server.uri()).expect("loopback");
+        let error = client.get_point().await.expect_err("four items for a three-tuple");
+        assert!(matches!(error, Error::InvalidResponseBody { .. }), "{error:?}");
+
+        let mut bad = document_json();
+        bad["attachment"] = json!("not base64!");
+        let decoded: Result<Document, _> = serde_json::from_value(bad);
+        let message = decoded.expect_err("not base64").to_string();
+        assert!(message.contains("base64") && !message.contains("not base64!"), "{message}");
+        let unpadded: Document = serde_json::from_value({
+            let mut value = document_json();
+            value["attachment"] = json!("JVBERi0xLjcK/wA");
+            value
+        })
+        .expect("padding is optional");
+        assert_eq!(unpadded.attachment, document().attachment);
+    }
+
+    #[tokio::test]
+    async fn a_point_decodes_as_a_tuple() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/points"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!([-90.0, 180.0, "custom"])))
+            .mount(&server)
+            .await;
+        let point = Client::new(&server.uri())
+            .expect("loopback")
+            .get_point()
+            .await
+            .expect("200");
+        assert_eq!(
+            *point,
+            (-90.0, 180.0, DocumentDefsPointInnerItem2::Other("custom".to_string()))
+        );
     }
 }

@@ -48,8 +48,10 @@ pub struct ProviderConfig {
     #[serde(default)]
     pub operations: BTreeMap<String, String>,
     /// HTTP Basic security schemes whose credentials are OAuth2 client credentials (RFC 6749 section 2.3.1).
+    /// When the key is absent, the document decides: Basic on a token request (an OAuth2 flow's
+    /// `tokenUrl`, or a form body with `grant_type`) carries client credentials.
     #[serde(default)]
-    pub oauth2_client_basic_schemes: Vec<String>,
+    pub oauth2_client_basic_schemes: Option<Vec<String>>,
     /// The saved documentation page the spec comes from (a file in `../shared/provider-docs/`),
     /// checked by `cargo xtask specs`.
     #[serde(default)]
@@ -162,7 +164,7 @@ impl ProviderConfig {
             source_kind: SourceKind::File,
             source_note: String::new(),
             operations: BTreeMap::new(),
-            oauth2_client_basic_schemes: Vec::new(),
+            oauth2_client_basic_schemes: None,
             docs_page: None,
             token: None,
         }

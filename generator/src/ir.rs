@@ -327,6 +327,9 @@ pub struct Operation {
     /// must stay empty when OAuth2 client Basic authentication is sent, since RFC 6749 section 2.3
     /// allows one client authentication method per request.
     pub body_client_credentials: Vec<String>,
+    /// Whether the Basic credentials this operation sends are OAuth2 client credentials, encoded per
+    /// RFC 6749 section 2.3.1 (a scheme `provider.toml` names, or a token request by the document).
+    pub oauth2_client_basic: bool,
 }
 
 /// Where a documented error body carries the provider's own message.

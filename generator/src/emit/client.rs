@@ -585,12 +585,9 @@ fn header_statements(operation: &Operation) -> TokenStream {
 
 /// Statements refusing a request that would send client credentials twice (Basic and in the body).
 fn one_client_authentication_method(operation: &Operation, scheme: &SecurityScheme) -> TokenStream {
-    if !matches!(
-        scheme.kind,
-        SecuritySchemeKind::Basic {
-            oauth2_client: true
-        }
-    ) || operation.body_client_credentials.is_empty()
+    if !matches!(scheme.kind, SecuritySchemeKind::Basic { .. })
+        || !operation.oauth2_client_basic
+        || operation.body_client_credentials.is_empty()
     {
         return quote!();
     }
@@ -618,14 +615,17 @@ fn one_client_authentication_method(operation: &Operation, scheme: &SecuritySche
     }
 }
 
-fn apply_scheme(scheme: &SecurityScheme, value: &Ident) -> TokenStream {
+fn apply_scheme(operation: &Operation, scheme: &SecurityScheme, value: &Ident) -> TokenStream {
     match &scheme.kind {
         SecuritySchemeKind::Bearer => quote! {
             request = request.header(reqwest::header::AUTHORIZATION, crate::runtime::bearer_authorization(OPERATION, #value)?);
         },
-        SecuritySchemeKind::Basic { oauth2_client } => quote! {
-            request = request.header(reqwest::header::AUTHORIZATION, crate::runtime::basic_authorization(OPERATION, #value, #oauth2_client)?);
-        },
+        SecuritySchemeKind::Basic { .. } => {
+            let oauth2_client = operation.oauth2_client_basic;
+            quote! {
+                request = request.header(reqwest::header::AUTHORIZATION, crate::runtime::basic_authorization(OPERATION, #value, #oauth2_client)?);
+            }
+        }
         SecuritySchemeKind::ApiKey {
             location,
             parameter_name,
@@ -673,7 +673,7 @@ fn security_statements(operation: &Operation, schemes: &[SecurityScheme]) -> Tok
             .collect();
         let applies = alternative.iter().zip(&bindings).map(|(index, binding)| {
             let guard = one_client_authentication_method(operation, &schemes[*index]);
-            let apply = apply_scheme(&schemes[*index], binding);
+            let apply = apply_scheme(operation, &schemes[*index], binding);
             quote! { #guard #apply }
         });
         let pattern = if bindings.len() == 1 {

@@ -2,6 +2,7 @@
 
 mod media;
 mod messages;
+mod oauth2_client;
 mod operations;
 mod recursion;
 mod schemas;
@@ -62,7 +63,11 @@ pub fn lower_api_with(
     schema_lowering.lower_components()?;
 
     let mut security =
-        SecurityLowering::new(context, document, &config.oauth2_client_basic_schemes)?;
+        SecurityLowering::new(
+            context,
+            document,
+            config.oauth2_client_basic_schemes.as_deref().unwrap_or_default(),
+        )?;
     let mut method_names = UniqueNames::new();
     for reserved in CLIENT_METHOD_NAMES {
         method_names.reserve(reserved);
@@ -125,7 +130,19 @@ pub fn lower_api_with(
     }
     let (security_schemes, mut operations) =
         keep_used_schemes(security.schemes, &security.used, operations);
-    messages::decide_body_client_credentials(&mut operations, &security_schemes, &types);
+    // A config that lists the schemes decides alone; without one, the document says.
+    let token_paths = match config.oauth2_client_basic_schemes {
+        Some(_) => Vec::new(),
+        None => oauth2_client::token_endpoint_paths(document),
+    };
+    oauth2_client::mark_oauth2_client_basic(
+        &mut operations,
+        &security_schemes,
+        &types,
+        config.oauth2_client_basic_schemes.is_none(),
+        &token_paths,
+    );
+    messages::decide_body_client_credentials(&mut operations, &types);
     let api = ApiModule {
         module_name: config.module.clone(),
         display_name: config.display_name.clone(),

@@ -287,6 +287,8 @@ impl<'a, 's> OperationLowering<'a, 's> {
             ),
             error_messages: Vec::new(),
             body_client_credentials: Vec::new(),
+            // Decided once every scheme and type is known (`oauth2_client`).
+            oauth2_client_basic: false,
         })
     }
 

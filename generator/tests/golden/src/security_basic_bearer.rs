@@ -281,7 +281,7 @@ impl Client {
                     crate::runtime::basic_authorization(
                         OPERATION,
                         credential_basic_auth,
-                        false,
+                        true,
                     )?,
                 );
         } else {

@@ -84,7 +84,7 @@ fn client_struct(api: &ApiModule) -> TokenStream {
     } else {
         quote!()
     };
-    let credential_methods = api.security_schemes.iter().map(|scheme| {
+    let credential_methods = api.security_schemes.iter().enumerate().map(|(scheme_index, scheme)| {
         let field = ident(&scheme.rust_name);
         let method = Ident::new(&format!("with_{}", scheme.rust_name), Span::call_site());
         match scheme.kind {
@@ -95,7 +95,24 @@ fn client_struct(api: &ApiModule) -> TokenStream {
                         scheme.spec_name
                     )
                 } else {
-                    format!(" Sends the `{}` HTTP Basic credentials.", scheme.spec_name)
+                    let token_requests: Vec<String> = api
+                        .operations
+                        .iter()
+                        .filter(|operation| {
+                            operation.oauth2_client_basic
+                                && operation.security.iter().flatten().any(|index| *index == scheme_index)
+                        })
+                        .map(|operation| format!("[`Client::{}`]", operation.method_name))
+                        .collect();
+                    if token_requests.is_empty() {
+                        format!(" Sends the `{}` HTTP Basic credentials.", scheme.spec_name)
+                    } else {
+                        format!(
+                            " Sends the `{}` HTTP Basic credentials. On the token requests ({}) they are the OAuth2 client id and secret, form-urlencoded before they are joined (RFC 6749 section 2.3.1).",
+                            scheme.spec_name,
+                            token_requests.join(", ")
+                        )
+                    }
                 };
                 quote! {
                     #[doc = #doc]

@@ -15,6 +15,7 @@
 //! - [`mixed_responses`] (mixed_responses)
 //! - [`no_operation_id`] (no_operation_id)
 //! - [`nullable_fields`] (nullable_fields)
+//! - [`oauth2_client_basic`] (oauth2_client_basic)
 //! - [`one_of_discriminator`] (one_of_discriminator)
 //! - [`openapi31_no_paths`] (openapi31_no_paths)
 //! - [`openapi31_types`] (openapi31_types)
@@ -78,6 +79,9 @@ pub mod no_operation_id;
 #[cfg(feature = "nullable_fields")]
 /// nullable_fields (Cargo feature `nullable_fields`).
 pub mod nullable_fields;
+#[cfg(feature = "oauth2_client_basic")]
+/// oauth2_client_basic (Cargo feature `oauth2_client_basic`).
+pub mod oauth2_client_basic;
 #[cfg(feature = "one_of_discriminator")]
 /// one_of_discriminator (Cargo feature `one_of_discriminator`).
 pub mod one_of_discriminator;

@@ -4,7 +4,9 @@
 
 mod support;
 
-use golden_clients::{json_schema_2020, pointer_refs, redirect_calls, relative_server, servers};
+use golden_clients::{
+    json_schema_2020, oauth2_client_basic, pointer_refs, redirect_calls, relative_server, servers,
+};
 use serde_json::json;
 use support::single_request;
 use wiremock::matchers::{body_json, body_string, header, method, path, query_param};
@@ -567,5 +569,101 @@ mod json_schema_2020_keywords {
             *point,
             (-90.0, 180.0, DocumentDefsPointInnerItem2::Other("custom".to_string()))
         );
+    }
+}
+
+mod oauth2_client_basic_without_a_config {
+    use super::*;
+    use base64::Engine as _;
+    use oauth2_client_basic::{types, Client};
+
+    const CLIENT_ID: &str = "my client:1";
+    const CLIENT_SECRET: &str = "s3cr3t/+%&é";
+
+    /// RFC 6749 section 2.3.1 by hand: each part form-urlencoded (space as `+`), then joined and base64.
+    fn oauth2_client_header() -> String {
+        let joined = "my+client%3A1:s3cr3t%2F%2B%25%26%C3%A9";
+        format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(joined)
+        )
+    }
+
+    /// RFC 7617: the bytes as they are.
+    fn plain_header() -> String {
+        format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(format!("{CLIENT_ID}:{CLIENT_SECRET}"))
+        )
+    }
+
+    fn client(server: &MockServer) -> Client {
+        Client::new(&server.uri())
+            .expect("loopback")
+            .with_client_basic(CLIENT_ID, CLIENT_SECRET)
+    }
+
+    #[tokio::test]
+    async fn the_token_url_and_a_grant_type_form_use_oauth2_client_encoding_and_other_calls_do_not() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/oauth/token"))
+            .and(header("authorization", oauth2_client_header().as_str()))
+            .and(body_string("scope=read"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"access_token": "a"})))
+            .expect(1)
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .and(path("/connect/exchange"))
+            .and(header("authorization", oauth2_client_header().as_str()))
+            .and(body_string("grant_type=authorization_code&code=c+1"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"access_token": "b"})))
+            .expect(1)
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path("/admin/users"))
+            .and(header("authorization", plain_header().as_str()))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!(["ann"])))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let client = client(&server);
+        let token = client
+            .issue_token(&types::IssueTokenRequest {
+                scope: Some("read".to_string()),
+            })
+            .await
+            .expect("200");
+        assert_eq!(token.access_token.expose(), "a");
+        let token = client
+            .exchange_code(&types::ExchangeCodeRequest {
+                grant_type: "authorization_code".to_string(),
+                code: "c 1".to_string(),
+                client_secret: None,
+            })
+            .await
+            .expect("200");
+        assert_eq!(token.access_token.expose(), "b");
+        let users = client.list_users().await.expect("200");
+        assert_eq!(*users, vec!["ann".to_string()]);
+    }
+
+    /// RFC 6749 section 2.3: one client authentication method per request.
+    #[tokio::test]
+    async fn a_secret_in_the_body_beside_client_basic_is_refused_before_sending() {
+        let server = MockServer::start().await;
+        let error = client(&server)
+            .exchange_code(&types::ExchangeCodeRequest {
+                grant_type: "authorization_code".to_string(),
+                code: "c".to_string(),
+                client_secret: Some(CLIENT_SECRET.into()),
+            })
+            .await
+            .expect_err("two client authentication methods");
+        assert!(error.to_string().contains("RFC 6749"), "{error}");
+        assert!(!error.to_string().contains(CLIENT_SECRET), "{error}");
+        assert_eq!(support::request_count(&server).await, 0);
     }
 }

@@ -337,6 +337,13 @@ impl<'a, 's> OperationLowering<'a, 's> {
                 format!("{what} `$ref: {reference}` is not supported: only references within the document are (bundle external files first)"),
             ));
         };
+        if key.contains('/') {
+            // A pointer below a component: the loader inlines every one that reaches an object.
+            return Err(self.context.invalid(
+                &pointer_push(pointer, "$ref"),
+                format!("dangling `$ref: {reference}`: there is no {what} at that JSON pointer in the document"),
+            ));
+        }
         let key = key.replace("~1", "/").replace("~0", "~");
         let key = key.as_str();
         let component_pointer = pointer_push(&format!("/components/{section}"), key);

@@ -210,6 +210,13 @@ impl<'a> SchemaLowering<'a> {
                 format!("`$ref: {reference}` is not supported: only references within the document are (bundle external files first)"),
             ));
         };
+        if key.contains('/') {
+            // A pointer below a component: the loader hoists every one that reaches a schema.
+            return Err(self.context.invalid(
+                &reference_pointer,
+                format!("dangling `$ref: {reference}`: there is no schema at that JSON pointer in the document"),
+            ));
+        }
         let key = key.replace("~1", "/").replace("~0", "~");
         match self.component_names.get(&key) {
             Some(name) => Ok(TypeRef::Named(name.clone())),

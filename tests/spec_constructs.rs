@@ -19,7 +19,10 @@ mod servers_at_every_level {
     #[test]
     fn server_variables_take_their_defaults() {
         assert_eq!(servers::DEFAULT_BASE_URL, "https://api.example.com/2.0");
-        assert_eq!(servers::API_EXAMPLE_COM_SERVER_URL, "https://api.example.com");
+        assert_eq!(
+            servers::API_EXAMPLE_COM_SERVER_URL,
+            "https://api.example.com"
+        );
         assert_eq!(
             servers::USERS_EXAMPLE_COM_V1_SERVER_URL,
             "https://users.example.com/v1"
@@ -142,7 +145,10 @@ mod servers_at_every_level {
             .with_api_example_com_server("http://tokens.example.com")
             .map(|_| ())
             .expect_err("plain http to a remote host is refused");
-        assert!(insecure.to_string().contains("must use https"), "{insecure}");
+        assert!(
+            insecure.to_string().contains("must use https"),
+            "{insecure}"
+        );
         let with_query = client
             .with_uploads_example_com_files_server("https://uploads.example.com/?a=1")
             .map(|_| ())
@@ -194,7 +200,9 @@ mod redirect_only_operations {
         Mock::given(method("POST"))
             .and(path("/login/my%20silo/local"))
             .and(header("content-type", "application/json"))
-            .and(body_json(json!({"username": "ann", "password": "p@ss word"})))
+            .and(body_json(
+                json!({"username": "ann", "password": "p@ss word"}),
+            ))
             .respond_with(
                 ResponseTemplate::new(303)
                     .insert_header("location", "/console?tab=home")
@@ -483,7 +491,10 @@ mod json_schema_2020_keywords {
             labels: Some(BTreeMap::from([("x-team".to_string(), "maps".to_string())])),
             counters: Some(BTreeMap::from([
                 ("pages".to_string(), DocumentCountersValue::Integer(12)),
-                ("ISO".to_string(), DocumentCountersValue::String("A4".to_string())),
+                (
+                    "ISO".to_string(),
+                    DocumentCountersValue::String("A4".to_string()),
+                ),
             ])),
             attachment: Some(Base64Bytes::from(b"%PDF-1.7\n\xff\x00".to_vec())),
             open_tail: Some(vec![json!("head"), json!(1), json!(2)]),
@@ -535,14 +546,23 @@ mod json_schema_2020_keywords {
             .mount(&server)
             .await;
         let client = Client::new(&server.uri()).expect("loopback");
-        let error = client.get_point().await.expect_err("four items for a three-tuple");
-        assert!(matches!(error, Error::InvalidResponseBody { .. }), "{error:?}");
+        let error = client
+            .get_point()
+            .await
+            .expect_err("four items for a three-tuple");
+        assert!(
+            matches!(error, Error::InvalidResponseBody { .. }),
+            "{error:?}"
+        );
 
         let mut bad = document_json();
         bad["attachment"] = json!("not base64!");
         let decoded: Result<Document, _> = serde_json::from_value(bad);
         let message = decoded.expect_err("not base64").to_string();
-        assert!(message.contains("base64") && !message.contains("not base64!"), "{message}");
+        assert!(
+            message.contains("base64") && !message.contains("not base64!"),
+            "{message}"
+        );
         let unpadded: Document = serde_json::from_value({
             let mut value = document_json();
             value["attachment"] = json!("JVBERi0xLjcK/wA");
@@ -567,7 +587,11 @@ mod json_schema_2020_keywords {
             .expect("200");
         assert_eq!(
             *point,
-            (-90.0, 180.0, DocumentDefsPointInnerItem2::Other("custom".to_string()))
+            (
+                -90.0,
+                180.0,
+                DocumentDefsPointInnerItem2::Other("custom".to_string())
+            )
         );
     }
 }
@@ -593,7 +617,8 @@ mod oauth2_client_basic_without_a_config {
     fn plain_header() -> String {
         format!(
             "Basic {}",
-            base64::engine::general_purpose::STANDARD.encode(format!("{CLIENT_ID}:{CLIENT_SECRET}"))
+            base64::engine::general_purpose::STANDARD
+                .encode(format!("{CLIENT_ID}:{CLIENT_SECRET}"))
         )
     }
 
@@ -604,7 +629,8 @@ mod oauth2_client_basic_without_a_config {
     }
 
     #[tokio::test]
-    async fn the_token_url_and_a_grant_type_form_use_oauth2_client_encoding_and_other_calls_do_not() {
+    async fn the_token_url_and_a_grant_type_form_use_oauth2_client_encoding_and_other_calls_do_not()
+    {
         let server = MockServer::start().await;
         Mock::given(method("POST"))
             .and(path("/oauth/token"))

@@ -186,11 +186,7 @@ fn a_pointer_to_nothing_is_dangling_not_unsupported() {
 
 #[test]
 fn path_items_that_refer_to_each_other_are_a_located_cycle() {
-    assert_error(
-        "path_item_ref_cycle.yaml",
-        "/$ref",
-        "includes itself",
-    );
+    assert_error("path_item_ref_cycle.yaml", "/$ref", "includes itself");
 }
 
 #[test]

@@ -174,7 +174,11 @@ fn a_standalone_config_renames_marks_oauth2_basic_and_adds_a_token_source() {
     );
 
     let bad = scratch.path().join("bad.toml");
-    std::fs::write(&bad, "[token]\noperation = \"nope\"\naccess_token = \"access_token\"\n").unwrap();
+    std::fs::write(
+        &bad,
+        "[token]\noperation = \"nope\"\naccess_token = \"access_token\"\n",
+    )
+    .unwrap();
     let rejected = scratch.path().join("rejected");
     let (code, _, stderr) = run_gen(&[
         "--spec",
@@ -202,5 +206,8 @@ fn a_standalone_config_renames_marks_oauth2_basic_and_adds_a_token_source() {
         broken.to_str().unwrap(),
     ]);
     assert_eq!(code, 1, "{stderr}");
-    assert!(stderr.contains("broken.toml:2:"), "the line in the file: {stderr}");
+    assert!(
+        stderr.contains("broken.toml:2:"),
+        "the line in the file: {stderr}"
+    );
 }

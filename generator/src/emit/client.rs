@@ -793,7 +793,9 @@ fn response_arms(operation: &Operation) -> TokenStream {
         let pattern = status_pattern(case.status);
         let (guard, decode) = match case.encoding {
             // A redirect call's answer is its `Location`, whatever the body.
-            _ if *is_success && operation.kind == OperationKind::RedirectCall => (quote!(), quote!()),
+            _ if *is_success && operation.kind == OperationKind::RedirectCall => {
+                (quote!(), quote!())
+            }
             BodyEncoding::Json => (
                 quote!(if raw.is_json()),
                 quote!(let value = raw.json(OPERATION)?;),

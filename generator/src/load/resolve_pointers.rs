@@ -102,9 +102,18 @@ fn child_kind(parent: Kind, key: &str) -> Kind {
                 Kind::SchemaMap
             }
             "allOf" | "anyOf" | "oneOf" | "prefixItems" => Kind::SchemaList,
-            "items" | "additionalProperties" | "not" | "contains" | "propertyNames" | "if"
-            | "then" | "else" | "additionalItems" | "unevaluatedItems"
-            | "unevaluatedProperties" | "contentSchema" => Kind::Schema,
+            "items"
+            | "additionalProperties"
+            | "not"
+            | "contains"
+            | "propertyNames"
+            | "if"
+            | "then"
+            | "else"
+            | "additionalItems"
+            | "unevaluatedItems"
+            | "unevaluatedProperties"
+            | "contentSchema" => Kind::Schema,
             _ => Kind::Other,
         },
         Kind::SchemaMap | Kind::SchemaList => Kind::Schema,
@@ -152,9 +161,9 @@ fn reference_tokens(reference: &str) -> Option<Vec<String>> {
 }
 
 fn tokens_to_pointer(tokens: &[String]) -> String {
-    tokens
-        .iter()
-        .fold(String::new(), |pointer, token| pointer_push(&pointer, token))
+    tokens.iter().fold(String::new(), |pointer, token| {
+        pointer_push(&pointer, token)
+    })
 }
 
 /// The kind of what stands at `tokens` from the document root.
@@ -165,22 +174,29 @@ fn kind_at(tokens: &[String]) -> Kind {
 }
 
 fn lookup<'v>(document: &'v Value, tokens: &[String]) -> Option<&'v Value> {
-    tokens.iter().try_fold(document, |value, token| match value {
-        Value::Object(map) => map.get(token),
-        Value::Array(items) => token.parse::<usize>().ok().and_then(|index| items.get(index)),
-        _ => None,
-    })
+    tokens
+        .iter()
+        .try_fold(document, |value, token| match value {
+            Value::Object(map) => map.get(token),
+            Value::Array(items) => token
+                .parse::<usize>()
+                .ok()
+                .and_then(|index| items.get(index)),
+            _ => None,
+        })
 }
 
 fn lookup_mut<'v>(document: &'v mut Value, tokens: &[String]) -> Option<&'v mut Value> {
-    tokens.iter().try_fold(document, |value, token| match value {
-        Value::Object(map) => map.get_mut(token),
-        Value::Array(items) => token
-            .parse::<usize>()
-            .ok()
-            .and_then(move |index| items.get_mut(index)),
-        _ => None,
-    })
+    tokens
+        .iter()
+        .try_fold(document, |value, token| match value {
+            Value::Object(map) => map.get_mut(token),
+            Value::Array(items) => token
+                .parse::<usize>()
+                .ok()
+                .and_then(move |index| items.get_mut(index)),
+            _ => None,
+        })
 }
 
 /// The only key of `{"$ref": "..."}`-like objects, when the object is a reference.
@@ -435,7 +451,9 @@ impl Resolver<'_> {
             if let Some(key) = self.hoisted.get(&target_pointer) {
                 return Ok(key.clone());
             }
-            let target = lookup(self.original, &tokens).cloned().unwrap_or(Value::Null);
+            let target = lookup(self.original, &tokens)
+                .cloned()
+                .unwrap_or(Value::Null);
             let next = match &target {
                 Value::Object(map) if map.len() == 1 => reference_of(&target)
                     .and_then(reference_tokens)
@@ -450,7 +468,8 @@ impl Resolver<'_> {
                     ));
                 }
                 seen.push(target_pointer);
-                let is_component = next.len() == 3 && next[0] == "components" && next[1] == "schemas";
+                let is_component =
+                    next.len() == 3 && next[0] == "components" && next[1] == "schemas";
                 if is_component {
                     return Ok(next[2].clone());
                 }
@@ -472,10 +491,7 @@ impl Resolver<'_> {
                 if !map.contains_key("description") && !map.contains_key("$ref") {
                     map.insert(
                         "description".to_string(),
-                        Value::String(format!(
-                            "The schema at `#{}`.",
-                            tokens_to_pointer(&tokens)
-                        )),
+                        Value::String(format!("The schema at `#{}`.", tokens_to_pointer(&tokens))),
                     );
                 }
             }

@@ -62,12 +62,14 @@ pub fn lower_api_with(
     schema_lowering.skip_invalid = skip_invalid;
     schema_lowering.lower_components()?;
 
-    let mut security =
-        SecurityLowering::new(
-            context,
-            document,
-            config.oauth2_client_basic_schemes.as_deref().unwrap_or_default(),
-        )?;
+    let mut security = SecurityLowering::new(
+        context,
+        document,
+        config
+            .oauth2_client_basic_schemes
+            .as_deref()
+            .unwrap_or_default(),
+    )?;
     let mut method_names = UniqueNames::new();
     for reserved in CLIENT_METHOD_NAMES {
         method_names.reserve(reserved);

@@ -118,7 +118,7 @@ pub fn mark_oauth2_client_basic(
                     oauth2_client: true,
                 }
         });
-        operation.oauth2_client_basic = configured
-            || (detect_from_document && is_token_request(operation, token_paths, types));
+        operation.oauth2_client_basic =
+            configured || (detect_from_document && is_token_request(operation, token_paths, types));
     }
 }

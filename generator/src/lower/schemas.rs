@@ -429,12 +429,10 @@ impl<'a> SchemaLowering<'a> {
         let mut types = Vec::new();
         for (index, item) in items.iter().enumerate() {
             let item_pointer = pointer_push(&items_pointer, &index.to_string());
-            let item_schema: ReferenceOr<Schema> = serde_json::from_value(item.clone())
-                .map_err(|error| {
-                    self.context.invalid(
-                        &item_pointer,
-                        format!("not a valid schema here: {error}"),
-                    )
+            let item_schema: ReferenceOr<Schema> =
+                serde_json::from_value(item.clone()).map_err(|error| {
+                    self.context
+                        .invalid(&item_pointer, format!("not a valid schema here: {error}"))
                 })?;
             let hint = format!("{}Item{index}", position.name_hint);
             let item_type = self.type_ref(

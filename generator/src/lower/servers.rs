@@ -132,7 +132,10 @@ impl ServerPlan {
             .rsplit_once('/')
             .map_or("", |(parent, _)| parent);
         let (servers, pointer) = if !operation.servers.is_empty() {
-            (&operation.servers, pointer_push(operation_pointer, "servers"))
+            (
+                &operation.servers,
+                pointer_push(operation_pointer, "servers"),
+            )
         } else if !item.servers.is_empty() {
             (&item.servers, pointer_push(path_pointer, "servers"))
         } else {
@@ -155,11 +158,9 @@ impl ServerPlan {
         if url.is_some() && document_url == url.as_ref() {
             return Ok(None);
         }
-        if let Some(index) = self
-            .servers
-            .iter()
-            .position(|known| known.url == url && (url.is_some() || known.declared_url == declared_url))
-        {
+        if let Some(index) = self.servers.iter().position(|known| {
+            known.url == url && (url.is_some() || known.declared_url == declared_url)
+        }) {
             return Ok(Some(index));
         }
         let named_after = url.as_deref().unwrap_or(&declared_url);

@@ -91,6 +91,9 @@ pub struct PointerAlias {
 pub struct ErrorContext {
     file: String,
     aliases: Vec<PointerAlias>,
+    /// For `$ref`s the loader left in place although they reach something: what they reach (`a
+    /// response object`), so the error names it instead of calling the reference dangling.
+    reference_targets: std::collections::BTreeMap<String, String>,
 }
 
 impl ErrorContext {
@@ -99,6 +102,7 @@ impl ErrorContext {
         ErrorContext {
             file: file.into(),
             aliases: Vec::new(),
+            reference_targets: std::collections::BTreeMap::new(),
         }
     }
 
@@ -107,6 +111,18 @@ impl ErrorContext {
         let mut context = self.clone();
         context.aliases.extend(aliases.iter().cloned());
         context
+    }
+
+    /// The same context, knowing what the given `$ref`s reach (reference text, what stands there).
+    pub fn with_reference_targets(&self, targets: &[(String, String)]) -> Self {
+        let mut context = self.clone();
+        context.reference_targets.extend(targets.iter().cloned());
+        context
+    }
+
+    /// What a `$ref` the loader left in place reaches, when it reaches anything.
+    pub fn reference_target(&self, reference: &str) -> Option<&str> {
+        self.reference_targets.get(reference).map(String::as_str)
     }
 
     /// `pointer` as it stands in the document as written (the longest matching copy wins).

@@ -91,7 +91,7 @@ pub fn lower_spec(
 ) -> Result<(ir::ApiModule, load::LoadedSpec), GeneratorError> {
     let context = ErrorContext::new(&source.spec_path);
     let loaded = load::load_spec(&context, source.spec_bytes)?;
-    let context = context.with_pointer_aliases(&loaded.pointer_aliases);
+    let context = loaded.error_context(&context);
     let api = lower::lower_api(&context, &loaded.openapi, &source.config)?;
     Ok((api, loaded))
 }
@@ -103,7 +103,7 @@ pub fn lower_spec_with(
 ) -> Result<(ir::ApiModule, load::LoadedSpec, Vec<GeneratorError>), GeneratorError> {
     let context = ErrorContext::new(&source.spec_path);
     let loaded = load::load_spec(&context, source.spec_bytes)?;
-    let context = context.with_pointer_aliases(&loaded.pointer_aliases);
+    let context = loaded.error_context(&context);
     let (mut api, skipped) =
         lower::lower_api_with(&context, &loaded.openapi, &source.config, skip_invalid)?;
     if !loaded.webhooks.is_empty() {

@@ -16,6 +16,17 @@ pub struct LoadedSpec {
     pub webhooks: Vec<String>,
     /// The parts of `openapi` that are copies made while resolving `$ref`s, so errors name the originals.
     pub pointer_aliases: Vec<PointerAlias>,
+    /// `$ref`s left in place that reach the wrong kind of object: (reference, what stands there).
+    pub misdirected_references: Vec<(String, String)>,
+}
+
+impl LoadedSpec {
+    /// `context`, reporting errors in the terms of the document as written (see `resolve_pointers`).
+    pub fn error_context(&self, context: &ErrorContext) -> ErrorContext {
+        context
+            .with_pointer_aliases(&self.pointer_aliases)
+            .with_reference_targets(&self.misdirected_references)
+    }
 }
 
 /// Parses `bytes` (JSON when the first non-blank byte is `{`, YAML otherwise).
@@ -27,8 +38,8 @@ pub fn load_spec(context: &ErrorContext, bytes: &[u8]) -> Result<LoadedSpec, Gen
         .and_then(serde_json::Value::as_object)
         .map(|webhooks| webhooks.keys().cloned().collect())
         .unwrap_or_default();
-    let pointer_aliases = resolve_pointers::resolve_pointer_references(context, &mut document)?;
-    let context = &context.with_pointer_aliases(&pointer_aliases);
+    let resolved = resolve_pointers::resolve_pointer_references(context, &mut document)?;
+    let context = &context.with_pointer_aliases(&resolved.aliases);
     if declared_version.starts_with("3.1") {
         normalize::normalize_openapi_31(context, &mut document)?;
     }
@@ -38,7 +49,8 @@ pub fn load_spec(context: &ErrorContext, bytes: &[u8]) -> Result<LoadedSpec, Gen
         openapi,
         declared_version,
         webhooks,
-        pointer_aliases,
+        pointer_aliases: resolved.aliases,
+        misdirected_references: resolved.misdirected,
     })
 }
 

@@ -207,3 +207,12 @@ fn an_error_inside_a_pointed_at_schema_names_where_it_stands() {
         "unknown schema type `enormous`",
     );
 }
+
+#[test]
+fn a_pointer_to_something_that_is_not_a_schema_says_what_it_reaches() {
+    assert_error(
+        "misdirected_pointer_ref.yaml",
+        "at /paths/~1things/get/responses/200/content/application~1json/schema/$ref",
+        "points to a media type object, not to a schema",
+    );
+}

@@ -131,6 +131,50 @@ fn child_kind(parent: Kind, key: &str) -> Kind {
     }
 }
 
+/// What stands at a place of this kind, for messages about a `$ref` that reaches the wrong thing.
+fn kind_description(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Root => "the document root",
+        Kind::Paths => "the paths object",
+        Kind::PathItem => "a path item",
+        Kind::Operation => "an operation",
+        Kind::ParameterList | Kind::ParameterMap => "a list of parameters",
+        Kind::Parameter => "a parameter object",
+        Kind::RequestBodyMap => "a map of request bodies",
+        Kind::RequestBody => "a request body object",
+        Kind::Responses => "a responses object",
+        Kind::Response => "a response object",
+        Kind::Content => "a content map",
+        Kind::MediaType => "a media type object",
+        Kind::Encodings | Kind::Encoding => "an encoding object",
+        Kind::Headers => "a map of headers",
+        Kind::Header => "a header object",
+        Kind::Callbacks | Kind::Callback => "a callback object",
+        Kind::Schema => "a schema",
+        Kind::SchemaMap => "a map of schemas",
+        Kind::SchemaList => "a list of schemas",
+        Kind::Components => "the components object",
+        Kind::Other => {
+            "an object that is not a schema (an example, a link, a security scheme, ...)"
+        }
+    }
+}
+
+/// The root keys of an OpenAPI document: anything below them that the grammar does not know is not
+/// a schema. Below any other root key (`definitions`, `x-schemas`), a document keeps its own schemas.
+const OPENAPI_ROOT_KEYS: &[&str] = &[
+    "openapi",
+    "info",
+    "jsonSchemaDialect",
+    "servers",
+    "paths",
+    "webhooks",
+    "components",
+    "security",
+    "tags",
+    "externalDocs",
+];
+
 /// The component section whose plain members the lower stage resolves itself, for a kind of `$ref`.
 fn component_section(kind: Kind) -> Option<&'static str> {
     match kind {
@@ -220,6 +264,17 @@ struct Resolver<'d> {
     /// component too, so both are one Rust type.
     shared_places: Vec<(Vec<String>, String)>,
     aliases: Vec<PointerAlias>,
+    /// `$ref`s left in place that reach the wrong kind of object, with what they reach.
+    misdirected: Vec<(String, String)>,
+}
+
+/// What the loader did to the document's `$ref`s, for error messages.
+#[derive(Debug, Clone, Default)]
+pub struct ResolvedReferences {
+    /// The copies made, so errors inside them name the originals.
+    pub aliases: Vec<PointerAlias>,
+    /// `$ref`s left in place that reach the wrong kind of object: (reference, what stands there).
+    pub misdirected: Vec<(String, String)>,
 }
 
 /// Resolves every in-document `$ref` `openapiv3` or the lower stage cannot take (see the module
@@ -227,7 +282,7 @@ struct Resolver<'d> {
 pub fn resolve_pointer_references(
     context: &ErrorContext,
     document: &mut Value,
-) -> Result<Vec<PointerAlias>, GeneratorError> {
+) -> Result<ResolvedReferences, GeneratorError> {
     let original = document.clone();
     let taken_schema_keys = original
         .pointer("/components/schemas")
@@ -243,6 +298,7 @@ pub fn resolve_pointer_references(
         finished: Vec::new(),
         shared_places: Vec::new(),
         aliases: Vec::new(),
+        misdirected: Vec::new(),
     };
     let mut inline_stack = Vec::new();
     resolver.walk(document, Kind::Root, "", &mut inline_stack)?;
@@ -280,7 +336,10 @@ pub fn resolve_pointer_references(
     }
     if !resolver.finished.is_empty() {
         let Some(root) = document.as_object_mut() else {
-            return Ok(resolver.aliases);
+            return Ok(ResolvedReferences {
+                aliases: resolver.aliases,
+                misdirected: resolver.misdirected,
+            });
         };
         let components = root
             .entry("components")
@@ -300,7 +359,10 @@ pub fn resolve_pointer_references(
             }
         }
     }
-    Ok(resolver.aliases)
+    Ok(ResolvedReferences {
+        aliases: resolver.aliases,
+        misdirected: resolver.misdirected,
+    })
 }
 
 impl Resolver<'_> {
@@ -373,12 +435,20 @@ impl Resolver<'_> {
             if is_plain_component(&tokens) {
                 return Ok(false);
             }
-            // A schema found in a place this walk does not know (`#/definitions/X`) is still a schema.
-            let is_schema = matches!(target_kind, Kind::Schema | Kind::Other)
+            // A schema kept outside the OpenAPI objects (`#/definitions/X`) is still a schema.
+            let outside_openapi = tokens
+                .first()
+                .is_some_and(|root| !OPENAPI_ROOT_KEYS.contains(&root.as_str()));
+            let is_schema = (target_kind == Kind::Schema
+                || (target_kind == Kind::Other && outside_openapi))
                 && (target.is_object() || target.is_boolean());
             if !is_schema {
                 // A `$ref` to a response or a parameter where a schema stands: the lower stage names
-                // what it points to.
+                // what it points to (with `--skip-invalid`, it drops what uses it).
+                self.misdirected.push((
+                    reference.to_string(),
+                    kind_description(target_kind).to_string(),
+                ));
                 return Ok(false);
             }
             let key = self.hoist(&tokens, pointer)?;
@@ -409,6 +479,10 @@ impl Resolver<'_> {
             }
             if target_kind != kind && target_kind != Kind::Other {
                 // A `$ref` to the wrong kind of object: the lower stage names it.
+                self.misdirected.push((
+                    reference.to_string(),
+                    kind_description(target_kind).to_string(),
+                ));
                 return Ok(false);
             }
         }
@@ -530,4 +604,84 @@ impl Resolver<'_> {
 
 fn escape_token(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn resolve(mut document: Value) -> (Value, Result<ResolvedReferences, GeneratorError>) {
+        let result = resolve_pointer_references(&ErrorContext::new("spec.yaml"), &mut document);
+        (document, result)
+    }
+
+    #[test]
+    fn a_synthetic_name_never_takes_a_components_own_name() {
+        let (document, result) = resolve(json!({
+            "components": {"schemas": {
+                "Tag": {"allOf": [{"type": "string"}]},
+                "Tag_allOf_0": {"type": "integer"},
+                "User": {"properties": {"tag": {"$ref": "#/components/schemas/Tag/allOf/0"}}}
+            }}
+        }));
+        result.expect("resolves");
+        assert_eq!(
+            document.pointer("/components/schemas/Tag_allOf_0_2/type"),
+            Some(&json!("string"))
+        );
+        assert_eq!(
+            document.pointer("/components/schemas/Tag_allOf_0/type"),
+            Some(&json!("integer"))
+        );
+        assert_eq!(
+            document.pointer("/components/schemas/User/properties/tag/$ref"),
+            Some(&json!("#/components/schemas/Tag_allOf_0_2"))
+        );
+        // The original place refers to the same component, so both are one type.
+        assert_eq!(
+            document.pointer("/components/schemas/Tag/allOf/0/$ref"),
+            Some(&json!("#/components/schemas/Tag_allOf_0_2"))
+        );
+    }
+
+    #[test]
+    fn references_that_only_point_at_each_other_are_a_located_error() {
+        let (_, result) = resolve(json!({
+            "paths": {"/a": {"get": {"responses": {"200": {"description": "x", "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/A/properties/b"}}
+            }}}}}},
+            "components": {"schemas": {
+                "A": {"properties": {"b": {"$ref": "#/components/schemas/A/properties/c"},
+                                     "c": {"$ref": "#/components/schemas/A/properties/b"}}}
+            }}
+        }));
+        let error = result.expect_err("a cycle of references").to_string();
+        assert!(error.contains("cycle"), "{error}");
+        assert!(error.contains("spec.yaml at /"), "{error}");
+    }
+
+    #[test]
+    fn copies_map_back_to_their_originals() {
+        let (document, result) = resolve(json!({
+            "paths": {
+                "/a": {"get": {"responses": {"default": {"$ref": "#/paths/~1b/get/responses/default"}}}},
+                "/b": {"get": {"responses": {"default": {"description": "shared"}}}}
+            }
+        }));
+        let resolved = result.expect("resolves");
+        assert_eq!(
+            document.pointer("/paths/~1a/get/responses/default/description"),
+            Some(&json!("shared"))
+        );
+        let context = ErrorContext::new("spec.yaml").with_pointer_aliases(&resolved.aliases);
+        assert_eq!(
+            context.original_pointer("/paths/~1a/get/responses/default/content"),
+            "/paths/~1b/get/responses/default/content"
+        );
+        assert_eq!(
+            context.original_pointer("/paths/~1a/get/responses/defaults"),
+            "/paths/~1a/get/responses/defaults"
+        );
+    }
 }

@@ -324,6 +324,12 @@ impl<'a, 's> OperationLowering<'a, 's> {
             ReferenceOr::Reference { reference } => reference,
         };
         let prefix = format!("#/components/{section}/");
+        if let Some(target) = self.context.reference_target(reference) {
+            return Err(self.context.invalid(
+                &pointer_push(pointer, "$ref"),
+                format!("{what} `$ref: {reference}` points to {target}, not to a {what}"),
+            ));
+        }
         let Some(key) = reference.strip_prefix(&prefix) else {
             // The loader has already inlined every object an in-document pointer reaches.
             if reference.starts_with('#') {

@@ -86,6 +86,18 @@ pub struct PointerAlias {
     pub original: String,
 }
 
+/// A `$ref` that reaches something, but not the kind of object its position needs (a schema `$ref`
+/// to a response): the loader leaves it in place, and the lower stage names what it reaches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MisdirectedReference {
+    /// What the position needs: `schema`, `response`, `parameter`, `request body`, `header`.
+    pub expected: &'static str,
+    /// The reference as written.
+    pub reference: String,
+    /// What stands at its target (`a response object`).
+    pub found: String,
+}
+
 /// Builds errors for one spec file, so call sites only say the pointer and the message.
 #[derive(Debug, Clone)]
 pub struct ErrorContext {
@@ -93,7 +105,7 @@ pub struct ErrorContext {
     aliases: Vec<PointerAlias>,
     /// For `$ref`s the loader left in place although they reach something: what they reach (`a
     /// response object`), so the error names it instead of calling the reference dangling.
-    reference_targets: std::collections::BTreeMap<String, String>,
+    reference_targets: Vec<MisdirectedReference>,
 }
 
 impl ErrorContext {
@@ -102,7 +114,7 @@ impl ErrorContext {
         ErrorContext {
             file: file.into(),
             aliases: Vec::new(),
-            reference_targets: std::collections::BTreeMap::new(),
+            reference_targets: Vec::new(),
         }
     }
 
@@ -113,16 +125,20 @@ impl ErrorContext {
         context
     }
 
-    /// The same context, knowing what the given `$ref`s reach (reference text, what stands there).
-    pub fn with_reference_targets(&self, targets: &[(String, String)]) -> Self {
+    /// The same context, knowing what the given misdirected `$ref`s reach.
+    pub fn with_reference_targets(&self, targets: &[MisdirectedReference]) -> Self {
         let mut context = self.clone();
         context.reference_targets.extend(targets.iter().cloned());
         context
     }
 
-    /// What a `$ref` the loader left in place reaches, when it reaches anything.
-    pub fn reference_target(&self, reference: &str) -> Option<&str> {
-        self.reference_targets.get(reference).map(String::as_str)
+    /// What a `$ref` in a position that needs `expected` reaches, when the loader found it reaches
+    /// something else.
+    pub fn reference_target(&self, expected: &str, reference: &str) -> Option<&str> {
+        self.reference_targets
+            .iter()
+            .find(|target| target.expected == expected && target.reference == reference)
+            .map(|target| target.found.as_str())
     }
 
     /// `pointer` as it stands in the document as written (the longest matching copy wins).

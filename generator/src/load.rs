@@ -2,7 +2,9 @@
 
 mod resolve_pointers;
 
-use crate::error::{pointer_push, ErrorContext, GeneratorError, PointerAlias};
+use crate::error::{
+    pointer_push, ErrorContext, GeneratorError, MisdirectedReference, PointerAlias,
+};
 use crate::normalize;
 
 /// A parsed document together with the facts the later stages need about its source.
@@ -16,8 +18,8 @@ pub struct LoadedSpec {
     pub webhooks: Vec<String>,
     /// The parts of `openapi` that are copies made while resolving `$ref`s, so errors name the originals.
     pub pointer_aliases: Vec<PointerAlias>,
-    /// `$ref`s left in place that reach the wrong kind of object: (reference, what stands there).
-    pub misdirected_references: Vec<(String, String)>,
+    /// `$ref`s left in place that reach the wrong kind of object.
+    pub misdirected_references: Vec<MisdirectedReference>,
 }
 
 impl LoadedSpec {

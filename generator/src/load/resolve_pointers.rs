@@ -17,7 +17,9 @@
 //! hoist and inline records a [`PointerAlias`], which `ErrorContext` applies to every error pointer.
 //! `$ref`s that point nowhere are left in place for the lower stage, which names them as dangling.
 
-use crate::error::{pointer_push, ErrorContext, GeneratorError, PointerAlias};
+use crate::error::{
+    pointer_push, ErrorContext, GeneratorError, MisdirectedReference, PointerAlias,
+};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
@@ -160,6 +162,18 @@ fn kind_description(kind: Kind) -> &'static str {
     }
 }
 
+/// What a position of this kind expects, in the words of the lower stage's messages.
+fn position_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Schema => "schema",
+        Kind::Parameter => "parameter",
+        Kind::RequestBody => "request body",
+        Kind::Response => "response",
+        Kind::Header => "header",
+        _ => "object",
+    }
+}
+
 /// The root keys of an OpenAPI document: anything below them that the grammar does not know is not
 /// a schema. Below any other root key (`definitions`, `x-schemas`), a document keeps its own schemas.
 const OPENAPI_ROOT_KEYS: &[&str] = &[
@@ -265,7 +279,7 @@ struct Resolver<'d> {
     shared_places: Vec<(Vec<String>, String)>,
     aliases: Vec<PointerAlias>,
     /// `$ref`s left in place that reach the wrong kind of object, with what they reach.
-    misdirected: Vec<(String, String)>,
+    misdirected: Vec<MisdirectedReference>,
 }
 
 /// What the loader did to the document's `$ref`s, for error messages.
@@ -273,8 +287,8 @@ struct Resolver<'d> {
 pub struct ResolvedReferences {
     /// The copies made, so errors inside them name the originals.
     pub aliases: Vec<PointerAlias>,
-    /// `$ref`s left in place that reach the wrong kind of object: (reference, what stands there).
-    pub misdirected: Vec<(String, String)>,
+    /// `$ref`s left in place that reach the wrong kind of object.
+    pub misdirected: Vec<MisdirectedReference>,
 }
 
 /// Resolves every in-document `$ref` `openapiv3` or the lower stage cannot take (see the module
@@ -445,10 +459,11 @@ impl Resolver<'_> {
             if !is_schema {
                 // A `$ref` to a response or a parameter where a schema stands: the lower stage names
                 // what it points to (with `--skip-invalid`, it drops what uses it).
-                self.misdirected.push((
-                    reference.to_string(),
-                    kind_description(target_kind).to_string(),
-                ));
+                self.misdirected.push(MisdirectedReference {
+                    expected: position_name(kind),
+                    reference: reference.to_string(),
+                    found: kind_description(target_kind).to_string(),
+                });
                 return Ok(false);
             }
             let key = self.hoist(&tokens, pointer)?;
@@ -479,10 +494,11 @@ impl Resolver<'_> {
             }
             if target_kind != kind && target_kind != Kind::Other {
                 // A `$ref` to the wrong kind of object: the lower stage names it.
-                self.misdirected.push((
-                    reference.to_string(),
-                    kind_description(target_kind).to_string(),
-                ));
+                self.misdirected.push(MisdirectedReference {
+                    expected: position_name(kind),
+                    reference: reference.to_string(),
+                    found: kind_description(target_kind).to_string(),
+                });
                 return Ok(false);
             }
         }

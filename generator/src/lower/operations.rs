@@ -324,7 +324,7 @@ impl<'a, 's> OperationLowering<'a, 's> {
             ReferenceOr::Reference { reference } => reference,
         };
         let prefix = format!("#/components/{section}/");
-        if let Some(target) = self.context.reference_target(reference) {
+        if let Some(target) = self.context.reference_target(what, reference) {
             return Err(self.context.invalid(
                 &pointer_push(pointer, "$ref"),
                 format!("{what} `$ref: {reference}` points to {target}, not to a {what}"),

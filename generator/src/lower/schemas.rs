@@ -188,7 +188,7 @@ impl<'a> SchemaLowering<'a> {
     fn resolve_reference(&self, pointer: &str, reference: &str) -> Result<TypeRef, GeneratorError> {
         let reference_pointer = pointer_push(pointer, "$ref");
         let Some(key) = reference.strip_prefix(COMPONENT_SCHEMA_PREFIX) else {
-            if let Some(target) = self.context.reference_target(reference) {
+            if let Some(target) = self.context.reference_target("schema", reference) {
                 return Err(self.context.invalid(
                     &reference_pointer,
                     format!("`$ref: {reference}` points to {target}, not to a schema: a schema `$ref` must name a schema"),
@@ -216,7 +216,7 @@ impl<'a> SchemaLowering<'a> {
                 format!("`$ref: {reference}` is not supported: only references within the document are (bundle external files first)"),
             ));
         };
-        if let Some(target) = self.context.reference_target(reference) {
+        if let Some(target) = self.context.reference_target("schema", reference) {
             return Err(self.context.invalid(
                 &reference_pointer,
                 format!("`$ref: {reference}` points to {target}, not to a schema: a schema `$ref` must name a schema"),

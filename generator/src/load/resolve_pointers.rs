@@ -280,7 +280,13 @@ struct Resolver<'d> {
     aliases: Vec<PointerAlias>,
     /// `$ref`s left in place that reach the wrong kind of object, with what they reach.
     misdirected: Vec<MisdirectedReference>,
+    /// Objects inlined so far: nested `$ref`s can multiply copies (each level doubling them), so
+    /// there is a bound.
+    inlined: usize,
 }
+
+/// How many objects may be inlined in one document; real documents stay far below.
+const MOST_INLINED_OBJECTS: usize = 100_000;
 
 /// What the loader did to the document's `$ref`s, for error messages.
 #[derive(Debug, Clone, Default)]
@@ -313,6 +319,7 @@ pub fn resolve_pointer_references(
         shared_places: Vec::new(),
         aliases: Vec::new(),
         misdirected: Vec::new(),
+        inlined: 0,
     };
     let mut inline_stack = Vec::new();
     resolver.walk(document, Kind::Root, "", &mut inline_stack)?;
@@ -509,6 +516,13 @@ impl Resolver<'_> {
                 format!("`$ref: {reference}` includes itself (a cycle of `$ref`s that never reaches an object)"),
             ));
         }
+        self.inlined += 1;
+        if self.inlined > MOST_INLINED_OBJECTS {
+            return Err(self.context.invalid(
+                &pointer_push(pointer, "$ref"),
+                format!("`$ref: {reference}` is one too many: resolving the document's nested `$ref`s would copy more than {MOST_INLINED_OBJECTS} objects"),
+            ));
+        }
         let mut copy = target.clone();
         if let (Value::Object(copy_map), Value::Object(site)) = (&mut copy, &*value) {
             // 3.1 reference objects may override `summary` and `description`.
@@ -675,6 +689,29 @@ mod tests {
         let error = result.expect_err("a cycle of references").to_string();
         assert!(error.contains("cycle"), "{error}");
         assert!(error.contains("spec.yaml at /"), "{error}");
+    }
+
+    /// Each level refers twice to the next: 2^40 copies if nothing stopped it.
+    #[test]
+    fn nested_references_that_multiply_copies_are_bounded() {
+        let mut paths = serde_json::Map::new();
+        for level in 0..40 {
+            let next = format!("#/paths/~1p{}", level + 1);
+            paths.insert(
+                format!("/p{level}"),
+                json!({"post": {
+                    "responses": {"default": {"description": "d"}},
+                    "callbacks": {
+                        "first": {"{$request.body#/a}": {"$ref": next}},
+                        "second": {"{$request.body#/b}": {"$ref": next}}
+                    }
+                }}),
+            );
+        }
+        paths.insert("/p40".to_string(), json!({}));
+        let (_, result) = resolve(json!({ "paths": paths }));
+        let error = result.expect_err("bounded").to_string();
+        assert!(error.contains("more than 100000 objects"), "{error}");
     }
 
     #[test]

@@ -481,7 +481,8 @@ pub struct ResponseCase {
 /// What a successful call returns.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SuccessShape {
-    /// Documented 2xx responses (and, for URL builders, the 3xx ones).
+    /// Documented 2xx responses (for URL builders and redirect calls, the 3xx ones; a redirect call
+    /// returns the `Location`, so its cases carry no body).
     pub cases: Vec<ResponseCase>,
     /// When the cases carry different types, the name of the generated enum over them.
     pub enum_name: Option<String>,

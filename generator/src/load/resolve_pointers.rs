@@ -339,18 +339,29 @@ pub fn resolve_pointer_references(
                 "$ref".to_string(),
                 Value::String(format!("#/components/schemas/{}", escape_token(key))),
             );
-            // The place keeps its description (a field's docs), around a one-member `allOf`.
-            let replacement = match place.get("description").cloned() {
-                Some(description) => {
-                    let mut wrapper = Map::new();
-                    wrapper.insert(
-                        "allOf".to_string(),
-                        Value::Array(vec![Value::Object(reference)]),
-                    );
+            // The place keeps its description (a field's docs) and its nullability, around a
+            // one-member `allOf`: a `$ref` alone would lose both.
+            let nullable = place.get("nullable") == Some(&Value::Bool(true))
+                || place
+                    .get("type")
+                    .and_then(Value::as_array)
+                    .is_some_and(|types| types.iter().any(|name| name == "null"));
+            let description = place.get("description").cloned();
+            let replacement = if description.is_some() || nullable {
+                let mut wrapper = Map::new();
+                wrapper.insert(
+                    "allOf".to_string(),
+                    Value::Array(vec![Value::Object(reference)]),
+                );
+                if let Some(description) = description {
                     wrapper.insert("description".to_string(), description);
-                    wrapper
                 }
-                None => reference,
+                if nullable {
+                    wrapper.insert("nullable".to_string(), Value::Bool(true));
+                }
+                wrapper
+            } else {
+                reference
             };
             *place = Value::Object(replacement);
         }
@@ -672,6 +683,36 @@ mod tests {
         assert_eq!(
             document.pointer("/components/schemas/Tag/allOf/0/$ref"),
             Some(&json!("#/components/schemas/Tag_allOf_0_2"))
+        );
+    }
+
+    /// The place a hoisted schema came from keeps its docs and stays nullable (3.0 and 3.1 spellings).
+    #[test]
+    fn the_original_place_keeps_its_description_and_nullability() {
+        let (document, result) = resolve(json!({
+            "components": {"schemas": {
+                "Page": {"properties": {
+                    "total": {"type": "integer", "nullable": true, "description": "All."},
+                    "next": {"type": ["string", "null"]}
+                }},
+                "Use": {"properties": {
+                    "a": {"$ref": "#/components/schemas/Page/properties/total"},
+                    "b": {"$ref": "#/components/schemas/Page/properties/next"}
+                }}
+            }}
+        }));
+        result.expect("resolves");
+        assert_eq!(
+            document.pointer("/components/schemas/Page/properties/total"),
+            Some(&json!({
+                "allOf": [{"$ref": "#/components/schemas/Page_total"}],
+                "description": "All.",
+                "nullable": true
+            }))
+        );
+        assert_eq!(
+            document.pointer("/components/schemas/Page/properties/next"),
+            Some(&json!({"allOf": [{"$ref": "#/components/schemas/Page_next"}], "nullable": true}))
         );
     }
 

@@ -5,7 +5,8 @@
 mod support;
 
 use golden_clients::{
-    json_schema_2020, oauth2_client_basic, pointer_refs, redirect_calls, relative_server, servers,
+    json_schema_2020, oauth2_client_basic, placeholder_servers, pointer_refs, redirect_calls,
+    relative_server, servers,
 };
 use serde_json::json;
 use support::single_request;
@@ -691,5 +692,66 @@ mod oauth2_client_basic_without_a_config {
         assert!(error.to_string().contains("RFC 6749"), "{error}");
         assert!(!error.to_string().contains(CLIENT_SECRET), "{error}");
         assert_eq!(support::request_count(&server).await, 0);
+    }
+}
+
+mod servers_without_a_usable_default {
+    use super::*;
+    use placeholder_servers::{types, Client};
+
+    /// The spec's servers have placeholders for defaults: no constant, and an operation whose server
+    /// is not set fails before sending, naming the method that sets it.
+    #[tokio::test]
+    async fn an_unset_server_is_an_error_naming_its_setter_and_a_set_one_is_used() {
+        let api = MockServer::start().await;
+        let agent = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/tenant"))
+            .respond_with(ResponseTemplate::new(204))
+            .expect(1)
+            .mount(&api)
+            .await;
+        Mock::given(method("POST"))
+            .and(path("/agents/chat"))
+            .and(body_json(json!({"message": "hi"})))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .insert_header("content-type", "text/plain")
+                    .set_body_string("hello"),
+            )
+            .expect(1)
+            .mount(&agent)
+            .await;
+        let client = Client::new(&api.uri()).expect("loopback");
+        client.get_tenant().await.expect("204 from the base URL");
+        let request = types::ChatWithAgentRequest {
+            message: "hi".to_string(),
+        };
+        let unset = client
+            .chat_with_agent(&request)
+            .await
+            .expect_err("no server for the agent");
+        assert!(
+            unset.to_string().contains("with_agent_url_server"),
+            "{unset}"
+        );
+        let unset = client
+            .upload_to_presigned_url(&golden_clients::runtime::Binary::from("x"))
+            .await
+            .expect_err("no server for the upload");
+        assert!(
+            unset
+                .to_string()
+                .contains("with_upload_to_presigned_url_server"),
+            "{unset}"
+        );
+        let answer = client
+            .with_agent_url_server(&agent.uri())
+            .expect("loopback")
+            .chat_with_agent(&request)
+            .await
+            .expect("200");
+        assert_eq!(answer.into_inner(), "hello");
+        assert_eq!(support::request_count(&api).await, 1);
     }
 }

@@ -55,6 +55,7 @@ fn every_fixture_has_conformance_tests() {
     let covered_by_spec_constructs = [
         "json_schema_2020",
         "oauth2_client_basic",
+        "placeholder_servers",
         "pointer_refs",
         "redirect_calls",
         "relative_server",

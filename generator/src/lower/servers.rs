@@ -168,6 +168,13 @@ impl ServerPlan {
             .split_once("://")
             .map_or(named_after, |(_, rest)| rest)
             .to_string();
+        // A server with no host to be named after is named after the operation that declares it.
+        let fallback = operation.operation_id.as_deref().unwrap_or("server");
+        let stem = if stem.trim_matches(['/', ':']).is_empty() {
+            fallback.to_string()
+        } else {
+            stem
+        };
         let rust_name = self.names.claim(&snake_case_name(&stem, "server"));
         let description = servers[0]
             .description

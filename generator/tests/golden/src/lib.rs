@@ -19,6 +19,7 @@
 //! - [`one_of_discriminator`] (one_of_discriminator)
 //! - [`openapi31_no_paths`] (openapi31_no_paths)
 //! - [`openapi31_types`] (openapi31_types)
+//! - [`placeholder_servers`] (placeholder_servers)
 //! - [`pointer_refs`] (pointer_refs)
 //! - [`query_styles`] (query_styles)
 //! - [`recursive`] (recursive)
@@ -91,6 +92,9 @@ pub mod openapi31_no_paths;
 #[cfg(feature = "openapi31_types")]
 /// openapi31_types (Cargo feature `openapi31_types`).
 pub mod openapi31_types;
+#[cfg(feature = "placeholder_servers")]
+/// placeholder_servers (Cargo feature `placeholder_servers`).
+pub mod placeholder_servers;
 #[cfg(feature = "pointer_refs")]
 /// pointer_refs (Cargo feature `pointer_refs`).
 pub mod pointer_refs;

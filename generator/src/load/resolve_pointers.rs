@@ -507,7 +507,11 @@ impl Resolver<'_> {
                 // Examples, links and the like: `openapiv3` takes their `$ref`s as they are.
                 return Ok(false);
             }
-            if is_plain_component(&tokens) && reference_of(target).is_none() {
+            // A component that is itself a `$ref` (an alias) is inlined, as the lower stage looks
+            // components up one level only.
+            let site_is_component =
+                pointer.starts_with("/components/") && pointer.matches('/').count() == 3;
+            if is_plain_component(&tokens) && reference_of(target).is_none() && !site_is_component {
                 return Ok(false);
             }
             if target_kind != kind && target_kind != Kind::Other {
@@ -713,6 +717,21 @@ mod tests {
         assert_eq!(
             document.pointer("/components/schemas/Page/properties/next"),
             Some(&json!({"allOf": [{"$ref": "#/components/schemas/Page_next"}], "nullable": true}))
+        );
+    }
+
+    #[test]
+    fn a_component_that_is_an_alias_of_another_is_inlined() {
+        let (document, result) = resolve(json!({
+            "components": {"responses": {
+                "Gone": {"$ref": "#/components/responses/NotFound"},
+                "NotFound": {"description": "Not found."}
+            }}
+        }));
+        result.expect("resolves");
+        assert_eq!(
+            document.pointer("/components/responses/Gone"),
+            Some(&json!({"description": "Not found."}))
         );
     }
 

@@ -78,10 +78,12 @@ impl<'a, 's> OperationLowering<'a, 's> {
             for (method, operation) in item.iter() {
                 let operation_pointer = pointer_push(&path_pointer, method);
                 let defined_before = self.schemas.types.len();
+                let servers_before = self.servers.servers.len();
                 match self.lower_operation(path, method, item, operation, &operation_pointer) {
                     Ok(lowered) => operations.push(lowered),
                     Err(error) if self.skip_invalid => {
                         self.schemas.types.truncate(defined_before);
+                        self.servers.servers.truncate(servers_before);
                         self.skipped.push(error);
                     }
                     Err(error) => return Err(error),

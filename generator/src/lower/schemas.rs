@@ -204,6 +204,12 @@ impl<'a> SchemaLowering<'a> {
                     format!("`$ref: {reference}` points to {kind}, not to a schema: a schema `$ref` must name a schema"),
                 ));
             }
+            if reference.starts_with('#') && !reference.starts_with("#/") && reference != "#" {
+                return Err(self.context.unsupported(
+                    &reference_pointer,
+                    format!("`$ref: {reference}` names a plain-name fragment (a `$anchor`), which is not supported: refer to the schema by its JSON pointer (`#/components/schemas/...`)"),
+                ));
+            }
             // The loader has already hoisted every schema an in-document pointer reaches.
             if reference.starts_with('#') {
                 return Err(self.context.invalid(

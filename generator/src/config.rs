@@ -48,8 +48,10 @@ pub struct ProviderConfig {
     #[serde(default)]
     pub operations: BTreeMap<String, String>,
     /// HTTP Basic security schemes whose credentials are OAuth2 client credentials (RFC 6749 section 2.3.1).
+    /// When the key is absent, the document decides: Basic on a token request (an OAuth2 flow's
+    /// `tokenUrl`, or a form body with `grant_type`) carries client credentials.
     #[serde(default)]
-    pub oauth2_client_basic_schemes: Vec<String>,
+    pub oauth2_client_basic_schemes: Option<Vec<String>>,
     /// The saved documentation page the spec comes from (a file in `../shared/provider-docs/`),
     /// checked by `cargo xtask specs`.
     #[serde(default)]
@@ -152,6 +154,53 @@ impl ProviderConfig {
         Ok(config)
     }
 
+    /// Settings for a spec given on the command line with `--config FILE`: a `provider.toml` whose
+    /// provenance keys (`display_name`, `module`, `spec`, `source_url`, `source_kind`) may be left
+    /// out, so only what changes the client is needed (renames, `oauth2_client_basic_schemes`,
+    /// `[token]`). Errors name `file`, with the line and column in it.
+    pub fn for_standalone_spec_from_toml(
+        file: &str,
+        text: &str,
+        module: &str,
+        spec_file: &str,
+    ) -> Result<Self, GeneratorError> {
+        let context = ErrorContext::new(file);
+        let table: toml::Table = toml::from_str(text).map_err(|error| {
+            let line_column = error.span().map(|span| line_column_of(text, span.start));
+            context.syntax(
+                line_column,
+                format!("invalid provider.toml: {}", error.message()),
+            )
+        })?;
+        let mut defaults = String::new();
+        for (key, value) in [
+            ("display_name", module),
+            ("module", module),
+            ("spec", spec_file),
+            ("source_url", ""),
+            ("source_kind", "file"),
+        ] {
+            if !table.contains_key(key) {
+                defaults.push_str(&format!("{key} = {}\n", toml::Value::from(value)));
+            }
+        }
+        let added_lines = defaults.lines().count();
+        // Top-level keys may only stand before the first table, so the defaults go first; error
+        // lines are moved back to where they are in the file.
+        Self::from_toml_str(file, &format!("{defaults}{text}")).map_err(|error| match error {
+            GeneratorError::Syntax {
+                mut location,
+                message,
+            } => {
+                location.line_column = location
+                    .line_column
+                    .map(|(line, column)| (line.saturating_sub(added_lines).max(1), column));
+                GeneratorError::Syntax { location, message }
+            }
+            other => other,
+        })
+    }
+
     /// Settings for a spec given on the command line, with no provider.toml.
     pub fn for_standalone_spec(module: &str, spec_file: &str) -> Self {
         ProviderConfig {
@@ -162,7 +211,7 @@ impl ProviderConfig {
             source_kind: SourceKind::File,
             source_note: String::new(),
             operations: BTreeMap::new(),
-            oauth2_client_basic_schemes: Vec::new(),
+            oauth2_client_basic_schemes: None,
             docs_page: None,
             token: None,
         }

@@ -76,16 +76,87 @@ impl GeneratorError {
     }
 }
 
+/// A part of the loaded document that is a copy of another part (a `$ref` resolved by the loader):
+/// errors inside `copy` are reported where the original stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PointerAlias {
+    /// Where the copy stands in the loaded document.
+    pub copy: String,
+    /// Where the original stands in the document as written.
+    pub original: String,
+}
+
+/// A `$ref` that reaches something, but not the kind of object its position needs (a schema `$ref`
+/// to a response): the loader leaves it in place, and the lower stage names what it reaches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MisdirectedReference {
+    /// What the position needs: `schema`, `response`, `parameter`, `request body`, `header`.
+    pub expected: &'static str,
+    /// The reference as written.
+    pub reference: String,
+    /// What stands at its target (`a response object`).
+    pub found: String,
+}
+
 /// Builds errors for one spec file, so call sites only say the pointer and the message.
 #[derive(Debug, Clone)]
 pub struct ErrorContext {
     file: String,
+    aliases: Vec<PointerAlias>,
+    /// For `$ref`s the loader left in place although they reach something: what they reach (`a
+    /// response object`), so the error names it instead of calling the reference dangling.
+    reference_targets: Vec<MisdirectedReference>,
 }
 
 impl ErrorContext {
     /// Errors will name `file`.
     pub fn new(file: impl Into<String>) -> Self {
-        ErrorContext { file: file.into() }
+        ErrorContext {
+            file: file.into(),
+            aliases: Vec::new(),
+            reference_targets: Vec::new(),
+        }
+    }
+
+    /// The same context, reporting errors inside the given copies where their originals stand.
+    pub fn with_pointer_aliases(&self, aliases: &[PointerAlias]) -> Self {
+        let mut context = self.clone();
+        context.aliases.extend(aliases.iter().cloned());
+        context
+    }
+
+    /// The same context, knowing what the given misdirected `$ref`s reach.
+    pub fn with_reference_targets(&self, targets: &[MisdirectedReference]) -> Self {
+        let mut context = self.clone();
+        context.reference_targets.extend(targets.iter().cloned());
+        context
+    }
+
+    /// What a `$ref` in a position that needs `expected` reaches, when the loader found it reaches
+    /// something else.
+    pub fn reference_target(&self, expected: &str, reference: &str) -> Option<&str> {
+        self.reference_targets
+            .iter()
+            .find(|target| target.expected == expected && target.reference == reference)
+            .map(|target| target.found.as_str())
+    }
+
+    /// `pointer` as it stands in the document as written (the longest matching copy wins).
+    pub fn original_pointer(&self, pointer: &str) -> String {
+        let best = self
+            .aliases
+            .iter()
+            .filter(|alias| {
+                pointer == alias.copy
+                    || pointer
+                        .strip_prefix(alias.copy.as_str())
+                        .is_some_and(|rest| rest.starts_with('/'))
+            })
+            .max_by_key(|alias| alias.copy.len());
+        match best {
+            Some(alias) => format!("{}{}", alias.original, &pointer[alias.copy.len()..]),
+            None => pointer.to_string(),
+        }
     }
 
     /// The file errors name.
@@ -96,7 +167,7 @@ impl ErrorContext {
     fn location(&self, pointer: &str) -> SpecLocation {
         SpecLocation {
             file: self.file.clone(),
-            pointer: pointer.to_string(),
+            pointer: self.original_pointer(pointer),
             line_column: None,
         }
     }

@@ -15,8 +15,14 @@ pub struct ApiModule {
     pub description: Option<String>,
     /// `info.version`.
     pub api_version: String,
-    /// The first absolute server URL, with variables at their defaults.
+    /// The document's first server when it is absolute, with variables at their defaults.
     pub default_base_url: Option<String>,
+    /// The document's first server when it is relative (`/api/v1`): the client resolves it against
+    /// the base URL it is given, which supplies the scheme and host.
+    pub base_reference: Option<String>,
+    /// Servers of paths and operations that differ from the document's; each gets a client field,
+    /// a constant and an override method.
+    pub servers: Vec<Server>,
     /// Named types, in a deterministic order (components first, then inline types per operation).
     pub types: Vec<TypeDefinition>,
     /// Operations in document order.
@@ -25,6 +31,24 @@ pub struct ApiModule {
     pub security_schemes: Vec<SecurityScheme>,
     /// The token source to generate, when `provider.toml` configures one.
     pub token: Option<TokenPlan>,
+}
+
+/// A server some paths or operations are sent to instead of the document's.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Server {
+    /// snake_case stem of the client field (`server_<name>`) and the constant (`<NAME>_SERVER_URL`).
+    pub rust_name: String,
+    /// The client method that replaces this server's URL.
+    pub override_method: String,
+    /// The URL with variables at their defaults (no trailing `/`); `None` when the defaults give no
+    /// usable URL, so the caller must set one.
+    pub url: Option<String>,
+    /// The URL template as the spec writes it.
+    pub declared_url: String,
+    /// A reference (`/v2`) resolved against the client's base URL, rather than an absolute URL.
+    pub relative: bool,
+    /// Rustdoc.
+    pub docs: Docs,
 }
 
 /// Everything the emitter needs to generate a provider's token source.
@@ -223,6 +247,10 @@ pub enum TypeRef {
     Unit,
     /// Raw bytes (`format: binary`, binary media types): the runtime's `Binary`.
     Bytes,
+    /// Bytes sent in JSON as a base64 string (`contentEncoding: base64`): the runtime's `Base64Bytes`.
+    Base64Bytes,
+    /// A fixed-length array whose items each have their own type (`prefixItems`): a Rust tuple.
+    Tuple(Vec<TypeRef>),
 }
 
 impl TypeRef {
@@ -280,6 +308,9 @@ pub struct Operation {
     pub body: Option<RequestBody>,
     /// A call, or a URL builder for redirect-only operations.
     pub kind: OperationKind,
+    /// The server this operation is sent to: `None` for the client's base URL, else an index into
+    /// `ApiModule::servers`.
+    pub server: Option<usize>,
     /// Success responses.
     pub success: SuccessShape,
     /// Name of the generated error enum.
@@ -296,6 +327,9 @@ pub struct Operation {
     /// must stay empty when OAuth2 client Basic authentication is sent, since RFC 6749 section 2.3
     /// allows one client authentication method per request.
     pub body_client_credentials: Vec<String>,
+    /// Whether the Basic credentials this operation sends are OAuth2 client credentials, encoded per
+    /// RFC 6749 section 2.3.1 (a scheme `provider.toml` names, or a token request by the document).
+    pub oauth2_client_basic: bool,
 }
 
 /// Where a documented error body carries the provider's own message.
@@ -330,13 +364,16 @@ pub enum ErrorMessage {
     Text,
 }
 
-/// Call or URL builder.
+/// Call, redirect call or URL builder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OperationKind {
     /// Sends an HTTP request.
     Call,
-    /// Only builds the URL (the operation answers with a browser redirect).
+    /// Only builds the URL (a GET whose only success is a redirect: a browser navigation).
     UrlBuilder,
+    /// Sends the request (with its body) and returns the redirect's `Location` without following it
+    /// (any method but GET whose only success is a redirect, such as a login form's POST answering 303).
+    RedirectCall,
 }
 
 /// Literal text or a parameter in a path template.
@@ -444,7 +481,8 @@ pub struct ResponseCase {
 /// What a successful call returns.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SuccessShape {
-    /// Documented 2xx responses (and, for URL builders, the 3xx ones).
+    /// Documented 2xx responses (for URL builders and redirect calls, the 3xx ones; a redirect call
+    /// returns the `Location`, so its cases carry no body).
     pub cases: Vec<ResponseCase>,
     /// When the cases carry different types, the name of the generated enum over them.
     pub enum_name: Option<String>,

@@ -81,6 +81,8 @@ pub const MANIFEST_PATH: &str = "manifest.toml";
 
 const RUNTIME_TEMPLATE: &str = include_str!("../templates/runtime.rs");
 const RUNTIME_MEDIA_TEMPLATE: &str = include_str!("../templates/runtime_media.rs");
+const RUNTIME_SERVERS_TEMPLATE: &str = include_str!("../templates/runtime_servers.rs");
+const RUNTIME_SCHEMA_FORMS_TEMPLATE: &str = include_str!("../templates/runtime_schema_forms.rs");
 const TOKEN_TEMPLATE: &str = include_str!("../templates/token.rs");
 const TOKEN_AUTHORIZATION_TEMPLATE: &str = include_str!("../templates/token_authorization.rs");
 
@@ -90,6 +92,7 @@ pub fn lower_spec(
 ) -> Result<(ir::ApiModule, load::LoadedSpec), GeneratorError> {
     let context = ErrorContext::new(&source.spec_path);
     let loaded = load::load_spec(&context, source.spec_bytes)?;
+    let context = loaded.error_context(&context);
     let api = lower::lower_api(&context, &loaded.openapi, &source.config)?;
     Ok((api, loaded))
 }
@@ -101,6 +104,7 @@ pub fn lower_spec_with(
 ) -> Result<(ir::ApiModule, load::LoadedSpec, Vec<GeneratorError>), GeneratorError> {
     let context = ErrorContext::new(&source.spec_path);
     let loaded = load::load_spec(&context, source.spec_bytes)?;
+    let context = loaded.error_context(&context);
     let (mut api, skipped) =
         lower::lower_api_with(&context, &loaded.openapi, &source.config, skip_invalid)?;
     if !loaded.webhooks.is_empty() {
@@ -209,7 +213,9 @@ pub fn generate_crate(
     });
     files.push(GeneratedFile {
         path: "src/runtime.rs".to_string(),
-        contents: format::with_rust_header(&format!("{RUNTIME_TEMPLATE}{RUNTIME_MEDIA_TEMPLATE}")),
+        contents: format::with_rust_header(&format!(
+            "{RUNTIME_TEMPLATE}{RUNTIME_MEDIA_TEMPLATE}{RUNTIME_SERVERS_TEMPLATE}{RUNTIME_SCHEMA_FORMS_TEMPLATE}"
+        )),
     });
     files.push(GeneratedFile {
         path: "src/token.rs".to_string(),

@@ -1,6 +1,10 @@
 //! Load stage: spec bytes (JSON or YAML) to a `serde_json::Value`, 3.1 normalized, then to `openapiv3::OpenAPI`.
 
-use crate::error::{pointer_push, ErrorContext, GeneratorError};
+mod resolve_pointers;
+
+use crate::error::{
+    pointer_push, ErrorContext, GeneratorError, MisdirectedReference, PointerAlias,
+};
 use crate::normalize;
 
 /// A parsed document together with the facts the later stages need about its source.
@@ -12,6 +16,19 @@ pub struct LoadedSpec {
     pub declared_version: String,
     /// The names of the 3.1 `webhooks` (requests the provider sends; not generated).
     pub webhooks: Vec<String>,
+    /// The parts of `openapi` that are copies made while resolving `$ref`s, so errors name the originals.
+    pub pointer_aliases: Vec<PointerAlias>,
+    /// `$ref`s left in place that reach the wrong kind of object.
+    pub misdirected_references: Vec<MisdirectedReference>,
+}
+
+impl LoadedSpec {
+    /// `context`, reporting errors in the terms of the document as written (see `resolve_pointers`).
+    pub fn error_context(&self, context: &ErrorContext) -> ErrorContext {
+        context
+            .with_pointer_aliases(&self.pointer_aliases)
+            .with_reference_targets(&self.misdirected_references)
+    }
 }
 
 /// Parses `bytes` (JSON when the first non-blank byte is `{`, YAML otherwise).
@@ -23,6 +40,8 @@ pub fn load_spec(context: &ErrorContext, bytes: &[u8]) -> Result<LoadedSpec, Gen
         .and_then(serde_json::Value::as_object)
         .map(|webhooks| webhooks.keys().cloned().collect())
         .unwrap_or_default();
+    let resolved = resolve_pointers::resolve_pointer_references(context, &mut document)?;
+    let context = &context.with_pointer_aliases(&resolved.aliases);
     if declared_version.starts_with("3.1") {
         normalize::normalize_openapi_31(context, &mut document)?;
     }
@@ -32,6 +51,8 @@ pub fn load_spec(context: &ErrorContext, bytes: &[u8]) -> Result<LoadedSpec, Gen
         openapi,
         declared_version,
         webhooks,
+        pointer_aliases: resolved.aliases,
+        misdirected_references: resolved.misdirected,
     })
 }
 
@@ -59,6 +80,14 @@ pub fn document_facts(bytes: &[u8]) -> Option<DocumentFacts> {
         .map_or(0, |paths| {
             paths
                 .values()
+                // A path item that is a `$ref` holds the operations of what it points to.
+                .map(|item| {
+                    item.get("$ref")
+                        .and_then(serde_json::Value::as_str)
+                        .and_then(|reference| reference.strip_prefix('#'))
+                        .and_then(|pointer| document.pointer(pointer))
+                        .unwrap_or(item)
+                })
                 .filter_map(serde_json::Value::as_object)
                 .map(|item| {
                     HTTP_METHODS

@@ -5,21 +5,39 @@
 //! becomes `example`, numeric exclusive bounds become the boolean form, a missing `paths` becomes
 //! empty, and a `$ref` with sibling keywords becomes `allOf: [$ref]` so the siblings survive.
 //! Keywords that change the shape of data and have no 3.0 equivalent are reported, not dropped.
+//!
+//! JSON Schema 2020-12 keywords with a faithful Rust form get it:
+//! - `patternProperties` becomes `additionalProperties` (a map; keys are not checked against the
+//!   pattern, as string `pattern`s are not);
+//! - an exact `prefixItems` (with `items: false`, or `maxItems` equal to its length, at most 12) becomes a
+//!   tuple, through the `x-generator-prefix-items` extension the schema lowering reads; an open one,
+//!   which allows more items of any shape, becomes an array of JSON values;
+//! - `contentEncoding: base64` on a string becomes bytes (the `x-generator-content-encoding` extension);
+//! - a property whose schema is `false` must be absent: it is left out of the type, and the schema's
+//!   description says so;
+//! - `dependentRequired` only constrains which properties are present together, not their shapes, so
+//!   it is accepted as is (like `required` across `oneOf` members, it is not checked);
+//! - `$defs` are walked like `definitions`, and are `$ref` targets like any other JSON pointer.
 
 use crate::error::{pointer_push, ErrorContext, GeneratorError};
 use serde_json::{Map, Value};
 
 /// 3.1 keywords that would change the generated types but have no 3.0 form.
 const UNSUPPORTED_SHAPE_KEYWORDS: &[&str] = &[
-    "prefixItems",
     "if",
     "then",
     "else",
     "dependentSchemas",
-    "patternProperties",
     "unevaluatedItems",
     "$dynamicRef",
 ];
+
+/// The extension an exact `prefixItems` becomes, read by the schema lowering as a tuple.
+pub const PREFIX_ITEMS_EXTENSION: &str = "x-generator-prefix-items";
+/// The extension `contentEncoding` becomes, read by the schema lowering (`base64` gives bytes).
+pub const CONTENT_ENCODING_EXTENSION: &str = "x-generator-content-encoding";
+/// Rust implements `Debug`, `PartialEq` and `Default` for tuples of at most 12 elements.
+const LONGEST_TUPLE: usize = 12;
 
 /// Normalizes a whole 3.1 document in place.
 pub fn normalize_openapi_31(
@@ -191,6 +209,8 @@ fn normalize_schema(
         }
     }
     move_ref_siblings_into_all_of(map);
+    drop_false_properties(map);
+    let exact_tuple = take_exact_tuple_marker(map);
     normalize_type_keyword(context, pointer, map)?;
     normalize_const(map);
     normalize_examples(map);
@@ -199,7 +219,113 @@ fn normalize_schema(
     recurse_into_subschemas(context, pointer, map)?;
     fold_null_members(map, "anyOf");
     fold_null_members(map, "oneOf");
+    pattern_properties_to_map(map);
+    prefix_items_to_tuple(map, exact_tuple);
+    if let Some(encoding) = map.remove("contentEncoding") {
+        map.insert(CONTENT_ENCODING_EXTENSION.to_string(), encoding);
+    }
     Ok(())
+}
+
+/// `properties: {x: false}`: `x` must be absent. The type leaves it out; its docs say so.
+fn drop_false_properties(map: &mut Map<String, Value>) {
+    let Some(Value::Object(properties)) = map.get_mut("properties") else {
+        return;
+    };
+    let absent: Vec<String> = properties
+        .iter()
+        .filter(|(_, schema)| schema.as_bool() == Some(false))
+        .map(|(name, _)| name.clone())
+        .collect();
+    if absent.is_empty() {
+        return;
+    }
+    for name in &absent {
+        properties.shift_remove(name);
+    }
+    let names: Vec<String> = absent
+        .iter()
+        .map(|name| format!("`{}`", name.replace('`', "'")))
+        .collect();
+    let note = format!(
+        "The spec forbids the propert{} {} (a `false` schema): {} must be absent.",
+        if names.len() == 1 { "y" } else { "ies" },
+        names.join(", "),
+        if names.len() == 1 { "it" } else { "they" }
+    );
+    let description = match map.get("description").and_then(Value::as_str) {
+        Some(description) => format!("{description}\n\n{note}"),
+        None => note,
+    };
+    map.insert("description".to_string(), Value::String(description));
+}
+
+/// Whether `prefixItems` lists every item (`items: false`, or `maxItems` equal to its length);
+/// `items: false` is removed here, since `false` has no schema form of its own.
+fn take_exact_tuple_marker(map: &mut Map<String, Value>) -> bool {
+    let Some(Value::Array(prefix)) = map.get("prefixItems") else {
+        return false;
+    };
+    let length = prefix.len();
+    let closed_by_items = map.get("items").and_then(Value::as_bool) == Some(false);
+    if closed_by_items {
+        map.remove("items");
+    }
+    let closed_by_max = map.get("maxItems").and_then(Value::as_u64) == Some(length as u64);
+    closed_by_items || closed_by_max
+}
+
+/// `prefixItems` (already normalized): a tuple when exact and short enough, else JSON values.
+fn prefix_items_to_tuple(map: &mut Map<String, Value>, exact: bool) {
+    let Some(Value::Array(prefix)) = map.remove("prefixItems") else {
+        return;
+    };
+    map.insert("type".to_string(), Value::String("array".to_string()));
+    // `items` after `prefixItems` describes only the later items, not the array's items as a whole.
+    map.remove("items");
+    if exact && !prefix.is_empty() && prefix.len() <= LONGEST_TUPLE {
+        map.insert(PREFIX_ITEMS_EXTENSION.to_string(), Value::Array(prefix));
+    }
+}
+
+/// `patternProperties` (already normalized): a map whose values are any of the pattern schemas (and
+/// the `additionalProperties` schema, which covers the keys no pattern matches).
+fn pattern_properties_to_map(map: &mut Map<String, Value>) {
+    let Some(Value::Object(patterns)) = map.remove("patternProperties") else {
+        return;
+    };
+    let mut value_schemas: Vec<Value> = Vec::new();
+    for schema in patterns.into_values() {
+        if !value_schemas.contains(&schema) {
+            value_schemas.push(schema);
+        }
+    }
+    match map.get("additionalProperties") {
+        Some(Value::Object(additional)) if !additional.is_empty() => {
+            let additional = Value::Object(additional.clone());
+            if !value_schemas.contains(&additional) {
+                value_schemas.push(additional);
+            }
+        }
+        Some(Value::Object(_)) | Some(Value::Bool(true)) => {
+            // Any value is allowed for the other keys, so any value is what a map value can be.
+            value_schemas = vec![Value::Object(Map::new())];
+        }
+        _ => {}
+    }
+    let value_schema = match value_schemas.len() {
+        0 => Value::Object(Map::new()),
+        1 => value_schemas.remove(0),
+        _ => {
+            let mut any_of = Map::new();
+            any_of.insert("anyOf".to_string(), Value::Array(value_schemas));
+            Value::Object(any_of)
+        }
+    };
+    map.insert("additionalProperties".to_string(), value_schema);
+    if !map.contains_key("type") && !map.contains_key("properties") {
+        map.insert("type".to_string(), Value::String("object".to_string()));
+    }
 }
 
 fn recurse_into_subschemas(
@@ -207,7 +333,7 @@ fn recurse_into_subschemas(
     pointer: &str,
     map: &mut Map<String, Value>,
 ) -> Result<(), GeneratorError> {
-    for key in ["properties", "$defs", "definitions"] {
+    for key in ["properties", "$defs", "definitions", "patternProperties"] {
         if let Some(Value::Object(properties)) = map.get_mut(key) {
             let base = pointer_push(pointer, key);
             for (name, property) in properties.iter_mut() {
@@ -228,7 +354,7 @@ fn recurse_into_subschemas(
             }
         }
     }
-    for key in ["allOf", "anyOf", "oneOf"] {
+    for key in ["allOf", "anyOf", "oneOf", "prefixItems"] {
         if let Some(Value::Array(members)) = map.get_mut(key) {
             let base = pointer_push(pointer, key);
             for (index, member) in members.iter_mut().enumerate() {

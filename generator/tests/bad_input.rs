@@ -174,3 +174,45 @@ fn skip_invalid_leaves_out_the_defects_and_what_uses_them_and_lists_them() {
     assert!(!module_file.contents.contains("get_broken"));
     assert!(!module_file.contents.contains("struct Wrapper"));
 }
+
+#[test]
+fn a_pointer_to_nothing_is_dangling_not_unsupported() {
+    assert_error(
+        "dangling_pointer_ref.yaml",
+        "at /paths/~1tags/get/responses/200/content/application~1json/schema/$ref",
+        "dangling `$ref: #/components/schemas/Tag/allOf/5`",
+    );
+}
+
+#[test]
+fn path_items_that_refer_to_each_other_are_a_located_cycle() {
+    assert_error("path_item_ref_cycle.yaml", "/$ref", "includes itself");
+}
+
+#[test]
+fn an_undefined_server_variable_is_a_located_error() {
+    assert_error(
+        "undefined_server_variable.yaml",
+        "at /servers/0/url",
+        "uses the variable `{region}`",
+    );
+}
+
+/// The schema is lowered from the copy the loader made; the error names where the original stands.
+#[test]
+fn an_error_inside_a_pointed_at_schema_names_where_it_stands() {
+    assert_error(
+        "hoisted_schema_error.yaml",
+        "at /components/responses/Things/content/application~1json/schema/properties/size/type",
+        "unknown schema type `enormous`",
+    );
+}
+
+#[test]
+fn a_pointer_to_something_that_is_not_a_schema_says_what_it_reaches() {
+    assert_error(
+        "misdirected_pointer_ref.yaml",
+        "at /paths/~1things/get/responses/200/content/application~1json/schema/$ref",
+        "points to a media type object, not to a schema",
+    );
+}

@@ -136,6 +136,7 @@ pub fn generate_standalone(
     spec: &Path,
     out: &Path,
     crate_name: Option<&str>,
+    config: Option<&Path>,
     mode: Mode,
     skip_invalid: bool,
 ) -> Result<Report> {
@@ -165,10 +166,23 @@ pub fn generate_standalone(
         module
     };
     let spec_display = spec.to_string_lossy().replace('\\', "/");
+    let provider_config = match config {
+        None => ProviderConfig::for_standalone_spec(&module, &spec_display),
+        Some(config) => {
+            let text = std::fs::read_to_string(config)
+                .with_context(|| format!("cannot read {}", config.display()))?;
+            ProviderConfig::for_standalone_spec_from_toml(
+                &config.to_string_lossy().replace('\\', "/"),
+                &text,
+                &module,
+                &spec_display,
+            )?
+        }
+    };
     let source = ProviderSource {
         spec_path: spec_display.clone(),
         spec_bytes: &bytes,
-        config: ProviderConfig::for_standalone_spec(&module, &spec_display),
+        config: provider_config,
     };
     let options = CrateOptions {
         crate_name: crate_name.clone(),
@@ -183,9 +197,12 @@ pub fn generate_standalone(
     };
     let generated = generator::generate_crate(&options, &[source])?;
     let fix_command = format!(
-        "cargo xtask gen --spec {} --out {} --crate-name {crate_name}{}",
+        "cargo xtask gen --spec {} --out {} --crate-name {crate_name}{}{}",
         spec.display(),
         out.display(),
+        config
+            .map(|config| format!(" --config {}", config.display()))
+            .unwrap_or_default(),
         if skip_invalid { " --skip-invalid" } else { "" }
     );
     let root = out.parent().map(Path::to_path_buf).unwrap_or_default();

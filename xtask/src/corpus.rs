@@ -152,6 +152,7 @@ pub fn corpus_one(spec: &Path, out: &Path, crate_name: &str, skip_invalid: bool)
         spec,
         out,
         Some(crate_name),
+        None,
         crate::codegen::Mode::Write,
         skip_invalid,
     );

@@ -32,6 +32,10 @@ enum Command {
         /// The standalone crate's package name (default: from the spec's file name).
         #[arg(long, requires = "spec")]
         crate_name: Option<String>,
+        /// A provider.toml for the spec (renames, oauth2_client_basic_schemes, [token]); its
+        /// provenance keys may be left out.
+        #[arg(long, requires = "spec")]
+        config: Option<PathBuf>,
         /// Leave out the defective schemas and operations of the spec (and whatever uses them)
         /// instead of failing, and list what was left out.
         #[arg(long, requires = "spec")]
@@ -78,6 +82,7 @@ fn run() -> Result<ExitCode> {
             spec,
             out,
             crate_name,
+            config,
             skip_invalid,
         } => {
             let mode = if check { Mode::Check } else { Mode::Write };
@@ -86,6 +91,7 @@ fn run() -> Result<ExitCode> {
                     &spec,
                     &out,
                     crate_name.as_deref(),
+                    config.as_deref(),
                     mode,
                     skip_invalid,
                 )?,

@@ -137,3 +137,77 @@ fn user_files_in_the_out_directory_are_kept() {
     assert_eq!(gen_spec(&fixture("valid", "recursive.yaml"), &out).0, 0);
     assert!(out.join("src/handwritten.rs").exists());
 }
+
+/// `--config` gives a standalone crate what a provider's `provider.toml` gives it: renames, OAuth2
+/// client Basic schemes and a token source; its provenance keys may be left out, and its errors
+/// name the config file and the line in it.
+#[test]
+fn a_standalone_config_renames_marks_oauth2_basic_and_adds_a_token_source() {
+    let scratch = tempfile::tempdir().unwrap();
+    let spec = fixture("valid", "oauth2_client_basic.yaml");
+    let config = scratch.path().join("provider.toml");
+    std::fs::write(
+        &config,
+        "oauth2_client_basic_schemes = [\"clientBasic\"]\n\n[operations]\nissueToken = \"create_token\"\n\n[token]\noperation = \"create_token\"\naccess_token = \"access_token\"\nexpires_in = \"expires_in\"\n",
+    )
+    .unwrap();
+    let out = scratch.path().join("crate");
+    let (code, stdout, stderr) = run_gen(&[
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--config",
+        config.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let module = std::fs::read_to_string(out.join("src/oauth2_client_basic_client.rs")).unwrap();
+    assert!(module.contains("pub async fn create_token("), "renamed");
+    assert!(!module.contains("pub async fn issue_token("), "renamed");
+    assert!(module.contains("pub type TokenSource"), "a token source");
+    // The config lists the scheme, so every operation that sends it uses RFC 6749 section 2.3.1.
+    let compact: String = module.split_whitespace().collect();
+    assert_eq!(
+        compact.matches("credential_client_basic,true,)").count(),
+        3,
+        "every Basic is OAuth2 client Basic"
+    );
+
+    let bad = scratch.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        "[token]\noperation = \"nope\"\naccess_token = \"access_token\"\n",
+    )
+    .unwrap();
+    let rejected = scratch.path().join("rejected");
+    let (code, _, stderr) = run_gen(&[
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        rejected.to_str().unwrap(),
+        "--config",
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("\"nope\"") && stderr.contains("issue_token"),
+        "the wrong name and the valid ones: {stderr}"
+    );
+    assert!(!rejected.exists(), "nothing written");
+
+    let broken = scratch.path().join("broken.toml");
+    std::fs::write(&broken, "[operations]\nissueToken = \n").unwrap();
+    let (code, _, stderr) = run_gen(&[
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        rejected.to_str().unwrap(),
+        "--config",
+        broken.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("broken.toml:2:"),
+        "the line in the file: {stderr}"
+    );
+}

@@ -84,7 +84,7 @@ fn client_struct(api: &ApiModule) -> TokenStream {
     } else {
         quote!()
     };
-    let credential_methods = api.security_schemes.iter().map(|scheme| {
+    let credential_methods = api.security_schemes.iter().enumerate().map(|(scheme_index, scheme)| {
         let field = ident(&scheme.rust_name);
         let method = Ident::new(&format!("with_{}", scheme.rust_name), Span::call_site());
         match scheme.kind {
@@ -95,7 +95,24 @@ fn client_struct(api: &ApiModule) -> TokenStream {
                         scheme.spec_name
                     )
                 } else {
-                    format!(" Sends the `{}` HTTP Basic credentials.", scheme.spec_name)
+                    let token_requests: Vec<String> = api
+                        .operations
+                        .iter()
+                        .filter(|operation| {
+                            operation.oauth2_client_basic
+                                && operation.security.iter().flatten().any(|index| *index == scheme_index)
+                        })
+                        .map(|operation| format!("[`Client::{}`]", operation.method_name))
+                        .collect();
+                    if token_requests.is_empty() {
+                        format!(" Sends the `{}` HTTP Basic credentials.", scheme.spec_name)
+                    } else {
+                        format!(
+                            " Sends the `{}` HTTP Basic credentials. On the token requests ({}) they are the OAuth2 client id and secret, form-urlencoded before they are joined (RFC 6749 section 2.3.1).",
+                            scheme.spec_name,
+                            token_requests.join(", ")
+                        )
+                    }
                 };
                 quote! {
                     #[doc = #doc]
@@ -152,7 +169,14 @@ fn client_struct(api: &ApiModule) -> TokenStream {
     let methods = api
         .operations
         .iter()
-        .map(|operation| operation_method(operation, &api.security_schemes));
+        .map(|operation| operation_method(api, operation));
+    let servers = super::servers::client_server_items(api);
+    let server_fields = &servers.fields;
+    let server_inits = &servers.initializers;
+    let server_methods = &servers.methods;
+    let base_url_init = &servers.base_url_initializer;
+    let base_url_field = &servers.base_url_field;
+    let new_docs = &servers.new_docs;
     let title = format!(
         " A client for {} ({}, API version {}).",
         api.display_name, api.title, api.api_version
@@ -168,24 +192,30 @@ fn client_struct(api: &ApiModule) -> TokenStream {
             retry: crate::runtime::RetryPolicy,
             limits: crate::runtime::CallLimits,
             #credentials_field
+            #server_fields
         }
 
         impl Client {
             /// A client for the API at `base_url`, with the default HTTP client (no redirects, timeouts set).
+            #new_docs
             pub fn new(base_url: &str) -> Result<Self, crate::runtime::ClientError> {
                 Self::with_http_client(base_url, crate::runtime::default_http_client()?)
             }
 
             /// A client that sends its requests through `http`. Configure it not to follow redirects.
             pub fn with_http_client(base_url: &str, http: reqwest::Client) -> Result<Self, crate::runtime::ClientError> {
+                #base_url_init
                 Ok(Client {
-                    base_url: crate::runtime::parse_base_url(base_url)?,
+                    #server_inits
+                    #base_url_field
                     http,
                     retry: crate::runtime::RetryPolicy::default(),
                     limits: crate::runtime::CallLimits::default(),
                     #credentials_init
                 })
             }
+
+            #server_methods
 
             /// The base URL every path is joined to.
             pub fn base_url(&self) -> &url::Url {
@@ -231,7 +261,7 @@ fn client_struct(api: &ApiModule) -> TokenStream {
 fn operation_items(operation: &Operation) -> TokenStream {
     let parameters_struct = parameters_struct(operation);
     // A URL builder makes no call, so it has no error responses to decode; its docs list them.
-    let error_enum = if operation.kind == OperationKind::Call {
+    let error_enum = if operation.kind != OperationKind::UrlBuilder {
         error_enum(operation)
     } else {
         quote!()
@@ -462,8 +492,34 @@ fn success_enum(operation: &Operation) -> TokenStream {
     }
 }
 
+/// A response's whole description as one Markdown list item (continuation lines indented under it).
+fn outcome_item(text: &str) -> String {
+    let mut lines = text.lines();
+    let mut item = format!("- {}", lines.next().unwrap_or_default());
+    for line in lines {
+        item.push('\n');
+        if !line.is_empty() {
+            item.push_str("  ");
+            item.push_str(line);
+        }
+    }
+    item
+}
+
+/// What a redirect call's docs say about its outcome.
+fn redirect_call_docs(operation: &Operation) -> String {
+    let mut lines = vec![String::new(), "The provider answers this request with a redirect. The request (and its body) is sent, and the redirect's `Location`, resolved against the request URL, is returned without being followed.".to_string()];
+    for case in &operation.success.cases {
+        lines.push(outcome_item(&case.docs.text));
+    }
+    lines.join("\n")
+}
+
 /// The type a successful call returns, inside `ResponseValue`.
 fn success_type(operation: &Operation) -> TokenStream {
+    if operation.kind == OperationKind::RedirectCall {
+        return quote!(url::Url);
+    }
     match &operation.success.enum_name {
         Some(name) => {
             let name = ident(name);
@@ -480,10 +536,12 @@ fn success_type(operation: &Operation) -> TokenStream {
     }
 }
 
-fn operation_method(operation: &Operation, schemes: &[SecurityScheme]) -> TokenStream {
+fn operation_method(api: &ApiModule, operation: &Operation) -> TokenStream {
     match operation.kind {
-        OperationKind::Call => call_method(operation, schemes),
-        OperationKind::UrlBuilder => url_builder_method(operation),
+        OperationKind::Call | OperationKind::RedirectCall => {
+            call_method(api, operation, &api.security_schemes)
+        }
+        OperationKind::UrlBuilder => url_builder_method(api, operation),
     }
 }
 
@@ -583,12 +641,9 @@ fn header_statements(operation: &Operation) -> TokenStream {
 
 /// Statements refusing a request that would send client credentials twice (Basic and in the body).
 fn one_client_authentication_method(operation: &Operation, scheme: &SecurityScheme) -> TokenStream {
-    if !matches!(
-        scheme.kind,
-        SecuritySchemeKind::Basic {
-            oauth2_client: true
-        }
-    ) || operation.body_client_credentials.is_empty()
+    if !matches!(scheme.kind, SecuritySchemeKind::Basic { .. })
+        || !operation.oauth2_client_basic
+        || operation.body_client_credentials.is_empty()
     {
         return quote!();
     }
@@ -616,14 +671,17 @@ fn one_client_authentication_method(operation: &Operation, scheme: &SecuritySche
     }
 }
 
-fn apply_scheme(scheme: &SecurityScheme, value: &Ident) -> TokenStream {
+fn apply_scheme(operation: &Operation, scheme: &SecurityScheme, value: &Ident) -> TokenStream {
     match &scheme.kind {
         SecuritySchemeKind::Bearer => quote! {
             request = request.header(reqwest::header::AUTHORIZATION, crate::runtime::bearer_authorization(OPERATION, #value)?);
         },
-        SecuritySchemeKind::Basic { oauth2_client } => quote! {
-            request = request.header(reqwest::header::AUTHORIZATION, crate::runtime::basic_authorization(OPERATION, #value, #oauth2_client)?);
-        },
+        SecuritySchemeKind::Basic { .. } => {
+            let oauth2_client = operation.oauth2_client_basic;
+            quote! {
+                request = request.header(reqwest::header::AUTHORIZATION, crate::runtime::basic_authorization(OPERATION, #value, #oauth2_client)?);
+            }
+        }
         SecuritySchemeKind::ApiKey {
             location,
             parameter_name,
@@ -671,7 +729,7 @@ fn security_statements(operation: &Operation, schemes: &[SecurityScheme]) -> Tok
             .collect();
         let applies = alternative.iter().zip(&bindings).map(|(index, binding)| {
             let guard = one_client_authentication_method(operation, &schemes[*index]);
-            let apply = apply_scheme(&schemes[*index], binding);
+            let apply = apply_scheme(operation, &schemes[*index], binding);
             quote! { #guard #apply }
         });
         let pattern = if bindings.len() == 1 {
@@ -773,6 +831,10 @@ fn response_arms(operation: &Operation) -> TokenStream {
     let arms = cases.iter().map(|(is_success, case)| {
         let pattern = status_pattern(case.status);
         let (guard, decode) = match case.encoding {
+            // A redirect call's answer is its `Location`, whatever the body.
+            _ if *is_success && operation.kind == OperationKind::RedirectCall => {
+                (quote!(), quote!())
+            }
             BodyEncoding::Json => (
                 quote!(if raw.is_json()),
                 quote!(let value = raw.json(OPERATION)?;),
@@ -789,7 +851,13 @@ fn response_arms(operation: &Operation) -> TokenStream {
         let variant = ident(&case.variant_name);
         let has_body = case.type_ref != TypeRef::Unit;
         let value = if has_body { quote!(value) } else { quote!(()) };
-        let result = if *is_success {
+        let redirect = operation.kind == OperationKind::RedirectCall;
+        let result = if *is_success && redirect {
+            quote! {
+                let location = raw.location(OPERATION, &request_url)?;
+                raw.success(location)
+            }
+        } else if *is_success {
             match (&success_enum, has_body) {
                 (Some(success_enum), true) => {
                     quote! { raw.success(#success_enum::#variant(value)) }
@@ -802,7 +870,11 @@ fn response_arms(operation: &Operation) -> TokenStream {
         } else {
             quote! { Err(raw.error_with_raw_body(OPERATION, #error_enum::#variant)) }
         };
-        let decode = if has_body { decode } else { quote!() };
+        let decode = if has_body && !(*is_success && redirect) {
+            decode
+        } else {
+            quote!()
+        };
         quote! {
             #pattern #guard => {
                 #decode
@@ -848,12 +920,24 @@ fn accept_header(operation: &Operation) -> TokenStream {
     quote! { request = request.header(reqwest::header::ACCEPT, #accept); }
 }
 
-fn call_method(operation: &Operation, schemes: &[SecurityScheme]) -> TokenStream {
+fn call_method(api: &ApiModule, operation: &Operation, schemes: &[SecurityScheme]) -> TokenStream {
     let docs = doc_attributes(&operation.docs.text);
     let name = ident(&operation.method_name);
     let arguments = method_arguments(operation);
     let spec_name = &operation.spec_name;
     let success = success_type(operation);
+    let server = super::servers::operation_server_expression(api, operation);
+    let redirect = operation.kind == OperationKind::RedirectCall;
+    let keep_request_url = if redirect {
+        quote! { let request_url = url.clone(); }
+    } else {
+        quote!()
+    };
+    let redirect_docs = if redirect {
+        doc_attributes(&redirect_call_docs(operation))
+    } else {
+        quote!()
+    };
     let error_type = ident(&operation.error_type);
     let path = path_statements(operation);
     let query = query_statements(operation);
@@ -897,10 +981,12 @@ fn call_method(operation: &Operation, schemes: &[SecurityScheme]) -> TokenStream
     let arms = response_arms(operation);
     quote! {
         #docs
+        #redirect_docs
         pub async fn #name(&self, #arguments) -> Result<crate::runtime::ResponseValue<#success>, crate::runtime::Error<#error_type>> {
             const OPERATION: &str = #spec_name;
             #path
-            let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, &encoded_path)?;
+            let url = crate::runtime::endpoint_url(OPERATION, #server, &encoded_path)?;
+            #keep_request_url
             #query
             // Without parameters, body, credentials or Accept, nothing is added to the request.
             #[allow(unused_mut)]
@@ -926,8 +1012,9 @@ fn call_method(operation: &Operation, schemes: &[SecurityScheme]) -> TokenStream
     }
 }
 
-fn url_builder_method(operation: &Operation) -> TokenStream {
+fn url_builder_method(api: &ApiModule, operation: &Operation) -> TokenStream {
     let docs = doc_attributes(&operation.docs.text);
+    let server = super::servers::operation_server_expression(api, operation);
     let name = ident(&operation.method_name);
     let arguments = method_arguments(operation);
     let spec_name = &operation.spec_name;
@@ -944,10 +1031,7 @@ fn url_builder_method(operation: &Operation) -> TokenStream {
     };
     let mut outcome_lines = vec![String::new(), "The provider answers this request with a browser redirect, so this method only builds the URL to send the user to; it makes no HTTP call.".to_string()];
     for case in operation.success.cases.iter().chain(&operation.errors) {
-        outcome_lines.push(format!(
-            "- {}",
-            case.docs.text.lines().next().unwrap_or_default()
-        ));
+        outcome_lines.push(outcome_item(&case.docs.text));
     }
     let outcome_docs = doc_attributes(&outcome_lines.join("\n"));
     quote! {
@@ -957,7 +1041,7 @@ fn url_builder_method(operation: &Operation) -> TokenStream {
             const OPERATION: &str = #spec_name;
             #path
             #[allow(unused_mut)]
-            let mut url = crate::runtime::endpoint_url(OPERATION, &self.base_url, &encoded_path)?;
+            let mut url = crate::runtime::endpoint_url(OPERATION, #server, &encoded_path)?;
             #query
             #append_query
             Ok(url)

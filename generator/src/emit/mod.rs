@@ -3,6 +3,7 @@
 mod client;
 mod crate_files;
 mod media;
+mod servers;
 mod token_source;
 mod type_tokens;
 mod types;
@@ -40,11 +41,12 @@ pub fn provider_module_tokens(api: &ApiModule, spec_path: &str) -> TokenStream {
             pub const DEFAULT_BASE_URL: &str = #url;
         }
     });
+    let server_constants = servers::server_constants(api);
     let module_name = &api.module_name;
     let makes_calls = api
         .operations
         .iter()
-        .any(|operation| operation.kind == crate::ir::OperationKind::Call);
+        .any(|operation| operation.kind != crate::ir::OperationKind::UrlBuilder);
     let provider_const = if makes_calls {
         quote! {
             /// The provider's name in tracing spans.
@@ -64,6 +66,7 @@ pub fn provider_module_tokens(api: &ApiModule, spec_path: &str) -> TokenStream {
         #provider_const
 
         #base_url
+        #server_constants
         #types
         #client
         #token_source

@@ -57,6 +57,11 @@ pub fn type_tokens(type_ref: &TypeRef, scope: Scope) -> TokenStream {
         }
         TypeRef::Unit => quote!(()),
         TypeRef::Bytes => quote!(crate::runtime::Binary),
+        TypeRef::Base64Bytes => quote!(crate::runtime::Base64Bytes),
+        TypeRef::Tuple(items) => {
+            let items = items.iter().map(|item| type_tokens(item, scope));
+            quote!(( #( #items, )* ))
+        }
     }
 }
 

@@ -74,22 +74,9 @@ pub fn error_message(type_ref: &TypeRef, types: &[TypeDefinition]) -> Option<Err
 }
 
 /// Fills `body_client_credentials` of every operation that can send OAuth2 client Basic authentication.
-pub fn decide_body_client_credentials(
-    operations: &mut [Operation],
-    schemes: &[crate::ir::SecurityScheme],
-    types: &[TypeDefinition],
-) {
+pub fn decide_body_client_credentials(operations: &mut [Operation], types: &[TypeDefinition]) {
     for operation in operations {
-        let sends_oauth2_basic = operation.security.iter().flatten().any(|index| {
-            schemes.get(*index).is_some_and(|scheme| {
-                matches!(
-                    scheme.kind,
-                    crate::ir::SecuritySchemeKind::Basic {
-                        oauth2_client: true
-                    }
-                )
-            })
-        });
+        let sends_oauth2_basic = operation.oauth2_client_basic;
         let Some(body) = operation.body.as_ref().filter(|_| sends_oauth2_basic) else {
             continue;
         };

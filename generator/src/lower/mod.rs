@@ -2,10 +2,12 @@
 
 mod media;
 mod messages;
+mod oauth2_client;
 mod operations;
 mod recursion;
 mod schemas;
 mod security;
+mod servers;
 mod skip;
 mod status;
 mod token;
@@ -60,8 +62,14 @@ pub fn lower_api_with(
     schema_lowering.skip_invalid = skip_invalid;
     schema_lowering.lower_components()?;
 
-    let mut security =
-        SecurityLowering::new(context, document, &config.oauth2_client_basic_schemes)?;
+    let mut security = SecurityLowering::new(
+        context,
+        document,
+        config
+            .oauth2_client_basic_schemes
+            .as_deref()
+            .unwrap_or_default(),
+    )?;
     let mut method_names = UniqueNames::new();
     for reserved in CLIENT_METHOD_NAMES {
         method_names.reserve(reserved);
@@ -69,11 +77,13 @@ pub fn lower_api_with(
     for scheme in &security.schemes {
         method_names.reserve(&format!("with_{}", scheme.rust_name));
     }
+    let mut server_plan = servers::ServerPlan::for_document(context, document)?;
     let mut operation_lowering = OperationLowering {
         context,
         document,
         schemas: &mut schema_lowering,
         security: &mut security,
+        servers: &mut server_plan,
         method_names,
         renames: &config.operations,
         used_renames: Default::default(),
@@ -108,21 +118,42 @@ pub fn lower_api_with(
         None => None,
     };
 
+    let mut description = document
+        .info
+        .description
+        .as_deref()
+        .map(sanitize_doc)
+        .filter(|text| !text.is_empty());
+    if let Some(note) = server_plan.omission_note.take() {
+        description = Some(match description {
+            Some(description) => format!("{description}\n\n{note}"),
+            None => note,
+        });
+    }
     let (security_schemes, mut operations) =
         keep_used_schemes(security.schemes, &security.used, operations);
-    messages::decide_body_client_credentials(&mut operations, &security_schemes, &types);
+    // A config that lists the schemes decides alone; without one, the document says.
+    let token_paths = match config.oauth2_client_basic_schemes {
+        Some(_) => Vec::new(),
+        None => oauth2_client::token_endpoint_paths(document),
+    };
+    oauth2_client::mark_oauth2_client_basic(
+        &mut operations,
+        &security_schemes,
+        &types,
+        config.oauth2_client_basic_schemes.is_none(),
+        &token_paths,
+    );
+    messages::decide_body_client_credentials(&mut operations, &types);
     let api = ApiModule {
         module_name: config.module.clone(),
         display_name: config.display_name.clone(),
         title: document.info.title.clone(),
-        description: document
-            .info
-            .description
-            .as_deref()
-            .map(sanitize_doc)
-            .filter(|text| !text.is_empty()),
+        description,
         api_version: document.info.version.clone(),
-        default_base_url: default_base_url(document),
+        default_base_url: server_plan.default_base_url,
+        base_reference: server_plan.base_reference,
+        servers: server_plan.servers,
         types,
         operations,
         security_schemes,
@@ -153,18 +184,4 @@ fn keep_used_schemes(
         }
     }
     (kept, operations)
-}
-
-/// The first server URL that is absolute, with `{variables}` replaced by their defaults.
-fn default_base_url(document: &openapiv3::OpenAPI) -> Option<String> {
-    document.servers.iter().find_map(|server| {
-        let mut url = server.url.clone();
-        if let Some(variables) = &server.variables {
-            for (name, variable) in variables {
-                url = url.replace(&format!("{{{name}}}"), &variable.default);
-            }
-        }
-        let absolute = url.starts_with("https://") || url.starts_with("http://");
-        (absolute && !url.contains('{')).then(|| url.trim_end_matches('/').to_string())
-    })
 }

@@ -3,6 +3,7 @@
 use super::media::{self, MediaKind};
 use super::schemas::{Position, SchemaLowering, SchemaView};
 use super::security::SecurityLowering;
+use super::servers::ServerPlan;
 use super::status::{status_reason_text, status_variant_name};
 use crate::error::{pointer_push, ErrorContext, GeneratorError};
 use crate::ir::{
@@ -23,6 +24,8 @@ pub struct OperationLowering<'a, 's> {
     pub schemas: &'s mut SchemaLowering<'a>,
     /// Security schemes used so far.
     pub security: &'s mut SecurityLowering<'a>,
+    /// The document's server and the extra servers found so far.
+    pub servers: &'s mut ServerPlan,
     /// Method names handed out so far.
     pub method_names: UniqueNames,
     /// Operation renames from provider.toml.
@@ -64,22 +67,23 @@ impl<'a, 's> OperationLowering<'a, 's> {
             let path_pointer = pointer_push("/paths", path);
             let item = match item {
                 ReferenceOr::Item(item) => item,
+                // The loader has already inlined every path item an in-document pointer reaches.
                 ReferenceOr::Reference { reference } => {
-                    return Err(self.context.unsupported(
+                    return Err(self.context.invalid(
                         &pointer_push(&path_pointer, "$ref"),
-                        format!(
-                            "path item `$ref: {reference}` is not supported; inline the path item"
-                        ),
+                        format!("dangling path item `$ref: {reference}`: there is no path item at that JSON pointer in the document"),
                     ))
                 }
             };
             for (method, operation) in item.iter() {
                 let operation_pointer = pointer_push(&path_pointer, method);
                 let defined_before = self.schemas.types.len();
+                let servers_before = self.servers.servers.len();
                 match self.lower_operation(path, method, item, operation, &operation_pointer) {
                     Ok(lowered) => operations.push(lowered),
                     Err(error) if self.skip_invalid => {
                         self.schemas.types.truncate(defined_before);
+                        self.servers.servers.truncate(servers_before);
                         self.skipped.push(error);
                     }
                     Err(error) => return Err(error),
@@ -181,8 +185,23 @@ impl<'a, 's> OperationLowering<'a, 's> {
             }
         };
 
-        let (kind, success, errors) =
-            self.lower_responses(operation, &type_prefix, &pointer_push(pointer, "responses"))?;
+        let (kind, success, errors) = self.lower_responses(
+            http_method,
+            operation,
+            &type_prefix,
+            &pointer_push(pointer, "responses"),
+        )?;
+        let servers_before = self.servers.servers.len();
+        let server = self
+            .servers
+            .for_operation(self.context, item, operation, pointer)?;
+        if self.servers.servers.len() > servers_before {
+            if let Some(new_server) = self.servers.servers.last_mut() {
+                new_server.override_method = self
+                    .method_names
+                    .claim(&format!("with_{}_server", new_server.rust_name));
+            }
+        }
         let error_type = self
             .schemas
             .type_names
@@ -258,6 +277,7 @@ impl<'a, 's> OperationLowering<'a, 's> {
             parameters,
             body,
             kind,
+            server,
             success,
             error_type,
             errors,
@@ -269,6 +289,8 @@ impl<'a, 's> OperationLowering<'a, 's> {
             ),
             error_messages: Vec::new(),
             body_client_credentials: Vec::new(),
+            // Decided once every scheme and type is known (`oauth2_client`).
+            oauth2_client_basic: false,
         })
     }
 
@@ -304,12 +326,34 @@ impl<'a, 's> OperationLowering<'a, 's> {
             ReferenceOr::Reference { reference } => reference,
         };
         let prefix = format!("#/components/{section}/");
+        if let Some(target) = self.context.reference_target(what, reference) {
+            return Err(self.context.invalid(
+                &pointer_push(pointer, "$ref"),
+                format!("{what} `$ref: {reference}` points to {target}, not to a {what}"),
+            ));
+        }
         let Some(key) = reference.strip_prefix(&prefix) else {
+            // The loader has already inlined every object an in-document pointer reaches.
+            if reference.starts_with('#') {
+                return Err(self.context.invalid(
+                    &pointer_push(pointer, "$ref"),
+                    format!("dangling `$ref: {reference}`: there is no {what} at that JSON pointer in the document"),
+                ));
+            }
             return Err(self.context.unsupported(
                 &pointer_push(pointer, "$ref"),
-                format!("{what} `$ref: {reference}` must point into #/components/{section}"),
+                format!("{what} `$ref: {reference}` is not supported: only references within the document are (bundle external files first)"),
             ));
         };
+        if key.contains('/') {
+            // A pointer below a component: the loader inlines every one that reaches an object.
+            return Err(self.context.invalid(
+                &pointer_push(pointer, "$ref"),
+                format!("dangling `$ref: {reference}`: there is no {what} at that JSON pointer in the document"),
+            ));
+        }
+        let key = key.replace("~1", "/").replace("~0", "~");
+        let key = key.as_str();
         let component_pointer = pointer_push(&format!("/components/{section}"), key);
         match self.document.components.as_ref().and_then(|components| components_of(components).get(key)) {
             Some(ReferenceOr::Item(object)) => Ok((object, component_pointer)),
@@ -675,6 +719,7 @@ impl<'a, 's> OperationLowering<'a, 's> {
 
     fn lower_responses(
         &mut self,
+        http_method: &str,
         operation: &'a openapiv3::Operation,
         type_prefix: &str,
         pointer: &str,
@@ -734,10 +779,12 @@ impl<'a, 's> OperationLowering<'a, 's> {
                 }
             }
         }
-        let kind = if successes.is_empty() && !redirects.is_empty() {
-            OperationKind::UrlBuilder
-        } else {
-            OperationKind::Call
+        // Only a browser navigation (GET) is a URL to hand to a browser; any other method carries
+        // a request (a login form's POST answering 303) that must be sent.
+        let kind = match (successes.is_empty() && !redirects.is_empty(), http_method) {
+            (true, "get") => OperationKind::UrlBuilder,
+            (true, _) => OperationKind::RedirectCall,
+            (false, _) => OperationKind::Call,
         };
         if kind == OperationKind::Call {
             // The client follows no redirects, so a documented redirect is an outcome the caller handles.
@@ -768,14 +815,29 @@ impl<'a, 's> OperationLowering<'a, 's> {
                 },
             });
         }
-        let success_cases = if kind == OperationKind::UrlBuilder {
-            redirects
-        } else {
-            successes
+        let success_cases = match kind {
+            OperationKind::Call => successes,
+            OperationKind::UrlBuilder => redirects,
+            // The answer is the `Location`: one case per status, with no body to read.
+            OperationKind::RedirectCall => {
+                let mut cases: Vec<ResponseCase> = Vec::new();
+                for mut case in redirects {
+                    if cases.iter().any(|known| known.status == case.status) {
+                        continue;
+                    }
+                    case.variant_name = status_variant_name(case.status);
+                    case.encoding = BodyEncoding::Empty;
+                    case.media_type = None;
+                    case.type_ref = TypeRef::Unit;
+                    cases.push(case);
+                }
+                cases
+            }
         };
         let distinct_types: BTreeSet<&TypeRef> =
             success_cases.iter().map(|case| &case.type_ref).collect();
-        let enum_name = if distinct_types.len() > 1 {
+        // A redirect call returns the `Location`, whatever body the redirect documents.
+        let enum_name = if distinct_types.len() > 1 && kind != OperationKind::RedirectCall {
             Some(
                 self.schemas
                     .type_names

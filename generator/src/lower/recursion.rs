@@ -103,7 +103,12 @@ pub fn has_default(type_ref: &TypeRef) -> bool {
         | TypeRef::Integer { .. }
         | TypeRef::Number { .. }
         | TypeRef::Boolean => true,
-        TypeRef::Json | TypeRef::JsonObject | TypeRef::Unit | TypeRef::Bytes => true,
+        TypeRef::Json
+        | TypeRef::JsonObject
+        | TypeRef::Unit
+        | TypeRef::Bytes
+        | TypeRef::Base64Bytes => true,
+        TypeRef::Tuple(items) => items.iter().all(has_default),
         TypeRef::DateTime | TypeRef::Date | TypeRef::Named(_) | TypeRef::Boxed(_) => false,
     }
 }

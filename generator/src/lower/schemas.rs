@@ -188,6 +188,12 @@ impl<'a> SchemaLowering<'a> {
     fn resolve_reference(&self, pointer: &str, reference: &str) -> Result<TypeRef, GeneratorError> {
         let reference_pointer = pointer_push(pointer, "$ref");
         let Some(key) = reference.strip_prefix(COMPONENT_SCHEMA_PREFIX) else {
+            if let Some(target) = self.context.reference_target("schema", reference) {
+                return Err(self.context.invalid(
+                    &reference_pointer,
+                    format!("`$ref: {reference}` points to {target}, not to a schema: a schema `$ref` must name a schema"),
+                ));
+            }
             if let Some(kind) = NON_SCHEMA_COMPONENTS
                 .iter()
                 .find(|(prefix, _)| reference.starts_with(prefix))
@@ -198,11 +204,37 @@ impl<'a> SchemaLowering<'a> {
                     format!("`$ref: {reference}` points to {kind}, not to a schema: a schema `$ref` must name a schema"),
                 ));
             }
+            if reference.starts_with('#') && !reference.starts_with("#/") && reference != "#" {
+                return Err(self.context.unsupported(
+                    &reference_pointer,
+                    format!("`$ref: {reference}` names a plain-name fragment (a `$anchor`), which is not supported: refer to the schema by its JSON pointer (`#/components/schemas/...`)"),
+                ));
+            }
+            // The loader has already hoisted every schema an in-document pointer reaches.
+            if reference.starts_with('#') {
+                return Err(self.context.invalid(
+                    &reference_pointer,
+                    format!("dangling `$ref: {reference}`: there is no schema at that JSON pointer in the document"),
+                ));
+            }
             return Err(self.context.unsupported(
                 &reference_pointer,
-                format!("`$ref: {reference}` is not supported: schema references must point into #/components/schemas"),
+                format!("`$ref: {reference}` is not supported: only references within the document are (bundle external files first)"),
             ));
         };
+        if let Some(target) = self.context.reference_target("schema", reference) {
+            return Err(self.context.invalid(
+                &reference_pointer,
+                format!("`$ref: {reference}` points to {target}, not to a schema: a schema `$ref` must name a schema"),
+            ));
+        }
+        if key.contains('/') {
+            // A pointer below a component: the loader hoists every one that reaches a schema.
+            return Err(self.context.invalid(
+                &reference_pointer,
+                format!("dangling `$ref: {reference}`: there is no schema at that JSON pointer in the document"),
+            ));
+        }
         let key = key.replace("~1", "/").replace("~0", "~");
         match self.component_names.get(&key) {
             Some(name) => Ok(TypeRef::Named(name.clone())),
@@ -271,6 +303,9 @@ impl<'a> SchemaLowering<'a> {
                 if string.enumeration.iter().any(Option::is_some) {
                     return self.define_inline(schema, position);
                 }
+                if is_base64_encoded(schema) {
+                    return Ok(TypeRef::Base64Bytes);
+                }
                 Ok(string_type_ref(&string.format, position.wire_name))
             }
             SchemaKind::Type(Type::Number(number)) => Ok(TypeRef::Number {
@@ -295,6 +330,9 @@ impl<'a> SchemaLowering<'a> {
                 self.define_inline(schema, position)
             }
             SchemaKind::Type(Type::Array(array)) => {
+                if let Some(tuple) = self.tuple_type_ref(schema, position)? {
+                    return Ok(tuple);
+                }
                 self.array_type_ref(array.items.as_ref(), position)
             }
             SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
@@ -330,6 +368,9 @@ impl<'a> SchemaLowering<'a> {
         let pointer = position.pointer;
         if let Some(type_name) = &any.typ {
             match type_name.as_str() {
+                "string" if any.enumeration.is_empty() && is_base64_encoded(schema) => {
+                    return Ok(TypeRef::Base64Bytes);
+                }
                 "string" if any.enumeration.is_empty() => {
                     let format = match any.format.as_deref() {
                         Some("date-time") => VariantOrUnknownOrEmpty::Item(StringFormat::DateTime),
@@ -370,6 +411,9 @@ impl<'a> SchemaLowering<'a> {
         if any.enumeration.iter().any(serde_json::Value::is_string) {
             return self.define_inline(schema, position);
         }
+        if let Some(tuple) = self.tuple_type_ref(schema, position)? {
+            return Ok(tuple);
+        }
         if any.items.is_some() || any.typ.as_deref() == Some("array") {
             return self.array_type_ref(any.items.as_ref(), position);
         }
@@ -377,6 +421,60 @@ impl<'a> SchemaLowering<'a> {
             return self.map_type_ref(any.additional_properties.as_ref(), position);
         }
         Ok(TypeRef::Json)
+    }
+
+    /// An exact `prefixItems` (see `normalize`): a tuple of the items' types. Named items other than
+    /// string enums are boxed, since a tuple holds them inline and a schema may contain itself
+    /// through one.
+    fn tuple_type_ref(
+        &mut self,
+        schema: &Schema,
+        position: Position<'_>,
+    ) -> Result<Option<TypeRef>, GeneratorError> {
+        let Some(items) = schema
+            .schema_data
+            .extensions
+            .get(crate::normalize::PREFIX_ITEMS_EXTENSION)
+        else {
+            return Ok(None);
+        };
+        let items_pointer = pointer_push(position.pointer, "prefixItems");
+        let Some(items) = items.as_array() else {
+            return Err(self
+                .context
+                .invalid(&items_pointer, "`prefixItems` must be an array of schemas"));
+        };
+        let mut types = Vec::new();
+        for (index, item) in items.iter().enumerate() {
+            let item_pointer = pointer_push(&items_pointer, &index.to_string());
+            let item_schema: ReferenceOr<Schema> =
+                serde_json::from_value(item.clone()).map_err(|error| {
+                    self.context
+                        .invalid(&item_pointer, format!("not a valid schema here: {error}"))
+                })?;
+            let hint = format!("{}Item{index}", position.name_hint);
+            let item_type = self.type_ref(
+                SchemaView::from(&item_schema),
+                Position {
+                    pointer: &item_pointer,
+                    name_hint: &hint,
+                    wire_name: None,
+                },
+            )?;
+            let is_string_enum = |name: &str| {
+                self.types.iter().any(|definition| {
+                    definition.name == name
+                        && matches!(definition.kind, TypeKind::StringEnum { .. })
+                })
+            };
+            types.push(match item_type {
+                TypeRef::Named(ref name) if !is_string_enum(name) => {
+                    TypeRef::Boxed(Box::new(item_type))
+                }
+                other => other,
+            });
+        }
+        Ok(Some(TypeRef::Tuple(types)))
     }
 
     fn array_type_ref(
@@ -981,6 +1079,16 @@ fn string_enum(values: &[String]) -> TypeKind {
         });
     }
     TypeKind::StringEnum { variants }
+}
+
+/// `contentEncoding: base64` (see `normalize`): the string carries bytes.
+fn is_base64_encoded(schema: &Schema) -> bool {
+    schema
+        .schema_data
+        .extensions
+        .get(crate::normalize::CONTENT_ENCODING_EXTENSION)
+        .and_then(serde_json::Value::as_str)
+        .is_some_and(|encoding| encoding.eq_ignore_ascii_case("base64"))
 }
 
 fn string_type_ref(

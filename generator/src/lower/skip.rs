@@ -13,6 +13,11 @@ fn named_types<'t>(type_ref: &'t TypeRef, found: &mut Vec<&'t str>) {
         | TypeRef::Map(inner)
         | TypeRef::Option(inner)
         | TypeRef::Boxed(inner) => named_types(inner, found),
+        TypeRef::Tuple(items) => {
+            for item in items {
+                named_types(item, found);
+            }
+        }
         _ => {}
     }
 }

@@ -103,6 +103,12 @@ pub fn operations(spec: &Value) -> Vec<(String, Vec<String>)> {
         return operations;
     };
     for (path, item) in paths {
+        // A path item that is a `$ref` has the operations of the one it points to.
+        let item = item["$ref"]
+            .as_str()
+            .and_then(|reference| reference.strip_prefix('#'))
+            .and_then(|pointer| spec.pointer(pointer))
+            .unwrap_or(item);
         for method in METHODS {
             if let Some(operation) = item.get(method) {
                 let statuses = operation["responses"]

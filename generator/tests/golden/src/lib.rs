@@ -9,18 +9,25 @@
 //! - [`enum_collisions`] (enum_collisions)
 //! - [`form_body`] (form_body)
 //! - [`integer_edges`] (integer_edges)
+//! - [`json_schema_2020`] (json_schema_2020)
 //! - [`keyword_names`] (keyword_names)
 //! - [`media_types`] (media_types)
 //! - [`mixed_responses`] (mixed_responses)
 //! - [`no_operation_id`] (no_operation_id)
 //! - [`nullable_fields`] (nullable_fields)
+//! - [`oauth2_client_basic`] (oauth2_client_basic)
 //! - [`one_of_discriminator`] (one_of_discriminator)
 //! - [`openapi31_no_paths`] (openapi31_no_paths)
 //! - [`openapi31_types`] (openapi31_types)
+//! - [`placeholder_servers`] (placeholder_servers)
+//! - [`pointer_refs`] (pointer_refs)
 //! - [`query_styles`] (query_styles)
 //! - [`recursive`] (recursive)
+//! - [`redirect_calls`] (redirect_calls)
+//! - [`relative_server`] (relative_server)
 //! - [`request_content_types`] (request_content_types)
 //! - [`security_basic_bearer`] (security_basic_bearer)
+//! - [`servers`] (servers)
 //! - [`unknown_formats`] (unknown_formats)
 //! - [`webhooks_callbacks`] (webhooks_callbacks)
 #![deny(missing_docs)]
@@ -58,6 +65,9 @@ pub mod form_body;
 #[cfg(feature = "integer_edges")]
 /// integer_edges (Cargo feature `integer_edges`).
 pub mod integer_edges;
+#[cfg(feature = "json_schema_2020")]
+/// json_schema_2020 (Cargo feature `json_schema_2020`).
+pub mod json_schema_2020;
 #[cfg(feature = "keyword_names")]
 /// keyword_names (Cargo feature `keyword_names`).
 pub mod keyword_names;
@@ -73,6 +83,9 @@ pub mod no_operation_id;
 #[cfg(feature = "nullable_fields")]
 /// nullable_fields (Cargo feature `nullable_fields`).
 pub mod nullable_fields;
+#[cfg(feature = "oauth2_client_basic")]
+/// oauth2_client_basic (Cargo feature `oauth2_client_basic`).
+pub mod oauth2_client_basic;
 #[cfg(feature = "one_of_discriminator")]
 /// one_of_discriminator (Cargo feature `one_of_discriminator`).
 pub mod one_of_discriminator;
@@ -82,18 +95,33 @@ pub mod openapi31_no_paths;
 #[cfg(feature = "openapi31_types")]
 /// openapi31_types (Cargo feature `openapi31_types`).
 pub mod openapi31_types;
+#[cfg(feature = "placeholder_servers")]
+/// placeholder_servers (Cargo feature `placeholder_servers`).
+pub mod placeholder_servers;
+#[cfg(feature = "pointer_refs")]
+/// pointer_refs (Cargo feature `pointer_refs`).
+pub mod pointer_refs;
 #[cfg(feature = "query_styles")]
 /// query_styles (Cargo feature `query_styles`).
 pub mod query_styles;
 #[cfg(feature = "recursive")]
 /// recursive (Cargo feature `recursive`).
 pub mod recursive;
+#[cfg(feature = "redirect_calls")]
+/// redirect_calls (Cargo feature `redirect_calls`).
+pub mod redirect_calls;
+#[cfg(feature = "relative_server")]
+/// relative_server (Cargo feature `relative_server`).
+pub mod relative_server;
 #[cfg(feature = "request_content_types")]
 /// request_content_types (Cargo feature `request_content_types`).
 pub mod request_content_types;
 #[cfg(feature = "security_basic_bearer")]
 /// security_basic_bearer (Cargo feature `security_basic_bearer`).
 pub mod security_basic_bearer;
+#[cfg(feature = "servers")]
+/// servers (Cargo feature `servers`).
+pub mod servers;
 #[cfg(feature = "unknown_formats")]
 /// unknown_formats (Cargo feature `unknown_formats`).
 pub mod unknown_formats;

@@ -1417,3 +1417,100 @@ pub fn append_query_deep_object<T: serde::Serialize + ?Sized, E>(
     let json = serde_json::to_value(value).map_err(|error| Error::invalid_request(operation, format!("parameter `{name}`: {error}")))?;
     walk(operation, pairs, name.to_string(), json)
 }
+
+// ---- Servers and redirects: per-operation server URLs, and the `Location` of a redirect call. ----
+
+/// Resolves a server URL of the spec against the client's base URL (RFC 3986, as the specification
+/// resolves server URLs against the document's location): an absolute URL stands for itself, and a
+/// reference such as `/api/v1` takes the base URL's scheme and host. The result passes the same
+/// checks as a base URL (https, or http on loopback; no query, fragment or credentials).
+pub fn server_url(base_url: &url::Url, server: &str) -> Result<url::Url, ClientError> {
+    let resolved = base_url
+        .join(server)
+        .map_err(|error| ClientError::InvalidBaseUrl { url: server.to_string(), message: error.to_string() })?;
+    parse_base_url(resolved.as_str())
+}
+
+impl RawResponse {
+    /// The `Location` of a redirect, resolved against the request URL. The redirect is not followed.
+    pub fn location<E>(&self, operation: &'static str, request_url: &url::Url) -> Result<url::Url, Error<E>> {
+        let Some(value) = self.headers.get(reqwest::header::LOCATION) else {
+            return Err(self.invalid_body(operation, "the redirect has no `Location` header".to_string()));
+        };
+        let text = value
+            .to_str()
+            .map_err(|_| self.invalid_body(operation, "the `Location` header is not visible ASCII".to_string()))?;
+        request_url
+            .join(text)
+            .map_err(|error| self.invalid_body(operation, format!("the `Location` header is not a URL reference: {error}")))
+    }
+}
+
+// ---- JSON Schema forms beyond 3.0: bytes carried in JSON as base64 (`contentEncoding: base64`). ----
+
+/// Bytes that travel in JSON as a base64 string (`contentEncoding: base64`, RFC 4648 section 4).
+///
+/// `Debug` prints only the length. Decoding accepts the string with or without `=` padding.
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
+pub struct Base64Bytes(pub Vec<u8>);
+
+impl Base64Bytes {
+    /// The bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// Takes the bytes out.
+    pub fn into_vec(self) -> Vec<u8> {
+        self.0
+    }
+}
+
+impl fmt::Debug for Base64Bytes {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(formatter, "Base64Bytes({} bytes)", self.0.len())
+    }
+}
+
+impl std::ops::Deref for Base64Bytes {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl From<Vec<u8>> for Base64Bytes {
+    fn from(bytes: Vec<u8>) -> Self {
+        Base64Bytes(bytes)
+    }
+}
+
+impl From<&[u8]> for Base64Bytes {
+    fn from(bytes: &[u8]) -> Self {
+        Base64Bytes(bytes.to_vec())
+    }
+}
+
+impl serde::Serialize for Base64Bytes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use base64::Engine as _;
+        serializer.serialize_str(&base64::engine::general_purpose::STANDARD.encode(&self.0))
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Base64Bytes {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use base64::Engine as _;
+        let text = String::deserialize(deserializer)?;
+        let padded = base64::engine::general_purpose::STANDARD.decode(text.as_bytes());
+        let bytes = match padded {
+            Ok(bytes) => bytes,
+            // Never quote the input: it may be a secret.
+            Err(_) => base64::engine::general_purpose::STANDARD_NO_PAD
+                .decode(text.as_bytes())
+                .map_err(|_| serde::de::Error::custom("the string is not valid base64"))?,
+        };
+        Ok(Base64Bytes(bytes))
+    }
+}

@@ -180,7 +180,7 @@ impl Client {
     pub fn credentials(&self) -> &Credentials {
         &self.credentials
     }
-    /// Sends the `basicAuth` HTTP Basic credentials.
+    /// Sends the `basicAuth` HTTP Basic credentials. On the token requests ([`Client::create_token`]) they are the OAuth2 client id and secret, form-urlencoded before they are joined (RFC 6749 section 2.3.1).
     pub fn with_basic_auth(
         mut self,
         username: impl Into<String>,
@@ -298,7 +298,7 @@ impl Client {
                     crate::runtime::basic_authorization(
                         OPERATION,
                         credential_basic_auth,
-                        false,
+                        true,
                     )?,
                 );
         } else {

@@ -79,6 +79,9 @@ pub struct GeneratedCrate {
 /// The manifest's path in a generated crate.
 pub const MANIFEST_PATH: &str = "manifest.toml";
 
+/// The `generator` value of a manifest this generator wrote: it marks a directory as the generator's own.
+pub const MANIFEST_GENERATOR: &str = env!("CARGO_PKG_NAME");
+
 const RUNTIME_TEMPLATE: &str = include_str!("../templates/runtime.rs");
 const RUNTIME_MEDIA_TEMPLATE: &str = include_str!("../templates/runtime_media.rs");
 const TOKEN_TEMPLATE: &str = include_str!("../templates/token.rs");

@@ -38,7 +38,7 @@ struct Manifest<'a> {
 /// `manifest.toml`: generator version, the files the generator owns, and each spec's provenance.
 pub fn manifest_toml(files: &[String], entries: &[ManifestEntry]) -> String {
     let manifest = Manifest {
-        generator: env!("CARGO_PKG_NAME"),
+        generator: crate::MANIFEST_GENERATOR,
         generator_version: env!("CARGO_PKG_VERSION"),
         regenerate_with: "cargo xtask gen",
         files,

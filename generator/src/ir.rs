@@ -136,6 +136,12 @@ pub enum TypeKind {
         /// The aliased type.
         target: TypeRef,
     },
+    /// A one-field tuple struct, transparent on the wire (`struct Name(pub Vec<Name>);`): what an
+    /// alias becomes when it refers back to itself, which a Rust `type` alias cannot.
+    Newtype {
+        /// The wrapped type.
+        target: TypeRef,
+    },
 }
 
 /// One field of a struct.

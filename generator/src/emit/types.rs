@@ -36,6 +36,15 @@ fn type_definition(definition: &TypeDefinition) -> TokenStream {
             let target = type_tokens(target, Scope::InsideTypes);
             quote! { #docs pub type #name = #target; }
         }
+        TypeKind::Newtype { target } => {
+            let target = type_tokens(target, Scope::InsideTypes);
+            quote! {
+                #docs
+                #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+                #[serde(transparent)]
+                pub struct #name(pub #target);
+            }
+        }
     }
 }
 

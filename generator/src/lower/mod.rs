@@ -1,5 +1,6 @@
 //! Lower stage: an `openapiv3::OpenAPI` plus provider settings to the plain-data IR in `crate::ir`.
 
+mod alias_graph;
 mod media;
 mod messages;
 mod operations;
@@ -59,6 +60,16 @@ pub fn lower_api_with(
         SchemaLowering::new(context, component_schemas, UniqueNames::for_types());
     schema_lowering.skip_invalid = skip_invalid;
     schema_lowering.lower_components()?;
+    alias_graph::resolve_alias_cycles(
+        context,
+        &mut schema_lowering.types,
+        &schema_lowering.type_pointers,
+    )?;
+    alias_graph::check_type_nesting(
+        context,
+        &schema_lowering.types,
+        &schema_lowering.type_pointers,
+    )?;
 
     let mut security =
         SecurityLowering::new(context, document, &config.oauth2_client_basic_schemes)?;
@@ -96,6 +107,7 @@ pub fn lower_api_with(
         &mut skipped,
     );
     recursion::box_recursive_fields(&mut types);
+    alias_graph::check_containment_depth(context, &types, &schema_lowering.type_pointers)?;
     recursion::decide_default_derives(&mut types);
     messages::decide_error_messages(&mut operations, &types);
     let token = match &config.token {

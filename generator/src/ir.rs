@@ -25,6 +25,8 @@ pub struct ApiModule {
     pub security_schemes: Vec<SecurityScheme>,
     /// The token source to generate, when `provider.toml` configures one.
     pub token: Option<TokenPlan>,
+    /// One line per name the generator had to change because another name took it (reported, not emitted).
+    pub renamed: Vec<String>,
 }
 
 /// Everything the emitter needs to generate a provider's token source.

@@ -65,6 +65,8 @@ pub struct ModuleSummary {
     pub file: String,
     /// What `skip_invalid` left out, as the errors it would otherwise have failed with.
     pub skipped: Vec<GeneratorError>,
+    /// Names changed because another name took them, one line each.
+    pub renamed: Vec<String>,
 }
 
 /// All files of a generated crate, sorted by path.
@@ -168,6 +170,7 @@ pub fn generate_crate(
             types: api.types.len(),
             file,
             skipped,
+            renamed: api.renamed.clone(),
         });
         manifest_entries.push(emit::ManifestEntry {
             module: api.module_name.clone(),

@@ -1,6 +1,7 @@
 //! Load stage: spec bytes (JSON or YAML) to a `serde_json::Value`, 3.1 normalized, then to `openapiv3::OpenAPI`.
 
 mod duplicate_keys;
+mod path_keys;
 
 use crate::error::{pointer_push, ErrorContext, GeneratorError, SpecLocation};
 use crate::normalize;
@@ -20,6 +21,7 @@ pub struct LoadedSpec {
 pub fn load_spec(context: &ErrorContext, bytes: &[u8]) -> Result<LoadedSpec, GeneratorError> {
     let mut document = parse_document(context, bytes)?;
     let declared_version = check_version(context, &document)?;
+    path_keys::check_path_keys(context, &document)?;
     let webhooks = document
         .get("webhooks")
         .and_then(serde_json::Value::as_object)

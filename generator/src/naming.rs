@@ -1,5 +1,12 @@
 //! The one place that decides Rust names: casing (heck), keywords, invalid characters, and collisions.
 
+mod reserved;
+
+pub use reserved::{
+    scheme_method_names, scheme_setter_method, scheme_token_source_field,
+    scheme_token_source_setter_method, CLIENT_METHOD_NAMES, PROVIDER_MODULE_ITEM_NAMES,
+};
+
 use heck::{ToPascalCase, ToSnakeCase};
 use std::collections::BTreeSet;
 
@@ -115,6 +122,20 @@ impl UniqueNames {
     /// Marks `name` as taken without handing it out.
     pub fn reserve(&mut self, name: &str) {
         self.taken.insert(name.to_string());
+    }
+
+    /// Like [`UniqueNames::claim`], and never one of `reserved` (names another scope defines).
+    pub fn claim_outside(&mut self, wanted: &str, reserved: &[&str]) -> String {
+        let mut name = self.claim(wanted);
+        while reserved.contains(&name.as_str()) {
+            name = self.claim(wanted);
+        }
+        name
+    }
+
+    /// Is `name` taken?
+    pub fn is_taken(&self, name: &str) -> bool {
+        self.taken.contains(name)
     }
 
     /// `wanted` if free, else `wanted2`, `wanted3`, ... (snake_case names get `wanted_2`).

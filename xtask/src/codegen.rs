@@ -29,6 +29,8 @@ pub struct Report {
     pub fix_command: String,
     /// What `--skip-invalid` left out, one line each.
     pub skipped: Vec<String>,
+    /// Names the generator changed because another name took them, one line each.
+    pub renamed: Vec<String>,
 }
 
 impl Report {
@@ -277,6 +279,9 @@ fn apply(
         ));
         for skipped in &module.skipped {
             report.skipped.push(format!("skipped {skipped}"));
+        }
+        for renamed in &module.renamed {
+            report.renamed.push(format!("{}: {renamed}", module.module));
         }
     }
     let produced: BTreeSet<String> = generated

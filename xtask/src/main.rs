@@ -94,6 +94,9 @@ fn run() -> Result<ExitCode> {
             for line in &report.provider_lines {
                 println!("{line}");
             }
+            for line in &report.renamed {
+                eprintln!("note: {line}");
+            }
             for line in &report.skipped {
                 eprintln!("warning: {line}");
             }

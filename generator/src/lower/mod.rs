@@ -18,21 +18,10 @@ pub use status::status_reason_text;
 use crate::config::ProviderConfig;
 use crate::error::{ErrorContext, GeneratorError};
 use crate::ir::{ApiModule, Operation, SecurityScheme};
-use crate::naming::{sanitize_doc, UniqueNames};
+use crate::naming::{sanitize_doc, scheme_method_names, UniqueNames, CLIENT_METHOD_NAMES};
 use operations::OperationLowering;
 use schemas::SchemaLowering;
 use security::SecurityLowering;
-
-/// Method names the generated `Client` defines itself.
-const CLIENT_METHOD_NAMES: &[&str] = &[
-    "new",
-    "with_http_client",
-    "base_url",
-    "http_client",
-    "credentials",
-    "clone",
-    "fmt",
-];
 
 /// Lowers one document to the IR of one module.
 pub fn lower_api(
@@ -78,7 +67,9 @@ pub fn lower_api_with(
         method_names.reserve(reserved);
     }
     for scheme in &security.schemes {
-        method_names.reserve(&format!("with_{}", scheme.rust_name));
+        for name in scheme_method_names(&scheme.rust_name) {
+            method_names.reserve(&name);
+        }
     }
     let mut operation_lowering = OperationLowering {
         context,
@@ -91,9 +82,12 @@ pub fn lower_api_with(
         skip_invalid,
         skipped: Vec::new(),
         notes: Vec::new(),
+        planned_method_names: Default::default(),
+        renamed: Vec::new(),
     };
     let mut operations = operation_lowering.lower_all()?;
     let mut operation_skips = std::mem::take(&mut operation_lowering.skipped);
+    let renamed = std::mem::take(&mut operation_lowering.renamed);
     let mut skipped = std::mem::take(&mut schema_lowering.skipped);
     skipped.append(&mut operation_skips);
 
@@ -139,6 +133,7 @@ pub fn lower_api_with(
         operations,
         security_schemes,
         token,
+        renamed,
     };
     Ok((api, skipped))
 }

@@ -1,6 +1,9 @@
 //! The one place that decides Rust names: casing (heck), keywords, invalid characters, and collisions.
 
+mod doc_text;
 mod reserved;
+
+pub use doc_text::escape_prose_line;
 
 pub use reserved::{
     scheme_method_names, scheme_setter_method, scheme_token_source_field,
@@ -186,7 +189,7 @@ pub fn sanitize_doc(text: &str) -> String {
         if inside_fence {
             lines.push(line.trim_end().to_string());
         } else {
-            lines.push(trimmed.to_string());
+            lines.push(escape_prose_line(trimmed));
         }
     }
     if inside_fence {

@@ -127,8 +127,6 @@ pub fn lib_rs_tokens(crate_doc: &str, modules: &[(String, String)]) -> TokenStre
     quote! {
         #( #![doc = #doc_lines] )*
         #![deny(missing_docs)]
-        // Descriptions come from the providers' specs: their prose is not written for rustdoc.
-        #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
         // Errors carry the status, headers and body on purpose, so callers can inspect them.
         #![allow(clippy::result_large_err, clippy::large_enum_variant, clippy::doc_lazy_continuation, clippy::too_many_arguments)]
 

@@ -120,14 +120,16 @@ pub fn lower_api_with(
     let api = ApiModule {
         module_name: config.module.clone(),
         display_name: config.display_name.clone(),
-        title: document.info.title.clone(),
+        title: crate::naming::escape_prose_line(&document.info.title.replace(['\n', '\r'], " ")),
         description: document
             .info
             .description
             .as_deref()
             .map(sanitize_doc)
             .filter(|text| !text.is_empty()),
-        api_version: document.info.version.clone(),
+        api_version: crate::naming::escape_prose_line(
+            &document.info.version.replace(['\n', '\r'], " "),
+        ),
         default_base_url: default_base_url(document),
         types,
         operations,

@@ -137,7 +137,9 @@ fn parse_document(
             let line_column = error
                 .location()
                 .map(|location| (location.line(), location.column()));
-            located_duplicate(line_column)
+            // For a duplicate, serde_norway's mark is where the mapping starts, not the second
+            // key, so the JSON pointer alone locates it.
+            located_duplicate(None)
                 .unwrap_or_else(|| context.syntax(line_column, format!("invalid YAML: {error}")))
         })?
     };

@@ -48,6 +48,13 @@ fn bad_specs_exit_non_zero_name_the_file_and_location_and_write_nothing() {
         ("swagger2.json", "/swagger"),
         ("empty.yaml", "the file is empty"),
         ("bad_json.json", "bad_json.json:3:"),
+        ("duplicate_key.json", "duplicate_key.json:5:9 at /paths"),
+        ("duplicate_key.yaml", "at /paths/~1things/get/responses/200"),
+        ("path_without_slash.yaml", "at /paths/things"),
+        ("path_dot_segments.yaml", "at /paths/~1..~1..~1etc~1passwd"),
+        ("alias_cycle.yaml", "at /components/schemas/A"),
+        ("ref_chain_too_deep.yaml", "at /components/schemas/Link"),
+        ("nesting_too_deep.yaml", "at /components/schemas/Level"),
     ];
     for (name, location) in cases {
         let scratch = tempfile::tempdir().unwrap();

@@ -10,8 +10,7 @@ use crate::ir::{
     QueryStyle, RequestBody, ResponseCase, StatusMatch, SuccessShape, TypeKind, TypeRef,
 };
 use crate::naming::{
-    pascal_case_name, sanitize_doc, snake_case_name, UniqueNames, CLIENT_METHOD_NAMES,
-    PROVIDER_MODULE_ITEM_NAMES,
+    pascal_case_name, sanitize_doc, snake_case_name, UniqueNames, PROVIDER_MODULE_ITEM_NAMES,
 };
 use openapiv3::{OpenAPI, ParameterSchemaOrContent, ReferenceOr};
 use std::collections::BTreeSet;
@@ -175,14 +174,11 @@ impl<'a, 's> OperationLowering<'a, 's> {
             let name = self.method_names.claim(&wanted);
             let this_operation = format!("`{spec_name}` ({} {path})", method.to_ascii_uppercase());
             if name != wanted {
-                let owner = if CLIENT_METHOD_NAMES.contains(&wanted.as_str()) {
-                    "the generated client's own method".to_string()
-                } else {
-                    owners.get(&wanted).map_or_else(
-                        || "another name".to_string(),
-                        |owner| format!("operation {owner}"),
-                    )
-                };
+                // Names no operation holds were reserved up front: the client's own methods.
+                let owner = owners.get(&wanted).map_or_else(
+                    || "the generated client's own method".to_string(),
+                    |owner| format!("operation {owner}"),
+                );
                 self.renamed.push(format!(
                     "operation {this_operation} is the method `{name}`: `{wanted}` is taken by {owner}"
                 ));

@@ -464,7 +464,14 @@ impl<'a> SchemaLowering<'a> {
                     .collect();
                 string_enum(&values)
             }
-            SchemaKind::Type(Type::Object(object)) => {
+            // An object of only `additionalProperties: {schema}` is a map, not an empty struct.
+            SchemaKind::Type(Type::Object(object))
+                if !(object.properties.is_empty()
+                    && matches!(
+                        object.additional_properties,
+                        Some(AdditionalProperties::Schema(_))
+                    )) =>
+            {
                 let properties = object
                     .properties
                     .iter()

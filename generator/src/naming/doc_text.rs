@@ -4,56 +4,32 @@
 
 /// One line of prose, escaped for rustdoc; text inside backtick code spans is left as written.
 pub fn escape_prose_line(line: &str) -> String {
+    let characters: Vec<char> = line.chars().collect();
+    let code = code_span_characters(&characters);
+    let mut link_closers = std::collections::BTreeSet::new();
     let mut escaped = String::with_capacity(line.len() + 8);
-    let mut rest = line;
-    loop {
-        match rest.find('`') {
-            None => {
-                escaped.push_str(&escape_outside_code(rest));
-                return escaped;
-            }
-            Some(start) => {
-                escaped.push_str(&escape_outside_code(&rest[..start]));
-                let after_tick = &rest[start + 1..];
-                match after_tick.find('`') {
-                    // An unclosed backtick is literal text; escape it so it opens no span.
-                    None => {
-                        escaped.push_str("\\`");
-                        escaped.push_str(&escape_outside_code(after_tick));
-                        return escaped;
-                    }
-                    Some(end) => {
-                        escaped.push('`');
-                        escaped.push_str(&after_tick[..end]);
-                        escaped.push('`');
-                        rest = &after_tick[end + 1..];
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// Text with no code span in it.
-fn escape_outside_code(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len() + 8);
-    let characters: Vec<char> = text.chars().collect();
     let mut index = 0;
     while index < characters.len() {
         let character = characters[index];
-        let remaining: String = characters[index..].iter().take(8).collect();
-        let starts_url = remaining.starts_with("https://") || remaining.starts_with("http://");
-        if starts_url {
+        match code[index] {
+            CodeRole::Inside | CodeRole::Delimiter => {
+                escaped.push(character);
+                index += 1;
+                continue;
+            }
+            CodeRole::UnclosedTick => {
+                escaped.push_str("\\`");
+                index += 1;
+                continue;
+            }
+            CodeRole::Prose => {}
+        }
+        if starts_with_url(&characters[index..]) {
             let end = url_end(&characters, index);
             let url: String = characters[index..end].iter().collect();
             // A URL that already is a markdown link's destination or an autolink stays as it is.
-            let previous = if index > 0 {
-                Some(characters[index - 1])
-            } else {
-                None
-            };
-            let inside_link = matches!(previous, Some('(' | '<'));
-            if inside_link {
+            let previous = index.checked_sub(1).map(|before| characters[before]);
+            if matches!(previous, Some('(' | '<')) {
                 escaped.push_str(&url);
             } else {
                 escaped.push('<');
@@ -64,49 +40,95 @@ fn escape_outside_code(text: &str) -> String {
             continue;
         }
         match character {
-            '[' => {
-                if closes_as_markdown_link(&characters, index) {
+            '[' => match markdown_link_close(&characters, &code, index) {
+                Some(close) => {
+                    link_closers.insert(close);
                     escaped.push('[');
-                } else {
-                    escaped.push_str("\\[");
                 }
-            }
-            ']' => {
-                if characters.get(index + 1) == Some(&'(')
-                    && opened_as_markdown_link(&characters, index)
-                {
-                    escaped.push(']');
-                } else {
-                    escaped.push_str("\\]");
-                }
-            }
-            '<' => {
-                // An autolink `<https://...>` stays; anything else that could open a tag is escaped.
-                let rest: String = characters[index + 1..].iter().take(8).collect();
-                if rest.starts_with("https://") || rest.starts_with("http://") {
-                    escaped.push('<');
-                } else {
-                    escaped.push_str("&lt;");
-                }
-            }
-            '>' => {
-                let closes_autolink = escaped.rfind('<').is_some_and(|open| {
-                    let inside = &escaped[open + 1..];
-                    (inside.starts_with("https://") || inside.starts_with("http://"))
-                        && !inside.contains(char::is_whitespace)
-                        && !inside.contains('>')
-                });
-                if closes_autolink {
-                    escaped.push('>');
-                } else {
-                    escaped.push_str("&gt;");
-                }
-            }
+                None => escaped.push_str("\\["),
+            },
+            ']' if link_closers.contains(&index) => escaped.push(']'),
+            ']' => escaped.push_str("\\]"),
+            '<' if starts_with_url(&characters[index + 1..]) => escaped.push('<'),
+            '<' => escaped.push_str("&lt;"),
+            '>' if closes_autolink(&characters, index) => escaped.push('>'),
+            '>' => escaped.push_str("&gt;"),
             other => escaped.push(other),
         }
         index += 1;
     }
     escaped
+}
+
+/// What a character is with respect to inline code spans.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum CodeRole {
+    Prose,
+    /// A backtick that opens or closes a span.
+    Delimiter,
+    Inside,
+    /// A backtick with no partner: literal text, which must not open a span.
+    UnclosedTick,
+}
+
+fn code_span_characters(characters: &[char]) -> Vec<CodeRole> {
+    let mut roles = vec![CodeRole::Prose; characters.len()];
+    let mut index = 0;
+    while index < characters.len() {
+        if characters[index] == '`' {
+            match characters[index + 1..]
+                .iter()
+                .position(|&other| other == '`')
+            {
+                Some(offset) => {
+                    let close = index + 1 + offset;
+                    roles[index] = CodeRole::Delimiter;
+                    roles[close] = CodeRole::Delimiter;
+                    for role in &mut roles[index + 1..close] {
+                        *role = CodeRole::Inside;
+                    }
+                    index = close + 1;
+                    continue;
+                }
+                None => roles[index] = CodeRole::UnclosedTick,
+            }
+        }
+        index += 1;
+    }
+    roles
+}
+
+fn starts_with_url(characters: &[char]) -> bool {
+    let start: String = characters.iter().take(8).collect();
+    start.starts_with("https://") || start.starts_with("http://")
+}
+
+/// The `]` of a markdown link `[text](...)` opened at `open`, if it is one: the next bracket
+/// outside code is a `]` followed by `(`.
+fn markdown_link_close(characters: &[char], code: &[CodeRole], open: usize) -> Option<usize> {
+    for index in open + 1..characters.len() {
+        if code[index] != CodeRole::Prose {
+            continue;
+        }
+        match characters[index] {
+            '[' => return None,
+            ']' => return (characters.get(index + 1) == Some(&'(')).then_some(index),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// `>` at `close` ends `<https://...>`.
+fn closes_autolink(characters: &[char], close: usize) -> bool {
+    let Some(open) = characters[..close]
+        .iter()
+        .rposition(|&character| character == '<')
+    else {
+        return false;
+    };
+    let inside = &characters[open + 1..close];
+    starts_with_url(inside) && !inside.iter().any(|character| character.is_whitespace())
 }
 
 /// Where a URL starting at `start` ends: at whitespace, a quote or bracket, or `<`/`>`, leaving
@@ -131,30 +153,6 @@ fn url_end(characters: &[char], start: usize) -> usize {
         end -= 1;
     }
     end
-}
-
-/// `[` at `open` starts `[text](...)` on this line, with no other bracket inside the text.
-fn closes_as_markdown_link(characters: &[char], open: usize) -> bool {
-    for index in open + 1..characters.len() {
-        match characters[index] {
-            '[' => return false,
-            ']' => return characters.get(index + 1) == Some(&'('),
-            _ => {}
-        }
-    }
-    false
-}
-
-/// `]` at `close` ends a `[text]` whose `[` has no other bracket after it.
-fn opened_as_markdown_link(characters: &[char], close: usize) -> bool {
-    for index in (0..close).rev() {
-        match characters[index] {
-            ']' => return false,
-            '[' => return true,
-            _ => {}
-        }
-    }
-    false
 }
 
 #[cfg(test)]
@@ -189,5 +187,9 @@ mod tests {
             "odd \\` tick &lt;x&gt;"
         );
         assert_eq!(escape_prose_line("x > 1"), "x &gt; 1");
+        assert_eq!(
+            escape_prose_line("be [`a-b`](https://x.dev/a#b) or [`c`](https://x.dev/c)"),
+            "be [`a-b`](https://x.dev/a#b) or [`c`](https://x.dev/c)"
+        );
     }
 }

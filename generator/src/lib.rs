@@ -158,6 +158,10 @@ pub fn generate_crate(
             ));
         }
         let (api, loaded, skipped) = lower_spec_with(source, options.skip_invalid)?;
+        // The parsed document is as large as everything emit and format build; keep only its version
+        // so the two never sit in memory together.
+        let openapi_version = loaded.declared_version.clone();
+        drop(loaded);
         let file = format!("src/{}.rs", api.module_name);
         let tokens = emit::provider_module_tokens(&api, &source.spec_path);
         files.push(GeneratedFile {
@@ -176,7 +180,7 @@ pub fn generate_crate(
             module: api.module_name.clone(),
             spec: source.spec_path.clone(),
             spec_sha256: hex_sha256(source.spec_bytes),
-            openapi_version: loaded.declared_version.clone(),
+            openapi_version,
             source_url: source.config.source_url.clone(),
             source_kind: source.config.source_kind.as_str().to_string(),
             operations: api.operations.len(),

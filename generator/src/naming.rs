@@ -105,6 +105,8 @@ pub fn to_identifier_tokens(name: &str) -> proc_macro2::Ident {
 #[derive(Debug, Default, Clone)]
 pub struct UniqueNames {
     taken: BTreeSet<String>,
+    /// Per wanted name, the suffix to try next, so N claims of one name cost N steps, not N².
+    next_suffix: std::collections::BTreeMap<String, usize>,
 }
 
 impl UniqueNames {
@@ -158,13 +160,14 @@ impl UniqueNames {
         } else {
             ""
         };
-        let mut counter = 2;
+        let mut counter = self.next_suffix.get(wanted).copied().unwrap_or(2);
         loop {
             let candidate = format!("{wanted}{separator}{counter}");
+            counter += 1;
             if self.taken.insert(candidate.clone()) {
+                self.next_suffix.insert(wanted.to_string(), counter);
                 return candidate;
             }
-            counter += 1;
         }
     }
 }

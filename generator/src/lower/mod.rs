@@ -87,10 +87,12 @@ pub fn lower_api_with(
     };
     let mut operations = operation_lowering.lower_all()?;
     let mut operation_skips = std::mem::take(&mut operation_lowering.skipped);
-    let renamed = std::mem::take(&mut operation_lowering.renamed);
+    let mut operation_renames = std::mem::take(&mut operation_lowering.renamed);
     let mut skipped = std::mem::take(&mut schema_lowering.skipped);
     skipped.append(&mut operation_skips);
 
+    let mut renamed = std::mem::take(&mut schema_lowering.renamed);
+    renamed.append(&mut operation_renames);
     let mut types = schema_lowering.types;
     skip::cascade(
         context,

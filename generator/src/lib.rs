@@ -139,7 +139,7 @@ pub fn generate_crate(
     let mut module_names: Vec<(String, String)> = Vec::new();
     for source in sorted {
         let context = ErrorContext::new(&source.spec_path);
-        if source.config.module == "runtime" || source.config.module == "token" {
+        if naming::RESERVED_MODULE_NAMES.contains(&source.config.module.as_str()) {
             return Err(context.invalid(
                 "",
                 "the module names `runtime` and `token` are reserved for the generated runtime",

@@ -8,6 +8,7 @@ pub use doc_text::escape_prose_line;
 pub use reserved::{
     scheme_method_names, scheme_setter_method, scheme_token_source_field,
     scheme_token_source_setter_method, CLIENT_METHOD_NAMES, PROVIDER_MODULE_ITEM_NAMES,
+    RESERVED_MODULE_NAMES,
 };
 
 use heck::{ToPascalCase, ToSnakeCase};

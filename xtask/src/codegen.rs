@@ -174,7 +174,9 @@ pub fn generate_standalone(
     };
     check_crate_name(&crate_name)?;
     let module = generator::naming::snake_case_name(&crate_name.replace('-', "_"), "api");
-    let module = if generator::naming::is_rust_keyword(&module) || module == "runtime" {
+    let module = if generator::naming::is_rust_keyword(&module)
+        || generator::naming::RESERVED_MODULE_NAMES.contains(&module.as_str())
+    {
         format!("{module}_api")
     } else {
         module

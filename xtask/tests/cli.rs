@@ -135,3 +135,22 @@ fn check_mode_on_a_standalone_crate_reports_drift_and_the_fixing_command() {
     );
     assert!(stderr.contains("cargo xtask gen --spec"), "{stderr}");
 }
+
+#[test]
+fn crate_names_that_are_the_runtimes_own_modules_get_a_distinct_module() {
+    for name in ["token", "runtime"] {
+        let scratch = tempfile::tempdir().unwrap();
+        let out = scratch.path().join("crate");
+        let (code, stdout, stderr) = run_gen(&[
+            "--spec",
+            fixture("valid", "recursive.yaml").to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--crate-name",
+            name,
+        ]);
+        assert_eq!(code, 0, "{name}: {stderr}");
+        assert!(stdout.contains(&format!("{name}_api: ")), "{name}: {stdout}");
+        assert!(out.join(format!("src/{name}_api.rs")).exists(), "{name}");
+    }
+}

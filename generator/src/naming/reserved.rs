@@ -36,6 +36,9 @@ pub const PROVIDER_MODULE_ITEM_NAMES: &[&str] = &[
     "types",
 ];
 
+/// Crate-level modules every generated crate has, which a provider module must not be named.
+pub const RESERVED_MODULE_NAMES: &[&str] = &["runtime", "token"];
+
 /// The `Client` method that sets a security scheme's credentials: `with_{scheme}`.
 pub fn scheme_setter_method(scheme_rust_name: &str) -> String {
     format!("with_{scheme_rust_name}")

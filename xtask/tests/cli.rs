@@ -150,7 +150,10 @@ fn crate_names_that_are_the_runtimes_own_modules_get_a_distinct_module() {
             name,
         ]);
         assert_eq!(code, 0, "{name}: {stderr}");
-        assert!(stdout.contains(&format!("{name}_api: ")), "{name}: {stdout}");
+        assert!(
+            stdout.contains(&format!("{name}_api: ")),
+            "{name}: {stdout}"
+        );
         assert!(out.join(format!("src/{name}_api.rs")).exists(), "{name}");
     }
 }

@@ -103,15 +103,18 @@ fn starts_with_url(characters: &[char]) -> bool {
     start.starts_with("https://") || start.starts_with("http://")
 }
 
-/// The `]` of a markdown link `[text](...)` opened at `open`, if it is one: the next bracket
-/// outside code is a `]` followed by `(`.
+/// The `]` of a markdown link `[text](...)` opened at `open`, if it is one: the bracket that
+/// closes it (counting nested ones, as in `[![badge](image)](link)`, and ignoring code) is followed
+/// by `(`.
 fn markdown_link_close(characters: &[char], code: &[CodeRole], open: usize) -> Option<usize> {
+    let mut depth = 0usize;
     for index in open + 1..characters.len() {
         if code[index] != CodeRole::Prose {
             continue;
         }
         match characters[index] {
-            '[' => return None,
+            '[' => depth += 1,
+            ']' if depth > 0 => depth -= 1,
             ']' => return (characters.get(index + 1) == Some(&'(')).then_some(index),
             _ => {}
         }
@@ -187,6 +190,10 @@ mod tests {
             "odd \\` tick &lt;x&gt;"
         );
         assert_eq!(escape_prose_line("x > 1"), "x &gt; 1");
+        assert_eq!(
+            escape_prose_line("[![Run](https://x.dev/b.svg)](https://x.dev/run?a=b) [x] [y"),
+            "[![Run](https://x.dev/b.svg)](https://x.dev/run?a=b) \\[x\\] \\[y"
+        );
         assert_eq!(
             escape_prose_line("be [`a-b`](https://x.dev/a#b) or [`c`](https://x.dev/c)"),
             "be [`a-b`](https://x.dev/a#b) or [`c`](https://x.dev/c)"

@@ -47,6 +47,7 @@ pub fn inspect_output_directory(out: &Path, generator_name: &str) -> Result<Outp
     if existing_files.is_empty() {
         return Ok(OutputDirectory::default());
     }
+    refuse_workspace_root(out)?;
     let owned_files = read_owned_files(out, generator_name)?;
     let foreign: Vec<&String> = existing_files
         .iter()
@@ -73,6 +74,28 @@ pub fn inspect_output_directory(out: &Path, generator_name: &str) -> Result<Outp
         existing_files,
         owned_files,
     })
+}
+
+/// A `Cargo.toml` with workspace members is a workspace root, whatever a manifest beside it says:
+/// the generator's own `Cargo.toml` has an empty `[workspace]`.
+fn refuse_workspace_root(out: &Path) -> Result<()> {
+    let Ok(text) = std::fs::read_to_string(out.join("Cargo.toml")) else {
+        return Ok(());
+    };
+    let has_members = text
+        .parse::<toml::Table>()
+        .ok()
+        .and_then(|table| table.get("workspace").cloned())
+        .and_then(|workspace| workspace.get("members").cloned())
+        .and_then(|members| members.as_array().map(|members| !members.is_empty()))
+        .unwrap_or(false);
+    if has_members {
+        bail!(
+            "refusing --out {}: it is a workspace root (its Cargo.toml lists workspace members); choose an empty directory",
+            out.display()
+        );
+    }
+    Ok(())
 }
 
 /// Every file under `root`, relative and `/`-separated, without following any symlink: a symlink

@@ -106,6 +106,18 @@ fn a_workspace_root_is_refused_and_left_as_it_was() {
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("refusing --out"), "{stderr}");
     assert_eq!(snapshot(&root), before);
+    assert!(stderr.contains("it is a workspace root"), "{stderr}");
+    // Even a planted manifest claiming every file does not make a workspace root the generator's.
+    std::fs::write(
+        root.join("manifest.toml"),
+        "generator = \"generator\"\nfiles = [\"Cargo.toml\", \"manifest.toml\", \"member/Cargo.toml\", \"member/src/lib.rs\"]\n",
+    )
+    .unwrap();
+    let before = snapshot(&root);
+    let (code, _, stderr) = gen_into(&root, &[]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("it is a workspace root"), "{stderr}");
+    assert_eq!(snapshot(&root), before);
     // Check mode refuses as well: it must not report a workspace's files as drift to be fixed.
     let (code, _, stderr) = gen_into(&root, &["--check"]);
     assert_eq!(code, 1, "{stderr}");

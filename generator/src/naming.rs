@@ -139,11 +139,6 @@ impl UniqueNames {
         name
     }
 
-    /// Is `name` taken?
-    pub fn is_taken(&self, name: &str) -> bool {
-        self.taken.contains(name)
-    }
-
     /// `wanted` if free, else `wanted2`, `wanted3`, ... (snake_case names get `wanted_2`).
     pub fn claim(&mut self, wanted: &str) -> String {
         if self.taken.insert(wanted.to_string()) {

@@ -470,7 +470,14 @@ impl<'a, 's> OperationLowering<'a, 's> {
         names: &mut UniqueNames,
     ) -> Result<Parameter, GeneratorError> {
         let data = raw.data;
-        let rust_name = names.claim(&snake_case_name(&data.name, "parameter"));
+        let wanted = snake_case_name(&data.name, "parameter");
+        let rust_name = names.claim(&wanted);
+        if rust_name != wanted {
+            self.renamed.push(format!(
+                "parameter `{}` at {} is the field `{rust_name}` of `{type_prefix}Params`: `{wanted}` is taken by an earlier parameter",
+                data.name, raw.pointer
+            ));
+        }
         let hint = format!("{type_prefix}{}", pascal_case_name(&data.name, "Parameter"));
         let type_ref = match &data.format {
             ParameterSchemaOrContent::Schema(schema) => {

@@ -55,6 +55,7 @@ fn bad_specs_exit_non_zero_name_the_file_and_location_and_write_nothing() {
         ("alias_cycle.yaml", "at /components/schemas/A"),
         ("ref_chain_too_deep.yaml", "at /components/schemas/Link"),
         ("nesting_too_deep.yaml", "at /components/schemas/Level"),
+        ("yaml_alias_bomb.yaml", "repetition limit exceeded"),
     ];
     for (name, location) in cases {
         let scratch = tempfile::tempdir().unwrap();

@@ -172,11 +172,24 @@ impl UniqueNames {
 /// indentation (which markdown would read as a Rust code block, i.e. a doctest) is removed.
 pub fn sanitize_doc(text: &str) -> String {
     let mut lines = Vec::new();
+    // Prose is escaped a paragraph at a time: a markdown link or code span may span lines.
+    let mut paragraph: Vec<&str> = Vec::new();
+    let flush = |paragraph: &mut Vec<&str>, lines: &mut Vec<String>| {
+        if !paragraph.is_empty() {
+            lines.extend(
+                escape_prose_line(&paragraph.join("\n"))
+                    .lines()
+                    .map(str::to_string),
+            );
+            paragraph.clear();
+        }
+    };
     let mut inside_fence = false;
     for line in text.trim().lines() {
         let trimmed = line.trim();
         // Whatever language a fence names, spec prose is never Rust to compile as a doctest.
         if trimmed.starts_with("```") {
+            flush(&mut paragraph, &mut lines);
             if inside_fence {
                 lines.push("```".to_string());
             } else {
@@ -187,10 +200,14 @@ pub fn sanitize_doc(text: &str) -> String {
         }
         if inside_fence {
             lines.push(line.trim_end().to_string());
+        } else if trimmed.is_empty() {
+            flush(&mut paragraph, &mut lines);
+            lines.push(String::new());
         } else {
-            lines.push(escape_prose_line(trimmed));
+            paragraph.push(trimmed);
         }
     }
+    flush(&mut paragraph, &mut lines);
     if inside_fence {
         lines.push("```".to_string());
     }
@@ -226,6 +243,17 @@ mod tests {
         let mut types = UniqueNames::for_types();
         assert_eq!(types.claim("Result"), "Result2");
         assert_eq!(types.claim("Pet"), "Pet");
+    }
+
+    #[test]
+    fn a_markdown_link_over_two_lines_stays_a_link() {
+        let doc = sanitize_doc(
+            "See [How to Connect to a\nKubernetes Cluster](https://x.dev/k8s).\n\n[not a link]",
+        );
+        assert_eq!(
+            doc,
+            "See [How to Connect to a\nKubernetes Cluster](https://x.dev/k8s).\n\n\\[not a link\\]"
+        );
     }
 
     #[test]

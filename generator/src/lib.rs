@@ -104,9 +104,10 @@ pub fn lower_spec_with(
     skip_invalid: bool,
 ) -> Result<(ir::ApiModule, load::LoadedSpec, Vec<GeneratorError>), GeneratorError> {
     let context = ErrorContext::new(&source.spec_path);
-    let loaded = load::load_spec(&context, source.spec_bytes)?;
-    let (mut api, skipped) =
+    let (loaded, mut skipped) = load::load_spec_with(&context, source.spec_bytes, skip_invalid)?;
+    let (mut api, mut lowering_skipped) =
         lower::lower_api_with(&context, &loaded.openapi, &source.config, skip_invalid)?;
+    skipped.append(&mut lowering_skipped);
     if !loaded.webhooks.is_empty() {
         let names: Vec<String> = loaded
             .webhooks

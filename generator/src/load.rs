@@ -19,9 +19,24 @@ pub struct LoadedSpec {
 
 /// Parses `bytes` (JSON when the first non-blank byte is `{`, YAML otherwise).
 pub fn load_spec(context: &ErrorContext, bytes: &[u8]) -> Result<LoadedSpec, GeneratorError> {
+    load_spec_with(context, bytes, false).map(|(loaded, _)| loaded)
+}
+
+/// [`load_spec`]; with `skip_invalid`, `paths` keys that are not path templates are left out and
+/// returned as the errors they would have given.
+pub fn load_spec_with(
+    context: &ErrorContext,
+    bytes: &[u8],
+    skip_invalid: bool,
+) -> Result<(LoadedSpec, Vec<GeneratorError>), GeneratorError> {
     let mut document = parse_document(context, bytes)?;
     let declared_version = check_version(context, &document)?;
-    path_keys::check_path_keys(context, &document)?;
+    let skipped = if skip_invalid {
+        path_keys::remove_invalid_path_keys(context, &mut document)
+    } else {
+        path_keys::check_path_keys(context, &document)?;
+        Vec::new()
+    };
     let webhooks = document
         .get("webhooks")
         .and_then(serde_json::Value::as_object)
@@ -32,11 +47,14 @@ pub fn load_spec(context: &ErrorContext, bytes: &[u8]) -> Result<LoadedSpec, Gen
     }
     normalize::normalize_integer_bounds(&mut document);
     let openapi = to_openapiv3(context, document)?;
-    Ok(LoadedSpec {
-        openapi,
-        declared_version,
-        webhooks,
-    })
+    Ok((
+        LoadedSpec {
+            openapi,
+            declared_version,
+            webhooks,
+        },
+        skipped,
+    ))
 }
 
 /// What a corpus report says about a document before generating it.

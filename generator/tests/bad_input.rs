@@ -279,3 +279,33 @@ fn long_union_chains_are_refused_without_recursion_or_hanging() {
         assert!(error.to_string().contains("nests other schemas"), "{error}");
     }
 }
+
+#[test]
+fn skip_invalid_leaves_out_bad_paths_and_lists_them() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/invalid/path_without_slash.yaml");
+    let bytes = std::fs::read(&path).unwrap();
+    let source = ProviderSource {
+        spec_path: "path_without_slash.yaml".to_string(),
+        spec_bytes: &bytes,
+        config: ProviderConfig::for_standalone_spec("paths", "path_without_slash.yaml"),
+    };
+    let options = CrateOptions {
+        crate_name: "paths".to_string(),
+        description: "paths".to_string(),
+        standalone: true,
+        skip_invalid: true,
+    };
+    let generated = match generator::generate_crate(&options, &[source]) {
+        Ok(generated) => generated,
+        Err(error) => panic!("{error}"),
+    };
+    let module = &generated.modules[0];
+    assert_eq!(module.operations, 1, "`/kept` is generated");
+    assert_eq!(module.skipped.len(), 1);
+    assert!(
+        module.skipped[0].to_string().contains("at /paths/things"),
+        "{}",
+        module.skipped[0]
+    );
+}

@@ -8,9 +8,38 @@ pub fn check_path_keys(
     context: &ErrorContext,
     document: &serde_json::Value,
 ) -> Result<(), GeneratorError> {
+    match invalid_path_keys(context, document).into_iter().next() {
+        Some((_, error)) => Err(error),
+        None => Ok(()),
+    }
+}
+
+/// `--skip-invalid`: removes every invalid `paths` key and returns the errors it would have given.
+pub fn remove_invalid_path_keys(
+    context: &ErrorContext,
+    document: &mut serde_json::Value,
+) -> Vec<GeneratorError> {
+    let invalid = invalid_path_keys(context, document);
+    if let Some(paths) = document
+        .get_mut("paths")
+        .and_then(serde_json::Value::as_object_mut)
+    {
+        for (key, _) in &invalid {
+            paths.shift_remove(key);
+        }
+    }
+    invalid.into_iter().map(|(_, error)| error).collect()
+}
+
+/// Every `paths` key that is not a path template, in document order, with its error.
+fn invalid_path_keys(
+    context: &ErrorContext,
+    document: &serde_json::Value,
+) -> Vec<(String, GeneratorError)> {
     let Some(paths) = document.get("paths").and_then(serde_json::Value::as_object) else {
-        return Ok(());
+        return Vec::new();
     };
+    let mut invalid = Vec::new();
     for key in paths.keys() {
         // Specification extensions are allowed beside the paths.
         if key.starts_with("x-") {
@@ -18,19 +47,18 @@ pub fn check_path_keys(
         }
         let pointer = pointer_push("/paths", key);
         if !key.starts_with('/') {
-            return Err(context.invalid(
+            invalid.push((key.clone(), context.invalid(
                 &pointer,
                 format!("the path `{key}` does not start with `/`: every key of `paths` must (or be an `x-` extension)"),
-            ));
-        }
-        if let Some(segment) = key.split('/').find(|segment| is_dot_segment(segment)) {
-            return Err(context.invalid(
+            )));
+        } else if let Some(segment) = key.split('/').find(|segment| is_dot_segment(segment)) {
+            invalid.push((key.clone(), context.invalid(
                 &pointer,
                 format!("the path `{key}` has a `{segment}` segment, which would send the request outside the base path"),
-            ));
+            )));
         }
     }
-    Ok(())
+    invalid
 }
 
 /// `.` and `..`, also percent-encoded (`%2e`, `.%2E`, ...), which URL resolution treats alike.

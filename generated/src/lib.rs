@@ -9,11 +9,6 @@
 //! - [`mobiscroll_connect`] (Mobiscroll Connect)
 #![deny(missing_docs)]
 #![allow(
-    rustdoc::bare_urls,
-    rustdoc::broken_intra_doc_links,
-    rustdoc::invalid_html_tags
-)]
-#![allow(
     clippy::result_large_err,
     clippy::large_enum_variant,
     clippy::doc_lazy_continuation,

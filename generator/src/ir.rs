@@ -31,6 +31,8 @@ pub struct ApiModule {
     pub security_schemes: Vec<SecurityScheme>,
     /// The token source to generate, when `provider.toml` configures one.
     pub token: Option<TokenPlan>,
+    /// One line per name the generator had to change because another name took it (reported, not emitted).
+    pub renamed: Vec<String>,
 }
 
 /// A server some paths or operations are sent to instead of the document's.
@@ -158,6 +160,12 @@ pub enum TypeKind {
     /// A named alias for another type (`type Name = Vec<Other>;`).
     Alias {
         /// The aliased type.
+        target: TypeRef,
+    },
+    /// A one-field tuple struct, transparent on the wire (`struct Name(pub Vec<Name>);`): what an
+    /// alias becomes when it refers back to itself, which a Rust `type` alias cannot.
+    Newtype {
+        /// The wrapped type.
         target: TypeRef,
     },
 }

@@ -65,6 +65,8 @@ pub struct ModuleSummary {
     pub file: String,
     /// What `skip_invalid` left out, as the errors it would otherwise have failed with.
     pub skipped: Vec<GeneratorError>,
+    /// Names changed because another name took them, one line each.
+    pub renamed: Vec<String>,
 }
 
 /// All files of a generated crate, sorted by path.
@@ -78,6 +80,9 @@ pub struct GeneratedCrate {
 
 /// The manifest's path in a generated crate.
 pub const MANIFEST_PATH: &str = "manifest.toml";
+
+/// The `generator` value of a manifest this generator wrote: it marks a directory as the generator's own.
+pub const MANIFEST_GENERATOR: &str = env!("CARGO_PKG_NAME");
 
 const RUNTIME_TEMPLATE: &str = include_str!("../templates/runtime.rs");
 const RUNTIME_MEDIA_TEMPLATE: &str = include_str!("../templates/runtime_media.rs");
@@ -103,10 +108,11 @@ pub fn lower_spec_with(
     skip_invalid: bool,
 ) -> Result<(ir::ApiModule, load::LoadedSpec, Vec<GeneratorError>), GeneratorError> {
     let context = ErrorContext::new(&source.spec_path);
-    let loaded = load::load_spec(&context, source.spec_bytes)?;
+    let (loaded, mut skipped) = load::load_spec_with(&context, source.spec_bytes, skip_invalid)?;
     let context = loaded.error_context(&context);
-    let (mut api, skipped) =
+    let (mut api, mut lowering_skipped) =
         lower::lower_api_with(&context, &loaded.openapi, &source.config, skip_invalid)?;
+    skipped.append(&mut lowering_skipped);
     if !loaded.webhooks.is_empty() {
         let names: Vec<String> = loaded
             .webhooks
@@ -139,7 +145,7 @@ pub fn generate_crate(
     let mut module_names: Vec<(String, String)> = Vec::new();
     for source in sorted {
         let context = ErrorContext::new(&source.spec_path);
-        if source.config.module == "runtime" || source.config.module == "token" {
+        if naming::RESERVED_MODULE_NAMES.contains(&source.config.module.as_str()) {
             return Err(context.invalid(
                 "",
                 "the module names `runtime` and `token` are reserved for the generated runtime",
@@ -158,6 +164,10 @@ pub fn generate_crate(
             ));
         }
         let (api, loaded, skipped) = lower_spec_with(source, options.skip_invalid)?;
+        // The parsed document is as large as everything emit and format build; keep only its version
+        // so the two never sit in memory together.
+        let openapi_version = loaded.declared_version.clone();
+        drop(loaded);
         let file = format!("src/{}.rs", api.module_name);
         let tokens = emit::provider_module_tokens(&api, &source.spec_path);
         files.push(GeneratedFile {
@@ -170,12 +180,13 @@ pub fn generate_crate(
             types: api.types.len(),
             file,
             skipped,
+            renamed: api.renamed.clone(),
         });
         manifest_entries.push(emit::ManifestEntry {
             module: api.module_name.clone(),
             spec: source.spec_path.clone(),
             spec_sha256: hex_sha256(source.spec_bytes),
-            openapi_version: loaded.declared_version.clone(),
+            openapi_version,
             source_url: source.config.source_url.clone(),
             source_kind: source.config.source_kind.as_str().to_string(),
             operations: api.operations.len(),

@@ -1,9 +1,11 @@
 //! Load stage: spec bytes (JSON or YAML) to a `serde_json::Value`, 3.1 normalized, then to `openapiv3::OpenAPI`.
 
+mod duplicate_keys;
+mod path_keys;
 mod resolve_pointers;
 
 use crate::error::{
-    pointer_push, ErrorContext, GeneratorError, MisdirectedReference, PointerAlias,
+    pointer_push, ErrorContext, GeneratorError, MisdirectedReference, PointerAlias, SpecLocation,
 };
 use crate::normalize;
 
@@ -33,8 +35,24 @@ impl LoadedSpec {
 
 /// Parses `bytes` (JSON when the first non-blank byte is `{`, YAML otherwise).
 pub fn load_spec(context: &ErrorContext, bytes: &[u8]) -> Result<LoadedSpec, GeneratorError> {
+    load_spec_with(context, bytes, false).map(|(loaded, _)| loaded)
+}
+
+/// [`load_spec`]; with `skip_invalid`, `paths` keys that are not path templates are left out and
+/// returned as the errors they would have given.
+pub fn load_spec_with(
+    context: &ErrorContext,
+    bytes: &[u8],
+    skip_invalid: bool,
+) -> Result<(LoadedSpec, Vec<GeneratorError>), GeneratorError> {
     let mut document = parse_document(context, bytes)?;
     let declared_version = check_version(context, &document)?;
+    let skipped = if skip_invalid {
+        path_keys::remove_invalid_path_keys(context, &mut document)
+    } else {
+        path_keys::check_path_keys(context, &document)?;
+        Vec::new()
+    };
     let webhooks = document
         .get("webhooks")
         .and_then(serde_json::Value::as_object)
@@ -47,13 +65,16 @@ pub fn load_spec(context: &ErrorContext, bytes: &[u8]) -> Result<LoadedSpec, Gen
     }
     normalize::normalize_integer_bounds(&mut document);
     let openapi = to_openapiv3(context, document)?;
-    Ok(LoadedSpec {
-        openapi,
-        declared_version,
-        webhooks,
-        pointer_aliases: resolved.aliases,
-        misdirected_references: resolved.misdirected,
-    })
+    Ok((
+        LoadedSpec {
+            openapi,
+            declared_version,
+            webhooks,
+            pointer_aliases: resolved.aliases,
+            misdirected_references: resolved.misdirected,
+        },
+        skipped,
+    ))
 }
 
 /// What a corpus report says about a document before generating it.
@@ -129,28 +150,44 @@ fn parse_document(
             "the file is empty: expected an OpenAPI 3.0 or 3.1 document",
         ));
     }
-    let document: serde_json::Value = if text.trim_start().starts_with('{') {
-        serde_json::from_str(text).map_err(|error| {
-            context.syntax(
-                Some((error.line(), error.column())),
-                format!("invalid JSON: {error}"),
-            )
-        })?
-    } else {
-        match serde_norway::from_str(text) {
-            Ok(document) => document,
-            // Integers beyond 64 bits (bounds such as 2^64) do not fit `serde_json::Value` directly;
-            // through the YAML value they become floats, as JSON parsing makes them.
-            Err(error) => match serde_norway::from_str::<LenientJson>(text) {
-                Ok(LenientJson(value)) => value,
-                Err(_) => {
-                    let line_column = error
-                        .location()
-                        .map(|location| (location.line(), location.column()));
-                    return Err(context.syntax(line_column, format!("invalid YAML: {error}")));
-                }
+    let finder = duplicate_keys::DuplicateKeyFinder::new();
+    let located_duplicate = |line_column: Option<(usize, usize)>| {
+        finder.duplicate().map(|duplicate| GeneratorError::Invalid {
+            location: SpecLocation {
+                file: context.file().to_string(),
+                pointer: duplicate.pointer,
+                line_column,
             },
-        }
+            message: format!(
+                "duplicate key `{}`: this mapping already has one, and keeping either would silently drop the other",
+                duplicate.key
+            ),
+        })
+    };
+    let document: serde_json::Value = if text.trim_start().starts_with('{') {
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        serde::de::DeserializeSeed::deserialize(finder.document_seed(), &mut deserializer)
+            .and_then(|document| deserializer.end().map(|()| document))
+            .map_err(|error| {
+                let line_column = Some((error.line(), error.column()));
+                located_duplicate(line_column).unwrap_or_else(|| {
+                    context.syntax(line_column, format!("invalid JSON: {error}"))
+                })
+            })?
+    } else {
+        serde::de::DeserializeSeed::deserialize(
+            finder.document_seed(),
+            serde_norway::Deserializer::from_str(text),
+        )
+        .map_err(|error| {
+            let line_column = error
+                .location()
+                .map(|location| (location.line(), location.column()));
+            // For a duplicate, serde_norway's mark is where the mapping starts, not the second
+            // key, so the JSON pointer alone locates it.
+            located_duplicate(None)
+                .unwrap_or_else(|| context.syntax(line_column, format!("invalid YAML: {error}")))
+        })?
     };
     if !document.is_object() {
         return Err(context.invalid(
@@ -159,102 +196,6 @@ fn parse_document(
         ));
     }
     Ok(document)
-}
-
-/// A JSON value deserialized from YAML, where integers beyond 64 bits (which `serde_json::Value`
-/// rejects) become floats, as JSON parsing makes them, and non-string keys become their text.
-struct LenientJson(serde_json::Value);
-
-impl<'de> serde::Deserialize<'de> for LenientJson {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_any(LenientVisitor)
-            .map(LenientJson)
-    }
-}
-
-struct LenientVisitor;
-
-impl<'de> serde::de::Visitor<'de> for LenientVisitor {
-    type Value = serde_json::Value;
-
-    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        formatter.write_str("any YAML value")
-    }
-
-    fn visit_bool<E>(self, value: bool) -> Result<Self::Value, E> {
-        Ok(serde_json::Value::Bool(value))
-    }
-
-    fn visit_i64<E>(self, value: i64) -> Result<Self::Value, E> {
-        Ok(serde_json::Value::from(value))
-    }
-
-    fn visit_u64<E>(self, value: u64) -> Result<Self::Value, E> {
-        Ok(serde_json::Value::from(value))
-    }
-
-    fn visit_i128<E>(self, value: i128) -> Result<Self::Value, E> {
-        Ok(float_value(value as f64))
-    }
-
-    fn visit_u128<E>(self, value: u128) -> Result<Self::Value, E> {
-        Ok(float_value(value as f64))
-    }
-
-    fn visit_f64<E>(self, value: f64) -> Result<Self::Value, E> {
-        Ok(float_value(value))
-    }
-
-    fn visit_str<E>(self, value: &str) -> Result<Self::Value, E> {
-        Ok(serde_json::Value::String(value.to_string()))
-    }
-
-    fn visit_string<E>(self, value: String) -> Result<Self::Value, E> {
-        Ok(serde_json::Value::String(value))
-    }
-
-    fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(serde_json::Value::Null)
-    }
-
-    fn visit_none<E>(self) -> Result<Self::Value, E> {
-        Ok(serde_json::Value::Null)
-    }
-
-    fn visit_some<D: serde::Deserializer<'de>>(
-        self,
-        deserializer: D,
-    ) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_any(LenientVisitor)
-    }
-
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(
-        self,
-        mut sequence: A,
-    ) -> Result<Self::Value, A::Error> {
-        let mut items = Vec::new();
-        while let Some(LenientJson(item)) = sequence.next_element()? {
-            items.push(item);
-        }
-        Ok(serde_json::Value::Array(items))
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut object = serde_json::Map::new();
-        while let Some((LenientJson(key), LenientJson(value))) = map.next_entry()? {
-            let key = match key {
-                serde_json::Value::String(text) => text,
-                other => other.to_string(),
-            };
-            object.insert(key, value);
-        }
-        Ok(serde_json::Value::Object(object))
-    }
-}
-
-fn float_value(value: f64) -> serde_json::Value {
-    serde_json::Number::from_f64(value).map_or(serde_json::Value::Null, serde_json::Value::Number)
 }
 
 fn check_version(

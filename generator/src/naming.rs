@@ -1,5 +1,16 @@
 //! The one place that decides Rust names: casing (heck), keywords, invalid characters, and collisions.
 
+mod doc_text;
+mod reserved;
+
+pub use doc_text::escape_prose_line;
+
+pub use reserved::{
+    scheme_method_names, scheme_setter_method, scheme_token_source_field,
+    scheme_token_source_setter_method, server_constant_name, server_field_name,
+    server_override_method, CLIENT_METHOD_NAMES, PROVIDER_MODULE_ITEM_NAMES, RESERVED_MODULE_NAMES,
+};
+
 use heck::{ToPascalCase, ToSnakeCase};
 use std::collections::BTreeSet;
 
@@ -95,6 +106,8 @@ pub fn to_identifier_tokens(name: &str) -> proc_macro2::Ident {
 #[derive(Debug, Default, Clone)]
 pub struct UniqueNames {
     taken: BTreeSet<String>,
+    /// Per wanted name, the suffix to try next, so N claims of one name cost N steps, not N².
+    next_suffix: std::collections::BTreeMap<String, usize>,
 }
 
 impl UniqueNames {
@@ -117,6 +130,15 @@ impl UniqueNames {
         self.taken.insert(name.to_string());
     }
 
+    /// Like [`UniqueNames::claim`], and never one of `reserved` (names another scope defines).
+    pub fn claim_outside(&mut self, wanted: &str, reserved: &[&str]) -> String {
+        let mut name = self.claim(wanted);
+        while reserved.contains(&name.as_str()) {
+            name = self.claim(wanted);
+        }
+        name
+    }
+
     /// `wanted` if free, else `wanted2`, `wanted3`, ... (snake_case names get `wanted_2`).
     pub fn claim(&mut self, wanted: &str) -> String {
         if self.taken.insert(wanted.to_string()) {
@@ -134,13 +156,14 @@ impl UniqueNames {
         } else {
             ""
         };
-        let mut counter = 2;
+        let mut counter = self.next_suffix.get(wanted).copied().unwrap_or(2);
         loop {
             let candidate = format!("{wanted}{separator}{counter}");
+            counter += 1;
             if self.taken.insert(candidate.clone()) {
+                self.next_suffix.insert(wanted.to_string(), counter);
                 return candidate;
             }
-            counter += 1;
         }
     }
 }
@@ -149,11 +172,24 @@ impl UniqueNames {
 /// indentation (which markdown would read as a Rust code block, i.e. a doctest) is removed.
 pub fn sanitize_doc(text: &str) -> String {
     let mut lines = Vec::new();
+    // Prose is escaped a paragraph at a time: a markdown link or code span may span lines.
+    let mut paragraph: Vec<&str> = Vec::new();
+    let flush = |paragraph: &mut Vec<&str>, lines: &mut Vec<String>| {
+        if !paragraph.is_empty() {
+            lines.extend(
+                escape_prose_line(&paragraph.join("\n"))
+                    .lines()
+                    .map(str::to_string),
+            );
+            paragraph.clear();
+        }
+    };
     let mut inside_fence = false;
     for line in text.trim().lines() {
         let trimmed = line.trim();
         // Whatever language a fence names, spec prose is never Rust to compile as a doctest.
         if trimmed.starts_with("```") {
+            flush(&mut paragraph, &mut lines);
             if inside_fence {
                 lines.push("```".to_string());
             } else {
@@ -164,10 +200,14 @@ pub fn sanitize_doc(text: &str) -> String {
         }
         if inside_fence {
             lines.push(line.trim_end().to_string());
+        } else if trimmed.is_empty() {
+            flush(&mut paragraph, &mut lines);
+            lines.push(String::new());
         } else {
-            lines.push(trimmed.to_string());
+            paragraph.push(trimmed);
         }
     }
+    flush(&mut paragraph, &mut lines);
     if inside_fence {
         lines.push("```".to_string());
     }
@@ -203,6 +243,17 @@ mod tests {
         let mut types = UniqueNames::for_types();
         assert_eq!(types.claim("Result"), "Result2");
         assert_eq!(types.claim("Pet"), "Pet");
+    }
+
+    #[test]
+    fn a_markdown_link_over_two_lines_stays_a_link() {
+        let doc = sanitize_doc(
+            "See [How to Connect to a\nKubernetes Cluster](https://x.dev/k8s).\n\n[not a link]",
+        );
+        assert_eq!(
+            doc,
+            "See [How to Connect to a\nKubernetes Cluster](https://x.dev/k8s).\n\n\\[not a link\\]"
+        );
     }
 
     #[test]

@@ -216,3 +216,138 @@ fn a_pointer_to_something_that_is_not_a_schema_says_what_it_reaches() {
         "points to a media type object, not to a schema",
     );
 }
+
+#[test]
+fn a_duplicate_json_key_is_an_error_naming_the_key_and_its_place() {
+    // The second `paths` would otherwise replace the first without a word.
+    assert_error(
+        "duplicate_key.json",
+        "duplicate_key.json:5:",
+        "duplicate key `paths`",
+    );
+    assert_error("duplicate_key.json", "at /paths", "duplicate key");
+}
+
+#[test]
+fn a_duplicate_yaml_key_is_an_error_naming_the_key_and_its_place() {
+    assert_error(
+        "duplicate_key.yaml",
+        "at /paths/~1things/get/responses/200",
+        "duplicate key `200`",
+    );
+}
+
+#[test]
+fn a_path_without_a_leading_slash_is_an_error_not_dropped() {
+    assert_error(
+        "path_without_slash.yaml",
+        "at /paths/things",
+        "does not start with `/`",
+    );
+}
+
+#[test]
+fn a_path_that_climbs_out_of_the_base_path_is_an_error() {
+    assert_error(
+        "path_dot_segments.yaml",
+        "at /paths/~1..~1..~1etc~1passwd",
+        "has a `..` segment",
+    );
+}
+
+#[test]
+fn an_alias_cycle_with_no_array_or_map_on_it_is_an_error() {
+    assert_error(
+        "alias_cycle.yaml",
+        "at /components/schemas/A",
+        "the schemas `A`, `B` refer to each other in a cycle",
+    );
+}
+
+#[test]
+fn a_ref_chain_deeper_than_rustc_can_expand_is_an_error() {
+    assert_error(
+        "ref_chain_too_deep.yaml",
+        "at /components/schemas/Link",
+        "levels deep through `$ref` aliases and arrays (the limit is 64)",
+    );
+}
+
+#[test]
+fn objects_nested_deeper_than_rustc_can_check_are_an_error() {
+    assert_error(
+        "nesting_too_deep.yaml",
+        "at /components/schemas/Level",
+        "nests other schemas",
+    );
+}
+
+/// A 10,000-long chain of `oneOf`s used to take minutes (a reachability search per type) and then
+/// overflow rustc; now it is refused with a located error, in one linear pass without recursion.
+#[test]
+fn long_union_chains_are_refused_without_recursion_or_hanging() {
+    for length in [1_000, 10_000] {
+        // A `oneOf` chain: each member a union of the next and an integer, nominal types all the way.
+        let mut schemas = serde_json::Map::new();
+        for index in 0..length {
+            schemas.insert(
+                format!("S{index}"),
+                serde_json::json!({"oneOf": [{"$ref": format!("#/components/schemas/S{}", index + 1)}, {"type": "integer"}]}),
+            );
+        }
+        schemas.insert(format!("S{length}"), serde_json::json!({"type": "string"}));
+        let document = serde_json::json!({
+            "openapi": "3.0.3",
+            "info": {"title": "chain", "version": "1"},
+            "paths": {"/a": {"get": {"responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/S0"}}}}}}}},
+            "components": {"schemas": schemas},
+        });
+        let bytes = serde_json::to_vec(&document).unwrap();
+        let source = ProviderSource {
+            spec_path: "chain.json".to_string(),
+            spec_bytes: &bytes,
+            config: ProviderConfig::for_standalone_spec("chain", "chain.json"),
+        };
+        let options = CrateOptions {
+            crate_name: "chain".to_string(),
+            description: "chain".to_string(),
+            standalone: true,
+            skip_invalid: false,
+        };
+        let error = match generator::generate_crate(&options, &[source]) {
+            Ok(_) => panic!("a chain of {length} nested unions cannot compile"),
+            Err(error) => error,
+        };
+        assert!(error.to_string().contains("nests other schemas"), "{error}");
+    }
+}
+
+#[test]
+fn skip_invalid_leaves_out_bad_paths_and_lists_them() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/invalid/path_without_slash.yaml");
+    let bytes = std::fs::read(&path).unwrap();
+    let source = ProviderSource {
+        spec_path: "path_without_slash.yaml".to_string(),
+        spec_bytes: &bytes,
+        config: ProviderConfig::for_standalone_spec("paths", "path_without_slash.yaml"),
+    };
+    let options = CrateOptions {
+        crate_name: "paths".to_string(),
+        description: "paths".to_string(),
+        standalone: true,
+        skip_invalid: true,
+    };
+    let generated = match generator::generate_crate(&options, &[source]) {
+        Ok(generated) => generated,
+        Err(error) => panic!("{error}"),
+    };
+    let module = &generated.modules[0];
+    assert_eq!(module.operations, 1, "`/kept` is generated");
+    assert_eq!(module.skipped.len(), 1);
+    assert!(
+        module.skipped[0].to_string().contains("at /paths/things"),
+        "{}",
+        module.skipped[0]
+    );
+}

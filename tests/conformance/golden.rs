@@ -28,20 +28,24 @@ fn fixture(name: &str) -> String {
 #[test]
 fn every_fixture_has_conformance_tests() {
     let tested = [
+        "alias_cycles",
         "all_of",
         "deep_composition",
         "distinct_responses",
+        "doc_prose",
         "enum_collisions",
         "form_body",
         "integer_edges",
         "keyword_names",
         "media_types",
         "mixed_responses",
+        "name_collisions",
         "no_operation_id",
         "nullable_fields",
         "one_of_discriminator",
         "openapi31_no_paths",
         "openapi31_types",
+        "own_names",
         "pointer_refs",
         "query_styles",
         "recursive",
@@ -1839,5 +1843,268 @@ mod pointer_refs {
                 )
             })
             .await;
+    }
+}
+
+mod alias_cycles {
+    use super::*;
+    use golden_clients::alias_cycles::types;
+
+    /// Components only: nothing for Prism to serve. The schemas refer to themselves through arrays
+    /// and maps, so their instances are checked here, against the spec's own examples of each shape.
+    #[test]
+    fn the_spec_has_no_operation_to_serve() {
+        spec::assert_operations(&fixture("alias_cycles"), &[]);
+    }
+
+    #[test]
+    fn self_referencing_aliases_decode_and_encode_transparently() {
+        for text in ["[]", "[[], [[]]]", "[[[[[]]]]]"] {
+            let tree: types::Tree = serde_json::from_str(text).expect(text);
+            assert_eq!(
+                serde_json::to_value(&tree).unwrap(),
+                serde_json::from_str::<serde_json::Value>(text).unwrap()
+            );
+        }
+        assert!(
+            serde_json::from_str::<types::Tree>("[1]").is_err(),
+            "a number is not a Tree"
+        );
+
+        let dictionary: types::Dictionary =
+            serde_json::from_str(r#"{"a": {"b": {}}, "c": {}}"#).unwrap();
+        assert_eq!(dictionary.0["a"].0["b"].0.len(), 0);
+        assert!(serde_json::from_str::<types::Dictionary>(r#"{"a": 1}"#).is_err());
+
+        let list: types::MaybeList = serde_json::from_str("[[], [[]]]").unwrap();
+        assert_eq!(list.0.len(), 2);
+        let forest: types::Forest = serde_json::from_str("[[], [[]]]").unwrap();
+        assert_eq!(forest.len(), 2, "an alias on no cycle stays a plain `Vec`");
+    }
+}
+
+mod doc_prose {
+    use super::*;
+    use golden_clients::doc_prose::Client;
+
+    const OPERATION: &str = "doc_prose::list_notes";
+
+    fn spec() -> String {
+        fixture("doc_prose")
+    }
+
+    fn client(prism: &Prism, http: reqwest::Client) -> Client {
+        Client::with_http_client(&prism.base_url(), http).expect("a loopback base url")
+    }
+
+    #[test]
+    fn the_tests_cover_every_operation_and_status() {
+        spec::assert_operations(&spec(), &[("GET /notes", &["200"])]);
+    }
+
+    /// The fixture is about rustdoc (its docs build with every rustdoc lint as an error); the
+    /// operation still works.
+    #[tokio::test]
+    async fn static_responses_decode() {
+        let prism = Prism::start(&spec(), Mode::Static);
+        let notes = expect_success(
+            client(&prism, Prefer::none().client()).list_notes().await,
+            200,
+            OPERATION,
+        );
+        assert!(notes.iter().all(|note| note.text == "hello"), "{notes:?}");
+    }
+
+    #[tokio::test]
+    async fn dynamic_responses_decode() {
+        let prism = &Prism::start(&spec(), Mode::Dynamic);
+        prism
+            .dynamic_calls(OPERATION, None, |http| async move {
+                success_fingerprint(client(prism, http).list_notes().await, 200)
+            })
+            .await;
+    }
+}
+
+mod name_collisions {
+    use super::*;
+    use golden_clients::name_collisions::{Client, GetItemError, GetItemParams};
+
+    fn spec() -> String {
+        fixture("name_collisions")
+    }
+
+    fn client(prism: &Prism, http: reqwest::Client) -> Client {
+        Client::with_http_client(&prism.base_url(), http).expect("a loopback base url")
+    }
+
+    #[test]
+    fn the_tests_cover_every_operation_and_status() {
+        spec::assert_operations(
+            &spec(),
+            &[
+                ("GET /users/by-camel-case", &["200"]),
+                ("GET /users/by-snake-case", &["200"]),
+                ("GET /users/by-pascal-case", &["200"]),
+                ("GET /items/{id}", &["200", "404"]),
+            ],
+        );
+    }
+
+    /// `GetUser`, `getUser` and `get_user` are all `get_user`: they are numbered in the order of
+    /// their operation ids, and each method calls its own path (Prism answers each with its example).
+    #[tokio::test]
+    async fn static_responses_decode_and_each_renamed_method_calls_its_own_path() {
+        let prism = Prism::start(&spec(), Mode::Static);
+        let client = client(&prism, Prefer::none().client());
+        let pascal = expect_success(client.get_user().await, 200, "name_collisions::get_user");
+        assert_eq!(*pascal, "edsger", "`GetUser` keeps the plain name");
+        let camel = expect_success(
+            client.get_user_2().await,
+            200,
+            "name_collisions::get_user_2",
+        );
+        assert_eq!(*camel, "ada", "`getUser` is `get_user_2`");
+        let snake = expect_success(
+            client.get_user_3().await,
+            200,
+            "name_collisions::get_user_3",
+        );
+        assert_eq!(*snake, "grace", "`get_user` is `get_user_3`");
+
+        let params = GetItemParams {
+            id: "item 1".to_string(),
+            id_2: Some("the query one".to_string()),
+        };
+        let item = expect_success(
+            client.get_item(&params).await,
+            200,
+            "name_collisions::get_item",
+        );
+        assert_eq!(item.id, "item-1");
+        let result = client_for_code(&prism, 404).get_item(&params).await;
+        let body = expect_error(result, 404, "name_collisions::get_item");
+        assert!(matches!(body, GetItemError::NotFound(_)), "{body:?}");
+    }
+
+    fn client_for_code(prism: &Prism, code: u16) -> Client {
+        client(prism, Prefer::code(code).client())
+    }
+
+    /// The path and the query parameter share the wire name `id`; their serde names say where each
+    /// goes (`path.id`, `query.id`), so
+    /// both survive a round trip (and the derived `Deserialize` has no unreachable arm).
+    #[test]
+    fn a_path_and_a_query_parameter_with_one_name_both_round_trip() {
+        let params = GetItemParams {
+            id: "in the path".to_string(),
+            id_2: Some("in the query".to_string()),
+        };
+        let value = serde_json::to_value(&params).unwrap();
+        assert_eq!(value["path.id"], "in the path");
+        assert_eq!(value["query.id"], "in the query");
+        assert_eq!(
+            serde_json::from_value::<GetItemParams>(value).unwrap(),
+            params
+        );
+    }
+}
+
+mod own_names {
+    use super::*;
+    use golden_clients::own_names::{types, Client, New2Error, TokenError2};
+
+    fn spec() -> String {
+        fixture("own_names")
+    }
+
+    fn client(prism: &Prism, http: reqwest::Client) -> Client {
+        Client::with_http_client(&prism.base_url(), http)
+            .expect("a loopback base url")
+            .with_bearer_auth("a-token")
+            .with_retry_policy(golden_clients::runtime::RetryPolicy::default())
+    }
+
+    #[test]
+    fn the_tests_cover_every_operation_and_status() {
+        spec::assert_operations(
+            &spec(),
+            &[
+                ("POST /new", &["200", "400"]),
+                ("GET /retry-policy", &["200"]),
+                ("GET /base-url", &["200"]),
+                ("GET /client", &["200"]),
+                ("GET /token", &["200", "401"]),
+                ("GET /credentials", &["204"]),
+                ("GET /bearer-tokens", &["204"]),
+                ("GET /http-client", &["204"]),
+            ],
+        );
+    }
+
+    /// Every operation named like one of the client's own methods, and every schema named like one
+    /// of the module's own types, is generated next to them and works.
+    #[tokio::test]
+    async fn static_responses_decode() {
+        let prism = Prism::start(&spec(), Mode::Static);
+        let client = client(&prism, Prefer::none().client());
+        let body = types::Client {
+            id: "client-1".to_string(),
+        };
+        let created = expect_success(client.new_2(&body).await, 200, "own_names::new_2");
+        assert_eq!(created.id, "client-1");
+        let secret = expect_success(
+            client.with_retry_policy_2().await,
+            200,
+            "own_names::with_retry_policy_2",
+        );
+        assert_eq!(secret.name, "the name of a secret, not a secret");
+        let client_error = expect_success(client.base_url_2().await, 200, "own_names::base_url_2");
+        assert_eq!(client_error.code, 7);
+        let params = golden_clients::own_names::ClientParams {
+            token: Some("t".into()),
+        };
+        let credentials = expect_success(client.client(&params).await, 200, "own_names::client");
+        assert_eq!(credentials.user.as_deref(), Some("ada"));
+        let token_error = expect_success(client.token().await, 200, "own_names::token");
+        assert_eq!(token_error.reason, "expired");
+        expect_success(
+            client.credentials_2().await,
+            204,
+            "own_names::credentials_2",
+        );
+        expect_success(
+            client.with_bearer_auth_tokens_2().await,
+            204,
+            "own_names::with_bearer_auth_tokens_2",
+        );
+        expect_success(
+            client.http_client_2().await,
+            204,
+            "own_names::http_client_2",
+        );
+        // The client's own methods are still there, unchanged.
+        assert!(client.base_url().as_str().starts_with("http://127.0.0.1"));
+        let _: &reqwest::Client = client.http_client();
+        assert!(client.credentials().bearer_auth.is_some());
+
+        let errors = Prefer::code(400).client();
+        let body = expect_error(
+            self::client(&prism, errors).new_2(&body).await,
+            400,
+            "own_names::new_2",
+        );
+        assert!(
+            matches!(&body, New2Error::BadRequest(error) if error.message == "bad request"),
+            "{body:?}"
+        );
+        let body = expect_error(
+            self::client(&prism, Prefer::code(401).client())
+                .token()
+                .await,
+            401,
+            "own_names::token",
+        );
+        assert!(matches!(body, TokenError2::Unauthorized(_)), "{body:?}");
     }
 }

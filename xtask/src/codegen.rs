@@ -29,6 +29,8 @@ pub struct Report {
     pub fix_command: String,
     /// What `--skip-invalid` left out, one line each.
     pub skipped: Vec<String>,
+    /// Names the generator changed because another name took them, one line each.
+    pub renamed: Vec<String>,
 }
 
 impl Report {
@@ -58,13 +60,32 @@ impl Report {
     }
 }
 
-/// The workspace root (the parent of xtask/).
-pub fn project_root() -> PathBuf {
-    let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    manifest_dir
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or(manifest_dir)
+/// The checkout to work on: the nearest directory, from the current one upwards, whose
+/// `Cargo.toml` declares a workspace with an `xtask/` beside it.
+///
+/// Found at run time, not baked in at compile time, so a copy of the repository that shares a build
+/// folder (`CARGO_TARGET_DIR`) with another checkout works on itself, not on the other one.
+pub fn project_root() -> Result<PathBuf> {
+    let current = std::env::current_dir().context("cannot read the current directory")?;
+    find_project_root(&current)
+}
+
+/// [`project_root`] starting from `start`.
+pub fn find_project_root(start: &Path) -> Result<PathBuf> {
+    for candidate in start.ancestors() {
+        let manifest = candidate.join("Cargo.toml");
+        let declares_workspace = std::fs::read_to_string(&manifest)
+            .ok()
+            .and_then(|text| text.parse::<toml::Table>().ok())
+            .is_some_and(|table| table.contains_key("workspace"));
+        if declares_workspace && candidate.join("xtask/Cargo.toml").is_file() {
+            return Ok(candidate.to_path_buf());
+        }
+    }
+    bail!(
+        "cannot find the checkout: no directory from {} upwards has a workspace Cargo.toml with xtask/ beside it; run cargo xtask inside the repository",
+        start.display()
+    )
 }
 
 /// Paths as users see them: relative to the root, with `/`.
@@ -152,20 +173,21 @@ pub fn generate_standalone(
             generator::naming::snake_case_name(&stem, "api").replace('_', "-")
         ),
     };
-    if crate_name.is_empty()
-        || !crate_name.chars().all(|character| {
-            character.is_ascii_alphanumeric() || character == '-' || character == '_'
-        })
-    {
-        bail!("crate name `{crate_name}` must consist of ASCII letters, digits, `-` and `_`");
-    }
+    check_crate_name(&crate_name)?;
     let module = generator::naming::snake_case_name(&crate_name.replace('-', "_"), "api");
-    let module = if generator::naming::is_rust_keyword(&module) || module == "runtime" {
+    let module = if generator::naming::is_rust_keyword(&module)
+        || generator::naming::RESERVED_MODULE_NAMES.contains(&module.as_str())
+    {
         format!("{module}_api")
     } else {
         module
     };
-    let spec_display = spec.to_string_lossy().replace('\\', "/");
+    // The generated files name the spec by its file name only: an absolute (or machine-specific)
+    // path would make the output differ between checkouts.
+    let spec_display = spec
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_else(|| spec.to_string_lossy().replace('\\', "/"));
     let provider_config = match config {
         None => ProviderConfig::for_standalone_spec(&module, &spec_display),
         Some(config) => {
@@ -216,6 +238,35 @@ pub fn generate_standalone(
     )
 }
 
+/// Refuses a package name Cargo would reject, before anything is generated or written.
+fn check_crate_name(crate_name: &str) -> Result<()> {
+    let problem = if crate_name.is_empty() {
+        Some("it is empty".to_string())
+    } else if let Some(bad) = crate_name.chars().find(|character| {
+        !(character.is_ascii_alphanumeric() || *character == '-' || *character == '_')
+    }) {
+        Some(format!(
+            "`{bad}` is not allowed: use ASCII letters, digits, `-` and `_`"
+        ))
+    } else if !crate_name.starts_with(|character: char| character.is_ascii_alphabetic()) {
+        Some("it must start with an ASCII letter".to_string())
+    } else if generator::naming::is_rust_keyword(&crate_name.replace('-', "_")) {
+        Some("it is a Rust keyword".to_string())
+    } else if ["std", "core", "alloc", "proc_macro", "test"]
+        .contains(&crate_name.replace('-', "_").as_str())
+    {
+        Some("it is the name of a crate Rust ships with".to_string())
+    } else if crate_name.len() > 64 {
+        Some("it is longer than 64 characters".to_string())
+    } else {
+        None
+    };
+    match problem {
+        Some(problem) => bail!("invalid --crate-name `{crate_name}`: {problem}"),
+        None => Ok(()),
+    }
+}
+
 /// Which files in the output directory the generator may delete.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum StrayPolicy {
@@ -223,49 +274,6 @@ enum StrayPolicy {
     EverythingIsOwned,
     /// A user-chosen directory: only files the previous run's manifest lists.
     OnlyManifestListed,
-}
-
-fn list_files(directory: &Path) -> Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
-    if !directory.exists() {
-        return Ok(files);
-    }
-    let mut pending = vec![directory.to_path_buf()];
-    while let Some(current) = pending.pop() {
-        for entry in std::fs::read_dir(&current)
-            .with_context(|| format!("cannot list {}", current.display()))?
-        {
-            let path = entry?.path();
-            let name = path
-                .file_name()
-                .map(|name| name.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            // Build output and lock files are cargo's, not the generator's.
-            if path.is_dir() {
-                if name != "target" {
-                    pending.push(path);
-                }
-            } else if name != "Cargo.lock" {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    Ok(files)
-}
-
-/// The files the previous run's manifest lists as generated (empty when there is no readable manifest).
-fn previously_owned(out: &Path) -> BTreeSet<String> {
-    #[derive(serde::Deserialize)]
-    struct OwnedFiles {
-        #[serde(default)]
-        files: Vec<String>,
-    }
-    std::fs::read_to_string(out.join(generator::MANIFEST_PATH))
-        .ok()
-        .and_then(|text| toml::from_str::<OwnedFiles>(&text).ok())
-        .map(|manifest| manifest.files.into_iter().collect())
-        .unwrap_or_default()
 }
 
 fn apply(
@@ -291,23 +299,34 @@ fn apply(
         for skipped in &module.skipped {
             report.skipped.push(format!("skipped {skipped}"));
         }
+        for renamed in &module.renamed {
+            report.renamed.push(format!("{}: {renamed}", module.module));
+        }
     }
     let produced: BTreeSet<String> = generated
         .files
         .iter()
         .map(|file| file.path.clone())
         .collect();
-    let owned_before = previously_owned(out);
-    for existing in list_files(out)? {
-        let relative = display_relative(out, &existing);
-        let is_stray = !produced.contains(&relative)
-            && match strays {
-                StrayPolicy::EverythingIsOwned => true,
-                StrayPolicy::OnlyManifestListed => owned_before.contains(&relative),
-            };
+    let directory = match strays {
+        StrayPolicy::EverythingIsOwned => {
+            let files = crate::ownership::list_files_without_following_links(out)?;
+            crate::ownership::OutputDirectory {
+                owned_files: files.clone(),
+                existing_files: files,
+            }
+        }
+        StrayPolicy::OnlyManifestListed => {
+            crate::ownership::inspect_output_directory(out, generator::MANIFEST_GENERATOR)?
+        }
+    };
+    for relative in &directory.existing_files {
+        // Only what this generator wrote before may be deleted, and only inside `out`.
+        let is_stray = !produced.contains(relative) && directory.owned_files.contains(relative);
         if !is_stray {
             continue;
         }
+        let existing = out.join(relative);
         let display = display_relative(root, &existing);
         match mode {
             Mode::Check => {

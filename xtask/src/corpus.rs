@@ -1,5 +1,5 @@
-//! `cargo xtask corpus`: runs the generator over a corpus of real-world OpenAPI documents, `cargo check`s
-//! each generated crate, prints one row per document and compares the outcome with a committed
+//! `cargo xtask corpus`: runs the generator over a corpus of real-world OpenAPI documents, checks
+//! each generated crate (`cargo clippy -D warnings`, then `cargo doc` with rustdoc's lints as errors), prints one row per document and compares the outcome with a committed
 //! expectations file.
 //!
 //! Generation runs in a child process (`xtask corpus-one`), so a panic, a stack overflow or a hang in
@@ -311,30 +311,48 @@ impl Runner {
         Ok((outcome, report, elapsed))
     }
 
-    /// `cargo check` of one generated crate, in the shared target directory.
+    /// Checks one generated crate, in the shared target directory: `cargo clippy` with every
+    /// warning an error (rustc's and clippy's default lints), then `cargo doc` with rustdoc's lints
+    /// as errors. "Compiles" means both pass.
     fn check(&self, crate_dir: &Path) -> Result<(Outcome, Duration)> {
         let lock = crate_dir.join("Cargo.lock");
         if !lock.exists() {
             // The workspace lock pins the same dependencies the generated crates use.
             let _ = std::fs::copy(self.root.join("Cargo.lock"), &lock);
         }
+        let started = Instant::now();
+        let clippy = self.cargo_command(crate_dir, &["clippy"], &["--", "-D", "warnings"]);
+        let mut outcome = self.run_check(clippy, "cargo clippy -- -D warnings")?;
+        if outcome == Outcome::Compiles {
+            let mut doc = self.cargo_command(crate_dir, &["doc", "--no-deps"], &[]);
+            doc.env("RUSTDOCFLAGS", "-D warnings");
+            outcome = self.run_check(doc, "cargo doc (RUSTDOCFLAGS=-D warnings)")?;
+        }
+        Ok((outcome, started.elapsed()))
+    }
+
+    fn cargo_command(&self, crate_dir: &Path, subcommand: &[&str], trailing: &[&str]) -> Command {
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
         let mut command = Command::new(cargo);
         command
-            .arg("check")
+            .args(subcommand)
             .arg("--quiet")
             .arg("--offline")
             .arg("--message-format=short")
             .arg("--manifest-path")
             .arg(crate_dir.join("Cargo.toml"))
+            .args(trailing)
             .env("CARGO_TARGET_DIR", self.work_dir.join("target"))
             .env_remove("RUSTFLAGS")
+            .env_remove("RUSTDOCFLAGS")
             .env("CARGO_INCREMENTAL", "0");
-        let started = Instant::now();
+        command
+    }
+
+    fn run_check(&self, command: Command, what: &str) -> Result<Outcome> {
         let (status, _, stderr) =
             run_with_limit(command, Duration::from_secs(self.args.check_timeout))?;
-        let elapsed = started.elapsed();
-        let outcome = match status {
+        Ok(match status {
             Some(status) if status.success() => Outcome::Compiles,
             Some(_) => {
                 let errors: Vec<&str> = stderr
@@ -342,14 +360,13 @@ impl Runner {
                     .filter(|line| line.contains("error"))
                     .take(5)
                     .collect();
-                Outcome::DoesNotCompile(errors.join(" | "))
+                Outcome::DoesNotCompile(format!("{what}: {}", errors.join(" | ")))
             }
             None => Outcome::DoesNotCompile(format!(
-                "cargo check took longer than {} s",
+                "{what} took longer than {} s",
                 self.args.check_timeout
             )),
-        };
-        Ok((outcome, elapsed))
+        })
     }
 }
 

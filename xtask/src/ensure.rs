@@ -39,6 +39,12 @@ pub fn ensure_file_contents(
     contents: &str,
 ) -> Result<FileOutcome> {
     let contents = normalize_newlines(contents);
+    // Reading or writing through a symlink could reach a file the generator does not own.
+    if std::fs::symlink_metadata(path).is_ok_and(|metadata| metadata.file_type().is_symlink()) {
+        anyhow::bail!(
+            "refusing to write {display_path}: it is a symlink, and the generator never writes through one"
+        );
+    }
     let existing = match std::fs::read(path) {
         Ok(bytes) => Some(normalize_newlines(&String::from_utf8_lossy(&bytes))),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,

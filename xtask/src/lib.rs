@@ -3,4 +3,5 @@
 pub mod codegen;
 pub mod corpus;
 pub mod ensure;
+pub mod ownership;
 pub mod provenance;

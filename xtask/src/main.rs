@@ -95,10 +95,13 @@ fn run() -> Result<ExitCode> {
                     mode,
                     skip_invalid,
                 )?,
-                _ => codegen::generate_workspace(&codegen::project_root(), mode)?,
+                _ => codegen::generate_workspace(&codegen::project_root()?, mode)?,
             };
             for line in &report.provider_lines {
                 println!("{line}");
+            }
+            for line in &report.renamed {
+                eprintln!("note: {line}");
             }
             for line in &report.skipped {
                 eprintln!("warning: {line}");
@@ -111,6 +114,12 @@ fn run() -> Result<ExitCode> {
             }
             if report.is_clean() {
                 if mode == Mode::Write {
+                    for file in &report.updated {
+                        println!("wrote {file}");
+                    }
+                    for file in &report.deleted {
+                        println!("deleted {file}");
+                    }
                     println!("{}", report.write_summary());
                 }
                 Ok(ExitCode::SUCCESS)
@@ -120,7 +129,7 @@ fn run() -> Result<ExitCode> {
             }
         }
         Command::Specs { docs } => {
-            let root = codegen::project_root();
+            let root = codegen::project_root()?;
             let docs = docs.unwrap_or_else(|| root.join("../shared/provider-docs"));
             for line in xtask::provenance::check_all(&root, &docs)? {
                 println!("{line}");
@@ -128,7 +137,7 @@ fn run() -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Corpus(args) => {
-            let passed = xtask::corpus::run(&codegen::project_root(), args)?;
+            let passed = xtask::corpus::run(&codegen::project_root()?, args)?;
             Ok(if passed {
                 ExitCode::SUCCESS
             } else {

@@ -5,6 +5,7 @@ use std::process::Command;
 
 fn fixture(kind: &str, name: &str) -> PathBuf {
     xtask::codegen::project_root()
+        .unwrap()
         .join("generator/tests/fixtures")
         .join(kind)
         .join(name)
@@ -47,6 +48,14 @@ fn bad_specs_exit_non_zero_name_the_file_and_location_and_write_nothing() {
         ("swagger2.json", "/swagger"),
         ("empty.yaml", "the file is empty"),
         ("bad_json.json", "bad_json.json:3:"),
+        ("duplicate_key.json", "duplicate_key.json:5:9 at /paths"),
+        ("duplicate_key.yaml", "at /paths/~1things/get/responses/200"),
+        ("path_without_slash.yaml", "at /paths/things"),
+        ("path_dot_segments.yaml", "at /paths/~1..~1..~1etc~1passwd"),
+        ("alias_cycle.yaml", "at /components/schemas/A"),
+        ("ref_chain_too_deep.yaml", "at /components/schemas/Link"),
+        ("nesting_too_deep.yaml", "at /components/schemas/Level"),
+        ("yaml_alias_bomb.yaml", "repetition limit exceeded"),
     ];
     for (name, location) in cases {
         let scratch = tempfile::tempdir().unwrap();
@@ -129,13 +138,25 @@ fn check_mode_on_a_standalone_crate_reports_drift_and_the_fixing_command() {
 }
 
 #[test]
-fn user_files_in_the_out_directory_are_kept() {
-    let scratch = tempfile::tempdir().unwrap();
-    let out = scratch.path().join("crate");
-    std::fs::create_dir_all(out.join("src")).unwrap();
-    std::fs::write(out.join("src/handwritten.rs"), "// mine\n").unwrap();
-    assert_eq!(gen_spec(&fixture("valid", "recursive.yaml"), &out).0, 0);
-    assert!(out.join("src/handwritten.rs").exists());
+fn crate_names_that_are_the_runtimes_own_modules_get_a_distinct_module() {
+    for name in ["token", "runtime"] {
+        let scratch = tempfile::tempdir().unwrap();
+        let out = scratch.path().join("crate");
+        let (code, stdout, stderr) = run_gen(&[
+            "--spec",
+            fixture("valid", "recursive.yaml").to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--crate-name",
+            name,
+        ]);
+        assert_eq!(code, 0, "{name}: {stderr}");
+        assert!(
+            stdout.contains(&format!("{name}_api: ")),
+            "{name}: {stdout}"
+        );
+        assert!(out.join(format!("src/{name}_api.rs")).exists(), "{name}");
+    }
 }
 
 /// `--config` gives a standalone crate what a provider's `provider.toml` gives it: renames, OAuth2

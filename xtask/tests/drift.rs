@@ -5,7 +5,8 @@ use xtask::codegen::{generate_workspace, project_root, Mode};
 
 #[test]
 fn generated_crate_matches_the_specs() {
-    let report = generate_workspace(&project_root(), Mode::Check).expect("generation must succeed");
+    let report =
+        generate_workspace(&project_root().unwrap(), Mode::Check).expect("generation must succeed");
     assert!(report.is_clean(), "{}", report.drift_text());
 }
 
@@ -27,9 +28,12 @@ fn copy_tree(from: &Path, to: &Path) {
 #[test]
 fn a_new_response_property_is_reported_as_drift_and_gen_fixes_it() {
     let root = tempfile::tempdir().unwrap();
-    copy_tree(&project_root().join("specs"), &root.path().join("specs"));
     copy_tree(
-        &project_root().join("generated"),
+        &project_root().unwrap().join("specs"),
+        &root.path().join("specs"),
+    );
+    copy_tree(
+        &project_root().unwrap().join("generated"),
         &root.path().join("generated"),
     );
 
@@ -69,9 +73,12 @@ fn a_new_response_property_is_reported_as_drift_and_gen_fixes_it() {
 #[test]
 fn stray_files_are_reported_by_check_and_deleted_by_gen() {
     let root = tempfile::tempdir().unwrap();
-    copy_tree(&project_root().join("specs"), &root.path().join("specs"));
     copy_tree(
-        &project_root().join("generated"),
+        &project_root().unwrap().join("specs"),
+        &root.path().join("specs"),
+    );
+    copy_tree(
+        &project_root().unwrap().join("generated"),
         &root.path().join("generated"),
     );
     let stray = root.path().join("generated/src/removed_provider.rs");
@@ -102,9 +109,12 @@ fn stray_files_are_reported_by_check_and_deleted_by_gen() {
 #[test]
 fn a_failing_spec_leaves_generated_untouched() {
     let root = tempfile::tempdir().unwrap();
-    copy_tree(&project_root().join("specs"), &root.path().join("specs"));
     copy_tree(
-        &project_root().join("generated"),
+        &project_root().unwrap().join("specs"),
+        &root.path().join("specs"),
+    );
+    copy_tree(
+        &project_root().unwrap().join("generated"),
         &root.path().join("generated"),
     );
     // Break one provider after another one (in folder order) would already have been generated.

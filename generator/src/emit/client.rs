@@ -67,7 +67,7 @@ fn credentials_struct(schemes: &[SecurityScheme]) -> TokenStream {
 /// The `Credentials` field holding a token source for a bearer scheme.
 fn token_source_field(scheme: &SecurityScheme) -> Ident {
     Ident::new(
-        &format!("{}_tokens", scheme.rust_name.trim_end_matches('_')),
+        &crate::naming::scheme_token_source_field(&scheme.rust_name),
         Span::call_site(),
     )
 }
@@ -86,7 +86,10 @@ fn client_struct(api: &ApiModule) -> TokenStream {
     };
     let credential_methods = api.security_schemes.iter().enumerate().map(|(scheme_index, scheme)| {
         let field = ident(&scheme.rust_name);
-        let method = Ident::new(&format!("with_{}", scheme.rust_name), Span::call_site());
+        let method = Ident::new(
+            &crate::naming::scheme_setter_method(&scheme.rust_name),
+            Span::call_site(),
+        );
         match scheme.kind {
             SecuritySchemeKind::Basic { oauth2_client } => {
                 let doc = if oauth2_client {
@@ -125,7 +128,10 @@ fn client_struct(api: &ApiModule) -> TokenStream {
             SecuritySchemeKind::Bearer => {
                 let doc = format!(" Sends `token` as the `{}` bearer token.", scheme.spec_name);
                 let tokens_field = token_source_field(scheme);
-                let tokens_method = Ident::new(&format!("with_{tokens_field}"), Span::call_site());
+                let tokens_method = Ident::new(
+                    &crate::naming::scheme_token_source_setter_method(&scheme.rust_name),
+                    Span::call_site(),
+                );
                 let tokens_doc = format!(
                     " Takes the `{}` bearer token from `tokens` (such as a `TokenSource`) on every call; on a 401 the token is renewed and the call sent once more.",
                     scheme.spec_name
@@ -292,9 +298,26 @@ fn parameters_struct(operation: &Operation) -> TokenStream {
         let docs = doc_attributes(&parameter.docs.text);
         let field = ident(&parameter.rust_name);
         let field_type = type_tokens(&parameter.type_ref, Scope::ProviderModule);
+        // A path and a query parameter may share a wire name; their serde names must differ, or
+        // the derived `Deserialize` has two equal match arms (and one field could never be set).
+        let shares_wire_name = operation
+            .parameters
+            .iter()
+            .filter(|other| other.wire_name == parameter.wire_name)
+            .count()
+            > 1;
+        let serde_name = if shares_wire_name {
+            format!(
+                "{}.{}",
+                location_word(parameter.location),
+                parameter.wire_name
+            )
+        } else {
+            parameter.wire_name.clone()
+        };
         let serde_attribute = field_serde_attribute(
             &parameter.rust_name,
-            &parameter.wire_name,
+            &serde_name,
             &parameter.type_ref,
             parameter.required,
         );
@@ -307,6 +330,16 @@ fn parameters_struct(operation: &Operation) -> TokenStream {
         pub struct #name {
             #( #fields )*
         }
+    }
+}
+
+/// The location's name as the spec writes it (`in: query`).
+fn location_word(location: ParameterLocation) -> &'static str {
+    match location {
+        ParameterLocation::Path => "path",
+        ParameterLocation::Query => "query",
+        ParameterLocation::Header => "header",
+        ParameterLocation::Cookie => "cookie",
     }
 }
 
@@ -564,6 +597,11 @@ fn method_arguments(operation: &Operation) -> TokenStream {
 /// Statements that build `encoded_path` from the template and the path parameters.
 fn path_statements(operation: &Operation) -> TokenStream {
     let pieces = operation.path_parts.iter().map(|part| match part {
+        // clippy's `single_char_add_str`: one character is pushed as a `char`.
+        PathPart::Literal(text) if text.chars().count() == 1 => {
+            let character = text.chars().next().unwrap_or('/');
+            quote! { encoded_path.push(#character); }
+        }
         PathPart::Literal(text) => quote! { encoded_path.push_str(#text); },
         PathPart::Parameter(index) => {
             let parameter = &operation.parameters[*index];

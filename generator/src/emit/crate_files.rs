@@ -38,7 +38,7 @@ struct Manifest<'a> {
 /// `manifest.toml`: generator version, the files the generator owns, and each spec's provenance.
 pub fn manifest_toml(files: &[String], entries: &[ManifestEntry]) -> String {
     let manifest = Manifest {
-        generator: env!("CARGO_PKG_NAME"),
+        generator: crate::MANIFEST_GENERATOR,
         generator_version: env!("CARGO_PKG_VERSION"),
         regenerate_with: "cargo xtask gen",
         files,
@@ -130,8 +130,6 @@ pub fn lib_rs_tokens(crate_doc: &str, modules: &[(String, String)]) -> TokenStre
     quote! {
         #( #![doc = #doc_lines] )*
         #![deny(missing_docs)]
-        // Descriptions come from the providers' specs: their prose is not written for rustdoc.
-        #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
         // Errors carry the status, headers and body on purpose, so callers can inspect them.
         #![allow(clippy::result_large_err, clippy::large_enum_variant, clippy::doc_lazy_continuation, clippy::too_many_arguments)]
 

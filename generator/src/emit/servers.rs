@@ -2,6 +2,7 @@
 
 use super::type_tokens::doc_attributes;
 use crate::ir::{ApiModule, Operation, Server};
+use crate::naming::{server_constant_name, server_field_name};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
@@ -22,20 +23,11 @@ pub struct ClientServerItems {
 }
 
 fn field_ident(server: &Server) -> Ident {
-    Ident::new(
-        &format!("server_{}", server.rust_name.trim_start_matches("r#")),
-        Span::call_site(),
-    )
+    Ident::new(&server_field_name(&server.rust_name), Span::call_site())
 }
 
 fn constant_ident(server: &Server) -> Ident {
-    Ident::new(
-        &format!(
-            "{}_SERVER_URL",
-            server.rust_name.trim_start_matches("r#").to_uppercase()
-        ),
-        Span::call_site(),
-    )
+    Ident::new(&server_constant_name(&server.rust_name), Span::call_site())
 }
 
 /// `pub const <NAME>_SERVER_URL` for each absolute extra server.

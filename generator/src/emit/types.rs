@@ -36,6 +36,15 @@ fn type_definition(definition: &TypeDefinition) -> TokenStream {
             let target = type_tokens(target, Scope::InsideTypes);
             quote! { #docs pub type #name = #target; }
         }
+        TypeKind::Newtype { target } => {
+            let target = type_tokens(target, Scope::InsideTypes);
+            quote! {
+                #docs
+                #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+                #[serde(transparent)]
+                pub struct #name(pub #target);
+            }
+        }
     }
 }
 
@@ -204,13 +213,28 @@ fn union_definition(
     // The members carry the discriminator property themselves, so a serde-tagged enum (which
     // consumes the tag) would make them fail on it: read the tag, then decode the whole object.
     let property = &discriminator.property_name;
-    let arms = discriminator.mapping.iter().filter_map(|(wire_value, index)| {
+    let arms: Vec<TokenStream> = discriminator.mapping.iter().filter_map(|(wire_value, index)| {
         let variant = variants.get(*index)?;
         let ident = to_identifier_tokens(&variant.rust_name);
         Some(quote! {
             #wire_value => serde_json::from_value(value).map(#name::#ident).map_err(serde::de::Error::custom),
         })
-    });
+    }).collect();
+    let unknown = quote! {
+        Err(<D::Error as serde::de::Error>::custom(format!("unknown {} `{}`", #property, tag)))
+    };
+    // With no member left (`--skip-invalid` dropped them all), a `match` with only a catch-all
+    // arm is clippy's `match_single_binding`.
+    let decode = if arms.is_empty() {
+        unknown
+    } else {
+        quote! {
+            match tag.as_str() {
+                #( #arms )*
+                _ => #unknown,
+            }
+        }
+    };
     let missing = format!("missing the discriminator property `{property}`");
     quote! {
         #docs
@@ -228,10 +252,7 @@ fn union_definition(
                     .and_then(serde_json::Value::as_str)
                     .ok_or_else(|| <D::Error as serde::de::Error>::custom(#missing))?
                     .to_string();
-                match tag.as_str() {
-                    #( #arms )*
-                    other => Err(<D::Error as serde::de::Error>::custom(format!("unknown {} `{}`", #property, other))),
-                }
+                #decode
             }
         }
     }

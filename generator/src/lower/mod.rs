@@ -1,5 +1,6 @@
 //! Lower stage: an `openapiv3::OpenAPI` plus provider settings to the plain-data IR in `crate::ir`.
 
+mod alias_graph;
 mod media;
 mod messages;
 mod oauth2_client;
@@ -19,21 +20,10 @@ pub use status::status_reason_text;
 use crate::config::ProviderConfig;
 use crate::error::{ErrorContext, GeneratorError};
 use crate::ir::{ApiModule, Operation, SecurityScheme};
-use crate::naming::{sanitize_doc, UniqueNames};
+use crate::naming::{sanitize_doc, scheme_method_names, UniqueNames, CLIENT_METHOD_NAMES};
 use operations::OperationLowering;
 use schemas::SchemaLowering;
 use security::SecurityLowering;
-
-/// Method names the generated `Client` defines itself.
-const CLIENT_METHOD_NAMES: &[&str] = &[
-    "new",
-    "with_http_client",
-    "base_url",
-    "http_client",
-    "credentials",
-    "clone",
-    "fmt",
-];
 
 /// Lowers one document to the IR of one module.
 pub fn lower_api(
@@ -61,6 +51,16 @@ pub fn lower_api_with(
         SchemaLowering::new(context, component_schemas, UniqueNames::for_types());
     schema_lowering.skip_invalid = skip_invalid;
     schema_lowering.lower_components()?;
+    alias_graph::resolve_alias_cycles(
+        context,
+        &mut schema_lowering.types,
+        &schema_lowering.type_pointers,
+    )?;
+    alias_graph::check_type_nesting(
+        context,
+        &schema_lowering.types,
+        &schema_lowering.type_pointers,
+    )?;
 
     let mut security = SecurityLowering::new(
         context,
@@ -75,7 +75,9 @@ pub fn lower_api_with(
         method_names.reserve(reserved);
     }
     for scheme in &security.schemes {
-        method_names.reserve(&format!("with_{}", scheme.rust_name));
+        for name in scheme_method_names(&scheme.rust_name) {
+            method_names.reserve(&name);
+        }
     }
     let mut server_plan = servers::ServerPlan::for_document(context, document)?;
     let mut operation_lowering = OperationLowering {
@@ -90,12 +92,17 @@ pub fn lower_api_with(
         skip_invalid,
         skipped: Vec::new(),
         notes: Vec::new(),
+        planned_method_names: Default::default(),
+        renamed: Vec::new(),
     };
     let mut operations = operation_lowering.lower_all()?;
     let mut operation_skips = std::mem::take(&mut operation_lowering.skipped);
+    let mut operation_renames = std::mem::take(&mut operation_lowering.renamed);
     let mut skipped = std::mem::take(&mut schema_lowering.skipped);
     skipped.append(&mut operation_skips);
 
+    let mut renamed = std::mem::take(&mut schema_lowering.renamed);
+    renamed.append(&mut operation_renames);
     let mut types = schema_lowering.types;
     skip::cascade(
         context,
@@ -106,6 +113,7 @@ pub fn lower_api_with(
         &mut skipped,
     );
     recursion::box_recursive_fields(&mut types);
+    alias_graph::check_containment_depth(context, &types, &schema_lowering.type_pointers)?;
     recursion::decide_default_derives(&mut types);
     messages::decide_error_messages(&mut operations, &types);
     let token = match &config.token {
@@ -148,9 +156,11 @@ pub fn lower_api_with(
     let api = ApiModule {
         module_name: config.module.clone(),
         display_name: config.display_name.clone(),
-        title: document.info.title.clone(),
+        title: crate::naming::escape_prose_line(&document.info.title.replace(['\n', '\r'], " ")),
         description,
-        api_version: document.info.version.clone(),
+        api_version: crate::naming::escape_prose_line(
+            &document.info.version.replace(['\n', '\r'], " "),
+        ),
         default_base_url: server_plan.default_base_url,
         base_reference: server_plan.base_reference,
         servers: server_plan.servers,
@@ -158,6 +168,7 @@ pub fn lower_api_with(
         operations,
         security_schemes,
         token,
+        renamed,
     };
     Ok((api, skipped))
 }

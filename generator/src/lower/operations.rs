@@ -10,7 +10,9 @@ use crate::ir::{
     BodyEncoding, Docs, Operation, OperationKind, Parameter, ParameterLocation, PathPart,
     QueryStyle, RequestBody, ResponseCase, StatusMatch, SuccessShape, TypeKind, TypeRef,
 };
-use crate::naming::{pascal_case_name, sanitize_doc, snake_case_name, UniqueNames};
+use crate::naming::{
+    pascal_case_name, sanitize_doc, snake_case_name, UniqueNames, PROVIDER_MODULE_ITEM_NAMES,
+};
 use openapiv3::{OpenAPI, ParameterSchemaOrContent, ReferenceOr};
 use std::collections::BTreeSet;
 
@@ -38,6 +40,10 @@ pub struct OperationLowering<'a, 's> {
     pub skipped: Vec<GeneratorError>,
     /// Notes for the operation being lowered (what the spec says that the client leaves out).
     pub notes: Vec<String>,
+    /// Each operation's method name, by (path, method), decided before any operation is lowered.
+    pub planned_method_names: std::collections::BTreeMap<(String, String), String>,
+    /// One line per operation whose method name had to change because another name took it.
+    pub renamed: Vec<String>,
 }
 
 /// Is this media type JSON (`application/json`, `application/problem+json`, any `+json`)?
@@ -62,6 +68,7 @@ struct RawParameter<'d> {
 impl<'a, 's> OperationLowering<'a, 's> {
     /// Every operation of the document, in path order and then in the fixed method order.
     pub fn lower_all(&mut self) -> Result<Vec<Operation>, GeneratorError> {
+        self.plan_method_names();
         let mut operations = Vec::new();
         for (path, item) in self.document.paths.paths.iter() {
             let path_pointer = pointer_push("/paths", path);
@@ -101,7 +108,8 @@ impl<'a, 's> OperationLowering<'a, 's> {
         Ok(operations)
     }
 
-    fn method_name(
+    /// The method name an operation asks for, before collisions are resolved.
+    fn wanted_method_name(
         &mut self,
         http_method: &str,
         path: &str,
@@ -142,7 +150,53 @@ impl<'a, 's> OperationLowering<'a, 's> {
                 }
             },
         };
-        self.method_names.claim(&wanted)
+        wanted
+    }
+
+    /// Decides every operation's method name before any is lowered, so a collision's outcome
+    /// depends only on the colliding operations: they claim in the order of their wanted name and
+    /// then their spec name (operationId, or `METHOD /path`), never in document order. Adding or
+    /// moving an unrelated operation renumbers nothing. Each rename is reported.
+    fn plan_method_names(&mut self) {
+        let mut wanted_names = Vec::new();
+        for (path, item) in self.document.paths.paths.iter() {
+            let ReferenceOr::Item(item) = item else {
+                continue;
+            };
+            for (method, operation) in item.iter() {
+                let wanted = self.wanted_method_name(method, path, operation);
+                let spec_name = operation
+                    .operation_id
+                    .clone()
+                    .unwrap_or_else(|| format!("{} {path}", method.to_ascii_uppercase()));
+                wanted_names.push((wanted, spec_name, method.to_string(), path.clone()));
+            }
+        }
+        wanted_names.sort();
+        let mut owners: std::collections::BTreeMap<String, String> = Default::default();
+        for (wanted, spec_name, method, path) in wanted_names {
+            let name = self.method_names.claim(&wanted);
+            let this_operation = format!("`{spec_name}` ({} {path})", method.to_ascii_uppercase());
+            if name != wanted {
+                // Names no operation holds were reserved up front: the client's own methods.
+                let owner = owners.get(&wanted).map_or_else(
+                    || "the generated client's own method".to_string(),
+                    |owner| format!("operation {owner}"),
+                );
+                self.renamed.push(format!(
+                    "operation {this_operation} is the method `{name}`: `{wanted}` is taken by {owner}"
+                ));
+            }
+            owners.insert(name.clone(), this_operation);
+            self.planned_method_names.insert((path, method), name);
+        }
+    }
+
+    fn method_name(&mut self, http_method: &str, path: &str) -> String {
+        self.planned_method_names
+            .get(&(path.to_string(), http_method.to_string()))
+            .cloned()
+            .unwrap_or_else(|| self.method_names.claim("operation"))
     }
 
     fn lower_operation(
@@ -154,7 +208,7 @@ impl<'a, 's> OperationLowering<'a, 's> {
         pointer: &str,
     ) -> Result<Operation, GeneratorError> {
         self.notes.clear();
-        let method_name = self.method_name(http_method, path, operation);
+        let method_name = self.method_name(http_method, path);
         let type_prefix = pascal_case_name(&method_name, "Operation");
         let spec_name = operation
             .operation_id
@@ -174,7 +228,7 @@ impl<'a, 's> OperationLowering<'a, 's> {
             Some(
                 self.schemas
                     .type_names
-                    .claim(&format!("{type_prefix}Params")),
+                    .claim_outside(&format!("{type_prefix}Params"), PROVIDER_MODULE_ITEM_NAMES),
             )
         };
 
@@ -197,15 +251,17 @@ impl<'a, 's> OperationLowering<'a, 's> {
             .for_operation(self.context, item, operation, pointer)?;
         if self.servers.servers.len() > servers_before {
             if let Some(new_server) = self.servers.servers.last_mut() {
-                new_server.override_method = self
-                    .method_names
-                    .claim(&format!("with_{}_server", new_server.rust_name));
+                new_server.override_method =
+                    self.method_names
+                        .claim(&crate::naming::server_override_method(
+                            &new_server.rust_name,
+                        ));
             }
         }
         let error_type = self
             .schemas
             .type_names
-            .claim(&format!("{type_prefix}Error"));
+            .claim_outside(&format!("{type_prefix}Error"), PROVIDER_MODULE_ITEM_NAMES);
         let security = self.security.requirements_for(operation, pointer)?;
         let mut security_notes: Vec<String> = self.security.notes.drain(..).collect();
         security_notes.dedup();
@@ -460,7 +516,14 @@ impl<'a, 's> OperationLowering<'a, 's> {
         names: &mut UniqueNames,
     ) -> Result<Parameter, GeneratorError> {
         let data = raw.data;
-        let rust_name = names.claim(&snake_case_name(&data.name, "parameter"));
+        let wanted = snake_case_name(&data.name, "parameter");
+        let rust_name = names.claim(&wanted);
+        if rust_name != wanted {
+            self.renamed.push(format!(
+                "parameter `{}` at {} is the field `{rust_name}` of `{type_prefix}Params`: `{wanted}` is taken by an earlier parameter",
+                data.name, raw.pointer
+            ));
+        }
         let hint = format!("{type_prefix}{}", pascal_case_name(&data.name, "Parameter"));
         let type_ref = match &data.format {
             ParameterSchemaOrContent::Schema(schema) => {
@@ -841,7 +904,7 @@ impl<'a, 's> OperationLowering<'a, 's> {
             Some(
                 self.schemas
                     .type_names
-                    .claim(&format!("{type_prefix}Success")),
+                    .claim_outside(&format!("{type_prefix}Success"), PROVIDER_MODULE_ITEM_NAMES),
             )
         } else {
             None

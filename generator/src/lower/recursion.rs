@@ -22,26 +22,11 @@ fn inline_edges(definition: &TypeDefinition) -> Vec<&str> {
             .iter()
             .filter_map(|variant| inline_named(&variant.type_ref))
             .collect(),
-        TypeKind::Alias { target } => inline_named(target).into_iter().collect(),
+        TypeKind::Alias { target } | TypeKind::Newtype { target } => {
+            inline_named(target).into_iter().collect()
+        }
         TypeKind::StringEnum { .. } => Vec::new(),
     }
-}
-
-fn reaches(graph: &BTreeMap<String, Vec<String>>, from: &str, target: &str) -> bool {
-    let mut seen = BTreeSet::new();
-    let mut stack = vec![from.to_string()];
-    while let Some(current) = stack.pop() {
-        if current == target {
-            return true;
-        }
-        if !seen.insert(current.clone()) {
-            continue;
-        }
-        if let Some(next) = graph.get(&current) {
-            stack.extend(next.iter().cloned());
-        }
-    }
-    false
 }
 
 fn box_inline_named(type_ref: &mut TypeRef) {
@@ -56,23 +41,18 @@ fn box_inline_named(type_ref: &mut TypeRef) {
 }
 
 /// Wraps in `Box` every inline reference that closes a cycle back to its own type.
+///
+/// A reference closes a cycle when its target lies in the same strongly connected component of
+/// the inline-reference graph as the referring type. The components come from one linear,
+/// non-recursive pass (Kosaraju), so long chains cost linear time and no stack.
 pub fn box_recursive_fields(types: &mut [TypeDefinition]) {
-    let graph: BTreeMap<String, Vec<String>> = types
-        .iter()
-        .map(|definition| {
-            (
-                definition.name.clone(),
-                inline_edges(definition)
-                    .into_iter()
-                    .map(str::to_string)
-                    .collect(),
-            )
-        })
-        .collect();
+    let component_of = inline_cycle_components(types);
     for definition in types.iter_mut() {
-        let own_name = definition.name.clone();
+        let own_component = component_of.get(definition.name.as_str()).copied();
         let closes_cycle = |type_ref: &TypeRef| {
-            inline_named(type_ref).is_some_and(|target| reaches(&graph, target, &own_name))
+            own_component.is_some()
+                && inline_named(type_ref)
+                    .is_some_and(|target| component_of.get(target).copied() == own_component)
         };
         match &mut definition.kind {
             TypeKind::Struct { fields, .. } => {
@@ -89,9 +69,45 @@ pub fn box_recursive_fields(types: &mut [TypeDefinition]) {
                     }
                 }
             }
+            TypeKind::Newtype { target } => {
+                if closes_cycle(target) {
+                    box_inline_named(target);
+                }
+            }
             TypeKind::Alias { .. } | TypeKind::StringEnum { .. } => {}
         }
     }
+}
+
+/// For every type on a cycle of inline references (self-references included), the id of its
+/// cycle's strongly connected component; types on no cycle are absent.
+fn inline_cycle_components(types: &[TypeDefinition]) -> BTreeMap<String, usize> {
+    let mut graph = petgraph::Graph::<(), ()>::new();
+    let nodes: BTreeMap<&str, petgraph::graph::NodeIndex> = types
+        .iter()
+        .map(|definition| (definition.name.as_str(), graph.add_node(())))
+        .collect();
+    let mut self_referencing = BTreeSet::new();
+    for definition in types {
+        let from = nodes[definition.name.as_str()];
+        for target in inline_edges(definition) {
+            if let Some(&to) = nodes.get(target) {
+                if to == from {
+                    self_referencing.insert(from);
+                }
+                graph.add_edge(from, to, ());
+            }
+        }
+    }
+    let mut component_of = BTreeMap::new();
+    for (component, members) in petgraph::algo::kosaraju_scc(&graph).into_iter().enumerate() {
+        if members.len() > 1 || members.iter().any(|node| self_referencing.contains(node)) {
+            for node in members {
+                component_of.insert(types[node.index()].name.clone(), component);
+            }
+        }
+    }
+    component_of
 }
 
 /// Whether a value of this type has an obvious empty default.

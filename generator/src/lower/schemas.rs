@@ -93,6 +93,8 @@ pub struct SchemaLowering<'a> {
     pub type_pointers: BTreeMap<String, String>,
     /// Names of the component types that were skipped.
     pub skipped_names: std::collections::BTreeSet<String>,
+    /// One line per component schema or property whose Rust name had to change because another took it.
+    pub renamed: Vec<String>,
 }
 
 /// Extra facts about the position a schema stands in.
@@ -123,9 +125,28 @@ impl<'a> SchemaLowering<'a> {
             skipped: Vec::new(),
             type_pointers: BTreeMap::new(),
             skipped_names: std::collections::BTreeSet::new(),
+            renamed: Vec::new(),
         };
-        for key in components.keys() {
-            let name = lowering.type_names.claim(&pascal_case_name(key, "Schema"));
+        // Claimed in the order of the wanted name and then the schema key, never document order,
+        // so adding or moving an unrelated schema renumbers nothing.
+        let mut wanted_names: Vec<(String, &String)> = components
+            .keys()
+            .map(|key| (pascal_case_name(key, "Schema"), key))
+            .collect();
+        wanted_names.sort();
+        let mut owners: BTreeMap<String, &String> = BTreeMap::new();
+        for (wanted, key) in wanted_names {
+            let name = lowering.type_names.claim(&wanted);
+            if name != wanted {
+                let owner = owners.get(&wanted).map_or_else(
+                    || "a name the generated code uses itself".to_string(),
+                    |owner| format!("the schema `{owner}`"),
+                );
+                lowering.renamed.push(format!(
+                    "schema `{key}` is the type `{name}`: `{wanted}` is taken by {owner}"
+                ));
+            }
+            owners.insert(name.clone(), key);
             lowering.component_names.insert(key.clone(), name);
         }
         lowering
@@ -562,7 +583,14 @@ impl<'a> SchemaLowering<'a> {
                     .collect();
                 string_enum(&values)
             }
-            SchemaKind::Type(Type::Object(object)) => {
+            // An object of only `additionalProperties: {schema}` is a map, not an empty struct.
+            SchemaKind::Type(Type::Object(object))
+                if !(object.properties.is_empty()
+                    && matches!(
+                        object.additional_properties,
+                        Some(AdditionalProperties::Schema(_))
+                    )) =>
+            {
                 let properties = object
                     .properties
                     .iter()
@@ -687,7 +715,13 @@ impl<'a> SchemaLowering<'a> {
         let mut field_names = UniqueNames::new();
         let mut fields = Vec::new();
         for (wire_name, view, property_pointer) in properties {
-            let rust_name = field_names.claim(&snake_case_name(&wire_name, "field"));
+            let wanted = snake_case_name(&wire_name, "field");
+            let rust_name = field_names.claim(&wanted);
+            if rust_name != wanted {
+                self.renamed.push(format!(
+                    "property `{wire_name}` of `{struct_name}` is the field `{rust_name}`: `{wanted}` is taken by an earlier property"
+                ));
+            }
             let hint = format!("{struct_name}{}", pascal_case_name(&wire_name, "Field"));
             let is_required = required.contains(&wire_name);
             let type_ref = self.type_ref(

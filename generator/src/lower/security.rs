@@ -155,7 +155,13 @@ impl<'a> SecurityLowering<'a> {
                 self.used[scheme_index] = true;
                 alternative.push(scheme_index);
             }
-            alternatives.push(alternative);
+            // Requirements that differ only in scopes send the same credentials: one is enough,
+            // and a repeated one would be an `if` branch that can never run.
+            alternative.sort_unstable();
+            alternative.dedup();
+            if !alternatives.contains(&alternative) {
+                alternatives.push(alternative);
+            }
         }
         Ok(alternatives)
     }

@@ -35,7 +35,9 @@ fn definition_references(definition: &TypeDefinition) -> Vec<&str> {
                 named_types(&variant.type_ref, &mut found);
             }
         }
-        TypeKind::Alias { target } => named_types(target, &mut found),
+        TypeKind::Alias { target } | TypeKind::Newtype { target } => {
+            named_types(target, &mut found)
+        }
         TypeKind::StringEnum { .. } => {}
     }
     found

@@ -3,9 +3,11 @@
 //!
 //! Modules, one Cargo feature each (all on by default):
 //!
+//! - [`alias_cycles`] (alias_cycles)
 //! - [`all_of`] (all_of)
 //! - [`deep_composition`] (deep_composition)
 //! - [`distinct_responses`] (distinct_responses)
+//! - [`doc_prose`] (doc_prose)
 //! - [`enum_collisions`] (enum_collisions)
 //! - [`form_body`] (form_body)
 //! - [`integer_edges`] (integer_edges)
@@ -13,12 +15,14 @@
 //! - [`keyword_names`] (keyword_names)
 //! - [`media_types`] (media_types)
 //! - [`mixed_responses`] (mixed_responses)
+//! - [`name_collisions`] (name_collisions)
 //! - [`no_operation_id`] (no_operation_id)
 //! - [`nullable_fields`] (nullable_fields)
 //! - [`oauth2_client_basic`] (oauth2_client_basic)
 //! - [`one_of_discriminator`] (one_of_discriminator)
 //! - [`openapi31_no_paths`] (openapi31_no_paths)
 //! - [`openapi31_types`] (openapi31_types)
+//! - [`own_names`] (own_names)
 //! - [`placeholder_servers`] (placeholder_servers)
 //! - [`pointer_refs`] (pointer_refs)
 //! - [`query_styles`] (query_styles)
@@ -32,11 +36,6 @@
 //! - [`webhooks_callbacks`] (webhooks_callbacks)
 #![deny(missing_docs)]
 #![allow(
-    rustdoc::bare_urls,
-    rustdoc::broken_intra_doc_links,
-    rustdoc::invalid_html_tags
-)]
-#![allow(
     clippy::result_large_err,
     clippy::large_enum_variant,
     clippy::doc_lazy_continuation,
@@ -47,6 +46,9 @@ pub use reqwest;
 pub use url;
 pub mod runtime;
 pub mod token;
+#[cfg(feature = "alias_cycles")]
+/// alias_cycles (Cargo feature `alias_cycles`).
+pub mod alias_cycles;
 #[cfg(feature = "all_of")]
 /// all_of (Cargo feature `all_of`).
 pub mod all_of;
@@ -56,6 +58,9 @@ pub mod deep_composition;
 #[cfg(feature = "distinct_responses")]
 /// distinct_responses (Cargo feature `distinct_responses`).
 pub mod distinct_responses;
+#[cfg(feature = "doc_prose")]
+/// doc_prose (Cargo feature `doc_prose`).
+pub mod doc_prose;
 #[cfg(feature = "enum_collisions")]
 /// enum_collisions (Cargo feature `enum_collisions`).
 pub mod enum_collisions;
@@ -77,6 +82,9 @@ pub mod media_types;
 #[cfg(feature = "mixed_responses")]
 /// mixed_responses (Cargo feature `mixed_responses`).
 pub mod mixed_responses;
+#[cfg(feature = "name_collisions")]
+/// name_collisions (Cargo feature `name_collisions`).
+pub mod name_collisions;
 #[cfg(feature = "no_operation_id")]
 /// no_operation_id (Cargo feature `no_operation_id`).
 pub mod no_operation_id;
@@ -95,6 +103,9 @@ pub mod openapi31_no_paths;
 #[cfg(feature = "openapi31_types")]
 /// openapi31_types (Cargo feature `openapi31_types`).
 pub mod openapi31_types;
+#[cfg(feature = "own_names")]
+/// own_names (Cargo feature `own_names`).
+pub mod own_names;
 #[cfg(feature = "placeholder_servers")]
 /// placeholder_servers (Cargo feature `placeholder_servers`).
 pub mod placeholder_servers;

@@ -59,6 +59,7 @@ pub struct Client {
     base_url: url::Url,
     http: reqwest::Client,
     retry: crate::runtime::RetryPolicy,
+    limits: crate::runtime::CallLimits,
     credentials: Credentials,
 }
 impl Client {
@@ -75,6 +76,7 @@ impl Client {
             base_url: crate::runtime::parse_base_url(base_url)?,
             http,
             retry: crate::runtime::RetryPolicy::default(),
+            limits: crate::runtime::CallLimits::default(),
             credentials: Credentials::default(),
         })
     }
@@ -90,6 +92,21 @@ impl Client {
     pub fn with_retry_policy(mut self, retry: crate::runtime::RetryPolicy) -> Self {
         self.retry = retry;
         self
+    }
+    /// Sets the total deadline of each call, every attempt and backoff included (30 s by default).
+    pub fn with_total_timeout(mut self, total_timeout: std::time::Duration) -> Self {
+        self.limits.total_timeout = total_timeout;
+        self
+    }
+    /// Sets the largest response body every call reads, checked while it streams in. By
+    /// default it suits the operation: 4 MiB for JSON, text and token bodies, 64 MiB for binary ones.
+    pub fn with_max_response_bytes(mut self, max_response_bytes: usize) -> Self {
+        self.limits.max_response_bytes = Some(max_response_bytes);
+        self
+    }
+    /// The deadline and size limit of every call.
+    pub fn call_limits(&self) -> &crate::runtime::CallLimits {
+        &self.limits
     }
     /// The credentials this client sends.
     pub fn credentials(&self) -> &Credentials {
@@ -153,6 +170,8 @@ impl Client {
             provider: PROVIDER,
             operation: OPERATION,
             retry: &self.retry,
+            limits: &self.limits,
+            default_max_response_bytes: crate::runtime::DEFAULT_MAX_RESPONSE_BYTES,
             retry_safe: false,
             bearer_tokens,
         };
@@ -220,6 +239,8 @@ impl Client {
             provider: PROVIDER,
             operation: OPERATION,
             retry: &self.retry,
+            limits: &self.limits,
+            default_max_response_bytes: crate::runtime::DEFAULT_MAX_RESPONSE_BYTES,
             retry_safe: false,
             bearer_tokens,
         };
@@ -275,6 +296,8 @@ impl Client {
             provider: PROVIDER,
             operation: OPERATION,
             retry: &self.retry,
+            limits: &self.limits,
+            default_max_response_bytes: crate::runtime::DEFAULT_MAX_RESPONSE_BYTES,
             retry_safe: true,
             bearer_tokens,
         };

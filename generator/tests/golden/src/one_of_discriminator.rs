@@ -47,10 +47,10 @@ pub mod types {
                         .map(Pet::Dog)
                         .map_err(serde::de::Error::custom)
                 }
-                other => {
+                _ => {
                     Err(
                         <D::Error as serde::de::Error>::custom(
-                            format!("unknown {} `{}`", "petType", other),
+                            format!("unknown {} `{}`", "petType", tag),
                         ),
                     )
                 }

@@ -26,6 +26,7 @@ pub struct Client {
     base_url: url::Url,
     http: reqwest::Client,
     retry: crate::runtime::RetryPolicy,
+    limits: crate::runtime::CallLimits,
     server_agent_url: Option<url::Url>,
     server_upload_to_presigned_url: Option<url::Url>,
 }
@@ -48,6 +49,7 @@ impl Client {
             base_url,
             http,
             retry: crate::runtime::RetryPolicy::default(),
+            limits: crate::runtime::CallLimits::default(),
         })
     }
     /// The server `https://{agent_url}` (declared at `/paths/~1agents~1chat/post/servers`) has no usable default URL: set one with this method before calling the operations that use it.
@@ -86,6 +88,21 @@ impl Client {
     pub fn with_retry_policy(mut self, retry: crate::runtime::RetryPolicy) -> Self {
         self.retry = retry;
         self
+    }
+    /// Sets the total deadline of each call, every attempt and backoff included (30 s by default).
+    pub fn with_total_timeout(mut self, total_timeout: std::time::Duration) -> Self {
+        self.limits.total_timeout = total_timeout;
+        self
+    }
+    /// Sets the largest response body every call reads, checked while it streams in. By
+    /// default it suits the operation: 4 MiB for JSON, text and token bodies, 64 MiB for binary ones.
+    pub fn with_max_response_bytes(mut self, max_response_bytes: usize) -> Self {
+        self.limits.max_response_bytes = Some(max_response_bytes);
+        self
+    }
+    /// The deadline and size limit of every call.
+    pub fn call_limits(&self) -> &crate::runtime::CallLimits {
+        &self.limits
     }
     /// `chatWithAgent`.
     ///
@@ -126,6 +143,8 @@ impl Client {
             provider: PROVIDER,
             operation: OPERATION,
             retry: &self.retry,
+            limits: &self.limits,
+            default_max_response_bytes: crate::runtime::DEFAULT_MAX_RESPONSE_BYTES,
             retry_safe: false,
             bearer_tokens,
         };
@@ -176,6 +195,8 @@ impl Client {
             provider: PROVIDER,
             operation: OPERATION,
             retry: &self.retry,
+            limits: &self.limits,
+            default_max_response_bytes: crate::runtime::DEFAULT_MAX_RESPONSE_BYTES,
             retry_safe: true,
             bearer_tokens,
         };
@@ -209,6 +230,8 @@ impl Client {
             provider: PROVIDER,
             operation: OPERATION,
             retry: &self.retry,
+            limits: &self.limits,
+            default_max_response_bytes: crate::runtime::DEFAULT_MAX_RESPONSE_BYTES,
             retry_safe: true,
             bearer_tokens,
         };

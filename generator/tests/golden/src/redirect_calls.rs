@@ -40,6 +40,7 @@ pub struct Client {
     base_url: url::Url,
     http: reqwest::Client,
     retry: crate::runtime::RetryPolicy,
+    limits: crate::runtime::CallLimits,
 }
 impl Client {
     /// A client for the API at `base_url`, with the default HTTP client (no redirects, timeouts set).
@@ -55,6 +56,7 @@ impl Client {
             base_url: crate::runtime::parse_base_url(base_url)?,
             http,
             retry: crate::runtime::RetryPolicy::default(),
+            limits: crate::runtime::CallLimits::default(),
         })
     }
     /// The base URL every path is joined to.
@@ -69,6 +71,21 @@ impl Client {
     pub fn with_retry_policy(mut self, retry: crate::runtime::RetryPolicy) -> Self {
         self.retry = retry;
         self
+    }
+    /// Sets the total deadline of each call, every attempt and backoff included (30 s by default).
+    pub fn with_total_timeout(mut self, total_timeout: std::time::Duration) -> Self {
+        self.limits.total_timeout = total_timeout;
+        self
+    }
+    /// Sets the largest response body every call reads, checked while it streams in. By
+    /// default it suits the operation: 4 MiB for JSON, text and token bodies, 64 MiB for binary ones.
+    pub fn with_max_response_bytes(mut self, max_response_bytes: usize) -> Self {
+        self.limits.max_response_bytes = Some(max_response_bytes);
+        self
+    }
+    /// The deadline and size limit of every call.
+    pub fn call_limits(&self) -> &crate::runtime::CallLimits {
+        &self.limits
     }
     /// Log in with a username and password.
     ///
@@ -115,6 +132,8 @@ impl Client {
             provider: PROVIDER,
             operation: OPERATION,
             retry: &self.retry,
+            limits: &self.limits,
+            default_max_response_bytes: crate::runtime::DEFAULT_MAX_RESPONSE_BYTES,
             retry_safe: false,
             bearer_tokens,
         };
@@ -221,6 +240,8 @@ impl Client {
             provider: PROVIDER,
             operation: OPERATION,
             retry: &self.retry,
+            limits: &self.limits,
+            default_max_response_bytes: crate::runtime::DEFAULT_MAX_RESPONSE_BYTES,
             retry_safe: false,
             bearer_tokens,
         };
@@ -234,7 +255,9 @@ impl Client {
                 let location = raw.location(OPERATION, &request_url)?;
                 raw.success(location)
             }
-            500..=599 => Err(raw.error(OPERATION, LoginSamlError::Status5xx)),
+            500..=599 => {
+                Err(raw.error_with_raw_body(OPERATION, LoginSamlError::Status5xx))
+            }
             _ => Err(raw.unexpected(OPERATION)),
         }
     }
@@ -285,12 +308,18 @@ pub struct LoginSamlParams {
 #[derive(Debug, Clone, PartialEq)]
 pub enum LoginSamlError {
     /// 5XX: The server failed.
-    Status5xx,
+    Status5xx(crate::runtime::RawBody),
 }
 impl std::fmt::Display for LoginSamlError {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {
-            LoginSamlError::Status5xx => formatter.write_str("5XX"),
+            LoginSamlError::Status5xx(ref body) => {
+                formatter.write_str("5XX")?;
+                if let Some(message) = body.provider_message() {
+                    write!(formatter, ": {}", message)?;
+                }
+                Ok(())
+            }
         }
     }
 }

@@ -47,6 +47,7 @@ pub struct Client {
     base_url: url::Url,
     http: reqwest::Client,
     retry: crate::runtime::RetryPolicy,
+    limits: crate::runtime::CallLimits,
     server_api_example_com: url::Url,
     server_users_example_com_v1: url::Url,
     server_uploads_example_com_files: url::Url,
@@ -82,6 +83,7 @@ impl Client {
             base_url,
             http,
             retry: crate::runtime::RetryPolicy::default(),
+            limits: crate::runtime::CallLimits::default(),
         })
     }
     /// The token server is at the root of the host, not under `/2.0`.
@@ -147,6 +149,21 @@ impl Client {
         self.retry = retry;
         self
     }
+    /// Sets the total deadline of each call, every attempt and backoff included (30 s by default).
+    pub fn with_total_timeout(mut self, total_timeout: std::time::Duration) -> Self {
+        self.limits.total_timeout = total_timeout;
+        self
+    }
+    /// Sets the largest response body every call reads, checked while it streams in. By
+    /// default it suits the operation: 4 MiB for JSON, text and token bodies, 64 MiB for binary ones.
+    pub fn with_max_response_bytes(mut self, max_response_bytes: usize) -> Self {
+        self.limits.max_response_bytes = Some(max_response_bytes);
+        self
+    }
+    /// The deadline and size limit of every call.
+    pub fn call_limits(&self) -> &crate::runtime::CallLimits {
+        &self.limits
+    }
     /// Issue a token.
     ///
     /// `POST /oauth2/token`
@@ -176,6 +193,8 @@ impl Client {
             provider: PROVIDER,
             operation: OPERATION,
             retry: &self.retry,
+            limits: &self.limits,
+            default_max_response_bytes: crate::runtime::DEFAULT_MAX_RESPONSE_BYTES,
             retry_safe: false,
             bearer_tokens,
         };
@@ -216,6 +235,8 @@ impl Client {
             provider: PROVIDER,
             operation: OPERATION,
             retry: &self.retry,
+            limits: &self.limits,
+            default_max_response_bytes: crate::runtime::DEFAULT_MAX_RESPONSE_BYTES,
             retry_safe: true,
             bearer_tokens,
         };
@@ -255,6 +276,8 @@ impl Client {
             provider: PROVIDER,
             operation: OPERATION,
             retry: &self.retry,
+            limits: &self.limits,
+            default_max_response_bytes: crate::runtime::DEFAULT_MAX_RESPONSE_BYTES,
             retry_safe: true,
             bearer_tokens,
         };
@@ -289,6 +312,8 @@ impl Client {
             provider: PROVIDER,
             operation: OPERATION,
             retry: &self.retry,
+            limits: &self.limits,
+            default_max_response_bytes: crate::runtime::DEFAULT_MAX_RESPONSE_BYTES,
             retry_safe: true,
             bearer_tokens,
         };
@@ -329,6 +354,8 @@ impl Client {
             provider: PROVIDER,
             operation: OPERATION,
             retry: &self.retry,
+            limits: &self.limits,
+            default_max_response_bytes: crate::runtime::DEFAULT_MAX_RESPONSE_BYTES,
             retry_safe: false,
             bearer_tokens,
         };
@@ -363,6 +390,8 @@ impl Client {
             provider: PROVIDER,
             operation: OPERATION,
             retry: &self.retry,
+            limits: &self.limits,
+            default_max_response_bytes: crate::runtime::DEFAULT_MAX_RESPONSE_BYTES,
             retry_safe: true,
             bearer_tokens,
         };

@@ -1,0 +1,83 @@
+//! Every key of `paths` is generated or is an error: `openapiv3` silently drops keys that do not
+//! start with `/`, and a `.` or `..` segment would move the request outside the base path.
+
+use crate::error::{pointer_push, ErrorContext, GeneratorError};
+
+/// Refuses a `paths` key that is not a path template the client can send under its base URL.
+pub fn check_path_keys(
+    context: &ErrorContext,
+    document: &serde_json::Value,
+) -> Result<(), GeneratorError> {
+    match invalid_path_keys(context, document).into_iter().next() {
+        Some((_, error)) => Err(error),
+        None => Ok(()),
+    }
+}
+
+/// `--skip-invalid`: removes every invalid `paths` key and returns the errors it would have given.
+pub fn remove_invalid_path_keys(
+    context: &ErrorContext,
+    document: &mut serde_json::Value,
+) -> Vec<GeneratorError> {
+    let invalid = invalid_path_keys(context, document);
+    if let Some(paths) = document
+        .get_mut("paths")
+        .and_then(serde_json::Value::as_object_mut)
+    {
+        for (key, _) in &invalid {
+            paths.shift_remove(key);
+        }
+    }
+    invalid.into_iter().map(|(_, error)| error).collect()
+}
+
+/// Every `paths` key that is not a path template, in document order, with its error.
+fn invalid_path_keys(
+    context: &ErrorContext,
+    document: &serde_json::Value,
+) -> Vec<(String, GeneratorError)> {
+    let Some(paths) = document.get("paths").and_then(serde_json::Value::as_object) else {
+        return Vec::new();
+    };
+    let mut invalid = Vec::new();
+    for key in paths.keys() {
+        // Specification extensions are allowed beside the paths.
+        if key.starts_with("x-") {
+            continue;
+        }
+        let pointer = pointer_push("/paths", key);
+        if !key.starts_with('/') {
+            invalid.push((key.clone(), context.invalid(
+                &pointer,
+                format!("the path `{key}` does not start with `/`: every key of `paths` must (or be an `x-` extension)"),
+            )));
+        } else if let Some(segment) = key.split('/').find(|segment| is_dot_segment(segment)) {
+            invalid.push((key.clone(), context.invalid(
+                &pointer,
+                format!("the path `{key}` has a `{segment}` segment, which would send the request outside the base path"),
+            )));
+        }
+    }
+    invalid
+}
+
+/// `.` and `..`, also percent-encoded (`%2e`, `.%2E`, ...), which URL resolution treats alike.
+fn is_dot_segment(segment: &str) -> bool {
+    let decoded = segment.to_ascii_lowercase().replace("%2e", ".");
+    decoded == "." || decoded == ".."
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_dot_segment;
+
+    #[test]
+    fn dot_segments_are_found_in_any_spelling() {
+        for segment in [".", "..", "%2e", "%2E%2e", ".%2E"] {
+            assert!(is_dot_segment(segment), "{segment}");
+        }
+        for segment in ["", "...", "a..b", "v1.0", "{id}"] {
+            assert!(!is_dot_segment(segment), "{segment}");
+        }
+    }
+}

@@ -1,0 +1,85 @@
+//! The one table of names the generated code defines itself, which names from a spec must not take.
+//! Lower reserves them before it hands out names, and emit builds its own names from the same functions.
+
+/// Methods the generated `Client` defines itself (besides the per-scheme setters below), and the
+/// trait methods it derives (`Clone`, `Debug`), which an inherent method of the same name would shadow.
+pub const CLIENT_METHOD_NAMES: &[&str] = &[
+    "new",
+    "with_http_client",
+    "with_retry_policy",
+    "with_total_timeout",
+    "with_max_response_bytes",
+    "call_limits",
+    "base_url",
+    "http_client",
+    "credentials",
+    "clone",
+    "clone_from",
+    "fmt",
+];
+
+/// Items every provider module defines or re-exports at its top level. The types an operation adds
+/// there (`{Op}Params`, `{Op}Error`, `{Op}Success`) must not take these names; schema types live in
+/// the `types` module, where they cannot clash with them.
+pub const PROVIDER_MODULE_ITEM_NAMES: &[&str] = &[
+    "BasicCredentials",
+    "Client",
+    "ClientError",
+    "Credentials",
+    "Error",
+    "ResponseValue",
+    "RetryPolicy",
+    "Secret",
+    "TokenError",
+    "TokenIssuer",
+    "TokenSource",
+    "DEFAULT_BASE_URL",
+    "PROVIDER",
+    "OPERATION",
+    "types",
+];
+
+/// Crate-level modules every generated crate has, and the crates its `lib.rs` re-exports (the HTTP
+/// and time types its public API takes), which a provider module must not be named.
+pub const RESERVED_MODULE_NAMES: &[&str] = &["runtime", "token", "reqwest", "url", "chrono"];
+
+/// The `Client` method that sets a security scheme's credentials: `with_{scheme}`.
+pub fn scheme_setter_method(scheme_rust_name: &str) -> String {
+    format!("with_{scheme_rust_name}")
+}
+
+/// The `Credentials` field that holds a bearer scheme's token source: `{scheme}_tokens`.
+pub fn scheme_token_source_field(scheme_rust_name: &str) -> String {
+    format!("{}_tokens", scheme_rust_name.trim_end_matches('_'))
+}
+
+/// The `Client` method that sets a bearer scheme's token source: `with_{scheme}_tokens`.
+pub fn scheme_token_source_setter_method(scheme_rust_name: &str) -> String {
+    format!("with_{}", scheme_token_source_field(scheme_rust_name))
+}
+
+/// Every `Client` method name a security scheme adds (whatever its kind, to stay on the safe side).
+pub fn scheme_method_names(scheme_rust_name: &str) -> [String; 2] {
+    [
+        scheme_setter_method(scheme_rust_name),
+        scheme_token_source_setter_method(scheme_rust_name),
+    ]
+}
+
+/// The `Client` field that holds an extra server's URL: `server_{server}`.
+pub fn server_field_name(server_rust_name: &str) -> String {
+    format!("server_{}", server_rust_name.trim_start_matches("r#"))
+}
+
+/// The module constant that holds an extra server's default URL: `{SERVER}_SERVER_URL`.
+pub fn server_constant_name(server_rust_name: &str) -> String {
+    format!(
+        "{}_SERVER_URL",
+        server_rust_name.trim_start_matches("r#").to_uppercase()
+    )
+}
+
+/// The `Client` method that replaces an extra server's URL: `with_{server}_server`.
+pub fn server_override_method(server_rust_name: &str) -> String {
+    format!("with_{}_server", server_rust_name.trim_start_matches("r#"))
+}

@@ -680,8 +680,9 @@ pub fn request_id_from(headers: &HeaderMap, body: &[u8]) -> Option<String> {
 /// `Retry-After` as a delay: delta-seconds or an HTTP date.
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let text = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim();
-    if let Ok(seconds) = text.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
+    if !text.is_empty() && text.bytes().all(|byte| byte.is_ascii_digit()) {
+        // Delta-seconds past what a u64 holds still mean "not soon", never "retry at once".
+        return Some(Duration::from_secs(text.parse::<u64>().unwrap_or(u64::MAX)));
     }
     let at: std::time::SystemTime = chrono::DateTime::parse_from_rfc2822(text).ok()?.into();
     Some(at.duration_since(std::time::SystemTime::now()).unwrap_or(Duration::ZERO))

@@ -1,0 +1,428 @@
+//! A second round of hostile servers, written as an adversary would: bodies that end exactly at or
+//! one byte past the limit (announced and chunked), a body that drips one byte a second, a
+//! `Retry-After` too large for any integer, a clock that steps backwards during the failure
+//! backoff, an authorization URL handed out again after its `state` was used, and token
+//! responses whose secrets must not reach an error's `Display` or `Debug`.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
+
+use auth_clients::runtime::{Error, RetryPolicy};
+use auth_clients::token::ManualClock;
+use auth_clients::{mobile_calendar, mobiscroll_connect};
+use serde_json::json;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+/// What a scripted server writes for one request: pieces of raw bytes, each after a pause.
+type Script = Vec<(Duration, Vec<u8>)>;
+
+/// A loopback server that answers every request with the script `reply(path)` gives, byte for byte.
+struct ScriptServer {
+    url: String,
+    paths: Arc<Mutex<Vec<String>>>,
+    accept_loop: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for ScriptServer {
+    fn drop(&mut self) {
+        self.accept_loop.abort();
+    }
+}
+
+impl ScriptServer {
+    async fn start(reply: impl Fn(&str) -> Script + Send + Sync + 'static) -> ScriptServer {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let paths = Arc::new(Mutex::new(Vec::new()));
+        let recorded = Arc::clone(&paths);
+        let reply = Arc::new(reply);
+        let accept_loop = tokio::spawn(async move {
+            while let Ok((mut stream, _)) = listener.accept().await {
+                let reply = Arc::clone(&reply);
+                let recorded = Arc::clone(&recorded);
+                tokio::spawn(async move {
+                    while let Some(path) = read_request(&mut stream).await {
+                        recorded.lock().unwrap().push(path.clone());
+                        for (pause, bytes) in reply(&path) {
+                            tokio::time::sleep(pause).await;
+                            if stream.write_all(&bytes).await.is_err()
+                                || stream.flush().await.is_err()
+                            {
+                                return;
+                            }
+                        }
+                    }
+                });
+            }
+        });
+        ScriptServer {
+            url,
+            paths,
+            accept_loop,
+        }
+    }
+
+    fn count(&self, path: &str) -> usize {
+        self.paths
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|seen| *seen == path)
+            .count()
+    }
+}
+
+async fn read_request(stream: &mut tokio::net::TcpStream) -> Option<String> {
+    let mut buffer = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let header_end = loop {
+        if let Some(at) = buffer.windows(4).position(|window| window == b"\r\n\r\n") {
+            break at + 4;
+        }
+        let read = stream.read(&mut chunk).await.ok()?;
+        if read == 0 {
+            return None;
+        }
+        buffer.extend_from_slice(&chunk[..read]);
+    };
+    let head = String::from_utf8_lossy(&buffer[..header_end]).to_string();
+    let path = head.split(' ').nth(1)?.split('?').next()?.to_string();
+    let length = head
+        .lines()
+        .filter_map(|line| line.split_once(':'))
+        .find(|(name, _)| name.trim().eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, value)| value.trim().parse::<usize>().ok())
+        .unwrap_or(0);
+    while buffer.len() < header_end + length {
+        let read = stream.read(&mut chunk).await.ok()?;
+        if read == 0 {
+            return None;
+        }
+        buffer.extend_from_slice(&chunk[..read]);
+    }
+    Some(path)
+}
+
+fn now() -> Script {
+    Vec::new()
+}
+
+fn piece(script: &mut Script, bytes: impl Into<Vec<u8>>) {
+    script.push((Duration::ZERO, bytes.into()));
+}
+
+/// A whole response with `Content-Length`.
+fn with_length(status: u16, headers: &str, body: &[u8]) -> Script {
+    let mut script = now();
+    piece(
+        &mut script,
+        format!("HTTP/1.1 {status} Status\r\ncontent-type: application/json\r\n{headers}content-length: {}\r\n\r\n", body.len()),
+    );
+    piece(&mut script, body.to_vec());
+    script
+}
+
+/// A whole response, chunked in pieces of at most 1000 bytes.
+fn chunked(status: u16, body: &[u8]) -> Script {
+    let mut script = now();
+    piece(&mut script, format!("HTTP/1.1 {status} Status\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n"));
+    for part in body.chunks(1000) {
+        piece(
+            &mut script,
+            [
+                format!("{:x}\r\n", part.len()).into_bytes(),
+                part.to_vec(),
+                b"\r\n".to_vec(),
+            ]
+            .concat(),
+        );
+    }
+    piece(&mut script, "0\r\n\r\n");
+    script
+}
+
+const TOKEN_PATH: &str = "/v1/public/auth/token";
+
+fn mobile_calendar_client(url: &str) -> mobile_calendar::Client {
+    mobile_calendar::Client::new(&format!("{url}/v1/public")).unwrap()
+}
+
+fn mobile_calendar_request() -> mobile_calendar::types::TokenRequest {
+    mobile_calendar::types::TokenRequest {
+        client_id: "id".into(),
+        client_secret: "CLIENT-SECRET".into(),
+    }
+}
+
+/// A token body padded with spaces to exactly `length` bytes.
+fn token_body_of_length(token: &str, length: usize) -> Vec<u8> {
+    let mut body = json!({"access_token": token, "token_type": "Bearer", "expires_in": 3600})
+        .to_string()
+        .into_bytes();
+    assert!(body.len() <= length);
+    body.resize(length, b' ');
+    body
+}
+
+#[tokio::test]
+async fn a_body_exactly_at_the_limit_passes_and_one_byte_more_does_not() {
+    const LIMIT: usize = 100_000;
+    for framing in ["content-length", "chunked"] {
+        for (length, fits) in [(LIMIT, true), (LIMIT + 1, false)] {
+            let body = token_body_of_length("HIDDEN-TOKEN", length);
+            let server = ScriptServer::start(move |_| {
+                if framing == "chunked" {
+                    chunked(200, &body)
+                } else {
+                    with_length(200, "", &body)
+                }
+            })
+            .await;
+            let client = mobile_calendar_client(&server.url).with_max_response_bytes(LIMIT);
+            let outcome = client.create_token(&mobile_calendar_request()).await;
+            if fits {
+                assert_eq!(
+                    outcome.unwrap().access_token.expose(),
+                    "HIDDEN-TOKEN",
+                    "{framing} {length}"
+                );
+            } else {
+                let error = outcome.unwrap_err();
+                let Error::ResponseTooLarge { limit, .. } = &error else {
+                    panic!("{framing} {length}: {error:?}")
+                };
+                assert_eq!(*limit, LIMIT);
+                // The prefix of a token response holds the token: never shown.
+                let shown = format!("{error} {error:?}");
+                assert!(!shown.contains("HIDDEN"), "{shown}");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_body_dripping_one_byte_a_second_is_cut_by_the_total_deadline() {
+    let server = ScriptServer::start(|_| {
+        let body =
+            json!({"access_token": "t", "token_type": "Bearer", "expires_in": 3600}).to_string();
+        let mut script = now();
+        piece(
+            &mut script,
+            format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+                body.len()
+            ),
+        );
+        for byte in body.bytes() {
+            script.push((Duration::from_secs(1), vec![byte]));
+        }
+        script
+    })
+    .await;
+    let client = mobile_calendar_client(&server.url).with_total_timeout(Duration::from_secs(2));
+    let began = Instant::now();
+    let error = client
+        .create_token(&mobile_calendar_request())
+        .await
+        .unwrap_err();
+    assert!(error.is_timeout(), "{error:?}");
+    assert_eq!(error.to_string(), "createToken: timed out after 2s");
+    // The body would take 50 s; generous bound for a loaded machine.
+    assert!(
+        began.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        began.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn a_retry_after_too_large_for_an_integer_is_not_a_quick_retry() {
+    for retry_after in ["99999999999999999999999", "18446744073709551616", "86400"] {
+        let server = ScriptServer::start(move |_| {
+            with_length(503, &format!("retry-after: {retry_after}\r\n"), b"{}")
+        })
+        .await;
+        let client = mobile_calendar_client(&server.url).with_retry_policy(RetryPolicy {
+            initial_backoff: Duration::from_millis(1),
+            ..RetryPolicy::default()
+        });
+        let error = client
+            .create_token(&mobile_calendar_request())
+            .await
+            .unwrap_err();
+        assert_eq!(
+            error.status().map(|status| status.as_u16()),
+            Some(503),
+            "{error:?}"
+        );
+        // The server asked for more than a day: the response is returned, not retried 1 ms later.
+        assert_eq!(server.count(TOKEN_PATH), 1, "Retry-After: {retry_after}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_hundred_callers_during_a_failure_then_after_recovery() {
+    let failing = Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let answer = Arc::clone(&failing);
+    let server = ScriptServer::start(move |_| {
+        let mut script = if answer.load(Ordering::SeqCst) {
+            with_length(500, "", b"{}")
+        } else {
+            with_length(
+                200,
+                "",
+                json!({"access_token": "back", "token_type": "Bearer", "expires_in": 3600})
+                    .to_string()
+                    .as_bytes(),
+            )
+        };
+        // Slow enough that every caller is waiting on this one request.
+        script[0].0 = Duration::from_millis(300);
+        script
+    })
+    .await;
+    let source = mobile_calendar::TokenSource::for_client(
+        mobile_calendar_client(&server.url),
+        mobile_calendar_request(),
+    );
+    let run = || async {
+        let tasks: Vec<_> = (0..200)
+            .map(|_| {
+                let source = source.clone();
+                tokio::spawn(async move { source.token().await })
+            })
+            .collect();
+        let mut outcomes = Vec::new();
+        for task in tasks {
+            outcomes.push(task.await.unwrap());
+        }
+        outcomes
+    };
+    let outcomes = run().await;
+    assert!(outcomes.iter().all(Result::is_err));
+    let after_failure = server.count(TOKEN_PATH);
+    assert!(
+        after_failure <= 2,
+        "{after_failure} requests for 200 callers"
+    );
+    failing.store(false, Ordering::SeqCst);
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    let outcomes = run().await;
+    for outcome in outcomes {
+        assert_eq!(outcome.unwrap().expose(), "back");
+    }
+    assert_eq!(server.count(TOKEN_PATH), after_failure + 1);
+}
+
+#[tokio::test]
+async fn token_secrets_never_reach_a_decode_errors_display_or_debug() {
+    for body in [
+        json!({"access_token": "HIDDEN-1", "token_type": "Bearer", "expires_in": "HIDDEN-2"}),
+        json!({"access_token": "HIDDEN-1", "token_type": "Bearer", "expires_in": 1.5}),
+        json!({"access_token": "HIDDEN-1", "token_type": "Bearer", "expires_in": 1e300}),
+        json!({"access_token": "HIDDEN-1", "token_type": ["HIDDEN-2"], "expires_in": 1}),
+        json!({"access_token": {"HIDDEN-1": "HIDDEN-2"}, "token_type": "Bearer", "expires_in": 1}),
+        json!({"access_token": "HIDDEN-1", "message": "HIDDEN-2", "error": "HIDDEN-3"}),
+    ] {
+        let text = body.to_string();
+        let server = ScriptServer::start(move |_| with_length(200, "", text.as_bytes())).await;
+        let source = mobile_calendar::TokenSource::for_client(
+            mobile_calendar_client(&server.url),
+            mobile_calendar_request(),
+        );
+        let error = source.token().await.unwrap_err();
+        let shown = format!("{error} {error:?} {:?}", std::error::Error::source(&error));
+        assert!(!shown.contains("HIDDEN"), "{body}: {shown}");
+        assert!(!shown.contains("CLIENT-SECRET"), "{body}: {shown}");
+    }
+    // Trailing garbage after a valid token body.
+    let server = ScriptServer::start(|_| {
+        with_length(
+            200,
+            "",
+            b"{\"access_token\":\"HIDDEN\",\"token_type\":\"Bearer\",\"expires_in\":1} \"HIDDEN\"",
+        )
+    })
+    .await;
+    let error = mobile_calendar_client(&server.url)
+        .create_token(&mobile_calendar_request())
+        .await
+        .unwrap_err();
+    let shown = format!("{error} {error:?}");
+    assert!(!shown.contains("HIDDEN"), "{shown}");
+}
+
+fn mobiscroll_source(url: &str) -> mobiscroll_connect::TokenSource {
+    let client = mobiscroll_connect::Client::new(url)
+        .unwrap()
+        .with_client_secret_basic("proj-123", "secret-xyz");
+    let authorize = mobiscroll_connect::AuthorizeUrlParams {
+        client_id: "proj-123".into(),
+        user_id: "user-456".into(),
+        ..Default::default()
+    };
+    let exchange = mobiscroll_connect::types::TokenRequest {
+        grant_type: "authorization_code".into(),
+        code: String::new(),
+        redirect_uri: "https://app.example.com/callback".into(),
+        client_id: None,
+        client_secret: None,
+    };
+    mobiscroll_connect::TokenSource::for_client(client, authorize, exchange)
+}
+
+fn state_of(url: &url::Url) -> String {
+    url.query_pairs()
+        .find(|(name, _)| name == "state")
+        .map(|(_, value)| value.into_owned())
+        .unwrap()
+}
+
+#[test]
+fn states_and_pkce_verifiers_are_rfc_7636_text_and_never_repeat() {
+    let pending = auth_clients::token::PendingAuthorizations::default();
+    let mut seen = std::collections::HashSet::new();
+    for _ in 0..500 {
+        let mut url = url::Url::parse("https://auth.example.com/authorize").unwrap();
+        pending.begin(&mut url, true).unwrap();
+        let state = state_of(&url);
+        let verifier = pending.complete(&state).unwrap().unwrap();
+        for text in [state.as_str(), verifier.expose()] {
+            assert!((43..=128).contains(&text.len()), "{text}");
+            assert!(
+                text.bytes()
+                    .all(|byte| byte.is_ascii_alphanumeric() || b"-._~".contains(&byte)),
+                "{text}"
+            );
+            assert!(seen.insert(text.to_string()));
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_concurrent_flood_of_failing_callers_makes_one_request_per_backoff() {
+    let requests = Arc::new(AtomicUsize::new(0));
+    let counted = Arc::clone(&requests);
+    let server = ScriptServer::start(move |_| {
+        counted.fetch_add(1, Ordering::SeqCst);
+        with_length(
+            401,
+            "",
+            json!({"type": "t", "title": "t", "status": 401, "detail": "bad credentials"})
+                .to_string()
+                .as_bytes(),
+        )
+    })
+    .await;
+    let source = mobile_calendar::TokenSource::for_client(
+        mobile_calendar_client(&server.url),
+        mobile_calendar_request(),
+    );
+    for _ in 0..50 {
+        let error = source.token().await.unwrap_err();
+        assert!(!format!("{error} {error:?}").contains("CLIENT-SECRET"));
+    }
+    assert_eq!(requests.load(Ordering::SeqCst), 1);
+}

@@ -262,6 +262,41 @@ async fn a_retry_after_too_large_for_an_integer_is_not_a_quick_retry() {
     }
 }
 
+#[tokio::test]
+async fn the_failure_backoff_ends_even_when_the_clock_steps_backwards() {
+    let failing = Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let answer = Arc::clone(&failing);
+    let server = ScriptServer::start(move |_| {
+        if answer.load(Ordering::SeqCst) {
+            with_length(200, "", b"{\"token_type\":\"Bearer\"}")
+        } else {
+            with_length(
+                200,
+                "",
+                json!({"access_token": "fresh", "token_type": "Bearer", "expires_in": 3600})
+                    .to_string()
+                    .as_bytes(),
+            )
+        }
+    })
+    .await;
+    let start = SystemTime::UNIX_EPOCH + Duration::from_secs(1_767_225_600);
+    let clock = ManualClock::new(start);
+    let source = mobile_calendar::TokenSource::builder(mobile_calendar::TokenIssuer::new(
+        mobile_calendar_client(&server.url),
+        mobile_calendar_request(),
+    ))
+    .clock(clock.clone())
+    .build();
+    assert!(source.token().await.is_err());
+    failing.store(false, Ordering::SeqCst);
+    // NTP steps the wall clock back an hour. The backoff was 1 s; it must not become an hour and 1 s.
+    clock.set(start - Duration::from_secs(3600));
+    clock.advance(Duration::from_secs(2));
+    assert_eq!(source.token().await.unwrap().expose(), "fresh");
+    assert_eq!(server.count(TOKEN_PATH), 2);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_hundred_callers_during_a_failure_then_after_recovery() {
     let failing = Arc::new(std::sync::atomic::AtomicBool::new(true));
@@ -378,6 +413,48 @@ fn state_of(url: &url::Url) -> String {
         .find(|(name, _)| name == "state")
         .map(|(_, value)| value.into_owned())
         .unwrap()
+}
+
+#[tokio::test]
+async fn an_authorization_url_whose_state_was_used_is_never_handed_out_again() {
+    let server = ScriptServer::start(|_| {
+        with_length(
+            200,
+            "",
+            json!({"access_token": "jwt", "token_type": "Bearer", "expires_in": 3600})
+                .to_string()
+                .as_bytes(),
+        )
+    })
+    .await;
+    let source = mobiscroll_source(&server.url);
+    let mobiscroll_connect::TokenError::AuthorizationRequired {
+        authorize_url: first,
+    } = source.token().await.unwrap_err()
+    else {
+        panic!()
+    };
+    let token = source
+        .complete_authorization("code", &state_of(&first))
+        .await
+        .unwrap();
+    // The API refuses the token at once (revoked): the source forgets it and asks for authorization.
+    source.invalidate(&token);
+    let mobiscroll_connect::TokenError::AuthorizationRequired {
+        authorize_url: second,
+    } = source.token().await.unwrap_err()
+    else {
+        panic!()
+    };
+    assert_ne!(
+        state_of(&first),
+        state_of(&second),
+        "the used state came back: {second}"
+    );
+    source
+        .complete_authorization("code", &state_of(&second))
+        .await
+        .unwrap();
 }
 
 #[test]

@@ -175,8 +175,12 @@ struct Flight<E> {
 }
 
 struct FailureBackoff {
+    /// When the request failed: a clock that now reads earlier was stepped back, and the backoff is over.
+    failed_at: SystemTime,
     retry_at: SystemTime,
     in_a_row: u32,
+    /// [`Shared::tokens_set`] when the request failed: a token set since then ends the backoff.
+    tokens_set: u64,
 }
 
 struct Shared<I: TokenIssuer> {
@@ -187,6 +191,8 @@ struct Shared<I: TokenIssuer> {
     failure_backoff: Duration,
     /// The count in `Flight::completed`, readable without waiting for the lock.
     completed: AtomicU64,
+    /// How many tokens [`TokenSource::set_token`] has stored: a failure before the last one is stale.
+    tokens_set: AtomicU64,
     /// Held while a token request is in flight, so concurrent callers share it.
     flight: tokio::sync::Mutex<Flight<I::Error>>,
 }
@@ -262,6 +268,7 @@ impl<I: TokenIssuer> TokenSourceBuilder<I> {
                 renew_margin: self.renew_margin,
                 failure_backoff: self.failure_backoff,
                 completed: AtomicU64::new(0),
+                tokens_set: AtomicU64::new(0),
                 flight: tokio::sync::Mutex::new(Flight { completed: 0, last_outcome: None, failure: None }),
             }),
         }
@@ -362,20 +369,28 @@ impl<I: TokenIssuer> TokenSource<I> {
             return Ok(token);
         }
         if let (Some(failure), Some(Err(error))) = (&flight.failure, &flight.last_outcome) {
-            if self.shared.clock.now() < failure.retry_at {
+            let now = self.shared.clock.now();
+            let no_token_since = failure.tokens_set == self.shared.tokens_set.load(Ordering::Acquire);
+            if no_token_since && failure.failed_at <= now && now < failure.retry_at {
                 return Err(error.clone());
             }
         }
+        let tokens_set = self.shared.tokens_set.load(Ordering::Acquire);
         let outcome = self.request_token().await;
         flight.completed = flight.completed.wrapping_add(1);
         self.shared.completed.store(flight.completed, Ordering::Release);
         flight.failure = match &outcome {
             Ok(_) => None,
             Err(_) => {
-                let in_a_row = flight.failure.as_ref().map_or(1, |failure| failure.in_a_row.saturating_add(1));
+                // A token set in between breaks the run of failures.
+                let in_a_row = flight
+                    .failure
+                    .as_ref()
+                    .filter(|failure| failure.tokens_set == tokens_set)
+                    .map_or(1, |failure| failure.in_a_row.saturating_add(1));
                 let backoff = self.shared.failure_backoff.saturating_mul(1 << (in_a_row - 1).min(16)).min(MAX_FAILURE_BACKOFF);
                 let now = self.shared.clock.now();
-                Some(FailureBackoff { retry_at: now.checked_add(backoff).unwrap_or(now), in_a_row })
+                Some(FailureBackoff { failed_at: now, retry_at: now.checked_add(backoff).unwrap_or(now), in_a_row, tokens_set })
             }
         };
         flight.last_outcome = Some(outcome.clone());
@@ -404,9 +419,12 @@ impl<I: TokenIssuer> TokenSource<I> {
     }
 
     /// Stores a token obtained elsewhere (for example, from an authorization-code exchange).
+    /// It ends any failure backoff: an authorization-code source must not hand out again the
+    /// `AuthorizationRequired` URL whose `state` this token's exchange used.
     pub fn set_token(&self, issued: IssuedToken) {
         let stored = self.to_stored(issued, None);
         self.shared.store.save(Some(&stored));
+        self.shared.tokens_set.fetch_add(1, Ordering::AcqRel);
     }
 
     /// Forgets `rejected` (a token the server refused) so the next call gets a new one; a refresh token is kept.

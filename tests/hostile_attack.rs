@@ -15,6 +15,45 @@ use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
+// Allocation accounting for this binary: live bytes and their peak.
+struct CountingAllocator;
+
+static LIVE_BYTES: AtomicUsize = AtomicUsize::new(0);
+static PEAK_BYTES: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl std::alloc::GlobalAlloc for CountingAllocator {
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        let pointer = unsafe { std::alloc::System.alloc(layout) };
+        if !pointer.is_null() {
+            let live = LIVE_BYTES.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+            PEAK_BYTES.fetch_max(live, Ordering::Relaxed);
+        }
+        pointer
+    }
+
+    unsafe fn dealloc(&self, pointer: *mut u8, layout: std::alloc::Layout) {
+        unsafe { std::alloc::System.dealloc(pointer, layout) };
+        LIVE_BYTES.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: CountingAllocator = CountingAllocator;
+
+/// Tests that measure the allocation peak run one at a time.
+static MEASURED: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// How far live bytes rose above where they stood when `measure` started.
+async fn peak_growth<T>(call: impl std::future::Future<Output = T>) -> (T, usize) {
+    let baseline = LIVE_BYTES.load(Ordering::Relaxed);
+    PEAK_BYTES.store(baseline, Ordering::Relaxed);
+    let output = call.await;
+    (
+        output,
+        PEAK_BYTES.load(Ordering::Relaxed).saturating_sub(baseline),
+    )
+}
+
 /// What a scripted server writes for one request: pieces of raw bytes, each after a pause.
 type Script = Vec<(Duration, Vec<u8>)>;
 
@@ -502,4 +541,53 @@ async fn a_concurrent_flood_of_failing_callers_makes_one_request_per_backoff() {
         assert!(!format!("{error} {error:?}").contains("CLIENT-SECRET"));
     }
     assert_eq!(requests.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_huge_typed_error_body_is_not_copied_for_every_waiting_caller() {
+    let _measured = MEASURED.lock().await;
+    // A documented 400 whose `detail` fills most of the 4 MiB limit: it decodes, so the error keeps it.
+    let detail = "d".repeat(3 * 1024 * 1024);
+    let body =
+        json!({"type": "t", "title": "Bad Request", "status": 400, "detail": detail, "instance": "/v1/public/auth/token"}).to_string();
+    let server = ScriptServer::start(move |_| {
+        let mut script = with_length(400, "", body.as_bytes());
+        script[0].0 = Duration::from_millis(300);
+        script
+    })
+    .await;
+    let source = mobile_calendar::TokenSource::for_client(
+        mobile_calendar_client(&server.url),
+        mobile_calendar_request(),
+    );
+    let (outcomes, growth) = peak_growth(async {
+        let tasks: Vec<_> = (0..200)
+            .map(|_| {
+                let source = source.clone();
+                tokio::spawn(async move { source.token().await })
+            })
+            .collect();
+        let mut outcomes = Vec::new();
+        for task in tasks {
+            outcomes.push(task.await.unwrap());
+        }
+        outcomes
+    })
+    .await;
+    for outcome in &outcomes {
+        let error = outcome.as_ref().unwrap_err();
+        let mobile_calendar::TokenError::Endpoint(endpoint_error) = error else {
+            panic!("{error:?}")
+        };
+        assert_eq!(
+            endpoint_error.status().map(|status| status.as_u16()),
+            Some(400)
+        );
+    }
+    // One body of 3 MiB read and decoded, then shared: not 200 copies (600 MiB).
+    assert!(
+        growth < 64 * 1024 * 1024,
+        "memory grew by {} MiB for 200 callers sharing one 3 MiB error",
+        growth / (1024 * 1024)
+    );
 }

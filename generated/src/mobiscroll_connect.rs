@@ -509,12 +509,14 @@ impl std::fmt::Display for ExchangeCodeError {
 }
 /// Why the token source could not produce a token.
 ///
-/// `Clone`: every caller that waited for one token request gets its outcome.
+/// `Clone`: every caller that waited for one token request gets its outcome. The endpoint's
+/// error is shared behind an `Arc`, so a documented error body of megabytes is not copied
+/// for each of them.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum TokenError {
     /// The token endpoint answered with an error, or could not be reached.
     #[error(transparent)]
-    Endpoint(#[from] crate::runtime::Error<ExchangeCodeError>),
+    Endpoint(std::sync::Arc<crate::runtime::Error<ExchangeCodeError>>),
     /// The token response carries no access token.
     #[error("the token response carries no access token")]
     MissingAccessToken,
@@ -532,6 +534,11 @@ pub enum TokenError {
     /// replayed redirect, or one older than 10 minutes); no code was exchanged.
     #[error(transparent)]
     StateMismatch(#[from] crate::token::StateMismatch),
+}
+impl From<crate::runtime::Error<ExchangeCodeError>> for TokenError {
+    fn from(error: crate::runtime::Error<ExchangeCodeError>) -> Self {
+        TokenError::Endpoint(std::sync::Arc::new(error))
+    }
 }
 /// Gets tokens for a [`TokenSource`] from [`Client::exchange_code`].
 #[derive(Debug, Clone)]

@@ -591,3 +591,59 @@ async fn a_huge_typed_error_body_is_not_copied_for_every_waiting_caller() {
         growth / (1024 * 1024)
     );
 }
+
+#[tokio::test]
+async fn a_state_expires_after_10_minutes_on_the_sources_clock() {
+    let server = ScriptServer::start(|_| {
+        with_length(
+            200,
+            "",
+            json!({"access_token": "jwt", "token_type": "Bearer", "expires_in": 3600})
+                .to_string()
+                .as_bytes(),
+        )
+    })
+    .await;
+    let start = SystemTime::UNIX_EPOCH + Duration::from_secs(1_767_225_600);
+    let clock = ManualClock::new(start);
+    let client = mobiscroll_connect::Client::new(&server.url).unwrap();
+    let authorize = mobiscroll_connect::AuthorizeUrlParams {
+        client_id: "proj-123".into(),
+        user_id: "user-456".into(),
+        ..Default::default()
+    };
+    let exchange = mobiscroll_connect::types::TokenRequest {
+        grant_type: "authorization_code".into(),
+        code: String::new(),
+        redirect_uri: "https://app.example.com/callback".into(),
+        client_id: Some("proj-123".into()),
+        client_secret: Some("secret".into()),
+    };
+    let source = mobiscroll_connect::TokenSource::builder(mobiscroll_connect::TokenIssuer::new(
+        client, authorize, exchange,
+    ))
+    .clock(clock.clone())
+    .build();
+    let late = state_of(&source.authorize_url().unwrap());
+    let in_time = state_of(&source.authorize_url().unwrap());
+    clock.advance(Duration::from_secs(600));
+    // Ten minutes to the second: still valid.
+    source
+        .complete_authorization("code", &in_time)
+        .await
+        .unwrap();
+    clock.advance(Duration::from_secs(1));
+    let error = source
+        .complete_authorization("code", &late)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, mobiscroll_connect::TokenError::StateMismatch(_)),
+        "a state older than 10 minutes: {error:?}"
+    );
+    assert_eq!(
+        server.count("/token"),
+        1,
+        "no code was exchanged for the expired state"
+    );
+}

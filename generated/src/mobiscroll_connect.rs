@@ -593,6 +593,9 @@ impl crate::token::TokenIssuer for TokenIssuer {
             authorize_url,
         })
     }
+    fn use_clock(&self, clock: &std::sync::Arc<dyn crate::token::Clock>) {
+        self.pending.use_clock(std::sync::Arc::clone(clock));
+    }
     fn call_settings(&self) -> crate::token::CallSettings<'_> {
         crate::token::CallSettings {
             provider: PROVIDER,

@@ -161,6 +161,12 @@ pub trait TokenIssuer: Send + Sync + 'static {
 
     /// The HTTP client, retry policy and limits [`TokenSource::send`] uses.
     fn call_settings(&self) -> CallSettings<'_>;
+
+    /// Told the source's clock when the source is built, for anything the issuer times itself (the
+    /// age of a pending authorization).
+    fn use_clock(&self, clock: &Arc<dyn Clock>) {
+        let _ = clock;
+    }
 }
 
 /// The outcome of the last token request, for the callers that waited for it.
@@ -259,6 +265,7 @@ impl<I: TokenIssuer> TokenSourceBuilder<I> {
 
     /// The token source.
     pub fn build(self) -> TokenSource<I> {
+        self.issuer.use_clock(&self.clock);
         TokenSource {
             shared: Arc::new(Shared {
                 issuer: self.issuer,

@@ -164,6 +164,15 @@ pub fn token_source_items(api: &ApiModule) -> TokenStream {
             ),
         };
     let refresh_method = refresh_method(api, plan);
+    // The pending authorizations age on the source's clock, so a `ManualClock` expires their states too.
+    let clock_method = match &plan.flow {
+        TokenFlowPlan::ClientCredentials => quote!(),
+        TokenFlowPlan::AuthorizationCode { .. } => quote! {
+            fn use_clock(&self, clock: &std::sync::Arc<dyn crate::token::Clock>) {
+                self.pending.use_clock(std::sync::Arc::clone(clock));
+            }
+        },
+    };
     let doc_issuer = format!(
         " Gets tokens for a [`TokenSource`] from [`Client::{}`].",
         token_operation.method_name
@@ -225,6 +234,8 @@ pub fn token_source_items(api: &ApiModule) -> TokenStream {
             }
 
             #refresh_method
+
+            #clock_method
 
             fn call_settings(&self) -> crate::token::CallSettings<'_> {
                 crate::token::CallSettings {

@@ -647,3 +647,45 @@ async fn a_state_expires_after_10_minutes_on_the_sources_clock() {
         "no code was exchanged for the expired state"
     );
 }
+
+#[tokio::test]
+async fn a_providers_message_cannot_forge_log_lines_or_flood_a_log() {
+    let forged = format!(
+        "bad credentials\r\n2026-01-01T00:00:00Z INFO login ok user=admin\u{1b}[2K\u{202e}{}",
+        "x".repeat(1024 * 1024)
+    );
+    // A typed problem body (Mobile Calendar's 401) and a schema-less one (Mobiscroll's 401).
+    let typed =
+        json!({"type": "t", "title": "t", "status": 401, "detail": forged, "instance": "/i"})
+            .to_string();
+    let server = ScriptServer::start(move |_| with_length(401, "", typed.as_bytes())).await;
+    let error = mobile_calendar_client(&server.url)
+        .create_token(&mobile_calendar_request())
+        .await
+        .unwrap_err();
+    let schema_less = json!({"error": "invalid_client", "error_description": forged}).to_string();
+    let server = ScriptServer::start(move |_| with_length(401, "", schema_less.as_bytes())).await;
+    let client = mobiscroll_connect::Client::new(&server.url).unwrap();
+    let request = mobiscroll_connect::types::TokenRequest {
+        grant_type: "authorization_code".into(),
+        code: "c".into(),
+        redirect_uri: "https://app.example.com/callback".into(),
+        client_id: Some("id".into()),
+        client_secret: Some("secret".into()),
+    };
+    let other = client.exchange_code(&request).await.unwrap_err();
+    for shown in [error.to_string(), other.to_string()] {
+        assert!(shown.contains("bad credentials"), "{shown}");
+        assert!(
+            !shown
+                .chars()
+                .any(|character| character.is_control() || character == '\u{202e}'),
+            "{shown:?}"
+        );
+        assert!(
+            shown.chars().count() < 400,
+            "{} characters",
+            shown.chars().count()
+        );
+    }
+}

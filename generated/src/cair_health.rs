@@ -174,7 +174,7 @@ impl std::fmt::Display for CreateTokenError {
             CreateTokenError::Unauthorized(ref body) => {
                 formatter.write_str("401 Unauthorized")?;
                 if let Some(message) = &body.message {
-                    write!(formatter, ": {}", message)?;
+                    write!(formatter, ": {}", crate ::runtime::ProviderText(message))?;
                 }
                 Ok(())
             }

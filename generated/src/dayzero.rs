@@ -250,7 +250,10 @@ impl std::fmt::Display for GetTokenError {
                     .map(|item| item.msg.as_str())
                     .collect();
                 if !messages.is_empty() {
-                    write!(formatter, ": {}", messages.join("; "))?;
+                    write!(
+                        formatter, ": {}", crate ::runtime::ProviderText(messages
+                        .join("; "))
+                    )?;
                 }
                 Ok(())
             }

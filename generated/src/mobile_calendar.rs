@@ -204,12 +204,12 @@ impl std::fmt::Display for CreateTokenError {
         match *self {
             CreateTokenError::BadRequest(ref body) => {
                 formatter.write_str("400 Bad Request")?;
-                write!(formatter, ": {}", body.detail)?;
+                write!(formatter, ": {}", crate ::runtime::ProviderText(& body.detail))?;
                 Ok(())
             }
             CreateTokenError::Unauthorized(ref body) => {
                 formatter.write_str("401 Unauthorized")?;
-                write!(formatter, ": {}", body.detail)?;
+                write!(formatter, ": {}", crate ::runtime::ProviderText(& body.detail))?;
                 Ok(())
             }
         }

@@ -491,16 +491,18 @@ impl std::fmt::Display for ExchangeCodeError {
         match *self {
             ExchangeCodeError::BadRequest(ref body) => {
                 formatter.write_str("400 Bad Request")?;
-                write!(formatter, ": {}", body.error)?;
+                write!(formatter, ": {}", crate ::runtime::ProviderText(& body.error))?;
                 if let Some(description) = &body.error_description {
-                    write!(formatter, " ({})", description)?;
+                    write!(
+                        formatter, " ({})", crate ::runtime::ProviderText(description)
+                    )?;
                 }
                 Ok(())
             }
             ExchangeCodeError::Unauthorized(ref body) => {
                 formatter.write_str("401 Unauthorized")?;
                 if let Some(message) = body.provider_message() {
-                    write!(formatter, ": {}", message)?;
+                    write!(formatter, ": {}", crate ::runtime::ProviderText(message))?;
                 }
                 Ok(())
             }

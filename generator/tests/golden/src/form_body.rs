@@ -225,16 +225,18 @@ impl std::fmt::Display for IssueTokenError {
         match *self {
             IssueTokenError::BadRequest(ref body) => {
                 formatter.write_str("400 Bad Request")?;
-                write!(formatter, ": {}", body.error)?;
+                write!(formatter, ": {}", crate ::runtime::ProviderText(& body.error))?;
                 if let Some(description) = &body.error_description {
-                    write!(formatter, " ({})", description)?;
+                    write!(
+                        formatter, " ({})", crate ::runtime::ProviderText(description)
+                    )?;
                 }
                 Ok(())
             }
             IssueTokenError::Unauthorized(ref body) => {
                 formatter.write_str("401 Unauthorized")?;
                 if let Some(message) = body.provider_message() {
-                    write!(formatter, ": {}", message)?;
+                    write!(formatter, ": {}", crate ::runtime::ProviderText(message))?;
                 }
                 Ok(())
             }

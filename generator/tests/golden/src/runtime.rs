@@ -235,7 +235,52 @@ fn provider_message_in(body: &[u8]) -> Option<String> {
         (None, None) => text(&fields.message).or_else(|| text(&fields.detail)).or_else(|| text(&fields.title))?,
     };
     // A message is a line for humans; past 200 characters it is not one.
-    Some(message.chars().take(200).collect())
+    Some(ProviderText(message).to_string())
+}
+
+/// The most characters of a provider's message an error's `Display` shows.
+pub const PROVIDER_MESSAGE_CHARS: usize = 200;
+
+/// Text from a provider's response (an error message) as an error's `Display` shows it: at most
+/// [`PROVIDER_MESSAGE_CHARS`] characters, then `…`, with control and bidirectional-override
+/// characters as spaces. A hostile body can then neither forge log lines (`\r\n`, terminal escapes)
+/// nor put megabytes into a log line.
+pub struct ProviderText<T>(pub T);
+
+impl<T: fmt::Display> fmt::Display for ProviderText<T> {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut bounded = BoundedText { output: formatter, characters_left: PROVIDER_MESSAGE_CHARS, cut: false };
+        fmt::write(&mut bounded, format_args!("{}", self.0))?;
+        if bounded.cut {
+            bounded.output.write_str("…")?;
+        }
+        Ok(())
+    }
+}
+
+struct BoundedText<'a, 'b> {
+    output: &'a mut fmt::Formatter<'b>,
+    characters_left: usize,
+    cut: bool,
+}
+
+impl fmt::Write for BoundedText<'_, '_> {
+    fn write_str(&mut self, text: &str) -> fmt::Result {
+        for character in text.chars() {
+            if self.characters_left == 0 {
+                self.cut = true;
+                return Ok(());
+            }
+            self.characters_left -= 1;
+            fmt::Write::write_char(self.output, if is_unsafe_in_a_log(character) { ' ' } else { character })?;
+        }
+        Ok(())
+    }
+}
+
+/// Control characters, and the invisible ones that reorder or hide text on a terminal.
+fn is_unsafe_in_a_log(character: char) -> bool {
+    character.is_control() || matches!(character, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
 }
 
 impl fmt::Debug for RawBody {

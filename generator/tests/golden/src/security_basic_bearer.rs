@@ -471,7 +471,7 @@ impl std::fmt::Display for GetKeyError {
             GetKeyError::NotFound(ref body) => {
                 formatter.write_str("404 Not Found")?;
                 if let Some(message) = body.provider_message() {
-                    write!(formatter, ": {}", message)?;
+                    write!(formatter, ": {}", crate ::runtime::ProviderText(message))?;
                 }
                 Ok(())
             }

@@ -689,3 +689,106 @@ async fn a_providers_message_cannot_forge_log_lines_or_flood_a_log() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_lying_content_length_is_neither_a_hang_nor_a_way_past_the_limit() {
+    let token =
+        json!({"access_token": "t", "token_type": "Bearer", "expires_in": 3600}).to_string();
+    // Announces 10 bytes, sends more: only 10 are read, and they are not a token body.
+    let short = token.clone();
+    let server = ScriptServer::start(move |_| {
+        let mut script = now();
+        piece(
+            &mut script,
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 10\r\n\r\n",
+        );
+        piece(&mut script, short.clone());
+        script
+    })
+    .await;
+    let client = mobile_calendar_client(&server.url).with_total_timeout(Duration::from_secs(10));
+    let error = client
+        .create_token(&mobile_calendar_request())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, Error::InvalidResponseBody { .. }),
+        "{error:?}"
+    );
+    // Announces 1000 bytes, sends a few, closes: a transport error, not a hang.
+    let server = ScriptServer::start(|_| {
+        let mut script = now();
+        piece(&mut script, "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\ncontent-length: 1000\r\n\r\n{\"a");
+        script.push((Duration::ZERO, Vec::new()));
+        script
+    })
+    .await;
+    let client = mobile_calendar_client(&server.url)
+        .with_total_timeout(Duration::from_secs(2))
+        .with_retry_policy(RetryPolicy::none());
+    let began = Instant::now();
+    // The scripted server keeps the connection open after its script; the deadline ends the wait.
+    let error = client
+        .create_token(&mobile_calendar_request())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, Error::Transport { .. } | Error::Timeout { .. }),
+        "{error:?}"
+    );
+    assert!(began.elapsed() < Duration::from_secs(30));
+    // Both a small Content-Length and chunked framing of 5 MiB: the limit holds.
+    let server = ScriptServer::start(|_| {
+        let mut script = chunked(200, &vec![b' '; 5 * 1024 * 1024]);
+        script[0].1 = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 10\r\ntransfer-encoding: chunked\r\n\r\n".to_vec();
+        script
+    })
+    .await;
+    let error = mobile_calendar_client(&server.url)
+        .create_token(&mobile_calendar_request())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::ResponseTooLarge { .. } | Error::Transport { .. }
+        ),
+        "{error:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_request_id_from_a_body_is_an_id_not_a_log_line() {
+    for ruid in [
+        format!("ruid-1\r\n2026-01-01T00:00:00Z INFO forged\u{1b}[2K"),
+        "r".repeat(10_000),
+    ] {
+        let body = json!({"ruid": ruid}).to_string();
+        let server = ScriptServer::start(move |_| with_length(500, "", body.as_bytes())).await;
+        let error = mobile_calendar_client(&server.url)
+            .with_retry_policy(RetryPolicy::none())
+            .create_token(&mobile_calendar_request())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(error, Error::UnexpectedResponse { .. }),
+            "{error:?}"
+        );
+        if let Some(id) = error.request_id() {
+            assert!(id.len() <= 256, "a request id of {} bytes", id.len());
+            assert!(
+                id.chars().all(|character| character.is_ascii_graphic()),
+                "{id:?}"
+            );
+        }
+    }
+    // An ordinary one still comes through.
+    let server =
+        ScriptServer::start(|_| with_length(500, "", br#"{"ruid": "ruid-500-abc"}"#)).await;
+    let error = mobile_calendar_client(&server.url)
+        .with_retry_policy(RetryPolicy::none())
+        .create_token(&mobile_calendar_request())
+        .await
+        .unwrap_err();
+    assert_eq!(error.request_id().as_deref(), Some("ruid-500-abc"));
+}

@@ -708,9 +708,13 @@ pub struct CallContext<'a> {
 const REQUEST_ID_HEADERS: &[&str] = &["x-request-id", "request-id", "x-correlation-id", "x-amzn-requestid", "x-ruid", "ruid"];
 
 /// The provider's request id: a well-known header, else `ruid`/`request_id`/`requestId` (or `meta.ruid`) in a JSON body.
+///
+/// Only an id is taken: at most [`MAX_REQUEST_ID_BYTES`] of printable ASCII. Anything else (a line
+/// break that would forge a log line, a megabyte that would go into every log line of the call's
+/// span) is not an id, and is skipped.
 pub fn request_id_from(headers: &HeaderMap, body: &[u8]) -> Option<String> {
     for name in REQUEST_ID_HEADERS {
-        if let Some(value) = headers.get(*name).and_then(|value| value.to_str().ok()) {
+        if let Some(value) = headers.get(*name).and_then(|value| value.to_str().ok()).filter(|value| is_request_id(value)) {
             return Some(value.to_string());
         }
     }
@@ -718,9 +722,16 @@ pub fn request_id_from(headers: &HeaderMap, body: &[u8]) -> Option<String> {
         return None;
     }
     let value: serde_json::Value = serde_json::from_slice(body).ok()?;
-    ["/ruid", "/request_id", "/requestId", "/meta/ruid", "/meta/request_id"]
-        .iter()
-        .find_map(|pointer| value.pointer(pointer).and_then(serde_json::Value::as_str).map(str::to_string))
+    ["/ruid", "/request_id", "/requestId", "/meta/ruid", "/meta/request_id"].iter().find_map(|pointer| {
+        value.pointer(pointer).and_then(serde_json::Value::as_str).filter(|id| is_request_id(id)).map(str::to_string)
+    })
+}
+
+/// The longest request id taken from a response.
+pub const MAX_REQUEST_ID_BYTES: usize = 256;
+
+fn is_request_id(text: &str) -> bool {
+    !text.is_empty() && text.len() <= MAX_REQUEST_ID_BYTES && text.bytes().all(|byte| byte.is_ascii_graphic())
 }
 
 /// `Retry-After` as a delay: delta-seconds or an HTTP date.

@@ -35,12 +35,32 @@ unsafe impl std::alloc::GlobalAlloc for CountingAllocator {
         unsafe { std::alloc::System.dealloc(pointer, layout) };
         LIVE_BYTES.fetch_sub(layout.size(), Ordering::Relaxed);
     }
+
+    // In place where the system allocator can (mremap for large blocks): only the difference counts.
+    unsafe fn realloc(
+        &self,
+        pointer: *mut u8,
+        layout: std::alloc::Layout,
+        new_size: usize,
+    ) -> *mut u8 {
+        let moved = unsafe { std::alloc::System.realloc(pointer, layout, new_size) };
+        if !moved.is_null() {
+            if new_size >= layout.size() {
+                let live = LIVE_BYTES.fetch_add(new_size - layout.size(), Ordering::Relaxed)
+                    + (new_size - layout.size());
+                PEAK_BYTES.fetch_max(live, Ordering::Relaxed);
+            } else {
+                LIVE_BYTES.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
+            }
+        }
+        moved
+    }
 }
 
 #[global_allocator]
 static ALLOCATOR: CountingAllocator = CountingAllocator;
 
-/// Tests that measure the allocation peak run one at a time.
+/// Every test takes this, so the allocation peak a test measures is its own.
 static MEASURED: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// How far live bytes rose above where they stood when `measure` started.
@@ -207,6 +227,7 @@ fn token_body_of_length(token: &str, length: usize) -> Vec<u8> {
 
 #[tokio::test]
 async fn a_body_exactly_at_the_limit_passes_and_one_byte_more_does_not() {
+    let _measured = MEASURED.lock().await;
     const LIMIT: usize = 100_000;
     for framing in ["content-length", "chunked"] {
         for (length, fits) in [(LIMIT, true), (LIMIT + 1, false)] {
@@ -243,6 +264,7 @@ async fn a_body_exactly_at_the_limit_passes_and_one_byte_more_does_not() {
 
 #[tokio::test]
 async fn a_body_dripping_one_byte_a_second_is_cut_by_the_total_deadline() {
+    let _measured = MEASURED.lock().await;
     let server = ScriptServer::start(|_| {
         let body =
             json!({"access_token": "t", "token_type": "Bearer", "expires_in": 3600}).to_string();
@@ -278,6 +300,7 @@ async fn a_body_dripping_one_byte_a_second_is_cut_by_the_total_deadline() {
 
 #[tokio::test]
 async fn a_retry_after_too_large_for_an_integer_is_not_a_quick_retry() {
+    let _measured = MEASURED.lock().await;
     for retry_after in ["99999999999999999999999", "18446744073709551616", "86400"] {
         let server = ScriptServer::start(move |_| {
             with_length(503, &format!("retry-after: {retry_after}\r\n"), b"{}")
@@ -303,6 +326,7 @@ async fn a_retry_after_too_large_for_an_integer_is_not_a_quick_retry() {
 
 #[tokio::test]
 async fn the_failure_backoff_ends_even_when_the_clock_steps_backwards() {
+    let _measured = MEASURED.lock().await;
     let failing = Arc::new(std::sync::atomic::AtomicBool::new(true));
     let answer = Arc::clone(&failing);
     let server = ScriptServer::start(move |_| {
@@ -338,6 +362,7 @@ async fn the_failure_backoff_ends_even_when_the_clock_steps_backwards() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_hundred_callers_during_a_failure_then_after_recovery() {
+    let _measured = MEASURED.lock().await;
     let failing = Arc::new(std::sync::atomic::AtomicBool::new(true));
     let answer = Arc::clone(&failing);
     let server = ScriptServer::start(move |_| {
@@ -392,6 +417,7 @@ async fn two_hundred_callers_during_a_failure_then_after_recovery() {
 
 #[tokio::test]
 async fn token_secrets_never_reach_a_decode_errors_display_or_debug() {
+    let _measured = MEASURED.lock().await;
     for body in [
         json!({"access_token": "HIDDEN-1", "token_type": "Bearer", "expires_in": "HIDDEN-2"}),
         json!({"access_token": "HIDDEN-1", "token_type": "Bearer", "expires_in": 1.5}),
@@ -456,6 +482,7 @@ fn state_of(url: &url::Url) -> String {
 
 #[tokio::test]
 async fn an_authorization_url_whose_state_was_used_is_never_handed_out_again() {
+    let _measured = MEASURED.lock().await;
     let server = ScriptServer::start(|_| {
         with_length(
             200,
@@ -519,6 +546,7 @@ fn states_and_pkce_verifiers_are_rfc_7636_text_and_never_repeat() {
 
 #[tokio::test]
 async fn a_concurrent_flood_of_failing_callers_makes_one_request_per_backoff() {
+    let _measured = MEASURED.lock().await;
     let requests = Arc::new(AtomicUsize::new(0));
     let counted = Arc::clone(&requests);
     let server = ScriptServer::start(move |_| {
@@ -594,6 +622,7 @@ async fn a_huge_typed_error_body_is_not_copied_for_every_waiting_caller() {
 
 #[tokio::test]
 async fn a_state_expires_after_10_minutes_on_the_sources_clock() {
+    let _measured = MEASURED.lock().await;
     let server = ScriptServer::start(|_| {
         with_length(
             200,
@@ -650,6 +679,7 @@ async fn a_state_expires_after_10_minutes_on_the_sources_clock() {
 
 #[tokio::test]
 async fn a_providers_message_cannot_forge_log_lines_or_flood_a_log() {
+    let _measured = MEASURED.lock().await;
     let forged = format!(
         "bad credentials\r\n2026-01-01T00:00:00Z INFO login ok user=admin\u{1b}[2K\u{202e}{}",
         "x".repeat(1024 * 1024)
@@ -692,6 +722,7 @@ async fn a_providers_message_cannot_forge_log_lines_or_flood_a_log() {
 
 #[tokio::test]
 async fn a_lying_content_length_is_neither_a_hang_nor_a_way_past_the_limit() {
+    let _measured = MEASURED.lock().await;
     let token =
         json!({"access_token": "t", "token_type": "Bearer", "expires_in": 3600}).to_string();
     // Announces 10 bytes, sends more: only 10 are read, and they are not a token body.
@@ -759,6 +790,7 @@ async fn a_lying_content_length_is_neither_a_hang_nor_a_way_past_the_limit() {
 
 #[tokio::test]
 async fn a_request_id_from_a_body_is_an_id_not_a_log_line() {
+    let _measured = MEASURED.lock().await;
     for ruid in [
         format!("ruid-1\r\n2026-01-01T00:00:00Z INFO forged\u{1b}[2K"),
         "r".repeat(10_000),
@@ -791,4 +823,41 @@ async fn a_request_id_from_a_body_is_an_id_not_a_log_line() {
         .await
         .unwrap_err();
     assert_eq!(error.request_id().as_deref(), Some("ruid-500-abc"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_over_an_odd_limit_costs_about_the_limit_not_twice_it() {
+    let _measured = MEASURED.lock().await;
+    // Just over a power of two: a doubling Vec would hold 4 MiB for a 2 MiB limit.
+    const LIMIT: usize = 2 * 1024 * 1024 + 1;
+    // The server's own buffers are allocated before the measurement starts, and reused.
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let framed = [
+        format!("{:x}\r\n", 64 * 1024).into_bytes(),
+        vec![b' '; 64 * 1024],
+        b"\r\n".to_vec(),
+    ]
+    .concat();
+    let server = tokio::spawn(async move {
+        let (mut stream, _) = listener.accept().await.unwrap();
+        let mut request = vec![0u8; 64 * 1024];
+        let _ = stream.read(&mut request).await;
+        let head = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
+        if stream.write_all(head).await.is_ok() {
+            while stream.write_all(&framed).await.is_ok() {}
+        }
+    });
+    let client = mobile_calendar_client(&url).with_max_response_bytes(LIMIT);
+    let (outcome, growth) = peak_growth(client.create_token(&mobile_calendar_request())).await;
+    assert!(
+        matches!(outcome, Err(Error::ResponseTooLarge { .. })),
+        "{outcome:?}"
+    );
+    // The limit, plus the HTTP stack's read buffers.
+    assert!(
+        growth < LIMIT + 1024 * 1024,
+        "memory grew by {growth} bytes for a limit of {LIMIT}"
+    );
+    server.abort();
 }

@@ -1037,6 +1037,11 @@ async fn read_bounded<E>(
             body.extend_from_slice(&chunk[..room.min(ERROR_BODY_PREFIX_BYTES.saturating_sub(body.len()))]);
             return Err(too_large(std::mem::take(response.headers_mut()), body));
         }
+        if body.capacity() - body.len() < chunk.len() {
+            // Doubling, but never past the limit: a doubling Vec would hold up to twice the limit.
+            let wanted = body.capacity().saturating_mul(2).max(body.len() + chunk.len()).min(limit);
+            body.reserve_exact(wanted - body.len());
+        }
         body.extend_from_slice(&chunk);
     }
     Ok(RawResponse { status, headers: std::mem::take(response.headers_mut()), body })

@@ -861,3 +861,45 @@ async fn a_body_over_an_odd_limit_costs_about_the_limit_not_twice_it() {
     );
     server.abort();
 }
+
+#[tokio::test]
+async fn send_never_puts_a_bearer_token_on_plain_http_to_another_host() {
+    let _measured = MEASURED.lock().await;
+    let server = ScriptServer::start(|_| {
+        with_length(
+            200,
+            "",
+            json!({"access_token": "HIDDEN", "token_type": "Bearer", "expires_in": 3600})
+                .to_string()
+                .as_bytes(),
+        )
+    })
+    .await;
+    let source = mobile_calendar::TokenSource::for_client(
+        mobile_calendar_client(&server.url),
+        mobile_calendar_request(),
+    );
+    // A listener on a non-loopback-looking name cannot be had in a loopback-only test; what
+    // matters is that nothing is attempted: the token is not even fetched.
+    for url in [
+        "http://api.example.com/v1/reservations",
+        "ftp://api.example.com/x",
+    ] {
+        let error = source.send(|http| http.get(url)).await.unwrap_err();
+        assert!(
+            matches!(
+                error,
+                auth_clients::token::CallError::Call(Error::InvalidRequest { .. })
+            ),
+            "{url}: {error:?}"
+        );
+        assert!(error.to_string().contains("https"), "{error}");
+    }
+    assert_eq!(server.count(TOKEN_PATH), 0);
+    // Loopback over plain http stays allowed (tests, local proxies).
+    let response = source
+        .send(|http| http.get(format!("{}/v1/public/auth/token", server.url)))
+        .await
+        .unwrap();
+    assert_eq!(response.status, 200);
+}

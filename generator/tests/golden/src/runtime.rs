@@ -588,6 +588,15 @@ fn redact_userinfo(url: &url::Url) -> String {
     redacted.to_string()
 }
 
+/// Whether a request to `url` may carry credentials: https, or plain http to a loopback host.
+pub fn may_carry_credentials(url: &url::Url) -> bool {
+    match url.scheme() {
+        "https" => true,
+        "http" => is_loopback_host(url),
+        _ => false,
+    }
+}
+
 fn is_loopback_host(url: &url::Url) -> bool {
     match url.host() {
         Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost") || domain.to_ascii_lowercase().ends_with(".localhost"),

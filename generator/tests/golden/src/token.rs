@@ -469,13 +469,24 @@ impl<I: TokenIssuer> TokenSource<I> {
     /// returning the second response whatever its status.
     ///
     /// `build` gets the provider client's `reqwest::Client` (re-exported as `auth_clients::reqwest`).
+    /// The URL must be https (plain http only to localhost and loopback addresses), as a client's
+    /// base URL must: anything else is an invalid request, and no token is fetched or sent.
     pub async fn send<F>(&self, build: F) -> Result<crate::runtime::RawResponse, CallError<I::Error, crate::runtime::Error<std::convert::Infallible>>>
     where
         F: FnOnce(&reqwest::Client) -> reqwest::RequestBuilder,
     {
         let settings = self.shared.issuer.call_settings();
-        let request = build(settings.http);
-        let idempotent = request.try_clone().and_then(|copy| copy.build().ok()).is_some_and(|built| is_idempotent(built.method()));
+        let (http, built) = build(settings.http).build_split();
+        let built = built.map_err(|error| CallError::Call(crate::runtime::Error::invalid_request("send", format!("the request cannot be built: {}", error.without_url()))))?;
+        if !crate::runtime::may_carry_credentials(built.url()) {
+            // The generated clients' base URLs are held to the same rule.
+            return Err(CallError::Call(crate::runtime::Error::invalid_request(
+                "send",
+                "a bearer token is sent only over https (plain http only to localhost and loopback addresses)",
+            )));
+        }
+        let idempotent = is_idempotent(built.method());
+        let request = reqwest::RequestBuilder::from_parts(http, built);
         let context = crate::runtime::CallContext {
             provider: settings.provider,
             operation: "send",

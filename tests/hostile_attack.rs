@@ -792,7 +792,7 @@ async fn a_lying_content_length_is_neither_a_hang_nor_a_way_past_the_limit() {
 async fn a_request_id_from_a_body_is_an_id_not_a_log_line() {
     let _measured = MEASURED.lock().await;
     for ruid in [
-        format!("ruid-1\r\n2026-01-01T00:00:00Z INFO forged\u{1b}[2K"),
+        "ruid-1\r\n2026-01-01T00:00:00Z INFO forged\u{1b}[2K".to_string(),
         "r".repeat(10_000),
     ] {
         let body = json!({"ruid": ruid}).to_string();

@@ -814,15 +814,26 @@ async fn a_request_id_from_a_body_is_an_id_not_a_log_line() {
             );
         }
     }
-    // An ordinary one still comes through.
-    let server =
-        ScriptServer::start(|_| with_length(500, "", br#"{"ruid": "ruid-500-abc"}"#)).await;
-    let error = mobile_calendar_client(&server.url)
-        .with_retry_policy(RetryPolicy::none())
-        .create_token(&mobile_calendar_request())
-        .await
-        .unwrap_err();
-    assert_eq!(error.request_id().as_deref(), Some("ruid-500-abc"));
+    // Ordinary ones still come through, wherever the body puts them.
+    for body in [
+        r#"{"ruid": "ruid-500-abc"}"#,
+        r#"{"request_id": "ruid-500-abc", "other": [1, {"a": null}]}"#,
+        r#"{"requestId": "ruid-500-abc"}"#,
+        r#"{"meta": {"ruid": "ruid-500-abc", "x": [1]}}"#,
+        r#"{"ruid": 5, "meta": {"request_id": "ruid-500-abc"}}"#,
+    ] {
+        let server = ScriptServer::start(move |_| with_length(500, "", body.as_bytes())).await;
+        let error = mobile_calendar_client(&server.url)
+            .with_retry_policy(RetryPolicy::none())
+            .create_token(&mobile_calendar_request())
+            .await
+            .unwrap_err();
+        assert_eq!(
+            error.request_id().as_deref(),
+            Some("ruid-500-abc"),
+            "{body}"
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -902,4 +913,41 @@ async fn send_never_puts_a_bearer_token_on_plain_http_to_another_host() {
         .await
         .unwrap();
     assert_eq!(response.status, 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn looking_for_a_request_id_costs_no_more_than_the_body() {
+    let _measured = MEASURED.lock().await;
+    // A token body padded to just under 4 MiB with two million tiny array items, some of them
+    // where a request id or a provider message is looked for.
+    let items = "0,".repeat(1_000_000);
+    let body = format!(
+        r#"{{"access_token":"t","token_type":"Bearer","expires_in":1,"meta":{{"ruid":[{items}0]}},"pad":[{items}0]}}"#
+    );
+    assert!(body.len() < 4 * 1024 * 1024);
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let head = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+        body.len()
+    );
+    let server = tokio::spawn(async move {
+        let (mut stream, _) = listener.accept().await.unwrap();
+        let mut request = vec![0u8; 64 * 1024];
+        let _ = stream.read(&mut request).await;
+        let _ = stream.write_all(head.as_bytes()).await;
+        let _ = stream.write_all(body.as_bytes()).await;
+        let mut rest = [0u8; 1];
+        let _ = stream.read(&mut rest).await;
+    });
+    let client = mobile_calendar_client(&url);
+    let (outcome, growth) = peak_growth(client.create_token(&mobile_calendar_request())).await;
+    assert_eq!(outcome.unwrap().access_token.expose(), "t");
+    // The body (4 MiB) and the HTTP buffers; a JSON tree of two million values is ten times that.
+    assert!(
+        growth < 10 * 1024 * 1024,
+        "memory grew by {} MiB for a body under 4 MiB",
+        growth / (1024 * 1024)
+    );
+    server.abort();
 }

@@ -214,11 +214,71 @@ impl RawBody {
 /// The fields of a JSON error body that carry the provider's message; the rest is skipped unread.
 #[derive(serde::Deserialize)]
 struct MessageFields {
-    error: Option<serde_json::Value>,
-    error_description: Option<serde_json::Value>,
-    message: Option<serde_json::Value>,
-    detail: Option<serde_json::Value>,
-    title: Option<serde_json::Value>,
+    error: Option<TextOrSkipped>,
+    error_description: Option<TextOrSkipped>,
+    message: Option<TextOrSkipped>,
+    detail: Option<TextOrSkipped>,
+    title: Option<TextOrSkipped>,
+}
+
+/// A JSON string, or any other value skipped without building it: a hostile body's megabyte array
+/// where a message or a request id is looked for costs nothing.
+struct TextOrSkipped(Option<String>);
+
+impl<'de> serde::Deserialize<'de> for TextOrSkipped {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TextVisitor;
+
+        impl<'de> serde::de::Visitor<'de> for TextVisitor {
+            type Value = TextOrSkipped;
+
+            fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+                formatter.write_str("any JSON value")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<TextOrSkipped, E> {
+                Ok(TextOrSkipped(Some(text.to_string())))
+            }
+
+            fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<TextOrSkipped, E> {
+                Ok(TextOrSkipped(None))
+            }
+
+            fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<TextOrSkipped, E> {
+                Ok(TextOrSkipped(None))
+            }
+
+            fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<TextOrSkipped, E> {
+                Ok(TextOrSkipped(None))
+            }
+
+            fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<TextOrSkipped, E> {
+                Ok(TextOrSkipped(None))
+            }
+
+            fn visit_unit<E: serde::de::Error>(self) -> Result<TextOrSkipped, E> {
+                Ok(TextOrSkipped(None))
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut items: A) -> Result<TextOrSkipped, A::Error> {
+                while items.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(TextOrSkipped(None))
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut entries: A) -> Result<TextOrSkipped, A::Error> {
+                while entries.next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?.is_some() {}
+                Ok(TextOrSkipped(None))
+            }
+        }
+
+        deserializer.deserialize_any(TextVisitor)
+    }
+}
+
+impl TextOrSkipped {
+    fn text(field: &Option<TextOrSkipped>) -> Option<&str> {
+        field.as_ref().and_then(|value| value.0.as_deref())
+    }
 }
 
 fn provider_message_in(body: &[u8]) -> Option<String> {
@@ -226,7 +286,7 @@ fn provider_message_in(body: &[u8]) -> Option<String> {
         return None;
     }
     let fields: MessageFields = serde_json::from_slice(body).ok()?;
-    let text = |value: &Option<serde_json::Value>| value.as_ref().and_then(serde_json::Value::as_str).filter(|text| !text.is_empty()).map(str::to_string);
+    let text = |value: &Option<TextOrSkipped>| TextOrSkipped::text(value).filter(|text| !text.is_empty()).map(str::to_string);
     let message = match (text(&fields.error), text(&fields.error_description)) {
         (Some(error), Some(description)) => format!("{error} ({description})"),
         (Some(error), None) => error,
@@ -729,10 +789,90 @@ pub fn request_id_from(headers: &HeaderMap, body: &[u8]) -> Option<String> {
     if body.is_empty() || !body.starts_with(b"{") {
         return None;
     }
-    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
-    ["/ruid", "/request_id", "/requestId", "/meta/ruid", "/meta/request_id"].iter().find_map(|pointer| {
-        value.pointer(pointer).and_then(serde_json::Value::as_str).filter(|id| is_request_id(id)).map(str::to_string)
-    })
+    // Only these fields are read; the rest of the body is skipped, never built as a JSON tree.
+    let fields: RequestIdFields = serde_json::from_slice(body).ok()?;
+    let meta = fields.meta.as_ref().and_then(|meta| meta.0.as_ref());
+    let id = [
+        TextOrSkipped::text(&fields.ruid),
+        TextOrSkipped::text(&fields.request_id),
+        TextOrSkipped::text(&fields.request_id_camel),
+        meta.and_then(|meta| TextOrSkipped::text(&meta.ruid)),
+        meta.and_then(|meta| TextOrSkipped::text(&meta.request_id)),
+    ]
+    .into_iter()
+    .flatten()
+    .find(|id| is_request_id(id))
+    .map(str::to_string);
+    id
+}
+
+/// Where a JSON body carries the provider's request id: `ruid`, `request_id`, `requestId`, `meta.ruid`, `meta.request_id`.
+#[derive(serde::Deserialize)]
+struct RequestIdFields {
+    ruid: Option<TextOrSkipped>,
+    request_id: Option<TextOrSkipped>,
+    #[serde(rename = "requestId")]
+    request_id_camel: Option<TextOrSkipped>,
+    meta: Option<MetaOrSkipped>,
+}
+
+#[derive(serde::Deserialize)]
+struct MetaRequestIds {
+    ruid: Option<TextOrSkipped>,
+    request_id: Option<TextOrSkipped>,
+}
+
+/// `meta` when it is an object, else skipped.
+struct MetaOrSkipped(Option<MetaRequestIds>);
+
+impl<'de> serde::Deserialize<'de> for MetaOrSkipped {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct MetaVisitor;
+
+        impl<'de> serde::de::Visitor<'de> for MetaVisitor {
+            type Value = MetaOrSkipped;
+
+            fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+                formatter.write_str("any JSON value")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, entries: A) -> Result<MetaOrSkipped, A::Error> {
+                let ids = <MetaRequestIds as serde::Deserialize>::deserialize(serde::de::value::MapAccessDeserializer::new(entries))?;
+                Ok(MetaOrSkipped(Some(ids)))
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut items: A) -> Result<MetaOrSkipped, A::Error> {
+                while items.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(MetaOrSkipped(None))
+            }
+
+            fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<MetaOrSkipped, E> {
+                Ok(MetaOrSkipped(None))
+            }
+
+            fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<MetaOrSkipped, E> {
+                Ok(MetaOrSkipped(None))
+            }
+
+            fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<MetaOrSkipped, E> {
+                Ok(MetaOrSkipped(None))
+            }
+
+            fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<MetaOrSkipped, E> {
+                Ok(MetaOrSkipped(None))
+            }
+
+            fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<MetaOrSkipped, E> {
+                Ok(MetaOrSkipped(None))
+            }
+
+            fn visit_unit<E: serde::de::Error>(self) -> Result<MetaOrSkipped, E> {
+                Ok(MetaOrSkipped(None))
+            }
+        }
+
+        deserializer.deserialize_any(MetaVisitor)
+    }
 }
 
 /// The longest request id taken from a response.

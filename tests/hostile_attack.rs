@@ -951,3 +951,51 @@ async fn looking_for_a_request_id_costs_no_more_than_the_body() {
     );
     server.abort();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_hundred_sends_refused_with_a_401_renew_the_token_once() {
+    let _measured = MEASURED.lock().await;
+    let issued = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&issued);
+    let server = ScriptServer::start(move |path| {
+        if path == TOKEN_PATH {
+            let number = counter.fetch_add(1, Ordering::SeqCst) + 1;
+            let mut script = with_length(
+                200,
+                "",
+                json!({"access_token": format!("token-{number}"), "token_type": "Bearer", "expires_in": 3600})
+                    .to_string()
+                    .as_bytes(),
+            );
+            script[0].0 = Duration::from_millis(200);
+            script
+        } else if counter.load(Ordering::SeqCst) < 2 {
+            // The first token is revoked: every call with it is refused.
+            with_length(401, "", b"{}")
+        } else {
+            with_length(200, "", b"[]")
+        }
+    })
+    .await;
+    let source = mobile_calendar::TokenSource::for_client(
+        mobile_calendar_client(&server.url),
+        mobile_calendar_request(),
+    );
+    let url = format!("{}/v1/public/reservations", server.url);
+    let tasks: Vec<_> = (0..200)
+        .map(|_| {
+            let source = source.clone();
+            let url = url.clone();
+            tokio::spawn(async move { source.send(|http| http.get(&url)).await })
+        })
+        .collect();
+    for task in tasks {
+        let response = task.await.unwrap().unwrap();
+        assert_eq!(response.status, 200);
+    }
+    assert_eq!(
+        issued.load(Ordering::SeqCst),
+        2,
+        "one token, then one renewal after the 401s"
+    );
+}

@@ -250,7 +250,10 @@ impl std::fmt::Display for GetTokenError {
                     .map(|item| item.msg.as_str())
                     .collect();
                 if !messages.is_empty() {
-                    write!(formatter, ": {}", messages.join("; "))?;
+                    write!(
+                        formatter, ": {}", crate ::runtime::ProviderText(messages
+                        .join("; "))
+                    )?;
                 }
                 Ok(())
             }
@@ -259,18 +262,25 @@ impl std::fmt::Display for GetTokenError {
 }
 /// Why the token source could not produce a token.
 ///
-/// `Clone`: every caller that waited for one token request gets its outcome.
+/// `Clone`: every caller that waited for one token request gets its outcome. The endpoint's
+/// error is shared behind an `Arc`, so a documented error body of megabytes is not copied
+/// for each of them.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum TokenError {
     /// The token endpoint answered with an error, or could not be reached.
     #[error(transparent)]
-    Endpoint(#[from] crate::runtime::Error<GetTokenError>),
+    Endpoint(std::sync::Arc<crate::runtime::Error<GetTokenError>>),
     /// The token response carries no access token.
     #[error("the token response carries no access token")]
     MissingAccessToken,
     /// The refresh request could not be built from the token request.
     #[error("cannot build the token request: {0}")]
     TokenRequest(String),
+}
+impl From<crate::runtime::Error<GetTokenError>> for TokenError {
+    fn from(error: crate::runtime::Error<GetTokenError>) -> Self {
+        TokenError::Endpoint(std::sync::Arc::new(error))
+    }
 }
 /// Gets tokens for a [`TokenSource`] from [`Client::get_token`].
 #[derive(Debug, Clone)]

@@ -491,16 +491,18 @@ impl std::fmt::Display for ExchangeCodeError {
         match *self {
             ExchangeCodeError::BadRequest(ref body) => {
                 formatter.write_str("400 Bad Request")?;
-                write!(formatter, ": {}", body.error)?;
+                write!(formatter, ": {}", crate ::runtime::ProviderText(& body.error))?;
                 if let Some(description) = &body.error_description {
-                    write!(formatter, " ({})", description)?;
+                    write!(
+                        formatter, " ({})", crate ::runtime::ProviderText(description)
+                    )?;
                 }
                 Ok(())
             }
             ExchangeCodeError::Unauthorized(ref body) => {
                 formatter.write_str("401 Unauthorized")?;
                 if let Some(message) = body.provider_message() {
-                    write!(formatter, ": {}", message)?;
+                    write!(formatter, ": {}", crate ::runtime::ProviderText(message))?;
                 }
                 Ok(())
             }
@@ -509,12 +511,14 @@ impl std::fmt::Display for ExchangeCodeError {
 }
 /// Why the token source could not produce a token.
 ///
-/// `Clone`: every caller that waited for one token request gets its outcome.
+/// `Clone`: every caller that waited for one token request gets its outcome. The endpoint's
+/// error is shared behind an `Arc`, so a documented error body of megabytes is not copied
+/// for each of them.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum TokenError {
     /// The token endpoint answered with an error, or could not be reached.
     #[error(transparent)]
-    Endpoint(#[from] crate::runtime::Error<ExchangeCodeError>),
+    Endpoint(std::sync::Arc<crate::runtime::Error<ExchangeCodeError>>),
     /// The token response carries no access token.
     #[error("the token response carries no access token")]
     MissingAccessToken,
@@ -532,6 +536,11 @@ pub enum TokenError {
     /// replayed redirect, or one older than 10 minutes); no code was exchanged.
     #[error(transparent)]
     StateMismatch(#[from] crate::token::StateMismatch),
+}
+impl From<crate::runtime::Error<ExchangeCodeError>> for TokenError {
+    fn from(error: crate::runtime::Error<ExchangeCodeError>) -> Self {
+        TokenError::Endpoint(std::sync::Arc::new(error))
+    }
 }
 /// Gets tokens for a [`TokenSource`] from [`Client::exchange_code`].
 #[derive(Debug, Clone)]
@@ -585,6 +594,9 @@ impl crate::token::TokenIssuer for TokenIssuer {
         Err(TokenError::AuthorizationRequired {
             authorize_url,
         })
+    }
+    fn use_clock(&self, clock: &std::sync::Arc<dyn crate::token::Clock>) {
+        self.pending.use_clock(std::sync::Arc::clone(clock));
     }
     fn call_settings(&self) -> crate::token::CallSettings<'_> {
         crate::token::CallSettings {

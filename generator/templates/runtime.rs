@@ -214,11 +214,71 @@ impl RawBody {
 /// The fields of a JSON error body that carry the provider's message; the rest is skipped unread.
 #[derive(serde::Deserialize)]
 struct MessageFields {
-    error: Option<serde_json::Value>,
-    error_description: Option<serde_json::Value>,
-    message: Option<serde_json::Value>,
-    detail: Option<serde_json::Value>,
-    title: Option<serde_json::Value>,
+    error: Option<TextOrSkipped>,
+    error_description: Option<TextOrSkipped>,
+    message: Option<TextOrSkipped>,
+    detail: Option<TextOrSkipped>,
+    title: Option<TextOrSkipped>,
+}
+
+/// A JSON string, or any other value skipped without building it: a hostile body's megabyte array
+/// where a message or a request id is looked for costs nothing.
+struct TextOrSkipped(Option<String>);
+
+impl<'de> serde::Deserialize<'de> for TextOrSkipped {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TextVisitor;
+
+        impl<'de> serde::de::Visitor<'de> for TextVisitor {
+            type Value = TextOrSkipped;
+
+            fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+                formatter.write_str("any JSON value")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<TextOrSkipped, E> {
+                Ok(TextOrSkipped(Some(text.to_string())))
+            }
+
+            fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<TextOrSkipped, E> {
+                Ok(TextOrSkipped(None))
+            }
+
+            fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<TextOrSkipped, E> {
+                Ok(TextOrSkipped(None))
+            }
+
+            fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<TextOrSkipped, E> {
+                Ok(TextOrSkipped(None))
+            }
+
+            fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<TextOrSkipped, E> {
+                Ok(TextOrSkipped(None))
+            }
+
+            fn visit_unit<E: serde::de::Error>(self) -> Result<TextOrSkipped, E> {
+                Ok(TextOrSkipped(None))
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut items: A) -> Result<TextOrSkipped, A::Error> {
+                while items.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(TextOrSkipped(None))
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut entries: A) -> Result<TextOrSkipped, A::Error> {
+                while entries.next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?.is_some() {}
+                Ok(TextOrSkipped(None))
+            }
+        }
+
+        deserializer.deserialize_any(TextVisitor)
+    }
+}
+
+impl TextOrSkipped {
+    fn text(field: &Option<TextOrSkipped>) -> Option<&str> {
+        field.as_ref().and_then(|value| value.0.as_deref())
+    }
 }
 
 fn provider_message_in(body: &[u8]) -> Option<String> {
@@ -226,7 +286,7 @@ fn provider_message_in(body: &[u8]) -> Option<String> {
         return None;
     }
     let fields: MessageFields = serde_json::from_slice(body).ok()?;
-    let text = |value: &Option<serde_json::Value>| value.as_ref().and_then(serde_json::Value::as_str).filter(|text| !text.is_empty()).map(str::to_string);
+    let text = |value: &Option<TextOrSkipped>| TextOrSkipped::text(value).filter(|text| !text.is_empty()).map(str::to_string);
     let message = match (text(&fields.error), text(&fields.error_description)) {
         (Some(error), Some(description)) => format!("{error} ({description})"),
         (Some(error), None) => error,
@@ -234,7 +294,52 @@ fn provider_message_in(body: &[u8]) -> Option<String> {
         (None, None) => text(&fields.message).or_else(|| text(&fields.detail)).or_else(|| text(&fields.title))?,
     };
     // A message is a line for humans; past 200 characters it is not one.
-    Some(message.chars().take(200).collect())
+    Some(ProviderText(message).to_string())
+}
+
+/// The most characters of a provider's message an error's `Display` shows.
+pub const PROVIDER_MESSAGE_CHARS: usize = 200;
+
+/// Text from a provider's response (an error message) as an error's `Display` shows it: at most
+/// [`PROVIDER_MESSAGE_CHARS`] characters, then `…`, with control and bidirectional-override
+/// characters as spaces. A hostile body can then neither forge log lines (`\r\n`, terminal escapes)
+/// nor put megabytes into a log line.
+pub struct ProviderText<T>(pub T);
+
+impl<T: fmt::Display> fmt::Display for ProviderText<T> {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut bounded = BoundedText { output: formatter, characters_left: PROVIDER_MESSAGE_CHARS, cut: false };
+        fmt::write(&mut bounded, format_args!("{}", self.0))?;
+        if bounded.cut {
+            bounded.output.write_str("…")?;
+        }
+        Ok(())
+    }
+}
+
+struct BoundedText<'a, 'b> {
+    output: &'a mut fmt::Formatter<'b>,
+    characters_left: usize,
+    cut: bool,
+}
+
+impl fmt::Write for BoundedText<'_, '_> {
+    fn write_str(&mut self, text: &str) -> fmt::Result {
+        for character in text.chars() {
+            if self.characters_left == 0 {
+                self.cut = true;
+                return Ok(());
+            }
+            self.characters_left -= 1;
+            fmt::Write::write_char(self.output, if is_unsafe_in_a_log(character) { ' ' } else { character })?;
+        }
+        Ok(())
+    }
+}
+
+/// Control characters, and the invisible ones that reorder or hide text on a terminal.
+fn is_unsafe_in_a_log(character: char) -> bool {
+    character.is_control() || matches!(character, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
 }
 
 impl fmt::Debug for RawBody {
@@ -542,6 +647,15 @@ fn redact_userinfo(url: &url::Url) -> String {
     redacted.to_string()
 }
 
+/// Whether a request to `url` may carry credentials: https, or plain http to a loopback host.
+pub fn may_carry_credentials(url: &url::Url) -> bool {
+    match url.scheme() {
+        "https" => true,
+        "http" => is_loopback_host(url),
+        _ => false,
+    }
+}
+
 fn is_loopback_host(url: &url::Url) -> bool {
     match url.host() {
         Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost") || domain.to_ascii_lowercase().ends_with(".localhost"),
@@ -662,26 +776,118 @@ pub struct CallContext<'a> {
 const REQUEST_ID_HEADERS: &[&str] = &["x-request-id", "request-id", "x-correlation-id", "x-amzn-requestid", "x-ruid", "ruid"];
 
 /// The provider's request id: a well-known header, else `ruid`/`request_id`/`requestId` (or `meta.ruid`) in a JSON body.
+///
+/// Only an id is taken: at most [`MAX_REQUEST_ID_BYTES`] of printable ASCII. Anything else (a line
+/// break that would forge a log line, a megabyte that would go into every log line of the call's
+/// span) is not an id, and is skipped.
 pub fn request_id_from(headers: &HeaderMap, body: &[u8]) -> Option<String> {
     for name in REQUEST_ID_HEADERS {
-        if let Some(value) = headers.get(*name).and_then(|value| value.to_str().ok()) {
+        if let Some(value) = headers.get(*name).and_then(|value| value.to_str().ok()).filter(|value| is_request_id(value)) {
             return Some(value.to_string());
         }
     }
     if body.is_empty() || !body.starts_with(b"{") {
         return None;
     }
-    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
-    ["/ruid", "/request_id", "/requestId", "/meta/ruid", "/meta/request_id"]
-        .iter()
-        .find_map(|pointer| value.pointer(pointer).and_then(serde_json::Value::as_str).map(str::to_string))
+    // Only these fields are read; the rest of the body is skipped, never built as a JSON tree.
+    let fields: RequestIdFields = serde_json::from_slice(body).ok()?;
+    let meta = fields.meta.as_ref().and_then(|meta| meta.0.as_ref());
+    let id = [
+        TextOrSkipped::text(&fields.ruid),
+        TextOrSkipped::text(&fields.request_id),
+        TextOrSkipped::text(&fields.request_id_camel),
+        meta.and_then(|meta| TextOrSkipped::text(&meta.ruid)),
+        meta.and_then(|meta| TextOrSkipped::text(&meta.request_id)),
+    ]
+    .into_iter()
+    .flatten()
+    .find(|id| is_request_id(id))
+    .map(str::to_string);
+    id
+}
+
+/// Where a JSON body carries the provider's request id: `ruid`, `request_id`, `requestId`, `meta.ruid`, `meta.request_id`.
+#[derive(serde::Deserialize)]
+struct RequestIdFields {
+    ruid: Option<TextOrSkipped>,
+    request_id: Option<TextOrSkipped>,
+    #[serde(rename = "requestId")]
+    request_id_camel: Option<TextOrSkipped>,
+    meta: Option<MetaOrSkipped>,
+}
+
+#[derive(serde::Deserialize)]
+struct MetaRequestIds {
+    ruid: Option<TextOrSkipped>,
+    request_id: Option<TextOrSkipped>,
+}
+
+/// `meta` when it is an object, else skipped.
+struct MetaOrSkipped(Option<MetaRequestIds>);
+
+impl<'de> serde::Deserialize<'de> for MetaOrSkipped {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct MetaVisitor;
+
+        impl<'de> serde::de::Visitor<'de> for MetaVisitor {
+            type Value = MetaOrSkipped;
+
+            fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+                formatter.write_str("any JSON value")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, entries: A) -> Result<MetaOrSkipped, A::Error> {
+                let ids = <MetaRequestIds as serde::Deserialize>::deserialize(serde::de::value::MapAccessDeserializer::new(entries))?;
+                Ok(MetaOrSkipped(Some(ids)))
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut items: A) -> Result<MetaOrSkipped, A::Error> {
+                while items.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(MetaOrSkipped(None))
+            }
+
+            fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<MetaOrSkipped, E> {
+                Ok(MetaOrSkipped(None))
+            }
+
+            fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<MetaOrSkipped, E> {
+                Ok(MetaOrSkipped(None))
+            }
+
+            fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<MetaOrSkipped, E> {
+                Ok(MetaOrSkipped(None))
+            }
+
+            fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<MetaOrSkipped, E> {
+                Ok(MetaOrSkipped(None))
+            }
+
+            fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<MetaOrSkipped, E> {
+                Ok(MetaOrSkipped(None))
+            }
+
+            fn visit_unit<E: serde::de::Error>(self) -> Result<MetaOrSkipped, E> {
+                Ok(MetaOrSkipped(None))
+            }
+        }
+
+        deserializer.deserialize_any(MetaVisitor)
+    }
+}
+
+/// The longest request id taken from a response.
+pub const MAX_REQUEST_ID_BYTES: usize = 256;
+
+fn is_request_id(text: &str) -> bool {
+    !text.is_empty() && text.len() <= MAX_REQUEST_ID_BYTES && text.bytes().all(|byte| byte.is_ascii_graphic())
 }
 
 /// `Retry-After` as a delay: delta-seconds or an HTTP date.
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let text = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim();
-    if let Ok(seconds) = text.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
+    if !text.is_empty() && text.bytes().all(|byte| byte.is_ascii_digit()) {
+        // Delta-seconds past what a u64 holds still mean "not soon", never "retry at once".
+        return Some(Duration::from_secs(text.parse::<u64>().unwrap_or(u64::MAX)));
     }
     let at: std::time::SystemTime = chrono::DateTime::parse_from_rfc2822(text).ok()?.into();
     Some(at.duration_since(std::time::SystemTime::now()).unwrap_or(Duration::ZERO))
@@ -978,6 +1184,11 @@ async fn read_bounded<E>(
             let room = limit - body.len();
             body.extend_from_slice(&chunk[..room.min(ERROR_BODY_PREFIX_BYTES.saturating_sub(body.len()))]);
             return Err(too_large(std::mem::take(response.headers_mut()), body));
+        }
+        if body.capacity() - body.len() < chunk.len() {
+            // Doubling, but never past the limit: a doubling Vec would hold up to twice the limit.
+            let wanted = body.capacity().saturating_mul(2).max(body.len() + chunk.len()).min(limit);
+            body.reserve_exact(wanted - body.len());
         }
         body.extend_from_slice(&chunk);
     }

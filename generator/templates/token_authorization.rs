@@ -9,8 +9,24 @@ pub const MAX_PENDING_AUTHORIZATIONS: usize = 16;
 /// The authorizations a token source has started and not completed: for each authorization URL, a
 /// fresh unguessable `state` (RFC 6749 section 10.12, RFC 9700 section 4.7) and, where the provider
 /// accepts PKCE, a code verifier (RFC 7636, `S256`). A returned `state` is accepted once.
+///
+/// Ages are measured on the token source's [`Clock`] (the system clock unless the source was built
+/// with another), so a [`ManualClock`] in tests moves them too.
 #[derive(Clone, Default)]
-pub struct PendingAuthorizations(Arc<Mutex<Vec<PendingAuthorization>>>);
+pub struct PendingAuthorizations(Arc<Mutex<PendingList>>);
+
+#[derive(Default)]
+struct PendingList {
+    entries: Vec<PendingAuthorization>,
+    /// `None`: the system clock.
+    clock: Option<Arc<dyn Clock>>,
+}
+
+impl PendingList {
+    fn now(&self) -> SystemTime {
+        self.clock.as_ref().map_or_else(SystemTime::now, |clock| clock.now())
+    }
+}
 
 struct PendingAuthorization {
     state: Secret,
@@ -20,7 +36,7 @@ struct PendingAuthorization {
 
 impl std::fmt::Debug for PendingAuthorizations {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let pending = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).len();
+        let pending = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).entries.len();
         write!(formatter, "PendingAuthorizations({pending} pending)")
     }
 }
@@ -32,6 +48,11 @@ impl std::fmt::Debug for PendingAuthorizations {
 pub struct StateMismatch;
 
 impl PendingAuthorizations {
+    /// Measures ages on `clock` from now on (a [`TokenSource`] built with a clock sets it).
+    pub fn use_clock(&self, clock: Arc<dyn Clock>) {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clock = Some(clock);
+    }
+
     /// Starts an authorization: puts a fresh `state` (and with `pkce`, an `S256` `code_challenge`)
     /// on `url`, replacing any the URL had, and remembers them until [`PendingAuthorizations::complete`].
     pub fn begin(&self, url: &mut url::Url, pkce: bool) -> Result<(), String> {
@@ -43,8 +64,9 @@ impl PendingAuthorizations {
             replaced.push(("code_challenge_method", "S256".to_string()));
         }
         set_query_parameters(url, &replaced);
-        let now = SystemTime::now();
-        let mut pending = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut list = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let now = list.now();
+        let pending = &mut list.entries;
         pending.retain(|entry| !is_expired(entry, now));
         if pending.len() >= MAX_PENDING_AUTHORIZATIONS {
             pending.remove(0);
@@ -56,8 +78,9 @@ impl PendingAuthorizations {
     /// Completes an authorization: `state` must be one [`PendingAuthorizations::begin`] put on a URL,
     /// not used before and not expired. Gives the PKCE code verifier, when there is one.
     pub fn complete(&self, state: &str) -> Result<Option<Secret>, StateMismatch> {
-        let now = SystemTime::now();
-        let mut pending = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut list = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let now = list.now();
+        let pending = &mut list.entries;
         pending.retain(|entry| !is_expired(entry, now));
         let position = pending.iter().position(|entry| same_bytes(entry.state.expose().as_bytes(), state.as_bytes())).ok_or(StateMismatch)?;
         Ok(pending.remove(position).code_verifier)

@@ -351,3 +351,96 @@ fn skip_invalid_leaves_out_bad_paths_and_lists_them() {
         module.skipped[0]
     );
 }
+
+/// An authorization-code spec whose authorization URL takes `code_challenge`, with a token request
+/// that has (or lacks) `code_verifier`.
+fn pkce_spec(token_request_properties: &str) -> String {
+    format!(
+        r#"openapi: 3.0.3
+info: {{title: pkce, version: "1"}}
+paths:
+  /authorize:
+    get:
+      operationId: authorize
+      parameters:
+        - {{name: client_id, in: query, required: true, schema: {{type: string}}}}
+        - {{name: state, in: query, schema: {{type: string}}}}
+        - {{name: code_challenge, in: query, schema: {{type: string}}}}
+        - {{name: code_challenge_method, in: query, schema: {{type: string}}}}
+      responses:
+        "302": {{description: redirect}}
+  /token:
+    post:
+      operationId: token
+      requestBody:
+        required: true
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              type: object
+              required: [grant_type, code]
+              properties:
+{token_request_properties}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [access_token]
+                properties:
+                  access_token: {{type: string}}
+                  expires_in: {{type: integer}}
+"#
+    )
+}
+
+fn generate_pkce(spec: &str) -> Result<generator::GeneratedCrate, GeneratorError> {
+    let config = ProviderConfig::from_toml_str(
+        "pkce.provider.toml",
+        "display_name = \"pkce\"\nmodule = \"pkce\"\nspec = \"pkce.yaml\"\nsource_url = \"\"\nsource_kind = \"file\"\n\
+         [token]\nflow = \"authorization_code\"\noperation = \"token\"\nauthorize_operation = \"authorize\"\n\
+         code_field = \"code\"\naccess_token = \"access_token\"\nexpires_in = \"expires_in\"\n",
+    )
+    .unwrap();
+    let source = ProviderSource {
+        spec_path: "pkce.yaml".to_string(),
+        spec_bytes: spec.as_bytes(),
+        config,
+    };
+    let options = CrateOptions {
+        crate_name: "pkce".to_string(),
+        description: "pkce".to_string(),
+        standalone: true,
+        skip_invalid: false,
+    };
+    generator::generate_crate(&options, &[source])
+}
+
+#[test]
+fn pkce_without_a_code_verifier_field_is_an_error_not_a_flow_that_always_fails() {
+    // The URL would carry a challenge whose verifier the exchange cannot send: every authorization
+    // would end in an error after its `state` was used.
+    let without = pkce_spec(
+        "                grant_type: {type: string}\n                code: {type: string}\n",
+    );
+    let message = match generate_pkce(&without) {
+        Ok(_) => panic!("a PKCE flow without `code_verifier` must be rejected"),
+        Err(error) => error.to_string(),
+    };
+    assert!(message.contains("pkce"), "{message}");
+    assert!(message.contains("code_challenge"), "{message}");
+    assert!(message.contains("code_verifier"), "{message}");
+
+    let with = pkce_spec(
+        "                grant_type: {type: string}\n                code: {type: string}\n                code_verifier: {type: string}\n",
+    );
+    let generated = generate_pkce(&with).unwrap_or_else(|error| panic!("{error}"));
+    let module = generated
+        .files
+        .iter()
+        .find(|file| file.path.ends_with("pkce.rs"))
+        .expect("the module");
+    assert!(module.contents.contains("begin(&mut authorize_url, true)"));
+}

@@ -385,7 +385,7 @@ fn error_enum(operation: &Operation) -> TokenStream {
                         #name::#variant(ref body) => {
                             formatter.write_str(#text)?;
                             if let Some(message) = body.provider_message() {
-                                write!(formatter, ": {}", message)?;
+                                write!(formatter, ": {}", crate::runtime::ProviderText(message))?;
                             }
                             Ok(())
                         }
@@ -434,7 +434,7 @@ fn provider_message_statements(message: &ErrorMessage) -> TokenStream {
     match message {
         ErrorMessage::Text => quote! {
             if !body.is_empty() {
-                write!(formatter, ": {}", body)?;
+                write!(formatter, ": {}", crate::runtime::ProviderText(body))?;
             }
         },
         ErrorMessage::Field {
@@ -445,11 +445,11 @@ fn provider_message_statements(message: &ErrorMessage) -> TokenStream {
             if *optional {
                 quote! {
                     if let Some(message) = &body.#field {
-                        write!(formatter, ": {}", message)?;
+                        write!(formatter, ": {}", crate::runtime::ProviderText(message))?;
                     }
                 }
             } else {
-                quote! { write!(formatter, ": {}", body.#field)?; }
+                quote! { write!(formatter, ": {}", crate::runtime::ProviderText(&body.#field))?; }
             }
         }
         ErrorMessage::OAuth {
@@ -461,11 +461,11 @@ fn provider_message_statements(message: &ErrorMessage) -> TokenStream {
             let write_code = if *code_optional {
                 quote! {
                     if let Some(code) = &body.#code {
-                        write!(formatter, ": {}", code)?;
+                        write!(formatter, ": {}", crate::runtime::ProviderText(code))?;
                     }
                 }
             } else {
-                quote! { write!(formatter, ": {}", body.#code)?; }
+                quote! { write!(formatter, ": {}", crate::runtime::ProviderText(&body.#code))?; }
             };
             let write_description = match description_field {
                 None => quote!(),
@@ -473,13 +473,13 @@ fn provider_message_statements(message: &ErrorMessage) -> TokenStream {
                     let description = ident(description);
                     quote! {
                         if let Some(description) = &body.#description {
-                            write!(formatter, " ({})", description)?;
+                            write!(formatter, " ({})", crate::runtime::ProviderText(description))?;
                         }
                     }
                 }
                 Some((description, false)) => {
                     let description = ident(description);
-                    quote! { write!(formatter, " ({})", body.#description)?; }
+                    quote! { write!(formatter, " ({})", crate::runtime::ProviderText(&body.#description))?; }
                 }
             };
             quote! { #write_code #write_description }
@@ -499,7 +499,7 @@ fn provider_message_statements(message: &ErrorMessage) -> TokenStream {
             quote! {
                 let messages: Vec<&str> = #items.map(|item| item.#item_message.as_str()).collect();
                 if !messages.is_empty() {
-                    write!(formatter, ": {}", messages.join("; "))?;
+                    write!(formatter, ": {}", crate::runtime::ProviderText(messages.join("; ")))?;
                 }
             }
         }

@@ -164,6 +164,15 @@ pub fn token_source_items(api: &ApiModule) -> TokenStream {
             ),
         };
     let refresh_method = refresh_method(api, plan);
+    // The pending authorizations age on the source's clock, so a `ManualClock` expires their states too.
+    let clock_method = match &plan.flow {
+        TokenFlowPlan::ClientCredentials => quote!(),
+        TokenFlowPlan::AuthorizationCode { .. } => quote! {
+            fn use_clock(&self, clock: &std::sync::Arc<dyn crate::token::Clock>) {
+                self.pending.use_clock(std::sync::Arc::clone(clock));
+            }
+        },
+    };
     let doc_issuer = format!(
         " Gets tokens for a [`TokenSource`] from [`Client::{}`].",
         token_operation.method_name
@@ -175,12 +184,14 @@ pub fn token_source_items(api: &ApiModule) -> TokenStream {
     quote! {
         /// Why the token source could not produce a token.
         ///
-        /// `Clone`: every caller that waited for one token request gets its outcome.
+        /// `Clone`: every caller that waited for one token request gets its outcome. The endpoint's
+        /// error is shared behind an `Arc`, so a documented error body of megabytes is not copied
+        /// for each of them.
         #[derive(Debug, Clone, thiserror::Error)]
         pub enum TokenError {
             /// The token endpoint answered with an error, or could not be reached.
             #[error(transparent)]
-            Endpoint(#[from] crate::runtime::Error<#token_error_type>),
+            Endpoint(std::sync::Arc<crate::runtime::Error<#token_error_type>>),
             /// The token response carries no access token.
             #[error("the token response carries no access token")]
             MissingAccessToken,
@@ -188,6 +199,12 @@ pub fn token_source_items(api: &ApiModule) -> TokenStream {
             #[error("cannot build the token request: {0}")]
             TokenRequest(String),
             #extra_error_variants
+        }
+
+        impl From<crate::runtime::Error<#token_error_type>> for TokenError {
+            fn from(error: crate::runtime::Error<#token_error_type>) -> Self {
+                TokenError::Endpoint(std::sync::Arc::new(error))
+            }
         }
 
         #[doc = #doc_issuer]
@@ -217,6 +234,8 @@ pub fn token_source_items(api: &ApiModule) -> TokenStream {
             }
 
             #refresh_method
+
+            #clock_method
 
             fn call_settings(&self) -> crate::token::CallSettings<'_> {
                 crate::token::CallSettings {

@@ -176,6 +176,23 @@ pub fn lower_token_plan(
                     "the token request has no field `{code_field}` (code_field)"
                 )));
             }
+            // PKCE is sent where the authorization URL takes a `code_challenge`; its verifier must
+            // then travel in the exchange, or every authorization fails after its `state` is used.
+            let takes_code_challenge = operations[authorize_operation]
+                .parameters
+                .iter()
+                .any(|parameter| parameter.wire_name == "code_challenge");
+            if takes_code_challenge
+                && !body_fields.is_some_and(|fields| {
+                    fields
+                        .iter()
+                        .any(|field| field.wire_name == "code_verifier")
+                })
+            {
+                return Err(lowering.error(format!(
+                    "`{authorize_name}` takes `code_challenge` (PKCE), but the token request has no field `code_verifier` to send the verifier in"
+                )));
+            }
             TokenFlowPlan::AuthorizationCode {
                 authorize_operation,
                 code_field,

@@ -224,14 +224,14 @@ impl std::fmt::Display for GetOrderError {
             GetOrderError::NotFound(ref body) => {
                 formatter.write_str("404 Not Found")?;
                 if let Some(message) = &body.detail {
-                    write!(formatter, ": {}", message)?;
+                    write!(formatter, ": {}", crate ::runtime::ProviderText(message))?;
                 }
                 Ok(())
             }
             GetOrderError::Conflict(ref body) => {
                 formatter.write_str("409 Conflict")?;
                 if let Some(message) = &body.detail {
-                    write!(formatter, ": {}", message)?;
+                    write!(formatter, ": {}", crate ::runtime::ProviderText(message))?;
                 }
                 Ok(())
             }

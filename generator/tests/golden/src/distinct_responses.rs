@@ -171,21 +171,21 @@ impl std::fmt::Display for ExportError {
             ExportError::BadRequestJson(ref body) => {
                 formatter.write_str("400 Bad Request")?;
                 if let Some(message) = &body.title {
-                    write!(formatter, ": {}", message)?;
+                    write!(formatter, ": {}", crate ::runtime::ProviderText(message))?;
                 }
                 Ok(())
             }
             ExportError::BadRequestText(ref body) => {
                 formatter.write_str("400 Bad Request")?;
                 if !body.is_empty() {
-                    write!(formatter, ": {}", body)?;
+                    write!(formatter, ": {}", crate ::runtime::ProviderText(body))?;
                 }
                 Ok(())
             }
             ExportError::Default(ref body) => {
                 formatter.write_str("error response documented as `default`")?;
                 if let Some(message) = &body.title {
-                    write!(formatter, ": {}", message)?;
+                    write!(formatter, ": {}", crate ::runtime::ProviderText(message))?;
                 }
                 Ok(())
             }

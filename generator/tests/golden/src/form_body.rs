@@ -225,16 +225,18 @@ impl std::fmt::Display for IssueTokenError {
         match *self {
             IssueTokenError::BadRequest(ref body) => {
                 formatter.write_str("400 Bad Request")?;
-                write!(formatter, ": {}", body.error)?;
+                write!(formatter, ": {}", crate ::runtime::ProviderText(& body.error))?;
                 if let Some(description) = &body.error_description {
-                    write!(formatter, " ({})", description)?;
+                    write!(
+                        formatter, " ({})", crate ::runtime::ProviderText(description)
+                    )?;
                 }
                 Ok(())
             }
             IssueTokenError::Unauthorized(ref body) => {
                 formatter.write_str("401 Unauthorized")?;
                 if let Some(message) = body.provider_message() {
-                    write!(formatter, ": {}", message)?;
+                    write!(formatter, ": {}", crate ::runtime::ProviderText(message))?;
                 }
                 Ok(())
             }
@@ -243,18 +245,25 @@ impl std::fmt::Display for IssueTokenError {
 }
 /// Why the token source could not produce a token.
 ///
-/// `Clone`: every caller that waited for one token request gets its outcome.
+/// `Clone`: every caller that waited for one token request gets its outcome. The endpoint's
+/// error is shared behind an `Arc`, so a documented error body of megabytes is not copied
+/// for each of them.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum TokenError {
     /// The token endpoint answered with an error, or could not be reached.
     #[error(transparent)]
-    Endpoint(#[from] crate::runtime::Error<IssueTokenError>),
+    Endpoint(std::sync::Arc<crate::runtime::Error<IssueTokenError>>),
     /// The token response carries no access token.
     #[error("the token response carries no access token")]
     MissingAccessToken,
     /// The refresh request could not be built from the token request.
     #[error("cannot build the token request: {0}")]
     TokenRequest(String),
+}
+impl From<crate::runtime::Error<IssueTokenError>> for TokenError {
+    fn from(error: crate::runtime::Error<IssueTokenError>) -> Self {
+        TokenError::Endpoint(std::sync::Arc::new(error))
+    }
 }
 /// Gets tokens for a [`TokenSource`] from [`Client::issue_token`].
 #[derive(Debug, Clone)]

@@ -403,7 +403,7 @@ impl std::fmt::Display for GetFileContentError {
             GetFileContentError::NotFound(ref body) => {
                 formatter.write_str("404 Not Found")?;
                 if !body.is_empty() {
-                    write!(formatter, ": {}", body)?;
+                    write!(formatter, ": {}", crate ::runtime::ProviderText(body))?;
                 }
                 Ok(())
             }
@@ -444,7 +444,7 @@ impl std::fmt::Display for PostRawError {
             PostRawError::BadRequest(ref body) => {
                 formatter.write_str("400 Bad Request")?;
                 if !body.is_empty() {
-                    write!(formatter, ": {}", body)?;
+                    write!(formatter, ": {}", crate ::runtime::ProviderText(body))?;
                 }
                 Ok(())
             }

@@ -295,14 +295,14 @@ impl std::fmt::Display for SubmitJobError {
             SubmitJobError::BadRequest(ref body) => {
                 formatter.write_str("400 Bad Request")?;
                 if let Some(message) = &body.detail {
-                    write!(formatter, ": {}", message)?;
+                    write!(formatter, ": {}", crate ::runtime::ProviderText(message))?;
                 }
                 Ok(())
             }
             SubmitJobError::NotFound(ref body) => {
                 formatter.write_str("404 Not Found")?;
                 if !body.is_empty() {
-                    write!(formatter, ": {}", body)?;
+                    write!(formatter, ": {}", crate ::runtime::ProviderText(body))?;
                 }
                 Ok(())
             }
@@ -311,7 +311,9 @@ impl std::fmt::Display for SubmitJobError {
             }
             SubmitJobError::Default(ref body) => {
                 formatter.write_str("error response documented as `default`")?;
-                write!(formatter, ": {}", body.message)?;
+                write!(
+                    formatter, ": {}", crate ::runtime::ProviderText(& body.message)
+                )?;
                 Ok(())
             }
         }

@@ -293,7 +293,7 @@ impl std::fmt::Display for GetItemError {
             GetItemError::NotFound(ref body) => {
                 formatter.write_str("404 Not Found")?;
                 if let Some(message) = body.provider_message() {
-                    write!(formatter, ": {}", message)?;
+                    write!(formatter, ": {}", crate ::runtime::ProviderText(message))?;
                 }
                 Ok(())
             }

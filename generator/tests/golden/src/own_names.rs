@@ -488,7 +488,9 @@ impl std::fmt::Display for New2Error {
         match *self {
             New2Error::BadRequest(ref body) => {
                 formatter.write_str("400 Bad Request")?;
-                write!(formatter, ": {}", body.message)?;
+                write!(
+                    formatter, ": {}", crate ::runtime::ProviderText(& body.message)
+                )?;
                 Ok(())
             }
         }
@@ -537,7 +539,7 @@ impl std::fmt::Display for TokenError2 {
             TokenError2::Unauthorized(ref body) => {
                 formatter.write_str("401 Unauthorized")?;
                 if let Some(message) = body.provider_message() {
-                    write!(formatter, ": {}", message)?;
+                    write!(formatter, ": {}", crate ::runtime::ProviderText(message))?;
                 }
                 Ok(())
             }

@@ -431,7 +431,7 @@ impl std::fmt::Display for ListCountriesError {
         match *self {
             ListCountriesError::Default(ref body) => {
                 formatter.write_str("error response documented as `default`")?;
-                write!(formatter, ": {}", body.title)?;
+                write!(formatter, ": {}", crate ::runtime::ProviderText(& body.title))?;
                 Ok(())
             }
         }
@@ -458,7 +458,7 @@ impl std::fmt::Display for ListCountries2Error {
         match *self {
             ListCountries2Error::Default(ref body) => {
                 formatter.write_str("error response documented as `default`")?;
-                write!(formatter, ": {}", body.title)?;
+                write!(formatter, ": {}", crate ::runtime::ProviderText(& body.title))?;
                 Ok(())
             }
         }
@@ -482,7 +482,7 @@ impl std::fmt::Display for CreateTagError {
         match *self {
             CreateTagError::Default(ref body) => {
                 formatter.write_str("error response documented as `default`")?;
-                write!(formatter, ": {}", body.title)?;
+                write!(formatter, ": {}", crate ::runtime::ProviderText(& body.title))?;
                 Ok(())
             }
         }

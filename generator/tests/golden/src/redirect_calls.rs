@@ -281,7 +281,7 @@ impl std::fmt::Display for LoginLocalError {
             LoginLocalError::Status4xx(ref body) => {
                 formatter.write_str("4XX")?;
                 if let Some(message) = &body.message {
-                    write!(formatter, ": {}", message)?;
+                    write!(formatter, ": {}", crate ::runtime::ProviderText(message))?;
                 }
                 Ok(())
             }
@@ -316,7 +316,7 @@ impl std::fmt::Display for LoginSamlError {
             LoginSamlError::Status5xx(ref body) => {
                 formatter.write_str("5XX")?;
                 if let Some(message) = body.provider_message() {
-                    write!(formatter, ": {}", message)?;
+                    write!(formatter, ": {}", crate ::runtime::ProviderText(message))?;
                 }
                 Ok(())
             }

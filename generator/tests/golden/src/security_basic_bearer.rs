@@ -471,7 +471,7 @@ impl std::fmt::Display for GetKeyError {
             GetKeyError::NotFound(ref body) => {
                 formatter.write_str("404 Not Found")?;
                 if let Some(message) = body.provider_message() {
-                    write!(formatter, ": {}", message)?;
+                    write!(formatter, ": {}", crate ::runtime::ProviderText(message))?;
                 }
                 Ok(())
             }
@@ -480,18 +480,25 @@ impl std::fmt::Display for GetKeyError {
 }
 /// Why the token source could not produce a token.
 ///
-/// `Clone`: every caller that waited for one token request gets its outcome.
+/// `Clone`: every caller that waited for one token request gets its outcome. The endpoint's
+/// error is shared behind an `Arc`, so a documented error body of megabytes is not copied
+/// for each of them.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum TokenError {
     /// The token endpoint answered with an error, or could not be reached.
     #[error(transparent)]
-    Endpoint(#[from] crate::runtime::Error<CreateTokenError>),
+    Endpoint(std::sync::Arc<crate::runtime::Error<CreateTokenError>>),
     /// The token response carries no access token.
     #[error("the token response carries no access token")]
     MissingAccessToken,
     /// The refresh request could not be built from the token request.
     #[error("cannot build the token request: {0}")]
     TokenRequest(String),
+}
+impl From<crate::runtime::Error<CreateTokenError>> for TokenError {
+    fn from(error: crate::runtime::Error<CreateTokenError>) -> Self {
+        TokenError::Endpoint(std::sync::Arc::new(error))
+    }
 }
 /// Gets tokens for a [`TokenSource`] from [`Client::create_token`].
 #[derive(Debug, Clone)]

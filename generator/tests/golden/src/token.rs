@@ -162,6 +162,12 @@ pub trait TokenIssuer: Send + Sync + 'static {
 
     /// The HTTP client, retry policy and limits [`TokenSource::send`] uses.
     fn call_settings(&self) -> CallSettings<'_>;
+
+    /// Told the source's clock when the source is built, for anything the issuer times itself (the
+    /// age of a pending authorization).
+    fn use_clock(&self, clock: &Arc<dyn Clock>) {
+        let _ = clock;
+    }
 }
 
 /// The outcome of the last token request, for the callers that waited for it.
@@ -175,8 +181,12 @@ struct Flight<E> {
 }
 
 struct FailureBackoff {
+    /// When the request failed: a clock that now reads earlier was stepped back, and the backoff is over.
+    failed_at: SystemTime,
     retry_at: SystemTime,
     in_a_row: u32,
+    /// [`Shared::tokens_set`] when the request failed: a token set since then ends the backoff.
+    tokens_set: u64,
 }
 
 struct Shared<I: TokenIssuer> {
@@ -187,6 +197,8 @@ struct Shared<I: TokenIssuer> {
     failure_backoff: Duration,
     /// The count in `Flight::completed`, readable without waiting for the lock.
     completed: AtomicU64,
+    /// How many tokens [`TokenSource::set_token`] has stored: a failure before the last one is stale.
+    tokens_set: AtomicU64,
     /// Held while a token request is in flight, so concurrent callers share it.
     flight: tokio::sync::Mutex<Flight<I::Error>>,
 }
@@ -254,6 +266,7 @@ impl<I: TokenIssuer> TokenSourceBuilder<I> {
 
     /// The token source.
     pub fn build(self) -> TokenSource<I> {
+        self.issuer.use_clock(&self.clock);
         TokenSource {
             shared: Arc::new(Shared {
                 issuer: self.issuer,
@@ -262,6 +275,7 @@ impl<I: TokenIssuer> TokenSourceBuilder<I> {
                 renew_margin: self.renew_margin,
                 failure_backoff: self.failure_backoff,
                 completed: AtomicU64::new(0),
+                tokens_set: AtomicU64::new(0),
                 flight: tokio::sync::Mutex::new(Flight { completed: 0, last_outcome: None, failure: None }),
             }),
         }
@@ -362,20 +376,28 @@ impl<I: TokenIssuer> TokenSource<I> {
             return Ok(token);
         }
         if let (Some(failure), Some(Err(error))) = (&flight.failure, &flight.last_outcome) {
-            if self.shared.clock.now() < failure.retry_at {
+            let now = self.shared.clock.now();
+            let no_token_since = failure.tokens_set == self.shared.tokens_set.load(Ordering::Acquire);
+            if no_token_since && failure.failed_at <= now && now < failure.retry_at {
                 return Err(error.clone());
             }
         }
+        let tokens_set = self.shared.tokens_set.load(Ordering::Acquire);
         let outcome = self.request_token().await;
         flight.completed = flight.completed.wrapping_add(1);
         self.shared.completed.store(flight.completed, Ordering::Release);
         flight.failure = match &outcome {
             Ok(_) => None,
             Err(_) => {
-                let in_a_row = flight.failure.as_ref().map_or(1, |failure| failure.in_a_row.saturating_add(1));
+                // A token set in between breaks the run of failures.
+                let in_a_row = flight
+                    .failure
+                    .as_ref()
+                    .filter(|failure| failure.tokens_set == tokens_set)
+                    .map_or(1, |failure| failure.in_a_row.saturating_add(1));
                 let backoff = self.shared.failure_backoff.saturating_mul(1 << (in_a_row - 1).min(16)).min(MAX_FAILURE_BACKOFF);
                 let now = self.shared.clock.now();
-                Some(FailureBackoff { retry_at: now.checked_add(backoff).unwrap_or(now), in_a_row })
+                Some(FailureBackoff { failed_at: now, retry_at: now.checked_add(backoff).unwrap_or(now), in_a_row, tokens_set })
             }
         };
         flight.last_outcome = Some(outcome.clone());
@@ -404,9 +426,12 @@ impl<I: TokenIssuer> TokenSource<I> {
     }
 
     /// Stores a token obtained elsewhere (for example, from an authorization-code exchange).
+    /// It ends any failure backoff: an authorization-code source must not hand out again the
+    /// `AuthorizationRequired` URL whose `state` this token's exchange used.
     pub fn set_token(&self, issued: IssuedToken) {
         let stored = self.to_stored(issued, None);
         self.shared.store.save(Some(&stored));
+        self.shared.tokens_set.fetch_add(1, Ordering::AcqRel);
     }
 
     /// Forgets `rejected` (a token the server refused) so the next call gets a new one; a refresh token is kept.
@@ -444,13 +469,24 @@ impl<I: TokenIssuer> TokenSource<I> {
     /// returning the second response whatever its status.
     ///
     /// `build` gets the provider client's `reqwest::Client` (re-exported as `auth_clients::reqwest`).
+    /// The URL must be https (plain http only to localhost and loopback addresses), as a client's
+    /// base URL must: anything else is an invalid request, and no token is fetched or sent.
     pub async fn send<F>(&self, build: F) -> Result<crate::runtime::RawResponse, CallError<I::Error, crate::runtime::Error<std::convert::Infallible>>>
     where
         F: FnOnce(&reqwest::Client) -> reqwest::RequestBuilder,
     {
         let settings = self.shared.issuer.call_settings();
-        let request = build(settings.http);
-        let idempotent = request.try_clone().and_then(|copy| copy.build().ok()).is_some_and(|built| is_idempotent(built.method()));
+        let (http, built) = build(settings.http).build_split();
+        let built = built.map_err(|error| CallError::Call(crate::runtime::Error::invalid_request("send", format!("the request cannot be built: {}", error.without_url()))))?;
+        if !crate::runtime::may_carry_credentials(built.url()) {
+            // The generated clients' base URLs are held to the same rule.
+            return Err(CallError::Call(crate::runtime::Error::invalid_request(
+                "send",
+                "a bearer token is sent only over https (plain http only to localhost and loopback addresses)",
+            )));
+        }
+        let idempotent = is_idempotent(built.method());
+        let request = reqwest::RequestBuilder::from_parts(http, built);
         let context = crate::runtime::CallContext {
             provider: settings.provider,
             operation: "send",
@@ -602,8 +638,24 @@ pub const MAX_PENDING_AUTHORIZATIONS: usize = 16;
 /// The authorizations a token source has started and not completed: for each authorization URL, a
 /// fresh unguessable `state` (RFC 6749 section 10.12, RFC 9700 section 4.7) and, where the provider
 /// accepts PKCE, a code verifier (RFC 7636, `S256`). A returned `state` is accepted once.
+///
+/// Ages are measured on the token source's [`Clock`] (the system clock unless the source was built
+/// with another), so a [`ManualClock`] in tests moves them too.
 #[derive(Clone, Default)]
-pub struct PendingAuthorizations(Arc<Mutex<Vec<PendingAuthorization>>>);
+pub struct PendingAuthorizations(Arc<Mutex<PendingList>>);
+
+#[derive(Default)]
+struct PendingList {
+    entries: Vec<PendingAuthorization>,
+    /// `None`: the system clock.
+    clock: Option<Arc<dyn Clock>>,
+}
+
+impl PendingList {
+    fn now(&self) -> SystemTime {
+        self.clock.as_ref().map_or_else(SystemTime::now, |clock| clock.now())
+    }
+}
 
 struct PendingAuthorization {
     state: Secret,
@@ -613,7 +665,7 @@ struct PendingAuthorization {
 
 impl std::fmt::Debug for PendingAuthorizations {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let pending = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).len();
+        let pending = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).entries.len();
         write!(formatter, "PendingAuthorizations({pending} pending)")
     }
 }
@@ -625,6 +677,11 @@ impl std::fmt::Debug for PendingAuthorizations {
 pub struct StateMismatch;
 
 impl PendingAuthorizations {
+    /// Measures ages on `clock` from now on (a [`TokenSource`] built with a clock sets it).
+    pub fn use_clock(&self, clock: Arc<dyn Clock>) {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clock = Some(clock);
+    }
+
     /// Starts an authorization: puts a fresh `state` (and with `pkce`, an `S256` `code_challenge`)
     /// on `url`, replacing any the URL had, and remembers them until [`PendingAuthorizations::complete`].
     pub fn begin(&self, url: &mut url::Url, pkce: bool) -> Result<(), String> {
@@ -636,8 +693,9 @@ impl PendingAuthorizations {
             replaced.push(("code_challenge_method", "S256".to_string()));
         }
         set_query_parameters(url, &replaced);
-        let now = SystemTime::now();
-        let mut pending = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut list = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let now = list.now();
+        let pending = &mut list.entries;
         pending.retain(|entry| !is_expired(entry, now));
         if pending.len() >= MAX_PENDING_AUTHORIZATIONS {
             pending.remove(0);
@@ -649,8 +707,9 @@ impl PendingAuthorizations {
     /// Completes an authorization: `state` must be one [`PendingAuthorizations::begin`] put on a URL,
     /// not used before and not expired. Gives the PKCE code verifier, when there is one.
     pub fn complete(&self, state: &str) -> Result<Option<Secret>, StateMismatch> {
-        let now = SystemTime::now();
-        let mut pending = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut list = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let now = list.now();
+        let pending = &mut list.entries;
         pending.retain(|entry| !is_expired(entry, now));
         let position = pending.iter().position(|entry| same_bytes(entry.state.expose().as_bytes(), state.as_bytes())).ok_or(StateMismatch)?;
         Ok(pending.remove(position).code_verifier)

@@ -56,6 +56,17 @@ fn valid_fixtures() -> Vec<(String, Vec<u8>, String)> {
         .collect()
 }
 
+fn golden_crate_options() -> CrateOptions {
+    CrateOptions {
+        crate_name: "golden-clients".to_string(),
+        description:
+            "Golden output of the generator for its fixture specs (compiled as a workspace member)."
+                .to_string(),
+        standalone: false,
+        skip_invalid: false,
+    }
+}
+
 fn generate_golden_crate() -> GeneratedCrate {
     let fixtures = valid_fixtures();
     let sources: Vec<ProviderSource<'_>> = fixtures
@@ -66,21 +77,14 @@ fn generate_golden_crate() -> GeneratedCrate {
             config: fixture_config(module, path),
         })
         .collect();
-    let options = CrateOptions {
-        crate_name: "golden-clients".to_string(),
-        description:
-            "Golden output of the generator for its fixture specs (compiled as a workspace member)."
-                .to_string(),
-        standalone: false,
-        skip_invalid: false,
-    };
-    match generator::generate_crate(&options, &sources) {
+    match generator::generate_crate(&golden_crate_options(), &sources) {
         Ok(generated) => generated,
         Err(error) => panic!("fixture specs must generate: {error}"),
     }
 }
 
-/// The one comparison helper: `UPDATE_GOLDEN=1` rewrites `expected_path`, otherwise a difference fails with a diff hint.
+/// The one comparison helper: `UPDATE_GOLDEN=1` rewrites `expected_path`, otherwise a difference fails
+/// with a unified diff of the golden file against the generator's output.
 fn check(expected_path: &Path, actual: &str) -> Result<(), String> {
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         std::fs::create_dir_all(expected_path.parent().unwrap()).unwrap();
@@ -93,25 +97,116 @@ fn check(expected_path: &Path, actual: &str) -> Result<(), String> {
     if expected == actual {
         return Ok(());
     }
-    let first_difference = expected
-        .lines()
-        .zip(actual.lines())
-        .position(|(left, right)| left != right)
-        .map_or_else(
-            || expected.lines().count().min(actual.lines().count()) + 1,
-            |index| index + 1,
-        );
+    let name = expected_path.display().to_string();
+    let diff = similar::TextDiff::from_lines(expected.as_str(), actual)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("{name} (golden)"), &format!("{name} (generated)"))
+        .to_string();
     Err(format!(
-        "{} differs from the generator's output (first difference at line {first_difference}); run `UPDATE_GOLDEN=1 cargo test -p generator --test golden` and review the diff",
-        expected_path.display()
+        "{name} differs from the generator's output; review the diff and run `UPDATE_GOLDEN=1 cargo test -p generator --test golden` if it is intended:\n{diff}"
     ))
 }
 
+/// Generates the golden crate from one fixture alone and checks that fixture's module file.
+fn check_fixture_module(stem: &str) {
+    let (path, bytes, module) = valid_fixtures()
+        .into_iter()
+        .find(|(_, _, module)| module == stem)
+        .unwrap_or_else(|| panic!("no fixture `{stem}` in {}", fixtures_dir().display()));
+    let source = ProviderSource {
+        spec_path: path.clone(),
+        spec_bytes: &bytes,
+        config: fixture_config(&module, &path),
+    };
+    let generated = match generator::generate_crate(&golden_crate_options(), &[source]) {
+        Ok(generated) => generated,
+        Err(error) => panic!("{path} must generate: {error}"),
+    };
+    let module_path = format!("src/{module}.rs");
+    let file = generated
+        .files
+        .iter()
+        .find(|file| file.path == module_path)
+        .unwrap_or_else(|| panic!("{path} produced no {module_path}"));
+    if let Err(message) = check(&golden_dir().join(&file.path), &file.contents) {
+        panic!("{message}");
+    }
+}
+
+/// One golden test per fixture, so a failure names its fixture and shows only its diff.
+macro_rules! golden_fixture_tests {
+    ($($fixture:ident),* $(,)?) => {
+        const FIXTURES_WITH_A_GOLDEN_TEST: &[&str] = &[$(stringify!($fixture)),*];
+        $(
+            #[test]
+            fn $fixture() {
+                check_fixture_module(stringify!($fixture));
+            }
+        )*
+    };
+}
+
+golden_fixture_tests!(
+    alias_cycles,
+    all_of,
+    deep_composition,
+    distinct_responses,
+    doc_prose,
+    enum_collisions,
+    form_body,
+    integer_edges,
+    json_schema_2020,
+    keyword_names,
+    media_types,
+    mixed_responses,
+    name_collisions,
+    no_operation_id,
+    nullable_fields,
+    oauth2_client_basic,
+    one_of_discriminator,
+    openapi31_no_paths,
+    openapi31_types,
+    own_names,
+    placeholder_servers,
+    pointer_refs,
+    query_styles,
+    recursive,
+    redirect_calls,
+    relative_server,
+    request_content_types,
+    security_basic_bearer,
+    servers,
+    unknown_formats,
+    webhooks_callbacks,
+);
+
 #[test]
-fn fixture_specs_generate_the_golden_crate() {
+fn every_fixture_has_a_golden_test() {
+    let fixtures: Vec<String> = valid_fixtures()
+        .into_iter()
+        .map(|(_, _, module)| module)
+        .collect();
+    assert_eq!(
+        fixtures, FIXTURES_WITH_A_GOLDEN_TEST,
+        "add the fixture to `golden_fixture_tests!` (in file-name order)"
+    );
+}
+
+/// The crate-level files (manifest, `lib.rs`, runtime, ...) of the whole golden crate, and no stale
+/// golden file; each fixture's module is checked by its own test above.
+#[test]
+fn fixture_specs_generate_the_golden_crate_files() {
     let generated = generate_golden_crate();
+    let module_files: Vec<String> = valid_fixtures()
+        .into_iter()
+        .map(|(_, _, module)| format!("src/{module}.rs"))
+        .collect();
     let mut failures = Vec::new();
     for file in &generated.files {
+        if module_files.contains(&file.path) {
+            continue;
+        }
         if let Err(message) = check(&golden_dir().join(&file.path), &file.contents) {
             failures.push(message);
         }

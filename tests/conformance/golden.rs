@@ -509,6 +509,24 @@ mod nullable_fields {
             })
             .await;
     }
+
+    /// A required property whose `$ref` names a nullable component accepts `null` (the spec allows
+    /// it), and sends `null` back rather than leaving the required key out.
+    #[test]
+    fn a_required_reference_to_a_nullable_component_admits_null() {
+        let text = r#"{"id": "p1", "display_name": null, "work_address": null,
+                       "note": null, "previous_address": null}"#;
+        let profile: golden_clients::nullable_fields::types::Profile =
+            serde_json::from_str(text).expect("null is valid for both references");
+        assert_eq!(profile.note, None);
+        assert_eq!(profile.previous_address, None);
+        let value = serde_json::to_value(&profile).unwrap();
+        assert!(
+            value["note"].is_null() && value.get("note").is_some(),
+            "{value}"
+        );
+        assert!(value.get("previous_address").is_some(), "{value}");
+    }
 }
 
 mod one_of_discriminator {

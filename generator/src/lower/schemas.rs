@@ -266,6 +266,26 @@ impl<'a> SchemaLowering<'a> {
         }
     }
 
+    /// Whether a `$ref` reaches a component schema marked `nullable` (directly or through aliases), so
+    /// that a field of that type must accept `null`. A reference that does not resolve is not
+    /// nullable here; resolving it reports the defect.
+    fn reference_is_nullable(&self, reference: &str) -> bool {
+        let mut current = reference;
+        // A bounded walk: alias cycles are reported elsewhere.
+        for _ in 0..32 {
+            let Some(key) = current.strip_prefix(COMPONENT_SCHEMA_PREFIX) else {
+                return false;
+            };
+            let key = key.replace("~1", "/").replace("~0", "~");
+            match self.components.get(&key) {
+                Some(ReferenceOr::Item(schema)) => return schema.schema_data.nullable,
+                Some(ReferenceOr::Reference { reference }) => current = reference,
+                None => return false,
+            }
+        }
+        false
+    }
+
     /// The component schema behind a `$ref`, for merging `allOf` members.
     fn component_schema(
         &self,
@@ -732,7 +752,12 @@ impl<'a> SchemaLowering<'a> {
                     wire_name: Some(&wire_name),
                 },
             )?;
-            let type_ref = if is_required {
+            // A `$ref` to a nullable component admits `null` even where the property is required.
+            let admits_null = match view {
+                SchemaView::Reference(reference) => self.reference_is_nullable(reference),
+                SchemaView::Inline(_) => false,
+            };
+            let type_ref = if is_required && !admits_null {
                 type_ref
             } else {
                 type_ref.into_option()

@@ -13,6 +13,14 @@ const PROVIDER: &str = "nullable_fields";
 pub const DEFAULT_BASE_URL: &str = "https://api.example.com";
 /// Request and response types of this API, one per schema.
 pub mod types {
+    /// A component that admits null, so a required property of this type may be null.
+    pub type NullableNote = String;
+    /// A nullable object component.
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    pub struct PreviousAddress {
+        /// The `city` field.
+        pub city: String,
+    }
     /// The `Address` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     pub struct Address {
@@ -30,6 +38,12 @@ pub mod types {
         /// Required, but may be null.
         #[serde(default)]
         pub display_name: Option<String>,
+        /// The `note` field.
+        #[serde(default)]
+        pub note: Option<NullableNote>,
+        /// The `previous_address` field.
+        #[serde(default)]
+        pub previous_address: Option<PreviousAddress>,
         /// Optional, and may be null when present.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub nickname: Option<String>,

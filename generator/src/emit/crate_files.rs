@@ -90,6 +90,7 @@ chrono = {{ version = "0.4", default-features = false, features = ["serde", "std
 fastrand = "2"
 form_urlencoded = "1"
 getrandom = "0.2"
+memchr = "2"
 percent-encoding = "2"
 reqwest = {{ version = "0.12", default-features = false, features = ["json", "rustls-tls"] }}
 serde = {{ version = "1", features = ["derive"] }}

@@ -790,6 +790,10 @@ pub fn request_id_from(headers: &HeaderMap, body: &[u8]) -> Option<String> {
     if body.is_empty() || !body.starts_with(b"{") {
         return None;
     }
+    // Most bodies carry no id: a byte search for the keys is far cheaper than a pass of the parser.
+    if !REQUEST_ID_BODY_KEYS.iter().any(|key| memchr::memmem::find(body, key).is_some()) {
+        return None;
+    }
     // Only these fields are read; the rest of the body is skipped, never built as a JSON tree.
     let fields: RequestIdFields = serde_json::from_slice(body).ok()?;
     let meta = fields.meta.as_ref().and_then(|meta| meta.0.as_ref());
@@ -806,6 +810,9 @@ pub fn request_id_from(headers: &HeaderMap, body: &[u8]) -> Option<String> {
     .map(str::to_string);
     id
 }
+
+/// The keys of [`RequestIdFields`] and [`MetaRequestIds`], quoted as they stand in a JSON body.
+const REQUEST_ID_BODY_KEYS: &[&[u8]] = &[b"\"ruid\"", b"\"request_id\"", b"\"requestId\""];
 
 /// Where a JSON body carries the provider's request id: `ruid`, `request_id`, `requestId`, `meta.ruid`, `meta.request_id`.
 #[derive(serde::Deserialize)]
@@ -1150,8 +1157,12 @@ async fn send_attempts<E>(
         }
         let limit = context.limits.max_response_bytes.unwrap_or(context.default_max_response_bytes);
         let raw = read_bounded(operation, response, limit, started).await?;
-        if let Some(request_id) = raw.request_id() {
-            span.record("request_id", request_id.as_str());
+        // A request id in the body costs a pass over it; only pay that when someone records the span
+        // (`request_id()` on the response or the error still finds it on demand).
+        if !span.is_disabled() {
+            if let Some(request_id) = raw.request_id() {
+                span.record("request_id", request_id.as_str());
+            }
         }
         tracing::debug!(status = status.as_u16(), "response");
         return Ok(raw);

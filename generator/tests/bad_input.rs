@@ -256,6 +256,24 @@ fn a_path_that_climbs_out_of_the_base_path_is_an_error() {
 }
 
 #[test]
+fn a_path_with_backslashes_that_url_parsing_reads_as_slashes_is_an_error() {
+    assert_error(
+        "path_with_backslash.yaml",
+        "at /paths/~1a~1\\..\\..\\etc",
+        "contains `\\`",
+    );
+}
+
+#[test]
+fn a_path_with_a_fragment_that_would_never_be_sent_is_an_error() {
+    assert_error(
+        "path_with_fragment.yaml",
+        "at /paths/~1users#admin",
+        "contains `#`",
+    );
+}
+
+#[test]
 fn an_alias_cycle_with_no_array_or_map_on_it_is_an_error() {
     assert_error(
         "alias_cycle.yaml",

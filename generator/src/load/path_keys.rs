@@ -1,5 +1,6 @@
 //! Every key of `paths` is generated or is an error: `openapiv3` silently drops keys that do not
-//! start with `/`, and a `.` or `..` segment would move the request outside the base path.
+//! start with `/`, a `.` or `..` segment would move the request outside the base path, and a `?`,
+//! `#` or `\` would end the path early or, as URL parsing reads `\` as `/`, hide such a segment.
 
 use crate::error::{pointer_push, ErrorContext, GeneratorError};
 
@@ -51,6 +52,14 @@ fn invalid_path_keys(
                 &pointer,
                 format!("the path `{key}` does not start with `/`: every key of `paths` must (or be an `x-` extension)"),
             )));
+        } else if let Some(character) = key
+            .chars()
+            .find(|character| PATH_ENDING_CHARACTERS.contains(character))
+        {
+            invalid.push((key.clone(), context.invalid(
+                &pointer,
+                format!("the path `{key}` contains `{character}`, which a URL does not keep in its path (a query, a fragment, or `\\` read as `/`); write the path without it"),
+            )));
         } else if let Some(segment) = key.split('/').find(|segment| is_dot_segment(segment)) {
             invalid.push((key.clone(), context.invalid(
                 &pointer,
@@ -60,6 +69,10 @@ fn invalid_path_keys(
     }
     invalid
 }
+
+/// Characters that URL parsing does not keep as part of a path: `?` starts the query and `#` the
+/// fragment, so the rest would be lost, and `\` is read as `/`, so `\..\` would be a dot segment.
+const PATH_ENDING_CHARACTERS: &[char] = &['?', '#', '\\'];
 
 /// `.` and `..`, also percent-encoded (`%2e`, `.%2E`, ...), which URL resolution treats alike.
 fn is_dot_segment(segment: &str) -> bool {

@@ -754,4 +754,43 @@ mod servers_without_a_usable_default {
         assert_eq!(answer.into_inner(), "hello");
         assert_eq!(support::request_count(&api).await, 1);
     }
+
+    /// A server the client would refuse (plain http to a remote host, a query in the URL) is not
+    /// built in: `Client::new` still works for every other operation, and those operations fail
+    /// before sending, naming the setter, until it is set.
+    #[tokio::test]
+    async fn a_server_the_client_refuses_does_not_break_the_client() {
+        let legacy = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/legacy/status"))
+            .respond_with(ResponseTemplate::new(204))
+            .expect(1)
+            .mount(&legacy)
+            .await;
+        let client = Client::new("https://api.example.com").expect("https base URL");
+        let unset = client
+            .get_legacy_status()
+            .await
+            .expect_err("the http server is not built in");
+        assert!(
+            unset.to_string().contains("with_legacy_example_com_server"),
+            "{unset}"
+        );
+        let unset = client
+            .get_signed_report()
+            .await
+            .expect_err("the server with a query is not built in");
+        assert!(
+            unset
+                .to_string()
+                .contains("with_files_example_com_report_signature_abc_server"),
+            "{unset}"
+        );
+        client
+            .with_legacy_example_com_server(&legacy.uri())
+            .expect("loopback")
+            .get_legacy_status()
+            .await
+            .expect("204 from the server that was set");
+    }
 }

@@ -453,6 +453,28 @@ mod references_to_any_pointer {
         }
     }
 
+    /// A path parameter `..` or `.` would be removed by URL parsing as a dot segment, moving the
+    /// request to another path (`PUT /api/v1/tags/..` is `PUT /api/v1/`): refused before sending.
+    #[tokio::test]
+    async fn a_dot_segment_path_parameter_is_refused_before_sending() {
+        let server = MockServer::start().await;
+        let client = client(&server);
+        for id in ["..", "."] {
+            let error = client
+                .replace_tag(
+                    &pointer_refs::ReplaceTagParams { id: id.to_string() },
+                    &types::TagAllOf0 {
+                        name: "red".to_string(),
+                        color: None,
+                    },
+                )
+                .await
+                .expect_err("a dot segment");
+            assert!(error.to_string().contains("path parameter `id`"), "{error}");
+        }
+        assert_eq!(support::request_count(&server).await, 0);
+    }
+
     /// A schema that refers to itself through a pointer into its parent decodes at any depth.
     #[tokio::test]
     async fn a_self_referencing_pointer_schema_decodes_deeply() {

@@ -697,9 +697,13 @@ pub fn endpoint_url<E>(operation: &'static str, base_url: &url::Url, encoded_pat
 const PATH_SEGMENT: &percent_encoding::AsciiSet =
     &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
-/// A path parameter, percent-encoded as one segment.
+/// A path parameter, percent-encoded as one segment. `.` and `..` are refused: URL parsing removes
+/// them as dot segments (encoded as `%2E` too), so `..` would send the request outside its path.
 pub fn path_segment<T: serde::Serialize + ?Sized, E>(operation: &'static str, name: &str, value: &T) -> Result<String, Error<E>> {
     let text = parameter_text(operation, name, value)?.unwrap_or_default();
+    if text == "." || text == ".." {
+        return Err(Error::invalid_request(operation, format!("path parameter `{name}` is `{text}`, which would move the request to another path")));
+    }
     Ok(percent_encoding::utf8_percent_encode(&text, PATH_SEGMENT).to_string())
 }
 

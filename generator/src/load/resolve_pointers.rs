@@ -257,6 +257,18 @@ fn lookup_mut<'v>(document: &'v mut Value, tokens: &[String]) -> Option<&'v mut 
         })
 }
 
+/// Rewrites a `$ref` that is left in place to its plain spelling: `openapiv3` and the lower stage
+/// look a component up by the text after its section, so `#/components/schemas/My%20Schema` (a
+/// URI fragment is percent-encoded, RFC 6901 section 6) must reach them as `.../My Schema`.
+fn spell_reference_plainly(value: &mut Value, tokens: &[String]) {
+    if let Value::Object(map) = value {
+        map.insert(
+            "$ref".to_string(),
+            Value::String(format!("#{}", tokens_to_pointer(tokens))),
+        );
+    }
+}
+
 /// The only key of `{"$ref": "..."}`-like objects, when the object is a reference.
 fn reference_of(value: &Value) -> Option<&str> {
     value.get("$ref").and_then(Value::as_str)
@@ -465,6 +477,7 @@ impl Resolver<'_> {
         let target_kind = kind_at(&tokens);
         if kind == Kind::Schema {
             if is_plain_component(&tokens) {
+                spell_reference_plainly(value, &tokens);
                 return Ok(false);
             }
             // A schema kept outside the OpenAPI objects (`#/definitions/X`) is still a schema.
@@ -512,6 +525,7 @@ impl Resolver<'_> {
             let site_is_component =
                 pointer.starts_with("/components/") && pointer.matches('/').count() == 3;
             if is_plain_component(&tokens) && reference_of(target).is_none() && !site_is_component {
+                spell_reference_plainly(value, &tokens);
                 return Ok(false);
             }
             if target_kind != kind && target_kind != Kind::Other {
@@ -717,6 +731,42 @@ mod tests {
         assert_eq!(
             document.pointer("/components/schemas/Page/properties/next"),
             Some(&json!({"allOf": [{"$ref": "#/components/schemas/Page_next"}], "nullable": true}))
+        );
+    }
+
+    /// A `$ref` is a URI fragment, so its pointer may be percent-encoded (RFC 6901 section 6); the
+    /// lower stage looks components up by name, so it must see the name itself.
+    #[test]
+    fn a_percent_encoded_reference_to_a_component_is_spelled_plainly() {
+        let (document, result) = resolve(json!({
+            "paths": {"/a": {"get": {
+                "parameters": [{"$ref": "#/components/parameters/page%20size"}],
+                "responses": {
+                    "200": {"$ref": "#/components/responses/r%C3%A9ponse"},
+                    "201": {"description": "x", "content": {"application/json": {
+                        "schema": {"$ref": "#/components/schemas/Country%20Code"}
+                    }}}
+                }
+            }}},
+            "components": {
+                "parameters": {"page size": {"name": "size", "in": "query"}},
+                "responses": {"réponse": {"description": "ok"}},
+                "schemas": {"Country Code": {"type": "string"}}
+            }
+        }));
+        result.expect("resolves");
+        let operation = document.pointer("/paths/~1a/get").expect("operation");
+        assert_eq!(
+            operation.pointer("/parameters/0/$ref"),
+            Some(&json!("#/components/parameters/page size"))
+        );
+        assert_eq!(
+            operation.pointer("/responses/200/$ref"),
+            Some(&json!("#/components/responses/réponse"))
+        );
+        assert_eq!(
+            operation.pointer("/responses/201/content/application~1json/schema/$ref"),
+            Some(&json!("#/components/schemas/Country Code"))
         );
     }
 

@@ -171,6 +171,12 @@ impl UniqueNames {
 /// Turns spec prose into rustdoc that neither warns nor runs: code fences become `text` blocks and
 /// indentation (which markdown would read as a Rust code block, i.e. a doctest) is removed.
 pub fn sanitize_doc(text: &str) -> String {
+    // Clippy's `tabs_in_doc_comments` warns on a tab, and a bare carriage return is not allowed in a
+    // doc comment at all.
+    let text = text
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .replace('\t', "    ");
     let mut lines = Vec::new();
     // Prose is escaped a paragraph at a time: a markdown link or code span may span lines.
     let mut paragraph: Vec<&str> = Vec::new();

@@ -18,7 +18,8 @@ pub mod types {
     /// A note &lt;p&gt;with a tag&lt;/p&gt; and \[brackets\].
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     pub struct ListNotesResponseItem {
-        /// The text; see <https://example.com/text>.
+        /// The text;    see <https://example.com/text>.
+        /// One line per note.
         pub text: String,
     }
 }
@@ -81,6 +82,7 @@ impl Client {
     ///
     /// Returns `Note`s. Use the \[cursor\] from <http://example.com/cursor?x=1>, e.g. &lt;cursor&gt;.
     /// A stray backtick \` does not open code, and 2 &lt; 3 &gt; 1.
+    /// Links rustdoc would read as Rust paths stay text: \[cancel\](javascript:void) or \[see\](Note).
     ///
     /// `GET /notes`
     pub async fn list_notes(

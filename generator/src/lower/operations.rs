@@ -209,7 +209,11 @@ impl<'a, 's> OperationLowering<'a, 's> {
     ) -> Result<Operation, GeneratorError> {
         self.notes.clear();
         let method_name = self.method_name(http_method, path);
-        let type_prefix = pascal_case_name(&method_name, "Operation");
+        // `Self_` (the method `self_`) is a keyword's escape; with a suffix it is no keyword, and
+        // `Self_Error` would not be upper camel case.
+        let type_prefix = pascal_case_name(&method_name, "Operation")
+            .trim_end_matches('_')
+            .to_string();
         let spec_name = operation
             .operation_id
             .clone()
@@ -251,11 +255,14 @@ impl<'a, 's> OperationLowering<'a, 's> {
             .for_operation(self.context, item, operation, pointer)?;
         if self.servers.servers.len() > servers_before {
             if let Some(new_server) = self.servers.servers.last_mut() {
-                new_server.override_method =
-                    self.method_names
-                        .claim(&crate::naming::server_override_method(
-                            &new_server.rust_name,
-                        ));
+                let wanted = crate::naming::server_override_method(&new_server.rust_name);
+                new_server.override_method = self.method_names.claim(&wanted);
+                if new_server.override_method != wanted {
+                    self.renamed.push(format!(
+                        "the server `{}` has the override method `{}`: `{wanted}` is taken by an operation or the client's own method",
+                        new_server.declared_url, new_server.override_method
+                    ));
+                }
             }
         }
         let error_type = self

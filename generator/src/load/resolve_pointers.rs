@@ -292,6 +292,9 @@ struct Resolver<'d> {
     aliases: Vec<PointerAlias>,
     /// `$ref`s left in place that reach the wrong kind of object, with what they reach.
     misdirected: Vec<MisdirectedReference>,
+    /// `$ref` links followed while hoisting, over the whole document: the chain memo keeps this
+    /// linear in the number of `$ref`s (a unit test counts it, as wall time is no test).
+    links_followed: usize,
     /// Objects inlined so far: nested `$ref`s can multiply copies (each level doubling them), so
     /// there is a bound.
     inlined: usize,
@@ -331,6 +334,7 @@ pub fn resolve_pointer_references(
         shared_places: Vec::new(),
         aliases: Vec::new(),
         misdirected: Vec::new(),
+        links_followed: 0,
         inlined: 0,
     };
     let mut inline_stack = Vec::new();
@@ -577,12 +581,16 @@ impl Resolver<'_> {
     /// The synthetic component key for the schema at `tokens`, hoisting it on first use.
     fn hoist(&mut self, tokens: &[String], pointer: &str) -> Result<String, GeneratorError> {
         // Follow a chain of plain `$ref`s, so an alias of an alias names the schema itself.
+        // Every pointer followed on the way is remembered with the key it leads to, so the places
+        // along a long chain (`A/n -> B/n -> C/n ...`) each follow it once: linear, not quadratic.
         let mut tokens = tokens.to_vec();
         let mut seen = Vec::new();
+        let mut seen_set = std::collections::BTreeSet::new();
         loop {
             let target_pointer = tokens_to_pointer(&tokens);
-            if let Some(key) = self.hoisted.get(&target_pointer) {
-                return Ok(key.clone());
+            if let Some(key) = self.hoisted.get(&target_pointer).cloned() {
+                self.remember_chain(seen, &key);
+                return Ok(key);
             }
             let target = lookup(self.original, &tokens)
                 .cloned()
@@ -594,23 +602,27 @@ impl Resolver<'_> {
                 _ => None,
             };
             if let Some(next) = next {
-                if seen.contains(&target_pointer) {
+                if !seen_set.insert(target_pointer.clone()) {
                     return Err(self.context.invalid(
                         &pointer_push(pointer, "$ref"),
                         format!("the `$ref`s through `{target_pointer}` form a cycle that never reaches a schema"),
                     ));
                 }
                 seen.push(target_pointer);
+                self.links_followed += 1;
                 let is_component =
                     next.len() == 3 && next[0] == "components" && next[1] == "schemas";
                 if is_component {
-                    return Ok(next[2].clone());
+                    let key = next[2].clone();
+                    self.remember_chain(seen, &key);
+                    return Ok(key);
                 }
                 tokens = next;
                 continue;
             }
             let key = self.synthetic_key(&tokens);
             self.hoisted.insert(target_pointer.clone(), key.clone());
+            self.remember_chain(seen, &key);
             if kind_at(&tokens) == Kind::Schema {
                 self.shared_places.push((tokens.clone(), key.clone()));
             }
@@ -630,6 +642,13 @@ impl Resolver<'_> {
             }
             self.pending.push((key.clone(), target));
             return Ok(key);
+        }
+    }
+
+    /// The pointers of a followed `$ref` chain all lead to `key`.
+    fn remember_chain(&mut self, followed: Vec<String>, key: &str) {
+        for pointer in followed {
+            self.hoisted.insert(pointer, key.to_string());
         }
     }
 
@@ -767,6 +786,53 @@ mod tests {
         assert_eq!(
             operation.pointer("/responses/201/content/application~1json/schema/$ref"),
             Some(&json!("#/components/schemas/Country Code"))
+        );
+    }
+
+    /// `S0/n -> S1/n -> ... -> S999/n`: each of the 1,000 places follows the chain only as far as
+    /// a place already hoisted, so the links followed stay linear (they were quadratic).
+    #[test]
+    fn a_long_chain_of_pointer_references_is_followed_in_linear_steps() {
+        let length = 1_000;
+        let mut schemas = Map::new();
+        for index in 0..length {
+            let next = if index + 1 < length {
+                json!({"$ref": format!("#/components/schemas/S{}/properties/n", index + 1)})
+            } else {
+                json!({"type": "string"})
+            };
+            schemas.insert(
+                format!("S{index}"),
+                json!({"type": "object", "properties": {"n": next}}),
+            );
+        }
+        let mut document = json!({"components": {"schemas": schemas}});
+        let context = ErrorContext::new("spec.yaml");
+        let original = document.clone();
+        let mut resolver = Resolver {
+            context: &context,
+            original: &original,
+            hoisted: BTreeMap::new(),
+            taken_schema_keys: Default::default(),
+            pending: Vec::new(),
+            finished: Vec::new(),
+            shared_places: Vec::new(),
+            aliases: Vec::new(),
+            misdirected: Vec::new(),
+            links_followed: 0,
+            inlined: 0,
+        };
+        resolver
+            .walk(&mut document, Kind::Root, "", &mut Vec::new())
+            .expect("resolves");
+        assert!(
+            resolver.links_followed <= 2 * length,
+            "{} links followed for a chain of {length}",
+            resolver.links_followed
+        );
+        assert_eq!(
+            resolver.hoisted.get("/components/schemas/S1/properties/n"),
+            Some(&"S999_n".to_string())
         );
     }
 

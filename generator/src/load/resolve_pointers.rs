@@ -292,6 +292,9 @@ struct Resolver<'d> {
     aliases: Vec<PointerAlias>,
     /// `$ref`s left in place that reach the wrong kind of object, with what they reach.
     misdirected: Vec<MisdirectedReference>,
+    /// Pointer of each link of a followed alias chain (non-schema `$ref`s) to the pointer the chain
+    /// ends at.
+    alias_chain_ends: BTreeMap<String, String>,
     /// `$ref` links followed while hoisting, over the whole document: the chain memo keeps this
     /// linear in the number of `$ref`s (a unit test counts it, as wall time is no test).
     links_followed: usize,
@@ -334,6 +337,7 @@ pub fn resolve_pointer_references(
         shared_places: Vec::new(),
         aliases: Vec::new(),
         misdirected: Vec::new(),
+        alias_chain_ends: BTreeMap::new(),
         links_followed: 0,
         inlined: 0,
     };
@@ -413,7 +417,7 @@ pub fn resolve_pointer_references(
     })
 }
 
-impl Resolver<'_> {
+impl<'d> Resolver<'d> {
     fn walk(
         &mut self,
         value: &mut Value,
@@ -542,13 +546,19 @@ impl Resolver<'_> {
                 return Ok(false);
             }
         }
-        let target_pointer = tokens_to_pointer(&tokens);
-        if inline_stack.contains(&target_pointer) {
+        let first_pointer = tokens_to_pointer(&tokens);
+        if inline_stack.contains(&first_pointer) {
             return Err(self.context.invalid(
                 &pointer_push(pointer, "$ref"),
                 format!("`$ref: {reference}` includes itself (a cycle of `$ref`s that never reaches an object)"),
             ));
         }
+        // A chain of plain aliases (`R0: $ref R1`, `R1: $ref R2`, ...) is followed here, in a loop,
+        // to the object it ends at: walking each link as a copy would recurse once per link (a
+        // stack overflow on a long chain) and copy the rest of the chain at every link.
+        let (target, chain) =
+            self.follow_alias_chain(target, &tokens, kind, pointer, reference, inline_stack)?;
+        let target_pointer = chain.last().cloned().unwrap_or(first_pointer);
         self.inlined += 1;
         if self.inlined > MOST_INLINED_OBJECTS {
             return Err(self.context.invalid(
@@ -569,13 +579,69 @@ impl Resolver<'_> {
             copy: pointer.to_string(),
             original: target_pointer.clone(),
         });
-        inline_stack.push(target_pointer);
+        let depth = inline_stack.len();
+        inline_stack.extend(chain);
         // The copy may itself be a `$ref`, or hold some: it is walked as what stands here.
         let walked = self.walk(&mut copy, kind, pointer, inline_stack);
-        inline_stack.pop();
+        inline_stack.truncate(depth);
         walked?;
         *value = copy;
         Ok(true)
+    }
+
+    /// Follows `target` (at `tokens`) through plain `{"$ref": ...}` aliases of the same kind to the
+    /// object the chain ends at; returns it with the pointers of the chain, first to last. Each
+    /// link's end is remembered, so many places referring into one long chain stay linear.
+    fn follow_alias_chain(
+        &mut self,
+        target: &'d Value,
+        tokens: &[String],
+        kind: Kind,
+        pointer: &str,
+        reference: &str,
+        inline_stack: &[String],
+    ) -> Result<(&'d Value, Vec<String>), GeneratorError> {
+        let mut target = target;
+        let mut chain = vec![tokens_to_pointer(tokens)];
+        let mut in_chain: std::collections::BTreeSet<String> = chain.iter().cloned().collect();
+        loop {
+            let current = chain.last().cloned().unwrap_or_default();
+            if let Some(end) = self.alias_chain_ends.get(&current).cloned() {
+                if let Some(end_target) = reference_tokens(&format!("#{end}"))
+                    .and_then(|end_tokens| lookup(self.original, &end_tokens))
+                {
+                    if end != current {
+                        chain.push(end);
+                    }
+                    target = end_target;
+                    break;
+                }
+            }
+            let next = match target {
+                Value::Object(map) if map.len() == 1 => reference_of(target)
+                    .and_then(reference_tokens)
+                    .filter(|next| kind_at(next) == kind)
+                    .and_then(|next| lookup(self.original, &next).map(|found| (next, found))),
+                _ => None,
+            };
+            let Some((next_tokens, next_target)) = next else {
+                break;
+            };
+            let next_pointer = tokens_to_pointer(&next_tokens);
+            if !in_chain.insert(next_pointer.clone()) || inline_stack.contains(&next_pointer) {
+                return Err(self.context.invalid(
+                    &pointer_push(pointer, "$ref"),
+                    format!("`$ref: {reference}` includes itself (a cycle of `$ref`s that never reaches an object)"),
+                ));
+            }
+            chain.push(next_pointer);
+            target = next_target;
+        }
+        let end = chain.last().cloned().unwrap_or_default();
+        for link in &chain {
+            self.alias_chain_ends.insert(link.clone(), end.clone());
+        }
+        Ok((target, chain))
     }
 
     /// The synthetic component key for the schema at `tokens`, hoisting it on first use.
@@ -819,6 +885,7 @@ mod tests {
             shared_places: Vec::new(),
             aliases: Vec::new(),
             misdirected: Vec::new(),
+            alias_chain_ends: BTreeMap::new(),
             links_followed: 0,
             inlined: 0,
         };
@@ -834,6 +901,35 @@ mod tests {
             resolver.hoisted.get("/components/schemas/S1/properties/n"),
             Some(&"S999_n".to_string())
         );
+    }
+
+    /// `R0: $ref R1`, ..., `R4999: {description}`: every alias is inlined once, in a loop; walking
+    /// each link as a copy overflowed the stack at 2,000 links and copied the chain's rest at each
+    /// link (over the copy bound at 1,000).
+    #[test]
+    fn a_long_chain_of_component_aliases_resolves_without_recursion() {
+        let length = 5_000;
+        let mut responses = Map::new();
+        for index in 0..length {
+            let response = if index + 1 < length {
+                json!({"$ref": format!("#/components/responses/R{}", index + 1)})
+            } else {
+                json!({"description": "The end."})
+            };
+            responses.insert(format!("R{index}"), response);
+        }
+        let (document, result) = resolve(json!({
+            "paths": {"/a": {"get": {"responses": {"200": {"$ref": "#/components/responses/R0"}}}}},
+            "components": {"responses": responses}
+        }));
+        result.expect("resolves");
+        for place in ["/components/responses/R0", "/components/responses/R4998"] {
+            assert_eq!(
+                document.pointer(place),
+                Some(&json!({"description": "The end."})),
+                "{place}"
+            );
+        }
     }
 
     #[test]

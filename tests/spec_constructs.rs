@@ -233,6 +233,35 @@ mod redirect_only_operations {
         assert_eq!(request.method.as_str(), "POST");
     }
 
+    /// A GET that only redirects but needs a header and credentials is no browser navigation: it
+    /// is sent with both, and the `Location` comes back (a URL builder silently dropped them).
+    #[tokio::test]
+    async fn a_get_with_a_header_and_credentials_is_sent_and_returns_the_location() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/files/f1/download"))
+            .and(header("x-api-version", "2"))
+            .and(header("authorization", "Bearer t0ken"))
+            .respond_with(
+                ResponseTemplate::new(302).insert_header("location", "https://cdn.example.com/f1"),
+            )
+            .expect(1)
+            .mount(&server)
+            .await;
+        let client = Client::new(&server.uri())
+            .expect("loopback")
+            .with_bearer_auth("t0ken");
+        let location = client
+            .download_file(&redirect_calls::DownloadFileParams {
+                file_id: "f1".to_string(),
+                x_api_version: "2".to_string(),
+            })
+            .await
+            .expect("302 is the documented success");
+        assert_eq!(location.as_str(), "https://cdn.example.com/f1");
+        assert_eq!(single_request(&server).await.method.as_str(), "GET");
+    }
+
     #[tokio::test]
     async fn a_rejected_login_decodes_its_error_and_a_redirect_without_location_is_an_error() {
         let server = MockServer::start().await;

@@ -243,8 +243,21 @@ impl<'a, 's> OperationLowering<'a, 's> {
             }
         };
 
+        let security = self.security.requirements_for(operation, pointer)?;
+        // A browser navigation sends nothing but its URL: no body, no header or cookie, no
+        // credentials (unless the operation may also be called without any). An operation that
+        // needs any of those must be sent, even when it only answers with a redirect.
+        let browser_navigation = http_method == "get"
+            && body.is_none()
+            && parameters.iter().all(|parameter| {
+                matches!(
+                    parameter.location,
+                    crate::ir::ParameterLocation::Path | crate::ir::ParameterLocation::Query
+                )
+            })
+            && (security.is_empty() || security.iter().any(Vec::is_empty));
         let (kind, success, errors) = self.lower_responses(
-            http_method,
+            browser_navigation,
             operation,
             &type_prefix,
             &pointer_push(pointer, "responses"),
@@ -269,7 +282,6 @@ impl<'a, 's> OperationLowering<'a, 's> {
             .schemas
             .type_names
             .claim_outside(&format!("{type_prefix}Error"), PROVIDER_MODULE_ITEM_NAMES);
-        let security = self.security.requirements_for(operation, pointer)?;
         let mut security_notes: Vec<String> = self.security.notes.drain(..).collect();
         security_notes.dedup();
         self.notes.extend(security_notes);
@@ -789,7 +801,7 @@ impl<'a, 's> OperationLowering<'a, 's> {
 
     fn lower_responses(
         &mut self,
-        http_method: &str,
+        browser_navigation: bool,
         operation: &'a openapiv3::Operation,
         type_prefix: &str,
         pointer: &str,
@@ -849,11 +861,14 @@ impl<'a, 's> OperationLowering<'a, 's> {
                 }
             }
         }
-        // Only a browser navigation (GET) is a URL to hand to a browser; any other method carries
-        // a request (a login form's POST answering 303) that must be sent.
-        let kind = match (successes.is_empty() && !redirects.is_empty(), http_method) {
-            (true, "get") => OperationKind::UrlBuilder,
-            (true, _) => OperationKind::RedirectCall,
+        // Only a browser navigation (a GET of a URL alone) is a URL to hand to a browser; any other
+        // request (a login form's POST answering 303, a GET with a header or credentials) must be sent.
+        let kind = match (
+            successes.is_empty() && !redirects.is_empty(),
+            browser_navigation,
+        ) {
+            (true, true) => OperationKind::UrlBuilder,
+            (true, false) => OperationKind::RedirectCall,
             (false, _) => OperationKind::Call,
         };
         if kind == OperationKind::Call {

@@ -273,6 +273,18 @@ fn invalid_crate_names_are_refused_before_anything_is_written() {
     }
 }
 
+/// `--crate-name lib` would make the module `lib`, whose file is the crate root `src/lib.rs`.
+#[test]
+fn a_crate_named_lib_does_not_overwrite_its_own_root() {
+    let scratch = tempfile::tempdir().unwrap();
+    let out = scratch.path().join("crate");
+    let (code, stdout, stderr) = gen_into(&out, &["--crate-name=lib"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(out.join("src/lib_api.rs").exists(), "{stdout}");
+    let root = std::fs::read_to_string(out.join("src/lib.rs")).unwrap();
+    assert!(root.contains("pub mod lib_api;"), "{root}");
+}
+
 #[test]
 fn the_generated_crate_names_the_spec_by_file_name_only() {
     let scratch = tempfile::tempdir().unwrap();

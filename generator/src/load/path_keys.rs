@@ -1,6 +1,6 @@
 //! Every key of `paths` is generated or is an error: `openapiv3` silently drops keys that do not
-//! start with `/`, a `.` or `..` segment would move the request outside the base path, and a `?`,
-//! `#` or `\` would end the path early or, as URL parsing reads `\` as `/`, hide such a segment.
+//! start with `/`, a `.` or `..` segment would move the request outside the base path, and a `#` or
+//! `\` would end the path early or, as URL parsing reads `\` as `/`, hide such a segment.
 
 use crate::error::{pointer_push, ErrorContext, GeneratorError};
 
@@ -54,13 +54,19 @@ fn invalid_path_keys(
             )));
         } else if let Some(character) = key
             .chars()
-            .find(|character| PATH_ENDING_CHARACTERS.contains(character))
+            .find(|character| PATH_BREAKING_CHARACTERS.contains(character))
         {
             invalid.push((key.clone(), context.invalid(
                 &pointer,
-                format!("the path `{key}` contains `{character}`, which a URL does not keep in its path (a query, a fragment, or `\\` read as `/`); write the path without it"),
+                format!("the path `{key}` contains `{character}`, which a URL does not keep in its path (a fragment is never sent, and `\\` is read as `/`); write the path without it"),
             )));
-        } else if let Some(segment) = key.split('/').find(|segment| is_dot_segment(segment)) {
+        } else if let Some(segment) = key
+            .split('?')
+            .next()
+            .unwrap_or_default()
+            .split('/')
+            .find(|segment| is_dot_segment(segment))
+        {
             invalid.push((key.clone(), context.invalid(
                 &pointer,
                 format!("the path `{key}` has a `{segment}` segment, which would send the request outside the base path"),
@@ -70,9 +76,10 @@ fn invalid_path_keys(
     invalid
 }
 
-/// Characters that URL parsing does not keep as part of a path: `?` starts the query and `#` the
-/// fragment, so the rest would be lost, and `\` is read as `/`, so `\..\` would be a dot segment.
-const PATH_ENDING_CHARACTERS: &[char] = &['?', '#', '\\'];
+/// Characters that URL parsing does not keep as part of a path: `#` starts the fragment, which is
+/// never sent, and `\` is read as `/`, so `\..\` would be a dot segment. A `?` is kept: real
+/// documents tell operations apart by a fixed query (`/responses?beta=true`), which is sent as is.
+const PATH_BREAKING_CHARACTERS: &[char] = &['#', '\\'];
 
 /// `.` and `..`, also percent-encoded (`%2e`, `.%2E`, ...), which URL resolution treats alike.
 fn is_dot_segment(segment: &str) -> bool {
@@ -82,7 +89,24 @@ fn is_dot_segment(segment: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::is_dot_segment;
+    use super::{check_path_keys, is_dot_segment};
+    use crate::error::ErrorContext;
+
+    fn path_error(path: &str) -> Option<String> {
+        let document = serde_json::json!({"paths": {path: {}}});
+        check_path_keys(&ErrorContext::new("spec.yaml"), &document)
+            .err()
+            .map(|error| error.to_string())
+    }
+
+    #[test]
+    fn a_fixed_query_is_kept_but_a_fragment_or_backslash_is_an_error() {
+        assert_eq!(path_error("/responses?beta=true"), None);
+        assert_eq!(path_error("/search?q=a/../b"), None);
+        for path in ["/users#admin", "/a/\\..\\etc", "/a/..?x=1"] {
+            assert!(path_error(path).is_some(), "{path}");
+        }
+    }
 
     #[test]
     fn dot_segments_are_found_in_any_spelling() {

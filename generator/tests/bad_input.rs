@@ -274,6 +274,15 @@ fn a_path_with_a_fragment_that_would_never_be_sent_is_an_error() {
 }
 
 #[test]
+fn an_unknown_path_item_field_such_as_an_upper_case_method_is_an_error_not_dropped() {
+    assert_error(
+        "path_item_unknown_field.yaml",
+        "at /paths/~1users/GET",
+        "`GET` is not a field of a Path Item",
+    );
+}
+
+#[test]
 fn an_alias_cycle_with_no_array_or_map_on_it_is_an_error() {
     assert_error(
         "alias_cycle.yaml",

@@ -1,6 +1,7 @@
 //! Every key of `paths` is generated or is an error: `openapiv3` silently drops keys that do not
-//! start with `/`, a `.` or `..` segment would move the request outside the base path, and a `#` or
-//! `\` would end the path early or, as URL parsing reads `\` as `/`, hide such a segment.
+//! start with `/` and Path Item fields it does not know (an upper-case `GET`), a `.` or `..`
+//! segment would move the request outside the base path, and a `#` or `\` would end the path early
+//! or, as URL parsing reads `\` as `/`, hide such a segment.
 
 use crate::error::{pointer_push, ErrorContext, GeneratorError};
 
@@ -41,13 +42,23 @@ fn invalid_path_keys(
         return Vec::new();
     };
     let mut invalid = Vec::new();
-    for key in paths.keys() {
+    for (key, item) in paths {
         // Specification extensions are allowed beside the paths.
         if key.starts_with("x-") {
             continue;
         }
         let pointer = pointer_push("/paths", key);
-        if !key.starts_with('/') {
+        let unknown_field = item.as_object().and_then(|item| {
+            item.keys().find(|field| {
+                !field.starts_with("x-") && !PATH_ITEM_FIELDS.contains(&field.as_str())
+            })
+        });
+        if let Some(field) = unknown_field {
+            invalid.push((key.clone(), context.invalid(
+                &pointer_push(&pointer, field),
+                format!("`{field}` is not a field of a Path Item, so its content would be lost (HTTP methods are lower case: `get`, `post`, ...)"),
+            )));
+        } else if !key.starts_with('/') {
             invalid.push((key.clone(), context.invalid(
                 &pointer,
                 format!("the path `{key}` does not start with `/`: every key of `paths` must (or be an `x-` extension)"),
@@ -75,6 +86,24 @@ fn invalid_path_keys(
     }
     invalid
 }
+
+/// The fixed fields of a Path Item; `openapiv3` ignores any other key (an upper-case `GET`, say),
+/// and the operation under it would be lost.
+const PATH_ITEM_FIELDS: &[&str] = &[
+    "$ref",
+    "summary",
+    "description",
+    "get",
+    "put",
+    "post",
+    "delete",
+    "options",
+    "head",
+    "patch",
+    "trace",
+    "servers",
+    "parameters",
+];
 
 /// Characters that URL parsing does not keep as part of a path: `#` starts the fragment, which is
 /// never sent, and `\` is read as `/`, so `\..\` would be a dot segment. A `?` is kept: real

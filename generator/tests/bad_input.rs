@@ -283,6 +283,15 @@ fn an_unknown_path_item_field_such_as_an_upper_case_method_is_an_error_not_dropp
 }
 
 #[test]
+fn a_header_parameter_name_that_is_not_an_http_token_is_an_error() {
+    assert_error(
+        "header_name_not_a_token.yaml",
+        "at /paths/~1users/get/parameters/0/name",
+        "is not an HTTP token",
+    );
+}
+
+#[test]
 fn an_alias_cycle_with_no_array_or_map_on_it_is_an_error() {
     assert_error(
         "alias_cycle.yaml",

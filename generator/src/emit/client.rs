@@ -661,7 +661,7 @@ fn header_statements(operation: &Operation) -> TokenStream {
             let field = ident(&parameter.rust_name);
             let wire = &parameter.wire_name;
             quote! {
-                if let Some(value) = crate::runtime::parameter_text(OPERATION, #wire, &parameters.#field)? {
+                if let Some(value) = crate::runtime::cookie_value(OPERATION, #wire, &parameters.#field)? {
                     cookies.push(format!("{}={}", #wire, value));
                 }
             }

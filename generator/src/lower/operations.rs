@@ -535,6 +535,27 @@ impl<'a, 's> OperationLowering<'a, 's> {
         names: &mut UniqueNames,
     ) -> Result<Parameter, GeneratorError> {
         let data = raw.data;
+        // A header or cookie name outside RFC 9110's `token` cannot be sent (a header) or would
+        // split into other cookies (`a=b; c`): every call would fail, or send what the spec does not say.
+        let is_token = !data.name.is_empty()
+            && data
+                .name
+                .bytes()
+                .all(|byte| byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte));
+        if matches!(
+            raw.location,
+            ParameterLocation::Header | ParameterLocation::Cookie
+        ) && !is_token
+        {
+            return Err(self.context.invalid(
+                &pointer_push(&raw.pointer, "name"),
+                format!(
+                    "the {} parameter name `{}` is not an HTTP token (letters, digits and !#$%&'*+-.^_`|~), so it cannot be sent",
+                    if raw.location == ParameterLocation::Header { "header" } else { "cookie" },
+                    data.name
+                ),
+            ));
+        }
         let wanted = snake_case_name(&data.name, "parameter");
         let rust_name = names.claim(&wanted);
         if rust_name != wanted {

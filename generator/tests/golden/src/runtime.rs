@@ -771,6 +771,20 @@ pub fn header_value<T: serde::Serialize + ?Sized, E>(operation: &'static str, na
     }
 }
 
+/// A cookie parameter's value: only RFC 6265 `cookie-octet`s, so a `;` or `,` in it cannot end the
+/// cookie and add another one (`x; admin=true`).
+pub fn cookie_value<T: serde::Serialize + ?Sized, E>(operation: &'static str, name: &str, value: &T) -> Result<Option<String>, Error<E>> {
+    let Some(text) = parameter_text(operation, name, value)? else {
+        return Ok(None);
+    };
+    let is_cookie_octet = |byte: u8| matches!(byte, 0x21 | 0x23..=0x2B | 0x2D..=0x3A | 0x3C..=0x5B | 0x5D..=0x7E);
+    if text.bytes().all(is_cookie_octet) {
+        Ok(Some(text))
+    } else {
+        Err(Error::invalid_request(operation, format!("parameter `{name}` has a character a cookie value cannot carry (space, `\"`, `,`, `;`, `\\` or a control or non-ASCII character)")))
+    }
+}
+
 /// `Authorization: Bearer <token>`, marked sensitive so HTTP-level logging hides it.
 pub fn bearer_authorization<E>(operation: &'static str, token: &Secret) -> Result<HeaderValue, Error<E>> {
     sensitive_header(operation, &format!("Bearer {}", token.expose()))

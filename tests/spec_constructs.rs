@@ -532,7 +532,9 @@ mod references_to_any_pointer {
 mod json_schema_2020_keywords {
     use super::*;
     use golden_clients::runtime::{Base64Bytes, Error};
-    use json_schema_2020::types::{Document, DocumentCountersValue, DocumentDefsPointInnerItem2};
+    use json_schema_2020::types::{
+        Document, DocumentCountersValue, DocumentDefsPointInnerItem2, DocumentTags,
+    };
     use json_schema_2020::Client;
     use std::collections::BTreeMap;
 
@@ -541,6 +543,13 @@ mod json_schema_2020_keywords {
             title: "Q3".to_string(),
             point: (59.91, 10.75, DocumentDefsPointInnerItem2::Wgs84),
             labels: Some(BTreeMap::from([("x-team".to_string(), "maps".to_string())])),
+            tags: Some(DocumentTags {
+                owner: Some("ann".to_string()),
+                additional_properties: BTreeMap::from([(
+                    "tag-color".to_string(),
+                    "blue".to_string(),
+                )]),
+            }),
             counters: Some(BTreeMap::from([
                 ("pages".to_string(), DocumentCountersValue::Integer(12)),
                 (
@@ -560,14 +569,16 @@ mod json_schema_2020_keywords {
             "title": "Q3",
             "point": [59.91, 10.75, "wgs84"],
             "labels": {"x-team": "maps"},
+            "tags": {"owner": "ann", "tag-color": "blue"},
             "counters": {"ISO": "A4", "pages": 12},
             "attachment": "JVBERi0xLjcK/wA=",
             "openTail": ["head", 1, 2]
         })
     }
 
-    /// A tuple, two maps, base64 bytes and an open `prefixItems` array go out as the spec says, and
-    /// come back the same; the `false` property `legacyId` is not part of the type.
+    /// A tuple, two maps, a struct with patterned extra keys, base64 bytes and an open
+    /// `prefixItems` array go out as the spec says, and come back the same; the `false` property
+    /// `legacyId` is not part of the type.
     #[tokio::test]
     async fn a_document_round_trips_through_every_keyword() {
         let server = MockServer::start().await;

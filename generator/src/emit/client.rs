@@ -973,6 +973,17 @@ fn call_method(api: &ApiModule, operation: &Operation, schemes: &[SecurityScheme
     };
     let redirect_docs = if redirect {
         doc_attributes(&redirect_call_docs(operation))
+    } else if operation.success.enum_name.is_none() && !operation.success.cases.is_empty() {
+        // One success type: no enum variant carries the responses' descriptions, so the method does.
+        let mut lines = vec![String::new(), "On success:".to_string()];
+        lines.extend(
+            operation
+                .success
+                .cases
+                .iter()
+                .map(|case| outcome_item(&case.docs.text)),
+        );
+        doc_attributes(&lines.join("\n"))
     } else {
         quote!()
     };

@@ -311,6 +311,23 @@ impl<'a, 's> OperationLowering<'a, 's> {
         if operation.deprecated {
             doc_text.push_str("\n\nDeprecated by the provider.");
         }
+        if let Some(request_body) = &operation.request_body {
+            let (request_body, _) = self.resolve_component(
+                request_body,
+                &pointer_push(pointer, "requestBody"),
+                "requestBodies",
+                "request body",
+                |components| &components.request_bodies,
+            )?;
+            if let Some(text) = request_body
+                .description
+                .as_deref()
+                .map(sanitize_doc)
+                .filter(|text| !text.is_empty())
+            {
+                doc_text.push_str(&format!("\n\nThe request body: {text}"));
+            }
+        }
         if let Some(body) = &body {
             if !body.alternatives.is_empty() {
                 let others: Vec<String> = body

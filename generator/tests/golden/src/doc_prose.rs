@@ -85,6 +85,9 @@ impl Client {
     /// Links rustdoc would read as Rust paths stay text: \[cancel\](javascript:void) or \[see\](Note).
     ///
     /// `GET /notes`
+    ///
+    /// On success:
+    /// - 200 Ok: Notes \[all of them\].
     pub async fn list_notes(
         &self,
     ) -> Result<

@@ -177,6 +177,10 @@ impl Client {
     /// `createDocument`.
     ///
     /// `POST /documents`
+    ///
+    /// On success:
+    /// - 201 Created: The stored document.
+    ///   Its labels, point and attachment are returned as sent.
     pub async fn create_document(
         &self,
         body: &types::Document,
@@ -220,6 +224,9 @@ impl Client {
     /// `getPoint`.
     ///
     /// `GET /points`
+    ///
+    /// On success:
+    /// - 200 Ok: A point with its own coordinate types.
     pub async fn get_point(
         &self,
     ) -> Result<

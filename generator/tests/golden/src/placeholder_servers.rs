@@ -135,6 +135,9 @@ impl Client {
     /// `chatWithAgent`.
     ///
     /// `POST /agents/chat`
+    ///
+    /// On success:
+    /// - 200 Ok: The answer.
     pub async fn chat_with_agent(
         &self,
         body: &types::ChatWithAgentRequest,
@@ -188,6 +191,9 @@ impl Client {
     /// `uploadToPresignedUrl`.
     ///
     /// `PUT /uploads/presigned`
+    ///
+    /// On success:
+    /// - 200 Ok: Stored.
     pub async fn upload_to_presigned_url(
         &self,
         body: &crate::runtime::Binary,
@@ -237,6 +243,9 @@ impl Client {
     /// `getTenant`.
     ///
     /// `GET /tenant`
+    ///
+    /// On success:
+    /// - 204 No Content: The tenant exists.
     pub async fn get_tenant(
         &self,
     ) -> Result<
@@ -272,6 +281,9 @@ impl Client {
     /// `getLegacyStatus`.
     ///
     /// `GET /legacy/status`
+    ///
+    /// On success:
+    /// - 204 No Content: The legacy host is up.
     pub async fn get_legacy_status(
         &self,
     ) -> Result<
@@ -317,6 +329,9 @@ impl Client {
     /// `getSignedReport`.
     ///
     /// `GET /signed/report`
+    ///
+    /// On success:
+    /// - 204 No Content: The report exists.
     pub async fn get_signed_report(
         &self,
     ) -> Result<

@@ -133,6 +133,9 @@ impl Client {
     /// `search`.
     ///
     /// `GET /search`
+    ///
+    /// On success:
+    /// - 200 Ok: Results.
     pub async fn search(
         &self,
         parameters: &SearchParams,

@@ -93,6 +93,14 @@ pub fn pascal_case_name(raw: &str, fallback: &str) -> String {
     name
 }
 
+/// Whether `name` is an HTTP `token` (RFC 9110): the only names a header or a cookie can have.
+pub fn is_http_token(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte))
+}
+
 /// An identifier token: keywords become raw identifiers (`type` -> `r#type`).
 pub fn to_identifier_tokens(name: &str) -> proc_macro2::Ident {
     if is_rust_keyword(name) && !NOT_RAW_ABLE.contains(&name) {

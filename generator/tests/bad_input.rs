@@ -292,6 +292,15 @@ fn a_header_parameter_name_that_is_not_an_http_token_is_an_error() {
 }
 
 #[test]
+fn an_api_key_cookie_name_that_is_not_an_http_token_is_an_error() {
+    assert_error(
+        "api_key_cookie_name_not_a_token.yaml",
+        "at /components/securitySchemes/session/name",
+        "is not an HTTP token",
+    );
+}
+
+#[test]
 fn an_alias_cycle_with_no_array_or_map_on_it_is_an_error() {
     assert_error(
         "alias_cycle.yaml",

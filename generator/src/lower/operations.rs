@@ -554,15 +554,10 @@ impl<'a, 's> OperationLowering<'a, 's> {
         let data = raw.data;
         // A header or cookie name outside RFC 9110's `token` cannot be sent (a header) or would
         // split into other cookies (`a=b; c`): every call would fail, or send what the spec does not say.
-        let is_token = !data.name.is_empty()
-            && data
-                .name
-                .bytes()
-                .all(|byte| byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte));
         if matches!(
             raw.location,
             ParameterLocation::Header | ParameterLocation::Cookie
-        ) && !is_token
+        ) && !crate::naming::is_http_token(&data.name)
         {
             return Err(self.context.invalid(
                 &pointer_push(&raw.pointer, "name"),

@@ -233,6 +233,35 @@ mod redirect_only_operations {
         assert_eq!(request.method.as_str(), "POST");
     }
 
+    /// A GET that only redirects but needs a header and credentials is no browser navigation: it
+    /// is sent with both, and the `Location` comes back (a URL builder silently dropped them).
+    #[tokio::test]
+    async fn a_get_with_a_header_and_credentials_is_sent_and_returns_the_location() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/files/f1/download"))
+            .and(header("x-api-version", "2"))
+            .and(header("authorization", "Bearer t0ken"))
+            .respond_with(
+                ResponseTemplate::new(302).insert_header("location", "https://cdn.example.com/f1"),
+            )
+            .expect(1)
+            .mount(&server)
+            .await;
+        let client = Client::new(&server.uri())
+            .expect("loopback")
+            .with_bearer_auth("t0ken");
+        let location = client
+            .download_file(&redirect_calls::DownloadFileParams {
+                file_id: "f1".to_string(),
+                x_api_version: "2".to_string(),
+            })
+            .await
+            .expect("302 is the documented success");
+        assert_eq!(location.as_str(), "https://cdn.example.com/f1");
+        assert_eq!(single_request(&server).await.method.as_str(), "GET");
+    }
+
     #[tokio::test]
     async fn a_rejected_login_decodes_its_error_and_a_redirect_without_location_is_an_error() {
         let server = MockServer::start().await;
@@ -453,6 +482,28 @@ mod references_to_any_pointer {
         }
     }
 
+    /// A path parameter `..` or `.` would be removed by URL parsing as a dot segment, moving the
+    /// request to another path (`PUT /api/v1/tags/..` is `PUT /api/v1/`): refused before sending.
+    #[tokio::test]
+    async fn a_dot_segment_path_parameter_is_refused_before_sending() {
+        let server = MockServer::start().await;
+        let client = client(&server);
+        for id in ["..", "."] {
+            let error = client
+                .replace_tag(
+                    &pointer_refs::ReplaceTagParams { id: id.to_string() },
+                    &types::TagAllOf0 {
+                        name: "red".to_string(),
+                        color: None,
+                    },
+                )
+                .await
+                .expect_err("a dot segment");
+            assert!(error.to_string().contains("path parameter `id`"), "{error}");
+        }
+        assert_eq!(support::request_count(&server).await, 0);
+    }
+
     /// A schema that refers to itself through a pointer into its parent decodes at any depth.
     #[tokio::test]
     async fn a_self_referencing_pointer_schema_decodes_deeply() {
@@ -481,7 +532,9 @@ mod references_to_any_pointer {
 mod json_schema_2020_keywords {
     use super::*;
     use golden_clients::runtime::{Base64Bytes, Error};
-    use json_schema_2020::types::{Document, DocumentCountersValue, DocumentDefsPointInnerItem2};
+    use json_schema_2020::types::{
+        Document, DocumentCountersValue, DocumentDefsPointInnerItem2, DocumentTags,
+    };
     use json_schema_2020::Client;
     use std::collections::BTreeMap;
 
@@ -490,6 +543,13 @@ mod json_schema_2020_keywords {
             title: "Q3".to_string(),
             point: (59.91, 10.75, DocumentDefsPointInnerItem2::Wgs84),
             labels: Some(BTreeMap::from([("x-team".to_string(), "maps".to_string())])),
+            tags: Some(DocumentTags {
+                owner: Some("ann".to_string()),
+                additional_properties: BTreeMap::from([(
+                    "tag-color".to_string(),
+                    "blue".to_string(),
+                )]),
+            }),
             counters: Some(BTreeMap::from([
                 ("pages".to_string(), DocumentCountersValue::Integer(12)),
                 (
@@ -509,14 +569,16 @@ mod json_schema_2020_keywords {
             "title": "Q3",
             "point": [59.91, 10.75, "wgs84"],
             "labels": {"x-team": "maps"},
+            "tags": {"owner": "ann", "tag-color": "blue"},
             "counters": {"ISO": "A4", "pages": 12},
             "attachment": "JVBERi0xLjcK/wA=",
             "openTail": ["head", 1, 2]
         })
     }
 
-    /// A tuple, two maps, base64 bytes and an open `prefixItems` array go out as the spec says, and
-    /// come back the same; the `false` property `legacyId` is not part of the type.
+    /// A tuple, two maps, a struct with patterned extra keys, base64 bytes and an open
+    /// `prefixItems` array go out as the spec says, and come back the same; the `false` property
+    /// `legacyId` is not part of the type.
     #[tokio::test]
     async fn a_document_round_trips_through_every_keyword() {
         let server = MockServer::start().await;
@@ -753,5 +815,44 @@ mod servers_without_a_usable_default {
             .expect("200");
         assert_eq!(answer.into_inner(), "hello");
         assert_eq!(support::request_count(&api).await, 1);
+    }
+
+    /// A server the client would refuse (plain http to a remote host, a query in the URL) is not
+    /// built in: `Client::new` still works for every other operation, and those operations fail
+    /// before sending, naming the setter, until it is set.
+    #[tokio::test]
+    async fn a_server_the_client_refuses_does_not_break_the_client() {
+        let legacy = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/legacy/status"))
+            .respond_with(ResponseTemplate::new(204))
+            .expect(1)
+            .mount(&legacy)
+            .await;
+        let client = Client::new("https://api.example.com").expect("https base URL");
+        let unset = client
+            .get_legacy_status()
+            .await
+            .expect_err("the http server is not built in");
+        assert!(
+            unset.to_string().contains("with_legacy_example_com_server"),
+            "{unset}"
+        );
+        let unset = client
+            .get_signed_report()
+            .await
+            .expect_err("the server with a query is not built in");
+        assert!(
+            unset
+                .to_string()
+                .contains("with_files_example_com_report_signature_abc_server"),
+            "{unset}"
+        );
+        client
+            .with_legacy_example_com_server(&legacy.uri())
+            .expect("loopback")
+            .get_legacy_status()
+            .await
+            .expect("204 from the server that was set");
     }
 }

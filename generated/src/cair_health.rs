@@ -117,6 +117,11 @@ impl Client {
     /// Generates authentication tokens for a client using clientId and clientSecret.
     ///
     /// `POST /api/token`
+    ///
+    /// The request body: Client credentials for authentication
+    ///
+    /// On success:
+    /// - 200 Ok: Authentication tokens generated successfully
     pub async fn create_token(
         &self,
         body: &types::CreateTokenRequest,

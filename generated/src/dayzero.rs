@@ -168,6 +168,9 @@ impl Client {
     /// credentials for all subsequent API calls.
     ///
     /// `POST /api/v1/oauth2/token`
+    ///
+    /// On success:
+    /// - 200 Ok: Successful Response
     pub async fn get_token(
         &self,
         body: &types::BodyGetTokenApiV1Oauth2TokenPost,

@@ -142,6 +142,9 @@ impl Client {
     /// Requires valid user credentials. Returns `access_token` of type Bearer. Token expires after **3600 seconds (60 minutes)**. You must obtain a new token after expiration.
     ///
     /// `POST /auth/token`
+    ///
+    /// On success:
+    /// - 200 Ok: Token generated successfully
     pub async fn create_token(
         &self,
         body: &types::TokenRequest,

@@ -376,6 +376,9 @@ impl Client {
     /// Exchanges an authorization code for an access token. This is the token endpoint of the OAuth2 authorization code flow. This endpoint requires client authentication using either HTTP Basic authentication or client credentials in the request body. Authorization codes expire after 10 minutes and are single-use (deleted after successful exchange). The client_id must match the one used to obtain the code, and the redirect_uri must exactly match the one used in the authorization request. Access tokens expire after 1 hour.
     ///
     /// `POST /token`
+    ///
+    /// On success:
+    /// - 200 Ok: The access token.
     pub async fn exchange_code(
         &self,
         body: &types::TokenRequest,

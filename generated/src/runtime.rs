@@ -911,9 +911,13 @@ pub fn endpoint_url<E>(operation: &'static str, base_url: &url::Url, encoded_pat
 const PATH_SEGMENT: &percent_encoding::AsciiSet =
     &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
-/// A path parameter, percent-encoded as one segment.
+/// A path parameter, percent-encoded as one segment. `.` and `..` are refused: URL parsing removes
+/// them as dot segments (encoded as `%2E` too), so `..` would send the request outside its path.
 pub fn path_segment<T: serde::Serialize + ?Sized, E>(operation: &'static str, name: &str, value: &T) -> Result<String, Error<E>> {
     let text = parameter_text(operation, name, value)?.unwrap_or_default();
+    if text == "." || text == ".." {
+        return Err(Error::invalid_request(operation, format!("path parameter `{name}` is `{text}`, which would move the request to another path")));
+    }
     Ok(percent_encoding::utf8_percent_encode(&text, PATH_SEGMENT).to_string())
 }
 
@@ -977,6 +981,20 @@ pub fn header_value<T: serde::Serialize + ?Sized, E>(operation: &'static str, na
         Some(text) => HeaderValue::from_str(&text)
             .map(Some)
             .map_err(|_| Error::invalid_request(operation, format!("parameter `{name}` is not a valid header value"))),
+    }
+}
+
+/// A cookie parameter's value: only RFC 6265 `cookie-octet`s, so a `;` or `,` in it cannot end the
+/// cookie and add another one (`x; admin=true`).
+pub fn cookie_value<T: serde::Serialize + ?Sized, E>(operation: &'static str, name: &str, value: &T) -> Result<Option<String>, Error<E>> {
+    let Some(text) = parameter_text(operation, name, value)? else {
+        return Ok(None);
+    };
+    let is_cookie_octet = |byte: u8| matches!(byte, 0x21 | 0x23..=0x2B | 0x2D..=0x3A | 0x3C..=0x5B | 0x5D..=0x7E);
+    if text.bytes().all(is_cookie_octet) {
+        Ok(Some(text))
+    } else {
+        Err(Error::invalid_request(operation, format!("parameter `{name}` has a character a cookie value cannot carry (space, `\"`, `,`, `;`, `\\` or a control or non-ASCII character)")))
     }
 }
 

@@ -151,6 +151,18 @@ impl ProviderConfig {
                 ),
             ));
         }
+        if crate::naming::is_rust_keyword(&config.module)
+            || crate::naming::RESERVED_MODULE_NAMES.contains(&config.module.as_str())
+        {
+            return Err(context.invalid(
+                "/module",
+                format!(
+                    "module `{}` is a Rust keyword or a name the generated crate uses itself ({}); choose another",
+                    config.module,
+                    crate::naming::RESERVED_MODULE_NAMES.join(", ")
+                ),
+            ));
+        }
         Ok(config)
     }
 
@@ -227,4 +239,29 @@ fn line_column_of(text: &str, byte_offset: usize) -> (usize, usize) {
         .map_or(0, |last| last.chars().count())
         + 1;
     (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ProviderConfig;
+
+    /// `lib` would make the module's file `src/lib.rs`, the crate root; a keyword (`self`) would
+    /// not parse as `pub mod self;`. Both are located errors in the config, not a broken crate.
+    #[test]
+    fn a_module_named_like_the_crate_root_or_a_keyword_is_refused_at_its_key() {
+        for module in ["lib", "self", "crate", "runtime", "token"] {
+            let text = format!("module = \"{module}\"\n");
+            let error = ProviderConfig::for_standalone_spec_from_toml(
+                "provider.toml",
+                &text,
+                "api",
+                "api.yaml",
+            )
+            .expect_err(module);
+            let message = error.to_string();
+            assert!(message.contains("provider.toml"), "{message}");
+            assert!(message.contains("at /module"), "{message}");
+            assert!(message.contains(&format!("module `{module}`")), "{message}");
+        }
+    }
 }

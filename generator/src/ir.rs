@@ -183,6 +183,9 @@ pub struct Field {
     pub required: bool,
     /// Rustdoc.
     pub docs: Docs,
+    /// The map of every key no other field names (`additionalProperties` or `patternProperties`
+    /// beside `properties`): `#[serde(flatten)]`, so those entries are kept, not dropped.
+    pub flatten: bool,
 }
 
 /// One known value of a string enum.

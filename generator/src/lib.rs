@@ -148,7 +148,11 @@ pub fn generate_crate(
         if naming::RESERVED_MODULE_NAMES.contains(&source.config.module.as_str()) {
             return Err(context.invalid(
                 "",
-                "the module names `runtime` and `token` are reserved for the generated runtime",
+                format!(
+                    "the module name `{}` is reserved: the generated crate uses {} itself",
+                    source.config.module,
+                    naming::RESERVED_MODULE_NAMES.join(", ")
+                ),
             ));
         }
         if module_names

@@ -93,6 +93,14 @@ pub fn pascal_case_name(raw: &str, fallback: &str) -> String {
     name
 }
 
+/// Whether `name` is an HTTP `token` (RFC 9110): the only names a header or a cookie can have.
+pub fn is_http_token(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte))
+}
+
 /// An identifier token: keywords become raw identifiers (`type` -> `r#type`).
 pub fn to_identifier_tokens(name: &str) -> proc_macro2::Ident {
     if is_rust_keyword(name) && !NOT_RAW_ABLE.contains(&name) {
@@ -171,6 +179,12 @@ impl UniqueNames {
 /// Turns spec prose into rustdoc that neither warns nor runs: code fences become `text` blocks and
 /// indentation (which markdown would read as a Rust code block, i.e. a doctest) is removed.
 pub fn sanitize_doc(text: &str) -> String {
+    // Clippy's `tabs_in_doc_comments` warns on a tab, and a bare carriage return is not allowed in a
+    // doc comment at all.
+    let text = text
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .replace('\t', "    ");
     let mut lines = Vec::new();
     // Prose is escaped a paragraph at a time: a markdown link or code span may span lines.
     let mut paragraph: Vec<&str> = Vec::new();

@@ -256,6 +256,51 @@ fn a_path_that_climbs_out_of_the_base_path_is_an_error() {
 }
 
 #[test]
+fn a_path_with_backslashes_that_url_parsing_reads_as_slashes_is_an_error() {
+    assert_error(
+        "path_with_backslash.yaml",
+        "at /paths/~1a~1\\..\\..\\etc",
+        "contains `\\`",
+    );
+}
+
+#[test]
+fn a_path_with_a_fragment_that_would_never_be_sent_is_an_error() {
+    assert_error(
+        "path_with_fragment.yaml",
+        "at /paths/~1users#admin",
+        "contains `#`",
+    );
+}
+
+#[test]
+fn an_unknown_path_item_field_such_as_an_upper_case_method_is_an_error_not_dropped() {
+    assert_error(
+        "path_item_unknown_field.yaml",
+        "at /paths/~1users/GET",
+        "`GET` is not a field of a Path Item",
+    );
+}
+
+#[test]
+fn a_header_parameter_name_that_is_not_an_http_token_is_an_error() {
+    assert_error(
+        "header_name_not_a_token.yaml",
+        "at /paths/~1users/get/parameters/0/name",
+        "is not an HTTP token",
+    );
+}
+
+#[test]
+fn an_api_key_cookie_name_that_is_not_an_http_token_is_an_error() {
+    assert_error(
+        "api_key_cookie_name_not_a_token.yaml",
+        "at /components/securitySchemes/session/name",
+        "is not an HTTP token",
+    );
+}
+
+#[test]
 fn an_alias_cycle_with_no_array_or_map_on_it_is_an_error() {
     assert_error(
         "alias_cycle.yaml",

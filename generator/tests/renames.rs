@@ -124,3 +124,51 @@ fn operation_ids_that_are_the_clients_own_methods_are_renamed_and_reported() {
         "{renamed:#?}"
     );
 }
+
+fn lower(document: &serde_json::Value) -> generator::ir::ApiModule {
+    let bytes = serde_json::to_vec(document).unwrap();
+    let source = ProviderSource {
+        spec_path: "renames.json".to_string(),
+        spec_bytes: &bytes,
+        config: ProviderConfig::for_standalone_spec("renames", "renames.json"),
+    };
+    generator::lower_spec(&source)
+        .unwrap_or_else(|error| panic!("{error}"))
+        .0
+}
+
+/// `Self` is the method `self_`; its types are `SelfError`, not `Self_Error` (rustc's
+/// `non_camel_case_types` warns on that).
+#[test]
+fn an_operation_named_after_a_keyword_has_upper_camel_case_types() {
+    let api = lower(&document(&["Self", "self"], &[]));
+    let error_types: BTreeMap<&str, &str> = api
+        .operations
+        .iter()
+        .map(|operation| (operation.spec_name.as_str(), operation.error_type.as_str()))
+        .collect();
+    assert_eq!(error_types["Self"], "SelfError");
+    assert_eq!(error_types["self"], "Self2Error");
+}
+
+/// A server's override method (`with_api_example_com_server`) taken by an operation is renamed,
+/// and the rename is reported like any other.
+#[test]
+fn a_server_override_method_taken_by_an_operation_is_renamed_and_reported() {
+    let mut spec = document(&["withApiExampleComServer"], &[]);
+    spec["paths"]["/token"] = serde_json::json!({
+        "servers": [{"url": "https://api.example.com"}],
+        "post": {"operationId": "createToken", "responses": {"204": {"description": "none"}}}
+    });
+    let api = lower(&spec);
+    assert_eq!(
+        api.servers[0].override_method,
+        "with_api_example_com_server_2"
+    );
+    assert!(
+        api.renamed.iter().any(|line| line
+            .contains("the server `https://api.example.com` has the override method `with_api_example_com_server_2`")),
+        "{:#?}",
+        api.renamed
+    );
+}

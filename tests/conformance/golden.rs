@@ -1625,6 +1625,24 @@ mod query_styles {
             })
             .await;
     }
+
+    /// A `;` in a cookie value would end it and add a cookie of the caller's choosing
+    /// (`session=s; admin=true`): refused before anything is sent.
+    #[tokio::test]
+    async fn a_cookie_value_that_would_add_another_cookie_is_refused() {
+        let client = Client::new("https://api.example.com").expect("an https base url");
+        for session in ["s; admin=true", "s, admin=true", "two words"] {
+            let injected = SearchParams {
+                session: session.to_string(),
+                ..SearchParams::default()
+            };
+            let error = client
+                .search(&injected)
+                .await
+                .expect_err("not a cookie value");
+            assert!(error.to_string().contains("parameter `session`"), "{error}");
+        }
+    }
 }
 
 mod request_content_types {

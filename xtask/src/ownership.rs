@@ -49,6 +49,7 @@ pub fn inspect_output_directory(out: &Path, generator_name: &str) -> Result<Outp
     }
     refuse_workspace_root(out)?;
     let owned_files = read_owned_files(out, generator_name)?;
+    refuse_workspace_member_crate(out)?;
     let foreign: Vec<&String> = existing_files
         .iter()
         .filter(|file| !owned_files.contains(*file))
@@ -92,6 +93,25 @@ fn refuse_workspace_root(out: &Path) -> Result<()> {
     if has_members {
         bail!(
             "refusing --out {}: it is a workspace root (its Cargo.toml lists workspace members); choose an empty directory",
+            out.display()
+        );
+    }
+    Ok(())
+}
+
+/// The generator writes a standalone crate with an empty `[workspace]` of its own; a crate of it
+/// without one is the workspace crate `cargo xtask gen` keeps (a checkout's `generated/`): `--spec`
+/// would replace its providers with one spec and delete their modules.
+fn refuse_workspace_member_crate(out: &Path) -> Result<()> {
+    let Ok(text) = std::fs::read_to_string(out.join("Cargo.toml")) else {
+        return Ok(());
+    };
+    let is_standalone = text
+        .parse::<toml::Table>()
+        .is_ok_and(|table| table.contains_key("workspace"));
+    if !is_standalone {
+        bail!(
+            "refusing --out {}: it holds the workspace crate that `cargo xtask gen` writes from specs/ (a checkout's generated/), not a standalone crate; choose an empty directory",
             out.display()
         );
     }

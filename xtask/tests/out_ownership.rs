@@ -124,6 +124,28 @@ fn a_workspace_root_is_refused_and_left_as_it_was() {
     assert!(stderr.contains("refusing --out"), "{stderr}");
 }
 
+/// `generated/` is the generator's, but it is the workspace's crate of every provider: `--spec`
+/// must not turn it into a one-spec crate and delete the providers' modules.
+#[test]
+fn the_checked_in_workspace_crate_is_refused_and_left_as_it_was() {
+    let scratch = tempfile::tempdir().unwrap();
+    let out = scratch.path().join("generated");
+    let checked_in = xtask::codegen::project_root().unwrap().join("generated");
+    std::fs::create_dir_all(out.join("src")).unwrap();
+    for relative in ["Cargo.toml", "manifest.toml", "rustfmt.toml"] {
+        std::fs::copy(checked_in.join(relative), out.join(relative)).unwrap();
+    }
+    for entry in std::fs::read_dir(checked_in.join("src")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, out.join("src").join(path.file_name().unwrap())).unwrap();
+    }
+    let before = snapshot(&out);
+    let (code, stdout, stderr) = gen_into(&out, &[]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(stderr.contains("not a standalone crate"), "{stderr}");
+    assert_eq!(snapshot(&out), before);
+}
+
 #[test]
 fn a_planted_manifest_and_a_symlinked_folder_cannot_reach_outside_out() {
     let scratch = tempfile::tempdir().unwrap();
@@ -249,6 +271,18 @@ fn invalid_crate_names_are_refused_before_anything_is_written() {
         assert!(stderr.contains("invalid --crate-name"), "{name}: {stderr}");
         assert!(!out.exists(), "{name}: output was written");
     }
+}
+
+/// `--crate-name lib` would make the module `lib`, whose file is the crate root `src/lib.rs`.
+#[test]
+fn a_crate_named_lib_does_not_overwrite_its_own_root() {
+    let scratch = tempfile::tempdir().unwrap();
+    let out = scratch.path().join("crate");
+    let (code, stdout, stderr) = gen_into(&out, &["--crate-name=lib"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(out.join("src/lib_api.rs").exists(), "{stdout}");
+    let root = std::fs::read_to_string(out.join("src/lib.rs")).unwrap();
+    assert!(root.contains("pub mod lib_api;"), "{root}");
 }
 
 #[test]

@@ -661,7 +661,7 @@ fn header_statements(operation: &Operation) -> TokenStream {
             let field = ident(&parameter.rust_name);
             let wire = &parameter.wire_name;
             quote! {
-                if let Some(value) = crate::runtime::parameter_text(OPERATION, #wire, &parameters.#field)? {
+                if let Some(value) = crate::runtime::cookie_value(OPERATION, #wire, &parameters.#field)? {
                     cookies.push(format!("{}={}", #wire, value));
                 }
             }
@@ -973,6 +973,17 @@ fn call_method(api: &ApiModule, operation: &Operation, schemes: &[SecurityScheme
     };
     let redirect_docs = if redirect {
         doc_attributes(&redirect_call_docs(operation))
+    } else if operation.success.enum_name.is_none() && !operation.success.cases.is_empty() {
+        // One success type: no enum variant carries the responses' descriptions, so the method does.
+        let mut lines = vec![String::new(), "On success:".to_string()];
+        lines.extend(
+            operation
+                .success
+                .cases
+                .iter()
+                .map(|case| outcome_item(&case.docs.text)),
+        );
+        doc_attributes(&lines.join("\n"))
     } else {
         quote!()
     };

@@ -98,12 +98,16 @@ fn struct_definition(
         let field_docs = doc_attributes(&field.docs.text);
         let field_name = to_identifier_tokens(&field.rust_name);
         let field_type = type_tokens(&field.type_ref, Scope::InsideTypes);
-        let serde_attribute = field_serde_attribute(
-            &field.rust_name,
-            &field.wire_name,
-            &field.type_ref,
-            field.required,
-        );
+        let serde_attribute = if field.flatten {
+            quote!(#[serde(flatten)])
+        } else {
+            field_serde_attribute(
+                &field.rust_name,
+                &field.wire_name,
+                &field.type_ref,
+                field.required,
+            )
+        };
         quote! {
             #field_docs
             #serde_attribute

@@ -1,5 +1,7 @@
 //! Every key of `paths` is generated or is an error: `openapiv3` silently drops keys that do not
-//! start with `/`, and a `.` or `..` segment would move the request outside the base path.
+//! start with `/` and Path Item fields it does not know (an upper-case `GET`), a `.` or `..`
+//! segment would move the request outside the base path, and a `#` or `\` would end the path early
+//! or, as URL parsing reads `\` as `/`, hide such a segment.
 
 use crate::error::{pointer_push, ErrorContext, GeneratorError};
 
@@ -40,18 +42,42 @@ fn invalid_path_keys(
         return Vec::new();
     };
     let mut invalid = Vec::new();
-    for key in paths.keys() {
+    for (key, item) in paths {
         // Specification extensions are allowed beside the paths.
         if key.starts_with("x-") {
             continue;
         }
         let pointer = pointer_push("/paths", key);
-        if !key.starts_with('/') {
+        let unknown_field = item.as_object().and_then(|item| {
+            item.keys().find(|field| {
+                !field.starts_with("x-") && !PATH_ITEM_FIELDS.contains(&field.as_str())
+            })
+        });
+        if let Some(field) = unknown_field {
+            invalid.push((key.clone(), context.invalid(
+                &pointer_push(&pointer, field),
+                format!("`{field}` is not a field of a Path Item, so its content would be lost (HTTP methods are lower case: `get`, `post`, ...)"),
+            )));
+        } else if !key.starts_with('/') {
             invalid.push((key.clone(), context.invalid(
                 &pointer,
                 format!("the path `{key}` does not start with `/`: every key of `paths` must (or be an `x-` extension)"),
             )));
-        } else if let Some(segment) = key.split('/').find(|segment| is_dot_segment(segment)) {
+        } else if let Some(character) = key
+            .chars()
+            .find(|character| PATH_BREAKING_CHARACTERS.contains(character))
+        {
+            invalid.push((key.clone(), context.invalid(
+                &pointer,
+                format!("the path `{key}` contains `{character}`, which a URL does not keep in its path (a fragment is never sent, and `\\` is read as `/`); write the path without it"),
+            )));
+        } else if let Some(segment) = key
+            .split('?')
+            .next()
+            .unwrap_or_default()
+            .split('/')
+            .find(|segment| is_dot_segment(segment))
+        {
             invalid.push((key.clone(), context.invalid(
                 &pointer,
                 format!("the path `{key}` has a `{segment}` segment, which would send the request outside the base path"),
@@ -61,6 +87,29 @@ fn invalid_path_keys(
     invalid
 }
 
+/// The fixed fields of a Path Item; `openapiv3` ignores any other key (an upper-case `GET`, say),
+/// and the operation under it would be lost.
+const PATH_ITEM_FIELDS: &[&str] = &[
+    "$ref",
+    "summary",
+    "description",
+    "get",
+    "put",
+    "post",
+    "delete",
+    "options",
+    "head",
+    "patch",
+    "trace",
+    "servers",
+    "parameters",
+];
+
+/// Characters that URL parsing does not keep as part of a path: `#` starts the fragment, which is
+/// never sent, and `\` is read as `/`, so `\..\` would be a dot segment. A `?` is kept: real
+/// documents tell operations apart by a fixed query (`/responses?beta=true`), which is sent as is.
+const PATH_BREAKING_CHARACTERS: &[char] = &['#', '\\'];
+
 /// `.` and `..`, also percent-encoded (`%2e`, `.%2E`, ...), which URL resolution treats alike.
 fn is_dot_segment(segment: &str) -> bool {
     let decoded = segment.to_ascii_lowercase().replace("%2e", ".");
@@ -69,7 +118,24 @@ fn is_dot_segment(segment: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::is_dot_segment;
+    use super::{check_path_keys, is_dot_segment};
+    use crate::error::ErrorContext;
+
+    fn path_error(path: &str) -> Option<String> {
+        let document = serde_json::json!({"paths": {path: {}}});
+        check_path_keys(&ErrorContext::new("spec.yaml"), &document)
+            .err()
+            .map(|error| error.to_string())
+    }
+
+    #[test]
+    fn a_fixed_query_is_kept_but_a_fragment_or_backslash_is_an_error() {
+        assert_eq!(path_error("/responses?beta=true"), None);
+        assert_eq!(path_error("/search?q=a/../b"), None);
+        for path in ["/users#admin", "/a/\\..\\etc", "/a/..?x=1"] {
+            assert!(path_error(path).is_some(), "{path}");
+        }
+    }
 
     #[test]
     fn dot_segments_are_found_in_any_spelling() {

@@ -257,6 +257,18 @@ fn lookup_mut<'v>(document: &'v mut Value, tokens: &[String]) -> Option<&'v mut 
         })
 }
 
+/// Rewrites a `$ref` that is left in place to its plain spelling: `openapiv3` and the lower stage
+/// look a component up by the text after its section, so `#/components/schemas/My%20Schema` (a
+/// URI fragment is percent-encoded, RFC 6901 section 6) must reach them as `.../My Schema`.
+fn spell_reference_plainly(value: &mut Value, tokens: &[String]) {
+    if let Value::Object(map) = value {
+        map.insert(
+            "$ref".to_string(),
+            Value::String(format!("#{}", tokens_to_pointer(tokens))),
+        );
+    }
+}
+
 /// The only key of `{"$ref": "..."}`-like objects, when the object is a reference.
 fn reference_of(value: &Value) -> Option<&str> {
     value.get("$ref").and_then(Value::as_str)
@@ -280,6 +292,12 @@ struct Resolver<'d> {
     aliases: Vec<PointerAlias>,
     /// `$ref`s left in place that reach the wrong kind of object, with what they reach.
     misdirected: Vec<MisdirectedReference>,
+    /// Pointer of each link of a followed alias chain (non-schema `$ref`s) to the pointer the chain
+    /// ends at.
+    alias_chain_ends: BTreeMap<String, String>,
+    /// `$ref` links followed while hoisting, over the whole document: the chain memo keeps this
+    /// linear in the number of `$ref`s (a unit test counts it, as wall time is no test).
+    links_followed: usize,
     /// Objects inlined so far: nested `$ref`s can multiply copies (each level doubling them), so
     /// there is a bound.
     inlined: usize,
@@ -319,6 +337,8 @@ pub fn resolve_pointer_references(
         shared_places: Vec::new(),
         aliases: Vec::new(),
         misdirected: Vec::new(),
+        alias_chain_ends: BTreeMap::new(),
+        links_followed: 0,
         inlined: 0,
     };
     let mut inline_stack = Vec::new();
@@ -397,7 +417,7 @@ pub fn resolve_pointer_references(
     })
 }
 
-impl Resolver<'_> {
+impl<'d> Resolver<'d> {
     fn walk(
         &mut self,
         value: &mut Value,
@@ -465,6 +485,7 @@ impl Resolver<'_> {
         let target_kind = kind_at(&tokens);
         if kind == Kind::Schema {
             if is_plain_component(&tokens) {
+                spell_reference_plainly(value, &tokens);
                 return Ok(false);
             }
             // A schema kept outside the OpenAPI objects (`#/definitions/X`) is still a schema.
@@ -512,6 +533,7 @@ impl Resolver<'_> {
             let site_is_component =
                 pointer.starts_with("/components/") && pointer.matches('/').count() == 3;
             if is_plain_component(&tokens) && reference_of(target).is_none() && !site_is_component {
+                spell_reference_plainly(value, &tokens);
                 return Ok(false);
             }
             if target_kind != kind && target_kind != Kind::Other {
@@ -524,13 +546,19 @@ impl Resolver<'_> {
                 return Ok(false);
             }
         }
-        let target_pointer = tokens_to_pointer(&tokens);
-        if inline_stack.contains(&target_pointer) {
+        let first_pointer = tokens_to_pointer(&tokens);
+        if inline_stack.contains(&first_pointer) {
             return Err(self.context.invalid(
                 &pointer_push(pointer, "$ref"),
                 format!("`$ref: {reference}` includes itself (a cycle of `$ref`s that never reaches an object)"),
             ));
         }
+        // A chain of plain aliases (`R0: $ref R1`, `R1: $ref R2`, ...) is followed here, in a loop,
+        // to the object it ends at: walking each link as a copy would recurse once per link (a
+        // stack overflow on a long chain) and copy the rest of the chain at every link.
+        let (target, chain) =
+            self.follow_alias_chain(target, &tokens, kind, pointer, reference, inline_stack)?;
+        let target_pointer = chain.last().cloned().unwrap_or(first_pointer);
         self.inlined += 1;
         if self.inlined > MOST_INLINED_OBJECTS {
             return Err(self.context.invalid(
@@ -551,24 +579,84 @@ impl Resolver<'_> {
             copy: pointer.to_string(),
             original: target_pointer.clone(),
         });
-        inline_stack.push(target_pointer);
+        let depth = inline_stack.len();
+        inline_stack.extend(chain);
         // The copy may itself be a `$ref`, or hold some: it is walked as what stands here.
         let walked = self.walk(&mut copy, kind, pointer, inline_stack);
-        inline_stack.pop();
+        inline_stack.truncate(depth);
         walked?;
         *value = copy;
         Ok(true)
     }
 
+    /// Follows `target` (at `tokens`) through plain `{"$ref": ...}` aliases of the same kind to the
+    /// object the chain ends at; returns it with the pointers of the chain, first to last. Each
+    /// link's end is remembered, so many places referring into one long chain stay linear.
+    fn follow_alias_chain(
+        &mut self,
+        target: &'d Value,
+        tokens: &[String],
+        kind: Kind,
+        pointer: &str,
+        reference: &str,
+        inline_stack: &[String],
+    ) -> Result<(&'d Value, Vec<String>), GeneratorError> {
+        let mut target = target;
+        let mut chain = vec![tokens_to_pointer(tokens)];
+        let mut in_chain: std::collections::BTreeSet<String> = chain.iter().cloned().collect();
+        loop {
+            let current = chain.last().cloned().unwrap_or_default();
+            if let Some(end) = self.alias_chain_ends.get(&current).cloned() {
+                if let Some(end_target) = reference_tokens(&format!("#{end}"))
+                    .and_then(|end_tokens| lookup(self.original, &end_tokens))
+                {
+                    if end != current {
+                        chain.push(end);
+                    }
+                    target = end_target;
+                    break;
+                }
+            }
+            let next = match target {
+                Value::Object(map) if map.len() == 1 => reference_of(target)
+                    .and_then(reference_tokens)
+                    .filter(|next| kind_at(next) == kind)
+                    .and_then(|next| lookup(self.original, &next).map(|found| (next, found))),
+                _ => None,
+            };
+            let Some((next_tokens, next_target)) = next else {
+                break;
+            };
+            let next_pointer = tokens_to_pointer(&next_tokens);
+            if !in_chain.insert(next_pointer.clone()) || inline_stack.contains(&next_pointer) {
+                return Err(self.context.invalid(
+                    &pointer_push(pointer, "$ref"),
+                    format!("`$ref: {reference}` includes itself (a cycle of `$ref`s that never reaches an object)"),
+                ));
+            }
+            chain.push(next_pointer);
+            target = next_target;
+        }
+        let end = chain.last().cloned().unwrap_or_default();
+        for link in &chain {
+            self.alias_chain_ends.insert(link.clone(), end.clone());
+        }
+        Ok((target, chain))
+    }
+
     /// The synthetic component key for the schema at `tokens`, hoisting it on first use.
     fn hoist(&mut self, tokens: &[String], pointer: &str) -> Result<String, GeneratorError> {
         // Follow a chain of plain `$ref`s, so an alias of an alias names the schema itself.
+        // Every pointer followed on the way is remembered with the key it leads to, so the places
+        // along a long chain (`A/n -> B/n -> C/n ...`) each follow it once: linear, not quadratic.
         let mut tokens = tokens.to_vec();
         let mut seen = Vec::new();
+        let mut seen_set = std::collections::BTreeSet::new();
         loop {
             let target_pointer = tokens_to_pointer(&tokens);
-            if let Some(key) = self.hoisted.get(&target_pointer) {
-                return Ok(key.clone());
+            if let Some(key) = self.hoisted.get(&target_pointer).cloned() {
+                self.remember_chain(seen, &key);
+                return Ok(key);
             }
             let target = lookup(self.original, &tokens)
                 .cloned()
@@ -580,23 +668,27 @@ impl Resolver<'_> {
                 _ => None,
             };
             if let Some(next) = next {
-                if seen.contains(&target_pointer) {
+                if !seen_set.insert(target_pointer.clone()) {
                     return Err(self.context.invalid(
                         &pointer_push(pointer, "$ref"),
                         format!("the `$ref`s through `{target_pointer}` form a cycle that never reaches a schema"),
                     ));
                 }
                 seen.push(target_pointer);
+                self.links_followed += 1;
                 let is_component =
                     next.len() == 3 && next[0] == "components" && next[1] == "schemas";
                 if is_component {
-                    return Ok(next[2].clone());
+                    let key = next[2].clone();
+                    self.remember_chain(seen, &key);
+                    return Ok(key);
                 }
                 tokens = next;
                 continue;
             }
             let key = self.synthetic_key(&tokens);
             self.hoisted.insert(target_pointer.clone(), key.clone());
+            self.remember_chain(seen, &key);
             if kind_at(&tokens) == Kind::Schema {
                 self.shared_places.push((tokens.clone(), key.clone()));
             }
@@ -616,6 +708,13 @@ impl Resolver<'_> {
             }
             self.pending.push((key.clone(), target));
             return Ok(key);
+        }
+    }
+
+    /// The pointers of a followed `$ref` chain all lead to `key`.
+    fn remember_chain(&mut self, followed: Vec<String>, key: &str) {
+        for pointer in followed {
+            self.hoisted.insert(pointer, key.to_string());
         }
     }
 
@@ -718,6 +817,119 @@ mod tests {
             document.pointer("/components/schemas/Page/properties/next"),
             Some(&json!({"allOf": [{"$ref": "#/components/schemas/Page_next"}], "nullable": true}))
         );
+    }
+
+    /// A `$ref` is a URI fragment, so its pointer may be percent-encoded (RFC 6901 section 6); the
+    /// lower stage looks components up by name, so it must see the name itself.
+    #[test]
+    fn a_percent_encoded_reference_to_a_component_is_spelled_plainly() {
+        let (document, result) = resolve(json!({
+            "paths": {"/a": {"get": {
+                "parameters": [{"$ref": "#/components/parameters/page%20size"}],
+                "responses": {
+                    "200": {"$ref": "#/components/responses/r%C3%A9ponse"},
+                    "201": {"description": "x", "content": {"application/json": {
+                        "schema": {"$ref": "#/components/schemas/Country%20Code"}
+                    }}}
+                }
+            }}},
+            "components": {
+                "parameters": {"page size": {"name": "size", "in": "query"}},
+                "responses": {"réponse": {"description": "ok"}},
+                "schemas": {"Country Code": {"type": "string"}}
+            }
+        }));
+        result.expect("resolves");
+        let operation = document.pointer("/paths/~1a/get").expect("operation");
+        assert_eq!(
+            operation.pointer("/parameters/0/$ref"),
+            Some(&json!("#/components/parameters/page size"))
+        );
+        assert_eq!(
+            operation.pointer("/responses/200/$ref"),
+            Some(&json!("#/components/responses/réponse"))
+        );
+        assert_eq!(
+            operation.pointer("/responses/201/content/application~1json/schema/$ref"),
+            Some(&json!("#/components/schemas/Country Code"))
+        );
+    }
+
+    /// `S0/n -> S1/n -> ... -> S999/n`: each of the 1,000 places follows the chain only as far as
+    /// a place already hoisted, so the links followed stay linear (they were quadratic).
+    #[test]
+    fn a_long_chain_of_pointer_references_is_followed_in_linear_steps() {
+        let length = 1_000;
+        let mut schemas = Map::new();
+        for index in 0..length {
+            let next = if index + 1 < length {
+                json!({"$ref": format!("#/components/schemas/S{}/properties/n", index + 1)})
+            } else {
+                json!({"type": "string"})
+            };
+            schemas.insert(
+                format!("S{index}"),
+                json!({"type": "object", "properties": {"n": next}}),
+            );
+        }
+        let mut document = json!({"components": {"schemas": schemas}});
+        let context = ErrorContext::new("spec.yaml");
+        let original = document.clone();
+        let mut resolver = Resolver {
+            context: &context,
+            original: &original,
+            hoisted: BTreeMap::new(),
+            taken_schema_keys: Default::default(),
+            pending: Vec::new(),
+            finished: Vec::new(),
+            shared_places: Vec::new(),
+            aliases: Vec::new(),
+            misdirected: Vec::new(),
+            alias_chain_ends: BTreeMap::new(),
+            links_followed: 0,
+            inlined: 0,
+        };
+        resolver
+            .walk(&mut document, Kind::Root, "", &mut Vec::new())
+            .expect("resolves");
+        assert!(
+            resolver.links_followed <= 2 * length,
+            "{} links followed for a chain of {length}",
+            resolver.links_followed
+        );
+        assert_eq!(
+            resolver.hoisted.get("/components/schemas/S1/properties/n"),
+            Some(&"S999_n".to_string())
+        );
+    }
+
+    /// `R0: $ref R1`, ..., `R4999: {description}`: every alias is inlined once, in a loop; walking
+    /// each link as a copy overflowed the stack at 2,000 links and copied the chain's rest at each
+    /// link (over the copy bound at 1,000).
+    #[test]
+    fn a_long_chain_of_component_aliases_resolves_without_recursion() {
+        let length = 5_000;
+        let mut responses = Map::new();
+        for index in 0..length {
+            let response = if index + 1 < length {
+                json!({"$ref": format!("#/components/responses/R{}", index + 1)})
+            } else {
+                json!({"description": "The end."})
+            };
+            responses.insert(format!("R{index}"), response);
+        }
+        let (document, result) = resolve(json!({
+            "paths": {"/a": {"get": {"responses": {"200": {"$ref": "#/components/responses/R0"}}}}},
+            "components": {"responses": responses}
+        }));
+        result.expect("resolves");
+        for place in ["/components/responses/R0", "/components/responses/R4998"] {
+            assert_eq!(
+                document.pointer(place),
+                Some(&json!({"description": "The end."})),
+                "{place}"
+            );
+        }
     }
 
     #[test]

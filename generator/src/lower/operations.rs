@@ -209,7 +209,11 @@ impl<'a, 's> OperationLowering<'a, 's> {
     ) -> Result<Operation, GeneratorError> {
         self.notes.clear();
         let method_name = self.method_name(http_method, path);
-        let type_prefix = pascal_case_name(&method_name, "Operation");
+        // `Self_` (the method `self_`) is a keyword's escape; with a suffix it is no keyword, and
+        // `Self_Error` would not be upper camel case.
+        let type_prefix = pascal_case_name(&method_name, "Operation")
+            .trim_end_matches('_')
+            .to_string();
         let spec_name = operation
             .operation_id
             .clone()
@@ -239,8 +243,21 @@ impl<'a, 's> OperationLowering<'a, 's> {
             }
         };
 
+        let security = self.security.requirements_for(operation, pointer)?;
+        // A browser navigation sends nothing but its URL: no body, no header or cookie, no
+        // credentials (unless the operation may also be called without any). An operation that
+        // needs any of those must be sent, even when it only answers with a redirect.
+        let browser_navigation = http_method == "get"
+            && body.is_none()
+            && parameters.iter().all(|parameter| {
+                matches!(
+                    parameter.location,
+                    crate::ir::ParameterLocation::Path | crate::ir::ParameterLocation::Query
+                )
+            })
+            && (security.is_empty() || security.iter().any(Vec::is_empty));
         let (kind, success, errors) = self.lower_responses(
-            http_method,
+            browser_navigation,
             operation,
             &type_prefix,
             &pointer_push(pointer, "responses"),
@@ -251,18 +268,20 @@ impl<'a, 's> OperationLowering<'a, 's> {
             .for_operation(self.context, item, operation, pointer)?;
         if self.servers.servers.len() > servers_before {
             if let Some(new_server) = self.servers.servers.last_mut() {
-                new_server.override_method =
-                    self.method_names
-                        .claim(&crate::naming::server_override_method(
-                            &new_server.rust_name,
-                        ));
+                let wanted = crate::naming::server_override_method(&new_server.rust_name);
+                new_server.override_method = self.method_names.claim(&wanted);
+                if new_server.override_method != wanted {
+                    self.renamed.push(format!(
+                        "the server `{}` has the override method `{}`: `{wanted}` is taken by an operation or the client's own method",
+                        new_server.declared_url, new_server.override_method
+                    ));
+                }
             }
         }
         let error_type = self
             .schemas
             .type_names
             .claim_outside(&format!("{type_prefix}Error"), PROVIDER_MODULE_ITEM_NAMES);
-        let security = self.security.requirements_for(operation, pointer)?;
         let mut security_notes: Vec<String> = self.security.notes.drain(..).collect();
         security_notes.dedup();
         self.notes.extend(security_notes);
@@ -291,6 +310,23 @@ impl<'a, 's> OperationLowering<'a, 's> {
         ));
         if operation.deprecated {
             doc_text.push_str("\n\nDeprecated by the provider.");
+        }
+        if let Some(request_body) = &operation.request_body {
+            let (request_body, _) = self.resolve_component(
+                request_body,
+                &pointer_push(pointer, "requestBody"),
+                "requestBodies",
+                "request body",
+                |components| &components.request_bodies,
+            )?;
+            if let Some(text) = request_body
+                .description
+                .as_deref()
+                .map(sanitize_doc)
+                .filter(|text| !text.is_empty())
+            {
+                doc_text.push_str(&format!("\n\nThe request body: {text}"));
+            }
         }
         if let Some(body) = &body {
             if !body.alternatives.is_empty() {
@@ -516,6 +552,22 @@ impl<'a, 's> OperationLowering<'a, 's> {
         names: &mut UniqueNames,
     ) -> Result<Parameter, GeneratorError> {
         let data = raw.data;
+        // A header or cookie name outside RFC 9110's `token` cannot be sent (a header) or would
+        // split into other cookies (`a=b; c`): every call would fail, or send what the spec does not say.
+        if matches!(
+            raw.location,
+            ParameterLocation::Header | ParameterLocation::Cookie
+        ) && !crate::naming::is_http_token(&data.name)
+        {
+            return Err(self.context.invalid(
+                &pointer_push(&raw.pointer, "name"),
+                format!(
+                    "the {} parameter name `{}` is not an HTTP token (letters, digits and !#$%&'*+-.^_`|~), so it cannot be sent",
+                    if raw.location == ParameterLocation::Header { "header" } else { "cookie" },
+                    data.name
+                ),
+            ));
+        }
         let wanted = snake_case_name(&data.name, "parameter");
         let rust_name = names.claim(&wanted);
         if rust_name != wanted {
@@ -782,7 +834,7 @@ impl<'a, 's> OperationLowering<'a, 's> {
 
     fn lower_responses(
         &mut self,
-        http_method: &str,
+        browser_navigation: bool,
         operation: &'a openapiv3::Operation,
         type_prefix: &str,
         pointer: &str,
@@ -842,11 +894,14 @@ impl<'a, 's> OperationLowering<'a, 's> {
                 }
             }
         }
-        // Only a browser navigation (GET) is a URL to hand to a browser; any other method carries
-        // a request (a login form's POST answering 303) that must be sent.
-        let kind = match (successes.is_empty() && !redirects.is_empty(), http_method) {
-            (true, "get") => OperationKind::UrlBuilder,
-            (true, _) => OperationKind::RedirectCall,
+        // Only a browser navigation (a GET of a URL alone) is a URL to hand to a browser; any other
+        // request (a login form's POST answering 303, a GET with a header or credentials) must be sent.
+        let kind = match (
+            successes.is_empty() && !redirects.is_empty(),
+            browser_navigation,
+        ) {
+            (true, true) => OperationKind::UrlBuilder,
+            (true, false) => OperationKind::RedirectCall,
             (false, _) => OperationKind::Call,
         };
         if kind == OperationKind::Call {

@@ -622,7 +622,16 @@ impl<'a> SchemaLowering<'a> {
                         )
                     })
                     .collect();
-                self.struct_kind(name, properties, &object.required)?
+                let mut kind = self.struct_kind(name, properties, &object.required)?;
+                if let Some(AdditionalProperties::Schema(_)) = &object.additional_properties {
+                    self.add_other_properties_field(
+                        &mut kind,
+                        name,
+                        object.additional_properties.as_ref(),
+                        pointer,
+                    )?;
+                }
+                kind
             }
             SchemaKind::AllOf { all_of } => match self.all_of_plan(all_of, false) {
                 AllOfPlan::Merge => self.all_of_kind(name, all_of, pointer)?,
@@ -726,6 +735,51 @@ impl<'a> SchemaLowering<'a> {
         Ok(())
     }
 
+    /// `additionalProperties: {schema}` (or `patternProperties`) beside `properties`: the other
+    /// keys go to a flattened map field, so their entries are decoded and sent, not dropped.
+    fn add_other_properties_field(
+        &mut self,
+        kind: &mut TypeKind,
+        struct_name: &str,
+        additional: Option<&AdditionalProperties>,
+        pointer: &str,
+    ) -> Result<(), GeneratorError> {
+        let type_ref = self.map_type_ref(
+            additional,
+            Position {
+                pointer,
+                name_hint: struct_name,
+                wire_name: None,
+            },
+        )?;
+        let TypeKind::Struct { fields, .. } = kind else {
+            return Ok(());
+        };
+        let mut names = UniqueNames::new();
+        for field in fields.iter() {
+            names.claim(&field.rust_name);
+        }
+        let wanted = "additional_properties";
+        let rust_name = names.claim(wanted);
+        if rust_name != wanted {
+            self.renamed.push(format!(
+                "the other properties of `{struct_name}` are the field `{rust_name}`: `{wanted}` is taken by a property"
+            ));
+        }
+        fields.push(Field {
+            rust_name,
+            wire_name: "additionalProperties".to_string(),
+            type_ref,
+            required: true,
+            docs: Docs {
+                text: "The other properties, by name (`additionalProperties`/`patternProperties`)."
+                    .to_string(),
+            },
+            flatten: true,
+        });
+        Ok(())
+    }
+
     fn struct_kind(
         &mut self,
         struct_name: &str,
@@ -776,6 +830,7 @@ impl<'a> SchemaLowering<'a> {
                 type_ref,
                 required: is_required,
                 docs,
+                flatten: false,
             });
         }
         Ok(TypeKind::Struct {

@@ -70,6 +70,16 @@ impl<'a> SecurityLowering<'a> {
                             openapiv3::APIKeyLocation::Query => ParameterLocation::Query,
                             openapiv3::APIKeyLocation::Cookie => ParameterLocation::Cookie,
                         };
+                        // A header or cookie name outside HTTP's `token` cannot be sent, or (a
+                        // cookie `a=b; c`) would send other cookies than the one the spec names.
+                        if location != ParameterLocation::Query
+                            && !crate::naming::is_http_token(name)
+                        {
+                            return Err(context.invalid(
+                                &pointer_push(&pointer, "name"),
+                                format!("the API key name `{name}` is not an HTTP token (letters, digits and !#$%&'*+-.^_`|~), so it cannot be sent in a header or a cookie"),
+                            ));
+                        }
                         (
                             SecuritySchemeKind::ApiKey {
                                 location,

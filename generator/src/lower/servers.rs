@@ -81,6 +81,50 @@ fn server_url(
     }))
 }
 
+/// Why the generated runtime would refuse this server URL, which has its variables at their
+/// defaults; `None` when it accepts it. The runtime resolves every extra server when the client is
+/// built, so a server it refuses must not be built in: it would make `Client::new` fail for every
+/// operation, not just for those sent to that server.
+fn runtime_refusal(url: &str, allow_plain_http: bool) -> Option<String> {
+    let parsed = match url::Url::parse(url) {
+        Ok(parsed) => parsed,
+        // A relative reference (`/api/v1`) takes the base URL's scheme and host.
+        Err(url::ParseError::RelativeUrlWithoutBase) => {
+            return (url.contains('?') || url.contains('#')).then(|| {
+                "it has a query or a fragment, which would swallow the operations' paths"
+                    .to_string()
+            })
+        }
+        Err(error) => return Some(format!("it is not a valid URL ({error})")),
+    };
+    let loopback = match parsed.host() {
+        Some(url::Host::Domain(domain)) => {
+            let domain = domain.to_ascii_lowercase();
+            domain == "localhost" || domain.ends_with(".localhost")
+        }
+        Some(url::Host::Ipv4(address)) => address.is_loopback(),
+        Some(url::Host::Ipv6(address)) => address.is_loopback(),
+        None => return Some("it has no host".to_string()),
+    };
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Some(
+            "it has a query or a fragment, which would swallow the operations' paths".to_string(),
+        );
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Some("it carries credentials in the URL".to_string());
+    }
+    match parsed.scheme() {
+        "https" => None,
+        "http" if allow_plain_http || loopback => None,
+        "http" => Some(
+            "it is plain http, and the client sends only over https (plain http only to loopback hosts)"
+                .to_string(),
+        ),
+        other => Some(format!("its scheme `{other}` is not http(s)")),
+    }
+}
+
 fn is_absolute(url: &str) -> bool {
     url.starts_with("https://") || url.starts_with("http://")
 }
@@ -102,6 +146,15 @@ impl ServerPlan {
             // Every server is checked, so an undefined variable anywhere is reported.
             let url = server_url(context, server, &format!("/servers/{index}"))?;
             if index > 0 {
+                continue;
+            }
+            // A plain-http document server stays `DEFAULT_BASE_URL`: `Client::new` says why it is
+            // refused, and nothing else depends on it.
+            if let Some(reason) = url.as_deref().and_then(|url| runtime_refusal(url, true)) {
+                plan.omission_note = Some(format!(
+                    "The spec's server `{}` cannot be used as it stands ({reason}), so this module has no `DEFAULT_BASE_URL`: pass your server's URL to `Client::new`.",
+                    server.url.replace('`', "'")
+                ));
                 continue;
             }
             match url {
@@ -149,8 +202,12 @@ impl ServerPlan {
                 &pointer_push(&pointer, &index.to_string()),
             )?);
         }
-        let url = urls.swap_remove(0);
+        let mut url = urls.swap_remove(0);
         let declared_url = servers[0].url.clone();
+        let refusal = url.as_deref().and_then(|url| runtime_refusal(url, false));
+        if refusal.is_some() {
+            url = None;
+        }
         let document_url = self
             .default_base_url
             .as_ref()
@@ -185,9 +242,13 @@ impl ServerPlan {
             Some(description) => format!("{description}\n\n"),
             None => String::new(),
         };
-        match &url {
-            Some(url) => text.push_str(&format!("The server `{url}` (declared at `{pointer}`).")),
-            None => text.push_str(&format!(
+        match (&url, &refusal) {
+            (Some(url), _) => text.push_str(&format!("The server `{url}` (declared at `{pointer}`).")),
+            (None, Some(reason)) => text.push_str(&format!(
+                "The server `{}` (declared at `{pointer}`) cannot be used as it stands ({reason}): set a URL with this method before calling the operations that use it.",
+                declared_url.replace('`', "'")
+            )),
+            (None, None) => text.push_str(&format!(
                 "The server `{}` (declared at `{pointer}`) has no usable default URL: set one with this method before calling the operations that use it.",
                 declared_url.replace('`', "'")
             )),

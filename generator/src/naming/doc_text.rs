@@ -40,7 +40,9 @@ pub fn escape_prose_line(line: &str) -> String {
             continue;
         }
         match character {
-            '[' => match markdown_link_close(&characters, &code, index) {
+            '[' => match markdown_link_close(&characters, &code, index)
+                .filter(|&close| !destination_is_a_rust_path(&characters, close))
+            {
                 Some(close) => {
                     link_closers.insert(close);
                     escaped.push('[');
@@ -122,6 +124,19 @@ fn markdown_link_close(characters: &[char], code: &[CodeRole], open: usize) -> O
     None
 }
 
+/// Whether the destination of the markdown link whose text ends at `close` (`](destination)`) is
+/// one rustdoc reads as an intra-doc link to a Rust item (`javascript:void`, `User`, `a::b`), which
+/// would be broken: rustdoc takes a destination as a path when it has only these characters.
+fn destination_is_a_rust_path(characters: &[char], close: usize) -> bool {
+    let destination: String = characters[close + 2..]
+        .iter()
+        .take_while(|&&character| character != ')')
+        .collect();
+    destination
+        .chars()
+        .all(|character| character.is_alphanumeric() || ":_<>, !*&;@".contains(character))
+}
+
 /// `>` at `close` ends `<https://...>`.
 fn closes_autolink(characters: &[char], close: usize) -> bool {
     let Some(open) = characters[..close]
@@ -161,6 +176,18 @@ fn url_end(characters: &[char], start: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::escape_prose_line;
+
+    #[test]
+    fn a_link_whose_destination_rustdoc_would_read_as_a_rust_path_is_not_a_link() {
+        assert_eq!(
+            escape_prose_line("[run](javascript:void) or [see](User)"),
+            "\\[run\\](javascript:void) or \\[see\\](User)"
+        );
+        assert_eq!(
+            escape_prose_line("[docs](https://example.com/a) and [top](#top)"),
+            "[docs](https://example.com/a) and [top](#top)"
+        );
+    }
 
     #[test]
     fn brackets_urls_and_tags_are_escaped_outside_code() {

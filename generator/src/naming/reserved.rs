@@ -39,9 +39,10 @@ pub const PROVIDER_MODULE_ITEM_NAMES: &[&str] = &[
     "types",
 ];
 
-/// Crate-level modules every generated crate has, and the crates its `lib.rs` re-exports (the HTTP
-/// and time types its public API takes), which a provider module must not be named.
-pub const RESERVED_MODULE_NAMES: &[&str] = &["runtime", "token", "reqwest", "url", "chrono"];
+/// Crate-level modules every generated crate has, the crate root's own file (`src/lib.rs`), and
+/// the crates its `lib.rs` re-exports (the HTTP and time types its public API takes), which a
+/// provider module must not be named.
+pub const RESERVED_MODULE_NAMES: &[&str] = &["runtime", "token", "lib", "reqwest", "url", "chrono"];
 
 /// The `Client` method that sets a security scheme's credentials: `with_{scheme}`.
 pub fn scheme_setter_method(scheme_rust_name: &str) -> String {

@@ -146,6 +146,9 @@ impl Client {
     /// Fetch one order
     ///
     /// `GET /orders/{order_id}`
+    ///
+    /// On success:
+    /// - 200 Ok: The order
     pub async fn get_order(
         &self,
         parameters: &GetOrderParams,

@@ -18,7 +18,8 @@ pub mod types {
     /// A note &lt;p&gt;with a tag&lt;/p&gt; and \[brackets\].
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     pub struct ListNotesResponseItem {
-        /// The text; see <https://example.com/text>.
+        /// The text;    see <https://example.com/text>.
+        /// One line per note.
         pub text: String,
     }
 }
@@ -81,8 +82,12 @@ impl Client {
     ///
     /// Returns `Note`s. Use the \[cursor\] from <http://example.com/cursor?x=1>, e.g. &lt;cursor&gt;.
     /// A stray backtick \` does not open code, and 2 &lt; 3 &gt; 1.
+    /// Links rustdoc would read as Rust paths stay text: \[cancel\](javascript:void) or \[see\](Note).
     ///
     /// `GET /notes`
+    ///
+    /// On success:
+    /// - 200 Ok: Notes \[all of them\].
     pub async fn list_notes(
         &self,
     ) -> Result<

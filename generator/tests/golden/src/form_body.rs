@@ -166,6 +166,9 @@ impl Client {
     /// Client credentials or refresh token grant.
     ///
     /// `POST /oauth/token`
+    ///
+    /// On success:
+    /// - 200 Ok: Token issued
     pub async fn issue_token(
         &self,
         body: &types::TokenRequest,

@@ -9,6 +9,16 @@ pub use crate::runtime::{
 const PROVIDER: &str = "json_schema_2020";
 /// Request and response types of this API, one per schema.
 pub mod types {
+    /// The `DocumentTags` schema.
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    pub struct DocumentTags {
+        /// The `owner` field.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub owner: Option<String>,
+        /// The other properties, by name (`additionalProperties`/`patternProperties`).
+        #[serde(flatten)]
+        pub additional_properties: std::collections::BTreeMap<String, String>,
+    }
     /// The `DocumentCountersValue` schema.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(untagged)]
@@ -30,6 +40,9 @@ pub mod types {
         /// The `labels` field.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub labels: Option<std::collections::BTreeMap<String, String>>,
+        /// The `tags` field.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub tags: Option<DocumentTags>,
         /// The `counters` field.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub counters: Option<std::collections::BTreeMap<String, DocumentCountersValue>>,
@@ -164,6 +177,10 @@ impl Client {
     /// `createDocument`.
     ///
     /// `POST /documents`
+    ///
+    /// On success:
+    /// - 201 Created: The stored document.
+    ///   Its labels, point and attachment are returned as sent.
     pub async fn create_document(
         &self,
         body: &types::Document,
@@ -207,6 +224,9 @@ impl Client {
     /// `getPoint`.
     ///
     /// `GET /points`
+    ///
+    /// On success:
+    /// - 200 Ok: A point with its own coordinate types.
     pub async fn get_point(
         &self,
     ) -> Result<

@@ -173,6 +173,9 @@ impl Client {
     /// Search by type
     ///
     /// `GET /search/{type}`
+    ///
+    /// On success:
+    /// - 200 Ok: The result
     pub async fn search(
         &self,
         parameters: &SearchParams,

@@ -107,6 +107,9 @@ impl Client {
     /// A multipart upload with a file part, text parts, an optional part and an array part.
     ///
     /// `POST /files`
+    ///
+    /// On success:
+    /// - 201 Created: Stored.
     pub async fn upload_file(
         &self,
         body: &types::UploadFileRequest,
@@ -155,6 +158,9 @@ impl Client {
     /// A binary response, an image without a schema, and a 404 in plain text.
     ///
     /// `GET /files/{id}/content`
+    ///
+    /// On success:
+    /// - 200 Ok: The bytes.
     pub async fn get_file_content(
         &self,
         parameters: &GetFileContentParams,
@@ -202,6 +208,9 @@ impl Client {
     /// A raw binary body.
     ///
     /// `PUT /files/{id}/content`
+    ///
+    /// On success:
+    /// - 204 No Content: Replaced.
     pub async fn put_file_content(
         &self,
         parameters: &PutFileContentParams,
@@ -245,6 +254,9 @@ impl Client {
     /// `*/*` request body with a schema (sent as JSON) and `*/*` response without one (bytes).
     ///
     /// `POST /echo`
+    ///
+    /// On success:
+    /// - 200 Ok: Whatever the server echoes.
     pub async fn echo(
         &self,
         body: Option<&types::FileInfo>,
@@ -290,6 +302,9 @@ impl Client {
     /// Media types without a schema - JSON (any value) and text.
     ///
     /// `POST /raw`
+    ///
+    /// On success:
+    /// - 200 Ok: Any JSON.
     pub async fn post_raw(
         &self,
         body: Option<&serde_json::Value>,
@@ -340,6 +355,9 @@ impl Client {
     /// A PDF download.
     ///
     /// `GET /report`
+    ///
+    /// On success:
+    /// - 200 Ok: The report.
     pub async fn get_report(
         &self,
     ) -> Result<

@@ -78,6 +78,9 @@ impl Client {
     /// `getUser`.
     ///
     /// `GET /users/by-camel-case`
+    ///
+    /// On success:
+    /// - 200 Ok: A user name.
     pub async fn get_user_2(
         &self,
     ) -> Result<
@@ -117,6 +120,9 @@ impl Client {
     /// `get_user`.
     ///
     /// `GET /users/by-snake-case`
+    ///
+    /// On success:
+    /// - 200 Ok: A user name.
     pub async fn get_user_3(
         &self,
     ) -> Result<
@@ -156,6 +162,9 @@ impl Client {
     /// `GetUser`.
     ///
     /// `GET /users/by-pascal-case`
+    ///
+    /// On success:
+    /// - 200 Ok: A user name.
     pub async fn get_user(
         &self,
     ) -> Result<
@@ -195,6 +204,9 @@ impl Client {
     /// `getItem`.
     ///
     /// `GET /items/{id}`
+    ///
+    /// On success:
+    /// - 200 Ok: The item.
     pub async fn get_item(
         &self,
         parameters: &GetItemParams,

@@ -77,6 +77,9 @@ impl Client {
     /// List users (named from the method and path)
     ///
     /// `GET /users`
+    ///
+    /// On success:
+    /// - 200 Ok: The users.
     pub async fn get_users(
         &self,
     ) -> Result<
@@ -116,6 +119,9 @@ impl Client {
     /// `POST /users`.
     ///
     /// `POST /users`
+    ///
+    /// On success:
+    /// - 201 Created: Created.
     pub async fn post_users(
         &self,
     ) -> Result<
@@ -151,6 +157,9 @@ impl Client {
     /// `GET /users/{userId}`.
     ///
     /// `GET /users/{userId}`
+    ///
+    /// On success:
+    /// - 200 Ok: One user.
     pub async fn get_users_by_user_id(
         &self,
         parameters: &GetUsersByUserIdParams,
@@ -195,6 +204,9 @@ impl Client {
     /// `DELETE /users/{userId}`.
     ///
     /// `DELETE /users/{userId}`
+    ///
+    /// On success:
+    /// - 204 No Content: Deleted.
     pub async fn delete_users_by_user_id(
         &self,
         parameters: &DeleteUsersByUserIdParams,
@@ -235,6 +247,9 @@ impl Client {
     /// Path parameters in other spellings.
     ///
     /// `GET /users/{user_id}/keys/{key-id}`
+    ///
+    /// On success:
+    /// - 200 Ok: A key.
     pub async fn get_users_by_user_id_keys_by_key_id(
         &self,
         parameters: &GetUsersByUserIdKeysByKeyIdParams,
@@ -284,6 +299,9 @@ impl Client {
     /// A trailing slash gives the same words as /users, so the name gets a suffix.
     ///
     /// `GET /users/`
+    ///
+    /// On success:
+    /// - 204 No Content: Nothing.
     pub async fn get_users_2(
         &self,
     ) -> Result<

@@ -126,6 +126,9 @@ impl Client {
     /// Fetch one profile
     ///
     /// `GET /profiles/{profile_id}`
+    ///
+    /// On success:
+    /// - 200 Ok: The profile
     pub async fn get_profile(
         &self,
         parameters: &GetProfileParams,

@@ -126,6 +126,9 @@ impl Client {
     /// The token endpoint of the `oauth` scheme's client-credentials flow.
     ///
     /// `POST /oauth/token`
+    ///
+    /// On success:
+    /// - 200 Ok: A token.
     pub async fn issue_token(
         &self,
         body: &types::IssueTokenRequest,
@@ -187,6 +190,9 @@ impl Client {
     /// Not a tokenUrl, but its form body sends `grant_type`.
     ///
     /// `POST /connect/exchange`
+    ///
+    /// On success:
+    /// - 200 Ok: A token.
     pub async fn exchange_code(
         &self,
         body: &types::ExchangeCodeRequest,
@@ -256,6 +262,9 @@ impl Client {
     /// Basic here is a user's login, sent as RFC 7617 says.
     ///
     /// `GET /admin/users`
+    ///
+    /// On success:
+    /// - 200 Ok: The users.
     pub async fn list_users(
         &self,
     ) -> Result<

@@ -140,6 +140,9 @@ impl Client {
     /// Fetch one pet
     ///
     /// `GET /pets/{pet_id}`
+    ///
+    /// On success:
+    /// - 200 Ok: The pet
     pub async fn get_pet(
         &self,
         parameters: &GetPetParams,
@@ -184,6 +187,9 @@ impl Client {
     /// Create a pet
     ///
     /// `POST /pets`
+    ///
+    /// On success:
+    /// - 201 Created: The created pet
     pub async fn create_pet(
         &self,
         body: &types::Pet,

@@ -159,6 +159,9 @@ impl Client {
     /// List items
     ///
     /// `GET /items`
+    ///
+    /// On success:
+    /// - 200 Ok: The items
     pub async fn list_items(
         &self,
     ) -> Result<

@@ -141,6 +141,9 @@ impl Client {
     /// `new`.
     ///
     /// `POST /new`
+    ///
+    /// On success:
+    /// - 200 Ok: The client.
     pub async fn new_2(
         &self,
         body: &types::Client,
@@ -188,6 +191,9 @@ impl Client {
     /// `withRetryPolicy`.
     ///
     /// `GET /retry-policy`
+    ///
+    /// On success:
+    /// - 200 Ok: A spec type named `Secret`.
     pub async fn with_retry_policy_2(
         &self,
     ) -> Result<
@@ -227,6 +233,9 @@ impl Client {
     /// `baseUrl`.
     ///
     /// `GET /base-url`
+    ///
+    /// On success:
+    /// - 200 Ok: A spec type named `ClientError`.
     pub async fn base_url_2(
         &self,
     ) -> Result<
@@ -266,6 +275,9 @@ impl Client {
     /// `client`.
     ///
     /// `GET /client`
+    ///
+    /// On success:
+    /// - 200 Ok: A spec type named `Credentials`.
     pub async fn client(
         &self,
         parameters: &ClientParams,
@@ -315,6 +327,9 @@ impl Client {
     /// `token`.
     ///
     /// `GET /token`
+    ///
+    /// On success:
+    /// - 200 Ok: A spec type named `TokenError`.
     pub async fn token(
         &self,
     ) -> Result<
@@ -355,6 +370,9 @@ impl Client {
     /// `credentials`.
     ///
     /// `GET /credentials`
+    ///
+    /// On success:
+    /// - 204 No Content: No content.
     pub async fn credentials_2(
         &self,
     ) -> Result<
@@ -409,6 +427,9 @@ impl Client {
     /// `withBearerAuthTokens`.
     ///
     /// `GET /bearer-tokens`
+    ///
+    /// On success:
+    /// - 204 No Content: Named like the setter of the bearer scheme's token source.
     pub async fn with_bearer_auth_tokens_2(
         &self,
     ) -> Result<
@@ -444,6 +465,9 @@ impl Client {
     /// `httpClient`.
     ///
     /// `GET /http-client`
+    ///
+    /// On success:
+    /// - 204 No Content: No content.
     pub async fn http_client_2(
         &self,
     ) -> Result<

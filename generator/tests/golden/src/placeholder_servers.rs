@@ -29,6 +29,8 @@ pub struct Client {
     limits: crate::runtime::CallLimits,
     server_agent_url: Option<url::Url>,
     server_upload_to_presigned_url: Option<url::Url>,
+    server_legacy_example_com: Option<url::Url>,
+    server_files_example_com_report_signature_abc: Option<url::Url>,
 }
 impl Client {
     /// A client for the API at `base_url`, with the default HTTP client (no redirects, timeouts set).
@@ -46,6 +48,8 @@ impl Client {
         Ok(Client {
             server_agent_url: None,
             server_upload_to_presigned_url: None,
+            server_legacy_example_com: None,
+            server_files_example_com_report_signature_abc: None,
             base_url,
             http,
             retry: crate::runtime::RetryPolicy::default(),
@@ -72,6 +76,30 @@ impl Client {
         url: &str,
     ) -> Result<Self, crate::runtime::ClientError> {
         self.server_upload_to_presigned_url = Some(
+            crate::runtime::server_url(&self.base_url, url)?,
+        );
+        Ok(self)
+    }
+    /// The server `http://legacy.example.com` (declared at `/paths/~1legacy~1status/get/servers`) cannot be used as it stands (it is plain http, and the client sends only over https (plain http only to loopback hosts)): set a URL with this method before calling the operations that use it.
+    ///
+    /// Sends [`Client::get_legacy_status`] to `url` instead. A relative URL is resolved against the base URL.
+    pub fn with_legacy_example_com_server(
+        mut self,
+        url: &str,
+    ) -> Result<Self, crate::runtime::ClientError> {
+        self.server_legacy_example_com = Some(
+            crate::runtime::server_url(&self.base_url, url)?,
+        );
+        Ok(self)
+    }
+    /// The server `https://files.example.com/report?signature=abc` (declared at `/paths/~1signed~1report/get/servers`) cannot be used as it stands (it has a query or a fragment, which would swallow the operations' paths): set a URL with this method before calling the operations that use it.
+    ///
+    /// Sends [`Client::get_signed_report`] to `url` instead. A relative URL is resolved against the base URL.
+    pub fn with_files_example_com_report_signature_abc_server(
+        mut self,
+        url: &str,
+    ) -> Result<Self, crate::runtime::ClientError> {
+        self.server_files_example_com_report_signature_abc = Some(
             crate::runtime::server_url(&self.base_url, url)?,
         );
         Ok(self)
@@ -107,6 +135,9 @@ impl Client {
     /// `chatWithAgent`.
     ///
     /// `POST /agents/chat`
+    ///
+    /// On success:
+    /// - 200 Ok: The answer.
     pub async fn chat_with_agent(
         &self,
         body: &types::ChatWithAgentRequest,
@@ -160,6 +191,9 @@ impl Client {
     /// `uploadToPresignedUrl`.
     ///
     /// `PUT /uploads/presigned`
+    ///
+    /// On success:
+    /// - 200 Ok: Stored.
     pub async fn upload_to_presigned_url(
         &self,
         body: &crate::runtime::Binary,
@@ -209,6 +243,9 @@ impl Client {
     /// `getTenant`.
     ///
     /// `GET /tenant`
+    ///
+    /// On success:
+    /// - 204 No Content: The tenant exists.
     pub async fn get_tenant(
         &self,
     ) -> Result<
@@ -221,6 +258,102 @@ impl Client {
         let url = crate::runtime::endpoint_url(
             OPERATION,
             &self.base_url,
+            &encoded_path,
+        )?;
+        #[allow(unused_mut)]
+        let mut request = self.http.request(reqwest::Method::GET, url);
+        let bearer_tokens = None;
+        let context = crate::runtime::CallContext {
+            provider: PROVIDER,
+            operation: OPERATION,
+            retry: &self.retry,
+            limits: &self.limits,
+            default_max_response_bytes: crate::runtime::DEFAULT_MAX_RESPONSE_BYTES,
+            retry_safe: true,
+            bearer_tokens,
+        };
+        let raw = crate::runtime::send(context, request).await?;
+        match raw.status.as_u16() {
+            204 => raw.success(()),
+            _ => Err(raw.unexpected(OPERATION)),
+        }
+    }
+    /// `getLegacyStatus`.
+    ///
+    /// `GET /legacy/status`
+    ///
+    /// On success:
+    /// - 204 No Content: The legacy host is up.
+    pub async fn get_legacy_status(
+        &self,
+    ) -> Result<
+        crate::runtime::ResponseValue<()>,
+        crate::runtime::Error<GetLegacyStatusError>,
+    > {
+        const OPERATION: &str = "getLegacyStatus";
+        let mut encoded_path = String::new();
+        encoded_path.push_str("/legacy/status");
+        let url = crate::runtime::endpoint_url(
+            OPERATION,
+            match &self.server_legacy_example_com {
+                Some(url) => url,
+                None => {
+                    return Err(
+                        crate::runtime::Error::invalid_request(
+                            OPERATION,
+                            "the spec gives this operation's server (`http://legacy.example.com`) no usable URL: set it with `Client::with_legacy_example_com_server`",
+                        ),
+                    );
+                }
+            },
+            &encoded_path,
+        )?;
+        #[allow(unused_mut)]
+        let mut request = self.http.request(reqwest::Method::GET, url);
+        let bearer_tokens = None;
+        let context = crate::runtime::CallContext {
+            provider: PROVIDER,
+            operation: OPERATION,
+            retry: &self.retry,
+            limits: &self.limits,
+            default_max_response_bytes: crate::runtime::DEFAULT_MAX_RESPONSE_BYTES,
+            retry_safe: true,
+            bearer_tokens,
+        };
+        let raw = crate::runtime::send(context, request).await?;
+        match raw.status.as_u16() {
+            204 => raw.success(()),
+            _ => Err(raw.unexpected(OPERATION)),
+        }
+    }
+    /// `getSignedReport`.
+    ///
+    /// `GET /signed/report`
+    ///
+    /// On success:
+    /// - 204 No Content: The report exists.
+    pub async fn get_signed_report(
+        &self,
+    ) -> Result<
+        crate::runtime::ResponseValue<()>,
+        crate::runtime::Error<GetSignedReportError>,
+    > {
+        const OPERATION: &str = "getSignedReport";
+        let mut encoded_path = String::new();
+        encoded_path.push_str("/signed/report");
+        let url = crate::runtime::endpoint_url(
+            OPERATION,
+            match &self.server_files_example_com_report_signature_abc {
+                Some(url) => url,
+                None => {
+                    return Err(
+                        crate::runtime::Error::invalid_request(
+                            OPERATION,
+                            "the spec gives this operation's server (`https://files.example.com/report?signature=abc`) no usable URL: set it with `Client::with_files_example_com_report_signature_abc_server`",
+                        ),
+                    );
+                }
+            },
             &encoded_path,
         )?;
         #[allow(unused_mut)]
@@ -262,6 +395,22 @@ impl std::fmt::Display for UploadToPresignedUrlError {
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetTenantError {}
 impl std::fmt::Display for GetTenantError {
+    fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {}
+    }
+}
+/// The documented error responses of [`Client::get_legacy_status`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetLegacyStatusError {}
+impl std::fmt::Display for GetLegacyStatusError {
+    fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {}
+    }
+}
+/// The documented error responses of [`Client::get_signed_report`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetSignedReportError {}
+impl std::fmt::Display for GetSignedReportError {
     fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {}
     }

@@ -144,6 +144,9 @@ impl Client {
     /// `listCountries`.
     ///
     /// `GET /api/v1/countries`
+    ///
+    /// On success:
+    /// - 200 Ok: A page of countries.
     pub async fn list_countries(
         &self,
         parameters: &ListCountriesParams,
@@ -204,6 +207,9 @@ impl Client {
     /// `listCountries`.
     ///
     /// `GET /api/v2/countries`
+    ///
+    /// On success:
+    /// - 200 Ok: A page of countries.
     pub async fn list_countries_2(
         &self,
         parameters: &ListCountries2Params,
@@ -266,6 +272,9 @@ impl Client {
     /// `POST /api/v1/tags`
     ///
     /// The spec describes callbacks (`onIndexed`): requests the provider sends to the caller, so they are not generated.
+    ///
+    /// On success:
+    /// - 201 Created: The tag.
     pub async fn create_tag(
         &self,
         parameters: &CreateTagParams,
@@ -323,6 +332,9 @@ impl Client {
     /// `replaceTag`.
     ///
     /// `PUT /api/v1/tags/{id}`
+    ///
+    /// On success:
+    /// - 200 Ok: The total after the change.
     pub async fn replace_tag(
         &self,
         parameters: &ReplaceTagParams,
@@ -373,6 +385,9 @@ impl Client {
     /// `getTree`.
     ///
     /// `GET /api/v1/trees`
+    ///
+    /// On success:
+    /// - 200 Ok: A tree whose branches refer to themselves through a pointer.
     pub async fn get_tree(
         &self,
     ) -> Result<

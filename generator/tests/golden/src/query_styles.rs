@@ -133,6 +133,9 @@ impl Client {
     /// `search`.
     ///
     /// `GET /search`
+    ///
+    /// On success:
+    /// - 200 Ok: Results.
     pub async fn search(
         &self,
         parameters: &SearchParams,
@@ -182,14 +185,14 @@ impl Client {
         request = request.query(&query);
         request = request.header(reqwest::header::ACCEPT, "application/json");
         let mut cookies: Vec<String> = Vec::new();
-        if let Some(value) = crate::runtime::parameter_text(
+        if let Some(value) = crate::runtime::cookie_value(
             OPERATION,
             "session",
             &parameters.session,
         )? {
             cookies.push(format!("{}={}", "session", value));
         }
-        if let Some(value) = crate::runtime::parameter_text(
+        if let Some(value) = crate::runtime::cookie_value(
             OPERATION,
             "theme",
             &parameters.theme,

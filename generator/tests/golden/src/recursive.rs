@@ -119,6 +119,9 @@ impl Client {
     /// Fetch the tree
     ///
     /// `GET /tree`
+    ///
+    /// On success:
+    /// - 200 Ok: The root node
     pub async fn get_tree(
         &self,
     ) -> Result<
@@ -158,6 +161,9 @@ impl Client {
     /// Fetch the list and the A/B pair
     ///
     /// `GET /list`
+    ///
+    /// On success:
+    /// - 200 Ok: The list head
     pub async fn get_list(
         &self,
     ) -> Result<

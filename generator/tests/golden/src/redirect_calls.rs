@@ -32,6 +32,16 @@ pub mod types {
         pub saml_response: String,
     }
 }
+/// Credentials for the security schemes this API uses; each operation sends the ones its spec names.
+///
+/// `Debug` never prints a secret.
+#[derive(Debug, Clone, Default)]
+pub struct Credentials {
+    /// Credentials for the `bearerAuth` security scheme.
+    pub bearer_auth: Option<crate::runtime::Secret>,
+    /// A token source for `bearerAuth`: it is asked for a token on every call, and re-authenticates once on a 401. It takes precedence over a fixed token.
+    pub bearer_auth_tokens: Option<crate::token::SharedTokenProvider>,
+}
 /// A client for redirect_calls (Redirect-only operations, API version 1).
 ///
 /// It follows no redirects and accepts only `https` base URLs (plain `http` only for loopback hosts).
@@ -41,6 +51,7 @@ pub struct Client {
     http: reqwest::Client,
     retry: crate::runtime::RetryPolicy,
     limits: crate::runtime::CallLimits,
+    credentials: Credentials,
 }
 impl Client {
     /// A client for the API at `base_url`, with the default HTTP client (no redirects, timeouts set).
@@ -57,6 +68,7 @@ impl Client {
             http,
             retry: crate::runtime::RetryPolicy::default(),
             limits: crate::runtime::CallLimits::default(),
+            credentials: Credentials::default(),
         })
     }
     /// The base URL every path is joined to.
@@ -86,6 +98,25 @@ impl Client {
     /// The deadline and size limit of every call.
     pub fn call_limits(&self) -> &crate::runtime::CallLimits {
         &self.limits
+    }
+    /// The credentials this client sends.
+    pub fn credentials(&self) -> &Credentials {
+        &self.credentials
+    }
+    /// Sends `token` as the `bearerAuth` bearer token.
+    pub fn with_bearer_auth(mut self, token: impl Into<crate::runtime::Secret>) -> Self {
+        self.credentials.bearer_auth = Some(token.into());
+        self
+    }
+    /// Takes the `bearerAuth` bearer token from `tokens` (such as a `TokenSource`) on every call; on a 401 the token is renewed and the call sent once more.
+    pub fn with_bearer_auth_tokens(
+        mut self,
+        tokens: impl crate::token::BearerTokenProvider,
+    ) -> Self {
+        self.credentials.bearer_auth_tokens = Some(
+            crate::token::SharedTokenProvider(std::sync::Arc::new(tokens)),
+        );
+        self
     }
     /// Log in with a username and password.
     ///
@@ -261,6 +292,80 @@ impl Client {
             _ => Err(raw.unexpected(OPERATION)),
         }
     }
+    /// A GET that needs a header and a bearer token, so it is sent, not handed to a browser.
+    ///
+    /// `GET /files/{file_id}/download`
+    ///
+    /// The provider answers this request with a redirect. The request (and its body) is sent, and the redirect's `Location`, resolved against the request URL, is returned without being followed.
+    /// - 302 Found: Redirect to a signed download URL.
+    pub async fn download_file(
+        &self,
+        parameters: &DownloadFileParams,
+    ) -> Result<
+        crate::runtime::ResponseValue<url::Url>,
+        crate::runtime::Error<DownloadFileError>,
+    > {
+        const OPERATION: &str = "downloadFile";
+        let mut encoded_path = String::new();
+        encoded_path.push_str("/files/");
+        encoded_path
+            .push_str(
+                &crate::runtime::path_segment(OPERATION, "file_id", &parameters.file_id)?,
+            );
+        encoded_path.push_str("/download");
+        let url = crate::runtime::endpoint_url(
+            OPERATION,
+            &self.base_url,
+            &encoded_path,
+        )?;
+        let request_url = url.clone();
+        #[allow(unused_mut)]
+        let mut request = self.http.request(reqwest::Method::GET, url);
+        if let Some(value) = crate::runtime::header_value(
+            OPERATION,
+            "X-Api-Version",
+            &parameters.x_api_version,
+        )? {
+            request = request.header("X-Api-Version", value);
+        }
+        let mut bearer_tokens: Option<&dyn crate::token::BearerTokenProvider> = None;
+        if let Some(tokens) = &self.credentials.bearer_auth_tokens {
+            bearer_tokens = Some(&*tokens.0);
+        } else if let Some(credential_bearer_auth) = &self.credentials.bearer_auth {
+            request = request
+                .header(
+                    reqwest::header::AUTHORIZATION,
+                    crate::runtime::bearer_authorization(
+                        OPERATION,
+                        credential_bearer_auth,
+                    )?,
+                );
+        } else {
+            return Err(
+                crate::runtime::Error::invalid_request(
+                    OPERATION,
+                    "missing credentials: set `bearer_auth` on the client",
+                ),
+            );
+        }
+        let context = crate::runtime::CallContext {
+            provider: PROVIDER,
+            operation: OPERATION,
+            retry: &self.retry,
+            limits: &self.limits,
+            default_max_response_bytes: crate::runtime::DEFAULT_MAX_RESPONSE_BYTES,
+            retry_safe: true,
+            bearer_tokens,
+        };
+        let raw = crate::runtime::send(context, request).await?;
+        match raw.status.as_u16() {
+            302 => {
+                let location = raw.location(OPERATION, &request_url)?;
+                raw.success(location)
+            }
+            _ => Err(raw.unexpected(OPERATION)),
+        }
+    }
 }
 /// Parameters of [`Client::login_local`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -321,5 +426,22 @@ impl std::fmt::Display for LoginSamlError {
                 Ok(())
             }
         }
+    }
+}
+/// Parameters of [`Client::download_file`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct DownloadFileParams {
+    /// Path parameter `file_id`.
+    pub file_id: String,
+    /// Header parameter `X-Api-Version`.
+    #[serde(rename = "X-Api-Version")]
+    pub x_api_version: String,
+}
+/// The documented error responses of [`Client::download_file`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum DownloadFileError {}
+impl std::fmt::Display for DownloadFileError {
+    fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {}
     }
 }

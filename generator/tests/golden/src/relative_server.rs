@@ -73,6 +73,9 @@ impl Client {
     /// `listCountries`.
     ///
     /// `GET /countries`
+    ///
+    /// On success:
+    /// - 200 Ok: The countries.
     pub async fn list_countries(
         &self,
     ) -> Result<

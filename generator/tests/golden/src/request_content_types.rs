@@ -87,6 +87,9 @@ impl Client {
     /// `POST /token`
     ///
     /// The request body is sent as `application/json`; the spec also accepts `application/x-www-form-urlencoded`, `multipart/form-data`.
+    ///
+    /// On success:
+    /// - 200 Ok: A token.
     pub async fn create_token(
         &self,
         body: &types::TokenRequest,
@@ -132,6 +135,9 @@ impl Client {
     /// `PUT /notes`
     ///
     /// The request body is sent as `application/xml`; the spec also accepts `text/plain`.
+    ///
+    /// On success:
+    /// - 204 No Content: Stored.
     pub async fn put_note(
         &self,
         body: Option<&String>,

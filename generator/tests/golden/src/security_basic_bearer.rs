@@ -214,6 +214,9 @@ impl Client {
     /// The current user (global bearer security)
     ///
     /// `GET /me`
+    ///
+    /// On success:
+    /// - 200 Ok: The user
     pub async fn get_me(
         &self,
     ) -> Result<
@@ -272,6 +275,9 @@ impl Client {
     /// Exchange client credentials for a token (HTTP basic)
     ///
     /// `POST /token`
+    ///
+    /// On success:
+    /// - 200 Ok: The token
     pub async fn create_token(
         &self,
         body: &types::CreateTokenRequest,
@@ -333,6 +339,9 @@ impl Client {
     /// Service status (no authentication)
     ///
     /// `GET /public/status`
+    ///
+    /// On success:
+    /// - 200 Ok: The status
     pub async fn get_status(
         &self,
     ) -> Result<
@@ -372,6 +381,9 @@ impl Client {
     /// One key (API key in a header)
     ///
     /// `GET /keys/{key_id}`
+    ///
+    /// On success:
+    /// - 200 Ok: The key
     pub async fn get_key(
         &self,
         parameters: &GetKeyParams,

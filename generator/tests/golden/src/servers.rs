@@ -167,6 +167,9 @@ impl Client {
     /// Issue a token.
     ///
     /// `POST /oauth2/token`
+    ///
+    /// On success:
+    /// - 200 Ok: A token.
     pub async fn create_token(
         &self,
         body: &types::CreateTokenRequest,
@@ -210,6 +213,9 @@ impl Client {
     /// `getUser`.
     ///
     /// `GET /users/{id}`
+    ///
+    /// On success:
+    /// - 200 Ok: The user.
     pub async fn get_user(
         &self,
         parameters: &GetUserParams,
@@ -252,6 +258,9 @@ impl Client {
     /// `deleteUser`.
     ///
     /// `DELETE /users/{id}`
+    ///
+    /// On success:
+    /// - 204 No Content: Deleted.
     pub async fn delete_user(
         &self,
         parameters: &DeleteUserParams,
@@ -290,6 +299,9 @@ impl Client {
     /// Uses the document's server.
     ///
     /// `GET /status`
+    ///
+    /// On success:
+    /// - 200 Ok: The status.
     pub async fn get_status(
         &self,
     ) -> Result<
@@ -329,6 +341,9 @@ impl Client {
     /// `uploadFile`.
     ///
     /// `POST /uploads`
+    ///
+    /// On success:
+    /// - 201 Created: Stored.
     pub async fn upload_file(
         &self,
         body: &crate::runtime::Binary,
@@ -368,6 +383,9 @@ impl Client {
     /// A server relative to the client's base URL.
     ///
     /// `GET /reports`
+    ///
+    /// On success:
+    /// - 200 Ok: The report.
     pub async fn get_report(
         &self,
     ) -> Result<

@@ -88,6 +88,9 @@ impl Client {
     /// `POST /subscriptions`
     ///
     /// The spec describes callbacks (`onEvent`): requests the provider sends to the caller, so they are not generated.
+    ///
+    /// On success:
+    /// - 201 Created: Subscribed.
     pub async fn subscribe(
         &self,
         body: &types::SubscribeRequest,

@@ -4,6 +4,10 @@
 //! backoff, an authorization URL handed out again after its `state` was used, and token
 //! responses whose secrets must not reach an error's `Display` or `Debug`.
 
+#[path = "support/counting_allocator.rs"]
+mod counting_allocator;
+
+use counting_allocator::{peak_growth, CountingAllocator};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
@@ -16,63 +20,11 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
 // Allocation accounting for this binary: live bytes and their peak.
-struct CountingAllocator;
-
-static LIVE_BYTES: AtomicUsize = AtomicUsize::new(0);
-static PEAK_BYTES: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl std::alloc::GlobalAlloc for CountingAllocator {
-    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
-        let pointer = unsafe { std::alloc::System.alloc(layout) };
-        if !pointer.is_null() {
-            let live = LIVE_BYTES.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-            PEAK_BYTES.fetch_max(live, Ordering::Relaxed);
-        }
-        pointer
-    }
-
-    unsafe fn dealloc(&self, pointer: *mut u8, layout: std::alloc::Layout) {
-        unsafe { std::alloc::System.dealloc(pointer, layout) };
-        LIVE_BYTES.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-
-    // In place where the system allocator can (mremap for large blocks): only the difference counts.
-    unsafe fn realloc(
-        &self,
-        pointer: *mut u8,
-        layout: std::alloc::Layout,
-        new_size: usize,
-    ) -> *mut u8 {
-        let moved = unsafe { std::alloc::System.realloc(pointer, layout, new_size) };
-        if !moved.is_null() {
-            if new_size >= layout.size() {
-                let live = LIVE_BYTES.fetch_add(new_size - layout.size(), Ordering::Relaxed)
-                    + (new_size - layout.size());
-                PEAK_BYTES.fetch_max(live, Ordering::Relaxed);
-            } else {
-                LIVE_BYTES.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
-            }
-        }
-        moved
-    }
-}
-
 #[global_allocator]
 static ALLOCATOR: CountingAllocator = CountingAllocator;
 
 /// Every test takes this, so the allocation peak a test measures is its own.
 static MEASURED: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-
-/// How far live bytes rose above where they stood when `measure` started.
-async fn peak_growth<T>(call: impl std::future::Future<Output = T>) -> (T, usize) {
-    let baseline = LIVE_BYTES.load(Ordering::Relaxed);
-    PEAK_BYTES.store(baseline, Ordering::Relaxed);
-    let output = call.await;
-    (
-        output,
-        PEAK_BYTES.load(Ordering::Relaxed).saturating_sub(baseline),
-    )
-}
 
 /// What a scripted server writes for one request: pieces of raw bytes, each after a pause.
 type Script = Vec<(Duration, Vec<u8>)>;

@@ -5,10 +5,11 @@
 //!
 //! Every test here takes `SERIAL`, so the allocation peak one test measures is its own.
 
+#[path = "support/counting_allocator.rs"]
+mod counting_allocator;
 #[path = "support/raw_server.rs"]
 mod raw_server;
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
@@ -16,59 +17,13 @@ use std::time::{Duration, Instant, SystemTime};
 use auth_clients::runtime::{self, Error, RetryPolicy};
 use auth_clients::token::{self, CallError, ManualClock, PendingAuthorizations};
 use auth_clients::{cair_health, mobile_calendar, mobiscroll_connect};
+use counting_allocator::{peak_growth, CountingAllocator};
 use raw_server::{RawServer, Reply};
 use serde_json::json;
 
-// ---------------------------------------------------------------------------------------------
 // Allocation accounting: the live bytes of the whole test binary, and their peak.
-// ---------------------------------------------------------------------------------------------
-
-struct CountingAllocator;
-
-static LIVE_BYTES: AtomicUsize = AtomicUsize::new(0);
-static PEAK_BYTES: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for CountingAllocator {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let pointer = unsafe { System.alloc(layout) };
-        if !pointer.is_null() {
-            let live = LIVE_BYTES.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-            PEAK_BYTES.fetch_max(live, Ordering::Relaxed);
-        }
-        pointer
-    }
-
-    unsafe fn dealloc(&self, pointer: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(pointer, layout) };
-        LIVE_BYTES.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-
-    unsafe fn realloc(&self, pointer: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let moved = unsafe { System.realloc(pointer, layout, new_size) };
-        if !moved.is_null() {
-            if new_size >= layout.size() {
-                let live = LIVE_BYTES.fetch_add(new_size - layout.size(), Ordering::Relaxed)
-                    + (new_size - layout.size());
-                PEAK_BYTES.fetch_max(live, Ordering::Relaxed);
-            } else {
-                LIVE_BYTES.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
-            }
-        }
-        moved
-    }
-}
-
 #[global_allocator]
 static ALLOCATOR: CountingAllocator = CountingAllocator;
-
-/// Runs `call` and returns its output and how far the live bytes rose above where they started.
-async fn peak_growth<T>(call: impl std::future::Future<Output = T>) -> (T, usize) {
-    let baseline = LIVE_BYTES.load(Ordering::Relaxed);
-    PEAK_BYTES.store(baseline, Ordering::Relaxed);
-    let output = call.await;
-    let growth = PEAK_BYTES.load(Ordering::Relaxed).saturating_sub(baseline);
-    (output, growth)
-}
 
 static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 

@@ -23,6 +23,7 @@ impl<'a> SecurityLowering<'a> {
     /// Lowers every scheme in `components.securitySchemes`.
     pub fn new(
         context: &'a ErrorContext,
+        config_context: &ErrorContext,
         document: &'a OpenAPI,
         oauth2_client_basic_schemes: &'a [String],
     ) -> Result<Self, GeneratorError> {
@@ -112,9 +113,9 @@ impl<'a> SecurityLowering<'a> {
             if !schemes.iter().any(|scheme| {
                 &scheme.spec_name == key && matches!(scheme.kind, SecuritySchemeKind::Basic { .. })
             }) {
-                return Err(context.invalid(
-                    "/components/securitySchemes",
-                    format!("provider.toml lists `{key}` in oauth2_client_basic_schemes, but the spec has no HTTP basic scheme of that name"),
+                return Err(config_context.invalid(
+                    "/oauth2_client_basic_schemes",
+                    format!("oauth2_client_basic_schemes lists `{key}`, but the spec has no HTTP basic scheme of that name"),
                 ));
             }
         }

@@ -238,6 +238,15 @@ fn a_duplicate_yaml_key_is_an_error_naming_the_key_and_its_place() {
 }
 
 #[test]
+fn response_keys_that_differ_only_in_case_are_an_error_naming_both() {
+    assert_error(
+        "response_keys_differ_in_case.yaml",
+        "at /paths/~1things/get/responses/2xx",
+        "the response keys `2XX` and `2xx` differ only in case",
+    );
+}
+
+#[test]
 fn a_path_without_a_leading_slash_is_an_error_not_dropped() {
     assert_error(
         "path_without_slash.yaml",

@@ -59,6 +59,10 @@ pub struct ProviderConfig {
     /// Which operation issues tokens and where the token and its lifetime are: drives the token source.
     #[serde(default)]
     pub token: Option<TokenConfig>,
+    /// The provider.toml these settings were read from, as errors should name it (empty when there
+    /// is none): a key that matches nothing in the spec is a mistake in this file, not in the spec.
+    #[serde(skip)]
+    pub config_file: String,
 }
 
 /// How a token is obtained.
@@ -128,7 +132,7 @@ impl ProviderConfig {
     /// Parses `provider.toml` text; `file` is named in errors.
     pub fn from_toml_str(file: &str, text: &str) -> Result<Self, GeneratorError> {
         let context = ErrorContext::new(file);
-        let config: ProviderConfig = toml::from_str(text).map_err(|error| {
+        let mut config: ProviderConfig = toml::from_str(text).map_err(|error| {
             let line_column = error.span().map(|span| line_column_of(text, span.start));
             context.syntax(
                 line_column,
@@ -163,7 +167,17 @@ impl ProviderConfig {
                 ),
             ));
         }
+        config.config_file = file.to_string();
         Ok(config)
+    }
+
+    /// Builds errors about these settings' keys, naming the provider.toml they came from.
+    pub fn error_context(&self) -> ErrorContext {
+        if self.config_file.is_empty() {
+            ErrorContext::new("provider.toml")
+        } else {
+            ErrorContext::new(&self.config_file)
+        }
     }
 
     /// Settings for a spec given on the command line with `--config FILE`: a `provider.toml` whose
@@ -226,6 +240,7 @@ impl ProviderConfig {
             oauth2_client_basic_schemes: None,
             docs_page: None,
             token: None,
+            config_file: String::new(),
         }
     }
 }

@@ -3,6 +3,7 @@
 mod duplicate_keys;
 mod path_keys;
 mod resolve_pointers;
+mod response_keys;
 
 use crate::error::{
     pointer_push, ErrorContext, GeneratorError, MisdirectedReference, PointerAlias, SpecLocation,
@@ -60,6 +61,7 @@ pub fn load_spec_with(
         .unwrap_or_default();
     let resolved = resolve_pointers::resolve_pointer_references(context, &mut document)?;
     let context = &context.with_pointer_aliases(&resolved.aliases);
+    response_keys::check_response_keys(context, &document)?;
     if declared_version.starts_with("3.1") {
         normalize::normalize_openapi_31(context, &mut document)?;
     }

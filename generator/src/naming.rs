@@ -6,7 +6,7 @@ mod reserved;
 pub use doc_text::escape_prose_line;
 
 pub use reserved::{
-    scheme_method_names, scheme_setter_method, scheme_token_source_field,
+    claim_scheme_field, scheme_method_names, scheme_setter_method, scheme_token_source_field,
     scheme_token_source_setter_method, server_constant_name, server_field_name,
     server_override_method, CLIENT_METHOD_NAMES, PROVIDER_MODULE_ITEM_NAMES, RESERVED_MODULE_NAMES,
 };
@@ -136,6 +136,11 @@ impl UniqueNames {
     /// Marks `name` as taken without handing it out.
     pub fn reserve(&mut self, name: &str) {
         self.taken.insert(name.to_string());
+    }
+
+    /// Whether `name` is neither handed out nor reserved.
+    pub fn is_free(&self, name: &str) -> bool {
+        !self.taken.contains(name)
     }
 
     /// Like [`UniqueNames::claim`], and never one of `reserved` (names another scope defines).

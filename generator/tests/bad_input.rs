@@ -238,6 +238,15 @@ fn a_duplicate_yaml_key_is_an_error_naming_the_key_and_its_place() {
 }
 
 #[test]
+fn response_keys_that_differ_only_in_case_are_an_error_naming_both() {
+    assert_error(
+        "response_keys_differ_in_case.yaml",
+        "at /paths/~1things/get/responses/2xx",
+        "the response keys `2XX` and `2xx` differ only in case",
+    );
+}
+
+#[test]
 fn a_path_without_a_leading_slash_is_an_error_not_dropped() {
     assert_error(
         "path_without_slash.yaml",
@@ -488,4 +497,133 @@ fn pkce_without_a_code_verifier_field_is_an_error_not_a_flow_that_always_fails()
         .find(|file| file.path.ends_with("pkce.rs"))
         .expect("the module");
     assert!(module.contents.contains("begin(&mut authorize_url, true)"));
+}
+
+/// A spec with one token operation (`issueToken`, a form post answering `access_token`) and one
+/// HTTP Basic scheme, `clientBasic`.
+const CONFIG_MISTAKES_SPEC: &str = r#"openapi: 3.0.3
+info: {title: config mistakes, version: "1"}
+components:
+  securitySchemes:
+    clientBasic: {type: http, scheme: basic}
+paths:
+  /token:
+    post:
+      operationId: issueToken
+      security: [{clientBasic: []}]
+      requestBody:
+        required: true
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              type: object
+              required: [grant_type]
+              properties:
+                grant_type: {type: string}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [access_token]
+                properties:
+                  access_token: {type: string}
+                  expires_in: {type: integer}
+"#;
+
+/// Generates `CONFIG_MISTAKES_SPEC` (as `specs/mistakes/openapi.yaml`) with the given provider.toml
+/// keys (as `specs/mistakes/provider.toml`), expecting an error.
+fn config_mistake(provider_toml_keys: &str) -> GeneratorError {
+    let config = ProviderConfig::from_toml_str(
+        "specs/mistakes/provider.toml",
+        &format!(
+            "display_name = \"mistakes\"\nmodule = \"mistakes\"\nspec = \"openapi.yaml\"\nsource_url = \"\"\nsource_kind = \"file\"\n{provider_toml_keys}"
+        ),
+    )
+    .unwrap();
+    let source = ProviderSource {
+        spec_path: "specs/mistakes/openapi.yaml".to_string(),
+        spec_bytes: CONFIG_MISTAKES_SPEC.as_bytes(),
+        config,
+    };
+    let options = CrateOptions {
+        crate_name: "mistakes".to_string(),
+        description: "mistakes".to_string(),
+        standalone: true,
+        skip_invalid: false,
+    };
+    match generator::generate_crate(&options, &[source]) {
+        Ok(_) => panic!("provider.toml keys {provider_toml_keys:?} must be rejected"),
+        Err(error) => error,
+    }
+}
+
+/// Asserts the error names the provider.toml (not the spec), the key's pointer and the message texts.
+fn assert_config_error(error: &GeneratorError, pointer: &str, texts: &[&str]) {
+    let message = error.to_string();
+    let location = error.location().expect("a located error");
+    assert_eq!(location.file, "specs/mistakes/provider.toml", "{message}");
+    assert_eq!(location.pointer, pointer, "{message}");
+    assert!(
+        !message.contains("openapi.yaml"),
+        "the spec is not at fault: {message}"
+    );
+    for text in texts {
+        assert!(message.contains(text), "`{text}` missing from: {message}");
+    }
+}
+
+#[test]
+fn a_provider_toml_key_that_matches_nothing_in_the_spec_is_reported_in_the_provider_toml() {
+    let token = "[token]\noperation = \"issue_token\"\naccess_token = \"access_token\"\n";
+
+    let unknown_rename = config_mistake("[operations]\n\"POST /tokens\" = \"create_token\"\n");
+    assert_config_error(
+        &unknown_rename,
+        "/operations/POST ~1tokens",
+        &["[operations]", "`POST /tokens`"],
+    );
+
+    let unknown_operation =
+        config_mistake("[token]\noperation = \"nope\"\naccess_token = \"access_token\"\n");
+    assert_config_error(
+        &unknown_operation,
+        "/token/operation",
+        &["[token].operation", "\"nope\"", "issue_token"],
+    );
+
+    let unknown_field = config_mistake(&token.replace(
+        "access_token = \"access_token\"",
+        "access_token = \"token\"",
+    ));
+    assert_config_error(
+        &unknown_field,
+        "/token/access_token",
+        &["[token].access_token", "`token`", "expires_in"],
+    );
+
+    let wrong_type = config_mistake(&format!("{token}expires_at = \"expires_in\"\n"));
+    assert_config_error(
+        &wrong_type,
+        "/token/expires_at",
+        &["[token].expires_at", "date-time"],
+    );
+
+    let unknown_refresh = config_mistake(&format!(
+        "{token}refresh_token = \"access_token\"\n[token.refresh]\noperation = \"renew\"\nrefresh_token_field = \"grant_type\"\n"
+    ));
+    assert_config_error(
+        &unknown_refresh,
+        "/token/refresh/operation",
+        &["[token.refresh].operation", "\"renew\"", "issue_token"],
+    );
+
+    let unknown_basic = config_mistake("oauth2_client_basic_schemes = [\"clientBasics\"]\n");
+    assert_config_error(
+        &unknown_basic,
+        "/oauth2_client_basic_schemes",
+        &["oauth2_client_basic_schemes", "`clientBasics`"],
+    );
 }

@@ -214,6 +214,11 @@ fn a_standalone_config_renames_marks_oauth2_basic_and_adds_a_token_source() {
         stderr.contains("\"nope\"") && stderr.contains("issue_token"),
         "the wrong name and the valid ones: {stderr}"
     );
+    assert!(
+        stderr.contains("bad.toml at /token/operation: [token].operation:")
+            && !stderr.contains("oauth2_client_basic.yaml"),
+        "the config file and key are at fault, not the spec: {stderr}"
+    );
     assert!(!rejected.exists(), "nothing written");
 
     let broken = scratch.path().join("broken.toml");

@@ -62,8 +62,10 @@ pub fn lower_api_with(
         &schema_lowering.type_pointers,
     )?;
 
+    let config_context = config.error_context();
     let mut security = SecurityLowering::new(
         context,
+        &config_context,
         document,
         config
             .oauth2_client_basic_schemes
@@ -82,6 +84,7 @@ pub fn lower_api_with(
     let mut server_plan = servers::ServerPlan::for_document(context, document)?;
     let mut operation_lowering = OperationLowering {
         context,
+        config_context: &config_context,
         document,
         schemas: &mut schema_lowering,
         security: &mut security,
@@ -118,7 +121,7 @@ pub fn lower_api_with(
     messages::decide_error_messages(&mut operations, &types);
     let token = match &config.token {
         Some(token_config) => Some(token::lower_token_plan(
-            context,
+            &config_context,
             token_config,
             &mut operations,
             &types,

@@ -20,6 +20,8 @@ use std::collections::BTreeSet;
 pub struct OperationLowering<'a, 's> {
     /// Errors name this file.
     pub context: &'a ErrorContext,
+    /// Errors in provider.toml's keys name that file.
+    pub config_context: &'a ErrorContext,
     /// The whole document (for component lookups).
     pub document: &'a OpenAPI,
     /// Schema lowering, which owns the type names.
@@ -99,9 +101,9 @@ impl<'a, 's> OperationLowering<'a, 's> {
         }
         for key in self.renames.keys() {
             if !self.used_renames.contains(key) {
-                return Err(self.context.invalid(
-                    "",
-                    format!("provider.toml renames operation `{key}`, but the spec has no operation with that operationId or `METHOD /path`"),
+                return Err(self.config_context.invalid(
+                    &pointer_push("/operations", key),
+                    format!("[operations] renames `{key}`, but the spec has no operation with that operationId or `METHOD /path`"),
                 ));
             }
         }

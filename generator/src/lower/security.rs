@@ -2,7 +2,7 @@
 
 use crate::error::{pointer_push, ErrorContext, GeneratorError};
 use crate::ir::{Docs, ParameterLocation, SecurityScheme, SecuritySchemeKind};
-use crate::naming::{sanitize_doc, snake_case_name, UniqueNames};
+use crate::naming::{claim_scheme_field, sanitize_doc, snake_case_name, UniqueNames};
 use openapiv3::{OpenAPI, ReferenceOr};
 
 /// Collects the schemes operations use, in `components.securitySchemes` order.
@@ -23,6 +23,7 @@ impl<'a> SecurityLowering<'a> {
     /// Lowers every scheme in `components.securitySchemes`.
     pub fn new(
         context: &'a ErrorContext,
+        config_context: &ErrorContext,
         document: &'a OpenAPI,
         oauth2_client_basic_schemes: &'a [String],
     ) -> Result<Self, GeneratorError> {
@@ -102,7 +103,11 @@ impl<'a> SecurityLowering<'a> {
                     .unwrap_or(fallback);
                 schemes.push(SecurityScheme {
                     spec_name: key.clone(),
-                    rust_name: names.claim(&snake_case_name(key, "scheme")),
+                    rust_name: claim_scheme_field(
+                        &mut names,
+                        &snake_case_name(key, "scheme"),
+                        matches!(kind, SecuritySchemeKind::Bearer),
+                    ),
                     kind,
                     docs: Docs { text },
                 });
@@ -112,9 +117,9 @@ impl<'a> SecurityLowering<'a> {
             if !schemes.iter().any(|scheme| {
                 &scheme.spec_name == key && matches!(scheme.kind, SecuritySchemeKind::Basic { .. })
             }) {
-                return Err(context.invalid(
-                    "/components/securitySchemes",
-                    format!("provider.toml lists `{key}` in oauth2_client_basic_schemes, but the spec has no HTTP basic scheme of that name"),
+                return Err(config_context.invalid(
+                    "/oauth2_client_basic_schemes",
+                    format!("oauth2_client_basic_schemes lists `{key}`, but the spec has no HTTP basic scheme of that name"),
                 ));
             }
         }
@@ -174,5 +179,100 @@ impl<'a> SecurityLowering<'a> {
             }
         }
         Ok(alternatives)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::config::ProviderConfig;
+    use crate::{CrateOptions, ProviderSource};
+
+    /// A spec whose schemes `first` and `second` are both sent by its one operation.
+    fn spec_with_schemes(first: &str, second: &str) -> String {
+        format!(
+            r#"openapi: 3.0.3
+info: {{title: schemes, version: "1"}}
+components:
+  securitySchemes:
+{first}
+{second}
+paths:
+  /things:
+    get:
+      operationId: listThings
+      security: [{{api: [], api_tokens: [], apiTokens: []}}]
+      responses:
+        "204": {{description: done}}
+"#
+        )
+    }
+
+    /// The `Credentials` field names and the `Client` method names of the generated module.
+    fn credentials_fields_and_client_methods(spec: &str) -> (Vec<String>, Vec<String>) {
+        let source = ProviderSource {
+            spec_path: "schemes.yaml".to_string(),
+            spec_bytes: spec.as_bytes(),
+            config: ProviderConfig::for_standalone_spec("schemes", "schemes.yaml"),
+        };
+        let options = CrateOptions {
+            crate_name: "schemes".to_string(),
+            description: "schemes".to_string(),
+            standalone: true,
+            skip_invalid: false,
+        };
+        let generated =
+            crate::generate_crate(&options, &[source]).unwrap_or_else(|error| panic!("{error}"));
+        let module = generated
+            .files
+            .iter()
+            .find(|file| file.path == "src/schemes.rs")
+            .expect("the provider module");
+        let file = syn::parse_file(&module.contents).expect("the module parses");
+        let mut fields = Vec::new();
+        let mut methods = Vec::new();
+        for item in &file.items {
+            match item {
+                syn::Item::Struct(item) if item.ident == "Credentials" => {
+                    fields.extend(
+                        item.fields
+                            .iter()
+                            .filter_map(|field| field.ident.as_ref().map(ToString::to_string)),
+                    );
+                }
+                syn::Item::Impl(item) if matches!(&*item.self_ty, syn::Type::Path(path) if path.path.is_ident("Client")) =>
+                {
+                    methods.extend(item.items.iter().filter_map(|item| match item {
+                        syn::ImplItem::Fn(function) => Some(function.sig.ident.to_string()),
+                        _ => None,
+                    }));
+                }
+                _ => {}
+            }
+        }
+        (fields, methods)
+    }
+
+    fn assert_all_distinct(names: &[String], what: &str) {
+        let distinct: std::collections::BTreeSet<&String> = names.iter().collect();
+        assert_eq!(
+            distinct.len(),
+            names.len(),
+            "{what} repeat a name: {names:?}"
+        );
+    }
+
+    #[test]
+    fn a_scheme_named_like_another_bearer_schemes_token_source_gets_distinct_credentials_fields() {
+        let bearer = "    api: {type: http, scheme: bearer}";
+        let api_key = "    api_tokens: {type: apiKey, in: header, name: X-Api-Token}\n    apiTokens: {type: http, scheme: bearer}";
+        // Both orders: the bearer scheme's token source field is taken first, or its name is.
+        for (first, second) in [(bearer, api_key), (api_key, bearer)] {
+            let (fields, methods) =
+                credentials_fields_and_client_methods(&spec_with_schemes(first, second));
+            // Three schemes, two of them bearer (each with a token source field).
+            assert_eq!(fields.len(), 5, "{fields:?}");
+            assert_all_distinct(&fields, "Credentials fields");
+            assert_all_distinct(&methods, "Client methods");
+        }
     }
 }

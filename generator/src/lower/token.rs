@@ -35,9 +35,15 @@ struct TokenLowering<'a> {
 }
 
 impl TokenLowering<'_> {
-    fn error(&self, message: String) -> GeneratorError {
+    /// An error at `key` of the `[token]` table (`refresh.operation` is `[token.refresh].operation`).
+    fn error(&self, key: &str, message: String) -> GeneratorError {
+        let (table, field) = match key.rsplit_once('.') {
+            Some((inner, field)) => (format!("token.{inner}"), field),
+            None => ("token".to_string(), key),
+        };
+        let pointer = format!("/token/{}", key.replace('.', "/"));
         self.context
-            .invalid("", format!("provider.toml [token]: {message}"))
+            .invalid(&pointer, format!("[{table}].{field}: {message}"))
     }
 
     fn operation(&self, method_name: &str, key: &str) -> Result<usize, GeneratorError> {
@@ -50,15 +56,19 @@ impl TokenLowering<'_> {
                     .iter()
                     .map(|operation| operation.method_name.as_str())
                     .collect();
-                self.error(format!(
+                self.error(
+                    key,
+                    format!(
                     "`{key} = \"{method_name}\"` names no operation; the operations are {known:?}"
-                ))
+                ),
+                )
             })
     }
 
     fn response_field(
         &self,
         fields: &[Field],
+        key: &str,
         wire_name: &str,
         accepts: impl Fn(&TypeRef) -> bool,
         what: &str,
@@ -71,14 +81,18 @@ impl TokenLowering<'_> {
                     .iter()
                     .map(|field| field.wire_name.as_str())
                     .collect();
-                self.error(format!(
-                    "the token response has no field `{wire_name}`; its fields are {known:?}"
-                ))
+                self.error(
+                    key,
+                    format!(
+                        "the token response has no field `{wire_name}`; its fields are {known:?}"
+                    ),
+                )
             })?;
         if !accepts(base_type(&field.type_ref)) {
-            return Err(self.error(format!(
-                "field `{wire_name}` of the token response is not {what}"
-            )));
+            return Err(self.error(
+                key,
+                format!("field `{wire_name}` of the token response is not {what}"),
+            ));
         }
         Ok(TokenField {
             rust_name: field.rust_name.clone(),
@@ -104,36 +118,52 @@ pub fn lower_token_plan(
         || operation.success.enum_name.is_some()
         || operation.success.cases.len() != 1
     {
-        return Err(lowering.error(format!(
-            "`{}` must be a call with exactly one success response",
-            config.operation
-        )));
+        return Err(lowering.error(
+            "operation",
+            format!(
+                "`{}` must be a call with exactly one success response",
+                config.operation
+            ),
+        ));
     }
     let success_type = &operation.success.cases[0].type_ref;
     let fields = struct_fields(success_type, types).ok_or_else(|| {
-        lowering.error(format!(
-            "the success body of `{}` is not an object",
-            config.operation
-        ))
+        lowering.error(
+            "operation",
+            format!(
+                "the success body of `{}` is not an object",
+                config.operation
+            ),
+        )
     })?;
     let is_text = |type_ref: &TypeRef| matches!(type_ref, TypeRef::String | TypeRef::Secret);
     let is_number =
         |type_ref: &TypeRef| matches!(type_ref, TypeRef::Integer { .. } | TypeRef::Number { .. });
     let is_date_time = |type_ref: &TypeRef| matches!(type_ref, TypeRef::DateTime);
-    let access_token =
-        lowering.response_field(fields, &config.access_token, is_text, "a string")?;
+    let access_token = lowering.response_field(
+        fields,
+        "access_token",
+        &config.access_token,
+        is_text,
+        "a string",
+    )?;
     let lifetime = match (&config.expires_in, &config.expires_at) {
         (Some(_), Some(_)) => {
-            return Err(lowering.error("set `expires_in` or `expires_at`, not both".to_string()))
+            return Err(lowering.error(
+                "expires_at",
+                "set `expires_in` or `expires_at`, not both".to_string(),
+            ))
         }
         (Some(wire_name), None) => TokenLifetime::ExpiresIn(lowering.response_field(
             fields,
+            "expires_in",
             wire_name,
             is_number,
             "a number of seconds",
         )?),
         (None, Some(wire_name)) => TokenLifetime::ExpiresAt(lowering.response_field(
             fields,
+            "expires_at",
             wire_name,
             is_date_time,
             "a date-time",
@@ -143,12 +173,22 @@ pub fn lower_token_plan(
     let refresh_token = config
         .refresh_token
         .as_deref()
-        .map(|wire_name| lowering.response_field(fields, wire_name, is_text, "a string"))
+        .map(|wire_name| {
+            lowering.response_field(fields, "refresh_token", wire_name, is_text, "a string")
+        })
         .transpose()?;
     let refresh_token_expires_at = config
         .refresh_token_expires_at
         .as_deref()
-        .map(|wire_name| lowering.response_field(fields, wire_name, is_date_time, "a date-time"))
+        .map(|wire_name| {
+            lowering.response_field(
+                fields,
+                "refresh_token_expires_at",
+                wire_name,
+                is_date_time,
+                "a date-time",
+            )
+        })
         .transpose()?;
 
     let body_type = operation.body.as_ref().map(|body| body.type_ref.clone());
@@ -159,22 +199,28 @@ pub fn lower_token_plan(
         TokenFlow::ClientCredentials => TokenFlowPlan::ClientCredentials,
         TokenFlow::AuthorizationCode => {
             let authorize_name = config.authorize_operation.as_deref().ok_or_else(|| {
-                lowering
-                    .error("the authorization_code flow needs `authorize_operation`".to_string())
+                lowering.error(
+                    "authorize_operation",
+                    "the authorization_code flow needs `authorize_operation`".to_string(),
+                )
             })?;
             let authorize_operation = lowering.operation(authorize_name, "authorize_operation")?;
             if operations[authorize_operation].kind != OperationKind::UrlBuilder {
-                return Err(lowering.error(format!("`authorize_operation = \"{authorize_name}\"` is not a redirect (URL builder) operation")));
+                return Err( lowering.error("authorize_operation", format!("`authorize_operation = \"{authorize_name}\"` is not a redirect (URL builder) operation")));
             }
             let code_field = config.code_field.clone().ok_or_else(|| {
-                lowering.error("the authorization_code flow needs `code_field`".to_string())
+                lowering.error(
+                    "code_field",
+                    "the authorization_code flow needs `code_field`".to_string(),
+                )
             })?;
             if !body_fields
                 .is_some_and(|fields| fields.iter().any(|field| field.wire_name == code_field))
             {
-                return Err(lowering.error(format!(
-                    "the token request has no field `{code_field}` (code_field)"
-                )));
+                return Err(lowering.error(
+                    "code_field",
+                    format!("the token request has no field `{code_field}` (code_field)"),
+                ));
             }
             // PKCE is sent where the authorization URL takes a `code_challenge`; its verifier must
             // then travel in the exchange, or every authorization fails after its `state` is used.
@@ -189,7 +235,7 @@ pub fn lower_token_plan(
                         .any(|field| field.wire_name == "code_verifier")
                 })
             {
-                return Err(lowering.error(format!(
+                return Err(lowering.error("authorize_operation", format!(
                     "`{authorize_name}` takes `code_challenge` (PKCE), but the token request has no field `code_verifier` to send the verifier in"
                 )));
             }
@@ -216,7 +262,7 @@ pub fn lower_token_plan(
                     .map(|case| &case.type_ref)
                     != Some(success_type)
             {
-                return Err(lowering.error(format!(
+                return Err(lowering.error("refresh.operation", format!(
                     "the refresh operation `{}` must take the token request's body type and return the token response type",
                     refresh.operation
                 )));
@@ -228,13 +274,19 @@ pub fn lower_token_plan(
                     .iter()
                     .any(|field| &field.wire_name == wire_name)
                 {
-                    return Err(
-                        lowering.error(format!("the refresh request has no field `{wire_name}`"))
-                    );
+                    return Err(lowering.error(
+                        if wire_name == &refresh.refresh_token_field {
+                            "refresh.refresh_token_field"
+                        } else {
+                            "refresh.set"
+                        },
+                        format!("the refresh request has no field `{wire_name}`"),
+                    ));
                 }
             }
             if refresh_token.is_none() {
                 return Err(lowering.error(
+                    "refresh_token",
                     "a refresh operation needs `refresh_token` (the response field)".to_string(),
                 ));
             }

@@ -54,6 +54,28 @@ pub fn scheme_token_source_field(scheme_rust_name: &str) -> String {
     format!("{}_tokens", scheme_rust_name.trim_end_matches('_'))
 }
 
+/// A security scheme's `Credentials` field name, unique in `credentials_fields` together with
+/// the token source field a bearer scheme also adds: a scheme named `api_tokens` must not take the
+/// token source field of a bearer scheme `api`, whichever comes first. The `Client` methods are
+/// built from these field names, so they are unique too.
+pub fn claim_scheme_field(
+    credentials_fields: &mut super::UniqueNames,
+    wanted: &str,
+    is_bearer: bool,
+) -> String {
+    loop {
+        let name = credentials_fields.claim(wanted);
+        if !is_bearer {
+            return name;
+        }
+        let token_source_field = scheme_token_source_field(&name);
+        if credentials_fields.is_free(&token_source_field) {
+            credentials_fields.reserve(&token_source_field);
+            return name;
+        }
+    }
+}
+
 /// The `Client` method that sets a bearer scheme's token source: `with_{scheme}_tokens`.
 pub fn scheme_token_source_setter_method(scheme_rust_name: &str) -> String {
     format!("with_{}", scheme_token_source_field(scheme_rust_name))

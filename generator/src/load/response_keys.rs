@@ -1,0 +1,75 @@
+//! Response keys are case-insensitive (`2XX` is `2xx`), so `openapiv3` reads two keys that differ
+//! only in case as one status and keeps the last: here that is an error naming both keys.
+
+use crate::error::{pointer_push, ErrorContext, GeneratorError};
+
+/// The Path Item fields that hold an operation.
+const OPERATION_FIELDS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// Refuses an operation's `responses` with two keys that differ only in ASCII case.
+pub fn check_response_keys(
+    context: &ErrorContext,
+    document: &serde_json::Value,
+) -> Result<(), GeneratorError> {
+    let Some(paths) = document.get("paths").and_then(serde_json::Value::as_object) else {
+        return Ok(());
+    };
+    for (path, item) in paths {
+        let Some(item) = item.as_object() else {
+            continue;
+        };
+        for method in OPERATION_FIELDS {
+            let Some(responses) = item
+                .get(*method)
+                .and_then(|operation| operation.get("responses"))
+                .and_then(serde_json::Value::as_object)
+            else {
+                continue;
+            };
+            let responses_pointer = pointer_push(
+                &pointer_push(&pointer_push("/paths", path), method),
+                "responses",
+            );
+            let keys: Vec<&String> = responses.keys().collect();
+            for (index, later) in keys.iter().enumerate() {
+                if let Some(earlier) = keys[..index]
+                    .iter()
+                    .find(|earlier| earlier.eq_ignore_ascii_case(later))
+                {
+                    return Err(context.invalid(
+                        &pointer_push(&responses_pointer, later),
+                        format!("the response keys `{earlier}` and `{later}` differ only in case, so they name the same status and one would silently replace the other; keep one"),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_that_differ_only_in_case_are_refused_and_distinct_keys_pass() {
+        let context = ErrorContext::new("spec.yaml");
+        let clashing = serde_json::json!({"paths": {"/a/b": {"get": {"responses": {
+            "200": {}, "2XX": {}, "default": {}, "2xx": {}
+        }}}}});
+        let message = check_response_keys(&context, &clashing)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            message.starts_with("spec.yaml at /paths/~1a~1b/get/responses/2xx: ")
+                && message.contains("`2XX` and `2xx`"),
+            "{message}"
+        );
+        let distinct = serde_json::json!({"paths": {"/a": {"get": {"responses": {
+            "200": {}, "2XX": {}, "4XX": {}, "default": {}
+        }}}}});
+        assert_eq!(check_response_keys(&context, &distinct), Ok(()));
+    }
+}

@@ -817,9 +817,11 @@ async fn a_body_over_an_odd_limit_costs_about_the_limit_not_twice_it() {
         matches!(outcome, Err(Error::ResponseTooLarge { .. })),
         "{outcome:?}"
     );
-    // The limit, plus the HTTP stack's read buffers.
+    // The limit, plus the HTTP stack's read buffers (they grow when a loaded machine lets more
+    // bytes pile up per read, so the margin is generous), and still well under the 4 MiB a
+    // doubling `Vec` alone would hold.
     assert!(
-        growth < LIMIT + 1024 * 1024,
+        growth < LIMIT + LIMIT * 3 / 4,
         "memory grew by {growth} bytes for a limit of {LIMIT}"
     );
     server.abort();

@@ -527,6 +527,35 @@ mod nullable_fields {
         );
         assert!(value.get("previous_address").is_some(), "{value}");
     }
+
+    /// An array item or a map value whose `$ref` names a nullable component accepts `null` too (it
+    /// failed to decode: the element type was not an `Option`), and sends it back as `null`.
+    #[test]
+    fn array_items_and_map_values_that_reference_a_nullable_component_admit_null() {
+        let text = r#"{"id": "p1", "display_name": null, "work_address": null,
+                       "note": null, "previous_address": null,
+                       "notes": ["first", null],
+                       "addresses_by_label": {"home": {"city": "Oslo"}, "old": null}}"#;
+        let profile: golden_clients::nullable_fields::types::Profile =
+            serde_json::from_str(text).expect("null is valid for a nullable item and value");
+        assert_eq!(profile.notes, Some(vec![Some("first".to_string()), None]));
+        let addresses = profile
+            .addresses_by_label
+            .as_ref()
+            .expect("the map is present");
+        assert_eq!(addresses["old"], None);
+        assert_eq!(
+            addresses["home"].as_ref().map(|a| a.city.as_str()),
+            Some("Oslo")
+        );
+        let value = serde_json::to_value(&profile).unwrap();
+        assert!(value["notes"][1].is_null(), "{value}");
+        assert!(
+            value["addresses_by_label"]["old"].is_null()
+                && value["addresses_by_label"].get("old").is_some(),
+            "{value}"
+        );
+    }
 }
 
 mod one_of_discriminator {
@@ -1914,6 +1943,9 @@ mod alias_cycles {
 
         let list: types::MaybeList = serde_json::from_str("[[], [[]]]").unwrap();
         assert_eq!(list.0.len(), 2);
+        // `MaybeItem` is a nullable `MaybeList`, so an item may be `null`.
+        let list: types::MaybeList = serde_json::from_str("[null, [null]]").unwrap();
+        assert_eq!(list.0[0], None);
         let forest: types::Forest = serde_json::from_str("[[], [[]]]").unwrap();
         assert_eq!(forest.len(), 2, "an alias on no cycle stays a plain `Vec`");
     }

@@ -333,6 +333,26 @@ impl<'a> SchemaLowering<'a> {
         }
     }
 
+    /// The type of an element that sits inside a container (an array item, a map value): a `$ref` to a
+    /// nullable component admits `null` there too, so the element becomes an `Option`, as an inline
+    /// `nullable: true` element does.
+    fn element_type_ref(
+        &mut self,
+        view: SchemaView<'_>,
+        position: Position<'_>,
+    ) -> Result<TypeRef, GeneratorError> {
+        let admits_null = match view {
+            SchemaView::Reference(reference) => self.reference_is_nullable(reference),
+            SchemaView::Inline(_) => false,
+        };
+        let element = self.type_ref(view, position)?;
+        Ok(if admits_null {
+            element.into_option()
+        } else {
+            element
+        })
+    }
+
     fn inline_type_ref(
         &mut self,
         schema: &Schema,
@@ -494,6 +514,11 @@ impl<'a> SchemaLowering<'a> {
                         .invalid(&item_pointer, format!("not a valid schema here: {error}"))
                 })?;
             let hint = format!("{}Item{index}", position.name_hint);
+            // A `$ref` to a nullable component admits `null` in its slot (boxed first, then optional).
+            let admits_null = match &item_schema {
+                ReferenceOr::Reference { reference } => self.reference_is_nullable(reference),
+                ReferenceOr::Item(_) => false,
+            };
             let item_type = self.type_ref(
                 SchemaView::from(&item_schema),
                 Position {
@@ -508,11 +533,16 @@ impl<'a> SchemaLowering<'a> {
                         && matches!(definition.kind, TypeKind::StringEnum { .. })
                 })
             };
-            types.push(match item_type {
+            let item_type = match item_type {
                 TypeRef::Named(ref name) if !is_string_enum(name) => {
                     TypeRef::Boxed(Box::new(item_type))
                 }
                 other => other,
+            };
+            types.push(if admits_null {
+                item_type.into_option()
+            } else {
+                item_type
             });
         }
         Ok(Some(TypeRef::Tuple(types)))
@@ -528,7 +558,7 @@ impl<'a> SchemaLowering<'a> {
         };
         let items_pointer = pointer_push(position.pointer, "items");
         let hint = format!("{}Item", position.name_hint);
-        let item = self.type_ref(
+        let item = self.element_type_ref(
             SchemaView::from(items),
             Position {
                 pointer: &items_pointer,
@@ -548,7 +578,7 @@ impl<'a> SchemaLowering<'a> {
             Some(AdditionalProperties::Schema(value_schema)) => {
                 let value_pointer = pointer_push(position.pointer, "additionalProperties");
                 let hint = format!("{}Value", position.name_hint);
-                let value = self.type_ref(
+                let value = self.element_type_ref(
                     SchemaView::from(value_schema.as_ref()),
                     Position {
                         pointer: &value_pointer,

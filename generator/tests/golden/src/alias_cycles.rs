@@ -20,7 +20,7 @@ pub mod types {
     /// A nullable array of `MaybeItem`s, which are nullable `MaybeList`s.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(transparent)]
-    pub struct MaybeList(pub Vec<MaybeItem>);
+    pub struct MaybeList(pub Vec<Option<MaybeItem>>);
     /// Alias of the schema `MaybeItem`.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(transparent)]

@@ -3,7 +3,7 @@
 //!
 //! Generated from `generator/tests/fixtures/valid/nullable_fields.yaml`.
 //!
-//! Required and optional nullable fields, a nullable reference, arrays of nullable items.
+//! Required and optional nullable fields, a nullable reference, arrays and maps of nullable items.
 pub use crate::runtime::{
     BasicCredentials, ClientError, Error, ResponseValue, RetryPolicy, Secret,
 };
@@ -66,6 +66,14 @@ pub mod types {
         /// Nullable array of nullable strings.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub tags: Option<Vec<Option<String>>>,
+        /// Array whose items are a nullable component, so an item may be null.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub notes: Option<Vec<Option<NullableNote>>>,
+        /// Map whose values are a nullable component, so a value may be null.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub addresses_by_label: Option<
+            std::collections::BTreeMap<String, Option<PreviousAddress>>,
+        >,
     }
 }
 /// A client for nullable_fields (Nullable fields, API version 1.0.0).

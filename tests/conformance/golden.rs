@@ -528,6 +528,27 @@ mod nullable_fields {
         assert!(value.get("previous_address").is_some(), "{value}");
     }
 
+    /// A required union with a member that is a `$ref` to a nullable component accepts `null` (it
+    /// failed to decode: the untagged enum has no `null` variant), and sends it back as `null`.
+    #[test]
+    fn a_required_union_with_a_nullable_member_admits_null() {
+        use golden_clients::nullable_fields::types::{Profile, ProfileNoteOrCount};
+        let text = r#"{"id": "p1", "display_name": null, "work_address": null,
+                       "note": null, "previous_address": null, "note_or_count": null}"#;
+        let profile: Profile =
+            serde_json::from_str(text).expect("null matches the nullable member");
+        assert_eq!(profile.note_or_count, None);
+        let value = serde_json::to_value(&profile).unwrap();
+        assert!(
+            value["note_or_count"].is_null() && value.get("note_or_count").is_some(),
+            "{value}"
+        );
+        let text = r#"{"id": "p1", "display_name": null, "work_address": null,
+                       "note": null, "previous_address": null, "note_or_count": 3}"#;
+        let profile: Profile = serde_json::from_str(text).unwrap();
+        assert_eq!(profile.note_or_count, Some(ProfileNoteOrCount::Integer(3)));
+    }
+
     /// An array item or a map value whose `$ref` names a nullable component accepts `null` too (it
     /// failed to decode: the element type was not an `Option`), and sends it back as `null`.
     #[test]

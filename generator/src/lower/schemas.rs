@@ -266,10 +266,16 @@ impl<'a> SchemaLowering<'a> {
         }
     }
 
-    /// Whether a `$ref` reaches a component schema marked `nullable` (directly or through aliases), so
-    /// that a field of that type must accept `null`. A reference that does not resolve is not
-    /// nullable here; resolving it reports the defect.
+    /// Whether a `$ref` reaches a component schema that admits `null` (see `union_admits_null`),
+    /// directly or through aliases, so that a field of that type must accept `null`. A reference that
+    /// does not resolve is not nullable here; resolving it reports the defect.
     fn reference_is_nullable(&self, reference: &str) -> bool {
+        self.reference_is_nullable_within(reference, 8)
+    }
+
+    /// `reference_is_nullable` with a bound on how many unions deep it looks, since unions may refer
+    /// to each other in a cycle.
+    fn reference_is_nullable_within(&self, reference: &str, union_depth: usize) -> bool {
         let mut current = reference;
         // A bounded walk: alias cycles are reported elsewhere.
         for _ in 0..32 {
@@ -278,12 +284,43 @@ impl<'a> SchemaLowering<'a> {
             };
             let key = key.replace("~1", "/").replace("~0", "~");
             match self.components.get(&key) {
-                Some(ReferenceOr::Item(schema)) => return schema.schema_data.nullable,
+                Some(ReferenceOr::Item(schema)) => {
+                    return schema.schema_data.nullable
+                        || self.union_admits_null(schema, union_depth)
+                }
                 Some(ReferenceOr::Reference { reference }) => current = reference,
                 None => return false,
             }
         }
         false
+    }
+
+    /// Whether a `oneOf`/`anyOf` admits `null` through a member that is a `$ref` to a nullable
+    /// schema (`oneOf: [$ref: NullableNote, {type: integer}]`): `null` matches that member, so the
+    /// union's place must accept it, though the enum itself has no `null` variant.
+    fn union_admits_null(&self, schema: &Schema, union_depth: usize) -> bool {
+        let members = match &schema.schema_kind {
+            SchemaKind::OneOf { one_of } => one_of,
+            SchemaKind::AnyOf { any_of } => any_of,
+            _ => return false,
+        };
+        union_depth > 0
+            && members.iter().any(|member| match member {
+                ReferenceOr::Reference { reference } => {
+                    self.reference_is_nullable_within(reference, union_depth - 1)
+                }
+                ReferenceOr::Item(_) => false,
+            })
+    }
+
+    /// Whether a schema position admits `null` although the type lowered for it is not an `Option`:
+    /// a `$ref` to a nullable component, or an inline union with such a member. (An inline
+    /// `nullable: true` is already an `Option` from `type_ref`.)
+    fn view_admits_null(&self, view: SchemaView<'_>) -> bool {
+        match view {
+            SchemaView::Reference(reference) => self.reference_is_nullable(reference),
+            SchemaView::Inline(schema) => self.union_admits_null(schema, 8),
+        }
     }
 
     /// The component schema behind a `$ref`, for merging `allOf` members.
@@ -341,10 +378,7 @@ impl<'a> SchemaLowering<'a> {
         view: SchemaView<'_>,
         position: Position<'_>,
     ) -> Result<TypeRef, GeneratorError> {
-        let admits_null = match view {
-            SchemaView::Reference(reference) => self.reference_is_nullable(reference),
-            SchemaView::Inline(_) => false,
-        };
+        let admits_null = self.view_admits_null(view);
         let element = self.type_ref(view, position)?;
         Ok(if admits_null {
             element.into_option()
@@ -515,10 +549,7 @@ impl<'a> SchemaLowering<'a> {
                 })?;
             let hint = format!("{}Item{index}", position.name_hint);
             // A `$ref` to a nullable component admits `null` in its slot (boxed first, then optional).
-            let admits_null = match &item_schema {
-                ReferenceOr::Reference { reference } => self.reference_is_nullable(reference),
-                ReferenceOr::Item(_) => false,
-            };
+            let admits_null = self.view_admits_null(SchemaView::from(&item_schema));
             let item_type = self.type_ref(
                 SchemaView::from(&item_schema),
                 Position {
@@ -836,11 +867,9 @@ impl<'a> SchemaLowering<'a> {
                     wire_name: Some(&wire_name),
                 },
             )?;
-            // A `$ref` to a nullable component admits `null` even where the property is required.
-            let admits_null = match view {
-                SchemaView::Reference(reference) => self.reference_is_nullable(reference),
-                SchemaView::Inline(_) => false,
-            };
+            // A `$ref` to a nullable component (or a union with one) admits `null` even where the
+            // property is required.
+            let admits_null = self.view_admits_null(view);
             let type_ref = if is_required && !admits_null {
                 type_ref
             } else {

@@ -30,6 +30,15 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub postcode: Option<String>,
     }
+    /// A union with a nullable member, so it may be null.
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[serde(untagged)]
+    pub enum ProfileNoteOrCount {
+        /// The `NullableNote` shape.
+        NullableNote(NullableNote),
+        /// The `Integer` shape.
+        Integer(i64),
+    }
     /// The `Profile` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     pub struct Profile {
@@ -74,6 +83,9 @@ pub mod types {
         pub addresses_by_label: Option<
             std::collections::BTreeMap<String, Option<PreviousAddress>>,
         >,
+        /// A union with a nullable member, so it may be null.
+        #[serde(default)]
+        pub note_or_count: Option<ProfileNoteOrCount>,
     }
 }
 /// A client for nullable_fields (Nullable fields, API version 1.0.0).

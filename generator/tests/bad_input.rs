@@ -575,6 +575,30 @@ fn assert_config_error(error: &GeneratorError, pointer: &str, texts: &[&str]) {
     }
 }
 
+/// An `[operations]` rename is the method name as written: one that is not a snake_case Rust
+/// identifier (`"not an ident"`, `"Create-Token"`, `"self"`, `""`) was silently turned into
+/// another name, so `[token].operation` and the README's calls could not find it.
+#[test]
+fn an_operation_rename_that_is_not_a_method_name_is_reported_in_the_provider_toml() {
+    for (rename, becomes) in [
+        ("not an ident", "not_an_ident"),
+        ("Create-Token", "create_token"),
+        ("self", "self_"),
+        ("", "operation"),
+    ] {
+        let error = config_mistake(&format!("[operations]\nissueToken = \"{rename}\"\n"));
+        assert_config_error(
+            &error,
+            "/operations/issueToken",
+            &[
+                "[operations]",
+                &format!("`{rename}`"),
+                &format!("`{becomes}`"),
+            ],
+        );
+    }
+}
+
 #[test]
 fn a_provider_toml_key_that_matches_nothing_in_the_spec_is_reported_in_the_provider_toml() {
     let token = "[token]\noperation = \"issue_token\"\naccess_token = \"access_token\"\n";

@@ -70,6 +70,17 @@ struct RawParameter<'d> {
 impl<'a, 's> OperationLowering<'a, 's> {
     /// Every operation of the document, in path order and then in the fixed method order.
     pub fn lower_all(&mut self) -> Result<Vec<Operation>, GeneratorError> {
+        // A rename is the method name as written; changing it silently would leave the name the
+        // provider.toml (and `[token].operation`) uses pointing at nothing.
+        for (key, name) in self.renames.iter() {
+            let method_name = snake_case_name(name, "operation");
+            if method_name != *name {
+                return Err(self.config_context.invalid(
+                    &pointer_push("/operations", key),
+                    format!("[operations] renames `{key}` to `{name}`, which is not a snake_case Rust method name (it would become `{method_name}`)"),
+                ));
+            }
+        }
         self.plan_method_names();
         let mut operations = Vec::new();
         for (path, item) in self.document.paths.paths.iter() {

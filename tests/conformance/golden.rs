@@ -549,6 +549,31 @@ mod nullable_fields {
         assert_eq!(profile.note_or_count, Some(ProfileNoteOrCount::Integer(3)));
     }
 
+    /// A required `allOf` whose every member is a `$ref` to a nullable component accepts `null` (it
+    /// failed to decode: the field was the plain struct).
+    #[test]
+    fn a_required_all_of_of_a_nullable_component_admits_null() {
+        use golden_clients::nullable_fields::types::Profile;
+        let text = r#"{"id": "p1", "display_name": null, "work_address": null, "note": null,
+                       "previous_address": null, "note_or_count": null, "last_address": null}"#;
+        let profile: Profile = serde_json::from_str(text).expect("null matches every member");
+        assert_eq!(profile.last_address, None);
+        let value = serde_json::to_value(&profile).unwrap();
+        assert!(
+            value["last_address"].is_null() && value.get("last_address").is_some(),
+            "{value}"
+        );
+        let text = text.replace(
+            r#""last_address": null"#,
+            r#""last_address": {"city": "Oslo"}"#,
+        );
+        let profile: Profile = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            profile.last_address.map(|address| address.city),
+            Some("Oslo".to_string())
+        );
+    }
+
     /// An array item or a map value whose `$ref` names a nullable component accepts `null` too (it
     /// failed to decode: the element type was not an `Option`), and sends it back as `null`.
     #[test]

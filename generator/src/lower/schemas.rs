@@ -296,21 +296,28 @@ impl<'a> SchemaLowering<'a> {
     }
 
     /// Whether a `oneOf`/`anyOf` admits `null` through a member that is a `$ref` to a nullable
-    /// schema (`oneOf: [$ref: NullableNote, {type: integer}]`): `null` matches that member, so the
-    /// union's place must accept it, though the enum itself has no `null` variant.
+    /// schema (`oneOf: [$ref: NullableNote, {type: integer}]`), or an `allOf` whose members all are:
+    /// `null` matches, so the union's place must accept it, though the type itself has no `null`.
     fn union_admits_null(&self, schema: &Schema, union_depth: usize) -> bool {
-        let members = match &schema.schema_kind {
-            SchemaKind::OneOf { one_of } => one_of,
-            SchemaKind::AnyOf { any_of } => any_of,
-            _ => return false,
+        let member_admits_null = |member: &ReferenceOr<Schema>| match member {
+            ReferenceOr::Reference { reference } => {
+                self.reference_is_nullable_within(reference, union_depth - 1)
+            }
+            ReferenceOr::Item(_) => false,
         };
-        union_depth > 0
-            && members.iter().any(|member| match member {
-                ReferenceOr::Reference { reference } => {
-                    self.reference_is_nullable_within(reference, union_depth - 1)
-                }
-                ReferenceOr::Item(_) => false,
-            })
+        if union_depth == 0 {
+            return false;
+        }
+        match &schema.schema_kind {
+            SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => {
+                members.iter().any(member_admits_null)
+            }
+            // `null` satisfies an `allOf` only when it matches every member.
+            SchemaKind::AllOf { all_of: members } => {
+                !members.is_empty() && members.iter().all(member_admits_null)
+            }
+            _ => false,
+        }
     }
 
     /// Whether a schema position admits `null` although the type lowered for it is not an `Option`:

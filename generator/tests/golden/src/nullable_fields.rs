@@ -86,6 +86,9 @@ pub mod types {
         /// A union with a nullable member, so it may be null.
         #[serde(default)]
         pub note_or_count: Option<ProfileNoteOrCount>,
+        /// An allOf whose only member is a nullable component, so it may be null.
+        #[serde(default)]
+        pub last_address: Option<PreviousAddress>,
     }
 }
 /// A client for nullable_fields (Nullable fields, API version 1.0.0).

@@ -33,6 +33,12 @@ pub fn check_response_keys(
                 "responses",
             );
             let keys: Vec<&String> = responses.keys().collect();
+            if let Some(key) = keys.iter().find(|key| !is_response_key(key)) {
+                return Err(context.invalid(
+                    &pointer_push(&responses_pointer, key),
+                    format!("`{key}` is not a response key (a status code from 100 to 999 such as `200`, a range such as `4XX`, `default`, or an `x-` extension), so the response would be silently left out"),
+                ));
+            }
             for (index, later) in keys.iter().enumerate() {
                 if let Some(earlier) = keys[..index]
                     .iter()
@@ -49,9 +55,52 @@ pub fn check_response_keys(
     Ok(())
 }
 
+/// Whether `openapiv3` reads a key of `responses` as a response (or an extension): any other key,
+/// such as `0200`, `+20`, `2OO` or `Default`, it skips without a word.
+fn is_response_key(key: &str) -> bool {
+    if key == "default" || key.starts_with("x-") {
+        return true;
+    }
+    let [first, second, third] = key.as_bytes() else {
+        return false;
+    };
+    if key.bytes().all(|byte| byte.is_ascii_digit()) {
+        // `openapiv3` takes the number 100 to 999.
+        return *first != b'0';
+    }
+    first.is_ascii_digit()
+        && second.eq_ignore_ascii_case(&b'X')
+        && third.eq_ignore_ascii_case(&b'X')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `openapiv3` skips a key it cannot read as a status, so a response under `0200` or `Default`
+    /// was lost without a word (and the client treated that status as undocumented).
+    #[test]
+    fn keys_that_are_no_status_are_refused_and_every_status_form_passes() {
+        let context = ErrorContext::new("spec.yaml");
+        for key in ["0200", "+20", "099", "2OO", "20", "Default", "200 ", "ok"] {
+            let document = serde_json::json!({"paths": {"/a": {"post": {"responses": {
+                "200": {}, key: {}
+            }}}}});
+            let message = check_response_keys(&context, &document)
+                .expect_err(key)
+                .to_string();
+            assert!(
+                message.starts_with(&format!(
+                    "spec.yaml at /paths/~1a/post/responses/{key}: `{key}` is not a response key"
+                )),
+                "{message}"
+            );
+        }
+        let document = serde_json::json!({"paths": {"/a": {"post": {"responses": {
+            "100": {}, "599": {}, "999": {}, "1XX": {}, "5xx": {}, "default": {}, "x-note": 1
+        }}}}});
+        assert!(check_response_keys(&context, &document).is_ok());
+    }
 
     #[test]
     fn keys_that_differ_only_in_case_are_refused_and_distinct_keys_pass() {

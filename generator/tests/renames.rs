@@ -172,3 +172,37 @@ fn a_server_override_method_taken_by_an_operation_is_renamed_and_reported() {
         api.renamed
     );
 }
+
+/// Security schemes whose names collide (`api-key`, `api_key`, `apiKey`; a scheme `bearer_tokens`
+/// beside a bearer scheme `bearer`, whose token source field it would take) are numbered, and each
+/// numbering is reported like any other rename (it was silent).
+#[test]
+fn colliding_security_scheme_names_are_numbered_and_reported() {
+    let mut spec = document(&["getThing"], &[]);
+    spec["components"]["securitySchemes"] = serde_json::json!({
+        "api-key": {"type": "apiKey", "in": "header", "name": "X-A"},
+        "api_key": {"type": "apiKey", "in": "header", "name": "X-B"},
+        "apiKey": {"type": "apiKey", "in": "query", "name": "k"},
+        "bearer": {"type": "http", "scheme": "bearer"},
+        "bearer_tokens": {"type": "http", "scheme": "bearer"}
+    });
+    let api = lower(&spec);
+    for expected in [
+        "security scheme `api_key` is the credentials field `api_key_2` (method `with_api_key_2`): `api_key` is taken",
+        "security scheme `apiKey` is the credentials field `api_key_3` (method `with_api_key_3`): `api_key` is taken",
+        "security scheme `bearer_tokens` is the credentials field `bearer_tokens_2` (method `with_bearer_tokens_2`): `bearer_tokens` is taken",
+    ] {
+        assert!(
+            api.renamed.iter().any(|line| line.contains(expected)),
+            "`{expected}` missing from {:#?}",
+            api.renamed
+        );
+    }
+    assert!(
+        !api.renamed
+            .iter()
+            .any(|line| line.contains("scheme `bearer`")),
+        "{:#?}",
+        api.renamed
+    );
+}

@@ -101,11 +101,13 @@ pub fn lower_api_with(
     let mut operations = operation_lowering.lower_all()?;
     let mut operation_skips = std::mem::take(&mut operation_lowering.skipped);
     let mut operation_renames = std::mem::take(&mut operation_lowering.renamed);
+    let mut scheme_renames = std::mem::take(&mut operation_lowering.security.renamed);
     let mut skipped = std::mem::take(&mut schema_lowering.skipped);
     skipped.append(&mut operation_skips);
 
     let mut renamed = std::mem::take(&mut schema_lowering.renamed);
     renamed.append(&mut operation_renames);
+    renamed.append(&mut scheme_renames);
     let mut types = schema_lowering.types;
     skip::cascade(
         context,

@@ -17,6 +17,9 @@ pub struct SecurityLowering<'a> {
     pub unsent: Vec<(String, String)>,
     /// Notes for the operation whose requirements were read last.
     pub notes: Vec<String>,
+    /// Schemes whose `Credentials` field (and `Client` method) is not the name they asked for,
+    /// reported as `note:` lines like every other renamed item.
+    pub renamed: Vec<String>,
 }
 
 impl<'a> SecurityLowering<'a> {
@@ -30,6 +33,7 @@ impl<'a> SecurityLowering<'a> {
         let mut schemes = Vec::new();
         let mut unsent = Vec::new();
         let mut names = UniqueNames::new();
+        let mut renamed = Vec::new();
         if let Some(components) = &document.components {
             for (key, scheme) in &components.security_schemes {
                 let pointer = pointer_push("/components/securitySchemes", key);
@@ -101,13 +105,21 @@ impl<'a> SecurityLowering<'a> {
                     .map(sanitize_doc)
                     .filter(|text| !text.is_empty())
                     .unwrap_or(fallback);
+                let wanted = snake_case_name(key, "scheme");
+                let rust_name = claim_scheme_field(
+                    &mut names,
+                    &wanted,
+                    matches!(kind, SecuritySchemeKind::Bearer),
+                );
+                if rust_name != wanted {
+                    let setter = crate::naming::scheme_setter_method(&rust_name);
+                    renamed.push(format!(
+                        "security scheme `{key}` is the credentials field `{rust_name}` (method `{setter}`): `{wanted}` is taken by another scheme"
+                    ));
+                }
                 schemes.push(SecurityScheme {
                     spec_name: key.clone(),
-                    rust_name: claim_scheme_field(
-                        &mut names,
-                        &snake_case_name(key, "scheme"),
-                        matches!(kind, SecuritySchemeKind::Bearer),
-                    ),
+                    rust_name,
                     kind,
                     docs: Docs { text },
                 });
@@ -131,6 +143,7 @@ impl<'a> SecurityLowering<'a> {
             used,
             unsent,
             notes: Vec::new(),
+            renamed,
         })
     }
 

@@ -376,6 +376,78 @@ fn long_union_chains_are_refused_without_recursion_or_hanging() {
     }
 }
 
+/// Generates a standalone crate from `schemas`, with a `Holder` object whose required property
+/// `held` refers to `#/components/schemas/{held}`.
+fn generate_holder(
+    schemas: serde_json::Map<String, serde_json::Value>,
+    held: &str,
+) -> Result<generator::GeneratedCrate, GeneratorError> {
+    let mut schemas = schemas;
+    schemas.insert(
+        "Holder".to_string(),
+        serde_json::json!({"type": "object", "required": ["held"], "properties": {
+            "held": {"$ref": format!("#/components/schemas/{held}")},
+            "items": {"type": "array", "items": {"$ref": format!("#/components/schemas/{held}")}}
+        }}),
+    );
+    let document = serde_json::json!({
+        "openapi": "3.0.3",
+        "info": {"title": "holder", "version": "1"},
+        "paths": {"/a": {"get": {"responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Holder"}}}}}}}},
+        "components": {"schemas": schemas},
+    });
+    let bytes = serde_json::to_vec(&document).unwrap();
+    let source = ProviderSource {
+        spec_path: "holder.json".to_string(),
+        spec_bytes: &bytes,
+        config: ProviderConfig::for_standalone_spec("holder", "holder.json"),
+    };
+    let options = CrateOptions {
+        crate_name: "holder".to_string(),
+        description: "holder".to_string(),
+        standalone: true,
+        skip_invalid: false,
+    };
+    generator::generate_crate(&options, &[source])
+}
+
+/// Whether a `$ref` admits `null` is decided by looking through unions for a nullable member. That
+/// look once followed every path: 20 unions that each list the other 19 hung the generator (20^8
+/// paths), and a 10,000-long chain ending in a nullable schema would overflow the stack.
+#[test]
+fn looking_through_unions_for_null_neither_hangs_nor_overflows() {
+    let width = 20;
+    let mut schemas = serde_json::Map::new();
+    for index in 0..width {
+        let mut members: Vec<serde_json::Value> = (0..width)
+            .filter(|other| *other != index)
+            .map(|other| serde_json::json!({"$ref": format!("#/components/schemas/U{other}")}))
+            .collect();
+        members
+            .push(serde_json::json!({"type": "object", "properties": {"x": {"type": "string"}}}));
+        schemas.insert(format!("U{index}"), serde_json::json!({ "oneOf": members }));
+    }
+    generate_holder(schemas, "U0").unwrap_or_else(|error| panic!("{error}"));
+
+    let length = 10_000;
+    let mut schemas = serde_json::Map::new();
+    for index in 0..length {
+        schemas.insert(
+            format!("S{index}"),
+            serde_json::json!({"oneOf": [{"$ref": format!("#/components/schemas/S{}", index + 1)}, {"type": "integer"}]}),
+        );
+    }
+    schemas.insert(
+        format!("S{length}"),
+        serde_json::json!({"type": "string", "nullable": true}),
+    );
+    let error = match generate_holder(schemas, "S0") {
+        Ok(_) => panic!("a chain of {length} nested unions cannot compile"),
+        Err(error) => error,
+    };
+    assert!(error.to_string().contains("nests other schemas"), "{error}");
+}
+
 #[test]
 fn skip_invalid_leaves_out_bad_paths_and_lists_them() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))

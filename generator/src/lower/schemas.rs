@@ -9,7 +9,7 @@ use openapiv3::{
     AdditionalProperties, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
     VariantOrUnknownOrEmpty,
 };
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A schema position: a `$ref` or an inline schema, whichever box it came in.
 #[derive(Clone, Copy)]
@@ -107,6 +107,10 @@ pub struct Position<'p> {
     /// Wire name of the field or parameter, for secret detection.
     pub wire_name: Option<&'p str>,
 }
+
+/// How many unions deep `reference_is_nullable` looks for a nullable member; deeper nesting than
+/// this cannot compile and is refused by the containment-depth check.
+const NULLABLE_UNION_DEPTH: usize = 128;
 
 impl<'a> SchemaLowering<'a> {
     /// Claims a Rust name for every component schema, in document order, before any is lowered.
@@ -270,12 +274,22 @@ impl<'a> SchemaLowering<'a> {
     /// directly or through aliases, so that a field of that type must accept `null`. A reference that
     /// does not resolve is not nullable here; resolving it reports the defect.
     fn reference_is_nullable(&self, reference: &str) -> bool {
-        self.reference_is_nullable_within(reference, 8)
+        self.reference_admits_null(reference, &mut BTreeSet::new(), 0)
     }
 
-    /// `reference_is_nullable` with a bound on how many unions deep it looks, since unions may refer
-    /// to each other in a cycle.
-    fn reference_is_nullable_within(&self, reference: &str, union_depth: usize) -> bool {
+    /// `reference_is_nullable`, visiting each component at most once: unions may refer to each
+    /// other in cycles, and a walk without `visited` grows exponentially with their width. Unions
+    /// nested deeper than `NULLABLE_UNION_DEPTH` are not followed (no stack overflow on a 10,000-long
+    /// chain; such nesting is refused later anyway).
+    fn reference_admits_null(
+        &self,
+        reference: &str,
+        visited: &mut BTreeSet<String>,
+        union_depth: usize,
+    ) -> bool {
+        if union_depth > NULLABLE_UNION_DEPTH {
+            return false;
+        }
         let mut current = reference;
         // A bounded walk: alias cycles are reported elsewhere.
         for _ in 0..32 {
@@ -283,10 +297,13 @@ impl<'a> SchemaLowering<'a> {
                 return false;
             };
             let key = key.replace("~1", "/").replace("~0", "~");
+            if !visited.insert(key.clone()) {
+                return false;
+            }
             match self.components.get(&key) {
                 Some(ReferenceOr::Item(schema)) => {
                     return schema.schema_data.nullable
-                        || self.union_admits_null(schema, union_depth)
+                        || self.union_admits_null(schema, visited, union_depth)
                 }
                 Some(ReferenceOr::Reference { reference }) => current = reference,
                 None => return false,
@@ -298,16 +315,18 @@ impl<'a> SchemaLowering<'a> {
     /// Whether a `oneOf`/`anyOf` admits `null` through a member that is a `$ref` to a nullable
     /// schema (`oneOf: [$ref: NullableNote, {type: integer}]`), or an `allOf` whose members all are:
     /// `null` matches, so the union's place must accept it, though the type itself has no `null`.
-    fn union_admits_null(&self, schema: &Schema, union_depth: usize) -> bool {
+    fn union_admits_null(
+        &self,
+        schema: &Schema,
+        visited: &mut BTreeSet<String>,
+        union_depth: usize,
+    ) -> bool {
         let member_admits_null = |member: &ReferenceOr<Schema>| match member {
             ReferenceOr::Reference { reference } => {
-                self.reference_is_nullable_within(reference, union_depth - 1)
+                self.reference_admits_null(reference, visited, union_depth + 1)
             }
             ReferenceOr::Item(_) => false,
         };
-        if union_depth == 0 {
-            return false;
-        }
         match &schema.schema_kind {
             SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => {
                 members.iter().any(member_admits_null)
@@ -326,7 +345,7 @@ impl<'a> SchemaLowering<'a> {
     fn view_admits_null(&self, view: SchemaView<'_>) -> bool {
         match view {
             SchemaView::Reference(reference) => self.reference_is_nullable(reference),
-            SchemaView::Inline(schema) => self.union_admits_null(schema, 8),
+            SchemaView::Inline(schema) => self.union_admits_null(schema, &mut BTreeSet::new(), 0),
         }
     }
 

@@ -20,7 +20,12 @@ impl fmt::Display for SpecLocation {
             write!(formatter, ":{line}:{column}")?;
         }
         if self.pointer.is_empty() {
-            write!(formatter, " (document root)")
+            // A parser's line and column say where; "document root" would contradict them (an
+            // unknown key in a provider.toml's `[token]` table is not at the root).
+            if self.line_column.is_none() {
+                write!(formatter, " (document root)")?;
+            }
+            Ok(())
         } else {
             write!(formatter, " at {}", self.pointer)
         }
@@ -209,4 +214,25 @@ impl ErrorContext {
 pub fn pointer_push(pointer: &str, token: &str) -> String {
     let escaped = token.replace('~', "~0").replace('/', "~1");
     format!("{pointer}/{escaped}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_location_with_a_line_does_not_claim_the_document_root() {
+        let at_line = SpecLocation {
+            file: "provider.toml".to_string(),
+            pointer: String::new(),
+            line_column: Some((5, 1)),
+        };
+        assert_eq!(at_line.to_string(), "provider.toml:5:1");
+        let whole = SpecLocation {
+            file: "spec.yaml".to_string(),
+            pointer: String::new(),
+            line_column: None,
+        };
+        assert_eq!(whole.to_string(), "spec.yaml (document root)");
+    }
 }

@@ -773,6 +773,9 @@ async fn a_request_id_from_a_body_is_an_id_not_a_log_line() {
         r#"{"requestId": "ruid-500-abc"}"#,
         r#"{"meta": {"ruid": "ruid-500-abc", "x": [1]}}"#,
         r#"{"ruid": 5, "meta": {"request_id": "ruid-500-abc"}}"#,
+        // A key written with escapes is the same key to JSON (the byte search must not miss it).
+        r#"{"r\u0075id": "ruid-500-abc"}"#,
+        r#"{"meta": {"request\u005fid": "ruid-500-abc"}}"#,
     ] {
         let server = ScriptServer::start(move |_| with_length(500, "", body.as_bytes())).await;
         let error = mobile_calendar_client(&server.url)

@@ -790,7 +790,10 @@ pub fn request_id_from(headers: &HeaderMap, body: &[u8]) -> Option<String> {
         return None;
     }
     // Most bodies carry no id: a byte search for the keys is far cheaper than a pass of the parser.
-    if !REQUEST_ID_BODY_KEYS.iter().any(|key| memchr::memmem::find(body, key).is_some()) {
+    // A key may also be written with `\u` escapes (`"r\u0075id"`), which the parser reads as `ruid`.
+    if !REQUEST_ID_BODY_KEYS.iter().any(|key| memchr::memmem::find(body, key).is_some())
+        && memchr::memmem::find(body, b"\\u").is_none()
+    {
         return None;
     }
     // Only these fields are read; the rest of the body is skipped, never built as a JSON tree.

@@ -6,10 +6,13 @@
 
 #[path = "support/counting_allocator.rs"]
 mod counting_allocator;
+#[path = "support/raw_server.rs"]
+mod raw_server;
 
 use counting_allocator::{peak_growth, CountingAllocator};
+use raw_server::{RawServer, Reply};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use auth_clients::runtime::{Error, RetryPolicy};
@@ -30,90 +33,12 @@ static MEASURED: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 type Script = Vec<(Duration, Vec<u8>)>;
 
 /// A loopback server that answers every request with the script `reply(path)` gives, byte for byte.
-struct ScriptServer {
-    url: String,
-    paths: Arc<Mutex<Vec<String>>>,
-    accept_loop: tokio::task::JoinHandle<()>,
-}
-
-impl Drop for ScriptServer {
-    fn drop(&mut self) {
-        self.accept_loop.abort();
-    }
-}
-
-impl ScriptServer {
-    async fn start(reply: impl Fn(&str) -> Script + Send + Sync + 'static) -> ScriptServer {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        let paths = Arc::new(Mutex::new(Vec::new()));
-        let recorded = Arc::clone(&paths);
-        let reply = Arc::new(reply);
-        let accept_loop = tokio::spawn(async move {
-            while let Ok((mut stream, _)) = listener.accept().await {
-                let reply = Arc::clone(&reply);
-                let recorded = Arc::clone(&recorded);
-                tokio::spawn(async move {
-                    while let Some(path) = read_request(&mut stream).await {
-                        recorded.lock().unwrap().push(path.clone());
-                        for (pause, bytes) in reply(&path) {
-                            tokio::time::sleep(pause).await;
-                            if stream.write_all(&bytes).await.is_err()
-                                || stream.flush().await.is_err()
-                            {
-                                return;
-                            }
-                        }
-                    }
-                });
-            }
-        });
-        ScriptServer {
-            url,
-            paths,
-            accept_loop,
-        }
-    }
-
-    fn count(&self, path: &str) -> usize {
-        self.paths
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|seen| *seen == path)
-            .count()
-    }
-}
-
-async fn read_request(stream: &mut tokio::net::TcpStream) -> Option<String> {
-    let mut buffer = Vec::new();
-    let mut chunk = [0u8; 4096];
-    let header_end = loop {
-        if let Some(at) = buffer.windows(4).position(|window| window == b"\r\n\r\n") {
-            break at + 4;
-        }
-        let read = stream.read(&mut chunk).await.ok()?;
-        if read == 0 {
-            return None;
-        }
-        buffer.extend_from_slice(&chunk[..read]);
-    };
-    let head = String::from_utf8_lossy(&buffer[..header_end]).to_string();
-    let path = head.split(' ').nth(1)?.split('?').next()?.to_string();
-    let length = head
-        .lines()
-        .filter_map(|line| line.split_once(':'))
-        .find(|(name, _)| name.trim().eq_ignore_ascii_case("content-length"))
-        .and_then(|(_, value)| value.trim().parse::<usize>().ok())
-        .unwrap_or(0);
-    while buffer.len() < header_end + length {
-        let read = stream.read(&mut chunk).await.ok()?;
-        if read == 0 {
-            return None;
-        }
-        buffer.extend_from_slice(&chunk[..read]);
-    }
-    Some(path)
+async fn script_server(reply: impl Fn(&str) -> Script + Send + Sync + 'static) -> RawServer {
+    RawServer::start(move |request| {
+        let script = reply(&request.path);
+        async move { Reply::Script(script) }
+    })
+    .await
 }
 
 fn now() -> Script {
@@ -184,7 +109,7 @@ async fn a_body_exactly_at_the_limit_passes_and_one_byte_more_does_not() {
     for framing in ["content-length", "chunked"] {
         for (length, fits) in [(LIMIT, true), (LIMIT + 1, false)] {
             let body = token_body_of_length("HIDDEN-TOKEN", length);
-            let server = ScriptServer::start(move |_| {
+            let server = script_server(move |_| {
                 if framing == "chunked" {
                     chunked(200, &body)
                 } else {
@@ -217,7 +142,7 @@ async fn a_body_exactly_at_the_limit_passes_and_one_byte_more_does_not() {
 #[tokio::test]
 async fn a_body_dripping_one_byte_a_second_is_cut_by_the_total_deadline() {
     let _measured = MEASURED.lock().await;
-    let server = ScriptServer::start(|_| {
+    let server = script_server(|_| {
         let body =
             json!({"access_token": "t", "token_type": "Bearer", "expires_in": 3600}).to_string();
         let mut script = now();
@@ -254,7 +179,7 @@ async fn a_body_dripping_one_byte_a_second_is_cut_by_the_total_deadline() {
 async fn a_retry_after_too_large_for_an_integer_is_not_a_quick_retry() {
     let _measured = MEASURED.lock().await;
     for retry_after in ["99999999999999999999999", "18446744073709551616", "86400"] {
-        let server = ScriptServer::start(move |_| {
+        let server = script_server(move |_| {
             with_length(503, &format!("retry-after: {retry_after}\r\n"), b"{}")
         })
         .await;
@@ -281,7 +206,7 @@ async fn the_failure_backoff_ends_even_when_the_clock_steps_backwards() {
     let _measured = MEASURED.lock().await;
     let failing = Arc::new(std::sync::atomic::AtomicBool::new(true));
     let answer = Arc::clone(&failing);
-    let server = ScriptServer::start(move |_| {
+    let server = script_server(move |_| {
         if answer.load(Ordering::SeqCst) {
             with_length(200, "", b"{\"token_type\":\"Bearer\"}")
         } else {
@@ -317,7 +242,7 @@ async fn two_hundred_callers_during_a_failure_then_after_recovery() {
     let _measured = MEASURED.lock().await;
     let failing = Arc::new(std::sync::atomic::AtomicBool::new(true));
     let answer = Arc::clone(&failing);
-    let server = ScriptServer::start(move |_| {
+    let server = script_server(move |_| {
         let mut script = if answer.load(Ordering::SeqCst) {
             with_length(500, "", b"{}")
         } else {
@@ -379,7 +304,7 @@ async fn token_secrets_never_reach_a_decode_errors_display_or_debug() {
         json!({"access_token": "HIDDEN-1", "message": "HIDDEN-2", "error": "HIDDEN-3"}),
     ] {
         let text = body.to_string();
-        let server = ScriptServer::start(move |_| with_length(200, "", text.as_bytes())).await;
+        let server = script_server(move |_| with_length(200, "", text.as_bytes())).await;
         let source = mobile_calendar::TokenSource::for_client(
             mobile_calendar_client(&server.url),
             mobile_calendar_request(),
@@ -390,7 +315,7 @@ async fn token_secrets_never_reach_a_decode_errors_display_or_debug() {
         assert!(!shown.contains("CLIENT-SECRET"), "{body}: {shown}");
     }
     // Trailing garbage after a valid token body.
-    let server = ScriptServer::start(|_| {
+    let server = script_server(|_| {
         with_length(
             200,
             "",
@@ -435,7 +360,7 @@ fn state_of(url: &url::Url) -> String {
 #[tokio::test]
 async fn an_authorization_url_whose_state_was_used_is_never_handed_out_again() {
     let _measured = MEASURED.lock().await;
-    let server = ScriptServer::start(|_| {
+    let server = script_server(|_| {
         with_length(
             200,
             "",
@@ -501,7 +426,7 @@ async fn a_concurrent_flood_of_failing_callers_makes_one_request_per_backoff() {
     let _measured = MEASURED.lock().await;
     let requests = Arc::new(AtomicUsize::new(0));
     let counted = Arc::clone(&requests);
-    let server = ScriptServer::start(move |_| {
+    let server = script_server(move |_| {
         counted.fetch_add(1, Ordering::SeqCst);
         with_length(
             401,
@@ -530,7 +455,7 @@ async fn a_huge_typed_error_body_is_not_copied_for_every_waiting_caller() {
     let detail = "d".repeat(3 * 1024 * 1024);
     let body =
         json!({"type": "t", "title": "Bad Request", "status": 400, "detail": detail, "instance": "/v1/public/auth/token"}).to_string();
-    let server = ScriptServer::start(move |_| {
+    let server = script_server(move |_| {
         let mut script = with_length(400, "", body.as_bytes());
         script[0].0 = Duration::from_millis(300);
         script
@@ -575,7 +500,7 @@ async fn a_huge_typed_error_body_is_not_copied_for_every_waiting_caller() {
 #[tokio::test]
 async fn a_state_expires_after_10_minutes_on_the_sources_clock() {
     let _measured = MEASURED.lock().await;
-    let server = ScriptServer::start(|_| {
+    let server = script_server(|_| {
         with_length(
             200,
             "",
@@ -640,13 +565,13 @@ async fn a_providers_message_cannot_forge_log_lines_or_flood_a_log() {
     let typed =
         json!({"type": "t", "title": "t", "status": 401, "detail": forged, "instance": "/i"})
             .to_string();
-    let server = ScriptServer::start(move |_| with_length(401, "", typed.as_bytes())).await;
+    let server = script_server(move |_| with_length(401, "", typed.as_bytes())).await;
     let error = mobile_calendar_client(&server.url)
         .create_token(&mobile_calendar_request())
         .await
         .unwrap_err();
     let schema_less = json!({"error": "invalid_client", "error_description": forged}).to_string();
-    let server = ScriptServer::start(move |_| with_length(401, "", schema_less.as_bytes())).await;
+    let server = script_server(move |_| with_length(401, "", schema_less.as_bytes())).await;
     let client = mobiscroll_connect::Client::new(&server.url).unwrap();
     let request = mobiscroll_connect::types::TokenRequest {
         grant_type: "authorization_code".into(),
@@ -679,7 +604,7 @@ async fn a_lying_content_length_is_neither_a_hang_nor_a_way_past_the_limit() {
         json!({"access_token": "t", "token_type": "Bearer", "expires_in": 3600}).to_string();
     // Announces 10 bytes, sends more: only 10 are read, and they are not a token body.
     let short = token.clone();
-    let server = ScriptServer::start(move |_| {
+    let server = script_server(move |_| {
         let mut script = now();
         piece(
             &mut script,
@@ -699,7 +624,7 @@ async fn a_lying_content_length_is_neither_a_hang_nor_a_way_past_the_limit() {
         "{error:?}"
     );
     // Announces 1000 bytes, sends a few, closes: a transport error, not a hang.
-    let server = ScriptServer::start(|_| {
+    let server = script_server(|_| {
         let mut script = now();
         piece(&mut script, "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\ncontent-length: 1000\r\n\r\n{\"a");
         script.push((Duration::ZERO, Vec::new()));
@@ -721,7 +646,7 @@ async fn a_lying_content_length_is_neither_a_hang_nor_a_way_past_the_limit() {
     );
     assert!(began.elapsed() < Duration::from_secs(30));
     // Both a small Content-Length and chunked framing of 5 MiB: the limit holds.
-    let server = ScriptServer::start(|_| {
+    let server = script_server(|_| {
         let mut script = chunked(200, &vec![b' '; 5 * 1024 * 1024]);
         script[0].1 = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 10\r\ntransfer-encoding: chunked\r\n\r\n".to_vec();
         script
@@ -748,7 +673,7 @@ async fn a_request_id_from_a_body_is_an_id_not_a_log_line() {
         "r".repeat(10_000),
     ] {
         let body = json!({"ruid": ruid}).to_string();
-        let server = ScriptServer::start(move |_| with_length(500, "", body.as_bytes())).await;
+        let server = script_server(move |_| with_length(500, "", body.as_bytes())).await;
         let error = mobile_calendar_client(&server.url)
             .with_retry_policy(RetryPolicy::none())
             .create_token(&mobile_calendar_request())
@@ -777,7 +702,7 @@ async fn a_request_id_from_a_body_is_an_id_not_a_log_line() {
         r#"{"r\u0075id": "ruid-500-abc"}"#,
         r#"{"meta": {"request\u005fid": "ruid-500-abc"}}"#,
     ] {
-        let server = ScriptServer::start(move |_| with_length(500, "", body.as_bytes())).await;
+        let server = script_server(move |_| with_length(500, "", body.as_bytes())).await;
         let error = mobile_calendar_client(&server.url)
             .with_retry_policy(RetryPolicy::none())
             .create_token(&mobile_calendar_request())
@@ -833,7 +758,7 @@ async fn a_body_over_an_odd_limit_costs_about_the_limit_not_twice_it() {
 #[tokio::test]
 async fn send_never_puts_a_bearer_token_on_plain_http_to_another_host() {
     let _measured = MEASURED.lock().await;
-    let server = ScriptServer::start(|_| {
+    let server = script_server(|_| {
         with_length(
             200,
             "",
@@ -914,7 +839,7 @@ async fn two_hundred_sends_refused_with_a_401_renew_the_token_once() {
     let _measured = MEASURED.lock().await;
     let issued = Arc::new(AtomicUsize::new(0));
     let counter = Arc::clone(&issued);
-    let server = ScriptServer::start(move |path| {
+    let server = script_server(move |path| {
         if path == TOKEN_PATH {
             let number = counter.fetch_add(1, Ordering::SeqCst) + 1;
             let mut script = with_length(

@@ -1,5 +1,6 @@
 //! A loopback HTTP/1.1 server on a plain tokio `TcpListener`, for misbehaviour that wiremock cannot
-//! produce: endless chunked bodies, bodies larger than announced, servers that hang or stall.
+//! produce: endless chunked bodies, bodies larger than announced, servers that hang or stall, and
+//! scripted raw bytes.
 #![allow(dead_code)]
 
 use std::future::Future;
@@ -34,6 +35,9 @@ pub enum Reply {
     AnnouncedLength { status: u16, length: u64 },
     /// Announces a body, sends part of it, then stalls forever.
     StallMidBody,
+    /// Raw bytes written exactly as given, each piece after its pause: status line, headers and
+    /// framing are the script's own, so it can lie about them.
+    Script(Vec<(Duration, Vec<u8>)>),
 }
 
 impl Reply {
@@ -223,6 +227,14 @@ async fn write_reply(stream: &mut TcpStream, reply: Reply) -> std::io::Result<()
             stream.write_all(head.as_bytes()).await?;
             stream.flush().await?;
             tokio::time::sleep(Duration::from_secs(3600)).await;
+            Ok(())
+        }
+        Reply::Script(pieces) => {
+            for (pause, bytes) in pieces {
+                tokio::time::sleep(pause).await;
+                stream.write_all(&bytes).await?;
+                stream.flush().await?;
+            }
             Ok(())
         }
     }

@@ -15,13 +15,26 @@ pub const DEFAULT_BASE_URL: &str = "https://forecaster.cairhealth.com";
 pub mod types {
     /// The `Error` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Error {
         /// Error message
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
     }
+    impl Error {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new() -> Self {
+            Self { message: None }
+        }
+        /// Sets `message`.
+        pub fn with_message(mut self, value: impl Into<String>) -> Self {
+            self.message = Some(value.into());
+            self
+        }
+    }
     /// The `CreateTokenRequest` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct CreateTokenRequest {
         /// The client ID of the organization
         #[serde(rename = "clientId")]
@@ -30,8 +43,21 @@ pub mod types {
         #[serde(rename = "clientSecret")]
         pub client_secret: crate::runtime::Secret,
     }
+    impl CreateTokenRequest {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(
+            client_id: impl Into<String>,
+            client_secret: impl Into<crate::runtime::Secret>,
+        ) -> Self {
+            Self {
+                client_id: client_id.into(),
+                client_secret: client_secret.into(),
+            }
+        }
+    }
     /// The `CreateTokenResponse` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct CreateTokenResponse {
         /// Access token to use in your API request
         #[serde(
@@ -57,6 +83,49 @@ pub mod types {
             skip_serializing_if = "Option::is_none"
         )]
         pub refresh_token_expires_at: Option<chrono::DateTime<chrono::Utc>>,
+    }
+    impl CreateTokenResponse {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new() -> Self {
+            Self {
+                access_token: None,
+                refresh_token: None,
+                expires_at: None,
+                refresh_token_expires_at: None,
+            }
+        }
+        /// Sets `access_token`.
+        pub fn with_access_token(
+            mut self,
+            value: impl Into<crate::runtime::Secret>,
+        ) -> Self {
+            self.access_token = Some(value.into());
+            self
+        }
+        /// Sets `refresh_token`.
+        pub fn with_refresh_token(
+            mut self,
+            value: impl Into<crate::runtime::Secret>,
+        ) -> Self {
+            self.refresh_token = Some(value.into());
+            self
+        }
+        /// Sets `expires_at`.
+        pub fn with_expires_at(
+            mut self,
+            value: impl Into<chrono::DateTime<chrono::Utc>>,
+        ) -> Self {
+            self.expires_at = Some(value.into());
+            self
+        }
+        /// Sets `refresh_token_expires_at`.
+        pub fn with_refresh_token_expires_at(
+            mut self,
+            value: impl Into<chrono::DateTime<chrono::Utc>>,
+        ) -> Self {
+            self.refresh_token_expires_at = Some(value.into());
+            self
+        }
     }
 }
 /// A client for Cair Health (Cair Health APIs, API version 1.0.0).
@@ -169,6 +238,7 @@ impl Client {
 }
 /// The documented error responses of [`Client::create_token`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateTokenError {
     /// 401 Unauthorized: Invalid credentials provided
     Unauthorized(types::Error),

@@ -15,21 +15,43 @@ pub const DEFAULT_BASE_URL: &str = "https://api.ondayzero.com";
 pub mod types {
     /// Body_get_token_api_v1_oauth2_token_post
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct BodyGetTokenApiV1Oauth2TokenPost {
         /// User's email address
         pub user_email: String,
     }
+    impl BodyGetTokenApiV1Oauth2TokenPost {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(user_email: impl Into<String>) -> Self {
+            Self {
+                user_email: user_email.into(),
+            }
+        }
+    }
     /// HTTPValidationError
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct HttpValidationError {
         /// Detail
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub detail: Option<Vec<ValidationError>>,
     }
+    impl HttpValidationError {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new() -> Self {
+            Self { detail: None }
+        }
+        /// Sets `detail`.
+        pub fn with_detail(mut self, value: impl Into<Vec<ValidationError>>) -> Self {
+            self.detail = Some(value.into());
+            self
+        }
+    }
     /// Token Response.
     ///
     /// Returned after successful token or refresh request.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct OAuthTokenResponse {
         /// The access token (JWT)
         pub access_token: crate::runtime::Secret,
@@ -48,9 +70,43 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub scope: Option<String>,
     }
+    impl OAuthTokenResponse {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(
+            access_token: impl Into<crate::runtime::Secret>,
+            expires_in: impl Into<i64>,
+        ) -> Self {
+            Self {
+                access_token: access_token.into(),
+                token_type: None,
+                expires_in: expires_in.into(),
+                refresh_token: None,
+                scope: None,
+            }
+        }
+        /// Sets `token_type`.
+        pub fn with_token_type(mut self, value: impl Into<String>) -> Self {
+            self.token_type = Some(value.into());
+            self
+        }
+        /// Sets `refresh_token`.
+        pub fn with_refresh_token(
+            mut self,
+            value: impl Into<crate::runtime::Secret>,
+        ) -> Self {
+            self.refresh_token = Some(value.into());
+            self
+        }
+        /// Sets `scope`.
+        pub fn with_scope(mut self, value: impl Into<String>) -> Self {
+            self.scope = Some(value.into());
+            self
+        }
+    }
     /// The `ValidationErrorLocItem` schema.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum ValidationErrorLocItem {
         /// The `String` shape.
         String(String),
@@ -59,6 +115,7 @@ pub mod types {
     }
     /// ValidationError
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct ValidationError {
         /// Location
         pub loc: Vec<ValidationErrorLocItem>,
@@ -72,6 +129,35 @@ pub mod types {
         /// Context
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub ctx: Option<serde_json::Map<String, serde_json::Value>>,
+    }
+    impl ValidationError {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(
+            loc: impl Into<Vec<ValidationErrorLocItem>>,
+            msg: impl Into<String>,
+            r#type: impl Into<String>,
+        ) -> Self {
+            Self {
+                loc: loc.into(),
+                msg: msg.into(),
+                r#type: r#type.into(),
+                input: None,
+                ctx: None,
+            }
+        }
+        /// Sets `input`.
+        pub fn with_input(mut self, value: impl Into<serde_json::Value>) -> Self {
+            self.input = Some(value.into());
+            self
+        }
+        /// Sets `ctx`.
+        pub fn with_ctx(
+            mut self,
+            value: impl Into<serde_json::Map<String, serde_json::Value>>,
+        ) -> Self {
+            self.ctx = Some(value.into());
+            self
+        }
     }
 }
 /// Credentials for the security schemes this API uses; each operation sends the ones its spec names.
@@ -237,6 +323,7 @@ impl Client {
 }
 /// The documented error responses of [`Client::get_token`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetTokenError {
     /// 422 Unprocessable Entity: Validation Error
     UnprocessableEntity(types::HttpValidationError),

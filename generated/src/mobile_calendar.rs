@@ -13,6 +13,7 @@ pub const DEFAULT_BASE_URL: &str = "https://api.mobile-calendar.com/v1/public";
 pub mod types {
     /// Client credentials for obtaining JWT. `scope` is optional.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct TokenRequest {
         /// The `clientId` field.
         #[serde(rename = "clientId")]
@@ -21,8 +22,21 @@ pub mod types {
         #[serde(rename = "clientSecret")]
         pub client_secret: crate::runtime::Secret,
     }
+    impl TokenRequest {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(
+            client_id: impl Into<String>,
+            client_secret: impl Into<crate::runtime::Secret>,
+        ) -> Self {
+            Self {
+                client_id: client_id.into(),
+                client_secret: client_secret.into(),
+            }
+        }
+    }
     /// JWT token for use in Authorization header.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct TokenResponse {
         /// The `access_token` field.
         pub access_token: crate::runtime::Secret,
@@ -35,8 +49,29 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub scope: Option<Vec<String>>,
     }
+    impl TokenResponse {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(
+            access_token: impl Into<crate::runtime::Secret>,
+            token_type: impl Into<String>,
+            expires_in: impl Into<i64>,
+        ) -> Self {
+            Self {
+                access_token: access_token.into(),
+                token_type: token_type.into(),
+                expires_in: expires_in.into(),
+                scope: None,
+            }
+        }
+        /// Sets `scope`.
+        pub fn with_scope(mut self, value: impl Into<Vec<String>>) -> Self {
+            self.scope = Some(value.into());
+            self
+        }
+    }
     /// Request syntax/format error.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct ApiProblem400 {
         /// 400 Bad Request
         pub r#type: String,
@@ -50,8 +85,27 @@ pub mod types {
         /// The `instance` field.
         pub instance: String,
     }
+    impl ApiProblem400 {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(
+            r#type: impl Into<String>,
+            title: impl Into<String>,
+            status: impl Into<i64>,
+            detail: impl Into<String>,
+            instance: impl Into<String>,
+        ) -> Self {
+            Self {
+                r#type: r#type.into(),
+                title: title.into(),
+                status: status.into(),
+                detail: detail.into(),
+                instance: instance.into(),
+            }
+        }
+    }
     /// RFC 7807 Problem Details (base schema).
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct ApiProblemBase {
         /// RFC 7807 base — DO NOT use directly in endpoints.
         /// In endpoints reference ApiProblem400/401/403/409/422/429/500.
@@ -66,8 +120,27 @@ pub mod types {
         /// The `instance` field.
         pub instance: String,
     }
+    impl ApiProblemBase {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(
+            r#type: impl Into<String>,
+            title: impl Into<String>,
+            status: impl Into<i64>,
+            detail: impl Into<String>,
+            instance: impl Into<String>,
+        ) -> Self {
+            Self {
+                r#type: r#type.into(),
+                title: title.into(),
+                status: status.into(),
+                detail: detail.into(),
+                instance: instance.into(),
+            }
+        }
+    }
     /// Missing authentication or invalid credentials.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct ApiProblem401 {
         /// 401 Unauthorized
         pub r#type: String,
@@ -80,6 +153,24 @@ pub mod types {
         pub detail: String,
         /// The `instance` field.
         pub instance: String,
+    }
+    impl ApiProblem401 {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(
+            r#type: impl Into<String>,
+            title: impl Into<String>,
+            status: impl Into<i64>,
+            detail: impl Into<String>,
+            instance: impl Into<String>,
+        ) -> Self {
+            Self {
+                r#type: r#type.into(),
+                title: title.into(),
+                status: status.into(),
+                detail: detail.into(),
+                instance: instance.into(),
+            }
+        }
     }
 }
 /// A client for Mobile Calendar (Public REST API v1 – mobile-calendar.com, API version 1.0.0).
@@ -196,6 +287,7 @@ impl Client {
 }
 /// The documented error responses of [`Client::create_token`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateTokenError {
     /// 400 Bad Request: Bad request
     BadRequest(types::ApiProblem400),

@@ -13,6 +13,7 @@ const PROVIDER: &str = "mobiscroll_connect";
 pub mod types {
     /// The OAuth2 grant type. Must be set to `"authorization_code"` for the authorization code flow.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum TokenRequestGrantType {
         /// `authorization_code`
         AuthorizationCode,
@@ -62,6 +63,7 @@ pub mod types {
     }
     /// The `TokenRequest` schema.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct TokenRequest {
         /// The OAuth2 grant type. Must be set to `"authorization_code"` for the authorization code flow.
         pub grant_type: TokenRequestGrantType,
@@ -76,8 +78,38 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub client_secret: Option<crate::runtime::Secret>,
     }
+    impl TokenRequest {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(
+            grant_type: impl Into<TokenRequestGrantType>,
+            code: impl Into<String>,
+            redirect_uri: impl Into<String>,
+        ) -> Self {
+            Self {
+                grant_type: grant_type.into(),
+                code: code.into(),
+                redirect_uri: redirect_uri.into(),
+                client_id: None,
+                client_secret: None,
+            }
+        }
+        /// Sets `client_id`.
+        pub fn with_client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Some(value.into());
+            self
+        }
+        /// Sets `client_secret`.
+        pub fn with_client_secret(
+            mut self,
+            value: impl Into<crate::runtime::Secret>,
+        ) -> Self {
+            self.client_secret = Some(value.into());
+            self
+        }
+    }
     /// The `TokenResponse` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct TokenResponse {
         /// The access token (JWT) that can be used to authenticate API requests. This token contains the user ID, client ID, and project ID in the payload.
         pub access_token: crate::runtime::Secret,
@@ -86,8 +118,23 @@ pub mod types {
         /// The lifetime in seconds of the access token. Typically `3600` (1 hour).
         pub expires_in: f64,
     }
+    impl TokenResponse {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(
+            access_token: impl Into<crate::runtime::Secret>,
+            token_type: impl Into<String>,
+            expires_in: impl Into<f64>,
+        ) -> Self {
+            Self {
+                access_token: access_token.into(),
+                token_type: token_type.into(),
+                expires_in: expires_in.into(),
+            }
+        }
+    }
     /// `invalid_grant`: invalid authorization code, code expired, client mismatch, or redirect URI mismatch. `invalid_client`: client authentication failed. `invalid_request`: missing required parameters. `session_expired`: OAuth session expired (transaction lost).
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum OAuthErrorError {
         /// `invalid_grant`
         InvalidGrant,
@@ -149,6 +196,7 @@ pub mod types {
     }
     /// The `OAuthError` schema.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct OAuthError {
         /// `invalid_grant`: invalid authorization code, code expired, client mismatch, or redirect URI mismatch. `invalid_client`: client authentication failed. `invalid_request`: missing required parameters. `session_expired`: OAuth session expired (transaction lost).
         pub error: OAuthErrorError,
@@ -156,10 +204,25 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub error_description: Option<String>,
     }
+    impl OAuthError {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(error: impl Into<OAuthErrorError>) -> Self {
+            Self {
+                error: error.into(),
+                error_description: None,
+            }
+        }
+        /// Sets `error_description`.
+        pub fn with_error_description(mut self, value: impl Into<String>) -> Self {
+            self.error_description = Some(value.into());
+            self
+        }
+    }
     /// The `AuthorizeUrlScope` schema.
     ///
     /// Default: `"read-write"`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum AuthorizeUrlScope {
         /// `free-busy`
         FreeBusy,
@@ -451,6 +514,7 @@ impl Client {
 }
 /// Parameters of [`Client::authorize_url`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AuthorizeUrlParams {
     /// Project/application identifier. This uniquely identifies your application in the Mobiscroll Connect system.
     ///
@@ -481,8 +545,42 @@ pub struct AuthorizeUrlParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_type: Option<String>,
 }
+impl AuthorizeUrlParams {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(client_id: impl Into<String>, user_id: impl Into<String>) -> Self {
+        Self {
+            client_id: client_id.into(),
+            user_id: user_id.into(),
+            scope: None,
+            redirect_uri: None,
+            state: None,
+            response_type: None,
+        }
+    }
+    /// Sets `scope`.
+    pub fn with_scope(mut self, value: impl Into<types::AuthorizeUrlScope>) -> Self {
+        self.scope = Some(value.into());
+        self
+    }
+    /// Sets `redirect_uri`.
+    pub fn with_redirect_uri(mut self, value: impl Into<String>) -> Self {
+        self.redirect_uri = Some(value.into());
+        self
+    }
+    /// Sets `state`.
+    pub fn with_state(mut self, value: impl Into<String>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `response_type`.
+    pub fn with_response_type(mut self, value: impl Into<String>) -> Self {
+        self.response_type = Some(value.into());
+        self
+    }
+}
 /// The documented error responses of [`Client::exchange_code`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ExchangeCodeError {
     /// 400 Bad Request: Bad Request
     BadRequest(types::OAuthError),

@@ -1,5 +1,6 @@
 //! Emits a provider module's client: `Client`, `Credentials`, parameter structs, error enums and one method per operation.
 
+use super::constructors::{constructor_items, ConstructedField};
 use super::type_tokens::{doc_attributes, type_tokens, Scope};
 use super::types::field_serde_attribute;
 use crate::ir::{
@@ -324,12 +325,27 @@ fn parameters_struct(operation: &Operation) -> TokenStream {
         quote! { #docs #serde_attribute pub #field: #field_type, }
     });
     let doc = format!(" Parameters of [`Client::{}`].", operation.method_name);
+    let constructed: Vec<ConstructedField<'_>> = operation
+        .parameters
+        .iter()
+        .map(|parameter| ConstructedField {
+            rust_name: &parameter.rust_name,
+            type_ref: &parameter.type_ref,
+            required: parameter.required,
+            flatten: false,
+        })
+        .collect();
+    let constructors =
+        constructor_items(&name, &constructed, derives_default, Scope::ProviderModule);
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq, #default_derive serde::Serialize, serde::Deserialize)]
+        #[non_exhaustive]
         pub struct #name {
             #( #fields )*
         }
+
+        #constructors
     }
 }
 
@@ -415,6 +431,7 @@ fn error_enum(operation: &Operation) -> TokenStream {
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum #name {
             #( #variants )*
         }
@@ -519,6 +536,7 @@ fn success_enum(operation: &Operation) -> TokenStream {
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum #name {
             #( #variants )*
         }

@@ -1,6 +1,7 @@
 //! Emit stage: IR to token streams, and the files of a client crate (manifest, Cargo.toml, lib.rs, runtime, one module per provider).
 
 mod client;
+mod constructors;
 mod crate_files;
 mod media;
 mod servers;

@@ -1,5 +1,6 @@
 //! Emits the `types` module: structs, string enums, unions and aliases.
 
+use super::constructors::{constructor_items, ConstructedField};
 use super::type_tokens::{doc_attributes, type_tokens, Scope};
 use crate::ir::{
     Discriminator, EnumVariant, Field, TypeDefinition, TypeKind, TypeRef, UnionVariant,
@@ -94,7 +95,8 @@ fn struct_definition(
     } else {
         quote!()
     };
-    let fields = fields.iter().map(|field| {
+    let field_list = fields;
+    let fields = field_list.iter().map(|field| {
         let field_docs = doc_attributes(&field.docs.text);
         let field_name = to_identifier_tokens(&field.rust_name);
         let field_type = type_tokens(&field.type_ref, Scope::InsideTypes);
@@ -114,12 +116,25 @@ fn struct_definition(
             pub #field_name: #field_type,
         }
     });
+    let constructed: Vec<ConstructedField<'_>> = field_list
+        .iter()
+        .map(|field| ConstructedField {
+            rust_name: &field.rust_name,
+            type_ref: &field.type_ref,
+            required: field.required,
+            flatten: field.flatten,
+        })
+        .collect();
+    let constructors = constructor_items(name, &constructed, derives_default, Scope::InsideTypes);
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #default_derive serde::Serialize, serde::Deserialize)]
+        #[non_exhaustive]
         pub struct #name {
             #( #fields )*
         }
+
+        #constructors
     }
 }
 
@@ -146,6 +161,7 @@ fn string_enum_definition(
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum #name {
             #( #variant_definitions )*
             /// A value this client does not know yet (the provider added it after the spec was generated).
@@ -209,6 +225,7 @@ fn union_definition(
             #docs
             #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
             #[serde(untagged)]
+            #[non_exhaustive]
             pub enum #name {
                 #( #variant_definitions )*
             }
@@ -244,6 +261,7 @@ fn union_definition(
         #docs
         #[derive(Debug, Clone, PartialEq, serde::Serialize)]
         #[serde(untagged)]
+        #[non_exhaustive]
         pub enum #name {
             #( #variant_definitions )*
         }

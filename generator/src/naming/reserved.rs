@@ -106,3 +106,11 @@ pub fn server_constant_name(server_rust_name: &str) -> String {
 pub fn server_override_method(server_rust_name: &str) -> String {
     format!("with_{}_server", server_rust_name.trim_start_matches("r#"))
 }
+
+/// The constructor every generated struct has: it takes the required fields, in field order.
+pub const STRUCT_CONSTRUCTOR_METHOD: &str = "new";
+
+/// The builder-style setter of a struct's optional field: `with_{field}` (a raw keyword loses its `r#`).
+pub fn optional_field_setter_method(field_rust_name: &str) -> String {
+    format!("with_{}", field_rust_name.trim_start_matches("r#"))
+}

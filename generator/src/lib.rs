@@ -2,6 +2,7 @@
 //!
 //! This crate does no file IO: callers hand it bytes and get back file contents (see `xtask`).
 
+pub mod api_surface;
 pub mod config;
 pub mod emit;
 pub mod error;
@@ -67,6 +68,8 @@ pub struct ModuleSummary {
     pub skipped: Vec<GeneratorError>,
     /// Names changed because another name took them, one line each.
     pub renamed: Vec<String>,
+    /// The module's public API, also written to `api/<module>.toml` for the next run to compare with.
+    pub api_surface: api_surface::ApiSurface,
 }
 
 /// All files of a generated crate, sorted by path.
@@ -178,6 +181,11 @@ pub fn generate_crate(
             path: file.clone(),
             contents: format::format_rust_file(&file, tokens)?,
         });
+        let api_surface = api_surface::ApiSurface::from_module(&api);
+        files.push(GeneratedFile {
+            path: api_surface::surface_file_path(&api.module_name),
+            contents: api_surface.to_toml(),
+        });
         modules.push(ModuleSummary {
             module: api.module_name.clone(),
             operations: api.operations.len(),
@@ -185,6 +193,7 @@ pub fn generate_crate(
             file,
             skipped,
             renamed: api.renamed.clone(),
+            api_surface,
         });
         manifest_entries.push(emit::ManifestEntry {
             module: api.module_name.clone(),
@@ -237,6 +246,10 @@ pub fn generate_crate(
         contents: format::with_rust_header(&format!(
             "{TOKEN_TEMPLATE}{TOKEN_AUTHORIZATION_TEMPLATE}"
         )),
+    });
+    files.push(GeneratedFile {
+        path: api_surface::release::CHANGELOG_PATH.to_string(),
+        contents: api_surface::release::initial_changelog(),
     });
     files.push(GeneratedFile {
         path: "rustfmt.toml".to_string(),

@@ -2,6 +2,8 @@
 
 pub use crate::ensure::Mode;
 use crate::ensure::{ensure_file_contents, unified_diff, FileOutcome};
+pub use crate::release::Bump;
+use crate::release::{release_changes, report_lines};
 use anyhow::{bail, Context, Result};
 use generator::{CrateOptions, GeneratedCrate, ProviderConfig, ProviderSource};
 use std::collections::BTreeSet;
@@ -31,6 +33,8 @@ pub struct Report {
     pub skipped: Vec<String>,
     /// Names the generator changed because another name took them, one line each.
     pub renamed: Vec<String>,
+    /// The API change report: per module, each change classified breaking or additive, and the version step.
+    pub api_changes: Vec<String>,
 }
 
 impl Report {
@@ -124,8 +128,13 @@ fn read_provider_specs(root: &Path) -> Result<Vec<(String, Vec<u8>, ProviderConf
     Ok(providers)
 }
 
-/// Generates the checked-in crate from `specs/` into `generated/`.
+/// Generates the checked-in crate from `specs/` into `generated/`, bumping its version when the API changed.
 pub fn generate_workspace(root: &Path, mode: Mode) -> Result<Report> {
+    generate_workspace_with(root, mode, Bump::BySemver)
+}
+
+/// [`generate_workspace`], with or without a version bump.
+pub fn generate_workspace_with(root: &Path, mode: Mode, bump: Bump) -> Result<Report> {
     let providers = read_provider_specs(root)?;
     let sources: Vec<ProviderSource<'_>> = providers
         .iter()
@@ -141,18 +150,22 @@ pub fn generate_workspace(root: &Path, mode: Mode) -> Result<Report> {
         standalone: false,
         skip_invalid: false,
     };
-    let generated = generator::generate_crate(&options, &sources)?;
-    apply(
+    let mut generated = generator::generate_crate(&options, &sources)?;
+    let out = root.join("generated");
+    let release = release_changes(&out, "generated", &mut generated, bump)?;
+    let mut report = apply(
         root,
-        &root.join("generated"),
+        &out,
         &generated,
         mode,
         StrayPolicy::EverythingIsOwned,
         FIX_COMMAND,
-    )
+    )?;
+    report.api_changes = report_lines(&release, bump);
+    Ok(report)
 }
 
-/// Generates a standalone crate from one spec into `out`.
+/// Generates a standalone crate from one spec into `out`, bumping its version when the API changed.
 pub fn generate_standalone(
     spec: &Path,
     out: &Path,
@@ -160,6 +173,19 @@ pub fn generate_standalone(
     config: Option<&Path>,
     mode: Mode,
     skip_invalid: bool,
+) -> Result<Report> {
+    generate_standalone_with(spec, out, crate_name, config, mode, skip_invalid, Bump::BySemver)
+}
+
+/// [`generate_standalone`], with or without a version bump.
+pub fn generate_standalone_with(
+    spec: &Path,
+    out: &Path,
+    crate_name: Option<&str>,
+    config: Option<&Path>,
+    mode: Mode,
+    skip_invalid: bool,
+    bump: Bump,
 ) -> Result<Report> {
     let bytes = std::fs::read(spec).with_context(|| format!("cannot read {}", spec.display()))?;
     let stem = spec
@@ -217,7 +243,8 @@ pub fn generate_standalone(
         standalone: true,
         skip_invalid,
     };
-    let generated = generator::generate_crate(&options, &[source])?;
+    let mut generated = generator::generate_crate(&options, &[source])?;
+    let release = release_changes(out, &out.display().to_string(), &mut generated, bump)?;
     let fix_command = format!(
         "cargo xtask gen --spec {} --out {} --crate-name {crate_name}{}{}",
         spec.display(),
@@ -228,14 +255,16 @@ pub fn generate_standalone(
         if skip_invalid { " --skip-invalid" } else { "" }
     );
     let root = out.parent().map(Path::to_path_buf).unwrap_or_default();
-    apply(
+    let mut report = apply(
         &root,
         out,
         &generated,
         mode,
         StrayPolicy::OnlyManifestListed,
         &fix_command,
-    )
+    )?;
+    report.api_changes = report_lines(&release, bump);
+    Ok(report)
 }
 
 /// Refuses a package name Cargo would reject, before anything is generated or written.

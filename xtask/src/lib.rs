@@ -5,3 +5,4 @@ pub mod corpus;
 pub mod ensure;
 pub mod ownership;
 pub mod provenance;
+pub mod release;

@@ -40,6 +40,10 @@ enum Command {
         /// instead of failing, and list what was left out.
         #[arg(long, requires = "spec")]
         skip_invalid: bool,
+        /// Keep the crate's version when the API changed: the changes go under "Unreleased" in
+        /// CHANGELOG.md, and the next regeneration that bumps releases them.
+        #[arg(long)]
+        no_bump: bool,
     },
     /// Check every spec against the provider's saved documentation page (embedded blocks byte for
     /// byte, published files as is, authored specs naming nothing the page does not).
@@ -84,20 +88,30 @@ fn run() -> Result<ExitCode> {
             crate_name,
             config,
             skip_invalid,
+            no_bump,
         } => {
             let mode = if check { Mode::Check } else { Mode::Write };
+            let bump = if no_bump {
+                codegen::Bump::Never
+            } else {
+                codegen::Bump::BySemver
+            };
             let report = match (spec, out) {
-                (Some(spec), Some(out)) => codegen::generate_standalone(
+                (Some(spec), Some(out)) => codegen::generate_standalone_with(
                     &spec,
                     &out,
                     crate_name.as_deref(),
                     config.as_deref(),
                     mode,
                     skip_invalid,
+                    bump,
                 )?,
-                _ => codegen::generate_workspace(&codegen::project_root()?, mode)?,
+                _ => codegen::generate_workspace_with(&codegen::project_root()?, mode, bump)?,
             };
             for line in &report.provider_lines {
+                println!("{line}");
+            }
+            for line in &report.api_changes {
                 println!("{line}");
             }
             for line in &report.renamed {

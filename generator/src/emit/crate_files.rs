@@ -1,5 +1,6 @@
 //! The crate-level files: `Cargo.toml`, `src/lib.rs`, and the provenance manifest.
 
+use crate::api_surface::release::INITIAL_CRATE_VERSION;
 use crate::format::TOML_HEADER;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -74,7 +75,7 @@ pub fn cargo_toml(
         r#"{TOML_HEADER}
 [package]
 name = "{crate_name}"
-version = "0.1.0"
+version = "{INITIAL_CRATE_VERSION}"
 edition = "2021"
 rust-version = "1.82"
 description = "{description}"

@@ -217,7 +217,7 @@ fn fixture_specs_generate_the_golden_crate_files() {
         .iter()
         .map(|file| file.path.as_str())
         .collect();
-    for relative in ["src", ""] {
+    for relative in ["src", "api", ""] {
         let directory = golden_dir().join(relative);
         for entry in std::fs::read_dir(&directory).unwrap() {
             let path = entry.unwrap().path();
@@ -254,7 +254,8 @@ fn every_generated_file_starts_with_the_header_line() {
         let first_line = file.contents.lines().next().unwrap_or_default();
         assert!(
             first_line == generator::format::RUST_HEADER
-                || first_line == generator::format::TOML_HEADER,
+                || first_line == generator::format::TOML_HEADER
+                || first_line == generator::api_surface::release::CHANGELOG_HEADER,
             "{} starts with {first_line:?}",
             file.path
         );

@@ -15,6 +15,7 @@ pub const DEFAULT_BASE_URL: &str = "https://api.example.com";
 pub mod types {
     /// RFC 7807 problem details.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Problem {
         /// The `type` field.
         pub r#type: String,
@@ -27,8 +28,29 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub detail: Option<String>,
     }
+    impl Problem {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(
+            r#type: impl Into<String>,
+            title: impl Into<String>,
+            status: impl Into<i32>,
+        ) -> Self {
+            Self {
+                r#type: r#type.into(),
+                title: title.into(),
+                status: status.into(),
+                detail: None,
+            }
+        }
+        /// Sets `detail`.
+        pub fn with_detail(mut self, value: impl Into<String>) -> Self {
+            self.detail = Some(value.into());
+            self
+        }
+    }
     /// A problem with a request id.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct TracedProblem {
         /// The `type` field.
         pub r#type: String,
@@ -43,8 +65,31 @@ pub mod types {
         /// The `request_id` field.
         pub request_id: String,
     }
+    impl TracedProblem {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(
+            r#type: impl Into<String>,
+            title: impl Into<String>,
+            status: impl Into<i32>,
+            request_id: impl Into<String>,
+        ) -> Self {
+            Self {
+                r#type: r#type.into(),
+                title: title.into(),
+                status: status.into(),
+                detail: None,
+                request_id: request_id.into(),
+            }
+        }
+        /// Sets `detail`.
+        pub fn with_detail(mut self, value: impl Into<String>) -> Self {
+            self.detail = Some(value.into());
+            self
+        }
+    }
     /// A traced problem naming the missing resource.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct NotFoundProblem {
         /// The `type` field.
         pub r#type: String,
@@ -61,8 +106,33 @@ pub mod types {
         /// The `resource` field.
         pub resource: String,
     }
+    impl NotFoundProblem {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(
+            r#type: impl Into<String>,
+            title: impl Into<String>,
+            status: impl Into<i32>,
+            request_id: impl Into<String>,
+            resource: impl Into<String>,
+        ) -> Self {
+            Self {
+                r#type: r#type.into(),
+                title: title.into(),
+                status: status.into(),
+                detail: None,
+                request_id: request_id.into(),
+                resource: resource.into(),
+            }
+        }
+        /// Sets `detail`.
+        pub fn with_detail(mut self, value: impl Into<String>) -> Self {
+            self.detail = Some(value.into());
+            self
+        }
+    }
     /// A traced problem listing invalid fields.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct ValidationProblem {
         /// The `type` field.
         pub r#type: String,
@@ -79,13 +149,50 @@ pub mod types {
         /// The `invalid_fields` field.
         pub invalid_fields: Vec<String>,
     }
+    impl ValidationProblem {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(
+            r#type: impl Into<String>,
+            title: impl Into<String>,
+            status: impl Into<i32>,
+            request_id: impl Into<String>,
+            invalid_fields: impl Into<Vec<String>>,
+        ) -> Self {
+            Self {
+                r#type: r#type.into(),
+                title: title.into(),
+                status: status.into(),
+                detail: None,
+                request_id: request_id.into(),
+                invalid_fields: invalid_fields.into(),
+            }
+        }
+        /// Sets `detail`.
+        pub fn with_detail(mut self, value: impl Into<String>) -> Self {
+            self.detail = Some(value.into());
+            self
+        }
+    }
     /// The `Order` schema.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Order {
         /// The `id` field.
         pub id: String,
         /// The `created_at` field.
         pub created_at: chrono::DateTime<chrono::Utc>,
+    }
+    impl Order {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(
+            id: impl Into<String>,
+            created_at: impl Into<chrono::DateTime<chrono::Utc>>,
+        ) -> Self {
+            Self {
+                id: id.into(),
+                created_at: created_at.into(),
+            }
+        }
     }
 }
 /// A client for all_of (allOf composition, API version 1.0.0).
@@ -209,12 +316,20 @@ impl Client {
 }
 /// Parameters of [`Client::get_order`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetOrderParams {
     /// Path parameter `order_id`.
     pub order_id: String,
 }
+impl GetOrderParams {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(order_id: impl Into<String>) -> Self {
+        Self { order_id: order_id.into() }
+    }
+}
 /// The documented error responses of [`Client::get_order`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetOrderError {
     /// 404 Not Found: Not found
     NotFound(types::NotFoundProblem),

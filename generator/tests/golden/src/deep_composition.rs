@@ -9,6 +9,7 @@ pub use crate::runtime::{
 pub mod types {
     /// The `Status` schema.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum Status {
         /// `active`
         Active,
@@ -62,12 +63,20 @@ pub mod types {
     }
     /// The `Base` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Base {
         /// The `id` field.
         pub id: String,
     }
+    impl Base {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(id: impl Into<String>) -> Self {
+            Self { id: id.into() }
+        }
+    }
     /// The `Named` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Named {
         /// The `id` field.
         pub id: String,
@@ -75,9 +84,21 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
     }
+    impl Named {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(id: impl Into<String>) -> Self {
+            Self { id: id.into(), name: None }
+        }
+        /// Sets `name`.
+        pub fn with_name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+    }
     /// The `DeepValueVariant1ArrayItem` schema.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum DeepValueVariant1ArrayItem {
         /// The `Base` shape.
         Base(Base),
@@ -87,6 +108,7 @@ pub mod types {
     /// The `DeepValueVariant1` schema.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum DeepValueVariant1 {
         /// The `Integer` shape.
         Integer(i64),
@@ -96,6 +118,7 @@ pub mod types {
     /// The `DeepValue` schema.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum DeepValue {
         /// The `String` shape.
         String(String),
@@ -104,6 +127,7 @@ pub mod types {
     }
     /// The `DeepNestedVariant1` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct DeepNestedVariant1 {
         /// The `id` field.
         pub id: String,
@@ -111,9 +135,21 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub extra: Option<bool>,
     }
+    impl DeepNestedVariant1 {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(id: impl Into<String>) -> Self {
+            Self { id: id.into(), extra: None }
+        }
+        /// Sets `extra`.
+        pub fn with_extra(mut self, value: impl Into<bool>) -> Self {
+            self.extra = Some(value.into());
+            self
+        }
+    }
     /// The `DeepNested` schema.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum DeepNested {
         /// The `Named` shape.
         Named(Named),
@@ -122,6 +158,7 @@ pub mod types {
     }
     /// allOf of allOf of allOf, with a union and an enum inside.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Deep {
         /// The `id` field.
         pub id: String,
@@ -137,6 +174,38 @@ pub mod types {
         /// The `nested` field.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub nested: Option<DeepNested>,
+    }
+    impl Deep {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(id: impl Into<String>) -> Self {
+            Self {
+                id: id.into(),
+                name: None,
+                status: None,
+                value: None,
+                nested: None,
+            }
+        }
+        /// Sets `name`.
+        pub fn with_name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets `status`.
+        pub fn with_status(mut self, value: impl Into<Status>) -> Self {
+            self.status = Some(value.into());
+            self
+        }
+        /// Sets `value`.
+        pub fn with_value(mut self, value: impl Into<DeepValue>) -> Self {
+            self.value = Some(value.into());
+            self
+        }
+        /// Sets `nested`.
+        pub fn with_nested(mut self, value: impl Into<DeepNested>) -> Self {
+            self.nested = Some(value.into());
+            self
+        }
     }
     /// An object combined with a union has no single Rust shape, so it is kept as JSON.
     pub type ObjectAndUnion = serde_json::Value;

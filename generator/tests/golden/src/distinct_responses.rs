@@ -13,23 +13,57 @@ pub const DEFAULT_BASE_URL: &str = "https://api.example.com";
 pub mod types {
     /// The `Export` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Export {
         /// The `rows` field.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub rows: Option<Vec<std::collections::BTreeMap<String, String>>>,
     }
+    impl Export {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new() -> Self {
+            Self { rows: None }
+        }
+        /// Sets `rows`.
+        pub fn with_rows(
+            mut self,
+            value: impl Into<Vec<std::collections::BTreeMap<String, String>>>,
+        ) -> Self {
+            self.rows = Some(value.into());
+            self
+        }
+    }
     /// The `Job` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Job {
         /// The `id` field.
         pub id: String,
     }
+    impl Job {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(id: impl Into<String>) -> Self {
+            Self { id: id.into() }
+        }
+    }
     /// The `Problem` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Problem {
         /// The `title` field.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub title: Option<String>,
+    }
+    impl Problem {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new() -> Self {
+            Self { title: None }
+        }
+        /// Sets `title`.
+        pub fn with_title(mut self, value: impl Into<String>) -> Self {
+            self.title = Some(value.into());
+            self
+        }
     }
 }
 /// A client for distinct_responses (Several distinct response schemas per operation, API version 1.0).
@@ -157,6 +191,7 @@ impl Client {
 }
 /// The documented error responses of [`Client::export`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ExportError {
     /// 400 Bad Request: JSON or text errors.
     BadRequestJson(types::Problem),
@@ -194,6 +229,7 @@ impl std::fmt::Display for ExportError {
 }
 /// The documented success responses of [`Client::export`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ExportSuccess {
     /// 200 Ok: The export.
     OkJson(types::Export),

@@ -17,10 +17,17 @@ pub const DEFAULT_BASE_URL: &str = "https://api.example.com";
 pub mod types {
     /// A note &lt;p&gt;with a tag&lt;/p&gt; and \[brackets\].
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct ListNotesResponseItem {
         /// The text;    see <https://example.com/text>.
         /// One line per note.
         pub text: String,
+    }
+    impl ListNotesResponseItem {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(text: impl Into<String>) -> Self {
+            Self { text: text.into() }
+        }
     }
 }
 /// A client for doc_prose (Prose \[that is\] not written for &lt;rustdoc&gt;, API version 1.0.0).
@@ -127,6 +134,7 @@ impl Client {
 }
 /// The documented error responses of [`Client::list_notes`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListNotesError {}
 impl std::fmt::Display for ListNotesError {
     fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -9,6 +9,7 @@ pub use crate::runtime::{
 pub mod types {
     /// `in-progress`, `in_progress` and `IN_PROGRESS` all case to `InProgress`; `done` repeats.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum Status {
         /// `in-progress`
         InProgress,
@@ -98,6 +99,7 @@ pub mod types {
     }
     /// Okta's `grant_type` repeats a value.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum GrantType {
         /// `authorization_code`
         AuthorizationCode,

@@ -15,6 +15,7 @@ pub const DEFAULT_BASE_URL: &str = "https://api.example.com";
 pub mod types {
     /// The grant type.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum TokenRequestGrantType {
         /// `client_credentials`
         ClientCredentials,
@@ -68,6 +69,7 @@ pub mod types {
     }
     /// Form fields of the token request.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct TokenRequest {
         /// The grant type.
         pub grant_type: TokenRequestGrantType,
@@ -82,8 +84,38 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub refresh_token: Option<crate::runtime::Secret>,
     }
+    impl TokenRequest {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(
+            grant_type: impl Into<TokenRequestGrantType>,
+            client_id: impl Into<String>,
+            client_secret: impl Into<crate::runtime::Secret>,
+        ) -> Self {
+            Self {
+                grant_type: grant_type.into(),
+                client_id: client_id.into(),
+                client_secret: client_secret.into(),
+                scope: None,
+                refresh_token: None,
+            }
+        }
+        /// Sets `scope`.
+        pub fn with_scope(mut self, value: impl Into<String>) -> Self {
+            self.scope = Some(value.into());
+            self
+        }
+        /// Sets `refresh_token`.
+        pub fn with_refresh_token(
+            mut self,
+            value: impl Into<crate::runtime::Secret>,
+        ) -> Self {
+            self.refresh_token = Some(value.into());
+            self
+        }
+    }
     /// A successful token response.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct TokenResponse {
         /// The access token.
         pub access_token: crate::runtime::Secret,
@@ -96,14 +128,52 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub refresh_token: Option<crate::runtime::Secret>,
     }
+    impl TokenResponse {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(
+            access_token: impl Into<crate::runtime::Secret>,
+            token_type: impl Into<String>,
+            expires_in: impl Into<i64>,
+        ) -> Self {
+            Self {
+                access_token: access_token.into(),
+                token_type: token_type.into(),
+                expires_in: expires_in.into(),
+                refresh_token: None,
+            }
+        }
+        /// Sets `refresh_token`.
+        pub fn with_refresh_token(
+            mut self,
+            value: impl Into<crate::runtime::Secret>,
+        ) -> Self {
+            self.refresh_token = Some(value.into());
+            self
+        }
+    }
     /// RFC 6749 section 5.2 error response.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct OAuthError {
         /// The error code.
         pub error: String,
         /// Human-readable error text.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub error_description: Option<String>,
+    }
+    impl OAuthError {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(error: impl Into<String>) -> Self {
+            Self {
+                error: error.into(),
+                error_description: None,
+            }
+        }
+        /// Sets `error_description`.
+        pub fn with_error_description(mut self, value: impl Into<String>) -> Self {
+            self.error_description = Some(value.into());
+            self
+        }
     }
 }
 /// A client for form_body (Form body token endpoint, API version 1.0.0).
@@ -217,6 +287,7 @@ impl Client {
 }
 /// The documented error responses of [`Client::issue_token`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum IssueTokenError {
     /// 400 Bad Request: Invalid request
     BadRequest(types::OAuthError),

@@ -9,6 +9,7 @@ pub use crate::runtime::{
 pub mod types {
     /// The `Limits` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Limits {
         /// Bounds written as floats at -2^63 and 2^63 (OpenAI's `seed`).
         #[serde(
@@ -52,6 +53,49 @@ pub mod types {
             skip_serializing_if = "Option::is_none"
         )]
         pub small: Option<i32>,
+    }
+    impl Limits {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new() -> Self {
+            Self {
+                seed: None,
+                max_len: None,
+                exact_u64_max: None,
+                i64_min: None,
+                huge_multiple: None,
+                small: None,
+            }
+        }
+        /// Sets `seed`.
+        pub fn with_seed(mut self, value: impl Into<i64>) -> Self {
+            self.seed = Some(value.into());
+            self
+        }
+        /// Sets `max_len`.
+        pub fn with_max_len(mut self, value: impl Into<u64>) -> Self {
+            self.max_len = Some(value.into());
+            self
+        }
+        /// Sets `exact_u64_max`.
+        pub fn with_exact_u64_max(mut self, value: impl Into<u64>) -> Self {
+            self.exact_u64_max = Some(value.into());
+            self
+        }
+        /// Sets `i64_min`.
+        pub fn with_i64_min(mut self, value: impl Into<i64>) -> Self {
+            self.i64_min = Some(value.into());
+            self
+        }
+        /// Sets `huge_multiple`.
+        pub fn with_huge_multiple(mut self, value: impl Into<i64>) -> Self {
+            self.huge_multiple = Some(value.into());
+            self
+        }
+        /// Sets `small`.
+        pub fn with_small(mut self, value: impl Into<i32>) -> Self {
+            self.small = Some(value.into());
+            self
+        }
     }
 }
 /// A client for integer_edges (Integer bounds at the edges of 64 bits, API version 1.0).

@@ -11,6 +11,7 @@ const PROVIDER: &str = "json_schema_2020";
 pub mod types {
     /// The `DocumentTags` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct DocumentTags {
         /// The `owner` field.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -19,9 +20,24 @@ pub mod types {
         #[serde(flatten)]
         pub additional_properties: std::collections::BTreeMap<String, String>,
     }
+    impl DocumentTags {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new() -> Self {
+            Self {
+                owner: None,
+                additional_properties: Default::default(),
+            }
+        }
+        /// Sets `owner`.
+        pub fn with_owner(mut self, value: impl Into<String>) -> Self {
+            self.owner = Some(value.into());
+            self
+        }
+    }
     /// The `DocumentCountersValue` schema.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum DocumentCountersValue {
         /// The `Integer` shape.
         Integer(i64),
@@ -32,6 +48,7 @@ pub mod types {
     ///
     /// The spec forbids the property `legacyId` (a `false` schema): it must be absent.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Document {
         /// The `title` field.
         pub title: String,
@@ -63,8 +80,75 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub postcode: Option<String>,
     }
+    impl Document {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(
+            title: impl Into<String>,
+            point: impl Into<DocumentDefsPoint>,
+        ) -> Self {
+            Self {
+                title: title.into(),
+                point: point.into(),
+                labels: None,
+                tags: None,
+                counters: None,
+                attachment: None,
+                open_tail: None,
+                billing_address: None,
+                postcode: None,
+            }
+        }
+        /// Sets `labels`.
+        pub fn with_labels(
+            mut self,
+            value: impl Into<std::collections::BTreeMap<String, String>>,
+        ) -> Self {
+            self.labels = Some(value.into());
+            self
+        }
+        /// Sets `tags`.
+        pub fn with_tags(mut self, value: impl Into<DocumentTags>) -> Self {
+            self.tags = Some(value.into());
+            self
+        }
+        /// Sets `counters`.
+        pub fn with_counters(
+            mut self,
+            value: impl Into<std::collections::BTreeMap<String, DocumentCountersValue>>,
+        ) -> Self {
+            self.counters = Some(value.into());
+            self
+        }
+        /// Sets `attachment`.
+        pub fn with_attachment(
+            mut self,
+            value: impl Into<crate::runtime::Base64Bytes>,
+        ) -> Self {
+            self.attachment = Some(value.into());
+            self
+        }
+        /// Sets `open_tail`.
+        pub fn with_open_tail(
+            mut self,
+            value: impl Into<Vec<serde_json::Value>>,
+        ) -> Self {
+            self.open_tail = Some(value.into());
+            self
+        }
+        /// Sets `billing_address`.
+        pub fn with_billing_address(mut self, value: impl Into<String>) -> Self {
+            self.billing_address = Some(value.into());
+            self
+        }
+        /// Sets `postcode`.
+        pub fn with_postcode(mut self, value: impl Into<String>) -> Self {
+            self.postcode = Some(value.into());
+            self
+        }
+    }
     /// The `DocumentDefsPointInnerItem2` schema.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum DocumentDefsPointInnerItem2 {
         /// `wgs84`
         Wgs84,
@@ -266,6 +350,7 @@ impl Client {
 }
 /// The documented error responses of [`Client::create_document`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateDocumentError {}
 impl std::fmt::Display for CreateDocumentError {
     fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -274,6 +359,7 @@ impl std::fmt::Display for CreateDocumentError {
 }
 /// The documented error responses of [`Client::get_point`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetPointError {}
 impl std::fmt::Display for GetPointError {
     fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -15,6 +15,7 @@ pub const DEFAULT_BASE_URL: &str = "https://api.example.com";
 pub mod types {
     /// The `SearchResult` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct SearchResult {
         /// The `type` field.
         pub r#type: String,
@@ -53,8 +54,72 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub status: Option<Status>,
     }
+    impl SearchResult {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(r#type: impl Into<String>, self_: impl Into<String>) -> Self {
+            Self {
+                r#type: r#type.into(),
+                r#ref: None,
+                self_: self_.into(),
+                self_2: None,
+                crate_: None,
+                super_: None,
+                r#move: None,
+                field_2fa_enabled: None,
+                user_name: None,
+                user_name_2: None,
+                status: None,
+            }
+        }
+        /// Sets `ref`.
+        pub fn with_ref(mut self, value: impl Into<String>) -> Self {
+            self.r#ref = Some(value.into());
+            self
+        }
+        /// Sets `self_2`.
+        pub fn with_self_2(mut self, value: impl Into<String>) -> Self {
+            self.self_2 = Some(value.into());
+            self
+        }
+        /// Sets `crate_`.
+        pub fn with_crate_(mut self, value: impl Into<String>) -> Self {
+            self.crate_ = Some(value.into());
+            self
+        }
+        /// Sets `super_`.
+        pub fn with_super_(mut self, value: impl Into<String>) -> Self {
+            self.super_ = Some(value.into());
+            self
+        }
+        /// Sets `move`.
+        pub fn with_move(mut self, value: impl Into<bool>) -> Self {
+            self.r#move = Some(value.into());
+            self
+        }
+        /// Sets `field_2fa_enabled`.
+        pub fn with_field_2fa_enabled(mut self, value: impl Into<bool>) -> Self {
+            self.field_2fa_enabled = Some(value.into());
+            self
+        }
+        /// Sets `user_name`.
+        pub fn with_user_name(mut self, value: impl Into<String>) -> Self {
+            self.user_name = Some(value.into());
+            self
+        }
+        /// Sets `user_name_2`.
+        pub fn with_user_name_2(mut self, value: impl Into<String>) -> Self {
+            self.user_name_2 = Some(value.into());
+            self
+        }
+        /// Sets `status`.
+        pub fn with_status(mut self, value: impl Into<Status>) -> Self {
+            self.status = Some(value.into());
+            self
+        }
+    }
     /// Values that collide after casing, start with a digit, or are a keyword.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum Status {
         /// `in-progress`
         InProgress,
@@ -271,6 +336,7 @@ impl Client {
 }
 /// Parameters of [`Client::search`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SearchParams {
     /// Path parameter `type`.
     pub r#type: String,
@@ -302,8 +368,59 @@ pub struct SearchParams {
     #[serde(rename = "X-Request-Id", default, skip_serializing_if = "Option::is_none")]
     pub x_request_id: Option<String>,
 }
+impl SearchParams {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(r#type: impl Into<String>) -> Self {
+        Self {
+            r#type: r#type.into(),
+            r#match: None,
+            self_: None,
+            r#async: None,
+            r#in: None,
+            r#fn: None,
+            limit: None,
+            x_request_id: None,
+        }
+    }
+    /// Sets `match`.
+    pub fn with_match(mut self, value: impl Into<String>) -> Self {
+        self.r#match = Some(value.into());
+        self
+    }
+    /// Sets `self_`.
+    pub fn with_self_(mut self, value: impl Into<bool>) -> Self {
+        self.self_ = Some(value.into());
+        self
+    }
+    /// Sets `async`.
+    pub fn with_async(mut self, value: impl Into<bool>) -> Self {
+        self.r#async = Some(value.into());
+        self
+    }
+    /// Sets `in`.
+    pub fn with_in(mut self, value: impl Into<String>) -> Self {
+        self.r#in = Some(value.into());
+        self
+    }
+    /// Sets `fn`.
+    pub fn with_fn(mut self, value: impl Into<String>) -> Self {
+        self.r#fn = Some(value.into());
+        self
+    }
+    /// Sets `limit`.
+    pub fn with_limit(mut self, value: impl Into<i32>) -> Self {
+        self.limit = Some(value.into());
+        self
+    }
+    /// Sets `x_request_id`.
+    pub fn with_x_request_id(mut self, value: impl Into<String>) -> Self {
+        self.x_request_id = Some(value.into());
+        self
+    }
+}
 /// The documented error responses of [`Client::search`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum SearchError {}
 impl std::fmt::Display for SearchError {
     fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -13,6 +13,7 @@ pub const DEFAULT_BASE_URL: &str = "https://api.example.com";
 pub mod types {
     /// The `FileInfo` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct FileInfo {
         /// The `id` field.
         pub id: String,
@@ -24,15 +25,39 @@ pub mod types {
         )]
         pub size: Option<i64>,
     }
+    impl FileInfo {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(id: impl Into<String>) -> Self {
+            Self { id: id.into(), size: None }
+        }
+        /// Sets `size`.
+        pub fn with_size(mut self, value: impl Into<i64>) -> Self {
+            self.size = Some(value.into());
+            self
+        }
+    }
     /// The `UploadFileRequestMetadata` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct UploadFileRequestMetadata {
         /// The `owner` field.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub owner: Option<String>,
     }
+    impl UploadFileRequestMetadata {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new() -> Self {
+            Self { owner: None }
+        }
+        /// Sets `owner`.
+        pub fn with_owner(mut self, value: impl Into<String>) -> Self {
+            self.owner = Some(value.into());
+            self
+        }
+    }
     /// The `UploadFileRequest` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct UploadFileRequest {
         /// The `file` field.
         pub file: crate::runtime::Binary,
@@ -47,6 +72,42 @@ pub mod types {
         /// The `metadata` field.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub metadata: Option<UploadFileRequestMetadata>,
+    }
+    impl UploadFileRequest {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(
+            file: impl Into<crate::runtime::Binary>,
+            name: impl Into<String>,
+        ) -> Self {
+            Self {
+                file: file.into(),
+                name: name.into(),
+                thumbnail: None,
+                tags: None,
+                metadata: None,
+            }
+        }
+        /// Sets `thumbnail`.
+        pub fn with_thumbnail(
+            mut self,
+            value: impl Into<crate::runtime::Binary>,
+        ) -> Self {
+            self.thumbnail = Some(value.into());
+            self
+        }
+        /// Sets `tags`.
+        pub fn with_tags(mut self, value: impl Into<Vec<String>>) -> Self {
+            self.tags = Some(value.into());
+            self
+        }
+        /// Sets `metadata`.
+        pub fn with_metadata(
+            mut self,
+            value: impl Into<UploadFileRequestMetadata>,
+        ) -> Self {
+            self.metadata = Some(value.into());
+            self
+        }
     }
 }
 /// A client for media_types (Multipart, binary, text and wildcard media types, API version 1.0).
@@ -397,6 +458,7 @@ impl Client {
 }
 /// The documented error responses of [`Client::upload_file`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UploadFileError {}
 impl std::fmt::Display for UploadFileError {
     fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -405,12 +467,20 @@ impl std::fmt::Display for UploadFileError {
 }
 /// Parameters of [`Client::get_file_content`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetFileContentParams {
     /// Path parameter `id`.
     pub id: String,
 }
+impl GetFileContentParams {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into() }
+    }
+}
 /// The documented error responses of [`Client::get_file_content`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetFileContentError {
     /// 404 Not Found: Not found.
     NotFound(String),
@@ -430,12 +500,20 @@ impl std::fmt::Display for GetFileContentError {
 }
 /// Parameters of [`Client::put_file_content`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PutFileContentParams {
     /// Path parameter `id`.
     pub id: String,
 }
+impl PutFileContentParams {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into() }
+    }
+}
 /// The documented error responses of [`Client::put_file_content`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PutFileContentError {}
 impl std::fmt::Display for PutFileContentError {
     fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -444,6 +522,7 @@ impl std::fmt::Display for PutFileContentError {
 }
 /// The documented error responses of [`Client::echo`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum EchoError {}
 impl std::fmt::Display for EchoError {
     fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -452,6 +531,7 @@ impl std::fmt::Display for EchoError {
 }
 /// The documented error responses of [`Client::post_raw`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PostRawError {
     /// 400 Bad Request: A text error.
     BadRequest(String),
@@ -471,6 +551,7 @@ impl std::fmt::Display for PostRawError {
 }
 /// The documented error responses of [`Client::get_report`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetReportError {}
 impl std::fmt::Display for GetReportError {
     fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

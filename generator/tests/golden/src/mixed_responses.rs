@@ -15,6 +15,7 @@ pub const DEFAULT_BASE_URL: &str = "https://api.example.com";
 pub mod types {
     /// The `JobState` schema.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum JobState {
         /// `queued`
         Queued,
@@ -72,14 +73,25 @@ pub mod types {
     }
     /// The `Job` schema.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Job {
         /// The `id` field.
         pub id: String,
         /// The `state` field.
         pub state: JobState,
     }
+    impl Job {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(id: impl Into<String>, state: impl Into<JobState>) -> Self {
+            Self {
+                id: id.into(),
+                state: state.into(),
+            }
+        }
+    }
     /// The `QueuedJob` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct QueuedJob {
         /// The `id` field.
         pub id: String,
@@ -87,8 +99,18 @@ pub mod types {
         #[serde(deserialize_with = "crate::runtime::integral::deserialize")]
         pub position: i32,
     }
+    impl QueuedJob {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(id: impl Into<String>, position: impl Into<i32>) -> Self {
+            Self {
+                id: id.into(),
+                position: position.into(),
+            }
+        }
+    }
     /// The `Problem` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Problem {
         /// The `type` field.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -102,28 +124,81 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub detail: Option<String>,
     }
+    impl Problem {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(title: impl Into<String>, status: impl Into<i64>) -> Self {
+            Self {
+                r#type: None,
+                title: title.into(),
+                status: status.into(),
+                detail: None,
+            }
+        }
+        /// Sets `type`.
+        pub fn with_type(mut self, value: impl Into<String>) -> Self {
+            self.r#type = Some(value.into());
+            self
+        }
+        /// Sets `detail`.
+        pub fn with_detail(mut self, value: impl Into<String>) -> Self {
+            self.detail = Some(value.into());
+            self
+        }
+    }
     /// The `ValidationErrorsErrorsItem` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct ValidationErrorsErrorsItem {
         /// The `field` field.
         pub field: String,
         /// The `message` field.
         pub message: String,
     }
+    impl ValidationErrorsErrorsItem {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+            Self {
+                field: field.into(),
+                message: message.into(),
+            }
+        }
+    }
     /// The `ValidationErrors` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct ValidationErrors {
         /// The `errors` field.
         pub errors: Vec<ValidationErrorsErrorsItem>,
     }
+    impl ValidationErrors {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(errors: impl Into<Vec<ValidationErrorsErrorsItem>>) -> Self {
+            Self { errors: errors.into() }
+        }
+    }
     /// The `Error` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Error {
         /// The `message` field.
         pub message: String,
         /// The `code` field.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code: Option<String>,
+    }
+    impl Error {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(message: impl Into<String>) -> Self {
+            Self {
+                message: message.into(),
+                code: None,
+            }
+        }
+        /// Sets `code`.
+        pub fn with_code(mut self, value: impl Into<String>) -> Self {
+            self.code = Some(value.into());
+            self
+        }
     }
 }
 /// A client for mixed_responses (Many responses for one operation, API version 1.0.0).
@@ -265,6 +340,7 @@ impl Client {
 }
 /// Parameters of [`Client::submit_job`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SubmitJobParams {
     /// Query parameter `tags`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -277,8 +353,25 @@ pub struct SubmitJobParams {
     )]
     pub priority: Option<i32>,
 }
+impl SubmitJobParams {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new() -> Self {
+        Self { tags: None, priority: None }
+    }
+    /// Sets `tags`.
+    pub fn with_tags(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.tags = Some(value.into());
+        self
+    }
+    /// Sets `priority`.
+    pub fn with_priority(mut self, value: impl Into<i32>) -> Self {
+        self.priority = Some(value.into());
+        self
+    }
+}
 /// The documented error responses of [`Client::submit_job`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum SubmitJobError {
     /// 400 Bad Request: Malformed request
     BadRequest(types::Problem),
@@ -321,6 +414,7 @@ impl std::fmt::Display for SubmitJobError {
 }
 /// The documented success responses of [`Client::submit_job`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum SubmitJobSuccess {
     /// 200 Ok: The job already existed
     Ok(types::Job),

@@ -15,9 +15,16 @@ pub const DEFAULT_BASE_URL: &str = "https://api.example.com";
 pub mod types {
     /// The `GetItemResponse` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct GetItemResponse {
         /// The `id` field.
         pub id: String,
+    }
+    impl GetItemResponse {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(id: impl Into<String>) -> Self {
+            Self { id: id.into() }
+        }
     }
 }
 /// A client for name_collisions (Names that collide, API version 1.0.0).
@@ -259,6 +266,7 @@ impl Client {
 }
 /// The documented error responses of [`Client::get_user_2`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetUser2Error {}
 impl std::fmt::Display for GetUser2Error {
     fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -267,6 +275,7 @@ impl std::fmt::Display for GetUser2Error {
 }
 /// The documented error responses of [`Client::get_user_3`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetUser3Error {}
 impl std::fmt::Display for GetUser3Error {
     fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -275,6 +284,7 @@ impl std::fmt::Display for GetUser3Error {
 }
 /// The documented error responses of [`Client::get_user`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetUserError {}
 impl std::fmt::Display for GetUserError {
     fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -283,6 +293,7 @@ impl std::fmt::Display for GetUserError {
 }
 /// Parameters of [`Client::get_item`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetItemParams {
     /// Path parameter `id`.
     #[serde(rename = "path.id")]
@@ -293,8 +304,20 @@ pub struct GetItemParams {
     #[serde(rename = "query.id", default, skip_serializing_if = "Option::is_none")]
     pub id_2: Option<String>,
 }
+impl GetItemParams {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into(), id_2: None }
+    }
+    /// Sets `id_2`.
+    pub fn with_id_2(mut self, value: impl Into<String>) -> Self {
+        self.id_2 = Some(value.into());
+        self
+    }
+}
 /// The documented error responses of [`Client::get_item`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetItemError {
     /// 404 Not Found: No such item.
     NotFound(crate::runtime::RawBody),

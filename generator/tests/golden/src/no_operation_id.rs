@@ -13,10 +13,22 @@ pub const DEFAULT_BASE_URL: &str = "https://api.example.com";
 pub mod types {
     /// The `GetUsersByUserIdResponse` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct GetUsersByUserIdResponse {
         /// The `id` field.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
+    }
+    impl GetUsersByUserIdResponse {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new() -> Self {
+            Self { id: None }
+        }
+        /// Sets `id`.
+        pub fn with_id(mut self, value: impl Into<String>) -> Self {
+            self.id = Some(value.into());
+            self
+        }
     }
 }
 /// A client for no_operation_id (Operations without operationId, API version 1.0).
@@ -337,6 +349,7 @@ impl Client {
 }
 /// The documented error responses of [`Client::get_users`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetUsersError {}
 impl std::fmt::Display for GetUsersError {
     fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -345,6 +358,7 @@ impl std::fmt::Display for GetUsersError {
 }
 /// The documented error responses of [`Client::post_users`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PostUsersError {}
 impl std::fmt::Display for PostUsersError {
     fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -353,13 +367,21 @@ impl std::fmt::Display for PostUsersError {
 }
 /// Parameters of [`Client::get_users_by_user_id`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetUsersByUserIdParams {
     /// Path parameter `userId`.
     #[serde(rename = "userId")]
     pub user_id: String,
 }
+impl GetUsersByUserIdParams {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(user_id: impl Into<String>) -> Self {
+        Self { user_id: user_id.into() }
+    }
+}
 /// The documented error responses of [`Client::get_users_by_user_id`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetUsersByUserIdError {}
 impl std::fmt::Display for GetUsersByUserIdError {
     fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -368,13 +390,21 @@ impl std::fmt::Display for GetUsersByUserIdError {
 }
 /// Parameters of [`Client::delete_users_by_user_id`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DeleteUsersByUserIdParams {
     /// Path parameter `userId`.
     #[serde(rename = "userId")]
     pub user_id: String,
 }
+impl DeleteUsersByUserIdParams {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(user_id: impl Into<String>) -> Self {
+        Self { user_id: user_id.into() }
+    }
+}
 /// The documented error responses of [`Client::delete_users_by_user_id`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteUsersByUserIdError {}
 impl std::fmt::Display for DeleteUsersByUserIdError {
     fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -383,6 +413,7 @@ impl std::fmt::Display for DeleteUsersByUserIdError {
 }
 /// Parameters of [`Client::get_users_by_user_id_keys_by_key_id`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetUsersByUserIdKeysByKeyIdParams {
     /// Path parameter `user_id`.
     pub user_id: String,
@@ -393,8 +424,18 @@ pub struct GetUsersByUserIdKeysByKeyIdParams {
     )]
     pub key_id: i64,
 }
+impl GetUsersByUserIdKeysByKeyIdParams {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(user_id: impl Into<String>, key_id: impl Into<i64>) -> Self {
+        Self {
+            user_id: user_id.into(),
+            key_id: key_id.into(),
+        }
+    }
+}
 /// The documented error responses of [`Client::get_users_by_user_id_keys_by_key_id`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetUsersByUserIdKeysByKeyIdError {}
 impl std::fmt::Display for GetUsersByUserIdKeysByKeyIdError {
     fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -403,6 +444,7 @@ impl std::fmt::Display for GetUsersByUserIdKeysByKeyIdError {
 }
 /// The documented error responses of [`Client::get_users_2`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetUsers2Error {}
 impl std::fmt::Display for GetUsers2Error {
     fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -17,12 +17,20 @@ pub mod types {
     pub type NullableNote = String;
     /// A nullable object component.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct PreviousAddress {
         /// The `city` field.
         pub city: String,
     }
+    impl PreviousAddress {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(city: impl Into<String>) -> Self {
+            Self { city: city.into() }
+        }
+    }
     /// The `Address` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Address {
         /// The `city` field.
         pub city: String,
@@ -30,9 +38,24 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub postcode: Option<String>,
     }
+    impl Address {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(city: impl Into<String>) -> Self {
+            Self {
+                city: city.into(),
+                postcode: None,
+            }
+        }
+        /// Sets `postcode`.
+        pub fn with_postcode(mut self, value: impl Into<String>) -> Self {
+            self.postcode = Some(value.into());
+            self
+        }
+    }
     /// A union with a nullable member, so it may be null.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum ProfileNoteOrCount {
         /// The `NullableNote` shape.
         NullableNote(NullableNote),
@@ -41,6 +64,7 @@ pub mod types {
     }
     /// The `Profile` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Profile {
         /// The `id` field.
         pub id: String,
@@ -89,6 +113,76 @@ pub mod types {
         /// An allOf whose only member is a nullable component, so it may be null.
         #[serde(default)]
         pub last_address: Option<PreviousAddress>,
+    }
+    impl Profile {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(
+            id: impl Into<String>,
+            display_name: impl Into<Option<String>>,
+            note: impl Into<Option<NullableNote>>,
+            previous_address: impl Into<Option<PreviousAddress>>,
+            work_address: impl Into<Option<Address>>,
+            note_or_count: impl Into<Option<ProfileNoteOrCount>>,
+            last_address: impl Into<Option<PreviousAddress>>,
+        ) -> Self {
+            Self {
+                id: id.into(),
+                display_name: display_name.into(),
+                note: note.into(),
+                previous_address: previous_address.into(),
+                nickname: None,
+                age: None,
+                work_address: work_address.into(),
+                home_address: None,
+                aliases: None,
+                tags: None,
+                notes: None,
+                addresses_by_label: None,
+                note_or_count: note_or_count.into(),
+                last_address: last_address.into(),
+            }
+        }
+        /// Sets `nickname`.
+        pub fn with_nickname(mut self, value: impl Into<String>) -> Self {
+            self.nickname = Some(value.into());
+            self
+        }
+        /// Sets `age`.
+        pub fn with_age(mut self, value: impl Into<i32>) -> Self {
+            self.age = Some(value.into());
+            self
+        }
+        /// Sets `home_address`.
+        pub fn with_home_address(mut self, value: impl Into<Address>) -> Self {
+            self.home_address = Some(value.into());
+            self
+        }
+        /// Sets `aliases`.
+        pub fn with_aliases(mut self, value: impl Into<Vec<Option<String>>>) -> Self {
+            self.aliases = Some(value.into());
+            self
+        }
+        /// Sets `tags`.
+        pub fn with_tags(mut self, value: impl Into<Vec<Option<String>>>) -> Self {
+            self.tags = Some(value.into());
+            self
+        }
+        /// Sets `notes`.
+        pub fn with_notes(
+            mut self,
+            value: impl Into<Vec<Option<NullableNote>>>,
+        ) -> Self {
+            self.notes = Some(value.into());
+            self
+        }
+        /// Sets `addresses_by_label`.
+        pub fn with_addresses_by_label(
+            mut self,
+            value: impl Into<std::collections::BTreeMap<String, Option<PreviousAddress>>>,
+        ) -> Self {
+            self.addresses_by_label = Some(value.into());
+            self
+        }
     }
 }
 /// A client for nullable_fields (Nullable fields, API version 1.0.0).
@@ -200,12 +294,22 @@ impl Client {
 }
 /// Parameters of [`Client::get_profile`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetProfileParams {
     /// Path parameter `profile_id`.
     pub profile_id: String,
 }
+impl GetProfileParams {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(profile_id: impl Into<String>) -> Self {
+        Self {
+            profile_id: profile_id.into(),
+        }
+    }
+}
 /// The documented error responses of [`Client::get_profile`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetProfileError {}
 impl std::fmt::Display for GetProfileError {
     fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -13,6 +13,7 @@ pub const DEFAULT_BASE_URL: &str = "https://auth.example.com";
 pub mod types {
     /// The `Token` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Token {
         /// The `access_token` field.
         pub access_token: crate::runtime::Secret,
@@ -24,15 +25,42 @@ pub mod types {
         )]
         pub expires_in: Option<i64>,
     }
+    impl Token {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(access_token: impl Into<crate::runtime::Secret>) -> Self {
+            Self {
+                access_token: access_token.into(),
+                expires_in: None,
+            }
+        }
+        /// Sets `expires_in`.
+        pub fn with_expires_in(mut self, value: impl Into<i64>) -> Self {
+            self.expires_in = Some(value.into());
+            self
+        }
+    }
     /// The `IssueTokenRequest` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct IssueTokenRequest {
         /// The `scope` field.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub scope: Option<String>,
     }
+    impl IssueTokenRequest {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new() -> Self {
+            Self { scope: None }
+        }
+        /// Sets `scope`.
+        pub fn with_scope(mut self, value: impl Into<String>) -> Self {
+            self.scope = Some(value.into());
+            self
+        }
+    }
     /// The `ExchangeCodeRequest` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct ExchangeCodeRequest {
         /// The `grant_type` field.
         pub grant_type: String,
@@ -41,6 +69,24 @@ pub mod types {
         /// The `client_secret` field.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub client_secret: Option<crate::runtime::Secret>,
+    }
+    impl ExchangeCodeRequest {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(grant_type: impl Into<String>, code: impl Into<String>) -> Self {
+            Self {
+                grant_type: grant_type.into(),
+                code: code.into(),
+                client_secret: None,
+            }
+        }
+        /// Sets `client_secret`.
+        pub fn with_client_secret(
+            mut self,
+            value: impl Into<crate::runtime::Secret>,
+        ) -> Self {
+            self.client_secret = Some(value.into());
+            self
+        }
     }
 }
 /// Credentials for the security schemes this API uses; each operation sends the ones its spec names.
@@ -322,6 +368,7 @@ impl Client {
 }
 /// The documented error responses of [`Client::issue_token`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum IssueTokenError {}
 impl std::fmt::Display for IssueTokenError {
     fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -330,6 +377,7 @@ impl std::fmt::Display for IssueTokenError {
 }
 /// The documented error responses of [`Client::exchange_code`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ExchangeCodeError {}
 impl std::fmt::Display for ExchangeCodeError {
     fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -338,6 +386,7 @@ impl std::fmt::Display for ExchangeCodeError {
 }
 /// The documented error responses of [`Client::list_users`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListUsersError {}
 impl std::fmt::Display for ListUsersError {
     fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -16,6 +16,7 @@ pub mod types {
     /// A cat or a dog.
     #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum Pet {
         /// The `Cat` shape.
         Cat(Cat),
@@ -59,6 +60,7 @@ pub mod types {
     }
     /// The `Cat` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Cat {
         /// The `petType` field.
         #[serde(rename = "petType")]
@@ -69,8 +71,24 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub indoor: Option<bool>,
     }
+    impl Cat {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(pet_type: impl Into<String>, name: impl Into<String>) -> Self {
+            Self {
+                pet_type: pet_type.into(),
+                name: name.into(),
+                indoor: None,
+            }
+        }
+        /// Sets `indoor`.
+        pub fn with_indoor(mut self, value: impl Into<bool>) -> Self {
+            self.indoor = Some(value.into());
+            self
+        }
+    }
     /// The `Dog` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Dog {
         /// The `petType` field.
         #[serde(rename = "petType")]
@@ -80,6 +98,20 @@ pub mod types {
         /// The `bark_volume` field.
         #[serde(deserialize_with = "crate::runtime::integral::deserialize")]
         pub bark_volume: i32,
+    }
+    impl Dog {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(
+            pet_type: impl Into<String>,
+            name: impl Into<String>,
+            bark_volume: impl Into<i32>,
+        ) -> Self {
+            Self {
+                pet_type: pet_type.into(),
+                name: name.into(),
+                bark_volume: bark_volume.into(),
+            }
+        }
     }
 }
 /// A client for one_of_discriminator (oneOf with discriminator, API version 1.0.0).
@@ -233,13 +265,21 @@ impl Client {
 }
 /// Parameters of [`Client::get_pet`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetPetParams {
     /// Path parameter `pet_id`.
     #[serde(deserialize_with = "crate::runtime::integral::deserialize")]
     pub pet_id: i64,
 }
+impl GetPetParams {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(pet_id: impl Into<i64>) -> Self {
+        Self { pet_id: pet_id.into() }
+    }
+}
 /// The documented error responses of [`Client::get_pet`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetPetError {}
 impl std::fmt::Display for GetPetError {
     fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -248,6 +288,7 @@ impl std::fmt::Display for GetPetError {
 }
 /// The documented error responses of [`Client::create_pet`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreatePetError {}
 impl std::fmt::Display for CreatePetError {
     fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

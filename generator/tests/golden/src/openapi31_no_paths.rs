@@ -11,14 +11,25 @@ pub use crate::runtime::{
 pub mod types {
     /// An amount in a currency.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Money {
         /// Decimal amount as a string.
         pub amount: String,
         /// ISO 4217 code.
         pub currency: String,
     }
+    impl Money {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(amount: impl Into<String>, currency: impl Into<String>) -> Self {
+            Self {
+                amount: amount.into(),
+                currency: currency.into(),
+            }
+        }
+    }
     /// The `Invoice` schema.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Invoice {
         /// The `id` field.
         pub id: String,
@@ -27,6 +38,24 @@ pub mod types {
         /// The `paid_at` field.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub paid_at: Option<chrono::DateTime<chrono::Utc>>,
+    }
+    impl Invoice {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(id: impl Into<String>, total: impl Into<Money>) -> Self {
+            Self {
+                id: id.into(),
+                total: total.into(),
+                paid_at: None,
+            }
+        }
+        /// Sets `paid_at`.
+        pub fn with_paid_at(
+            mut self,
+            value: impl Into<chrono::DateTime<chrono::Utc>>,
+        ) -> Self {
+            self.paid_at = Some(value.into());
+            self
+        }
     }
 }
 /// A client for openapi31_no_paths (Components only, API version 1.0.0).

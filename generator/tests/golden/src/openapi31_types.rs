@@ -15,6 +15,7 @@ pub const DEFAULT_BASE_URL: &str = "https://api.example.com";
 pub mod types {
     /// Always item_list.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum ItemListKind {
         /// `item_list`
         ItemList,
@@ -64,20 +65,38 @@ pub mod types {
     }
     /// The `ItemList` schema.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct ItemList {
         /// Always item_list.
         pub kind: ItemListKind,
         /// The `items` field.
         pub items: Vec<Item>,
     }
+    impl ItemList {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(kind: impl Into<ItemListKind>, items: impl Into<Vec<Item>>) -> Self {
+            Self {
+                kind: kind.into(),
+                items: items.into(),
+            }
+        }
+    }
     /// The `Category` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Category {
         /// The `slug` field.
         pub slug: String,
     }
+    impl Category {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(slug: impl Into<String>) -> Self {
+            Self { slug: slug.into() }
+        }
+    }
     /// The `Item` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Item {
         /// The `id` field.
         pub id: String,
@@ -99,6 +118,38 @@ pub mod types {
         /// A $ref with a sibling description (allowed in 3.1).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub primary_category: Option<Category>,
+    }
+    impl Item {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(
+            id: impl Into<String>,
+            label: impl Into<Option<String>>,
+            price: impl Into<f64>,
+        ) -> Self {
+            Self {
+                id: id.into(),
+                label: label.into(),
+                quantity: None,
+                price: price.into(),
+                category: None,
+                primary_category: None,
+            }
+        }
+        /// Sets `quantity`.
+        pub fn with_quantity(mut self, value: impl Into<i32>) -> Self {
+            self.quantity = Some(value.into());
+            self
+        }
+        /// Sets `category`.
+        pub fn with_category(mut self, value: impl Into<Category>) -> Self {
+            self.category = Some(value.into());
+            self
+        }
+        /// Sets `primary_category`.
+        pub fn with_primary_category(mut self, value: impl Into<Category>) -> Self {
+            self.primary_category = Some(value.into());
+            self
+        }
     }
 }
 /// A client for openapi31_types (OpenAPI 3.1 schema keywords, API version 1.0.0).
@@ -201,6 +252,7 @@ impl Client {
 }
 /// The documented error responses of [`Client::list_items`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListItemsError {}
 impl std::fmt::Display for ListItemsError {
     fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -15,41 +15,88 @@ pub const DEFAULT_BASE_URL: &str = "https://api.example.com";
 pub mod types {
     /// The `Client` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Client {
         /// The `id` field.
         pub id: String,
     }
+    impl Client {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(id: impl Into<String>) -> Self {
+            Self { id: id.into() }
+        }
+    }
     /// The `Error` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Error {
         /// The `message` field.
         pub message: String,
     }
+    impl Error {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(message: impl Into<String>) -> Self {
+            Self { message: message.into() }
+        }
+    }
     /// The `Secret` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Secret {
         /// The `name` field.
         pub name: String,
     }
+    impl Secret {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(name: impl Into<String>) -> Self {
+            Self { name: name.into() }
+        }
+    }
     /// The `ClientError` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct ClientError {
         /// The `code` field.
         #[serde(deserialize_with = "crate::runtime::integral::deserialize")]
         pub code: i64,
     }
+    impl ClientError {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(code: impl Into<i64>) -> Self {
+            Self { code: code.into() }
+        }
+    }
     /// The `TokenError` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct TokenError {
         /// The `reason` field.
         pub reason: String,
     }
+    impl TokenError {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(reason: impl Into<String>) -> Self {
+            Self { reason: reason.into() }
+        }
+    }
     /// The `Credentials` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Credentials {
         /// The `user` field.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub user: Option<String>,
+    }
+    impl Credentials {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new() -> Self {
+            Self { user: None }
+        }
+        /// Sets `user`.
+        pub fn with_user(mut self, value: impl Into<String>) -> Self {
+            self.user = Some(value.into());
+            self
+        }
     }
 }
 /// Credentials for the security schemes this API uses; each operation sends the ones its spec names.
@@ -503,6 +550,7 @@ impl Client {
 }
 /// The documented error responses of [`Client::new_2`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum New2Error {
     /// 400 Bad Request: A spec type named `Error`.
     BadRequest(types::Error),
@@ -522,6 +570,7 @@ impl std::fmt::Display for New2Error {
 }
 /// The documented error responses of [`Client::with_retry_policy_2`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum WithRetryPolicy2Error {}
 impl std::fmt::Display for WithRetryPolicy2Error {
     fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -530,6 +579,7 @@ impl std::fmt::Display for WithRetryPolicy2Error {
 }
 /// The documented error responses of [`Client::base_url_2`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BaseUrl2Error {}
 impl std::fmt::Display for BaseUrl2Error {
     fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -538,13 +588,26 @@ impl std::fmt::Display for BaseUrl2Error {
 }
 /// Parameters of [`Client::client`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ClientParams {
     /// Query parameter `token`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<crate::runtime::Secret>,
 }
+impl ClientParams {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new() -> Self {
+        Self { token: None }
+    }
+    /// Sets `token`.
+    pub fn with_token(mut self, value: impl Into<crate::runtime::Secret>) -> Self {
+        self.token = Some(value.into());
+        self
+    }
+}
 /// The documented error responses of [`Client::client`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ClientError2 {}
 impl std::fmt::Display for ClientError2 {
     fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -553,6 +616,7 @@ impl std::fmt::Display for ClientError2 {
 }
 /// The documented error responses of [`Client::token`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum TokenError2 {
     /// 401 Unauthorized: Gives the operation's error type the name `TokenError` would have.
     Unauthorized(crate::runtime::RawBody),
@@ -572,6 +636,7 @@ impl std::fmt::Display for TokenError2 {
 }
 /// The documented error responses of [`Client::credentials_2`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Credentials2Error {}
 impl std::fmt::Display for Credentials2Error {
     fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -580,6 +645,7 @@ impl std::fmt::Display for Credentials2Error {
 }
 /// The documented error responses of [`Client::with_bearer_auth_tokens_2`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum WithBearerAuthTokens2Error {}
 impl std::fmt::Display for WithBearerAuthTokens2Error {
     fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -588,6 +654,7 @@ impl std::fmt::Display for WithBearerAuthTokens2Error {
 }
 /// The documented error responses of [`Client::http_client_2`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum HttpClient2Error {}
 impl std::fmt::Display for HttpClient2Error {
     fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -13,9 +13,16 @@ const PROVIDER: &str = "placeholder_servers";
 pub mod types {
     /// The `ChatWithAgentRequest` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct ChatWithAgentRequest {
         /// The `message` field.
         pub message: String,
+    }
+    impl ChatWithAgentRequest {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(message: impl Into<String>) -> Self {
+            Self { message: message.into() }
+        }
     }
 }
 /// A client for placeholder_servers (Servers whose defaults are placeholders, API version 1).
@@ -377,6 +384,7 @@ impl Client {
 }
 /// The documented error responses of [`Client::chat_with_agent`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ChatWithAgentError {}
 impl std::fmt::Display for ChatWithAgentError {
     fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -385,6 +393,7 @@ impl std::fmt::Display for ChatWithAgentError {
 }
 /// The documented error responses of [`Client::upload_to_presigned_url`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UploadToPresignedUrlError {}
 impl std::fmt::Display for UploadToPresignedUrlError {
     fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -393,6 +402,7 @@ impl std::fmt::Display for UploadToPresignedUrlError {
 }
 /// The documented error responses of [`Client::get_tenant`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetTenantError {}
 impl std::fmt::Display for GetTenantError {
     fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -401,6 +411,7 @@ impl std::fmt::Display for GetTenantError {
 }
 /// The documented error responses of [`Client::get_legacy_status`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetLegacyStatusError {}
 impl std::fmt::Display for GetLegacyStatusError {
     fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -409,6 +420,7 @@ impl std::fmt::Display for GetLegacyStatusError {
 }
 /// The documented error responses of [`Client::get_signed_report`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetSignedReportError {}
 impl std::fmt::Display for GetSignedReportError {
     fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -11,14 +11,28 @@ const PROVIDER: &str = "pointer_refs";
 pub mod types {
     /// The `CountryPage` schema.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct CountryPage {
         /// The `items` field.
         pub items: Vec<String>,
         /// How many countries match, over all pages.
         pub total: CountryPageTotal,
     }
+    impl CountryPage {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(
+            items: impl Into<Vec<String>>,
+            total: impl Into<CountryPageTotal>,
+        ) -> Self {
+            Self {
+                items: items.into(),
+                total: total.into(),
+            }
+        }
+    }
     /// The `Tag` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Tag {
         /// The `name` field.
         pub name: String,
@@ -29,30 +43,85 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
     }
+    impl Tag {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(name: impl Into<String>) -> Self {
+            Self {
+                name: name.into(),
+                color: None,
+                id: None,
+            }
+        }
+        /// Sets `color`.
+        pub fn with_color(mut self, value: impl Into<String>) -> Self {
+            self.color = Some(value.into());
+            self
+        }
+        /// Sets `id`.
+        pub fn with_id(mut self, value: impl Into<String>) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+    }
     /// The `Legacy` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Legacy {
         /// The `conflict` field.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub conflict: Option<LegacyDefinitionsConflict>,
     }
+    impl Legacy {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new() -> Self {
+            Self { conflict: None }
+        }
+        /// Sets `conflict`.
+        pub fn with_conflict(
+            mut self,
+            value: impl Into<LegacyDefinitionsConflict>,
+        ) -> Self {
+            self.conflict = Some(value.into());
+            self
+        }
+    }
     /// The `Tree` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Tree {
         /// The `branch` field.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub branch: Option<TreeBranch>,
     }
+    impl Tree {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new() -> Self {
+            Self { branch: None }
+        }
+        /// Sets `branch`.
+        pub fn with_branch(mut self, value: impl Into<TreeBranch>) -> Self {
+            self.branch = Some(value.into());
+            self
+        }
+    }
     /// How many countries match, over all pages.
     pub type CountryPageTotal = i64;
     /// The schema at `#/components/schemas/Legacy/definitions/Conflict`.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct LegacyDefinitionsConflict {
         /// The `reason` field.
         pub reason: String,
     }
+    impl LegacyDefinitionsConflict {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(reason: impl Into<String>) -> Self {
+            Self { reason: reason.into() }
+        }
+    }
     /// The schema at `#/components/schemas/Tag/allOf/0`.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct TagAllOf0 {
         /// The `name` field.
         pub name: String,
@@ -60,8 +129,23 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub color: Option<String>,
     }
+    impl TagAllOf0 {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(name: impl Into<String>) -> Self {
+            Self {
+                name: name.into(),
+                color: None,
+            }
+        }
+        /// Sets `color`.
+        pub fn with_color(mut self, value: impl Into<String>) -> Self {
+            self.color = Some(value.into());
+            self
+        }
+    }
     /// The schema at `#/components/schemas/Tree/properties/branch`.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct TreeBranch {
         /// The `label` field.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -70,10 +154,27 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub next: Option<Box<TreeBranch>>,
     }
+    impl TreeBranch {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new() -> Self {
+            Self { label: None, next: None }
+        }
+        /// Sets `label`.
+        pub fn with_label(mut self, value: impl Into<String>) -> Self {
+            self.label = Some(value.into());
+            self
+        }
+        /// Sets `next`.
+        pub fn with_next(mut self, value: impl Into<Box<TreeBranch>>) -> Self {
+            self.next = Some(value.into());
+            self
+        }
+    }
     /// The schema at `#/components/parameters/Limit/schema`.
     pub type ParametersLimit = i32;
     /// The schema at `#/components/responses/Problem/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct ResponsesProblem {
         /// The `title` field.
         pub title: String,
@@ -84,6 +185,20 @@ pub mod types {
             skip_serializing_if = "Option::is_none"
         )]
         pub status: Option<i64>,
+    }
+    impl ResponsesProblem {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(title: impl Into<String>) -> Self {
+            Self {
+                title: title.into(),
+                status: None,
+            }
+        }
+        /// Sets `status`.
+        pub fn with_status(mut self, value: impl Into<i64>) -> Self {
+            self.status = Some(value.into());
+            self
+        }
     }
 }
 /// A client for pointer_refs (References to any JSON pointer, API version 1).
@@ -427,6 +542,7 @@ impl Client {
 }
 /// Parameters of [`Client::list_countries`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListCountriesParams {
     /// Query parameter `region`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -435,8 +551,25 @@ pub struct ListCountriesParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<types::ParametersLimit>,
 }
+impl ListCountriesParams {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new() -> Self {
+        Self { region: None, limit: None }
+    }
+    /// Sets `region`.
+    pub fn with_region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+    /// Sets `limit`.
+    pub fn with_limit(mut self, value: impl Into<types::ParametersLimit>) -> Self {
+        self.limit = Some(value.into());
+        self
+    }
+}
 /// The documented error responses of [`Client::list_countries`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListCountriesError {
     /// default: An error.
     Default(types::ResponsesProblem),
@@ -454,6 +587,7 @@ impl std::fmt::Display for ListCountriesError {
 }
 /// Parameters of [`Client::list_countries_2`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListCountries2Params {
     /// Query parameter `region`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -462,8 +596,25 @@ pub struct ListCountries2Params {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<types::ParametersLimit>,
 }
+impl ListCountries2Params {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new() -> Self {
+        Self { region: None, limit: None }
+    }
+    /// Sets `region`.
+    pub fn with_region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+    /// Sets `limit`.
+    pub fn with_limit(mut self, value: impl Into<types::ParametersLimit>) -> Self {
+        self.limit = Some(value.into());
+        self
+    }
+}
 /// The documented error responses of [`Client::list_countries_2`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListCountries2Error {
     /// default: An error.
     Default(types::ResponsesProblem),
@@ -481,13 +632,26 @@ impl std::fmt::Display for ListCountries2Error {
 }
 /// Parameters of [`Client::create_tag`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateTagParams {
     /// Query parameter `region`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
 }
+impl CreateTagParams {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new() -> Self {
+        Self { region: None }
+    }
+    /// Sets `region`.
+    pub fn with_region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+}
 /// The documented error responses of [`Client::create_tag`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateTagError {
     /// default: An error.
     Default(types::ResponsesProblem),
@@ -505,12 +669,20 @@ impl std::fmt::Display for CreateTagError {
 }
 /// Parameters of [`Client::replace_tag`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ReplaceTagParams {
     /// Path parameter `id`.
     pub id: String,
 }
+impl ReplaceTagParams {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into() }
+    }
+}
 /// The documented error responses of [`Client::replace_tag`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ReplaceTagError {
     /// 409 Conflict: A conflict.
     Conflict(types::LegacyDefinitionsConflict),
@@ -524,6 +696,7 @@ impl std::fmt::Display for ReplaceTagError {
 }
 /// The documented error responses of [`Client::get_tree`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetTreeError {}
 impl std::fmt::Display for GetTreeError {
     fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

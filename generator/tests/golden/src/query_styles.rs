@@ -13,6 +13,7 @@ pub const DEFAULT_BASE_URL: &str = "https://api.example.com";
 pub mod types {
     /// The `SearchFilter` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct SearchFilter {
         /// The `status` field.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -21,8 +22,25 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub owner: Option<String>,
     }
+    impl SearchFilter {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new() -> Self {
+            Self { status: None, owner: None }
+        }
+        /// Sets `status`.
+        pub fn with_status(mut self, value: impl Into<String>) -> Self {
+            self.status = Some(value.into());
+            self
+        }
+        /// Sets `owner`.
+        pub fn with_owner(mut self, value: impl Into<String>) -> Self {
+            self.owner = Some(value.into());
+            self
+        }
+    }
     /// The `SearchTheme` schema.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum SearchTheme {
         /// `light`
         Light,
@@ -224,6 +242,7 @@ impl Client {
 }
 /// Parameters of [`Client::search`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SearchParams {
     /// `spaceDelimited`: `tags=a%20b`.
     ///
@@ -256,8 +275,53 @@ pub struct SearchParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub q: Option<String>,
 }
+impl SearchParams {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(session: impl Into<String>) -> Self {
+        Self {
+            tags: None,
+            ids: None,
+            filter: None,
+            sort: None,
+            session: session.into(),
+            theme: None,
+            q: None,
+        }
+    }
+    /// Sets `tags`.
+    pub fn with_tags(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.tags = Some(value.into());
+        self
+    }
+    /// Sets `ids`.
+    pub fn with_ids(mut self, value: impl Into<Vec<i64>>) -> Self {
+        self.ids = Some(value.into());
+        self
+    }
+    /// Sets `filter`.
+    pub fn with_filter(mut self, value: impl Into<types::SearchFilter>) -> Self {
+        self.filter = Some(value.into());
+        self
+    }
+    /// Sets `sort`.
+    pub fn with_sort(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.sort = Some(value.into());
+        self
+    }
+    /// Sets `theme`.
+    pub fn with_theme(mut self, value: impl Into<types::SearchTheme>) -> Self {
+        self.theme = Some(value.into());
+        self
+    }
+    /// Sets `q`.
+    pub fn with_q(mut self, value: impl Into<String>) -> Self {
+        self.q = Some(value.into());
+        self
+    }
+}
 /// The documented error responses of [`Client::search`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum SearchError {}
 impl std::fmt::Display for SearchError {
     fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

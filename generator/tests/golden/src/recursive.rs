@@ -15,6 +15,7 @@ pub const DEFAULT_BASE_URL: &str = "https://api.example.com";
 pub mod types {
     /// The `TreeNode` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct TreeNode {
         /// The `name` field.
         pub name: String,
@@ -24,8 +25,24 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub parent: Option<Box<TreeNode>>,
     }
+    impl TreeNode {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(name: impl Into<String>, children: impl Into<Vec<TreeNode>>) -> Self {
+            Self {
+                name: name.into(),
+                children: children.into(),
+                parent: None,
+            }
+        }
+        /// Sets `parent`.
+        pub fn with_parent(mut self, value: impl Into<Box<TreeNode>>) -> Self {
+            self.parent = Some(value.into());
+            self
+        }
+    }
     /// The `LinkedList` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct LinkedList {
         /// The `value` field.
         #[serde(deserialize_with = "crate::runtime::integral::deserialize")]
@@ -34,8 +51,21 @@ pub mod types {
         #[serde(default)]
         pub next: Option<Box<LinkedList>>,
     }
+    impl LinkedList {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(
+            value: impl Into<i64>,
+            next: impl Into<Option<Box<LinkedList>>>,
+        ) -> Self {
+            Self {
+                value: value.into(),
+                next: next.into(),
+            }
+        }
+    }
     /// The `A` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct A {
         /// The `label` field.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -44,14 +74,38 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub b: Option<Box<B>>,
     }
+    impl A {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new() -> Self {
+            Self { label: None, b: None }
+        }
+        /// Sets `label`.
+        pub fn with_label(mut self, value: impl Into<String>) -> Self {
+            self.label = Some(value.into());
+            self
+        }
+        /// Sets `b`.
+        pub fn with_b(mut self, value: impl Into<Box<B>>) -> Self {
+            self.b = Some(value.into());
+            self
+        }
+    }
     /// The `B` schema.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct B {
         /// The `a` field.
         pub a: Box<A>,
     }
+    impl B {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(a: impl Into<Box<A>>) -> Self {
+            Self { a: a.into() }
+        }
+    }
     /// The `GetListResponse` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct GetListResponse {
         /// The `list` field.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -59,6 +113,22 @@ pub mod types {
         /// The `a` field.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub a: Option<A>,
+    }
+    impl GetListResponse {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new() -> Self {
+            Self { list: None, a: None }
+        }
+        /// Sets `list`.
+        pub fn with_list(mut self, value: impl Into<LinkedList>) -> Self {
+            self.list = Some(value.into());
+            self
+        }
+        /// Sets `a`.
+        pub fn with_a(mut self, value: impl Into<A>) -> Self {
+            self.a = Some(value.into());
+            self
+        }
     }
 }
 /// A client for recursive (Recursive schemas, API version 1.0.0).
@@ -203,6 +273,7 @@ impl Client {
 }
 /// The documented error responses of [`Client::get_tree`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetTreeError {}
 impl std::fmt::Display for GetTreeError {
     fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -211,6 +282,7 @@ impl std::fmt::Display for GetTreeError {
 }
 /// The documented error responses of [`Client::get_list`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetListError {}
 impl std::fmt::Display for GetListError {
     fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -11,25 +11,59 @@ const PROVIDER: &str = "redirect_calls";
 pub mod types {
     /// The `LoginLocalRequest` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct LoginLocalRequest {
         /// The `username` field.
         pub username: String,
         /// The `password` field.
         pub password: crate::runtime::Secret,
     }
+    impl LoginLocalRequest {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(
+            username: impl Into<String>,
+            password: impl Into<crate::runtime::Secret>,
+        ) -> Self {
+            Self {
+                username: username.into(),
+                password: password.into(),
+            }
+        }
+    }
     /// The `LoginLocalStatus4xxBody` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct LoginLocalStatus4xxBody {
         /// The `message` field.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
     }
+    impl LoginLocalStatus4xxBody {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new() -> Self {
+            Self { message: None }
+        }
+        /// Sets `message`.
+        pub fn with_message(mut self, value: impl Into<String>) -> Self {
+            self.message = Some(value.into());
+            self
+        }
+    }
     /// The `LoginSamlRequest` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct LoginSamlRequest {
         /// The `SAMLResponse` field.
         #[serde(rename = "SAMLResponse")]
         pub saml_response: String,
+    }
+    impl LoginSamlRequest {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(saml_response: impl Into<String>) -> Self {
+            Self {
+                saml_response: saml_response.into(),
+            }
+        }
     }
 }
 /// Credentials for the security schemes this API uses; each operation sends the ones its spec names.
@@ -369,12 +403,22 @@ impl Client {
 }
 /// Parameters of [`Client::login_local`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct LoginLocalParams {
     /// Path parameter `silo_name`.
     pub silo_name: String,
 }
+impl LoginLocalParams {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(silo_name: impl Into<String>) -> Self {
+        Self {
+            silo_name: silo_name.into(),
+        }
+    }
+}
 /// The documented error responses of [`Client::login_local`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum LoginLocalError {
     /// 4XX: The credentials were rejected.
     /// Nothing is set.
@@ -395,22 +439,43 @@ impl std::fmt::Display for LoginLocalError {
 }
 /// Parameters of [`Client::login_saml_begin`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct LoginSamlBeginParams {
     /// Path parameter `silo_name`.
     pub silo_name: String,
     /// Path parameter `provider_name`.
     pub provider_name: String,
 }
+impl LoginSamlBeginParams {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(silo_name: impl Into<String>, provider_name: impl Into<String>) -> Self {
+        Self {
+            silo_name: silo_name.into(),
+            provider_name: provider_name.into(),
+        }
+    }
+}
 /// Parameters of [`Client::login_saml`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct LoginSamlParams {
     /// Path parameter `silo_name`.
     pub silo_name: String,
     /// Path parameter `provider_name`.
     pub provider_name: String,
 }
+impl LoginSamlParams {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(silo_name: impl Into<String>, provider_name: impl Into<String>) -> Self {
+        Self {
+            silo_name: silo_name.into(),
+            provider_name: provider_name.into(),
+        }
+    }
+}
 /// The documented error responses of [`Client::login_saml`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum LoginSamlError {
     /// 5XX: The server failed.
     Status5xx(crate::runtime::RawBody),
@@ -430,6 +495,7 @@ impl std::fmt::Display for LoginSamlError {
 }
 /// Parameters of [`Client::download_file`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DownloadFileParams {
     /// Path parameter `file_id`.
     pub file_id: String,
@@ -437,8 +503,18 @@ pub struct DownloadFileParams {
     #[serde(rename = "X-Api-Version")]
     pub x_api_version: String,
 }
+impl DownloadFileParams {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(file_id: impl Into<String>, x_api_version: impl Into<String>) -> Self {
+        Self {
+            file_id: file_id.into(),
+            x_api_version: x_api_version.into(),
+        }
+    }
+}
 /// The documented error responses of [`Client::download_file`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DownloadFileError {}
 impl std::fmt::Display for DownloadFileError {
     fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -115,6 +115,7 @@ impl Client {
 }
 /// The documented error responses of [`Client::list_countries`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListCountriesError {}
 impl std::fmt::Display for ListCountriesError {
     fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -13,6 +13,7 @@ pub const DEFAULT_BASE_URL: &str = "https://api.example.com";
 pub mod types {
     /// The `TokenRequest` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct TokenRequest {
         /// The `grant_type` field.
         pub grant_type: String,
@@ -20,11 +21,34 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub scope: Option<String>,
     }
+    impl TokenRequest {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(grant_type: impl Into<String>) -> Self {
+            Self {
+                grant_type: grant_type.into(),
+                scope: None,
+            }
+        }
+        /// Sets `scope`.
+        pub fn with_scope(mut self, value: impl Into<String>) -> Self {
+            self.scope = Some(value.into());
+            self
+        }
+    }
     /// The `CreateTokenResponse` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct CreateTokenResponse {
         /// The `access_token` field.
         pub access_token: crate::runtime::Secret,
+    }
+    impl CreateTokenResponse {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(access_token: impl Into<crate::runtime::Secret>) -> Self {
+            Self {
+                access_token: access_token.into(),
+            }
+        }
     }
 }
 /// A client for request_content_types (Several request content types on one operation, API version 1.0).
@@ -176,6 +200,7 @@ impl Client {
 }
 /// The documented error responses of [`Client::create_token`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateTokenError {}
 impl std::fmt::Display for CreateTokenError {
     fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -184,6 +209,7 @@ impl std::fmt::Display for CreateTokenError {
 }
 /// The documented error responses of [`Client::put_note`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PutNoteError {}
 impl std::fmt::Display for PutNoteError {
     fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -15,6 +15,7 @@ pub const DEFAULT_BASE_URL: &str = "https://api.example.com";
 pub mod types {
     /// The `User` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct User {
         /// The `id` field.
         pub id: String,
@@ -22,8 +23,20 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub email: Option<String>,
     }
+    impl User {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(id: impl Into<String>) -> Self {
+            Self { id: id.into(), email: None }
+        }
+        /// Sets `email`.
+        pub fn with_email(mut self, value: impl Into<String>) -> Self {
+            self.email = Some(value.into());
+            self
+        }
+    }
     /// The `CreateTokenRequestGrantType` schema.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum CreateTokenRequestGrantType {
         /// `client_credentials`
         ClientCredentials,
@@ -73,12 +86,22 @@ pub mod types {
     }
     /// The `CreateTokenRequest` schema.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct CreateTokenRequest {
         /// The `grant_type` field.
         pub grant_type: CreateTokenRequestGrantType,
     }
+    impl CreateTokenRequest {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(grant_type: impl Into<CreateTokenRequestGrantType>) -> Self {
+            Self {
+                grant_type: grant_type.into(),
+            }
+        }
+    }
     /// The `CreateTokenResponse` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct CreateTokenResponse {
         /// The `access_token` field.
         pub access_token: crate::runtime::Secret,
@@ -90,19 +113,57 @@ pub mod types {
         )]
         pub expires_in: Option<i64>,
     }
+    impl CreateTokenResponse {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(access_token: impl Into<crate::runtime::Secret>) -> Self {
+            Self {
+                access_token: access_token.into(),
+                expires_in: None,
+            }
+        }
+        /// Sets `expires_in`.
+        pub fn with_expires_in(mut self, value: impl Into<i64>) -> Self {
+            self.expires_in = Some(value.into());
+            self
+        }
+    }
     /// The `GetStatusResponse` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct GetStatusResponse {
         /// The `ok` field.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub ok: Option<bool>,
     }
+    impl GetStatusResponse {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new() -> Self {
+            Self { ok: None }
+        }
+        /// Sets `ok`.
+        pub fn with_ok(mut self, value: impl Into<bool>) -> Self {
+            self.ok = Some(value.into());
+            self
+        }
+    }
     /// The `GetKeyResponse` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct GetKeyResponse {
         /// The `id` field.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
+    }
+    impl GetKeyResponse {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new() -> Self {
+            Self { id: None }
+        }
+        /// Sets `id`.
+        pub fn with_id(mut self, value: impl Into<String>) -> Self {
+            self.id = Some(value.into());
+            self
+        }
     }
 }
 /// Credentials for the security schemes this API uses; each operation sends the ones its spec names.
@@ -443,6 +504,7 @@ impl Client {
 }
 /// The documented error responses of [`Client::get_me`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetMeError {}
 impl std::fmt::Display for GetMeError {
     fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -451,6 +513,7 @@ impl std::fmt::Display for GetMeError {
 }
 /// The documented error responses of [`Client::create_token`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateTokenError {}
 impl std::fmt::Display for CreateTokenError {
     fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -459,6 +522,7 @@ impl std::fmt::Display for CreateTokenError {
 }
 /// The documented error responses of [`Client::get_status`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetStatusError {}
 impl std::fmt::Display for GetStatusError {
     fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -467,12 +531,20 @@ impl std::fmt::Display for GetStatusError {
 }
 /// Parameters of [`Client::get_key`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetKeyParams {
     /// Path parameter `key_id`.
     pub key_id: String,
 }
+impl GetKeyParams {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(key_id: impl Into<String>) -> Self {
+        Self { key_id: key_id.into() }
+    }
+}
 /// The documented error responses of [`Client::get_key`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetKeyError {
     /// 404 Not Found: No such key
     NotFound(crate::runtime::RawBody),

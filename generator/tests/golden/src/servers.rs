@@ -21,22 +21,52 @@ pub const UPLOADS_EXAMPLE_COM_FILES_SERVER_URL: &str = "https://uploads.example.
 pub mod types {
     /// The `CreateTokenRequest` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct CreateTokenRequest {
         /// The `grant_type` field.
         pub grant_type: String,
     }
+    impl CreateTokenRequest {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(grant_type: impl Into<String>) -> Self {
+            Self {
+                grant_type: grant_type.into(),
+            }
+        }
+    }
     /// The `CreateTokenResponse` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct CreateTokenResponse {
         /// The `access_token` field.
         pub access_token: crate::runtime::Secret,
     }
+    impl CreateTokenResponse {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(access_token: impl Into<crate::runtime::Secret>) -> Self {
+            Self {
+                access_token: access_token.into(),
+            }
+        }
+    }
     /// The `GetUserResponse` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct GetUserResponse {
         /// The `name` field.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
+    }
+    impl GetUserResponse {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new() -> Self {
+            Self { name: None }
+        }
+        /// Sets `name`.
+        pub fn with_name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
     }
 }
 /// A client for servers (Servers at every level, API version 1).
@@ -425,6 +455,7 @@ impl Client {
 }
 /// The documented error responses of [`Client::create_token`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateTokenError {}
 impl std::fmt::Display for CreateTokenError {
     fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -433,12 +464,20 @@ impl std::fmt::Display for CreateTokenError {
 }
 /// Parameters of [`Client::get_user`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetUserParams {
     /// Path parameter `id`.
     pub id: String,
 }
+impl GetUserParams {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into() }
+    }
+}
 /// The documented error responses of [`Client::get_user`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetUserError {}
 impl std::fmt::Display for GetUserError {
     fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -447,12 +486,20 @@ impl std::fmt::Display for GetUserError {
 }
 /// Parameters of [`Client::delete_user`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DeleteUserParams {
     /// Path parameter `id`.
     pub id: String,
 }
+impl DeleteUserParams {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into() }
+    }
+}
 /// The documented error responses of [`Client::delete_user`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteUserError {}
 impl std::fmt::Display for DeleteUserError {
     fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -461,6 +508,7 @@ impl std::fmt::Display for DeleteUserError {
 }
 /// The documented error responses of [`Client::get_status`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetStatusError {}
 impl std::fmt::Display for GetStatusError {
     fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -469,6 +517,7 @@ impl std::fmt::Display for GetStatusError {
 }
 /// The documented error responses of [`Client::upload_file`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UploadFileError {}
 impl std::fmt::Display for UploadFileError {
     fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -477,6 +526,7 @@ impl std::fmt::Display for UploadFileError {
 }
 /// The documented error responses of [`Client::get_report`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetReportError {}
 impl std::fmt::Display for GetReportError {
     fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

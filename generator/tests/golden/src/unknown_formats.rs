@@ -9,6 +9,7 @@ pub use crate::runtime::{
 pub mod types {
     /// The `Formats` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Formats {
         /// The `email` field.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -55,6 +56,79 @@ pub mod types {
         /// The `flag` field.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub flag: Option<bool>,
+    }
+    impl Formats {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new() -> Self {
+            Self {
+                email: None,
+                id: None,
+                link: None,
+                custom: None,
+                byte_string: None,
+                tiny: None,
+                unsigned: None,
+                whatever: None,
+                price: None,
+                ratio: None,
+                flag: None,
+            }
+        }
+        /// Sets `email`.
+        pub fn with_email(mut self, value: impl Into<String>) -> Self {
+            self.email = Some(value.into());
+            self
+        }
+        /// Sets `id`.
+        pub fn with_id(mut self, value: impl Into<String>) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+        /// Sets `link`.
+        pub fn with_link(mut self, value: impl Into<String>) -> Self {
+            self.link = Some(value.into());
+            self
+        }
+        /// Sets `custom`.
+        pub fn with_custom(mut self, value: impl Into<String>) -> Self {
+            self.custom = Some(value.into());
+            self
+        }
+        /// Sets `byte_string`.
+        pub fn with_byte_string(mut self, value: impl Into<String>) -> Self {
+            self.byte_string = Some(value.into());
+            self
+        }
+        /// Sets `tiny`.
+        pub fn with_tiny(mut self, value: impl Into<i32>) -> Self {
+            self.tiny = Some(value.into());
+            self
+        }
+        /// Sets `unsigned`.
+        pub fn with_unsigned(mut self, value: impl Into<i64>) -> Self {
+            self.unsigned = Some(value.into());
+            self
+        }
+        /// Sets `whatever`.
+        pub fn with_whatever(mut self, value: impl Into<i64>) -> Self {
+            self.whatever = Some(value.into());
+            self
+        }
+        /// Sets `price`.
+        pub fn with_price(mut self, value: impl Into<f64>) -> Self {
+            self.price = Some(value.into());
+            self
+        }
+        /// Sets `ratio`.
+        pub fn with_ratio(mut self, value: impl Into<f64>) -> Self {
+            self.ratio = Some(value.into());
+            self
+        }
+        /// Sets `flag`.
+        pub fn with_flag(mut self, value: impl Into<bool>) -> Self {
+            self.flag = Some(value.into());
+            self
+        }
     }
 }
 /// A client for unknown_formats (Unknown formats fall back to the base type, API version 1.0).

@@ -15,17 +15,38 @@ pub const DEFAULT_BASE_URL: &str = "https://api.example.com";
 pub mod types {
     /// The `Event` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Event {
         /// The `kind` field.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub kind: Option<String>,
     }
+    impl Event {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new() -> Self {
+            Self { kind: None }
+        }
+        /// Sets `kind`.
+        pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+            self.kind = Some(value.into());
+            self
+        }
+    }
     /// The `SubscribeRequest` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct SubscribeRequest {
         /// The `callbackUrl` field.
         #[serde(rename = "callbackUrl")]
         pub callback_url: String,
+    }
+    impl SubscribeRequest {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(callback_url: impl Into<String>) -> Self {
+            Self {
+                callback_url: callback_url.into(),
+            }
+        }
     }
 }
 /// A client for webhooks_callbacks (Webhooks and callbacks, API version 1.0).
@@ -130,6 +151,7 @@ impl Client {
 }
 /// The documented error responses of [`Client::subscribe`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum SubscribeError {}
 impl std::fmt::Display for SubscribeError {
     fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -12,10 +12,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 const TOKEN_PATH: &str = "/api/token";
 
 fn request() -> types::CreateTokenRequest {
-    types::CreateTokenRequest {
-        client_id: "xxxxx-xxxxxx-xxxxxxx".to_string(),
-        client_secret: "yyyy+yy/yy:y y".into(),
-    }
+    types::CreateTokenRequest::new("xxxxx-xxxxxx-xxxxxxx".to_string(), "yyyy+yy/yy:y y")
 }
 
 fn expected_request_json() -> serde_json::Value {

@@ -13,9 +13,7 @@ const API_TOKEN: &str = "dz_live_0123456789abcdef";
 const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
 
 fn request() -> types::BodyGetTokenApiV1Oauth2TokenPost {
-    types::BodyGetTokenApiV1Oauth2TokenPost {
-        user_email: "alice+dayzero@example.com".to_string(),
-    }
+    types::BodyGetTokenApiV1Oauth2TokenPost::new("alice+dayzero@example.com".to_string())
 }
 
 /// `+` and `@` are percent-encoded in a form body (a bare `+` would decode as a space).
@@ -150,9 +148,7 @@ async fn form_body_encodes_spaces_and_reserved_characters() {
         .mount(&server)
         .await;
 
-    let body = types::BodyGetTokenApiV1Oauth2TokenPost {
-        user_email: "a b&c=d/e:f@example.com".to_string(),
-    };
+    let body = types::BodyGetTokenApiV1Oauth2TokenPost::new("a b&c=d/e:f@example.com".to_string());
     client(&server).get_token(&body).await.expect("200 decodes");
 }
 

@@ -86,10 +86,7 @@ fn mobile_calendar_client(url: &str) -> mobile_calendar::Client {
 }
 
 fn mobile_calendar_request() -> mobile_calendar::types::TokenRequest {
-    mobile_calendar::types::TokenRequest {
-        client_id: "id".into(),
-        client_secret: "CLIENT-SECRET".into(),
-    }
+    mobile_calendar::types::TokenRequest::new("id", "CLIENT-SECRET")
 }
 
 /// A token body padded with spaces to exactly `length` bytes.
@@ -335,18 +332,12 @@ fn mobiscroll_source(url: &str) -> mobiscroll_connect::TokenSource {
     let client = mobiscroll_connect::Client::new(url)
         .unwrap()
         .with_client_secret_basic("proj-123", "secret-xyz");
-    let authorize = mobiscroll_connect::AuthorizeUrlParams {
-        client_id: "proj-123".into(),
-        user_id: "user-456".into(),
-        ..Default::default()
-    };
-    let exchange = mobiscroll_connect::types::TokenRequest {
-        grant_type: "authorization_code".into(),
-        code: String::new(),
-        redirect_uri: "https://app.example.com/callback".into(),
-        client_id: None,
-        client_secret: None,
-    };
+    let authorize = mobiscroll_connect::AuthorizeUrlParams::new("proj-123", "user-456");
+    let exchange = mobiscroll_connect::types::TokenRequest::new(
+        "authorization_code",
+        String::new(),
+        "https://app.example.com/callback",
+    );
     mobiscroll_connect::TokenSource::for_client(client, authorize, exchange)
 }
 
@@ -513,18 +504,14 @@ async fn a_state_expires_after_10_minutes_on_the_sources_clock() {
     let start = SystemTime::UNIX_EPOCH + Duration::from_secs(1_767_225_600);
     let clock = ManualClock::new(start);
     let client = mobiscroll_connect::Client::new(&server.url).unwrap();
-    let authorize = mobiscroll_connect::AuthorizeUrlParams {
-        client_id: "proj-123".into(),
-        user_id: "user-456".into(),
-        ..Default::default()
-    };
-    let exchange = mobiscroll_connect::types::TokenRequest {
-        grant_type: "authorization_code".into(),
-        code: String::new(),
-        redirect_uri: "https://app.example.com/callback".into(),
-        client_id: Some("proj-123".into()),
-        client_secret: Some("secret".into()),
-    };
+    let authorize = mobiscroll_connect::AuthorizeUrlParams::new("proj-123", "user-456");
+    let exchange = mobiscroll_connect::types::TokenRequest::new(
+        "authorization_code",
+        String::new(),
+        "https://app.example.com/callback",
+    )
+    .with_client_id("proj-123")
+    .with_client_secret("secret");
     let source = mobiscroll_connect::TokenSource::builder(mobiscroll_connect::TokenIssuer::new(
         client, authorize, exchange,
     ))
@@ -573,13 +560,13 @@ async fn a_providers_message_cannot_forge_log_lines_or_flood_a_log() {
     let schema_less = json!({"error": "invalid_client", "error_description": forged}).to_string();
     let server = script_server(move |_| with_length(401, "", schema_less.as_bytes())).await;
     let client = mobiscroll_connect::Client::new(&server.url).unwrap();
-    let request = mobiscroll_connect::types::TokenRequest {
-        grant_type: "authorization_code".into(),
-        code: "c".into(),
-        redirect_uri: "https://app.example.com/callback".into(),
-        client_id: Some("id".into()),
-        client_secret: Some("secret".into()),
-    };
+    let request = mobiscroll_connect::types::TokenRequest::new(
+        "authorization_code",
+        "c",
+        "https://app.example.com/callback",
+    )
+    .with_client_id("id")
+    .with_client_secret("secret");
     let other = client.exchange_code(&request).await.unwrap_err();
     for shown in [error.to_string(), other.to_string()] {
         assert!(shown.contains("bad credentials"), "{shown}");

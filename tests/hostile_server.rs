@@ -44,10 +44,7 @@ fn mobile_calendar_client(server: &RawServer) -> mobile_calendar::Client {
 }
 
 fn mobile_calendar_request() -> mobile_calendar::types::TokenRequest {
-    mobile_calendar::types::TokenRequest {
-        client_id: "id".into(),
-        client_secret: "secret".into(),
-    }
+    mobile_calendar::types::TokenRequest::new("id", "secret")
 }
 
 fn mobile_calendar_source(
@@ -175,7 +172,7 @@ async fn the_default_limit_suits_the_operation_binary_bodies_get_64_mib() {
     let _serial = serial().await;
     let server =
         RawServer::start(|_| async { Reply::bytes(200, "image/png", vec![7u8; 5 * MIB]) }).await;
-    let parameters = golden_clients::media_types::GetFileContentParams { id: "f".into() };
+    let parameters = golden_clients::media_types::GetFileContentParams::new("f");
     // 5 MiB is past the 4 MiB of a JSON operation, well within the 64 MiB of a binary one.
     let client = golden_clients::media_types::Client::new(&server.url).unwrap();
     let file = client.get_file_content(&parameters).await.unwrap();
@@ -390,10 +387,7 @@ async fn extreme_expires_at_dates_never_panic() {
 
 fn cair_source(server: &RawServer, clock: &ManualClock) -> cair_health::TokenSource {
     let client = cair_health::Client::new(&server.url).unwrap();
-    let request = cair_health::types::CreateTokenRequest {
-        client_id: "id".into(),
-        client_secret: "secret".into(),
-    };
+    let request = cair_health::types::CreateTokenRequest::new("id", "secret");
     cair_health::TokenSource::builder(cair_health::TokenIssuer::new(client, request))
         .clock(clock.clone())
         .build()
@@ -739,21 +733,15 @@ fn mobiscroll_source(server: &RawServer) -> mobiscroll_connect::TokenSource {
     let client = mobiscroll_connect::Client::new(&server.url)
         .unwrap()
         .with_client_secret_basic("proj-123", "secret-xyz");
-    let authorize = mobiscroll_connect::AuthorizeUrlParams {
-        client_id: "proj-123".into(),
-        user_id: "user-456".into(),
-        response_type: Some("code".into()),
-        // A fixed state in the parameters is replaced by a fresh one on every URL.
-        state: Some("fixed".into()),
-        ..Default::default()
-    };
-    let exchange = mobiscroll_connect::types::TokenRequest {
-        grant_type: "authorization_code".into(),
-        code: String::new(),
-        redirect_uri: "https://app.example.com/callback".into(),
-        client_id: None,
-        client_secret: None,
-    };
+    // A fixed state in the parameters is replaced by a fresh one on every URL.
+    let authorize = mobiscroll_connect::AuthorizeUrlParams::new("proj-123", "user-456")
+        .with_response_type("code")
+        .with_state("fixed");
+    let exchange = mobiscroll_connect::types::TokenRequest::new(
+        "authorization_code",
+        String::new(),
+        "https://app.example.com/callback",
+    );
     mobiscroll_connect::TokenSource::for_client(client, authorize, exchange)
 }
 
@@ -877,13 +865,11 @@ async fn a_schema_less_401_keeps_a_bounded_body_and_the_providers_words() {
     let client = mobiscroll_connect::Client::new(&server.url)
         .unwrap()
         .with_client_secret_basic("proj-123", "secret-xyz");
-    let request = mobiscroll_connect::types::TokenRequest {
-        grant_type: "authorization_code".into(),
-        code: "c".into(),
-        redirect_uri: "https://app.example.com/callback".into(),
-        client_id: None,
-        client_secret: None,
-    };
+    let request = mobiscroll_connect::types::TokenRequest::new(
+        "authorization_code",
+        "c",
+        "https://app.example.com/callback",
+    );
     let error = client.exchange_code(&request).await.unwrap_err();
     let Some(mobiscroll_connect::ExchangeCodeError::Unauthorized(raw)) = error.error_body() else {
         panic!("expected the Unauthorized variant, got {error:?}")

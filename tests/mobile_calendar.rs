@@ -16,10 +16,7 @@ fn base_url(server: &MockServer) -> String {
 }
 
 fn request() -> types::TokenRequest {
-    types::TokenRequest {
-        client_id: "client-42".to_string(),
-        client_secret: "s3cr\"et/+:%".into(),
-    }
+    types::TokenRequest::new("client-42".to_string(), "s3cr\"et/+:%")
 }
 
 fn expected_request_json() -> serde_json::Value {
@@ -275,13 +272,13 @@ async fn unauthorized_problem_details_decode_with_problem_json_and_plain_json() 
                 assert_eq!(status, reqwest::StatusCode::UNAUTHORIZED, "{media_type}");
                 assert_eq!(
                     problem,
-                    types::ApiProblem401 {
-                        r#type: "https://mobile-calendar.com/problems/problem".to_string(),
-                        title: "Unauthorized".to_string(),
-                        status: 401,
-                        detail: "Invalid credentials".to_string(),
-                        instance: "/v1/public/auth/token".to_string(),
-                    }
+                    types::ApiProblem401::new(
+                        "https://mobile-calendar.com/problems/problem".to_string(),
+                        "Unauthorized".to_string(),
+                        401,
+                        "Invalid credentials".to_string(),
+                        "/v1/public/auth/token".to_string()
+                    )
                 );
             }
             other => panic!("{media_type}: expected ErrorResponse(Unauthorized), got {other:?}"),
@@ -462,10 +459,7 @@ fn default_base_url_is_the_spec_server_with_its_path_prefix() {
 
 #[test]
 fn the_secret_in_the_request_is_serialized_in_clear_on_the_wire_only() {
-    let request = types::TokenRequest {
-        client_id: "id".to_string(),
-        client_secret: SECRET.into(),
-    };
+    let request = types::TokenRequest::new("id".to_string(), SECRET);
     assert_eq!(
         serde_json::to_value(&request).unwrap(),
         json!({"clientId": "id", "clientSecret": SECRET})

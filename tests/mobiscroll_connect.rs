@@ -20,22 +20,21 @@ const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
 
 /// The documented request: `redirect_uri` has `:` and `/`, which a form body percent-encodes.
 fn basic_request() -> types::TokenRequest {
-    types::TokenRequest {
-        grant_type: TokenRequestGrantType::AuthorizationCode,
-        code: "user-456".to_string(),
-        redirect_uri: "https://app.example.com/callback".to_string(),
-        client_id: None,
-        client_secret: None,
-    }
+    types::TokenRequest::new(
+        TokenRequestGrantType::AuthorizationCode,
+        "user-456",
+        "https://app.example.com/callback",
+    )
 }
 const BASIC_FORM: &str = "grant_type=authorization_code&code=user-456&redirect_uri=https%3A%2F%2Fapp.example.com%2Fcallback";
 
 /// client_secret_post: id and secret travel in the form body (special characters encoded).
 fn post_request() -> types::TokenRequest {
-    types::TokenRequest {
-        client_id: Some("proj-123".to_string()),
-        client_secret: Some("sec+ret/x:y z&w=1".into()),
-        ..basic_request()
+    {
+        let mut value = basic_request();
+        value.client_id = Some("proj-123".to_string());
+        value.client_secret = Some("sec+ret/x:y z&w=1".into());
+        value
     }
 }
 const POST_FORM: &str = "grant_type=authorization_code&code=user-456&redirect_uri=https%3A%2F%2Fapp.example.com%2Fcallback\
@@ -424,14 +423,11 @@ fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
 async fn authorize_url_builds_every_parameter_and_makes_no_http_call() {
     let server = MockServer::start().await;
     let client = Client::new(&base_url(&server)).expect("loopback http is allowed");
-    let parameters = AuthorizeUrlParams {
-        client_id: "proj-123".to_string(),
-        user_id: "user 456&x=1".to_string(),
-        scope: Some(AuthorizeUrlScope::ReadWrite),
-        redirect_uri: Some("https://app.example.com/callback?a=1&b=2".to_string()),
-        state: Some("csrf+token/=".to_string()),
-        response_type: Some("code".to_string()),
-    };
+    let parameters = AuthorizeUrlParams::new("proj-123".to_string(), "user 456&x=1".to_string())
+        .with_scope(AuthorizeUrlScope::ReadWrite)
+        .with_redirect_uri("https://app.example.com/callback?a=1&b=2".to_string())
+        .with_state("csrf+token/=".to_string())
+        .with_response_type("code".to_string());
 
     let url = client.authorize_url(&parameters).expect("the url builds");
 
@@ -469,11 +465,7 @@ async fn authorize_url_builds_every_parameter_and_makes_no_http_call() {
 #[test]
 fn authorize_url_omits_optional_parameters_that_are_none() {
     let client = Client::new("https://connect.mobiscroll.com/api/oauth").expect("https is allowed");
-    let parameters = AuthorizeUrlParams {
-        client_id: "proj-123".to_string(),
-        user_id: "user-456".to_string(),
-        ..Default::default()
-    };
+    let parameters = AuthorizeUrlParams::new("proj-123".to_string(), "user-456".to_string());
 
     let url = client.authorize_url(&parameters).expect("the url builds");
 
@@ -499,12 +491,8 @@ fn authorize_url_serializes_every_scope() {
             "calendar.admin",
         ),
     ] {
-        let parameters = AuthorizeUrlParams {
-            client_id: "c".to_string(),
-            user_id: "u".to_string(),
-            scope: Some(scope),
-            ..Default::default()
-        };
+        let parameters =
+            AuthorizeUrlParams::new("c".to_string(), "u".to_string()).with_scope(scope);
         let url = client.authorize_url(&parameters).expect("the url builds");
         assert_eq!(url.path(), "/authorize");
         assert_eq!(
@@ -520,11 +508,7 @@ fn authorize_url_does_not_depend_on_credentials() {
     let with_basic = plain
         .clone()
         .with_client_secret_basic(CLIENT_ID, CLIENT_SECRET);
-    let parameters = AuthorizeUrlParams {
-        client_id: "c".to_string(),
-        user_id: "u".to_string(),
-        ..Default::default()
-    };
+    let parameters = AuthorizeUrlParams::new("c".to_string(), "u".to_string());
     let url = with_basic
         .authorize_url(&parameters)
         .expect("the url builds");
@@ -575,9 +559,10 @@ async fn basic_and_body_client_credentials_together_are_refused_before_sending()
     );
     assert!(server.received_requests().await.unwrap().is_empty());
     // The client id alone in the body (without the secret) is still allowed with Basic.
-    let request = types::TokenRequest {
-        client_id: Some(CLIENT_ID.to_string()),
-        ..basic_request()
+    let request = {
+        let mut value = basic_request();
+        value.client_id = Some(CLIENT_ID.to_string());
+        value
     };
     Mock::given(method("POST"))
         .and(path(TOKEN_PATH))

@@ -111,17 +111,10 @@ fn client_errors_for_unparseable_urls_print_no_password() {
 
 #[test]
 fn mobile_calendar_types_print_no_secret() {
-    let request = mobile_calendar::types::TokenRequest {
-        client_id: "id".to_string(),
-        client_secret: SECRET.into(),
-    };
+    let request = mobile_calendar::types::TokenRequest::new("id".to_string(), SECRET);
     assert_debug_redacted("mobile_calendar::TokenRequest", &request);
-    let response = mobile_calendar::types::TokenResponse {
-        access_token: SECRET.into(),
-        token_type: "Bearer".to_string(),
-        expires_in: 3600,
-        scope: Some(vec!["reservations.read".to_string()]),
-    };
+    let response = mobile_calendar::types::TokenResponse::new(SECRET, "Bearer".to_string(), 3600)
+        .with_scope(vec!["reservations.read".to_string()]);
     assert_debug_redacted("mobile_calendar::TokenResponse", &response);
     let client = mobile_calendar::Client::new("https://api.mobile-calendar.com/v1/public").unwrap();
     assert_debug_redacted("mobile_calendar::Client", &client);
@@ -129,29 +122,20 @@ fn mobile_calendar_types_print_no_secret() {
 
 #[test]
 fn cair_health_types_print_no_secret() {
-    let request = cair_health::types::CreateTokenRequest {
-        client_id: "id".to_string(),
-        client_secret: SECRET.into(),
-    };
+    let request = cair_health::types::CreateTokenRequest::new("id".to_string(), SECRET);
     assert_debug_redacted("cair_health::CreateTokenRequest", &request);
-    let response = cair_health::types::CreateTokenResponse {
-        access_token: Some(SECRET.into()),
-        refresh_token: Some(SECRET.into()),
-        expires_at: None,
-        refresh_token_expires_at: None,
-    };
+    let response = cair_health::types::CreateTokenResponse::new()
+        .with_access_token(SECRET)
+        .with_refresh_token(SECRET);
     assert_debug_redacted("cair_health::CreateTokenResponse", &response);
 }
 
 #[test]
 fn dayzero_types_credentials_and_client_print_no_secret() {
-    let response = dayzero::types::OAuthTokenResponse {
-        access_token: SECRET.into(),
-        token_type: Some("Bearer".to_string()),
-        expires_in: 900,
-        refresh_token: Some(SECRET.into()),
-        scope: Some("read".to_string()),
-    };
+    let response = dayzero::types::OAuthTokenResponse::new(SECRET, 900)
+        .with_token_type("Bearer".to_string())
+        .with_refresh_token(SECRET)
+        .with_scope("read".to_string());
     assert_debug_redacted("dayzero::OAuthTokenResponse", &response);
     let credentials = dayzero::Credentials {
         bearer_auth: Some(SECRET.into()),
@@ -167,19 +151,16 @@ fn dayzero_types_credentials_and_client_print_no_secret() {
 
 #[test]
 fn mobiscroll_types_credentials_and_client_print_no_secret() {
-    let request = mobiscroll_connect::types::TokenRequest {
-        grant_type: mobiscroll_connect::types::TokenRequestGrantType::AuthorizationCode,
-        code: "user-456".to_string(),
-        redirect_uri: "https://app.example.com/callback".to_string(),
-        client_id: Some("proj-123".to_string()),
-        client_secret: Some(SECRET.into()),
-    };
+    let request = mobiscroll_connect::types::TokenRequest::new(
+        mobiscroll_connect::types::TokenRequestGrantType::AuthorizationCode,
+        "user-456".to_string(),
+        "https://app.example.com/callback".to_string(),
+    )
+    .with_client_id("proj-123".to_string())
+    .with_client_secret(SECRET);
     assert_debug_redacted("mobiscroll_connect::TokenRequest", &request);
-    let response = mobiscroll_connect::types::TokenResponse {
-        access_token: SECRET.into(),
-        token_type: "Bearer".to_string(),
-        expires_in: 3600.0,
-    };
+    let response =
+        mobiscroll_connect::types::TokenResponse::new(SECRET, "Bearer".to_string(), 3600.0);
     assert_debug_redacted("mobiscroll_connect::TokenResponse", &response);
     let credentials = mobiscroll_connect::Credentials {
         client_secret_basic: Some(BasicCredentials::new("proj-123", SECRET)),
@@ -202,13 +183,11 @@ async fn response_values_print_no_secret_from_body_or_headers() {
     let client = mobiscroll_connect::Client::new(&server.uri())
         .unwrap()
         .with_client_secret_basic("proj-123", SECRET);
-    let request = mobiscroll_connect::types::TokenRequest {
-        grant_type: mobiscroll_connect::types::TokenRequestGrantType::AuthorizationCode,
-        code: "c".to_string(),
-        redirect_uri: "https://app.example.com/cb".to_string(),
-        client_id: None,
-        client_secret: None,
-    };
+    let request = mobiscroll_connect::types::TokenRequest::new(
+        mobiscroll_connect::types::TokenRequestGrantType::AuthorizationCode,
+        "c".to_string(),
+        "https://app.example.com/cb".to_string(),
+    );
     let response = client.exchange_code(&request).await.expect("200 decodes");
     assert_eq!(response.access_token.expose(), SECRET);
     assert_eq!(
@@ -228,13 +207,13 @@ async fn error_response_prints_no_secret_from_headers() {
     let server = server_answering(secret_headers(ResponseTemplate::new(401))).await;
     // client_secret_post: the secret travels in the body (Basic as well would be refused).
     let client = mobiscroll_connect::Client::new(&server.uri()).unwrap();
-    let request = mobiscroll_connect::types::TokenRequest {
-        grant_type: mobiscroll_connect::types::TokenRequestGrantType::AuthorizationCode,
-        code: "c".to_string(),
-        redirect_uri: "https://app.example.com/cb".to_string(),
-        client_id: Some("proj-123".to_string()),
-        client_secret: Some(SECRET.into()),
-    };
+    let request = mobiscroll_connect::types::TokenRequest::new(
+        mobiscroll_connect::types::TokenRequestGrantType::AuthorizationCode,
+        "c".to_string(),
+        "https://app.example.com/cb".to_string(),
+    )
+    .with_client_id("proj-123".to_string())
+    .with_client_secret(SECRET);
     let error = client.exchange_code(&request).await.expect_err("401");
     assert!(
         matches!(error, runtime::Error::ErrorResponse { .. }),
@@ -251,10 +230,7 @@ async fn unexpected_response_prints_no_secret_from_raw_body_or_headers() {
     ))
     .await;
     let client = mobile_calendar::Client::new(&server.uri()).unwrap();
-    let request = mobile_calendar::types::TokenRequest {
-        client_id: "id".to_string(),
-        client_secret: SECRET.into(),
-    };
+    let request = mobile_calendar::types::TokenRequest::new("id".to_string(), SECRET);
     let error = client.create_token(&request).await.expect_err("500");
     match &error {
         runtime::Error::UnexpectedResponse { body, .. } => assert!(
@@ -284,10 +260,7 @@ async fn invalid_response_body_prints_no_secret_even_when_the_secret_is_the_bad_
         )
         .await;
         let client = mobile_calendar::Client::new(&server.uri()).unwrap();
-        let request = mobile_calendar::types::TokenRequest {
-            client_id: "id".to_string(),
-            client_secret: SECRET.into(),
-        };
+        let request = mobile_calendar::types::TokenRequest::new("id".to_string(), SECRET);
         let error = client
             .create_token(&request)
             .await
@@ -309,10 +282,7 @@ async fn invalid_date_time_prints_no_secret() {
     )
     .await;
     let client = cair_health::Client::new(&server.uri()).unwrap();
-    let request = cair_health::types::CreateTokenRequest {
-        client_id: "id".to_string(),
-        client_secret: SECRET.into(),
-    };
+    let request = cair_health::types::CreateTokenRequest::new("id".to_string(), SECRET);
     let error = client
         .create_token(&request)
         .await
@@ -330,9 +300,8 @@ async fn transport_error_prints_no_secret_from_the_url() {
     let client = dayzero::Client::new(&format!("http://127.0.0.1:{port}/{SECRET}"))
         .unwrap()
         .with_bearer_auth(SECRET);
-    let request = dayzero::types::BodyGetTokenApiV1Oauth2TokenPost {
-        user_email: "a@example.com".to_string(),
-    };
+    let request =
+        dayzero::types::BodyGetTokenApiV1Oauth2TokenPost::new("a@example.com".to_string());
     let error = client
         .get_token(&request)
         .await
@@ -349,9 +318,8 @@ async fn invalid_request_prints_no_secret() {
     let client = dayzero::Client::new("https://api.ondayzero.com")
         .unwrap()
         .with_bearer_auth(format!("{SECRET}\n"));
-    let request = dayzero::types::BodyGetTokenApiV1Oauth2TokenPost {
-        user_email: "a@example.com".to_string(),
-    };
+    let request =
+        dayzero::types::BodyGetTokenApiV1Oauth2TokenPost::new("a@example.com".to_string());
     let error = client
         .get_token(&request)
         .await
@@ -365,10 +333,10 @@ async fn invalid_request_prints_no_secret() {
 
 #[test]
 fn documented_error_enums_print_no_secret() {
-    let oauth = mobiscroll_connect::types::OAuthError {
-        error: mobiscroll_connect::types::OAuthErrorError::InvalidClient,
-        error_description: Some("client authentication failed".to_string()),
-    };
+    let oauth = mobiscroll_connect::types::OAuthError::new(
+        mobiscroll_connect::types::OAuthErrorError::InvalidClient,
+    )
+    .with_error_description("client authentication failed".to_string());
     let error = mobiscroll_connect::ExchangeCodeError::BadRequest(oauth);
     // The OAuth2 error code and description are the provider's message, shown by `Display`.
     assert_eq!(

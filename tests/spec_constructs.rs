@@ -62,9 +62,9 @@ mod servers_at_every_level {
             .with_api_example_com_server(&token_server.uri())
             .expect("loopback");
         let token = client
-            .create_token(&types::CreateTokenRequest {
-                grant_type: "client_credentials".to_string(),
-            })
+            .create_token(&types::CreateTokenRequest::new(
+                "client_credentials".to_string(),
+            ))
             .await
             .expect("200");
         assert_eq!(token.access_token.expose(), "t");
@@ -105,16 +105,12 @@ mod servers_at_every_level {
             .with_uploads_example_com_files_server(&format!("{}/files", uploads.uri()))
             .expect("loopback");
         let user = client
-            .get_user(&servers::GetUserParams {
-                id: "a b".to_string(),
-            })
+            .get_user(&servers::GetUserParams::new("a b".to_string()))
             .await
             .expect("200");
         assert_eq!(user.name.as_deref(), Some("Ann"));
         client
-            .delete_user(&servers::DeleteUserParams {
-                id: "a b".to_string(),
-            })
+            .delete_user(&servers::DeleteUserParams::new("a b".to_string()))
             .await
             .expect("204");
         client
@@ -188,10 +184,7 @@ mod redirect_only_operations {
     use redirect_calls::{types, Client, LoginLocalError, LoginLocalParams, LoginSamlParams};
 
     fn credentials() -> types::LoginLocalRequest {
-        types::LoginLocalRequest {
-            username: "ann".to_string(),
-            password: "p@ss word".into(),
-        }
+        types::LoginLocalRequest::new("ann".to_string(), "p@ss word")
     }
 
     /// A POST answering 303 is sent with its body, and the `Location` comes back, not followed.
@@ -215,9 +208,7 @@ mod redirect_only_operations {
         let client = Client::new(&server.uri()).expect("loopback");
         let location = client
             .login_local(
-                &LoginLocalParams {
-                    silo_name: "my silo".to_string(),
-                },
+                &LoginLocalParams::new("my silo".to_string()),
                 &credentials(),
             )
             .await
@@ -252,10 +243,10 @@ mod redirect_only_operations {
             .expect("loopback")
             .with_bearer_auth("t0ken");
         let location = client
-            .download_file(&redirect_calls::DownloadFileParams {
-                file_id: "f1".to_string(),
-                x_api_version: "2".to_string(),
-            })
+            .download_file(&redirect_calls::DownloadFileParams::new(
+                "f1".to_string(),
+                "2".to_string(),
+            ))
             .await
             .expect("302 is the documented success");
         assert_eq!(location.as_str(), "https://cdn.example.com/f1");
@@ -277,12 +268,7 @@ mod redirect_only_operations {
             .await;
         let client = Client::new(&server.uri()).expect("loopback");
         let rejected = client
-            .login_local(
-                &LoginLocalParams {
-                    silo_name: "bad".to_string(),
-                },
-                &credentials(),
-            )
+            .login_local(&LoginLocalParams::new("bad".to_string()), &credentials())
             .await
             .expect_err("401");
         match rejected {
@@ -294,9 +280,7 @@ mod redirect_only_operations {
         }
         let missing = client
             .login_local(
-                &LoginLocalParams {
-                    silo_name: "nowhere".to_string(),
-                },
+                &LoginLocalParams::new("nowhere".to_string()),
                 &credentials(),
             )
             .await
@@ -324,13 +308,8 @@ mod redirect_only_operations {
         let client = Client::new(&server.uri()).expect("loopback");
         let location = client
             .login_saml(
-                &LoginSamlParams {
-                    silo_name: "s".to_string(),
-                    provider_name: "okta".to_string(),
-                },
-                &types::LoginSamlRequest {
-                    saml_response: "PHNhbWw+PC9zYW1sPg==".to_string(),
-                },
+                &LoginSamlParams::new("s".to_string(), "okta".to_string()),
+                &types::LoginSamlRequest::new("PHNhbWw+PC9zYW1sPg==".to_string()),
             )
             .await
             .expect("307 is a documented success");
@@ -343,10 +322,10 @@ mod redirect_only_operations {
         let server = MockServer::start().await;
         let client = Client::new(&server.uri()).expect("loopback");
         let url = client
-            .login_saml_begin(&redirect_calls::LoginSamlBeginParams {
-                silo_name: "s".to_string(),
-                provider_name: "a/b".to_string(),
-            })
+            .login_saml_begin(&redirect_calls::LoginSamlBeginParams::new(
+                "s".to_string(),
+                "a/b".to_string(),
+            ))
             .expect("a url");
         assert_eq!(url.as_str(), format!("{}/login/s/saml/a%2Fb", server.uri()));
         assert_eq!(support::request_count(&server).await, 0);
@@ -382,18 +361,20 @@ mod references_to_any_pointer {
         }
         let client = client(&server);
         let page = client
-            .list_countries(&pointer_refs::ListCountriesParams {
-                region: Some("eu".to_string()),
-                limit: Some(2),
-            })
+            .list_countries(
+                &pointer_refs::ListCountriesParams::new()
+                    .with_region("eu".to_string())
+                    .with_limit(2),
+            )
             .await
             .expect("200");
         assert_eq!(page.total, 9);
         let page = client
-            .list_countries_2(&pointer_refs::ListCountries2Params {
-                region: Some("eu".to_string()),
-                limit: Some(2),
-            })
+            .list_countries_2(
+                &pointer_refs::ListCountries2Params::new()
+                    .with_region("eu".to_string())
+                    .with_limit(2),
+            )
             .await
             .expect("200");
         assert_eq!(page.items, vec!["NO".to_string(), "SE".to_string()]);
@@ -450,26 +431,16 @@ mod references_to_any_pointer {
         let client = client(&server);
         let tag = client
             .create_tag(
-                &pointer_refs::CreateTagParams {
-                    region: Some("eu".to_string()),
-                },
-                &types::TagAllOf0 {
-                    name: "blue".to_string(),
-                    color: Some("#00f".to_string()),
-                },
+                &pointer_refs::CreateTagParams::new().with_region("eu".to_string()),
+                &types::TagAllOf0::new("blue".to_string()).with_color("#00f".to_string()),
             )
             .await
             .expect("201");
         assert_eq!(tag.id.as_deref(), Some("t1"));
         let conflict = client
             .replace_tag(
-                &pointer_refs::ReplaceTagParams {
-                    id: "t1".to_string(),
-                },
-                &types::TagAllOf0 {
-                    name: "red".to_string(),
-                    color: None,
-                },
+                &pointer_refs::ReplaceTagParams::new("t1".to_string()),
+                &types::TagAllOf0::new("red".to_string()),
             )
             .await
             .expect_err("409");
@@ -491,11 +462,8 @@ mod references_to_any_pointer {
         for id in ["..", "."] {
             let error = client
                 .replace_tag(
-                    &pointer_refs::ReplaceTagParams { id: id.to_string() },
-                    &types::TagAllOf0 {
-                        name: "red".to_string(),
-                        color: None,
-                    },
+                    &pointer_refs::ReplaceTagParams::new(id.to_string()),
+                    &types::TagAllOf0::new("red".to_string()),
                 )
                 .await
                 .expect_err("a dot segment");
@@ -539,29 +507,26 @@ mod json_schema_2020_keywords {
     use std::collections::BTreeMap;
 
     fn document() -> Document {
-        Document {
-            title: "Q3".to_string(),
-            point: (59.91, 10.75, DocumentDefsPointInnerItem2::Wgs84),
-            labels: Some(BTreeMap::from([("x-team".to_string(), "maps".to_string())])),
-            tags: Some(DocumentTags {
-                owner: Some("ann".to_string()),
-                additional_properties: BTreeMap::from([(
-                    "tag-color".to_string(),
-                    "blue".to_string(),
-                )]),
-            }),
-            counters: Some(BTreeMap::from([
-                ("pages".to_string(), DocumentCountersValue::Integer(12)),
-                (
-                    "ISO".to_string(),
-                    DocumentCountersValue::String("A4".to_string()),
-                ),
-            ])),
-            attachment: Some(Base64Bytes::from(b"%PDF-1.7\n\xff\x00".to_vec())),
-            open_tail: Some(vec![json!("head"), json!(1), json!(2)]),
-            billing_address: None,
-            postcode: None,
-        }
+        Document::new(
+            "Q3".to_string(),
+            (59.91, 10.75, DocumentDefsPointInnerItem2::Wgs84),
+        )
+        .with_labels(BTreeMap::from([("x-team".to_string(), "maps".to_string())]))
+        .with_tags({
+            let mut value = DocumentTags::new().with_owner("ann".to_string());
+            value.additional_properties =
+                BTreeMap::from([("tag-color".to_string(), "blue".to_string())]);
+            value
+        })
+        .with_counters(BTreeMap::from([
+            ("pages".to_string(), DocumentCountersValue::Integer(12)),
+            (
+                "ISO".to_string(),
+                DocumentCountersValue::String("A4".to_string()),
+            ),
+        ]))
+        .with_attachment(Base64Bytes::from(b"%PDF-1.7\n\xff\x00".to_vec()))
+        .with_open_tail(vec![json!("head"), json!(1), json!(2)])
     }
 
     fn document_json() -> serde_json::Value {
@@ -720,18 +685,15 @@ mod oauth2_client_basic_without_a_config {
             .await;
         let client = client(&server);
         let token = client
-            .issue_token(&types::IssueTokenRequest {
-                scope: Some("read".to_string()),
-            })
+            .issue_token(&types::IssueTokenRequest::new().with_scope("read".to_string()))
             .await
             .expect("200");
         assert_eq!(token.access_token.expose(), "a");
         let token = client
-            .exchange_code(&types::ExchangeCodeRequest {
-                grant_type: "authorization_code".to_string(),
-                code: "c 1".to_string(),
-                client_secret: None,
-            })
+            .exchange_code(&types::ExchangeCodeRequest::new(
+                "authorization_code".to_string(),
+                "c 1".to_string(),
+            ))
             .await
             .expect("200");
         assert_eq!(token.access_token.expose(), "b");
@@ -744,11 +706,10 @@ mod oauth2_client_basic_without_a_config {
     async fn a_secret_in_the_body_beside_client_basic_is_refused_before_sending() {
         let server = MockServer::start().await;
         let error = client(&server)
-            .exchange_code(&types::ExchangeCodeRequest {
-                grant_type: "authorization_code".to_string(),
-                code: "c".to_string(),
-                client_secret: Some(CLIENT_SECRET.into()),
-            })
+            .exchange_code(
+                &types::ExchangeCodeRequest::new("authorization_code".to_string(), "c".to_string())
+                    .with_client_secret(CLIENT_SECRET),
+            )
             .await
             .expect_err("two client authentication methods");
         assert!(error.to_string().contains("RFC 6749"), "{error}");
@@ -786,9 +747,7 @@ mod servers_without_a_usable_default {
             .await;
         let client = Client::new(&api.uri()).expect("loopback");
         client.get_tenant().await.expect("204 from the base URL");
-        let request = types::ChatWithAgentRequest {
-            message: "hi".to_string(),
-        };
+        let request = types::ChatWithAgentRequest::new("hi".to_string());
         let unset = client
             .chat_with_agent(&request)
             .await

@@ -25,10 +25,7 @@ fn mobile_calendar_source(
     clock: &ManualClock,
 ) -> mobile_calendar::TokenSource {
     let client = mobile_calendar::Client::new(&format!("{}/v1/public", server.uri())).unwrap();
-    let request = mobile_calendar::types::TokenRequest {
-        client_id: "id".into(),
-        client_secret: "secret".into(),
-    };
+    let request = mobile_calendar::types::TokenRequest::new("id", "secret");
     mobile_calendar::TokenSource::builder(mobile_calendar::TokenIssuer::new(client, request))
         .clock(clock.clone())
         .build()
@@ -101,10 +98,7 @@ async fn the_renewal_margin_is_configurable() {
     mount_numbered_tokens(&server, 3600, Duration::ZERO).await;
     let clock = ManualClock::new(start());
     let client = mobile_calendar::Client::new(&format!("{}/v1/public", server.uri())).unwrap();
-    let request = mobile_calendar::types::TokenRequest {
-        client_id: "id".into(),
-        client_secret: "secret".into(),
-    };
+    let request = mobile_calendar::types::TokenRequest::new("id", "secret");
     let source =
         mobile_calendar::TokenSource::builder(mobile_calendar::TokenIssuer::new(client, request))
             .clock(clock.clone())
@@ -133,10 +127,7 @@ async fn expiry_from_an_expires_at_timestamp() {
         .await;
     let clock = ManualClock::new(start());
     let client = cair_health::Client::new(&server.uri()).unwrap();
-    let request = cair_health::types::CreateTokenRequest {
-        client_id: "id".into(),
-        client_secret: "secret".into(),
-    };
+    let request = cair_health::types::CreateTokenRequest::new("id", "secret");
     let source = cair_health::TokenSource::builder(cair_health::TokenIssuer::new(client, request))
         .clock(clock.clone())
         .build();
@@ -168,10 +159,7 @@ async fn a_token_in_the_store_is_used_without_a_request_and_new_ones_are_saved()
         refresh_token_expires_at: None,
     }));
     let client = mobile_calendar::Client::new(&format!("{}/v1/public", server.uri())).unwrap();
-    let request = mobile_calendar::types::TokenRequest {
-        client_id: "id".into(),
-        client_secret: "secret".into(),
-    };
+    let request = mobile_calendar::types::TokenRequest::new("id", "secret");
     let source =
         mobile_calendar::TokenSource::builder(mobile_calendar::TokenIssuer::new(client, request))
             .clock(clock.clone())
@@ -331,10 +319,7 @@ async fn a_503_is_retried_with_backoff_and_attempts_are_bounded() {
             initial_backoff: Duration::from_millis(10),
             ..Default::default()
         });
-    let request = mobile_calendar::types::TokenRequest {
-        client_id: "id".into(),
-        client_secret: "secret".into(),
-    };
+    let request = mobile_calendar::types::TokenRequest::new("id", "secret");
     let error = client.create_token(&request).await.unwrap_err();
     assert_eq!(
         error.status(),
@@ -352,13 +337,13 @@ async fn the_authorization_code_exchange_is_never_retried() {
         .mount(&server)
         .await;
     let client = mobiscroll_connect::Client::new(&server.uri()).unwrap();
-    let request = mobiscroll_connect::types::TokenRequest {
-        grant_type: "authorization_code".into(),
-        code: "user-456".into(),
-        redirect_uri: "https://app.example.com/callback".into(),
-        client_id: Some("proj-123".into()),
-        client_secret: Some("secret-xyz".into()),
-    };
+    let request = mobiscroll_connect::types::TokenRequest::new(
+        "authorization_code",
+        "user-456",
+        "https://app.example.com/callback",
+    )
+    .with_client_id("proj-123")
+    .with_client_secret("secret-xyz");
     assert!(client.exchange_code(&request).await.is_err());
 }
 
@@ -366,19 +351,13 @@ fn mobiscroll_source(server: &MockServer, clock: &ManualClock) -> mobiscroll_con
     let client = mobiscroll_connect::Client::new(&server.uri())
         .unwrap()
         .with_client_secret_basic("proj-123", "secret-xyz");
-    let authorize = mobiscroll_connect::AuthorizeUrlParams {
-        client_id: "proj-123".into(),
-        user_id: "user-456".into(),
-        response_type: Some("code".into()),
-        ..Default::default()
-    };
-    let exchange = mobiscroll_connect::types::TokenRequest {
-        grant_type: "authorization_code".into(),
-        code: String::new(),
-        redirect_uri: "https://app.example.com/callback".into(),
-        client_id: None,
-        client_secret: None,
-    };
+    let authorize = mobiscroll_connect::AuthorizeUrlParams::new("proj-123", "user-456")
+        .with_response_type("code");
+    let exchange = mobiscroll_connect::types::TokenRequest::new(
+        "authorization_code",
+        String::new(),
+        "https://app.example.com/callback",
+    );
     mobiscroll_connect::TokenSource::builder(mobiscroll_connect::TokenIssuer::new(
         client, authorize, exchange,
     ))
@@ -453,9 +432,7 @@ async fn dayzero_token_calls_carry_the_api_token_and_cache_the_result() {
         .with_bearer_auth("dz_api_token");
     let source = dayzero::TokenSource::for_client(
         client,
-        dayzero::types::BodyGetTokenApiV1Oauth2TokenPost {
-            user_email: "a@example.com".into(),
-        },
+        dayzero::types::BodyGetTokenApiV1Oauth2TokenPost::new("a@example.com"),
     );
     assert_eq!(source.token().await.unwrap().expose(), "dz-access");
     assert_eq!(source.token().await.unwrap().expose(), "dz-access");
@@ -484,13 +461,11 @@ async fn a_refresh_token_is_used_where_the_spec_offers_a_refresh_operation() {
         .await;
     let clock = golden_clients::token::ManualClock::new(start());
     let client = form_body::Client::new(&server.uri()).unwrap();
-    let request = form_body::types::TokenRequest {
-        grant_type: form_body::types::TokenRequestGrantType::ClientCredentials,
-        client_id: "client".into(),
-        client_secret: "secret".into(),
-        scope: None,
-        refresh_token: None,
-    };
+    let request = form_body::types::TokenRequest::new(
+        form_body::types::TokenRequestGrantType::ClientCredentials,
+        "client",
+        "secret",
+    );
     let source = form_body::TokenSource::builder(form_body::TokenIssuer::new(client, request))
         .clock(clock.clone())
         .build();
@@ -525,9 +500,9 @@ async fn generated_bearer_operations_take_tokens_from_the_source_and_reauthentic
     let token_client = api::Client::new(&server.uri())
         .unwrap()
         .with_basic_auth("client", "secret");
-    let request = api::types::CreateTokenRequest {
-        grant_type: api::types::CreateTokenRequestGrantType::ClientCredentials,
-    };
+    let request = api::types::CreateTokenRequest::new(
+        api::types::CreateTokenRequestGrantType::ClientCredentials,
+    );
     let source = api::TokenSource::for_client(token_client, request);
     let client = api::Client::new(&server.uri())
         .unwrap()
@@ -577,10 +552,7 @@ async fn integral_numbers_written_as_floats_decode_into_integer_fields() {
         .mount(&server)
         .await;
     let client = mobile_calendar::Client::new(&format!("{}/v1/public", server.uri())).unwrap();
-    let request = mobile_calendar::types::TokenRequest {
-        client_id: "id".into(),
-        client_secret: "secret".into(),
-    };
+    let request = mobile_calendar::types::TokenRequest::new("id", "secret");
     assert_eq!(
         client.create_token(&request).await.unwrap().expires_in,
         3600

@@ -77,10 +77,7 @@ async fn tracing_output_and_debug_of_every_token_type_carry_no_secret() {
             initial_backoff: Duration::from_millis(5),
             ..Default::default()
         });
-    let request = mobile_calendar::types::TokenRequest {
-        client_id: "id".into(),
-        client_secret: CLIENT_SECRET.into(),
-    };
+    let request = mobile_calendar::types::TokenRequest::new("id", CLIENT_SECRET);
     let source = mobile_calendar::TokenSource::for_client(client, request);
     let token = source.token().await.unwrap();
     assert_eq!(token.expose(), ACCESS_TOKEN);
@@ -101,9 +98,7 @@ async fn tracing_output_and_debug_of_every_token_type_carry_no_secret() {
         .with_bearer_auth(API_TOKEN);
     let dayzero_source = dayzero::TokenSource::for_client(
         dayzero_client,
-        dayzero::types::BodyGetTokenApiV1Oauth2TokenPost {
-            user_email: "a@example.com".into(),
-        },
+        dayzero::types::BodyGetTokenApiV1Oauth2TokenPost::new("a@example.com"),
     );
     let error = dayzero_source.token().await.unwrap_err();
     assert_no_secret("dayzero TokenError", &format!("{error:?} {error}"));
@@ -117,18 +112,12 @@ async fn tracing_output_and_debug_of_every_token_type_carry_no_secret() {
     let mobiscroll = mobiscroll_connect::Client::new(&server.uri())
         .unwrap()
         .with_client_secret_basic("proj", CLIENT_SECRET);
-    let exchange = mobiscroll_connect::types::TokenRequest {
-        grant_type: "authorization_code".into(),
-        code: String::new(),
-        redirect_uri: "https://app.example.com/callback".into(),
-        client_id: None,
-        client_secret: None,
-    };
-    let authorize = mobiscroll_connect::AuthorizeUrlParams {
-        client_id: "proj".into(),
-        user_id: "u".into(),
-        ..Default::default()
-    };
+    let exchange = mobiscroll_connect::types::TokenRequest::new(
+        "authorization_code",
+        String::new(),
+        "https://app.example.com/callback",
+    );
+    let authorize = mobiscroll_connect::AuthorizeUrlParams::new("proj", "u");
     let mobiscroll_source =
         mobiscroll_connect::TokenSource::for_client(mobiscroll, authorize, exchange);
     let authorize_url = mobiscroll_source.authorize_url().unwrap();

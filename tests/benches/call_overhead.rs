@@ -72,10 +72,7 @@ async fn measure(padding_bytes: usize, rounds: usize) -> (Duration, Duration) {
         .await;
     let http = reqwest::Client::new();
     let client = Client::with_http_client(&server.uri(), http.clone()).expect("loopback base url");
-    let request = TokenRequest {
-        client_id: "bench-client".into(),
-        client_secret: "bench-secret".into(),
-    };
+    let request = TokenRequest::new("bench-client", "bench-secret");
     let request_json =
         serde_json::json!({"clientId": "bench-client", "clientSecret": "bench-secret"});
     let url = format!("{}/auth/token", server.uri());

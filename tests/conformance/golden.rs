@@ -104,9 +104,7 @@ mod all_of {
     }
 
     fn params() -> GetOrderParams {
-        GetOrderParams {
-            order_id: "order 42/ü".to_string(),
-        }
+        GetOrderParams::new("order 42/ü".to_string())
     }
 
     #[test]
@@ -182,13 +180,12 @@ mod form_body {
     }
 
     fn request() -> types::TokenRequest {
-        types::TokenRequest {
-            grant_type: types::TokenRequestGrantType::ClientCredentials,
-            client_id: "conformance client".to_string(),
-            client_secret: "s=cr%t:+/".into(),
-            scope: Some("read write".to_string()),
-            refresh_token: None,
-        }
+        types::TokenRequest::new(
+            types::TokenRequestGrantType::ClientCredentials,
+            "conformance client",
+            "s=cr%t:+/",
+        )
+        .with_scope("read write")
     }
 
     #[test]
@@ -204,11 +201,12 @@ mod form_body {
             .await;
         expect_success(result, 200, OPERATION);
 
-        let refresh = types::TokenRequest {
-            grant_type: types::TokenRequestGrantType::RefreshToken,
-            scope: None,
-            refresh_token: Some("rt-123".into()),
-            ..request()
+        let refresh = {
+            let mut value = request();
+            value.grant_type = types::TokenRequestGrantType::RefreshToken;
+            value.scope = None;
+            value.refresh_token = Some("rt-123".into());
+            value
         };
         let result = client(&prism, Prefer::none().client())
             .issue_token(&refresh)
@@ -271,16 +269,14 @@ mod keyword_names {
 
     /// Every parameter set, each named after a Rust keyword (or a header).
     fn params() -> SearchParams {
-        SearchParams {
-            r#type: "books & more".to_string(),
-            r#match: Some("exact".to_string()),
-            self_: Some(true),
-            r#async: Some(false),
-            r#in: Some("title".to_string()),
-            r#fn: Some("lower".to_string()),
-            limit: Some(25),
-            x_request_id: Some("req-123".to_string()),
-        }
+        SearchParams::new("books & more".to_string())
+            .with_match("exact".to_string())
+            .with_self_(true)
+            .with_async(false)
+            .with_in("title".to_string())
+            .with_fn("lower".to_string())
+            .with_limit(25)
+            .with_x_request_id("req-123".to_string())
     }
 
     #[test]
@@ -297,10 +293,7 @@ mod keyword_names {
         expect_success(result, 200, OPERATION);
 
         let result = client(&prism, Prefer::none().client())
-            .search(&SearchParams {
-                r#type: "books".to_string(),
-                ..SearchParams::default()
-            })
+            .search(&SearchParams::new("books".to_string()))
             .await;
         expect_success(
             result,
@@ -349,10 +342,9 @@ mod mixed_responses {
     }
 
     fn params() -> SubmitJobParams {
-        SubmitJobParams {
-            tags: Some(vec!["nightly".to_string(), "high priority".to_string()]),
-            priority: Some(5),
-        }
+        SubmitJobParams::new()
+            .with_tags(vec!["nightly".to_string(), "high priority".to_string()])
+            .with_priority(5)
     }
 
     /// Prism answers `Prefer: code=500` with the `default` response.
@@ -481,9 +473,7 @@ mod nullable_fields {
     }
 
     fn params() -> GetProfileParams {
-        GetProfileParams {
-            profile_id: "profile-7".to_string(),
-        }
+        GetProfileParams::new("profile-7".to_string())
     }
 
     #[test]
@@ -626,19 +616,11 @@ mod one_of_discriminator {
     }
 
     fn cat() -> types::Pet {
-        types::Pet::Cat(types::Cat {
-            pet_type: "cat".to_string(),
-            name: "Tom".to_string(),
-            indoor: Some(true),
-        })
+        types::Pet::Cat(types::Cat::new("cat".to_string(), "Tom".to_string()).with_indoor(true))
     }
 
     fn dog() -> types::Pet {
-        types::Pet::Dog(types::Dog {
-            pet_type: "dog".to_string(),
-            name: "Rex".to_string(),
-            bark_volume: 11,
-        })
+        types::Pet::Dog(types::Dog::new("dog".to_string(), "Rex".to_string(), 11))
     }
 
     /// The variant must be the one the discriminator value maps to.
@@ -646,6 +628,7 @@ mod one_of_discriminator {
         match pet {
             types::Pet::Cat(cat) => cat.pet_type == "cat",
             types::Pet::Dog(dog) => dog.pet_type == "dog",
+            _ => false,
         }
     }
 
@@ -661,7 +644,7 @@ mod one_of_discriminator {
     async fn static_responses_decode_and_invalid_requests_are_rejected() {
         let prism = Prism::start(&pinned_spec(), Mode::Static);
         let result = client(&prism, Prefer::none().client())
-            .get_pet(&GetPetParams { pet_id: 7 })
+            .get_pet(&GetPetParams::new(7))
             .await;
         let pet = expect_success(result, 200, GET_PET);
         assert!(mapped_correctly(&pet), "{pet:?}");
@@ -683,9 +666,7 @@ mod one_of_discriminator {
         let prism = &Prism::start(&pinned_spec(), Mode::Dynamic);
         prism
             .dynamic_calls(GET_PET, None, |http| async move {
-                let result = client(prism, http)
-                    .get_pet(&GetPetParams { pet_id: 7 })
-                    .await;
+                let result = client(prism, http).get_pet(&GetPetParams::new(7)).await;
                 if let Ok(pet) = &result {
                     if !mapped_correctly(pet) {
                         return CallCheck::Failed(format!(
@@ -713,7 +694,7 @@ mod one_of_discriminator {
     async fn a_discriminator_value_outside_the_mapping_is_rejected() {
         let prism = Prism::start(&spec(), Mode::Static);
         let result = client(&prism, Prefer::none().client())
-            .get_pet(&GetPetParams { pet_id: 7 })
+            .get_pet(&GetPetParams::new(7))
             .await;
         match result {
             Err(golden_clients::runtime::Error::InvalidResponseBody {
@@ -930,15 +911,11 @@ mod security_basic_bearer {
     }
 
     fn token_request() -> types::CreateTokenRequest {
-        types::CreateTokenRequest {
-            grant_type: types::CreateTokenRequestGrantType::ClientCredentials,
-        }
+        types::CreateTokenRequest::new(types::CreateTokenRequestGrantType::ClientCredentials)
     }
 
     fn key() -> GetKeyParams {
-        GetKeyParams {
-            key_id: "key-1".to_string(),
-        }
+        GetKeyParams::new("key-1".to_string())
     }
 
     #[test]
@@ -1367,20 +1344,15 @@ mod media_types {
     /// repeated part overwrites the one before, JSON is not parsed), so it cannot validate the array
     /// (`tags`) and object (`metadata`) parts of any encoding: those stay with the end-to-end tests.
     fn upload() -> types::UploadFileRequest {
-        types::UploadFileRequest {
-            file: Binary::from(vec![0x89, b'P', b'N', b'G', 0, 1, 2, 255]),
-            name: "report final.png".to_string(),
-            thumbnail: Some(Binary::from(vec![1, 2, 3])),
-            tags: None,
-            metadata: None,
-        }
+        types::UploadFileRequest::new(
+            Binary::from(vec![0x89, b'P', b'N', b'G', 0, 1, 2, 255]),
+            "report final.png".to_string(),
+        )
+        .with_thumbnail(Binary::from(vec![1, 2, 3]))
     }
 
     fn file_info() -> types::FileInfo {
-        types::FileInfo {
-            id: "file-1".to_string(),
-            size: Some(1024),
-        }
+        types::FileInfo::new("file-1".to_string()).with_size(1024)
     }
 
     #[test]
@@ -1412,9 +1384,10 @@ mod media_types {
             201,
             "upload_file (multipart)",
         );
-        let minimal = types::UploadFileRequest {
-            thumbnail: None,
-            ..upload()
+        let minimal = {
+            let mut value = upload();
+            value.thumbnail = None;
+            value
         };
         expect_success(
             client(Prefer::none()).upload_file(&minimal).await,
@@ -1424,14 +1397,14 @@ mod media_types {
         expect_success(
             client(Prefer::none())
                 .put_file_content(
-                    &PutFileContentParams { id: id.to_string() },
+                    &PutFileContentParams::new(id.to_string()),
                     &Binary::from(vec![0, 1, 2, 255]),
                 )
                 .await,
             204,
             "put_file_content (octet-stream)",
         );
-        let params = GetFileContentParams { id: id.to_string() };
+        let params = GetFileContentParams::new(id.to_string());
         harness::outcome::expect_prism_unable(
             client(Prefer::none()).get_file_content(&params).await,
             "get_file_content (image/png)",
@@ -1492,9 +1465,7 @@ mod media_types {
             .await;
         prism
             .dynamic_calls("get_file_content 404", Some(404), |http| async move {
-                let params = GetFileContentParams {
-                    id: "file-1".to_string(),
-                };
+                let params = GetFileContentParams::new("file-1".to_string());
                 error_fingerprint(
                     client(prism, http).get_file_content(&params).await,
                     404,
@@ -1543,10 +1514,7 @@ mod no_operation_id {
     }
 
     fn key() -> GetUsersByUserIdKeysByKeyIdParams {
-        GetUsersByUserIdKeysByKeyIdParams {
-            user_id: "user-1".to_string(),
-            key_id: 42,
-        }
+        GetUsersByUserIdKeysByKeyIdParams::new("user-1".to_string(), 42)
     }
 
     #[test]
@@ -1570,17 +1538,13 @@ mod no_operation_id {
         let client = client(&prism, Prefer::none().client());
         expect_success(client.get_users().await, 200, "get_users");
         expect_success(client.post_users().await, 201, "post_users");
-        let user = GetUsersByUserIdParams {
-            user_id: "user 1".to_string(),
-        };
+        let user = GetUsersByUserIdParams::new("user 1".to_string());
         expect_success(
             client.get_users_by_user_id(&user).await,
             200,
             "get_users_by_user_id",
         );
-        let user = DeleteUsersByUserIdParams {
-            user_id: "user-1".to_string(),
-        };
+        let user = DeleteUsersByUserIdParams::new("user-1".to_string());
         expect_success(
             client.delete_users_by_user_id(&user).await,
             204,
@@ -1608,9 +1572,7 @@ mod no_operation_id {
             .await;
         prism
             .dynamic_calls("get_users_by_user_id", None, |http| async move {
-                let user = GetUsersByUserIdParams {
-                    user_id: "user-1".to_string(),
-                };
+                let user = GetUsersByUserIdParams::new("user-1".to_string());
                 success_fingerprint(client(prism, http).get_users_by_user_id(&user).await, 200)
             })
             .await;
@@ -1646,18 +1608,17 @@ mod query_styles {
     }
 
     fn params() -> SearchParams {
-        SearchParams {
-            tags: Some(vec!["red".to_string(), "blue".to_string()]),
-            ids: Some(vec![1, 2, 3]),
-            filter: Some(types::SearchFilter {
-                status: Some("open".to_string()),
-                owner: Some("me".to_string()),
-            }),
-            sort: Some(vec!["name".to_string(), "date".to_string()]),
-            session: "session-123".to_string(),
-            theme: Some(types::SearchTheme::Dark),
-            q: Some("text".to_string()),
-        }
+        SearchParams::new("session-123".to_string())
+            .with_tags(vec!["red".to_string(), "blue".to_string()])
+            .with_ids(vec![1, 2, 3])
+            .with_filter(
+                types::SearchFilter::new()
+                    .with_status("open".to_string())
+                    .with_owner("me".to_string()),
+            )
+            .with_sort(vec!["name".to_string(), "date".to_string()])
+            .with_theme(types::SearchTheme::Dark)
+            .with_q("text".to_string())
     }
 
     #[test]
@@ -1672,10 +1633,7 @@ mod query_styles {
             .search(&params())
             .await;
         expect_success(result, 200, OPERATION);
-        let required_only = SearchParams {
-            session: "session-123".to_string(),
-            ..SearchParams::default()
-        };
+        let required_only = SearchParams::new("session-123".to_string());
         let result = client(&prism, Prefer::none().client())
             .search(&required_only)
             .await;
@@ -1707,10 +1665,7 @@ mod query_styles {
     async fn a_cookie_value_that_would_add_another_cookie_is_refused() {
         let client = Client::new("https://api.example.com").expect("an https base url");
         for session in ["s; admin=true", "s, admin=true", "two words"] {
-            let injected = SearchParams {
-                session: session.to_string(),
-                ..SearchParams::default()
-            };
+            let injected = SearchParams::new(session.to_string());
             let error = client
                 .search(&injected)
                 .await
@@ -1733,10 +1688,7 @@ mod request_content_types {
     }
 
     fn request() -> types::TokenRequest {
-        types::TokenRequest {
-            grant_type: "client_credentials".to_string(),
-            scope: Some("read".to_string()),
-        }
+        types::TokenRequest::new("client_credentials".to_string()).with_scope("read".to_string())
     }
 
     #[test]
@@ -1812,9 +1764,7 @@ mod webhooks_callbacks {
             .port();
         let client = Client::with_http_client(&prism.base_url(), Prefer::none().client())
             .expect("a loopback base url");
-        let request = types::SubscribeRequest {
-            callback_url: format!("http://127.0.0.1:{nobody}/events"),
-        };
+        let request = types::SubscribeRequest::new(format!("http://127.0.0.1:{nobody}/events"));
         expect_success(client.subscribe(&request).await, 201, "subscribe");
 
         let invalid = reqwest::Client::new()
@@ -1842,10 +1792,7 @@ mod pointer_refs {
     }
 
     fn tag() -> types::TagAllOf0 {
-        types::TagAllOf0 {
-            name: "blue".to_string(),
-            color: Some("#00f".to_string()),
-        }
+        types::TagAllOf0::new("blue".to_string()).with_color("#00f".to_string())
     }
 
     #[test]
@@ -1865,33 +1812,27 @@ mod pointer_refs {
     #[tokio::test]
     async fn static_responses_decode() {
         let prism = Prism::start(&spec(), Mode::Static);
-        let params = ListCountriesParams {
-            region: Some("eu".to_string()),
-            limit: Some(5),
-        };
+        let params = ListCountriesParams::new()
+            .with_region("eu".to_string())
+            .with_limit(5);
         let result = client(&prism, Prefer::none().client())
             .list_countries(&params)
             .await;
         expect_success(result, 200, "pointer_refs::list_countries");
         let result = client(&prism, Prefer::none().client())
-            .list_countries_2(&golden_clients::pointer_refs::ListCountries2Params {
-                region: None,
-                limit: Some(1),
-            })
+            .list_countries_2(
+                &golden_clients::pointer_refs::ListCountries2Params::new().with_limit(1),
+            )
             .await;
         expect_success(result, 200, "pointer_refs::list_countries_2");
         let result = client(&prism, Prefer::none().client())
             .create_tag(
-                &CreateTagParams {
-                    region: Some("eu".to_string()),
-                },
+                &CreateTagParams::new().with_region("eu".to_string()),
                 &tag(),
             )
             .await;
         expect_success(result, 201, "pointer_refs::create_tag");
-        let replace = ReplaceTagParams {
-            id: "t1".to_string(),
-        };
+        let replace = ReplaceTagParams::new("t1".to_string());
         let result = client(&prism, Prefer::none().client())
             .replace_tag(&replace, &tag())
             .await;
@@ -1932,7 +1873,7 @@ mod pointer_refs {
             .dynamic_calls("pointer_refs::create_tag", None, |http| async move {
                 success_fingerprint(
                     client(prism, http)
-                        .create_tag(&CreateTagParams { region: None }, &tag())
+                        .create_tag(&CreateTagParams::new(), &tag())
                         .await,
                     201,
                 )
@@ -1942,12 +1883,7 @@ mod pointer_refs {
             .dynamic_calls("pointer_refs::replace_tag", Some(409), |http| async move {
                 error_fingerprint(
                     client(prism, http)
-                        .replace_tag(
-                            &ReplaceTagParams {
-                                id: "t1".to_string(),
-                            },
-                            &tag(),
-                        )
+                        .replace_tag(&ReplaceTagParams::new("t1".to_string()), &tag())
                         .await,
                     409,
                     |body| matches!(body, ReplaceTagError::Conflict(_)),
@@ -2086,10 +2022,8 @@ mod name_collisions {
         );
         assert_eq!(*snake, "grace", "`get_user` is `get_user_3`");
 
-        let params = GetItemParams {
-            id: "item 1".to_string(),
-            id_2: Some("the query one".to_string()),
-        };
+        let params =
+            GetItemParams::new("item 1".to_string()).with_id_2("the query one".to_string());
         let item = expect_success(
             client.get_item(&params).await,
             200,
@@ -2110,10 +2044,8 @@ mod name_collisions {
     /// both survive a round trip (and the derived `Deserialize` has no unreachable arm).
     #[test]
     fn a_path_and_a_query_parameter_with_one_name_both_round_trip() {
-        let params = GetItemParams {
-            id: "in the path".to_string(),
-            id_2: Some("in the query".to_string()),
-        };
+        let params =
+            GetItemParams::new("in the path".to_string()).with_id_2("in the query".to_string());
         let value = serde_json::to_value(&params).unwrap();
         assert_eq!(value["path.id"], "in the path");
         assert_eq!(value["query.id"], "in the query");
@@ -2162,9 +2094,7 @@ mod own_names {
     async fn static_responses_decode() {
         let prism = Prism::start(&spec(), Mode::Static);
         let client = client(&prism, Prefer::none().client());
-        let body = types::Client {
-            id: "client-1".to_string(),
-        };
+        let body = types::Client::new("client-1".to_string());
         let created = expect_success(client.new_2(&body).await, 200, "own_names::new_2");
         assert_eq!(created.id, "client-1");
         let secret = expect_success(
@@ -2175,9 +2105,7 @@ mod own_names {
         assert_eq!(secret.name, "the name of a secret, not a secret");
         let client_error = expect_success(client.base_url_2().await, 200, "own_names::base_url_2");
         assert_eq!(client_error.code, 7);
-        let params = golden_clients::own_names::ClientParams {
-            token: Some("t".into()),
-        };
+        let params = golden_clients::own_names::ClientParams::new().with_token("t");
         let credentials = expect_success(client.client(&params).await, 200, "own_names::client");
         assert_eq!(credentials.user.as_deref(), Some("ada"));
         let token_error = expect_success(client.token().await, 200, "own_names::token");

@@ -26,10 +26,7 @@ mod mobile_calendar {
     }
 
     fn request() -> types::TokenRequest {
-        types::TokenRequest {
-            client_id: "conformance-client".to_string(),
-            client_secret: "conformance-secret".into(),
-        }
+        types::TokenRequest::new("conformance-client".to_string(), "conformance-secret")
     }
 
     #[test]
@@ -114,10 +111,7 @@ mod cair_health {
     }
 
     fn request() -> types::CreateTokenRequest {
-        types::CreateTokenRequest {
-            client_id: "conformance-client".to_string(),
-            client_secret: "conformance-secret".into(),
-        }
+        types::CreateTokenRequest::new("conformance-client".to_string(), "conformance-secret")
     }
 
     #[test]
@@ -196,9 +190,7 @@ mod dayzero {
     }
 
     fn request() -> types::BodyGetTokenApiV1Oauth2TokenPost {
-        types::BodyGetTokenApiV1Oauth2TokenPost {
-            user_email: "alice+conformance@example.com".to_string(),
-        }
+        types::BodyGetTokenApiV1Oauth2TokenPost::new("alice+conformance@example.com".to_string())
     }
 
     #[test]
@@ -291,21 +283,20 @@ mod mobiscroll_connect {
     }
 
     fn request() -> types::TokenRequest {
-        types::TokenRequest {
-            grant_type: types::TokenRequestGrantType::AuthorizationCode,
-            code: "user-123".to_string(),
-            redirect_uri: "https://app.example.com/oauth/callback?from=conformance".to_string(),
-            client_id: None,
-            client_secret: None,
-        }
+        types::TokenRequest::new(
+            types::TokenRequestGrantType::AuthorizationCode,
+            "user-123",
+            "https://app.example.com/oauth/callback?from=conformance",
+        )
     }
 
     /// `client_secret_post`: the credentials travel in the form body.
     fn request_with_client_credentials() -> types::TokenRequest {
-        types::TokenRequest {
-            client_id: Some("conformance-client".to_string()),
-            client_secret: Some("s=cr%t:+/".into()),
-            ..request()
+        {
+            let mut value = request();
+            value.client_id = Some("conformance-client".to_string());
+            value.client_secret = Some("s=cr%t:+/".into());
+            value
         }
     }
 
@@ -556,11 +547,10 @@ mod mobiscroll_connect {
 
         // Prism validates the query: without a required parameter the URL is rejected.
         let mut url = client
-            .authorize_url(&AuthorizeUrlParams {
-                client_id: "conformance-client".to_string(),
-                user_id: "user-123".to_string(),
-                ..AuthorizeUrlParams::default()
-            })
+            .authorize_url(&AuthorizeUrlParams::new(
+                "conformance-client".to_string(),
+                "user-123".to_string(),
+            ))
             .expect("the URL builds");
         let kept: Vec<(String, String)> = url
             .query_pairs()

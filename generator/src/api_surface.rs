@@ -95,7 +95,7 @@ impl ApiSurface {
                     .map(|case| {
                         let payload = match &case.type_ref {
                             TypeRef::Unit => "RawBody".to_string(),
-                            other => type_text(other, true),
+                            other => type_text(other, false),
                         };
                         (case.variant_name.clone(), payload)
                     })
@@ -110,7 +110,12 @@ impl ApiSurface {
                     .success
                     .cases
                     .iter()
-                    .map(|case| (case.variant_name.clone(), payload_text(&case.type_ref)))
+                    .map(|case| {
+                        (
+                            case.variant_name.clone(),
+                            payload_text(&case.type_ref, false),
+                        )
+                    })
                     .collect();
                 surface
                     .types
@@ -142,10 +147,10 @@ fn enum_surface(kind: &str, variants: BTreeMap<String, String>) -> TypeSurface {
     }
 }
 
-fn payload_text(type_ref: &TypeRef) -> String {
+fn payload_text(type_ref: &TypeRef, inside_types: bool) -> String {
     match type_ref {
         TypeRef::Unit => String::new(),
-        other => type_text(other, true),
+        other => type_text(other, inside_types),
     }
 }
 
@@ -179,7 +184,12 @@ fn type_surface(kind: &TypeKind) -> TypeSurface {
             "union",
             variants
                 .iter()
-                .map(|variant| (variant.rust_name.clone(), payload_text(&variant.type_ref)))
+                .map(|variant| {
+                    (
+                        variant.rust_name.clone(),
+                        payload_text(&variant.type_ref, true),
+                    )
+                })
                 .collect(),
         ),
         TypeKind::Alias { target } => TypeSurface {

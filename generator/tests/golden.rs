@@ -282,3 +282,127 @@ fn every_fixture_operation_and_schema_is_generated() {
         );
     }
 }
+
+/// The crate generated from one `fixtures/api_changes` spec, with its changes against `previous`.
+fn api_change_crate(
+    spec: &str,
+    previous: &generator::api_surface::release::PreviousRelease,
+) -> (GeneratedCrate, generator::api_surface::release::Release) {
+    let path = format!("generator/tests/fixtures/api_changes/{spec}.yaml");
+    let bytes = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join(format!("tests/fixtures/api_changes/{spec}.yaml")),
+    )
+    .unwrap();
+    let source = ProviderSource {
+        spec_path: path.clone(),
+        spec_bytes: &bytes,
+        config: ProviderConfig::for_standalone_spec("widgets", &path),
+    };
+    let options = CrateOptions {
+        crate_name: "widgets".to_string(),
+        description: "Widgets.".to_string(),
+        standalone: true,
+        skip_invalid: false,
+    };
+    let mut generated = generator::generate_crate(&options, &[source])
+        .unwrap_or_else(|error| panic!("{path} must generate: {error}"));
+    let release = generator::api_surface::release::apply_release(&mut generated, previous, true)
+        .unwrap_or_else(|error| panic!("{path}: {error}"));
+    (generated, release)
+}
+
+/// What the checked-in crate holds for the next run to compare with.
+fn checked_in(generated: &GeneratedCrate) -> generator::api_surface::release::PreviousRelease {
+    let file = |path: &str| {
+        generated
+            .files
+            .iter()
+            .find(|file| file.path == path)
+            .map(|file| file.contents.clone())
+    };
+    generator::api_surface::release::PreviousRelease {
+        cargo_toml: file("Cargo.toml"),
+        changelog: file("CHANGELOG.md"),
+        surfaces: generated
+            .files
+            .iter()
+            .filter(|file| file.path.starts_with("api/"))
+            .map(|file| (file.path.clone(), file.contents.clone()))
+            .collect(),
+    }
+}
+
+/// The change report of `base.yaml` -> `<change>.yaml`: the version step and the changelog entry.
+fn check_api_change_report(change: &str) {
+    let (base, baseline) = api_change_crate("base", &Default::default());
+    assert!(baseline.baseline && baseline.class.is_none());
+    let (changed, release) = api_change_crate(change, &checked_in(&base));
+    let changelog = checked_in(&changed).changelog.unwrap();
+    let entry = &changelog[changelog.find("\n## ").unwrap() + 1..];
+    let entry = &entry[..entry.find("\n## 0.1.0").unwrap_or(entry.len())];
+    let report = format!(
+        "base.yaml -> {change}.yaml: version {} -> {}\n\n{}\n",
+        release.previous_version,
+        release.version,
+        entry.trim_end()
+    );
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(format!("tests/fixtures/api_changes/{change}.report.md"));
+    if let Err(message) = check(&golden, &report) {
+        panic!("{message}");
+    }
+}
+
+/// One golden change report per kind of change.
+macro_rules! api_change_report_tests {
+    ($($change:ident),* $(,)?) => {
+        const API_CHANGES_WITH_A_GOLDEN_TEST: &[&str] = &[$(stringify!($change)),*];
+        mod api_change_reports {
+            $(
+                #[test]
+                fn $change() {
+                    super::check_api_change_report(stringify!($change));
+                }
+            )*
+        }
+    };
+}
+
+api_change_report_tests!(
+    error_status_added,
+    error_status_removed,
+    field_added_optional_request,
+    field_added_optional_response,
+    field_added_required,
+    field_changed,
+    field_removed,
+    operation_added,
+    operation_changed,
+    operation_removed,
+    parameter_added_optional,
+    parameter_added_required,
+    parameter_changed,
+    parameter_removed,
+    type_added,
+    type_changed,
+    type_removed,
+    variant_added,
+    variant_removed,
+);
+
+#[test]
+fn every_api_change_fixture_has_a_golden_report() {
+    let mut changes: Vec<String> =
+        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/api_changes"))
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .filter_map(|name| name.strip_suffix(".yaml").map(str::to_string))
+            .filter(|name| name != "base")
+            .collect();
+    changes.sort();
+    assert_eq!(
+        changes, API_CHANGES_WITH_A_GOLDEN_TEST,
+        "add the fixture to `api_change_report_tests!` (in file-name order)"
+    );
+}

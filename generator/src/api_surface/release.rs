@@ -147,9 +147,7 @@ pub fn apply_release(
         entry = unreleased_entry(&lines);
     } else if let Some(this_run) = class {
         // Changes held back with --no-bump count towards the step too.
-        let held_back_breaking = unreleased
-            .iter()
-            .any(|line| line.contains(": breaking: "));
+        let held_back_breaking = unreleased.iter().any(|line| line.contains(": breaking: "));
         let step = if held_back_breaking {
             ChangeClass::Breaking
         } else {
@@ -184,9 +182,10 @@ pub fn apply_release(
         if !cargo_toml.contents.contains(&line) {
             return Err("the generated Cargo.toml has no version line".to_string());
         }
-        cargo_toml.contents = cargo_toml
-            .contents
-            .replacen(&line, &format!("\nversion = \"{version}\"\n"), 1);
+        cargo_toml.contents =
+            cargo_toml
+                .contents
+                .replacen(&line, &format!("\nversion = \"{version}\"\n"), 1);
     }
     Ok(Release {
         modules,
@@ -232,7 +231,11 @@ fn split_changelog(text: &str) -> (String, Vec<String>, String) {
         .filter(|line| line.starts_with("- "))
         .map(str::to_string)
         .collect();
-    (introduction.to_string(), lines, after_heading[end..].to_string())
+    (
+        introduction.to_string(),
+        lines,
+        after_heading[end..].to_string(),
+    )
 }
 
 /// The entry of changes generated with `--no-bump`.
@@ -265,12 +268,18 @@ fn set_file(generated: &mut GeneratedCrate, path: &str, contents: String) {
                 path: path.to_string(),
                 contents,
             });
-            generated.files.sort_by(|left, right| left.path.cmp(&right.path));
+            generated
+                .files
+                .sort_by(|left, right| left.path.cmp(&right.path));
         }
     }
 }
 
 /// The changelog a crate starts with, before any release.
 pub fn initial_changelog() -> String {
-    join_changelog(&format!("{CHANGELOG_HEADER}\n{CHANGELOG_INTRODUCTION}"), "", "")
+    join_changelog(
+        &format!("{CHANGELOG_HEADER}\n{CHANGELOG_INTRODUCTION}"),
+        "",
+        "",
+    )
 }

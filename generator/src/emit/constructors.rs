@@ -3,7 +3,9 @@
 
 use super::type_tokens::{type_tokens, Scope};
 use crate::ir::TypeRef;
-use crate::naming::{optional_field_setter_method, to_identifier_tokens, STRUCT_CONSTRUCTOR_METHOD};
+use crate::naming::{
+    optional_field_setter_method, to_identifier_tokens, STRUCT_CONSTRUCTOR_METHOD,
+};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 

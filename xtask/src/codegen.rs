@@ -174,7 +174,15 @@ pub fn generate_standalone(
     mode: Mode,
     skip_invalid: bool,
 ) -> Result<Report> {
-    generate_standalone_with(spec, out, crate_name, config, mode, skip_invalid, Bump::BySemver)
+    generate_standalone_with(
+        spec,
+        out,
+        crate_name,
+        config,
+        mode,
+        skip_invalid,
+        Bump::BySemver,
+    )
 }
 
 /// [`generate_standalone`], with or without a version bump.

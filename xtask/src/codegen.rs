@@ -252,6 +252,8 @@ pub fn generate_standalone_with(
         skip_invalid,
     };
     let mut generated = generator::generate_crate(&options, &[source])?;
+    // A folder the generator does not own is refused before anything in it is read back.
+    crate::ownership::inspect_output_directory(out, generator::MANIFEST_GENERATOR)?;
     let release = release_changes(out, &out.display().to_string(), &mut generated, bump)?;
     let fix_command = format!(
         "cargo xtask gen --spec {} --out {} --crate-name {crate_name}{}{}",

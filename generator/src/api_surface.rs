@@ -298,7 +298,7 @@ pub fn type_text(type_ref: &TypeRef, inside_types: bool) -> String {
             "({})",
             items
                 .iter()
-                .map(|item| inner(item))
+                .map(inner)
                 .collect::<Vec<_>>()
                 .join(", ")
         ),

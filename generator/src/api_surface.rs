@@ -296,11 +296,7 @@ pub fn type_text(type_ref: &TypeRef, inside_types: bool) -> String {
         TypeRef::Base64Bytes => "Base64Bytes".to_string(),
         TypeRef::Tuple(items) => format!(
             "({})",
-            items
-                .iter()
-                .map(inner)
-                .collect::<Vec<_>>()
-                .join(", ")
+            items.iter().map(inner).collect::<Vec<_>>().join(", ")
         ),
     }
 }

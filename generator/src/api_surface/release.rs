@@ -283,3 +283,46 @@ pub fn initial_changelog() -> String {
         "",
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn step(version: &str, class: ChangeClass) -> String {
+        bumped_version(&semver::Version::parse(version).unwrap(), class).to_string()
+    }
+
+    #[test]
+    fn versions_step_by_cargos_compatibility_rules() {
+        assert_eq!(step("0.2.0", ChangeClass::Breaking), "0.3.0");
+        assert_eq!(step("0.2.7", ChangeClass::Additive), "0.2.8");
+        assert_eq!(step("0.0.3", ChangeClass::Additive), "0.0.4");
+        assert_eq!(step("0.0.3", ChangeClass::Breaking), "0.0.4");
+        assert_eq!(step("1.4.2", ChangeClass::Breaking), "2.0.0");
+        assert_eq!(step("1.4.2", ChangeClass::Additive), "1.5.0");
+        // A pre-release or build suffix does not survive a release.
+        assert_eq!(step("0.3.0-beta.1+abc", ChangeClass::Additive), "0.3.1");
+    }
+
+    #[test]
+    fn the_unreleased_entry_is_split_from_the_released_ones() {
+        let text = format!(
+            "{CHANGELOG_HEADER}\n# Changelog\n\nIntro.\n\n{UNRELEASED_HEADING}\n\nHeld back.\n\n- `a`: breaking: removed x\n\n## 0.2.0\n\nOld.\n"
+        );
+        let (introduction, unreleased, history) = split_changelog(&text);
+        assert!(introduction.ends_with("Intro.\n\n"), "{introduction:?}");
+        assert_eq!(unreleased, vec!["- `a`: breaking: removed x".to_string()]);
+        assert_eq!(history, "## 0.2.0\n\nOld.\n");
+        let (_, unreleased, history) = split_changelog(&initial_changelog());
+        assert!(unreleased.is_empty() && history.is_empty());
+    }
+
+    #[test]
+    fn a_cargo_toml_without_a_valid_version_is_an_error() {
+        assert!(package_version("[package]\nname = \"x\"\n").is_err());
+        assert!(package_version("[package]\nversion = \"one\"\n")
+            .unwrap_err()
+            .contains("version `one`"));
+        assert!(package_version("not toml [").is_err());
+    }
+}

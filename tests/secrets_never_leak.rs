@@ -137,10 +137,12 @@ fn dayzero_types_credentials_and_client_print_no_secret() {
         .with_refresh_token(SECRET)
         .with_scope("read".to_string());
     assert_debug_redacted("dayzero::OAuthTokenResponse", &response);
-    let credentials = dayzero::Credentials {
-        bearer_auth: Some(SECRET.into()),
-        ..Default::default()
-    };
+    let credentials = dayzero::Client::new("https://api.ondayzero.com")
+        .unwrap()
+        .with_bearer_auth(SECRET)
+        .credentials()
+        .clone();
+    assert!(credentials.bearer_auth.is_some());
     assert_debug_redacted("dayzero::Credentials", &credentials);
     let client = dayzero::Client::new("https://api.ondayzero.com")
         .unwrap()
@@ -162,9 +164,12 @@ fn mobiscroll_types_credentials_and_client_print_no_secret() {
     let response =
         mobiscroll_connect::types::TokenResponse::new(SECRET, "Bearer".to_string(), 3600.0);
     assert_debug_redacted("mobiscroll_connect::TokenResponse", &response);
-    let credentials = mobiscroll_connect::Credentials {
-        client_secret_basic: Some(BasicCredentials::new("proj-123", SECRET)),
-    };
+    let mut credentials =
+        mobiscroll_connect::Client::new("https://connect.mobiscroll.com/api/oauth")
+            .unwrap()
+            .credentials()
+            .clone();
+    credentials.client_secret_basic = Some(BasicCredentials::new("proj-123", SECRET));
     assert_debug_redacted("mobiscroll_connect::Credentials", &credentials);
     let client = mobiscroll_connect::Client::new("https://connect.mobiscroll.com/api/oauth")
         .unwrap()

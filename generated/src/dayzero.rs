@@ -164,6 +164,7 @@ pub mod types {
 ///
 /// `Debug` never prints a secret.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct Credentials {
     /// API token authentication. Format: `Bearer dz_...`
     pub bearer_auth: Option<crate::runtime::Secret>,

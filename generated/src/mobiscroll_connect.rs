@@ -283,6 +283,7 @@ pub mod types {
 ///
 /// `Debug` never prints a secret.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct Credentials {
     /// HTTP Basic client authentication, `Authorization: Basic base64(client_id:client_secret)`. Per RFC 6749 section 2.3.1 the client id and secret are form-urlencoded before being joined with `:`. Alternatively the client sends `client_id` and `client_secret` in the request body.
     pub client_secret_basic: Option<crate::runtime::BasicCredentials>,

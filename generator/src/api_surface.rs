@@ -8,7 +8,7 @@
 pub mod changes;
 pub mod release;
 
-use crate::ir::{ApiModule, Operation, OperationKind, TypeKind, TypeRef};
+use crate::ir::{ApiModule, Operation, OperationKind, SecuritySchemeKind, TypeKind, TypeRef};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -32,6 +32,13 @@ pub struct ApiSurface {
     /// `CreateTokenError`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub types: BTreeMap<String, TypeSurface>,
+    /// The `Client` methods that set credentials (`with_bearer_auth`), with what they take.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub credentials: BTreeMap<String, String>,
+    /// The `Client` methods that replace a path's or operation's server (`with_*_server`), with
+    /// the server URL the spec declares.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub servers: BTreeMap<String, String>,
 }
 
 /// A client method.
@@ -78,6 +85,25 @@ impl ApiSurface {
             module: api.module_name.clone(),
             ..ApiSurface::default()
         };
+        for scheme in &api.security_schemes {
+            let [setter, tokens_setter] = crate::naming::scheme_method_names(&scheme.rust_name);
+            let takes = match &scheme.kind {
+                SecuritySchemeKind::Basic { .. } => "username and password",
+                SecuritySchemeKind::Bearer => "bearer token",
+                SecuritySchemeKind::ApiKey { .. } => "API key",
+            };
+            surface.credentials.insert(setter, takes.to_string());
+            if scheme.kind == SecuritySchemeKind::Bearer {
+                surface
+                    .credentials
+                    .insert(tokens_setter, "bearer token source".to_string());
+            }
+        }
+        for server in &api.servers {
+            surface
+                .servers
+                .insert(server.override_method.clone(), server.declared_url.clone());
+        }
         for definition in &api.types {
             surface.types.insert(
                 format!("types::{}", definition.name),

@@ -370,6 +370,7 @@ macro_rules! api_change_report_tests {
 }
 
 api_change_report_tests!(
+    credentials_added,
     error_status_added,
     error_status_removed,
     field_added_optional_request,

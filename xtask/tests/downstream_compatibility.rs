@@ -1,7 +1,7 @@
 //! Additive spec changes are additive Rust changes: the same downstream code, written against the
 //! crate generated from `generator/tests/fixtures/api_changes/base.yaml`, must compile against the
 //! crate generated from each additive variant (an optional request or response field, an enum value,
-//! an error status, an operation, an optional parameter), and the change report must call each of
+//! an error status, an operation, an optional parameter, a security scheme), and the change report must call each of
 //! them additive. A removed field is reported as breaking, and that same code stops compiling.
 //!
 //! rustc is the oracle: each crate is built (`cargo check --offline`) as a new crate outside the
@@ -65,6 +65,7 @@ const ADDITIVE_CHANGES: &[&str] = &[
     "error_status_added",
     "operation_added",
     "parameter_added_optional",
+    "credentials_added",
 ];
 
 fn fixture(change: &str) -> PathBuf {

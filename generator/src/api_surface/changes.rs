@@ -61,6 +61,22 @@ pub fn compare_surfaces(old: Option<&ApiSurface>, new: Option<&ApiSurface>) -> V
         (Some(old), Some(new)) => {
             compare_operations(old, new, &mut changes);
             compare_types(&old.types, &new.types, &mut changes);
+            compare_client_methods(
+                "credentials method",
+                &old.credentials,
+                &new.credentials,
+                true,
+                &mut changes,
+            );
+            // A server's URL is a default the caller can replace, not a signature: only the
+            // method's presence counts.
+            compare_client_methods(
+                "server method",
+                &old.servers,
+                &new.servers,
+                false,
+                &mut changes,
+            );
         }
     }
     changes.sort_by(|left, right| {
@@ -116,6 +132,36 @@ fn compare_operations(old: &ApiSurface, new: &ApiSurface, changes: &mut Vec<ApiC
             changes.push(additive(format!(
                 "added operation `{name}`: `{}`",
                 new_operation.signature
+            )));
+        }
+    }
+}
+
+/// `Client` methods by name, with what they take.
+fn compare_client_methods(
+    what: &str,
+    old: &BTreeMap<String, String>,
+    new: &BTreeMap<String, String>,
+    values_are_signatures: bool,
+    changes: &mut Vec<ApiChange>,
+) {
+    for (method, old_value) in old {
+        match new.get(method) {
+            None => changes.push(breaking(format!(
+                "removed {what} `Client::{method}` ({old_value})"
+            ))),
+            Some(new_value) if values_are_signatures && new_value != old_value => {
+                changes.push(breaking(format!(
+                    "changed {what} `Client::{method}`: it took a {old_value}, now a {new_value}"
+                )))
+            }
+            Some(_) => {}
+        }
+    }
+    for (method, new_value) in new {
+        if !old.contains_key(method) {
+            changes.push(additive(format!(
+                "added {what} `Client::{method}` ({new_value})"
             )));
         }
     }

@@ -59,6 +59,7 @@ fn credentials_struct(schemes: &[SecurityScheme]) -> TokenStream {
         ///
         /// `Debug` never prints a secret.
         #[derive(Debug, Clone, Default)]
+        #[non_exhaustive]
         pub struct Credentials {
             #( #fields )*
         }

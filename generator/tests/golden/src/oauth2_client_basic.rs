@@ -93,6 +93,7 @@ pub mod types {
 ///
 /// `Debug` never prints a secret.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct Credentials {
     /// Credentials for the `clientBasic` security scheme.
     pub client_basic: Option<crate::runtime::BasicCredentials>,

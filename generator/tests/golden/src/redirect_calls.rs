@@ -70,6 +70,7 @@ pub mod types {
 ///
 /// `Debug` never prints a secret.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct Credentials {
     /// Credentials for the `bearerAuth` security scheme.
     pub bearer_auth: Option<crate::runtime::Secret>,

@@ -170,6 +170,7 @@ pub mod types {
 ///
 /// `Debug` never prints a secret.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct Credentials {
     /// Credentials for the `basicAuth` security scheme.
     pub basic_auth: Option<crate::runtime::BasicCredentials>,

@@ -201,3 +201,16 @@ fn a_damaged_surface_file_is_an_error_naming_it_and_nothing_is_written() {
     assert!(message.contains("generated/api/dayzero.toml"), "{message}");
     assert_eq!(read(root.path(), "generated/src/dayzero.rs"), source_before);
 }
+
+#[test]
+fn a_lost_cargo_toml_does_not_take_the_version_back() {
+    let root = checkout();
+    let before = version(root.path());
+    std::fs::remove_file(root.path().join("generated/Cargo.toml")).unwrap();
+    let written = generate_workspace(root.path(), Mode::Write).unwrap();
+    assert!(written.is_clean());
+    assert_eq!(version(root.path()), before, "the changelog's latest release is the floor");
+    assert!(generate_workspace(root.path(), Mode::Check)
+        .unwrap()
+        .is_clean());
+}

@@ -82,10 +82,19 @@ pub fn apply_release(
     previous: &PreviousRelease,
     bump: bool,
 ) -> Result<Release, String> {
-    let previous_version = match &previous.cargo_toml {
+    let mut previous_version = match &previous.cargo_toml {
         None => semver::Version::parse(INITIAL_CRATE_VERSION).map_err(|error| error.to_string())?,
         Some(text) => package_version(text)?,
     };
+    // A version the changelog already released is never handed out again, even when Cargo.toml
+    // was lost or reset.
+    if let Some(released) = previous
+        .changelog
+        .as_deref()
+        .and_then(latest_released_version)
+    {
+        previous_version = previous_version.max(released);
+    }
     let mut old_surfaces: BTreeMap<String, ApiSurface> = BTreeMap::new();
     for (path, text) in &previous.surfaces {
         let surface = ApiSurface::from_toml(path, text)?;
@@ -194,6 +203,15 @@ pub fn apply_release(
         class,
         baseline,
     })
+}
+
+/// The highest version among the changelog's entry headings (`## 0.3.0`).
+fn latest_released_version(changelog: &str) -> Option<semver::Version> {
+    changelog
+        .lines()
+        .filter_map(|line| line.strip_prefix("## "))
+        .filter_map(|heading| semver::Version::parse(heading.trim()).ok())
+        .max()
 }
 
 /// `[package] version` of a `Cargo.toml`.
@@ -315,6 +333,16 @@ mod tests {
         assert_eq!(history, "## 0.2.0\n\nOld.\n");
         let (_, unreleased, history) = split_changelog(&initial_changelog());
         assert!(unreleased.is_empty() && history.is_empty());
+    }
+
+    #[test]
+    fn the_changelog_keeps_a_released_version_from_being_handed_out_again() {
+        let changelog = format!("{}\n## 0.4.1\n\nx\n\n## 0.4.0\n\ny\n", initial_changelog());
+        assert_eq!(
+            latest_released_version(&changelog),
+            Some(semver::Version::new(0, 4, 1))
+        );
+        assert_eq!(latest_released_version(&initial_changelog()), None);
     }
 
     #[test]

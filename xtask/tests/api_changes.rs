@@ -209,7 +209,11 @@ fn a_lost_cargo_toml_does_not_take_the_version_back() {
     std::fs::remove_file(root.path().join("generated/Cargo.toml")).unwrap();
     let written = generate_workspace(root.path(), Mode::Write).unwrap();
     assert!(written.is_clean());
-    assert_eq!(version(root.path()), before, "the changelog's latest release is the floor");
+    assert_eq!(
+        version(root.path()),
+        before,
+        "the changelog's latest release is the floor"
+    );
     assert!(generate_workspace(root.path(), Mode::Check)
         .unwrap()
         .is_clean());

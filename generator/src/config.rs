@@ -52,10 +52,14 @@ pub struct ProviderConfig {
     /// `tokenUrl`, or a form body with `grant_type`) carries client credentials.
     #[serde(default)]
     pub oauth2_client_basic_schemes: Option<Vec<String>>,
-    /// The saved documentation page the spec comes from (a file in `../shared/provider-docs/`),
-    /// checked by `cargo xtask specs`.
+    /// The saved documentation page the spec comes from, a file beside the spec in
+    /// `specs/<provider>/`, checked by `cargo xtask specs` (none for a published file: the spec is it).
     #[serde(default)]
     pub docs_page: Option<String>,
+    /// Where the saved page's bytes are published, when that is not `source_url` (a GitBook or
+    /// Mintlify page's Markdown is at the page's URL + `.md`); `cargo xtask specs --update` fetches it.
+    #[serde(default)]
+    pub docs_page_url: Option<String>,
     /// Which operation issues tokens and where the token and its lifetime are: drives the token source.
     #[serde(default)]
     pub token: Option<TokenConfig>,
@@ -239,6 +243,7 @@ impl ProviderConfig {
             operations: BTreeMap::new(),
             oauth2_client_basic_schemes: None,
             docs_page: None,
+            docs_page_url: None,
             token: None,
             config_file: String::new(),
         }

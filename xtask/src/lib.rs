@@ -3,5 +3,9 @@
 pub mod codegen;
 pub mod corpus;
 pub mod ensure;
+pub mod extract;
+pub mod fetch;
 pub mod ownership;
 pub mod provenance;
+pub mod spec_changes;
+pub mod update;

@@ -1,41 +1,15 @@
-//! `cargo xtask specs`: checks every spec against the provider's saved documentation page, so "byte for
-//! byte" and "invent nothing" are verified rather than promised.
+//! `cargo xtask specs`: checks every spec against the provider's documentation page saved beside it in
+//! `specs/<provider>/`, so "byte for byte" and "invent nothing" are verified rather than promised, on
+//! any clone.
 //!
-//! - `embedded`: the spec equals the fenced `json`/`yaml` block of the page, byte for byte;
-//! - `file`: the spec equals the saved file;
+//! - `embedded`: the spec equals the OpenAPI block of the page (see `extract`), byte for byte;
+//! - `file`: the spec is the published file itself (an OpenAPI document; `source_url` points to it);
 //! - `authored`: every path, parameter, property, enum value and status code of the spec appears in the page.
 
+use crate::extract::extract_spec;
 use anyhow::{bail, Context, Result};
 use generator::{ProviderConfig, SourceKind};
 use std::path::Path;
-
-/// The contents of the first fenced block whose info string starts with `json` or `yaml`.
-pub fn embedded_block(page: &str) -> Option<&str> {
-    let mut offset = 0;
-    for line in page.split_inclusive('\n') {
-        let trimmed = line.trim_end_matches(['\n', '\r']);
-        let ticks = trimmed
-            .chars()
-            .take_while(|character| *character == '`')
-            .count();
-        let info = trimmed[ticks..].trim_start();
-        if ticks >= 3 && (info.starts_with("json") || info.starts_with("yaml")) {
-            let content_start = offset + line.len();
-            let fence = &trimmed[..ticks];
-            let rest = &page[content_start..];
-            let mut content_length = 0;
-            for content_line in rest.split_inclusive('\n') {
-                if content_line.trim_end_matches(['\n', '\r']) == fence {
-                    return Some(&rest[..content_length]);
-                }
-                content_length += content_line.len();
-            }
-            return None;
-        }
-        offset += line.len();
-    }
-    None
-}
 
 /// Names and values an authored spec uses, which the page must mention.
 fn spec_words(document: &serde_json::Value) -> Vec<String> {
@@ -109,111 +83,122 @@ fn collect_schema_words(value: &serde_json::Value, words: &mut Vec<String>) {
     }
 }
 
-/// Checks one provider; returns a line saying what was verified.
+/// Checks one provider (its folder `provider_dir`, named `folder_display` in messages); returns a line
+/// saying what was verified.
 pub fn check_provider(
     provider_dir: &Path,
+    folder_display: &str,
     config: &ProviderConfig,
-    docs_dir: &Path,
 ) -> Result<String> {
-    let Some(page_name) = &config.docs_page else {
-        bail!(
-            "{}: provider.toml names no `docs_page`",
-            provider_dir.display()
-        );
-    };
-    let page_path = docs_dir.join(page_name);
-    let page = std::fs::read(&page_path)
-        .with_context(|| format!("cannot read {}", page_path.display()))?;
     let spec_path = provider_dir.join(&config.spec);
-    let spec = std::fs::read(&spec_path)
-        .with_context(|| format!("cannot read {}", spec_path.display()))?;
+    let spec_display = format!("{folder_display}/{}", config.spec);
+    let spec = std::fs::read(&spec_path).with_context(|| format!("cannot read {spec_display}"))?;
+    let page = match (&config.docs_page, config.source_kind) {
+        (None, SourceKind::File) => None,
+        (None, _) => bail!(
+            "{folder_display}/provider.toml names no `docs_page`: an {} spec needs the page it comes from saved beside it",
+            config.source_kind.as_str()
+        ),
+        (Some(page_name), _) => {
+            let page_display = format!("{folder_display}/{page_name}");
+            let bytes = std::fs::read(provider_dir.join(page_name))
+                .with_context(|| format!("cannot read {page_display} (the docs_page of {folder_display}/provider.toml)"))?;
+            Some((page_display, bytes))
+        }
+    };
     match config.source_kind {
         SourceKind::File => {
-            if spec != page {
-                bail!(
-                    "{} differs from the published file {page_name}",
-                    spec_path.display()
-                );
+            let (page_display, page) = page.unwrap_or_else(|| (spec_display.clone(), spec.clone()));
+            let extracted = extract_spec(SourceKind::File, &page_display, &page)?
+                .context("a published file always yields itself")?;
+            if extracted.bytes != spec {
+                bail!("{spec_display} differs from the published file {page_display}");
             }
-            Ok(format!("{}: identical to {page_name}", config.module))
+            Ok(format!(
+                "{}: {spec_display} is the file published at {} ({} bytes)",
+                config.module,
+                config.source_url,
+                spec.len()
+            ))
         }
         SourceKind::Embedded => {
-            let page_text = String::from_utf8_lossy(&page);
-            let Some(block) = embedded_block(&page_text) else {
-                bail!("{page_name} has no fenced json or yaml block");
-            };
-            if block.as_bytes() != spec.as_slice() {
+            let (page_display, page) = page.context("checked above")?;
+            let extracted = extract_spec(SourceKind::Embedded, &page_display, &page)?
+                .context("an embedded spec always yields a block")?;
+            if extracted.bytes != spec {
                 bail!(
-                    "{} is not the block embedded in {page_name}, byte for byte",
-                    spec_path.display()
+                    "{spec_display} is not {} of {page_display}, byte for byte; `cargo xtask specs --update {folder_name}` takes it from the page",
+                    extracted.origin,
+                    folder_name = folder_display.rsplit('/').next().unwrap_or(folder_display)
                 );
             }
             Ok(format!(
-                "{}: the block embedded in {page_name}, byte for byte ({} bytes)",
+                "{}: {} of {page_display}, byte for byte ({} bytes)",
                 config.module,
+                extracted.origin,
                 spec.len()
             ))
         }
         SourceKind::Authored => {
+            let (page_display, page) = page.context("checked above")?;
             let page_text = String::from_utf8_lossy(&page);
             let document: serde_json::Value = serde_norway::from_slice(&spec)
-                .with_context(|| format!("cannot parse {}", spec_path.display()))?;
-            let words = spec_words(&document);
-            let missing: Vec<&String> = words
-                .iter()
-                .filter(|word| !page_text.contains(word.as_str()))
-                .collect();
+                .with_context(|| format!("cannot parse {spec_display}"))?;
+            let missing = names_missing_from_page(&document, &page_text);
             if !missing.is_empty() {
                 bail!(
-                    "{} uses names the page {page_name} never mentions: {missing:?}",
-                    spec_path.display()
+                    "{spec_display} uses names the page {page_display} never mentions: {missing:?}"
                 );
             }
             Ok(format!(
-                "{}: all {} names and values of the authored spec appear in {page_name}",
+                "{}: all {} names and values of the authored spec appear in {page_display}",
                 config.module,
-                words.len()
+                spec_words(&document).len()
             ))
         }
     }
 }
 
-/// Checks every provider under `specs/`.
-pub fn check_all(root: &Path, docs_dir: &Path) -> Result<Vec<String>> {
-    let mut folders: Vec<_> = std::fs::read_dir(root.join("specs"))?
+/// The names and values of an authored spec that `page` does not mention.
+pub fn names_missing_from_page(document: &serde_json::Value, page: &str) -> Vec<String> {
+    spec_words(document)
+        .into_iter()
+        .filter(|word| !page.contains(word.as_str()))
+        .collect()
+}
+
+/// The provider folders under `specs/`, sorted by name.
+pub fn provider_folders(root: &Path) -> Result<Vec<std::path::PathBuf>> {
+    let specs = root.join("specs");
+    let mut folders: Vec<_> = std::fs::read_dir(&specs)
+        .with_context(|| format!("cannot list {}", specs.display()))?
         .filter_map(|entry| entry.ok().map(|entry| entry.path()))
         .filter(|path| path.is_dir())
         .collect();
     folders.sort();
-    let mut lines = Vec::new();
-    for folder in folders {
-        let config_path = folder.join("provider.toml");
-        let text = std::fs::read_to_string(&config_path)
-            .with_context(|| format!("cannot read {}", config_path.display()))?;
-        let config = ProviderConfig::from_toml_str(&config_path.display().to_string(), &text)?;
-        lines.push(check_provider(&folder, &config, docs_dir)?);
-    }
-    Ok(lines)
+    Ok(folders)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::embedded_block;
+/// Reads `specs/<provider>/provider.toml`; returns the folder as messages name it and the settings.
+pub fn read_provider(folder: &Path) -> Result<(String, ProviderConfig)> {
+    let name = folder
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let display = format!("specs/{name}");
+    let config_display = format!("{display}/provider.toml");
+    let text = std::fs::read_to_string(folder.join("provider.toml"))
+        .with_context(|| format!("cannot read {config_display}"))?;
+    let config = ProviderConfig::from_toml_str(&config_display, &text)?;
+    Ok((display, config))
+}
 
-    #[test]
-    fn finds_the_fenced_block_with_or_without_a_final_newline() {
-        assert_eq!(
-            embedded_block("intro\n```json\n{\"a\":1}\n```\nafter"),
-            Some("{\"a\":1}\n")
-        );
-        assert_eq!(
-            embedded_block("````yaml POST /x\na: 1\n\n````"),
-            Some("a: 1\n\n")
-        );
-        assert_eq!(
-            embedded_block("```bash\nls\n```\n```json\n{}\n```"),
-            Some("{}\n")
-        );
-        assert_eq!(embedded_block("no block"), None);
+/// Checks every provider under `specs/`.
+pub fn check_all(root: &Path) -> Result<Vec<String>> {
+    let mut lines = Vec::new();
+    for folder in provider_folders(root)? {
+        let (display, config) = read_provider(&folder)?;
+        lines.push(check_provider(&folder, &display, &config)?);
     }
+    Ok(lines)
 }

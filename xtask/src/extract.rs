@@ -36,7 +36,7 @@ pub struct FencedBlock {
 /// Every fenced code block of `page`, in page order.
 pub fn fenced_blocks(page: &str) -> Vec<FencedBlock> {
     let mut blocks = Vec::new();
-    let mut open: Option<FencedBlock> = None;
+    let mut open: Option<(FencedBlock, std::ops::Range<usize>)> = None;
     for (event, range) in Parser::new(page).into_offset_iter() {
         match event {
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
@@ -46,20 +46,24 @@ pub fn fenced_blocks(page: &str) -> Vec<FencedBlock> {
                     .chars()
                     .take_while(|character| *character == '`' || *character == '~')
                     .collect();
-                open = Some(FencedBlock {
+                let block = FencedBlock {
                     info: info.to_string(),
                     content: String::new(),
                     line: before.matches('\n').count() + 1,
                     fence,
-                });
+                };
+                open = Some((block, range));
             }
             Event::Text(text) => {
-                if let Some(block) = open.as_mut() {
+                if let Some((block, _)) = open.as_mut() {
                     block.content.push_str(&text);
                 }
             }
             Event::End(TagEnd::CodeBlock) => {
-                if let Some(block) = open.take() {
+                if let Some((mut block, range)) = open.take() {
+                    if let Some(raw) = raw_content(&page[range], &block) {
+                        block.content = raw.to_string();
+                    }
                     blocks.push(block);
                 }
             }
@@ -67,6 +71,27 @@ pub fn fenced_blocks(page: &str) -> Vec<FencedBlock> {
         }
     }
     blocks
+}
+
+/// The block's content as the page's bytes hold it, line ends included: Markdown turns `\r\n` into
+/// `\n`, and a spec copied byte for byte must keep them. Only for a block whose raw lines are its
+/// content (not inside a block quote or list, whose markers Markdown strips).
+fn raw_content<'page>(raw_block: &'page str, block: &FencedBlock) -> Option<&'page str> {
+    let after_opening = &raw_block[raw_block.find('\n')? + 1..];
+    let trimmed = after_opening.trim_end_matches(['\n', '\r', ' ']);
+    let content = match trimmed.rfind('\n') {
+        Some(last_line)
+            if trimmed[last_line + 1..]
+                .trim()
+                .starts_with(block.fence.as_str()) =>
+        {
+            &after_opening[..last_line + 1]
+        }
+        None if trimmed.trim().starts_with(block.fence.as_str()) => "",
+        // No closing fence: the block runs to the end of the page.
+        _ => after_opening,
+    };
+    (content.replace("\r\n", "\n") == block.content).then_some(content)
 }
 
 /// The block's language: the info string's first word, lower-cased.
@@ -199,6 +224,16 @@ mod tests {
         // Unclosed at the end of the page: Markdown closes it there.
         let found = embedded("```yaml\nopenapi: 3.1.0\n").unwrap().unwrap();
         assert_eq!(found.bytes, b"openapi: 3.1.0\n");
+        // Line ends are kept as the page has them.
+        let found = embedded("# A\r\n\r\n```yaml\r\nopenapi: 3.1.0\r\nx: 1\r\n```\r\n")
+            .unwrap()
+            .unwrap();
+        assert_eq!(found.bytes, b"openapi: 3.1.0\r\nx: 1\r\n");
+        // Inside a block quote, the content is what Markdown says (without the `> ` markers).
+        let found = embedded("> ```json\n> {\"openapi\": \"3.0.0\"}\n> ```\n")
+            .unwrap()
+            .unwrap();
+        assert_eq!(found.bytes, b"{\"openapi\": \"3.0.0\"}\n");
     }
 
     #[test]

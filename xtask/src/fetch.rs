@@ -16,6 +16,24 @@ pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const TOTAL_TIMEOUT: Duration = Duration::from_secs(60);
 const MAX_REDIRECTS: u32 = 5;
 
+/// The bounds of one fetch (the tests lower them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FetchLimits {
+    /// Time for the whole fetch.
+    pub total_timeout: Duration,
+    /// The largest page accepted.
+    pub max_bytes: u64,
+}
+
+impl Default for FetchLimits {
+    fn default() -> Self {
+        FetchLimits {
+            total_timeout: TOTAL_TIMEOUT,
+            max_bytes: MAX_PAGE_BYTES,
+        }
+    }
+}
+
 /// Where a page comes from: a URL, or a file given with `--from`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PageSource {
@@ -46,22 +64,22 @@ impl PageSource {
 }
 
 /// The page's bytes, exactly as served or stored.
-pub fn read_page(source: &PageSource) -> Result<Vec<u8>> {
+pub fn read_page(source: &PageSource, limits: &FetchLimits) -> Result<Vec<u8>> {
     match source {
-        PageSource::File(path) => read_file(path),
-        PageSource::Url(url) => fetch_url(url),
+        PageSource::File(path) => read_file(path, limits.max_bytes),
+        PageSource::Url(url) => fetch_url(url, limits),
     }
 }
 
-fn read_file(path: &Path) -> Result<Vec<u8>> {
+fn read_file(path: &Path, max_bytes: u64) -> Result<Vec<u8>> {
     let metadata =
         std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
     if !metadata.is_file() {
         bail!("{} is not a file", path.display());
     }
-    if metadata.len() > MAX_PAGE_BYTES {
+    if metadata.len() > max_bytes {
         bail!(
-            "{} is {} bytes, more than the {MAX_PAGE_BYTES}-byte limit for a page",
+            "{} is {} bytes, more than the {max_bytes}-byte limit for a page",
             path.display(),
             metadata.len()
         );
@@ -91,14 +109,14 @@ fn check_scheme(url: &ureq::http::Uri) -> Result<bool> {
     }
 }
 
-fn fetch_url(url: &str) -> Result<Vec<u8>> {
+fn fetch_url(url: &str, limits: &FetchLimits) -> Result<Vec<u8>> {
     let uri: ureq::http::Uri = url
         .parse()
         .with_context(|| format!("`{url}` is not a valid URL"))?;
     let loopback = check_scheme(&uri)?;
     let mut config = ureq::Agent::config_builder()
         .timeout_connect(Some(CONNECT_TIMEOUT))
-        .timeout_global(Some(TOTAL_TIMEOUT))
+        .timeout_global(Some(limits.total_timeout))
         .max_redirects(MAX_REDIRECTS)
         .http_status_as_error(false);
     if loopback {
@@ -131,7 +149,7 @@ fn fetch_url(url: &str) -> Result<Vec<u8>> {
     response
         .body_mut()
         .with_config()
-        .limit(MAX_PAGE_BYTES)
+        .limit(limits.max_bytes)
         .read_to_vec()
         .map_err(|error| match error {
             ureq::Error::BodyExceedsLimit(limit) => {

@@ -156,6 +156,7 @@ fn run() -> Result<ExitCode> {
                 provider,
                 from,
                 check,
+                limits: xtask::fetch::FetchLimits::default(),
             };
             let report = xtask::update::update(&codegen::project_root()?, &options)?;
             for line in &report.lines {

@@ -7,7 +7,7 @@
 
 use crate::ensure::{ensure_file_bytes, unified_diff, FileOutcome, Mode};
 use crate::extract::extract_spec;
-use crate::fetch::{read_page, PageSource};
+use crate::fetch::{read_page, FetchLimits, PageSource};
 use crate::provenance::{names_missing_from_page, provider_folders, read_provider};
 use anyhow::{bail, Context, Result};
 use generator::{ProviderConfig, SourceKind};
@@ -22,6 +22,8 @@ pub struct UpdateOptions {
     pub from: Option<String>,
     /// Write nothing; report whether the live page differs from the saved one.
     pub check: bool,
+    /// Time and size bounds of each fetch.
+    pub limits: FetchLimits,
 }
 
 /// What `--update` found and did.
@@ -95,7 +97,7 @@ pub fn update(root: &Path, options: &UpdateOptions) -> Result<UpdateReport> {
                 continue;
             }
         };
-        let page = read_page(&source)?;
+        let page = read_page(&source, &options.limits)?;
         plan_provider(
             folder,
             display,

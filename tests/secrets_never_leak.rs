@@ -120,7 +120,10 @@ fn mobile_calendar_types_print_no_secret() {
         access_token: SECRET.into(),
         token_type: "Bearer".to_string(),
         expires_in: 3600,
-        scope: Some(vec!["reservations.read".to_string()]),
+        scope: Some(vec![
+            mobile_calendar::types::TokenResponseScopeItem::ReservationsRead,
+        ]),
+        meta: None,
     };
     assert_debug_redacted("mobile_calendar::TokenResponse", &response);
     let client = mobile_calendar::Client::new("https://api.mobile-calendar.com/v1/public").unwrap();

@@ -63,6 +63,10 @@ pub struct ProviderConfig {
     /// Which operation issues tokens and where the token and its lifetime are: drives the token source.
     #[serde(default)]
     pub token: Option<TokenConfig>,
+    /// The provider's overlay (`specs/<provider>/overlay.yaml`), read by xtask: facts the provider's
+    /// pages state and its spec omits, applied by the load stage.
+    #[serde(skip)]
+    pub overlay: Option<crate::load::overlay::OverlaySource>,
     /// The provider.toml these settings were read from, as errors should name it (empty when there
     /// is none): a key that matches nothing in the spec is a mistake in this file, not in the spec.
     #[serde(skip)]
@@ -245,6 +249,7 @@ impl ProviderConfig {
             docs_page: None,
             docs_page_url: None,
             token: None,
+            overlay: None,
             config_file: String::new(),
         }
     }

@@ -111,7 +111,8 @@ fn read_provider_specs(root: &Path) -> Result<Vec<(String, Vec<u8>, ProviderConf
         let config_display = display_relative(root, &config_path);
         let config_text = std::fs::read_to_string(&config_path)
             .with_context(|| format!("cannot read {config_display}"))?;
-        let config = ProviderConfig::from_toml_str(&config_display, &config_text)?;
+        let mut config = ProviderConfig::from_toml_str(&config_display, &config_text)?;
+        config.overlay = read_overlay(root, &folder.join(OVERLAY_FILE))?;
         let spec_path = folder.join(&config.spec);
         let spec_display = display_relative(root, &spec_path);
         let bytes = std::fs::read(&spec_path)
@@ -122,6 +123,22 @@ fn read_provider_specs(root: &Path) -> Result<Vec<(String, Vec<u8>, ProviderConf
         bail!("no providers found under {}", specs_dir.display());
     }
     Ok(providers)
+}
+
+/// The overlay's file name in a provider folder.
+pub const OVERLAY_FILE: &str = "overlay.yaml";
+
+/// The overlay at `path`, when there is one; errors and the manifest name it relative to `root`.
+fn read_overlay(root: &Path, path: &Path) -> Result<Option<generator::OverlaySource>> {
+    let display = display_relative(root, path);
+    if std::fs::symlink_metadata(path).is_err() {
+        return Ok(None);
+    }
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {display}"))?;
+    Ok(Some(generator::OverlaySource {
+        path: display,
+        bytes,
+    }))
 }
 
 /// Generates the checked-in crate from `specs/` into `generated/`.

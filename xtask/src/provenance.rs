@@ -4,7 +4,9 @@
 //!
 //! - `embedded`: the spec equals the OpenAPI block of the page (see `extract`), byte for byte;
 //! - `file`: the spec is the published file itself (an OpenAPI document; `source_url` points to it);
-//! - `authored`: every path, parameter, property, enum value and status code of the spec appears in the page.
+//! - `authored`: every path, parameter, property, enum value and status code of the spec appears in the page;
+//! - an `overlay.yaml`: every action cites its page, and every name, value and status it adds appears
+//!   in the provider's saved pages.
 
 use crate::extract::extract_spec;
 use anyhow::{bail, Context, Result};
@@ -193,12 +195,104 @@ pub fn read_provider(folder: &Path) -> Result<(String, ProviderConfig)> {
     Ok((display, config))
 }
 
+/// Checks a provider's overlay, when it has one: every action cites its source in a `description`,
+/// and every property name, enum value and status the overlay adds appears in one of the provider's
+/// saved pages (every file of the folder but the spec, the overlay and provider.toml). Overlays carry
+/// what the provider's pages say, never more.
+pub fn check_overlay(
+    provider_dir: &Path,
+    folder_display: &str,
+    config: &ProviderConfig,
+) -> Result<Option<String>> {
+    let overlay_path = provider_dir.join(crate::codegen::OVERLAY_FILE);
+    let overlay_display = format!("{folder_display}/{}", crate::codegen::OVERLAY_FILE);
+    let Ok(bytes) = std::fs::read(&overlay_path) else {
+        return Ok(None);
+    };
+    let overlay: serde_json::Value = serde_norway::from_slice(&bytes).with_context(|| {
+        format!("cannot parse {overlay_display} (`cargo xtask gen` says where and why)")
+    })?;
+    let mut pages = String::new();
+    let mut page_names = Vec::new();
+    for entry in std::fs::read_dir(provider_dir)? {
+        let path = entry?.path();
+        let name = path
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if !path.is_file()
+            || name == config.spec
+            || name == crate::codegen::OVERLAY_FILE
+            || name == "provider.toml"
+        {
+            continue;
+        }
+        pages.push_str(&String::from_utf8_lossy(&std::fs::read(&path)?));
+        page_names.push(name);
+    }
+    page_names.sort();
+    let actions = overlay
+        .get("actions")
+        .and_then(serde_json::Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let mut words = Vec::new();
+    for (index, action) in actions.iter().enumerate() {
+        let cites = action
+            .get("description")
+            .and_then(serde_json::Value::as_str)
+            .is_some_and(|description| !description.trim().is_empty());
+        if !cites {
+            bail!(
+                "{overlay_display} at /actions/{index}: no `description`; every action cites the page that states its fact"
+            );
+        }
+        let Some(update) = action.get("update") else {
+            continue;
+        };
+        let target = action
+            .get("target")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or("");
+        if let Some(map) = update.as_object() {
+            for key in map.keys() {
+                let is_status =
+                    key.len() == 3 && key.chars().all(|character| character.is_ascii_digit());
+                if is_status || target.ends_with("properties") || target.ends_with("properties']") {
+                    words.push(key.clone());
+                }
+            }
+        }
+        collect_schema_words(update, &mut words);
+    }
+    words.sort();
+    words.dedup();
+    let missing: Vec<&String> = words
+        .iter()
+        .filter(|word| !pages.contains(word.as_str()))
+        .collect();
+    if !missing.is_empty() {
+        bail!(
+            "{overlay_display} adds names or values that none of the saved pages ({}) mentions: {missing:?}",
+            page_names.join(", ")
+        );
+    }
+    Ok(Some(format!(
+        "{}: {overlay_display}: {} action(s), each citing its page; all {} names, values and statuses it adds appear in {}",
+        config.module,
+        actions.len(),
+        words.len(),
+        page_names.join(", ")
+    )))
+}
+
 /// Checks every provider under `specs/`.
 pub fn check_all(root: &Path) -> Result<Vec<String>> {
     let mut lines = Vec::new();
     for folder in provider_folders(root)? {
         let (display, config) = read_provider(&folder)?;
         lines.push(check_provider(&folder, &display, &config)?);
+        lines.extend(check_overlay(&folder, &display, &config)?);
     }
     Ok(lines)
 }

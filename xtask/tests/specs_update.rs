@@ -534,3 +534,47 @@ fn a_symlinked_spec_is_not_written_through() {
     assert!(error.contains("is a symlink"), "{error}");
     assert_eq!(std::fs::read(&outside).unwrap(), b"mine");
 }
+
+/// `cargo xtask specs` on a clone with nothing beside it: pages are in specs/, and an overlay may add
+/// only what the saved pages state, each action citing its page.
+#[test]
+fn the_check_needs_nothing_outside_and_refuses_overlay_facts_no_page_states() {
+    let server = PageServer::start(BTreeMap::new());
+    let directory = checkout(&server);
+    let root = directory.path();
+    let (code, stdout, stderr) = run_xtask(root, &["specs"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(
+        stdout.contains("specs/mobile-calendar/overlay.yaml: 4 action(s)"),
+        "{stdout}"
+    );
+
+    let overlay_path = root.join("specs/mobile-calendar/overlay.yaml");
+    let overlay = std::fs::read_to_string(&overlay_path).unwrap();
+    std::fs::write(
+        &overlay_path,
+        overlay.replace(
+            "- invoices.delete",
+            "- invoices.delete\n          - payments.refund",
+        ),
+    )
+    .unwrap();
+    let (code, _, stderr) = run_xtask(root, &["specs"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains(
+            "specs/mobile-calendar/overlay.yaml adds names or values that none of the saved pages"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("payments.refund"), "{stderr}");
+
+    let uncited = "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $.info\n    update: {x-a: 1}\n";
+    std::fs::write(&overlay_path, uncited).unwrap();
+    let (code, _, stderr) = run_xtask(root, &["specs"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("overlay.yaml at /actions/0: no `description`"),
+        "{stderr}"
+    );
+}

@@ -178,6 +178,20 @@ pub fn generate_standalone(
     mode: Mode,
     skip_invalid: bool,
 ) -> Result<Report> {
+    generate_standalone_with_overlay(spec, out, crate_name, config, None, mode, skip_invalid)
+}
+
+/// [`generate_standalone`], applying an OpenAPI Overlay to the spec after load. The crate names the
+/// overlay by its file name only, as it does the spec.
+pub fn generate_standalone_with_overlay(
+    spec: &Path,
+    out: &Path,
+    crate_name: Option<&str>,
+    config: Option<&Path>,
+    overlay: Option<&Path>,
+    mode: Mode,
+    skip_invalid: bool,
+) -> Result<Report> {
     let bytes = std::fs::read(spec).with_context(|| format!("cannot read {}", spec.display()))?;
     let stem = spec
         .file_stem()
@@ -205,7 +219,7 @@ pub fn generate_standalone(
         .file_name()
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_else(|| spec.to_string_lossy().replace('\\', "/"));
-    let provider_config = match config {
+    let mut provider_config = match config {
         None => ProviderConfig::for_standalone_spec(&module, &spec_display),
         Some(config) => {
             let text = std::fs::read_to_string(config)
@@ -218,6 +232,16 @@ pub fn generate_standalone(
             )?
         }
     };
+    if let Some(overlay) = overlay {
+        provider_config.overlay = Some(generator::OverlaySource {
+            path: overlay
+                .file_name()
+                .map(|name| name.to_string_lossy().into_owned())
+                .unwrap_or_else(|| overlay.to_string_lossy().replace('\\', "/")),
+            bytes: std::fs::read(overlay)
+                .with_context(|| format!("cannot read {}", overlay.display()))?,
+        });
+    }
     let source = ProviderSource {
         spec_path: spec_display.clone(),
         spec_bytes: &bytes,
@@ -236,11 +260,14 @@ pub fn generate_standalone(
     };
     let generated = generator::generate_crate(&options, &[source])?;
     let fix_command = format!(
-        "cargo xtask gen --spec {} --out {} --crate-name {crate_name}{}{}",
+        "cargo xtask gen --spec {} --out {} --crate-name {crate_name}{}{}{}",
         spec.display(),
         out.display(),
         config
             .map(|config| format!(" --config {}", config.display()))
+            .unwrap_or_default(),
+        overlay
+            .map(|overlay| format!(" --overlay {}", overlay.display()))
             .unwrap_or_default(),
         if skip_invalid { " --skip-invalid" } else { "" }
     );

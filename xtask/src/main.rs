@@ -36,6 +36,9 @@ enum Command {
         /// provenance keys may be left out.
         #[arg(long, requires = "spec")]
         config: Option<PathBuf>,
+        /// An OpenAPI Overlay 1.0.0 document (YAML or JSON) to apply to the spec after load.
+        #[arg(long, requires = "spec")]
+        overlay: Option<PathBuf>,
         /// Leave out the defective schemas and operations of the spec (and whatever uses them)
         /// instead of failing, and list what was left out.
         #[arg(long, requires = "spec")]
@@ -95,15 +98,17 @@ fn run() -> Result<ExitCode> {
             out,
             crate_name,
             config,
+            overlay,
             skip_invalid,
         } => {
             let mode = if check { Mode::Check } else { Mode::Write };
             let report = match (spec, out) {
-                (Some(spec), Some(out)) => codegen::generate_standalone(
+                (Some(spec), Some(out)) => codegen::generate_standalone_with_overlay(
                     &spec,
                     &out,
                     crate_name.as_deref(),
                     config.as_deref(),
+                    overlay.as_deref(),
                     mode,
                     skip_invalid,
                 )?,

@@ -139,7 +139,7 @@ fn fetch_url(url: &str, limits: &FetchLimits) -> Result<Vec<u8>> {
     if !status.is_success() {
         bail!(
             "cannot fetch {url}: the server answered {status}{}",
-            if response.get_uri().to_string() == url {
+            if *response.get_uri() == *url {
                 String::new()
             } else {
                 format!(" (at {})", response.get_uri())

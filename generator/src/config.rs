@@ -60,6 +60,10 @@ pub struct ProviderConfig {
     /// Mintlify page's Markdown is at the page's URL + `.md`); `cargo xtask specs --update` fetches it.
     #[serde(default)]
     pub docs_page_url: Option<String>,
+    /// Further pages saved beside the spec (file name -> where it is published) that state facts the
+    /// overlay adds: `cargo xtask specs` checks the overlay against them, `specs --update` fetches them.
+    #[serde(default)]
+    pub reference_pages: BTreeMap<String, String>,
     /// Which operation issues tokens and where the token and its lifetime are: drives the token source.
     #[serde(default)]
     pub token: Option<TokenConfig>,
@@ -248,6 +252,7 @@ impl ProviderConfig {
             oauth2_client_basic_schemes: None,
             docs_page: None,
             docs_page_url: None,
+            reference_pages: BTreeMap::new(),
             token: None,
             overlay: None,
             config_file: String::new(),

@@ -6,7 +6,7 @@
 //! - `file`: the spec is the published file itself (an OpenAPI document; `source_url` points to it);
 //! - `authored`: every path, parameter, property, enum value and status code of the spec appears in the page;
 //! - an `overlay.yaml`: every action cites its page, and every name, value and status it adds appears
-//!   in the provider's saved pages.
+//!   in the provider's saved pages (`docs_page`, `reference_pages`).
 
 use crate::extract::extract_spec;
 use anyhow::{bail, Context, Result};
@@ -197,8 +197,8 @@ pub fn read_provider(folder: &Path) -> Result<(String, ProviderConfig)> {
 
 /// Checks a provider's overlay, when it has one: every action cites its source in a `description`,
 /// and every property name, enum value and status the overlay adds appears in one of the provider's
-/// saved pages (every file of the folder but the spec, the overlay and provider.toml). Overlays carry
-/// what the provider's pages say, never more.
+/// saved pages (`docs_page` and `reference_pages`). Overlays carry what the provider's pages say,
+/// never more.
 pub fn check_overlay(
     provider_dir: &Path,
     folder_display: &str,
@@ -213,24 +213,20 @@ pub fn check_overlay(
         format!("cannot parse {overlay_display} (`cargo xtask gen` says where and why)")
     })?;
     let mut pages = String::new();
-    let mut page_names = Vec::new();
-    for entry in std::fs::read_dir(provider_dir)? {
-        let path = entry?.path();
-        let name = path
-            .file_name()
-            .map(|name| name.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        if !path.is_file()
-            || name == config.spec
-            || name == crate::codegen::OVERLAY_FILE
-            || name == "provider.toml"
-        {
-            continue;
-        }
-        pages.push_str(&String::from_utf8_lossy(&std::fs::read(&path)?));
-        page_names.push(name);
+    let mut page_names: Vec<String> = config.docs_page.iter().cloned().collect();
+    page_names.extend(config.reference_pages.keys().cloned());
+    if page_names.is_empty() {
+        bail!(
+            "{overlay_display}: {folder_display}/provider.toml names no saved page (`docs_page`, `reference_pages`) that states the overlay's facts"
+        );
     }
-    page_names.sort();
+    for name in &page_names {
+        let bytes = std::fs::read(provider_dir.join(name)).with_context(|| {
+            format!("cannot read {folder_display}/{name} (named in {folder_display}/provider.toml)")
+        })?;
+        pages.push_str(&String::from_utf8_lossy(&bytes));
+        pages.push('\n');
+    }
     let actions = overlay
         .get("actions")
         .and_then(serde_json::Value::as_array)
@@ -292,6 +288,11 @@ pub fn check_all(root: &Path) -> Result<Vec<String>> {
     for folder in provider_folders(root)? {
         let (display, config) = read_provider(&folder)?;
         lines.push(check_provider(&folder, &display, &config)?);
+        for name in config.reference_pages.keys() {
+            if !folder.join(name).is_file() {
+                bail!("{display}/{name} is missing: {display}/provider.toml lists it in `reference_pages`");
+            }
+        }
         lines.extend(check_overlay(&folder, &display, &config)?);
     }
     Ok(lines)

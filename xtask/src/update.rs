@@ -107,6 +107,23 @@ pub fn update(root: &Path, options: &UpdateOptions) -> Result<UpdateReport> {
             &mut planned,
             &mut report,
         )?;
+        // The pages an overlay cites are watched too: a changed fact there may change the overlay.
+        for (name, url) in &config.reference_pages {
+            if options.from.is_some() {
+                report.lines.push(format!(
+                    "  {display}/{name}: not fetched (--from replaces the spec's page only)"
+                ));
+                continue;
+            }
+            let page = read_page(&PageSource::Url(url.clone()), &options.limits)?;
+            plan_saved_page(
+                &folder.join(name),
+                &format!("{display}/{name}"),
+                page,
+                &mut planned,
+                &mut report,
+            )?;
+        }
     }
 
     if options.check {
@@ -162,29 +179,13 @@ fn plan_provider(
 
     // The saved page (for a published file, the spec is the saved page).
     if let Some(name) = &page_name {
-        let page_path = folder.join(name);
-        let saved = read_optional(&page_path, &page_display)?;
-        if saved.as_deref() == Some(page.as_slice()) {
-            report.lines.push(format!("  {page_display}: unchanged"));
-        } else {
-            report.lines.push(format!(
-                "  {page_display}: changed ({})",
-                line_counts(saved.as_deref().unwrap_or_default(), &page)
-            ));
-            report.lines.push(indent(&unified_diff(
-                &page_display,
-                saved
-                    .as_deref()
-                    .map(|bytes| String::from_utf8_lossy(bytes))
-                    .as_deref(),
-                Some(&String::from_utf8_lossy(&page)),
-            )));
-            planned.push(PlannedFile {
-                path: page_path,
-                display: page_display.clone(),
-                bytes: page.clone(),
-            });
-        }
+        plan_saved_page(
+            &folder.join(name),
+            &page_display,
+            page.clone(),
+            planned,
+            report,
+        )?;
     }
 
     let saved_spec = read_optional(&spec_path, &spec_display)?;
@@ -230,6 +231,39 @@ fn plan_provider(
             }
         }
     }
+    Ok(())
+}
+
+/// Plans bringing a saved page up to date with `page`, and reports the difference.
+fn plan_saved_page(
+    page_path: &Path,
+    page_display: &str,
+    page: Vec<u8>,
+    planned: &mut Vec<PlannedFile>,
+    report: &mut UpdateReport,
+) -> Result<()> {
+    let saved = read_optional(page_path, page_display)?;
+    if saved.as_deref() == Some(page.as_slice()) {
+        report.lines.push(format!("  {page_display}: unchanged"));
+        return Ok(());
+    }
+    report.lines.push(format!(
+        "  {page_display}: changed ({})",
+        line_counts(saved.as_deref().unwrap_or_default(), &page)
+    ));
+    report.lines.push(indent(&unified_diff(
+        page_display,
+        saved
+            .as_deref()
+            .map(|bytes| String::from_utf8_lossy(bytes))
+            .as_deref(),
+        Some(&String::from_utf8_lossy(&page)),
+    )));
+    planned.push(PlannedFile {
+        path: page_path.to_path_buf(),
+        display: page_display.to_string(),
+        bytes: page,
+    });
     Ok(())
 }
 

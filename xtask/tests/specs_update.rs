@@ -138,6 +138,10 @@ fn checkout(server: &PageServer) -> tempfile::TempDir {
                         &server.url("/mobile-calendar.md"),
                     )
                     .replace(
+                        "https://mobile-calendar.gitbook.io/v1/overview/authentication.md",
+                        &server.url("/mobile-calendar-guide.md"),
+                    )
+                    .replace(
                         "https://docs.cairhealth.com/api-reference/endpoint/token.md",
                         &server.url("/cair.md"),
                     )
@@ -170,6 +174,10 @@ fn routes_with_saved_pages() -> BTreeMap<String, Reply> {
         (
             "/mobile-calendar.md".to_string(),
             Reply::Page(saved("mobile-calendar/rest-api-auth.md")),
+        ),
+        (
+            "/mobile-calendar-guide.md".to_string(),
+            Reply::Page(saved("mobile-calendar/overview-authentication.md")),
         ),
         (
             "/cair.md".to_string(),
@@ -239,6 +247,10 @@ fn unchanged_pages_change_nothing_and_check_passes() {
     );
     assert!(
         text.contains("specs/dayzero/openapi.json: unchanged (the whole file)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("specs/mobile-calendar/overview-authentication.md: unchanged"),
         "{text}"
     );
     // The authored provider has no page URL: it is said, not silently skipped.
@@ -577,4 +589,43 @@ fn the_check_needs_nothing_outside_and_refuses_overlay_facts_no_page_states() {
         stderr.contains("overlay.yaml at /actions/0: no `description`"),
         "{stderr}"
     );
+}
+
+/// The authentication guide the overlay cites is watched too: a change there is reported and saved,
+/// so the overlay can be reviewed against it.
+#[test]
+fn a_changed_reference_page_is_reported_and_saved() {
+    let guide = String::from_utf8(saved("mobile-calendar/overview-authentication.md"))
+        .unwrap()
+        .replace(
+            "| **invoices.delete**      | Delete invoices                   |\n",
+            "",
+        );
+    let mut routes = routes_with_saved_pages();
+    routes.insert(
+        "/mobile-calendar-guide.md".to_string(),
+        Reply::Page(guide.clone().into_bytes()),
+    );
+    let server = PageServer::start(routes);
+    let directory = checkout(&server);
+    let root = directory.path();
+    let (code, stdout, _) = run_xtask(root, &["specs", "--update", "mobile-calendar", "--check"]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout.contains("specs/mobile-calendar/overview-authentication.md: changed (+0 -1 lines)"),
+        "{stdout}"
+    );
+    let report = update(root, &options(Some("mobile-calendar"))).unwrap();
+    assert_eq!(
+        report.written,
+        vec!["specs/mobile-calendar/overview-authentication.md".to_string()]
+    );
+    assert_eq!(
+        std::fs::read(root.join("specs/mobile-calendar/overview-authentication.md")).unwrap(),
+        guide.as_bytes()
+    );
+    // The overlay still adds `invoices.delete`, which the saved pages no longer state: the check says so.
+    let (code, _, stderr) = run_xtask(root, &["specs"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("invoices.delete"), "{stderr}");
 }

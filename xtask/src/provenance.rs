@@ -192,7 +192,37 @@ pub fn read_provider(folder: &Path) -> Result<(String, ProviderConfig)> {
     let text = std::fs::read_to_string(folder.join("provider.toml"))
         .with_context(|| format!("cannot read {config_display}"))?;
     let config = ProviderConfig::from_toml_str(&config_display, &text)?;
+    check_file_names(&config_display, &config)?;
     Ok((display, config))
+}
+
+/// The files provider.toml names are plain file names in the provider's folder, distinct from each
+/// other and from provider.toml and the overlay: `specs --update` writes them, and must not write
+/// anywhere else (`../../x`, an absolute path) or one file over another.
+fn check_file_names(config_display: &str, config: &ProviderConfig) -> Result<()> {
+    let mut names: Vec<(String, &str)> = vec![("spec".to_string(), config.spec.as_str())];
+    if let Some(page) = &config.docs_page {
+        names.push(("docs_page".to_string(), page));
+    }
+    for name in config.reference_pages.keys() {
+        names.push((format!("reference_pages.\"{name}\""), name));
+    }
+    let mut seen: Vec<&str> = vec!["provider.toml", crate::codegen::OVERLAY_FILE];
+    for (key, name) in names {
+        let plain = !name.is_empty()
+            && name != "."
+            && name != ".."
+            && !name.contains(['/', '\\', ':'])
+            && !name.starts_with('.');
+        if !plain {
+            bail!("{config_display}: `{key}` = \"{name}\" must be a plain file name in the provider's folder");
+        }
+        if seen.contains(&name) {
+            bail!("{config_display}: `{key}` = \"{name}\" names a file that provider.toml already uses for something else");
+        }
+        seen.push(name);
+    }
+    Ok(())
 }
 
 /// Checks a provider's overlay, when it has one: every action cites its source in a `description`,

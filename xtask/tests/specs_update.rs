@@ -629,3 +629,48 @@ fn a_changed_reference_page_is_reported_and_saved() {
     assert_eq!(code, 1);
     assert!(stderr.contains("invoices.delete"), "{stderr}");
 }
+
+/// provider.toml names the files `--update` writes: each must be a plain name in the provider's
+/// folder, so no key can make it write outside (or one file over another).
+#[test]
+fn page_names_that_leave_the_folder_are_refused_before_anything_is_fetched() {
+    let server = PageServer::start(routes_with_saved_pages());
+    for (from, to, expected) in [
+        (
+            "docs_page = \"rest-api-auth.md\"",
+            "docs_page = \"../../escaped.md\"",
+            "`docs_page` = \"../../escaped.md\" must be a plain file name",
+        ),
+        (
+            "docs_page = \"rest-api-auth.md\"",
+            "docs_page = \"openapi.json\"",
+            "`docs_page` = \"openapi.json\" names a file that provider.toml already uses",
+        ),
+        (
+            "\"overview-authentication.md\" =",
+            "\"/tmp/x.md\" =",
+            "must be a plain file name",
+        ),
+    ] {
+        let directory = checkout(&server);
+        let root = directory.path();
+        let config_path = root.join("specs/mobile-calendar/provider.toml");
+        let config = std::fs::read_to_string(&config_path).unwrap();
+        assert!(config.contains(from), "{from}");
+        std::fs::write(&config_path, config.replace(from, to)).unwrap();
+        let before = snapshot(root);
+        let error = format!(
+            "{:#}",
+            update(root, &options(Some("mobile-calendar"))).unwrap_err()
+        );
+        assert!(
+            error.contains("specs/mobile-calendar/provider.toml"),
+            "{error}"
+        );
+        assert!(error.contains(expected), "{error}");
+        assert_eq!(snapshot(root), before);
+        assert!(!root.join("escaped.md").exists());
+        let (code, _, stderr) = run_xtask(root, &["specs"]);
+        assert_eq!(code, 1, "{stderr}");
+    }
+}

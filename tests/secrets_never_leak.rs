@@ -114,7 +114,9 @@ fn mobile_calendar_types_print_no_secret() {
     let request = mobile_calendar::types::TokenRequest::new("id".to_string(), SECRET);
     assert_debug_redacted("mobile_calendar::TokenRequest", &request);
     let response = mobile_calendar::types::TokenResponse::new(SECRET, "Bearer".to_string(), 3600)
-        .with_scope(vec!["reservations.read".to_string()]);
+        .with_scope(vec![
+            mobile_calendar::types::TokenResponseScopeItem::ReservationsRead,
+        ]);
     assert_debug_redacted("mobile_calendar::TokenResponse", &response);
     let client = mobile_calendar::Client::new("https://api.mobile-calendar.com/v1/public").unwrap();
     assert_debug_redacted("mobile_calendar::Client", &client);

@@ -52,13 +52,25 @@ pub struct ProviderConfig {
     /// `tokenUrl`, or a form body with `grant_type`) carries client credentials.
     #[serde(default)]
     pub oauth2_client_basic_schemes: Option<Vec<String>>,
-    /// The saved documentation page the spec comes from (a file in `../shared/provider-docs/`),
-    /// checked by `cargo xtask specs`.
+    /// The saved documentation page the spec comes from, a file beside the spec in
+    /// `specs/<provider>/`, checked by `cargo xtask specs` (none for a published file: the spec is it).
     #[serde(default)]
     pub docs_page: Option<String>,
+    /// Where the saved page's bytes are published, when that is not `source_url` (a GitBook or
+    /// Mintlify page's Markdown is at the page's URL + `.md`); `cargo xtask specs --update` fetches it.
+    #[serde(default)]
+    pub docs_page_url: Option<String>,
+    /// Further pages saved beside the spec (file name -> where it is published) that state facts the
+    /// overlay adds: `cargo xtask specs` checks the overlay against them, `specs --update` fetches them.
+    #[serde(default)]
+    pub reference_pages: BTreeMap<String, String>,
     /// Which operation issues tokens and where the token and its lifetime are: drives the token source.
     #[serde(default)]
     pub token: Option<TokenConfig>,
+    /// The provider's overlay (`specs/<provider>/overlay.yaml`), read by xtask: facts the provider's
+    /// pages state and its spec omits, applied by the load stage.
+    #[serde(skip)]
+    pub overlay: Option<crate::load::overlay::OverlaySource>,
     /// The provider.toml these settings were read from, as errors should name it (empty when there
     /// is none): a key that matches nothing in the spec is a mistake in this file, not in the spec.
     #[serde(skip)]
@@ -239,7 +251,10 @@ impl ProviderConfig {
             operations: BTreeMap::new(),
             oauth2_client_basic_schemes: None,
             docs_page: None,
+            docs_page_url: None,
+            reference_pages: BTreeMap::new(),
             token: None,
+            overlay: None,
             config_file: String::new(),
         }
     }

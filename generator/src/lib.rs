@@ -15,6 +15,7 @@ mod normalize;
 
 pub use config::{ProviderConfig, SourceKind};
 pub use error::{GeneratorError, SpecLocation};
+pub use load::overlay::OverlaySource;
 
 use error::ErrorContext;
 use sha2::Digest;
@@ -99,7 +100,12 @@ pub fn lower_spec(
     source: &ProviderSource<'_>,
 ) -> Result<(ir::ApiModule, load::LoadedSpec), GeneratorError> {
     let context = ErrorContext::new(&source.spec_path);
-    let loaded = load::load_spec(&context, source.spec_bytes)?;
+    let (loaded, _) = load::load_spec_with_overlay(
+        &context,
+        source.spec_bytes,
+        source.config.overlay.as_ref(),
+        false,
+    )?;
     let context = loaded.error_context(&context);
     let api = lower::lower_api(&context, &loaded.openapi, &source.config)?;
     Ok((api, loaded))
@@ -111,7 +117,12 @@ pub fn lower_spec_with(
     skip_invalid: bool,
 ) -> Result<(ir::ApiModule, load::LoadedSpec, Vec<GeneratorError>), GeneratorError> {
     let context = ErrorContext::new(&source.spec_path);
-    let (loaded, mut skipped) = load::load_spec_with(&context, source.spec_bytes, skip_invalid)?;
+    let (loaded, mut skipped) = load::load_spec_with_overlay(
+        &context,
+        source.spec_bytes,
+        source.config.overlay.as_ref(),
+        skip_invalid,
+    )?;
     let context = loaded.error_context(&context);
     let (mut api, mut lowering_skipped) =
         lower::lower_api_with(&context, &loaded.openapi, &source.config, skip_invalid)?;
@@ -176,7 +187,12 @@ pub fn generate_crate(
         let openapi_version = loaded.declared_version.clone();
         drop(loaded);
         let file = format!("src/{}.rs", api.module_name);
-        let tokens = emit::provider_module_tokens(&api, &source.spec_path);
+        // With an overlay, the module's docs name both files: "Generated from `spec` with the overlay `file`".
+        let generated_from = match &source.config.overlay {
+            Some(overlay) => format!("{}` with the overlay `{}", source.spec_path, overlay.path),
+            None => source.spec_path.clone(),
+        };
+        let tokens = emit::provider_module_tokens(&api, &generated_from);
         files.push(GeneratedFile {
             path: file.clone(),
             contents: format::format_rust_file(&file, tokens)?,
@@ -202,6 +218,16 @@ pub fn generate_crate(
             openapi_version,
             source_url: source.config.source_url.clone(),
             source_kind: source.config.source_kind.as_str().to_string(),
+            overlay: source
+                .config
+                .overlay
+                .as_ref()
+                .map(|overlay| overlay.path.clone()),
+            overlay_sha256: source
+                .config
+                .overlay
+                .as_ref()
+                .map(|overlay| hex_sha256(&overlay.bytes)),
             operations: api.operations.len(),
             types: api.types.len(),
         });

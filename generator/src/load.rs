@@ -1,6 +1,7 @@
 //! Load stage: spec bytes (JSON or YAML) to a `serde_json::Value`, 3.1 normalized, then to `openapiv3::OpenAPI`.
 
 mod duplicate_keys;
+pub mod overlay;
 mod path_keys;
 mod resolve_pointers;
 mod response_keys;
@@ -46,7 +47,21 @@ pub fn load_spec_with(
     bytes: &[u8],
     skip_invalid: bool,
 ) -> Result<(LoadedSpec, Vec<GeneratorError>), GeneratorError> {
+    load_spec_with_overlay(context, bytes, None, skip_invalid)
+}
+
+/// [`load_spec_with`], applying `overlay` (OpenAPI Overlay 1.0.0) to the parsed document first, so
+/// every later check and stage sees the document with the overlay's facts.
+pub fn load_spec_with_overlay(
+    context: &ErrorContext,
+    bytes: &[u8],
+    overlay: Option<&overlay::OverlaySource>,
+    skip_invalid: bool,
+) -> Result<(LoadedSpec, Vec<GeneratorError>), GeneratorError> {
     let mut document = parse_document(context, bytes)?;
+    if let Some(overlay) = overlay {
+        overlay::apply_overlay(&mut document, context.file(), overlay)?;
+    }
     let declared_version = check_version(context, &document)?;
     let skipped = if skip_invalid {
         path_keys::remove_invalid_path_keys(context, &mut document)

@@ -18,7 +18,11 @@ mod mobile_calendar {
     use super::*;
     use auth_clients::mobile_calendar::{types, Client, CreateTokenError};
 
-    const SPEC: &str = "specs/mobile-calendar/openapi.json";
+    /// The spec with specs/mobile-calendar/overlay.yaml applied (scopes, `ruid`, the IP allow-list 403),
+    /// a copy per call (see `spec::with_overlay`).
+    fn spec_with_overlay() -> String {
+        spec::with_overlay("specs/mobile-calendar/openapi.json")
+    }
     const OPERATION: &str = "mobile_calendar::create_token";
 
     fn client(prism: &Prism, http: reqwest::Client) -> Client {
@@ -31,12 +35,15 @@ mod mobile_calendar {
 
     #[test]
     fn the_tests_cover_every_operation_and_status() {
-        spec::assert_operations(SPEC, &[("POST /auth/token", &["200", "400", "401"])]);
+        spec::assert_operations(
+            &spec_with_overlay(),
+            &[("POST /auth/token", &["200", "400", "401", "403"])],
+        );
     }
 
     #[tokio::test]
     async fn create_token_static_responses_decode() {
-        let prism = Prism::start(SPEC, Mode::Static);
+        let prism = Prism::start(&spec_with_overlay(), Mode::Static);
 
         let result = client(&prism, Prefer::none().client())
             .create_token(&request())
@@ -58,11 +65,18 @@ mod mobile_calendar {
             matches!(body, CreateTokenError::Unauthorized(_)),
             "{body:?}"
         );
+
+        // From the overlay: the guide's 403 for callers outside the IP allow-list, without a body schema.
+        let result = client(&prism, Prefer::code(403).client())
+            .create_token(&request())
+            .await;
+        let body = expect_error(result, 403, OPERATION);
+        assert!(matches!(body, CreateTokenError::Forbidden(_)), "{body:?}");
     }
 
     #[tokio::test]
     async fn create_token_dynamic_responses_decode() {
-        let prism = &Prism::start(SPEC, Mode::Dynamic);
+        let prism = &Prism::start(&spec_with_overlay(), Mode::Dynamic);
         prism
             .dynamic_calls(OPERATION, None, |http| async move {
                 success_fingerprint(client(prism, http).create_token(&request()).await, 200)
@@ -90,7 +104,7 @@ mod mobile_calendar {
 
     #[tokio::test]
     async fn prism_rejects_an_invalid_request() {
-        let prism = Prism::start(SPEC, Mode::Static);
+        let prism = Prism::start(&spec_with_overlay(), Mode::Static);
         let request = reqwest::Client::new()
             .post(format!("{}/auth/token", prism.base_url()))
             .header("content-type", "application/json")

@@ -115,7 +115,8 @@ fn read_provider_specs(root: &Path) -> Result<Vec<(String, Vec<u8>, ProviderConf
         let config_display = display_relative(root, &config_path);
         let config_text = std::fs::read_to_string(&config_path)
             .with_context(|| format!("cannot read {config_display}"))?;
-        let config = ProviderConfig::from_toml_str(&config_display, &config_text)?;
+        let mut config = ProviderConfig::from_toml_str(&config_display, &config_text)?;
+        config.overlay = read_overlay(root, &folder.join(OVERLAY_FILE))?;
         let spec_path = folder.join(&config.spec);
         let spec_display = display_relative(root, &spec_path);
         let bytes = std::fs::read(&spec_path)
@@ -126,6 +127,22 @@ fn read_provider_specs(root: &Path) -> Result<Vec<(String, Vec<u8>, ProviderConf
         bail!("no providers found under {}", specs_dir.display());
     }
     Ok(providers)
+}
+
+/// The overlay's file name in a provider folder.
+pub const OVERLAY_FILE: &str = "overlay.yaml";
+
+/// The overlay at `path`, when there is one; errors and the manifest name it relative to `root`.
+fn read_overlay(root: &Path, path: &Path) -> Result<Option<generator::OverlaySource>> {
+    let display = display_relative(root, path);
+    if std::fs::symlink_metadata(path).is_err() {
+        return Ok(None);
+    }
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {display}"))?;
+    Ok(Some(generator::OverlaySource {
+        path: display,
+        bytes,
+    }))
 }
 
 /// Generates the checked-in crate from `specs/` into `generated/`, bumping its version when the API changed.
@@ -174,27 +191,52 @@ pub fn generate_standalone(
     mode: Mode,
     skip_invalid: bool,
 ) -> Result<Report> {
-    generate_standalone_with(
+    generate_standalone_with(&StandaloneOptions {
         spec,
         out,
         crate_name,
         config,
+        overlay: None,
         mode,
         skip_invalid,
-        Bump::BySemver,
-    )
+        bump: Bump::BySemver,
+    })
 }
 
-/// [`generate_standalone`], with or without a version bump.
-pub fn generate_standalone_with(
-    spec: &Path,
-    out: &Path,
-    crate_name: Option<&str>,
-    config: Option<&Path>,
-    mode: Mode,
-    skip_invalid: bool,
-    bump: Bump,
-) -> Result<Report> {
+/// Everything `gen --spec` takes.
+#[derive(Debug, Clone, Copy)]
+pub struct StandaloneOptions<'a> {
+    /// The OpenAPI document.
+    pub spec: &'a Path,
+    /// The crate folder to write or check.
+    pub out: &'a Path,
+    /// `--crate-name`; by default `<spec file stem>-client`.
+    pub crate_name: Option<&'a str>,
+    /// `--config`: a provider.toml.
+    pub config: Option<&'a Path>,
+    /// `--overlay`: an OpenAPI Overlay applied after load. The crate names it by its file name only,
+    /// as it does the spec.
+    pub overlay: Option<&'a Path>,
+    /// Write, or only check.
+    pub mode: Mode,
+    /// `--skip-invalid`.
+    pub skip_invalid: bool,
+    /// Whether an API change bumps the version.
+    pub bump: Bump,
+}
+
+/// [`generate_standalone`] with every option.
+pub fn generate_standalone_with(options: &StandaloneOptions<'_>) -> Result<Report> {
+    let StandaloneOptions {
+        spec,
+        out,
+        crate_name,
+        config,
+        overlay,
+        mode,
+        skip_invalid,
+        bump,
+    } = *options;
     let bytes = std::fs::read(spec).with_context(|| format!("cannot read {}", spec.display()))?;
     let stem = spec
         .file_stem()
@@ -222,7 +264,7 @@ pub fn generate_standalone_with(
         .file_name()
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_else(|| spec.to_string_lossy().replace('\\', "/"));
-    let provider_config = match config {
+    let mut provider_config = match config {
         None => ProviderConfig::for_standalone_spec(&module, &spec_display),
         Some(config) => {
             let text = std::fs::read_to_string(config)
@@ -235,6 +277,16 @@ pub fn generate_standalone_with(
             )?
         }
     };
+    if let Some(overlay) = overlay {
+        provider_config.overlay = Some(generator::OverlaySource {
+            path: overlay
+                .file_name()
+                .map(|name| name.to_string_lossy().into_owned())
+                .unwrap_or_else(|| overlay.to_string_lossy().replace('\\', "/")),
+            bytes: std::fs::read(overlay)
+                .with_context(|| format!("cannot read {}", overlay.display()))?,
+        });
+    }
     let source = ProviderSource {
         spec_path: spec_display.clone(),
         spec_bytes: &bytes,
@@ -256,11 +308,14 @@ pub fn generate_standalone_with(
     crate::ownership::inspect_output_directory(out, generator::MANIFEST_GENERATOR)?;
     let release = release_changes(out, &out.display().to_string(), &mut generated, bump)?;
     let fix_command = format!(
-        "cargo xtask gen --spec {} --out {} --crate-name {crate_name}{}{}",
+        "cargo xtask gen --spec {} --out {} --crate-name {crate_name}{}{}{}",
         spec.display(),
         out.display(),
         config
             .map(|config| format!(" --config {}", config.display()))
+            .unwrap_or_default(),
+        overlay
+            .map(|overlay| format!(" --overlay {}", overlay.display()))
             .unwrap_or_default(),
         if skip_invalid { " --skip-invalid" } else { "" }
     );

@@ -39,6 +39,27 @@ pub fn ensure_file_contents(
     contents: &str,
 ) -> Result<FileOutcome> {
     let contents = normalize_newlines(contents);
+    ensure_file(mode, path, display_path, contents.as_bytes(), true)
+}
+
+/// [`ensure_file_contents`] for bytes kept exactly as they are, newlines included: a provider's
+/// saved page and the spec taken from it are byte for byte what the provider publishes.
+pub fn ensure_file_bytes(
+    mode: Mode,
+    path: &Path,
+    display_path: &str,
+    contents: &[u8],
+) -> Result<FileOutcome> {
+    ensure_file(mode, path, display_path, contents, false)
+}
+
+fn ensure_file(
+    mode: Mode,
+    path: &Path,
+    display_path: &str,
+    contents: &[u8],
+    newlines_normalized: bool,
+) -> Result<FileOutcome> {
     // Reading or writing through a symlink could reach a file the generator does not own.
     if std::fs::symlink_metadata(path).is_ok_and(|metadata| metadata.file_type().is_symlink()) {
         anyhow::bail!(
@@ -46,21 +67,27 @@ pub fn ensure_file_contents(
         );
     }
     let existing = match std::fs::read(path) {
-        Ok(bytes) => Some(normalize_newlines(&String::from_utf8_lossy(&bytes))),
+        Ok(bytes) if newlines_normalized => {
+            Some(normalize_newlines(&String::from_utf8_lossy(&bytes)).into_bytes())
+        }
+        Ok(bytes) => Some(bytes),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
         Err(error) => return Err(error).with_context(|| format!("cannot read {}", path.display())),
     };
-    if existing.as_deref() == Some(contents.as_str()) {
+    if existing.as_deref() == Some(contents) {
         return Ok(FileOutcome::Unchanged);
     }
     match mode {
         Mode::Check => Ok(FileOutcome::Differs(unified_diff(
             display_path,
-            existing.as_deref(),
-            Some(&contents),
+            existing
+                .as_deref()
+                .map(|bytes| String::from_utf8_lossy(bytes))
+                .as_deref(),
+            Some(&String::from_utf8_lossy(contents)),
         ))),
         Mode::Write => {
-            write_atomically(path, &contents)?;
+            write_atomically(path, contents)?;
             Ok(FileOutcome::Updated)
         }
     }
@@ -85,7 +112,7 @@ pub fn unified_diff(display_path: &str, old: Option<&str>, new: Option<&str>) ->
         .to_string()
 }
 
-fn write_atomically(path: &Path, contents: &str) -> Result<()> {
+fn write_atomically(path: &Path, contents: &[u8]) -> Result<()> {
     let parent = path
         .parent()
         .map(Path::to_path_buf)

@@ -3,6 +3,10 @@
 pub mod codegen;
 pub mod corpus;
 pub mod ensure;
+pub mod extract;
+pub mod fetch;
 pub mod ownership;
 pub mod provenance;
 pub mod release;
+pub mod spec_changes;
+pub mod update;

@@ -36,6 +36,9 @@ enum Command {
         /// provenance keys may be left out.
         #[arg(long, requires = "spec")]
         config: Option<PathBuf>,
+        /// An OpenAPI Overlay 1.0.0 document (YAML or JSON) to apply to the spec after load.
+        #[arg(long, requires = "spec")]
+        overlay: Option<PathBuf>,
         /// Leave out the defective schemas and operations of the spec (and whatever uses them)
         /// instead of failing, and list what was left out.
         #[arg(long, requires = "spec")]
@@ -45,12 +48,24 @@ enum Command {
         #[arg(long)]
         no_bump: bool,
     },
-    /// Check every spec against the provider's saved documentation page (embedded blocks byte for
-    /// byte, published files as is, authored specs naming nothing the page does not).
+    /// Check every spec against the provider's page saved beside it in specs/<provider>/ (embedded
+    /// blocks byte for byte, published files as is, authored specs naming nothing the page does not);
+    /// with --update, fetch the pages again and update the saved pages and specs.
     Specs {
-        /// The folder of saved pages (default: ../shared/provider-docs beside the repository).
+        /// Fetch each provider's page (docs_page_url or source_url in provider.toml), take the spec
+        /// out of it as the check does, and update the saved page and the spec byte for byte.
+        /// Authored specs are never overwritten.
         #[arg(long)]
-        docs: Option<PathBuf>,
+        update: bool,
+        /// Only this provider (its folder under specs/, or its module name).
+        #[arg(requires = "update")]
+        provider: Option<String>,
+        /// Read the page from this URL or file instead.
+        #[arg(long, requires = "provider", value_name = "URL|FILE")]
+        from: Option<String>,
+        /// Write nothing; exit 1 when a live page differs from the saved one.
+        #[arg(long, requires = "update")]
+        check: bool,
     },
     /// Generate (and `cargo check`) a client for every document of the real-world corpus, one row each.
     Corpus(xtask::corpus::CorpusArgs),
@@ -87,6 +102,7 @@ fn run() -> Result<ExitCode> {
             out,
             crate_name,
             config,
+            overlay,
             skip_invalid,
             no_bump,
         } => {
@@ -97,15 +113,18 @@ fn run() -> Result<ExitCode> {
                 codegen::Bump::BySemver
             };
             let report = match (spec, out) {
-                (Some(spec), Some(out)) => codegen::generate_standalone_with(
-                    &spec,
-                    &out,
-                    crate_name.as_deref(),
-                    config.as_deref(),
-                    mode,
-                    skip_invalid,
-                    bump,
-                )?,
+                (Some(spec), Some(out)) => {
+                    codegen::generate_standalone_with(&codegen::StandaloneOptions {
+                        spec: &spec,
+                        out: &out,
+                        crate_name: crate_name.as_deref(),
+                        config: config.as_deref(),
+                        overlay: overlay.as_deref(),
+                        mode,
+                        skip_invalid,
+                        bump,
+                    })?
+                }
                 _ => codegen::generate_workspace_with(&codegen::project_root()?, mode, bump)?,
             };
             for line in &report.provider_lines {
@@ -142,11 +161,41 @@ fn run() -> Result<ExitCode> {
                 Ok(ExitCode::FAILURE)
             }
         }
-        Command::Specs { docs } => {
-            let root = codegen::project_root()?;
-            let docs = docs.unwrap_or_else(|| root.join("../shared/provider-docs"));
-            for line in xtask::provenance::check_all(&root, &docs)? {
+        Command::Specs { update: false, .. } => {
+            for line in xtask::provenance::check_all(&codegen::project_root()?)? {
                 println!("{line}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Specs {
+            update: true,
+            provider,
+            from,
+            check,
+        } => {
+            let options = xtask::update::UpdateOptions {
+                provider,
+                from,
+                check,
+                limits: xtask::fetch::FetchLimits::default(),
+            };
+            let report = xtask::update::update(&codegen::project_root()?, &options)?;
+            for line in &report.lines {
+                println!("{line}");
+            }
+            for file in &report.written {
+                println!("wrote {file}");
+            }
+            if check && report.differs {
+                eprintln!(
+                    "error: a provider's live page differs from the saved one; run `cargo xtask specs --update` and review the result"
+                );
+                return Ok(ExitCode::FAILURE);
+            }
+            if !check && report.differs {
+                println!("next: `cargo xtask gen` regenerates the client and reports what changed in its API; review, then commit specs/ and generated/ together");
+            } else if !report.differs {
+                println!("every saved page matches the live one");
             }
             Ok(ExitCode::SUCCESS)
         }

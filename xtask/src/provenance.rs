@@ -1,41 +1,17 @@
-//! `cargo xtask specs`: checks every spec against the provider's saved documentation page, so "byte for
-//! byte" and "invent nothing" are verified rather than promised.
+//! `cargo xtask specs`: checks every spec against the provider's documentation page saved beside it in
+//! `specs/<provider>/`, so "byte for byte" and "invent nothing" are verified rather than promised, on
+//! any clone.
 //!
-//! - `embedded`: the spec equals the fenced `json`/`yaml` block of the page, byte for byte;
-//! - `file`: the spec equals the saved file;
-//! - `authored`: every path, parameter, property, enum value and status code of the spec appears in the page.
+//! - `embedded`: the spec equals the OpenAPI block of the page (see `extract`), byte for byte;
+//! - `file`: the spec is the published file itself (an OpenAPI document; `source_url` points to it);
+//! - `authored`: every path, parameter, property, enum value and status code of the spec appears in the page;
+//! - an `overlay.yaml`: every action cites its page, and every name, value and status it adds appears
+//!   in the provider's saved pages (`docs_page`, `reference_pages`).
 
+use crate::extract::extract_spec;
 use anyhow::{bail, Context, Result};
 use generator::{ProviderConfig, SourceKind};
 use std::path::Path;
-
-/// The contents of the first fenced block whose info string starts with `json` or `yaml`.
-pub fn embedded_block(page: &str) -> Option<&str> {
-    let mut offset = 0;
-    for line in page.split_inclusive('\n') {
-        let trimmed = line.trim_end_matches(['\n', '\r']);
-        let ticks = trimmed
-            .chars()
-            .take_while(|character| *character == '`')
-            .count();
-        let info = trimmed[ticks..].trim_start();
-        if ticks >= 3 && (info.starts_with("json") || info.starts_with("yaml")) {
-            let content_start = offset + line.len();
-            let fence = &trimmed[..ticks];
-            let rest = &page[content_start..];
-            let mut content_length = 0;
-            for content_line in rest.split_inclusive('\n') {
-                if content_line.trim_end_matches(['\n', '\r']) == fence {
-                    return Some(&rest[..content_length]);
-                }
-                content_length += content_line.len();
-            }
-            return None;
-        }
-        offset += line.len();
-    }
-    None
-}
 
 /// Names and values an authored spec uses, which the page must mention.
 fn spec_words(document: &serde_json::Value) -> Vec<String> {
@@ -109,111 +85,245 @@ fn collect_schema_words(value: &serde_json::Value, words: &mut Vec<String>) {
     }
 }
 
-/// Checks one provider; returns a line saying what was verified.
+/// Checks one provider (its folder `provider_dir`, named `folder_display` in messages); returns a line
+/// saying what was verified.
 pub fn check_provider(
     provider_dir: &Path,
+    folder_display: &str,
     config: &ProviderConfig,
-    docs_dir: &Path,
 ) -> Result<String> {
-    let Some(page_name) = &config.docs_page else {
-        bail!(
-            "{}: provider.toml names no `docs_page`",
-            provider_dir.display()
-        );
-    };
-    let page_path = docs_dir.join(page_name);
-    let page = std::fs::read(&page_path)
-        .with_context(|| format!("cannot read {}", page_path.display()))?;
     let spec_path = provider_dir.join(&config.spec);
-    let spec = std::fs::read(&spec_path)
-        .with_context(|| format!("cannot read {}", spec_path.display()))?;
+    let spec_display = format!("{folder_display}/{}", config.spec);
+    let spec = std::fs::read(&spec_path).with_context(|| format!("cannot read {spec_display}"))?;
+    let page = match (&config.docs_page, config.source_kind) {
+        (None, SourceKind::File) => None,
+        (None, _) => bail!(
+            "{folder_display}/provider.toml names no `docs_page`: an {} spec needs the page it comes from saved beside it",
+            config.source_kind.as_str()
+        ),
+        (Some(page_name), _) => {
+            let page_display = format!("{folder_display}/{page_name}");
+            let bytes = std::fs::read(provider_dir.join(page_name))
+                .with_context(|| format!("cannot read {page_display} (the docs_page of {folder_display}/provider.toml)"))?;
+            Some((page_display, bytes))
+        }
+    };
     match config.source_kind {
         SourceKind::File => {
-            if spec != page {
-                bail!(
-                    "{} differs from the published file {page_name}",
-                    spec_path.display()
-                );
+            let (page_display, page) = page.unwrap_or_else(|| (spec_display.clone(), spec.clone()));
+            let extracted = extract_spec(SourceKind::File, &page_display, &page)?
+                .context("a published file always yields itself")?;
+            if extracted.bytes != spec {
+                bail!("{spec_display} differs from the published file {page_display}");
             }
-            Ok(format!("{}: identical to {page_name}", config.module))
+            Ok(format!(
+                "{}: {spec_display} is the file published at {} ({} bytes)",
+                config.module,
+                config.source_url,
+                spec.len()
+            ))
         }
         SourceKind::Embedded => {
-            let page_text = String::from_utf8_lossy(&page);
-            let Some(block) = embedded_block(&page_text) else {
-                bail!("{page_name} has no fenced json or yaml block");
-            };
-            if block.as_bytes() != spec.as_slice() {
+            let (page_display, page) = page.context("checked above")?;
+            let extracted = extract_spec(SourceKind::Embedded, &page_display, &page)?
+                .context("an embedded spec always yields a block")?;
+            if extracted.bytes != spec {
                 bail!(
-                    "{} is not the block embedded in {page_name}, byte for byte",
-                    spec_path.display()
+                    "{spec_display} is not {} of {page_display}, byte for byte; `cargo xtask specs --update {folder_name}` takes it from the page",
+                    extracted.origin,
+                    folder_name = folder_display.rsplit('/').next().unwrap_or(folder_display)
                 );
             }
             Ok(format!(
-                "{}: the block embedded in {page_name}, byte for byte ({} bytes)",
+                "{}: {} of {page_display}, byte for byte ({} bytes)",
                 config.module,
+                extracted.origin,
                 spec.len()
             ))
         }
         SourceKind::Authored => {
+            let (page_display, page) = page.context("checked above")?;
             let page_text = String::from_utf8_lossy(&page);
             let document: serde_json::Value = serde_norway::from_slice(&spec)
-                .with_context(|| format!("cannot parse {}", spec_path.display()))?;
-            let words = spec_words(&document);
-            let missing: Vec<&String> = words
-                .iter()
-                .filter(|word| !page_text.contains(word.as_str()))
-                .collect();
+                .with_context(|| format!("cannot parse {spec_display}"))?;
+            let missing = names_missing_from_page(&document, &page_text);
             if !missing.is_empty() {
                 bail!(
-                    "{} uses names the page {page_name} never mentions: {missing:?}",
-                    spec_path.display()
+                    "{spec_display} uses names the page {page_display} never mentions: {missing:?}"
                 );
             }
             Ok(format!(
-                "{}: all {} names and values of the authored spec appear in {page_name}",
+                "{}: all {} names and values of the authored spec appear in {page_display}",
                 config.module,
-                words.len()
+                spec_words(&document).len()
             ))
         }
     }
 }
 
-/// Checks every provider under `specs/`.
-pub fn check_all(root: &Path, docs_dir: &Path) -> Result<Vec<String>> {
-    let mut folders: Vec<_> = std::fs::read_dir(root.join("specs"))?
+/// The names and values of an authored spec that `page` does not mention.
+pub fn names_missing_from_page(document: &serde_json::Value, page: &str) -> Vec<String> {
+    spec_words(document)
+        .into_iter()
+        .filter(|word| !page.contains(word.as_str()))
+        .collect()
+}
+
+/// The provider folders under `specs/`, sorted by name.
+pub fn provider_folders(root: &Path) -> Result<Vec<std::path::PathBuf>> {
+    let specs = root.join("specs");
+    let mut folders: Vec<_> = std::fs::read_dir(&specs)
+        .with_context(|| format!("cannot list {}", specs.display()))?
         .filter_map(|entry| entry.ok().map(|entry| entry.path()))
         .filter(|path| path.is_dir())
         .collect();
     folders.sort();
-    let mut lines = Vec::new();
-    for folder in folders {
-        let config_path = folder.join("provider.toml");
-        let text = std::fs::read_to_string(&config_path)
-            .with_context(|| format!("cannot read {}", config_path.display()))?;
-        let config = ProviderConfig::from_toml_str(&config_path.display().to_string(), &text)?;
-        lines.push(check_provider(&folder, &config, docs_dir)?);
-    }
-    Ok(lines)
+    Ok(folders)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::embedded_block;
+/// Reads `specs/<provider>/provider.toml`; returns the folder as messages name it and the settings.
+pub fn read_provider(folder: &Path) -> Result<(String, ProviderConfig)> {
+    let name = folder
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let display = format!("specs/{name}");
+    let config_display = format!("{display}/provider.toml");
+    let text = std::fs::read_to_string(folder.join("provider.toml"))
+        .with_context(|| format!("cannot read {config_display}"))?;
+    let config = ProviderConfig::from_toml_str(&config_display, &text)?;
+    check_file_names(&config_display, &config)?;
+    Ok((display, config))
+}
 
-    #[test]
-    fn finds_the_fenced_block_with_or_without_a_final_newline() {
-        assert_eq!(
-            embedded_block("intro\n```json\n{\"a\":1}\n```\nafter"),
-            Some("{\"a\":1}\n")
-        );
-        assert_eq!(
-            embedded_block("````yaml POST /x\na: 1\n\n````"),
-            Some("a: 1\n\n")
-        );
-        assert_eq!(
-            embedded_block("```bash\nls\n```\n```json\n{}\n```"),
-            Some("{}\n")
-        );
-        assert_eq!(embedded_block("no block"), None);
+/// The files provider.toml names are plain file names in the provider's folder, distinct from each
+/// other and from provider.toml and the overlay: `specs --update` writes them, and must not write
+/// anywhere else (`../../x`, an absolute path) or one file over another.
+fn check_file_names(config_display: &str, config: &ProviderConfig) -> Result<()> {
+    let mut names: Vec<(String, &str)> = vec![("spec".to_string(), config.spec.as_str())];
+    if let Some(page) = &config.docs_page {
+        names.push(("docs_page".to_string(), page));
     }
+    for name in config.reference_pages.keys() {
+        names.push((format!("reference_pages.\"{name}\""), name));
+    }
+    let mut seen: Vec<&str> = vec!["provider.toml", crate::codegen::OVERLAY_FILE];
+    for (key, name) in names {
+        let plain = !name.is_empty()
+            && name != "."
+            && name != ".."
+            && !name.contains(['/', '\\', ':'])
+            && !name.starts_with('.');
+        if !plain {
+            bail!("{config_display}: `{key}` = \"{name}\" must be a plain file name in the provider's folder");
+        }
+        if seen.contains(&name) {
+            bail!("{config_display}: `{key}` = \"{name}\" names a file that provider.toml already uses for something else");
+        }
+        seen.push(name);
+    }
+    Ok(())
+}
+
+/// Checks a provider's overlay, when it has one: every action cites its source in a `description`,
+/// and every property name, enum value and status the overlay adds appears in one of the provider's
+/// saved pages (`docs_page` and `reference_pages`). Overlays carry what the provider's pages say,
+/// never more.
+pub fn check_overlay(
+    provider_dir: &Path,
+    folder_display: &str,
+    config: &ProviderConfig,
+) -> Result<Option<String>> {
+    let overlay_path = provider_dir.join(crate::codegen::OVERLAY_FILE);
+    let overlay_display = format!("{folder_display}/{}", crate::codegen::OVERLAY_FILE);
+    let Ok(bytes) = std::fs::read(&overlay_path) else {
+        return Ok(None);
+    };
+    let overlay: serde_json::Value = serde_norway::from_slice(&bytes).with_context(|| {
+        format!("cannot parse {overlay_display} (`cargo xtask gen` says where and why)")
+    })?;
+    let mut pages = String::new();
+    let mut page_names: Vec<String> = config.docs_page.iter().cloned().collect();
+    page_names.extend(config.reference_pages.keys().cloned());
+    if page_names.is_empty() {
+        bail!(
+            "{overlay_display}: {folder_display}/provider.toml names no saved page (`docs_page`, `reference_pages`) that states the overlay's facts"
+        );
+    }
+    for name in &page_names {
+        let bytes = std::fs::read(provider_dir.join(name)).with_context(|| {
+            format!("cannot read {folder_display}/{name} (named in {folder_display}/provider.toml)")
+        })?;
+        pages.push_str(&String::from_utf8_lossy(&bytes));
+        pages.push('\n');
+    }
+    let actions = overlay
+        .get("actions")
+        .and_then(serde_json::Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let mut words = Vec::new();
+    for (index, action) in actions.iter().enumerate() {
+        let cites = action
+            .get("description")
+            .and_then(serde_json::Value::as_str)
+            .is_some_and(|description| !description.trim().is_empty());
+        if !cites {
+            bail!(
+                "{overlay_display} at /actions/{index}: no `description`; every action cites the page that states its fact"
+            );
+        }
+        let Some(update) = action.get("update") else {
+            continue;
+        };
+        let target = action
+            .get("target")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or("");
+        if let Some(map) = update.as_object() {
+            for key in map.keys() {
+                let is_status =
+                    key.len() == 3 && key.chars().all(|character| character.is_ascii_digit());
+                if is_status || target.ends_with("properties") || target.ends_with("properties']") {
+                    words.push(key.clone());
+                }
+            }
+        }
+        collect_schema_words(update, &mut words);
+    }
+    words.sort();
+    words.dedup();
+    let missing: Vec<&String> = words
+        .iter()
+        .filter(|word| !pages.contains(word.as_str()))
+        .collect();
+    if !missing.is_empty() {
+        bail!(
+            "{overlay_display} adds names or values that none of the saved pages ({}) mentions: {missing:?}",
+            page_names.join(", ")
+        );
+    }
+    Ok(Some(format!(
+        "{}: {overlay_display}: {} action(s), each citing its page; all {} names, values and statuses it adds appear in {}",
+        config.module,
+        actions.len(),
+        words.len(),
+        page_names.join(", ")
+    )))
+}
+
+/// Checks every provider under `specs/`.
+pub fn check_all(root: &Path) -> Result<Vec<String>> {
+    let mut lines = Vec::new();
+    for folder in provider_folders(root)? {
+        let (display, config) = read_provider(&folder)?;
+        lines.push(check_provider(&folder, &display, &config)?);
+        for name in config.reference_pages.keys() {
+            if !folder.join(name).is_file() {
+                bail!("{display}/{name} is missing: {display}/provider.toml lists it in `reference_pages`");
+            }
+        }
+        lines.extend(check_overlay(&folder, &display, &config)?);
+    }
+    Ok(lines)
 }

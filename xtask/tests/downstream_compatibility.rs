@@ -10,7 +10,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use xtask::codegen::{generate_standalone_with, project_root, Bump, Mode};
+use xtask::codegen::{generate_standalone_with, project_root, Bump, Mode, StandaloneOptions};
 
 /// Downstream code as users write it: values built with `new` and setters, fields read and
 /// assigned, a destructuring and matches with the wildcard arms `#[non_exhaustive]` asks for.
@@ -76,15 +76,17 @@ fn fixture(change: &str) -> PathBuf {
 
 /// Regenerates the crate in `out` from a fixture; returns the change report's lines.
 fn generate(change: &str, out: &Path) -> Vec<String> {
-    let report = generate_standalone_with(
-        &fixture(change),
+    let spec = fixture(change);
+    let report = generate_standalone_with(&StandaloneOptions {
+        spec: &spec,
         out,
-        Some("widgets"),
-        None,
-        Mode::Write,
-        false,
-        Bump::BySemver,
-    )
+        crate_name: Some("widgets"),
+        config: None,
+        overlay: None,
+        mode: Mode::Write,
+        skip_invalid: false,
+        bump: Bump::BySemver,
+    })
     .unwrap_or_else(|error| panic!("{change}.yaml must generate: {error:#}"));
     report.api_changes
 }

@@ -21,6 +21,12 @@ pub struct ManifestEntry {
     pub source_url: String,
     /// `file`, `embedded` or `authored`.
     pub source_kind: String,
+    /// The OpenAPI Overlay applied after load, when the provider has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub overlay: Option<String>,
+    /// SHA-256 of the overlay's bytes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub overlay_sha256: Option<String>,
     /// How many operations were generated.
     pub operations: usize,
     /// How many named types were generated.

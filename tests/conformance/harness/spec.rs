@@ -309,6 +309,29 @@ pub fn with_schema_endpoints(spec_path: &str) -> String {
     write_derived(spec_path, "schema-endpoints", &document)
 }
 
+/// The spec at `spec_path` with the overlay beside it (`specs/<provider>/overlay.yaml`) applied by the
+/// generator's own code, as `cargo xtask gen` applies it, written as a derived copy: Prism then
+/// validates against the document the client was generated from, overlay facts included.
+pub fn with_overlay(spec_path: &str) -> String {
+    let overlay_path = std::path::Path::new(spec_path)
+        .parent()
+        .expect("a spec in a provider folder")
+        .join("overlay.yaml");
+    let bytes = std::fs::read(workspace_root().join(&overlay_path))
+        .unwrap_or_else(|error| panic!("cannot read {}: {error}", overlay_path.display()));
+    let mut document = load(spec_path);
+    generator::load::overlay::apply_overlay(
+        &mut document,
+        spec_path,
+        &generator::OverlaySource {
+            path: overlay_path.to_string_lossy().into_owned(),
+            bytes,
+        },
+    )
+    .unwrap_or_else(|error| panic!("{error}"));
+    write_derived(spec_path, "overlay", &document)
+}
+
 /// Writes a derived copy of `spec_path` under Cargo's target tmp dir and returns its path. Every call
 /// gets a file of its own: Prism watches its spec and restarts its server when the file changes, so a
 /// copy shared by concurrent tests would make a running Prism refuse connections while it reloads.

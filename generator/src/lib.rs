@@ -11,9 +11,11 @@ pub mod load;
 pub mod lower;
 pub mod naming;
 mod normalize;
+mod stage_timings;
 
 pub use config::{ProviderConfig, SourceKind};
 pub use error::{GeneratorError, SpecLocation};
+pub use stage_timings::{stage_timings, StageTimings};
 
 use error::ErrorContext;
 use sha2::Digest;

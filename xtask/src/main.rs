@@ -50,6 +50,9 @@ enum Command {
     },
     /// Generate (and `cargo check`) a client for every document of the real-world corpus, one row each.
     Corpus(xtask::corpus::CorpusArgs),
+    /// Generation speed against the parse floor and progenitor, peak memory, compile cost and call
+    /// overhead, interleaved, as medians and ratios (never fails on a time).
+    Bench(xtask::bench::BenchArgs),
     /// Generates one corpus document and prints machine-readable result lines (used by `corpus`).
     #[command(hide = true)]
     CorpusOne {
@@ -143,6 +146,10 @@ fn run() -> Result<ExitCode> {
             } else {
                 ExitCode::FAILURE
             })
+        }
+        Command::Bench(args) => {
+            xtask::bench::run(&codegen::project_root()?, args)?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::CorpusOne {
             spec,

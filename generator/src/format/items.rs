@@ -1,0 +1,238 @@
+//! Formats a file's items (and the items of its inline modules, such as `pub mod types`) one by one
+//! on every core, instead of parsing and printing the whole file as one `syn::File` on one thread.
+//!
+//! `proc_macro2` tokens cannot cross threads, so this thread splits the stream at item boundaries and
+//! prints each piece as text, while workers parse and pretty-print the pieces. prettyplease prints
+//! items one after another with nothing that depends on their neighbours, so the pieces, joined in
+//! order, are byte for byte what formatting the whole file gives. An item of an inline module is
+//! formatted inside a wrapper `mod` of its own, so its indentation and line width are the same.
+
+use proc_macro2::{Delimiter, TokenStream, TokenTree};
+use std::sync::{mpsc, Mutex};
+
+/// Words that start an item: a `{ ... }` group followed by one of them (or by an attribute) ends an
+/// item. A group followed by anything else (`else`, `;`, `.`) is inside one.
+const ITEM_START_WORDS: &[&str] = &[
+    "pub",
+    "fn",
+    "struct",
+    "enum",
+    "union",
+    "impl",
+    "trait",
+    "mod",
+    "const",
+    "static",
+    "type",
+    "use",
+    "extern",
+    "unsafe",
+    "async",
+    "macro_rules",
+];
+
+/// One piece to parse and print, with the wrapper lines to drop from what prettyplease prints.
+struct Piece {
+    text: String,
+    drop_first_line: bool,
+    drop_last_line: bool,
+}
+
+/// The formatted file, or `None` when a piece does not parse on its own (the caller then formats
+/// the file as a whole, which reports the error).
+pub(super) fn format_items_in_parallel(tokens: TokenStream) -> Option<String> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |count| count.get())
+        .min(8);
+    let (sender, receiver) = mpsc::channel::<(usize, Piece)>();
+    let receiver = Mutex::new(receiver);
+    let mut formatted: Vec<Option<String>> = Vec::new();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| scope.spawn(|| format_pieces(&receiver)))
+            .collect();
+        let mut count = 0;
+        for piece in pieces(tokens) {
+            if sender.send((count, piece)).is_err() {
+                break;
+            }
+            count += 1;
+        }
+        drop(sender);
+        // This thread has printed every piece; now it helps format them.
+        let mut results = format_pieces(&receiver);
+        for handle in handles {
+            results.extend(handle.join().unwrap_or_default());
+        }
+        formatted = vec![None; count];
+        for (index, text) in results {
+            formatted[index] = text;
+        }
+    });
+    let mut source = String::new();
+    for piece in formatted {
+        source.push_str(&piece?);
+    }
+    Some(source)
+}
+
+fn format_pieces(receiver: &Mutex<mpsc::Receiver<(usize, Piece)>>) -> Vec<(usize, Option<String>)> {
+    let mut results = Vec::new();
+    loop {
+        let next = match receiver.lock() {
+            Ok(receiver) => receiver.recv(),
+            Err(_) => return results,
+        };
+        let Ok((index, piece)) = next else {
+            return results;
+        };
+        results.push((index, format_piece(&piece)));
+    }
+}
+
+fn format_piece(piece: &Piece) -> Option<String> {
+    let file = syn::parse_file(&piece.text).ok()?;
+    let printed = prettyplease::unparse(&file);
+    let mut text = printed.as_str();
+    if piece.drop_first_line {
+        text = &text[text.find('\n')? + 1..];
+    }
+    if piece.drop_last_line {
+        let without_newline = text.strip_suffix('\n')?;
+        text = &text[..without_newline.rfind('\n').map_or(0, |index| index + 1)];
+    }
+    Some(text.to_string())
+}
+
+/// The file's items as text, an inline module's items each in a wrapper `mod`.
+fn pieces(tokens: TokenStream) -> impl Iterator<Item = Piece> {
+    split_items(tokens).into_iter().flat_map(|item| {
+        let Some((header, body)) = inline_module(&item) else {
+            return vec![Piece {
+                text: text_of(item),
+                drop_first_line: false,
+                drop_last_line: false,
+            }];
+        };
+        let inner = split_items(body);
+        if inner.len() < 2 {
+            return vec![Piece {
+                text: text_of(item),
+                drop_first_line: false,
+                drop_last_line: false,
+            }];
+        }
+        let header = text_of(header.to_vec());
+        let last = inner.len() - 1;
+        inner
+            .into_iter()
+            .enumerate()
+            .map(|(index, inner_item)| {
+                let opening = if index == 0 { header.as_str() } else { "mod m" };
+                Piece {
+                    text: format!("{opening} {{ {} }}", text_of(inner_item)),
+                    drop_first_line: index != 0,
+                    drop_last_line: index != last,
+                }
+            })
+            .collect()
+    })
+}
+
+/// Splits a stream of items at the item boundaries (a `;` or a closing `}` that ends an item).
+fn split_items(tokens: TokenStream) -> Vec<Vec<TokenTree>> {
+    let mut items = Vec::new();
+    let mut current = Vec::new();
+    let mut trees = tokens.into_iter().peekable();
+    while let Some(tree) = trees.next() {
+        let ends_item = match &tree {
+            TokenTree::Punct(punct) => punct.as_char() == ';',
+            TokenTree::Group(group) => {
+                group.delimiter() == Delimiter::Brace
+                    && match trees.peek() {
+                        None => true,
+                        Some(TokenTree::Punct(punct)) => punct.as_char() == '#',
+                        Some(TokenTree::Ident(word)) => {
+                            ITEM_START_WORDS.iter().any(|start| word == start)
+                        }
+                        Some(_) => false,
+                    }
+            }
+            _ => false,
+        };
+        current.push(tree);
+        if ends_item {
+            items.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.is_empty() {
+        items.push(current);
+    }
+    items
+}
+
+/// `(attributes, visibility, "mod", name)` and the body of an inline module item.
+fn inline_module(item: &[TokenTree]) -> Option<(&[TokenTree], TokenStream)> {
+    let [.., TokenTree::Ident(keyword), TokenTree::Ident(_), TokenTree::Group(body)] = item else {
+        return None;
+    };
+    if keyword != "mod" || body.delimiter() != Delimiter::Brace {
+        return None;
+    }
+    Some((&item[..item.len() - 1], body.stream()))
+}
+
+fn text_of(trees: Vec<TokenTree>) -> String {
+    trees.into_iter().collect::<TokenStream>().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::quote;
+
+    fn whole_file(tokens: TokenStream) -> String {
+        prettyplease::unparse(&syn::parse2(tokens).expect("parses"))
+    }
+
+    #[test]
+    fn pieces_joined_are_the_whole_file_formatted() {
+        let tokens = quote! {
+            #![doc = " A module."]
+            pub use crate::runtime::{Error, Secret};
+            const PROVIDER: &str = "x";
+            pub const CHOICE: u8 = if PROVIDER.len() > 1 { 1 } else { 2 };
+            pub mod types {
+                #![allow(clippy::large_enum_variant)]
+                /// A struct.
+                #[derive(Debug, Clone)]
+                pub struct Thing { pub a_very_long_field_name_that_wraps: ::std::collections::BTreeMap<String, Vec<Option<String>>>, pub b: u8 }
+                pub struct Tuple(pub u8);
+                impl Thing { pub fn new() -> Self { todo!() } }
+                pub enum Choice { A, B { inner: u8 } }
+                mod nested { pub fn f() {} }
+            }
+            impl Client { pub async fn call(&self) -> Result<(), Error> { let x = Thing { a: 1 }; match x { _ => {} } Ok(()) } }
+            pub struct Client {}
+        };
+        assert_eq!(
+            format_items_in_parallel(tokens.clone()).as_deref(),
+            Some(whole_file(tokens).as_str())
+        );
+    }
+
+    #[test]
+    fn an_empty_file_and_an_empty_module_format_as_a_whole() {
+        assert_eq!(format_items_in_parallel(quote!()).as_deref(), Some(""));
+        let tokens = quote! { pub mod types {} pub mod one { pub struct A; } };
+        assert_eq!(
+            format_items_in_parallel(tokens.clone()).as_deref(),
+            Some(whole_file(tokens).as_str())
+        );
+    }
+
+    #[test]
+    fn a_piece_that_does_not_parse_gives_none() {
+        assert_eq!(format_items_in_parallel(quote! { pub struct ; fn }), None);
+    }
+}

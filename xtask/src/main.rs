@@ -82,6 +82,7 @@ fn main() {
     };
     // Ends the process at once, once the output is flushed: whatever is still allocated is the
     // kernel's to reclaim, so nothing pays for freeing trees one node at a time.
+    xtask::bench::report_peak_memory_when_asked();
     use std::io::Write as _;
     let flushed = std::io::stdout().flush().is_ok() && std::io::stderr().flush().is_ok();
     std::process::exit(if succeeded && flushed { 0 } else { 1 })

@@ -1,4 +1,4 @@
-//! Child processes the bench times: their wall time and peak resident memory (from `wait4`).
+//! Child processes the bench times: their wall time, and our generator's peak resident memory.
 
 use super::Subject;
 use anyhow::{Context, Result};
@@ -12,10 +12,34 @@ use std::time::{Duration, Instant};
 pub struct Measured {
     /// From spawn to exit.
     pub wall: Duration,
-    /// The child's maximum resident set, when the platform reports it.
+    /// The child's own peak resident memory, when it reports it (our generator does, see
+    /// [`PEAK_MEMORY_VARIABLE`]). `wait4`'s figure would include the bench's own peak, which
+    /// Linux carries over a spawn, so progenitor's is not measured.
     pub max_rss_bytes: Option<u64>,
     /// Whether it exited 0.
     pub success: bool,
+}
+
+/// Set for our generator's child processes: it then prints its peak resident memory on exit.
+pub const PEAK_MEMORY_VARIABLE: &str = "XTASK_REPORT_PEAK_MEMORY";
+
+/// The line prefix of that report on stderr, followed by KiB.
+const PEAK_MEMORY_PREFIX: &str = "xtask-peak-memory-kib=";
+
+/// Called by `xtask` just before it exits: prints `VmHWM` (the peak resident set of this process
+/// image, from `/proc/self/status`) when the bench asked for it.
+pub fn report_peak_memory_when_asked() {
+    if std::env::var_os(PEAK_MEMORY_VARIABLE).is_none() {
+        return;
+    }
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    if let Some(kib) = status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+    {
+        eprintln!("{PEAK_MEMORY_PREFIX}{kib}");
+    }
 }
 
 /// The median; zero for no samples.
@@ -39,7 +63,8 @@ pub fn run_ours(xtask: &Path, subject: &Subject, out: &Path) -> Result<Measured>
         .arg(out)
         .arg("--crate-name")
         .arg("bench-client")
-        .arg("--skip-invalid");
+        .arg("--skip-invalid")
+        .env(PEAK_MEMORY_VARIABLE, "1");
     measure(command)
 }
 
@@ -103,39 +128,26 @@ fn measure(mut command: Command) -> Result<Measured> {
     let mut child = command.spawn().context("cannot start a child process")?;
     let mut stderr = child.stderr.take();
     let drain = std::thread::spawn(move || {
-        let mut sink = Vec::new();
+        let mut text = String::new();
         if let Some(pipe) = stderr.as_mut() {
-            let _ = pipe.read_to_end(&mut sink);
+            let _ = pipe.read_to_string(&mut text);
         }
+        text
     });
-    let (success, max_rss_bytes) = wait_with_peak_memory(&mut child)?;
+    let success = child
+        .wait()
+        .context("cannot wait for a child process")?
+        .success();
     let wall = started.elapsed();
-    let _ = drain.join();
+    let stderr = drain.join().unwrap_or_default();
+    let max_rss_bytes = stderr
+        .lines()
+        .find_map(|line| line.strip_prefix(PEAK_MEMORY_PREFIX))
+        .and_then(|kib| kib.trim().parse::<u64>().ok())
+        .map(|kib| kib * 1024);
     Ok(Measured {
         wall,
         max_rss_bytes,
         success,
     })
-}
-
-#[cfg(unix)]
-fn wait_with_peak_memory(child: &mut std::process::Child) -> Result<(bool, Option<u64>)> {
-    let pid = libc::pid_t::try_from(child.id()).context("child pid out of range")?;
-    let mut status: libc::c_int = 0;
-    // SAFETY: an all-zero `rusage` is a valid value, and `wait4` only writes into the two
-    // out-parameters we own; the pid is our own child, not yet reaped.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    if reaped != pid {
-        return Err(std::io::Error::last_os_error()).context("wait4 on the child failed");
-    }
-    let success = libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0;
-    // Linux reports `ru_maxrss` in KiB.
-    let max_rss_bytes = u64::try_from(usage.ru_maxrss).ok().map(|kib| kib * 1024);
-    Ok((success, max_rss_bytes))
-}
-
-#[cfg(not(unix))]
-fn wait_with_peak_memory(child: &mut std::process::Child) -> Result<(bool, Option<u64>)> {
-    Ok((child.wait()?.success(), None))
 }

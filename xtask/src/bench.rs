@@ -157,7 +157,14 @@ pub fn run(root: &Path, args: BenchArgs) -> Result<()> {
     report_stages(&mut report, &subjects[..named_count], rounds)?;
 
     if args.compile {
-        compile_cost::report(&mut report, root, &work_dir, &named_documents, &ours, &progenitor)?;
+        compile_cost::report(
+            &mut report,
+            root,
+            &work_dir,
+            &named_documents,
+            &ours,
+            &progenitor,
+        )?;
     } else {
         writeln!(report, "## Compile cost of a generated crate\n\nnot measured: run with `--compile` (slow: minutes).\n")?;
     }
@@ -181,7 +188,8 @@ struct Subject {
 
 impl Subject {
     fn read(path: &Path) -> Result<Subject> {
-        let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let bytes =
+            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
         let file_name = path
             .file_name()
             .map(|name| name.to_string_lossy().into_owned())
@@ -291,7 +299,9 @@ fn report_generation(
             .max()
             .map(|rss| rss as f64 / subject.bytes.len() as f64);
         // A small document's peak is the process's fixed cost (the executable, the runtime text).
-        if let Some(memory_ratio) = memory_ratio.filter(|_| subject.bytes.len() >= MEMORY_GOAL_MINIMUM_SIZE) {
+        if let Some(memory_ratio) =
+            memory_ratio.filter(|_| subject.bytes.len() >= MEMORY_GOAL_MINIMUM_SIZE)
+        {
             if worst_memory.map_or(true, |(worst, _)| memory_ratio > worst) {
                 worst_memory = Some((memory_ratio, &subject.label));
             }
@@ -367,9 +377,8 @@ fn report_generation(
                 .collect();
             median(sums)
         };
-        let progenitor = pick_sum(&|entry, round| {
-            entry.progenitor.get(round).map(|measured| measured.wall)
-        });
+        let progenitor =
+            pick_sum(&|entry, round| entry.progenitor.get(round).map(|measured| measured.wall));
         let ours_on_accepted =
             pick_sum(&|entry, round| entry.ours.get(round).map(|measured| measured.wall));
         progenitor_cell = format!(
@@ -442,7 +451,13 @@ fn progenitor_speedup(entry: &SubjectSamples, ours: Duration) -> Option<f64> {
     if entry.progenitor.is_empty() || entry.progenitor.iter().any(|measured| !measured.success) {
         return None;
     }
-    let progenitor = median(entry.progenitor.iter().map(|measured| measured.wall).collect());
+    let progenitor = median(
+        entry
+            .progenitor
+            .iter()
+            .map(|measured| measured.wall)
+            .collect(),
+    );
     Some(ratio(progenitor, ours))
 }
 
@@ -457,7 +472,13 @@ fn progenitor_cells(
     if entry.progenitor.iter().any(|measured| !measured.success) {
         return ("fails on it".to_string(), "n/a".to_string());
     }
-    let progenitor = median(entry.progenitor.iter().map(|measured| measured.wall).collect());
+    let progenitor = median(
+        entry
+            .progenitor
+            .iter()
+            .map(|measured| measured.wall)
+            .collect(),
+    );
     (
         seconds(progenitor),
         format!("{:.1}×", ratio(progenitor, ours)),
@@ -481,12 +502,9 @@ fn report_stages(report: &mut String, subjects: &[Subject], rounds: usize) -> Re
     for subject in subjects {
         let mut per_stage: [Vec<Duration>; 5] = Default::default();
         for _ in 0..rounds {
-            let stages = generator::stage_timings(
-                &subject.path.to_string_lossy(),
-                &subject.bytes,
-                true,
-            )
-            .map_err(|error| anyhow::anyhow!("{error}"))?;
+            let stages =
+                generator::stage_timings(&subject.path.to_string_lossy(), &subject.bytes, true)
+                    .map_err(|error| anyhow::anyhow!("{error}"))?;
             for (slot, duration) in per_stage.iter_mut().zip(stages.as_array()) {
                 slot.push(duration);
             }
@@ -512,7 +530,10 @@ fn report_stages(report: &mut String, subjects: &[Subject], rounds: usize) -> Re
 
 /// Runs the existing criterion-style call-overhead bench and includes its table.
 fn report_call_overhead(report: &mut String, root: &Path, quick: bool) -> Result<()> {
-    writeln!(report, "## One generated call against hand-written reqwest\n")?;
+    writeln!(
+        report,
+        "## One generated call against hand-written reqwest\n"
+    )?;
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command = std::process::Command::new(cargo);
     command

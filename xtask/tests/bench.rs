@@ -57,8 +57,14 @@ fn quick_bench_reports_every_section_with_figures() {
     let document = row("| pointer_refs |");
     let cells: Vec<&str> = document.split('|').map(str::trim).collect();
     assert_eq!(cells.len(), 11, "{document}");
-    assert!(cells[3].ends_with(" ms") || cells[3].ends_with(" s"), "{document}");
-    assert!(cells[4].ends_with(" ms") || cells[4].ends_with(" s"), "{document}");
+    assert!(
+        cells[3].ends_with(" ms") || cells[3].ends_with(" s"),
+        "{document}"
+    );
+    assert!(
+        cells[4].ends_with(" ms") || cells[4].ends_with(" s"),
+        "{document}"
+    );
     assert!(cells[5].ends_with('×'), "{document}");
     assert_eq!(cells[6], "not on PATH", "{document}");
     assert!(!document.contains("failed"), "{document}");

@@ -10,6 +10,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant, SystemTime};
 
+/// Which of a contender's samples a row shows.
+type SamplesOf = fn(&Contender) -> &[Duration];
+
 struct Contender {
     label: &'static str,
     crate_dir: PathBuf,
@@ -60,7 +63,12 @@ pub fn report(
         })
         .max_by_key(|path| std::fs::metadata(path).map_or(0, |metadata| metadata.len()))
         .context("the generated crate has no module file")?;
-    contenders.push(Contender::new("ours", crate_dir, "bench-client", module_file)?);
+    contenders.push(Contender::new(
+        "ours",
+        crate_dir,
+        "bench-client",
+        module_file,
+    )?);
 
     if let Some(progenitor) = progenitor {
         let crate_dir = compile_dir.join("progenitor");
@@ -127,29 +135,24 @@ pub fn report(
         "|---|{}",
         "---|".repeat(contenders.len() + usize::from(compared))
     )?;
-    let rows: [(&str, fn(&Contender) -> Option<Duration>); 3] = [
-        ("`cargo check`", |contender| {
-            Some(median(contender.check.clone()))
-        }),
-        ("full build (debug)", |contender| {
-            Some(median(contender.full_build.clone()))
-        }),
+    let rows: [(&str, SamplesOf); 3] = [
+        ("`cargo check`", |contender| &contender.check),
+        ("full build (debug)", |contender| &contender.full_build),
         ("incremental rebuild (a file touched)", |contender| {
-            Some(median(contender.incremental.clone()))
+            &contender.incremental
         }),
     ];
     for (label, pick) in rows {
         write!(report, "| {label} |")?;
-        let figures: Vec<Duration> = contenders.iter().filter_map(pick).collect();
+        let figures: Vec<Duration> = contenders
+            .iter()
+            .map(|contender| median(pick(contender).to_vec()))
+            .collect();
         for figure in &figures {
             write!(report, " {} |", seconds(*figure))?;
         }
         if compared {
-            write!(
-                report,
-                " {:.2}× |",
-                super::ratio(figures[1], figures[0])
-            )?;
+            write!(report, " {:.2}× |", super::ratio(figures[1], figures[0]))?;
         }
         writeln!(report)?;
     }

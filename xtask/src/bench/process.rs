@@ -36,7 +36,14 @@ pub fn report_peak_memory_when_asked() {
     if let Some(kib) = status
         .lines()
         .find_map(|line| line.strip_prefix("VmHWM:"))
-        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .and_then(|value| {
+            value
+                .trim()
+                .trim_end_matches("kB")
+                .trim()
+                .parse::<u64>()
+                .ok()
+        })
     {
         eprintln!("{PEAK_MEMORY_PREFIX}{kib}");
     }

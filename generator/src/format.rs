@@ -20,18 +20,7 @@ pub fn format_rust_file(file_name: &str, tokens: TokenStream) -> Result<String, 
         file: file_name.to_string(),
         message,
     };
-    // Cheap: the stream's token trees are shared, not copied.
-    let whole = tokens.clone();
-    let source = match items::format_items_in_parallel(tokens) {
-        Some(source) => source,
-        // A piece that does not parse on its own: the whole file, as one, gives the real error
-        // (or, should the split have been wrong, the right output).
-        None => {
-            let file: syn::File =
-                syn::parse2(whole).map_err(|error| internal(error.to_string()))?;
-            prettyplease::unparse(&file)
-        }
-    };
+    let source = items::format_items_in_parallel(tokens).map_err(internal)?;
     Ok(format!("{RUST_HEADER}\n{source}"))
 }
 

@@ -38,26 +38,26 @@ struct Piece {
     drop_last_line: bool,
 }
 
-/// The formatted file, or `None` when a piece does not parse on its own (the caller then formats
-/// the file as a whole, which reports the error).
-pub(super) fn format_items_in_parallel(tokens: TokenStream) -> Option<String> {
+/// The formatted file, or the parser's message when the file does not parse.
+pub(super) fn format_items_in_parallel(tokens: TokenStream) -> Result<String, String> {
     let workers = std::thread::available_parallelism()
         .map_or(1, |count| count.get())
         .min(8);
     let (sender, receiver) = mpsc::channel::<(usize, Piece)>();
     let receiver = Mutex::new(receiver);
     let mut formatted: Vec<Option<String>> = Vec::new();
+    // The file as text, kept for the rare piece that does not parse on its own.
+    let mut whole_text = String::new();
     std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|_| scope.spawn(|| format_pieces(&receiver)))
             .collect();
         let mut count = 0;
-        for piece in pieces(tokens) {
-            if sender.send((count, piece)).is_err() {
-                break;
-            }
+        for_each_piece(tokens, &mut whole_text, |piece| {
+            // A worker only goes away by panicking; the join below reports what it left undone.
+            let _ = sender.send((count, piece));
             count += 1;
-        }
+        });
         drop(sender);
         // This thread has printed every piece; now it helps format them.
         let mut results = format_pieces(&receiver);
@@ -71,9 +71,17 @@ pub(super) fn format_items_in_parallel(tokens: TokenStream) -> Option<String> {
     });
     let mut source = String::new();
     for piece in formatted {
-        source.push_str(&piece?);
+        match piece {
+            Some(piece) => source.push_str(&piece),
+            // The whole file in one parse gives the real error (or, should the split have been
+            // wrong, the right output).
+            None => {
+                let file = syn::parse_file(&whole_text).map_err(|error| error.to_string())?;
+                return Ok(prettyplease::unparse(&file));
+            }
+        }
     }
-    Some(source)
+    Ok(source)
 }
 
 fn format_pieces(receiver: &Mutex<mpsc::Receiver<(usize, Piece)>>) -> Vec<(usize, Option<String>)> {
@@ -104,39 +112,55 @@ fn format_piece(piece: &Piece) -> Option<String> {
     Some(text.to_string())
 }
 
-/// The file's items as text, an inline module's items each in a wrapper `mod`.
-fn pieces(tokens: TokenStream) -> impl Iterator<Item = Piece> {
-    split_items(tokens).into_iter().flat_map(|item| {
-        let Some((header, body)) = inline_module(&item) else {
-            return vec![Piece {
-                text: text_of(item),
-                drop_first_line: false,
-                drop_last_line: false,
-            }];
+/// Hands over the file's items as text, an inline module's items each in a wrapper `mod`, and
+/// appends the text of the whole file to `whole_text`.
+fn for_each_piece(tokens: TokenStream, whole_text: &mut String, mut hand_over: impl FnMut(Piece)) {
+    for item in split_items(tokens) {
+        let (header, body) = match inline_module(item) {
+            Ok(module) => module,
+            Err(item) => {
+                let text = text_of(item);
+                push_text(whole_text, &text);
+                hand_over(Piece {
+                    text,
+                    drop_first_line: false,
+                    drop_last_line: false,
+                });
+                continue;
+            }
         };
+        let header = text_of(header);
+        push_text(whole_text, &header);
+        whole_text.push_str(" {");
         let inner = split_items(body);
-        if inner.len() < 2 {
-            return vec![Piece {
-                text: text_of(item),
+        let last = inner.len().saturating_sub(1);
+        for (index, inner_item) in inner.into_iter().enumerate() {
+            let text = text_of(inner_item);
+            push_text(whole_text, &text);
+            let opening = if index == 0 { header.as_str() } else { "mod m" };
+            hand_over(Piece {
+                text: format!("{opening} {{ {text} }}"),
+                drop_first_line: index != 0,
+                drop_last_line: index != last,
+            });
+        }
+        if last == 0 && whole_text.ends_with(" {") {
+            // An empty module: printed as a whole.
+            hand_over(Piece {
+                text: format!("{header} {{}}"),
                 drop_first_line: false,
                 drop_last_line: false,
-            }];
+            });
         }
-        let header = text_of(header.to_vec());
-        let last = inner.len() - 1;
-        inner
-            .into_iter()
-            .enumerate()
-            .map(|(index, inner_item)| {
-                let opening = if index == 0 { header.as_str() } else { "mod m" };
-                Piece {
-                    text: format!("{opening} {{ {} }}", text_of(inner_item)),
-                    drop_first_line: index != 0,
-                    drop_last_line: index != last,
-                }
-            })
-            .collect()
-    })
+        whole_text.push_str(" }");
+    }
+}
+
+fn push_text(whole_text: &mut String, text: &str) {
+    if !whole_text.is_empty() {
+        whole_text.push(' ');
+    }
+    whole_text.push_str(text);
 }
 
 /// Splits a stream of items at the item boundaries (a `;` or a closing `}` that ends an item).
@@ -171,15 +195,26 @@ fn split_items(tokens: TokenStream) -> Vec<Vec<TokenTree>> {
     items
 }
 
-/// `(attributes, visibility, "mod", name)` and the body of an inline module item.
-fn inline_module(item: &[TokenTree]) -> Option<(&[TokenTree], TokenStream)> {
-    let [.., TokenTree::Ident(keyword), TokenTree::Ident(_), TokenTree::Group(body)] = item else {
-        return None;
-    };
-    if keyword != "mod" || body.delimiter() != Delimiter::Brace {
-        return None;
+/// An inline module item as its header (`(attributes, visibility, "mod", name)`) and its body;
+/// any other item back as it was.
+fn inline_module(
+    mut item: Vec<TokenTree>,
+) -> Result<(Vec<TokenTree>, TokenStream), Vec<TokenTree>> {
+    let is_module = matches!(
+        item.as_slice(),
+        [.., TokenTree::Ident(keyword), TokenTree::Ident(_), TokenTree::Group(body)]
+            if keyword == "mod" && body.delimiter() == Delimiter::Brace
+    );
+    match item.pop() {
+        // The group is dropped here, so its stream is this function's alone and iterating it
+        // moves its tokens instead of copying them.
+        Some(TokenTree::Group(body)) if is_module => Ok((item, body.stream())),
+        Some(last) => {
+            item.push(last);
+            Err(item)
+        }
+        None => Err(item),
     }
-    Some((&item[..item.len() - 1], body.stream()))
 }
 
 fn text_of(trees: Vec<TokenTree>) -> String {
@@ -217,22 +252,23 @@ mod tests {
         };
         assert_eq!(
             format_items_in_parallel(tokens.clone()).as_deref(),
-            Some(whole_file(tokens).as_str())
+            Ok(whole_file(tokens).as_str())
         );
     }
 
     #[test]
     fn an_empty_file_and_an_empty_module_format_as_a_whole() {
-        assert_eq!(format_items_in_parallel(quote!()).as_deref(), Some(""));
+        assert_eq!(format_items_in_parallel(quote!()).as_deref(), Ok(""));
         let tokens = quote! { pub mod types {} pub mod one { pub struct A; } };
         assert_eq!(
             format_items_in_parallel(tokens.clone()).as_deref(),
-            Some(whole_file(tokens).as_str())
+            Ok(whole_file(tokens).as_str())
         );
     }
 
     #[test]
-    fn a_piece_that_does_not_parse_gives_none() {
-        assert_eq!(format_items_in_parallel(quote! { pub struct ; fn }), None);
+    fn a_file_that_does_not_parse_gives_the_parsers_message() {
+        let error = format_items_in_parallel(quote! { pub struct ; fn }).unwrap_err();
+        assert!(error.contains("expected identifier"), "{error}");
     }
 }

@@ -104,7 +104,7 @@ pub fn run(root: &Path, args: BenchArgs) -> Result<()> {
     )?;
     writeln!(report)?;
     match &progenitor {
-        Some(path) => writeln!(report, "progenitor: {}", process::describe_progenitor(path))?,
+        Some(_) => writeln!(report, "progenitor: `cargo-progenitor` from PATH")?,
         None if args.without_progenitor => writeln!(report, "progenitor: left out")?,
         None => writeln!(
             report,

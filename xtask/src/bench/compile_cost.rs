@@ -94,7 +94,7 @@ pub fn report(
 
     // Dependencies built once for both modes, outside the timing.
     for contender in &contenders {
-        eprintln!("bench: building {}'s dependencies", contender.label);
+        eprintln!("bench: building the dependencies of {}", contender.label);
         cargo(&target_dir, &contender.crate_dir, &["build"])?;
         cargo(&target_dir, &contender.crate_dir, &["check"])?;
     }

@@ -100,19 +100,6 @@ pub fn progenitor_on_path() -> Option<PathBuf> {
         .find(|candidate| candidate.is_file())
 }
 
-/// The version line `cargo-progenitor --version` prints, or its path.
-pub fn describe_progenitor(progenitor: &Path) -> String {
-    Command::new(progenitor)
-        .args(["progenitor", "--version"])
-        .stderr(Stdio::null())
-        .output()
-        .ok()
-        .filter(|output| output.status.success())
-        .map(|output| String::from_utf8_lossy(&output.stdout).trim().to_string())
-        .filter(|text| !text.is_empty())
-        .unwrap_or_else(|| progenitor.display().to_string())
-}
-
 fn empty_directory(directory: &Path) -> Result<()> {
     if directory.exists() {
         std::fs::remove_dir_all(directory)

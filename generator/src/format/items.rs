@@ -267,6 +267,30 @@ mod tests {
     }
 
     #[test]
+    fn many_items_on_many_threads_come_out_in_order() {
+        let structs = (0..2000).map(|index| {
+            let name = quote::format_ident!("Item{index}");
+            quote! {
+                #[doc = "An item."]
+                pub struct #name { pub value: Option<Vec<String>> }
+                impl #name { pub const INDEX: usize = #index; }
+            }
+        });
+        let functions = (0..500).map(|index| quote::format_ident!("call_{index}"));
+        let tokens = quote! {
+            pub mod types { #(#structs)* }
+            #( pub fn #functions() -> u8 { if true { 1 } else { 2 } } )*
+        };
+        let expected = whole_file(tokens.clone());
+        for _ in 0..3 {
+            assert_eq!(
+                format_items_in_parallel(tokens.clone()),
+                Ok(expected.clone())
+            );
+        }
+    }
+
+    #[test]
     fn a_file_that_does_not_parse_gives_the_parsers_message() {
         let error = format_items_in_parallel(quote! { pub struct ; fn }).unwrap_err();
         assert!(error.contains("expected identifier"), "{error}");

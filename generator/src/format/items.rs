@@ -112,47 +112,126 @@ fn format_piece(piece: &Piece) -> Option<String> {
     Some(text.to_string())
 }
 
-/// Hands over the file's items as text, an inline module's items each in a wrapper `mod`, and
-/// appends the text of the whole file to `whole_text`.
+/// Items are handed over in batches of about this much text: fewer, larger pieces cost less to
+/// parse and print than one piece per item, and still keep every core busy.
+const BATCH_BYTES: usize = 8 * 1024;
+
+/// Hands over the file's items as text in batches; the items of an inline module or an `impl`
+/// block go in wrappers of the same kind (see [`Batches`]). Appends the whole file's text to
+/// `whole_text`.
 fn for_each_piece(tokens: TokenStream, whole_text: &mut String, mut hand_over: impl FnMut(Piece)) {
+    let mut top_level = Batches::new(None);
     for item in split_items(tokens) {
-        let (header, body) = match inline_module(item) {
-            Ok(module) => module,
+        let (header, body, later_opening) = match block_with_items(item) {
+            Ok(block) => block,
             Err(item) => {
                 let text = text_of(item);
                 push_text(whole_text, &text);
-                hand_over(Piece {
-                    text,
-                    drop_first_line: false,
-                    drop_last_line: false,
-                });
+                top_level.push(text, &mut hand_over);
                 continue;
             }
         };
+        // The items before this block go first.
+        top_level.finish(&mut hand_over);
+        top_level = Batches::new(None);
         let header = text_of(header);
         push_text(whole_text, &header);
         whole_text.push_str(" {");
-        let inner = split_items(body);
-        let last = inner.len().saturating_sub(1);
-        for (index, inner_item) in inner.into_iter().enumerate() {
+        let mut inner = Batches::new(Some((header.clone(), later_opening)));
+        for inner_item in split_items(body) {
             let text = text_of(inner_item);
             push_text(whole_text, &text);
-            let opening = if index == 0 { header.as_str() } else { "mod m" };
-            hand_over(Piece {
-                text: format!("{opening} {{ {text} }}"),
-                drop_first_line: index != 0,
-                drop_last_line: index != last,
-            });
+            inner.push(text, &mut hand_over);
         }
-        if last == 0 && whole_text.ends_with(" {") {
-            // An empty module: printed as a whole.
+        if inner.is_empty() {
+            // An empty block: printed as a whole.
             hand_over(Piece {
                 text: format!("{header} {{}}"),
                 drop_first_line: false,
                 drop_last_line: false,
             });
+        } else {
+            inner.finish(&mut hand_over);
         }
         whole_text.push_str(" }");
+    }
+    top_level.finish(&mut hand_over);
+}
+
+/// Items grouped into pieces of about [`BATCH_BYTES`]. Inside a block, the first piece opens with
+/// the block's own header and keeps it; later ones open with a one-line stand-in (`mod m`,
+/// `impl M`) whose line is dropped, and every piece but the last drops its closing `}` line.
+struct Batches {
+    block: Option<(String, &'static str)>,
+    current: String,
+    /// A full batch, handed over once the next item shows it is not the last.
+    full: Option<String>,
+    handed_over: usize,
+}
+
+impl Batches {
+    fn new(block: Option<(String, &'static str)>) -> Self {
+        Batches {
+            block,
+            current: String::new(),
+            full: None,
+            handed_over: 0,
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.handed_over == 0 && self.full.is_none() && self.current.is_empty()
+    }
+
+    fn push(&mut self, text: String, hand_over: &mut impl FnMut(Piece)) {
+        if let Some(full) = self.full.take() {
+            self.hand_over(full, false, hand_over);
+        }
+        if !self.current.is_empty() {
+            self.current.push(' ');
+        }
+        self.current.push_str(&text);
+        if self.current.len() >= BATCH_BYTES {
+            self.full = Some(std::mem::take(&mut self.current));
+        }
+    }
+
+    fn finish(mut self, hand_over: &mut impl FnMut(Piece)) {
+        let full = self.full.take();
+        let current = std::mem::take(&mut self.current);
+        match (full, current.is_empty()) {
+            (Some(full), true) => self.hand_over(full, true, hand_over),
+            (Some(full), false) => {
+                self.hand_over(full, false, hand_over);
+                self.hand_over(current, true, hand_over);
+            }
+            (None, false) => self.hand_over(current, true, hand_over),
+            (None, true) => {}
+        }
+    }
+
+    fn hand_over(&mut self, items: String, last: bool, hand_over: &mut impl FnMut(Piece)) {
+        let first = self.handed_over == 0;
+        self.handed_over += 1;
+        hand_over(match &self.block {
+            None => Piece {
+                text: items,
+                drop_first_line: false,
+                drop_last_line: false,
+            },
+            Some((header, later_opening)) => Piece {
+                text: format!(
+                    "{} {{ {items} }}",
+                    if first {
+                        header.as_str()
+                    } else {
+                        later_opening
+                    }
+                ),
+                drop_first_line: !first,
+                drop_last_line: !last,
+            },
+        });
     }
 }
 
@@ -195,20 +274,41 @@ fn split_items(tokens: TokenStream) -> Vec<Vec<TokenTree>> {
     items
 }
 
-/// An inline module item as its header (`(attributes, visibility, "mod", name)`) and its body;
-/// any other item back as it was.
-fn inline_module(
-    mut item: Vec<TokenTree>,
-) -> Result<(Vec<TokenTree>, TokenStream), Vec<TokenTree>> {
+/// A block's header tokens, its body, and the stand-in header for its later pieces.
+type Block = (Vec<TokenTree>, TokenStream, &'static str);
+
+/// An inline module or an inherent or trait `impl` block, as its header (everything before the
+/// `{`), its body and the one-line stand-in header for later pieces; any other item back as it was.
+fn block_with_items(mut item: Vec<TokenTree>) -> Result<Block, Vec<TokenTree>> {
     let is_module = matches!(
         item.as_slice(),
         [.., TokenTree::Ident(keyword), TokenTree::Ident(_), TokenTree::Group(body)]
             if keyword == "mod" && body.delimiter() == Delimiter::Brace
     );
+    // `impl` as the item's first word (an attribute's words are inside its `[...]` group), or
+    // `unsafe impl`.
+    let mut words = item.iter().filter_map(|tree| match tree {
+        TokenTree::Ident(word) => Some(word),
+        _ => None,
+    });
+    let first_word = words.next();
+    let is_impl = matches!(item.last(), Some(TokenTree::Group(body)) if body.delimiter() == Delimiter::Brace)
+        && match first_word {
+            Some(word) if word == "unsafe" => words.next().is_some_and(|word| word == "impl"),
+            Some(word) => word == "impl",
+            None => false,
+        };
+    let later_opening = if is_module {
+        "mod m"
+    } else if is_impl {
+        "impl M"
+    } else {
+        return Err(item);
+    };
     match item.pop() {
         // The group is dropped here, so its stream is this function's alone and iterating it
         // moves its tokens instead of copying them.
-        Some(TokenTree::Group(body)) if is_module => Ok((item, body.stream())),
+        Some(TokenTree::Group(body)) => Ok((item, body.stream(), later_opening)),
         Some(last) => {
             item.push(last);
             Err(item)
@@ -276,10 +376,21 @@ mod tests {
                 impl #name { pub const INDEX: usize = #index; }
             }
         });
-        let functions = (0..500).map(|index| quote::format_ident!("call_{index}"));
+        let functions: Vec<_> = (0..500)
+            .map(|index| quote::format_ident!("call_{index}"))
+            .collect();
         let tokens = quote! {
             pub mod types { #(#structs)* }
             #( pub fn #functions() -> u8 { if true { 1 } else { 2 } } )*
+            /// The client.
+            impl Client {
+                #(
+                    #[doc = "A call."]
+                    pub async fn #functions(&self, value: &types::Item1) -> Result<u8, Error> { let _ = value; Ok(1) }
+                )*
+            }
+            unsafe impl Send for Client {}
+            impl Client {}
         };
         let expected = whole_file(tokens.clone());
         for _ in 0..3 {

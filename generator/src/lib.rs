@@ -12,10 +12,12 @@ pub mod load;
 pub mod lower;
 pub mod naming;
 mod normalize;
+mod stage_timings;
 
 pub use config::{ProviderConfig, SourceKind};
 pub use error::{GeneratorError, SpecLocation};
 pub use load::overlay::OverlaySource;
+pub use stage_timings::{stage_timings, StageTimings};
 
 use error::ErrorContext;
 use sha2::Digest;

@@ -1,0 +1,409 @@
+//! Formats a file's items (and the items of its inline modules, such as `pub mod types`) one by one
+//! on every core, instead of parsing and printing the whole file as one `syn::File` on one thread.
+//!
+//! `proc_macro2` tokens cannot cross threads, so this thread splits the stream at item boundaries and
+//! prints each piece as text, while workers parse and pretty-print the pieces. prettyplease prints
+//! items one after another with nothing that depends on their neighbours, so the pieces, joined in
+//! order, are byte for byte what formatting the whole file gives. An item of an inline module is
+//! formatted inside a wrapper `mod` of its own, so its indentation and line width are the same.
+
+use proc_macro2::{Delimiter, TokenStream, TokenTree};
+use std::sync::{mpsc, Mutex};
+
+/// Words that start an item: a `{ ... }` group followed by one of them (or by an attribute) ends an
+/// item. A group followed by anything else (`else`, `;`, `.`) is inside one.
+const ITEM_START_WORDS: &[&str] = &[
+    "pub",
+    "fn",
+    "struct",
+    "enum",
+    "union",
+    "impl",
+    "trait",
+    "mod",
+    "const",
+    "static",
+    "type",
+    "use",
+    "extern",
+    "unsafe",
+    "async",
+    "macro_rules",
+];
+
+/// One piece to parse and print, with the wrapper lines to drop from what prettyplease prints.
+struct Piece {
+    text: String,
+    drop_first_line: bool,
+    drop_last_line: bool,
+}
+
+/// The formatted file, or the parser's message when the file does not parse.
+pub(super) fn format_items_in_parallel(tokens: TokenStream) -> Result<String, String> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |count| count.get())
+        .min(8);
+    let (sender, receiver) = mpsc::channel::<(usize, Piece)>();
+    let receiver = Mutex::new(receiver);
+    let mut formatted: Vec<Option<String>> = Vec::new();
+    // The file as text, kept for the rare piece that does not parse on its own.
+    let mut whole_text = String::new();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| scope.spawn(|| format_pieces(&receiver)))
+            .collect();
+        let mut count = 0;
+        for_each_piece(tokens, &mut whole_text, |piece| {
+            // A worker only goes away by panicking; the join below reports what it left undone.
+            let _ = sender.send((count, piece));
+            count += 1;
+        });
+        drop(sender);
+        // This thread has printed every piece; now it helps format them.
+        let mut results = format_pieces(&receiver);
+        for handle in handles {
+            results.extend(handle.join().unwrap_or_default());
+        }
+        formatted = vec![None; count];
+        for (index, text) in results {
+            formatted[index] = text;
+        }
+    });
+    let mut source = String::new();
+    for piece in formatted {
+        match piece {
+            Some(piece) => source.push_str(&piece),
+            // The whole file in one parse gives the real error (or, should the split have been
+            // wrong, the right output).
+            None => {
+                let file = syn::parse_file(&whole_text).map_err(|error| error.to_string())?;
+                return Ok(prettyplease::unparse(&file));
+            }
+        }
+    }
+    Ok(source)
+}
+
+fn format_pieces(receiver: &Mutex<mpsc::Receiver<(usize, Piece)>>) -> Vec<(usize, Option<String>)> {
+    let mut results = Vec::new();
+    loop {
+        let next = match receiver.lock() {
+            Ok(receiver) => receiver.recv(),
+            Err(_) => return results,
+        };
+        let Ok((index, piece)) = next else {
+            return results;
+        };
+        results.push((index, format_piece(&piece)));
+    }
+}
+
+fn format_piece(piece: &Piece) -> Option<String> {
+    let file = syn::parse_file(&piece.text).ok()?;
+    let printed = prettyplease::unparse(&file);
+    let mut text = printed.as_str();
+    if piece.drop_first_line {
+        text = &text[text.find('\n')? + 1..];
+    }
+    if piece.drop_last_line {
+        let without_newline = text.strip_suffix('\n')?;
+        text = &text[..without_newline.rfind('\n').map_or(0, |index| index + 1)];
+    }
+    Some(text.to_string())
+}
+
+/// Items are handed over in batches of about this much text: fewer, larger pieces cost less to
+/// parse and print than one piece per item, and still keep every core busy.
+const BATCH_BYTES: usize = 8 * 1024;
+
+/// Hands over the file's items as text in batches; the items of an inline module or an `impl`
+/// block go in wrappers of the same kind (see [`Batches`]). Appends the whole file's text to
+/// `whole_text`.
+fn for_each_piece(tokens: TokenStream, whole_text: &mut String, mut hand_over: impl FnMut(Piece)) {
+    let mut top_level = Batches::new(None);
+    for item in split_items(tokens) {
+        let (header, body, later_opening) = match block_with_items(item) {
+            Ok(block) => block,
+            Err(item) => {
+                let text = text_of(item);
+                push_text(whole_text, &text);
+                top_level.push(text, &mut hand_over);
+                continue;
+            }
+        };
+        // The items before this block go first.
+        top_level.finish(&mut hand_over);
+        top_level = Batches::new(None);
+        let header = text_of(header);
+        push_text(whole_text, &header);
+        whole_text.push_str(" {");
+        let mut inner = Batches::new(Some((header.clone(), later_opening)));
+        for inner_item in split_items(body) {
+            let text = text_of(inner_item);
+            push_text(whole_text, &text);
+            inner.push(text, &mut hand_over);
+        }
+        if inner.is_empty() {
+            // An empty block: printed as a whole.
+            hand_over(Piece {
+                text: format!("{header} {{}}"),
+                drop_first_line: false,
+                drop_last_line: false,
+            });
+        } else {
+            inner.finish(&mut hand_over);
+        }
+        whole_text.push_str(" }");
+    }
+    top_level.finish(&mut hand_over);
+}
+
+/// Items grouped into pieces of about [`BATCH_BYTES`]. Inside a block, the first piece opens with
+/// the block's own header and keeps it; later ones open with a one-line stand-in (`mod m`,
+/// `impl M`) whose line is dropped, and every piece but the last drops its closing `}` line.
+struct Batches {
+    block: Option<(String, &'static str)>,
+    current: String,
+    /// A full batch, handed over once the next item shows it is not the last.
+    full: Option<String>,
+    handed_over: usize,
+}
+
+impl Batches {
+    fn new(block: Option<(String, &'static str)>) -> Self {
+        Batches {
+            block,
+            current: String::new(),
+            full: None,
+            handed_over: 0,
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.handed_over == 0 && self.full.is_none() && self.current.is_empty()
+    }
+
+    fn push(&mut self, text: String, hand_over: &mut impl FnMut(Piece)) {
+        if let Some(full) = self.full.take() {
+            self.hand_over(full, false, hand_over);
+        }
+        if !self.current.is_empty() {
+            self.current.push(' ');
+        }
+        self.current.push_str(&text);
+        if self.current.len() >= BATCH_BYTES {
+            self.full = Some(std::mem::take(&mut self.current));
+        }
+    }
+
+    fn finish(mut self, hand_over: &mut impl FnMut(Piece)) {
+        let full = self.full.take();
+        let current = std::mem::take(&mut self.current);
+        match (full, current.is_empty()) {
+            (Some(full), true) => self.hand_over(full, true, hand_over),
+            (Some(full), false) => {
+                self.hand_over(full, false, hand_over);
+                self.hand_over(current, true, hand_over);
+            }
+            (None, false) => self.hand_over(current, true, hand_over),
+            (None, true) => {}
+        }
+    }
+
+    fn hand_over(&mut self, items: String, last: bool, hand_over: &mut impl FnMut(Piece)) {
+        let first = self.handed_over == 0;
+        self.handed_over += 1;
+        hand_over(match &self.block {
+            None => Piece {
+                text: items,
+                drop_first_line: false,
+                drop_last_line: false,
+            },
+            Some((header, later_opening)) => Piece {
+                text: format!(
+                    "{} {{ {items} }}",
+                    if first {
+                        header.as_str()
+                    } else {
+                        later_opening
+                    }
+                ),
+                drop_first_line: !first,
+                drop_last_line: !last,
+            },
+        });
+    }
+}
+
+fn push_text(whole_text: &mut String, text: &str) {
+    if !whole_text.is_empty() {
+        whole_text.push(' ');
+    }
+    whole_text.push_str(text);
+}
+
+/// Splits a stream of items at the item boundaries (a `;` or a closing `}` that ends an item).
+fn split_items(tokens: TokenStream) -> Vec<Vec<TokenTree>> {
+    let mut items = Vec::new();
+    let mut current = Vec::new();
+    let mut trees = tokens.into_iter().peekable();
+    while let Some(tree) = trees.next() {
+        let ends_item = match &tree {
+            TokenTree::Punct(punct) => punct.as_char() == ';',
+            TokenTree::Group(group) => {
+                group.delimiter() == Delimiter::Brace
+                    && match trees.peek() {
+                        None => true,
+                        Some(TokenTree::Punct(punct)) => punct.as_char() == '#',
+                        Some(TokenTree::Ident(word)) => {
+                            ITEM_START_WORDS.iter().any(|start| word == start)
+                        }
+                        Some(_) => false,
+                    }
+            }
+            _ => false,
+        };
+        current.push(tree);
+        if ends_item {
+            items.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.is_empty() {
+        items.push(current);
+    }
+    items
+}
+
+/// A block's header tokens, its body, and the stand-in header for its later pieces.
+type Block = (Vec<TokenTree>, TokenStream, &'static str);
+
+/// An inline module or an inherent or trait `impl` block, as its header (everything before the
+/// `{`), its body and the one-line stand-in header for later pieces; any other item back as it was.
+fn block_with_items(mut item: Vec<TokenTree>) -> Result<Block, Vec<TokenTree>> {
+    let is_module = matches!(
+        item.as_slice(),
+        [.., TokenTree::Ident(keyword), TokenTree::Ident(_), TokenTree::Group(body)]
+            if keyword == "mod" && body.delimiter() == Delimiter::Brace
+    );
+    // `impl` as the item's first word (an attribute's words are inside its `[...]` group), or
+    // `unsafe impl`.
+    let mut words = item.iter().filter_map(|tree| match tree {
+        TokenTree::Ident(word) => Some(word),
+        _ => None,
+    });
+    let first_word = words.next();
+    let is_impl = matches!(item.last(), Some(TokenTree::Group(body)) if body.delimiter() == Delimiter::Brace)
+        && match first_word {
+            Some(word) if word == "unsafe" => words.next().is_some_and(|word| word == "impl"),
+            Some(word) => word == "impl",
+            None => false,
+        };
+    let later_opening = if is_module {
+        "mod m"
+    } else if is_impl {
+        "impl M"
+    } else {
+        return Err(item);
+    };
+    match item.pop() {
+        // The group is dropped here, so its stream is this function's alone and iterating it
+        // moves its tokens instead of copying them.
+        Some(TokenTree::Group(body)) => Ok((item, body.stream(), later_opening)),
+        Some(last) => {
+            item.push(last);
+            Err(item)
+        }
+        None => Err(item),
+    }
+}
+
+fn text_of(trees: Vec<TokenTree>) -> String {
+    trees.into_iter().collect::<TokenStream>().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::quote;
+
+    fn whole_file(tokens: TokenStream) -> String {
+        prettyplease::unparse(&syn::parse2(tokens).expect("parses"))
+    }
+
+    #[test]
+    fn pieces_joined_are_the_whole_file_formatted() {
+        let tokens = quote! {
+            #![doc = " A module."]
+            pub use crate::runtime::{Error, Secret};
+            const PROVIDER: &str = "x";
+            pub const CHOICE: u8 = if PROVIDER.len() > 1 { 1 } else { 2 };
+            pub mod types {
+                #![allow(clippy::large_enum_variant)]
+                /// A struct.
+                #[derive(Debug, Clone)]
+                pub struct Thing { pub a_very_long_field_name_that_wraps: ::std::collections::BTreeMap<String, Vec<Option<String>>>, pub b: u8 }
+                pub struct Tuple(pub u8);
+                impl Thing { pub fn new() -> Self { todo!() } }
+                pub enum Choice { A, B { inner: u8 } }
+                mod nested { pub fn f() {} }
+            }
+            impl Client { pub async fn call(&self) -> Result<(), Error> { let x = Thing { a: 1 }; match x { _ => {} } Ok(()) } }
+            pub struct Client {}
+        };
+        assert_eq!(
+            format_items_in_parallel(tokens.clone()).as_deref(),
+            Ok(whole_file(tokens).as_str())
+        );
+    }
+
+    #[test]
+    fn an_empty_file_and_an_empty_module_format_as_a_whole() {
+        assert_eq!(format_items_in_parallel(quote!()).as_deref(), Ok(""));
+        let tokens = quote! { pub mod types {} pub mod one { pub struct A; } };
+        assert_eq!(
+            format_items_in_parallel(tokens.clone()).as_deref(),
+            Ok(whole_file(tokens).as_str())
+        );
+    }
+
+    #[test]
+    fn many_items_on_many_threads_come_out_in_order() {
+        let structs = (0..2000).map(|index| {
+            let name = quote::format_ident!("Item{index}");
+            quote! {
+                #[doc = "An item."]
+                pub struct #name { pub value: Option<Vec<String>> }
+                impl #name { pub const INDEX: usize = #index; }
+            }
+        });
+        let functions: Vec<_> = (0..500)
+            .map(|index| quote::format_ident!("call_{index}"))
+            .collect();
+        let tokens = quote! {
+            pub mod types { #(#structs)* }
+            #( pub fn #functions() -> u8 { if true { 1 } else { 2 } } )*
+            /// The client.
+            impl Client {
+                #(
+                    #[doc = "A call."]
+                    pub async fn #functions(&self, value: &types::Item1) -> Result<u8, Error> { let _ = value; Ok(1) }
+                )*
+            }
+            unsafe impl Send for Client {}
+            impl Client {}
+        };
+        let expected = whole_file(tokens.clone());
+        for _ in 0..3 {
+            assert_eq!(
+                format_items_in_parallel(tokens.clone()),
+                Ok(expected.clone())
+            );
+        }
+    }
+
+    #[test]
+    fn a_file_that_does_not_parse_gives_the_parsers_message() {
+        let error = format_items_in_parallel(quote! { pub struct ; fn }).unwrap_err();
+        assert!(error.contains("expected identifier"), "{error}");
+    }
+}

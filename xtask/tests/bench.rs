@@ -1,0 +1,96 @@
+//! `cargo xtask bench --quick`: the report has every section and row, for JSON and YAML documents.
+//! Only the shape is checked: a bench never passes or fails on a time.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn root() -> PathBuf {
+    xtask::codegen::project_root().unwrap()
+}
+
+#[test]
+fn quick_bench_reports_every_section_with_figures() {
+    let corpus = tempfile::tempdir().unwrap();
+    let json = root().join("specs/mobile-calendar/openapi.json");
+    let yaml = root().join("generator/tests/fixtures/valid/pointer_refs.yaml");
+    std::fs::copy(&json, corpus.path().join("mobile_calendar.json")).unwrap();
+    std::fs::copy(&yaml, corpus.path().join("pointer_refs.yaml")).unwrap();
+    // Not a document: left out of the corpus.
+    std::fs::write(corpus.path().join("notes.txt"), "not a spec").unwrap();
+
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .current_dir(root())
+        .args(["bench", "--quick", "--this-build", "--without-progenitor"])
+        .arg("--corpus")
+        .arg(corpus.path())
+        .arg("--document")
+        .arg(corpus.path().join("pointer_refs.yaml"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stdout}\n{stderr}");
+
+    for expected in [
+        "# cargo xtask bench: 1 interleaved round(s), medians",
+        "progenitor: left out",
+        "## Generation, whole process",
+        "| document | size | parse floor | ours | ours ÷ floor | progenitor | progenitor ÷ ours | peak memory (ours) | memory ÷ size |",
+        "## Goals",
+        "| whole corpus ≤ 4× the parse floor |",
+        "| generation ≥ 10× faster than progenitor on nexus | progenitor not measured |",
+        "## Where the time goes (in process)",
+        "| stage | pointer_refs |",
+        "## Compile cost of a generated crate\n\nnot measured: run with `--compile`",
+        "## One generated call against hand-written reqwest\n\nnot measured: run with `--call-overhead`",
+    ] {
+        assert!(stdout.contains(expected), "missing {expected:?} in:\n{stdout}");
+    }
+    let row = |start: &str| {
+        stdout
+            .lines()
+            .find(|line| line.starts_with(start))
+            .unwrap_or_else(|| panic!("no row starting {start:?} in:\n{stdout}"))
+            .to_string()
+    };
+    // The named document: size, floor, ours, a ratio and a peak memory, and no failure.
+    let document = row("| pointer_refs |");
+    let cells: Vec<&str> = document.split('|').map(str::trim).collect();
+    assert_eq!(cells.len(), 11, "{document}");
+    assert!(
+        cells[3].ends_with(" ms") || cells[3].ends_with(" s"),
+        "{document}"
+    );
+    assert!(
+        cells[4].ends_with(" ms") || cells[4].ends_with(" s"),
+        "{document}"
+    );
+    assert!(cells[5].ends_with('×'), "{document}");
+    assert_eq!(cells[6], "not on PATH", "{document}");
+    assert!(!document.contains("failed"), "{document}");
+    if cfg!(target_os = "linux") {
+        assert!(cells[8].ends_with(" MB"), "{document}");
+    }
+    // Both corpus documents (JSON and YAML), generated without a failure.
+    let corpus_row = row("| whole corpus (2 documents) |");
+    assert!(!corpus_row.contains("failed"), "{corpus_row}");
+    for stage in ["load", "lower", "emit", "format", "free"] {
+        let line = row(&format!("| {stage} |"));
+        assert!(line.contains('%'), "{line}");
+    }
+}
+
+#[test]
+fn quick_bench_on_a_folder_without_documents_is_a_clear_error() {
+    let corpus = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .current_dir(root())
+        .args(["bench", "--quick", "--this-build", "--without-progenitor"])
+        .arg("--corpus")
+        .arg(corpus.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("no .json/.yaml documents in"), "{stderr}");
+}

@@ -1,5 +1,7 @@
+//! The authorization-code flow: a fresh `state` per authorization URL, checked on return, and PKCE
+//! (Cargo feature `token_authorization`).
 
-// ---- The authorization-code flow: a fresh `state` per authorization URL, checked on return, and PKCE. ----
+use super::*;
 
 /// How long an authorization URL's `state` stays valid (authorization codes live about 10 minutes).
 pub const AUTHORIZATION_LIFETIME: Duration = Duration::from_secs(600);

@@ -1,5 +1,7 @@
+//! Servers and redirects: per-operation server URLs, and the `Location` of a redirect call
+//! (Cargo feature `servers`).
 
-// ---- Servers and redirects: per-operation server URLs, and the `Location` of a redirect call. ----
+use super::*;
 
 /// Resolves a server URL of the spec against the client's base URL (RFC 3986, as the specification
 /// resolves server URLs against the document's location): an absolute URL stands for itself, and a

@@ -1,5 +1,7 @@
+//! Media types beyond JSON, forms and text: binary bodies, multipart, and the delimited and
+//! `deepObject` query styles (Cargo feature `media`).
 
-// ---- Media types beyond JSON, forms and text: binary bodies, multipart, query styles. ----
+use super::*;
 
 /// Raw bytes: a binary request or response body, or a `format: binary` field (a file part in multipart).
 ///

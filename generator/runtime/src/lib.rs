@@ -9,6 +9,8 @@
 //! Items marked `#[doc(hidden)]` are the generated code's building blocks, not an API.
 
 #![deny(missing_docs)]
+// Errors carry the status, headers and body on purpose, so callers can inspect them.
+#![allow(clippy::result_large_err, clippy::large_enum_variant)]
 
 pub mod token;
 
@@ -106,19 +108,22 @@ pub struct ResponseValue<T> {
     inner: T,
     status: StatusCode,
     headers: HeaderMap,
-    request_id: Option<String>,
+    /// The body as read (shared, not copied), for a request id asked for later.
+    body: bytes::Bytes,
+    /// Looked up on the first [`ResponseValue::request_id`]: most callers never ask, and a body
+    /// search is a pass over every byte.
+    request_id: std::sync::OnceLock<Option<String>>,
 }
 
 impl<T> ResponseValue<T> {
     /// Wraps a decoded body.
     pub fn new(inner: T, status: StatusCode, headers: HeaderMap) -> Self {
-        let request_id = request_id_from(&headers, &[]);
-        ResponseValue { inner, status, headers, request_id }
+        ResponseValue { inner, status, headers, body: bytes::Bytes::new(), request_id: std::sync::OnceLock::new() }
     }
 
     /// The provider's request id (a header such as `X-Request-Id`, or `ruid`/`request_id` in the body), for support tickets and logs.
     pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_deref()
+        self.request_id.get_or_init(|| request_id_from(&self.headers, &self.body)).as_deref()
     }
 
     /// The decoded body.
@@ -157,7 +162,7 @@ impl<T: fmt::Debug> fmt::Debug for ResponseValue<T> {
             .debug_struct("ResponseValue")
             .field("status", &self.status)
             .field("headers", &HeaderNames(&self.headers))
-            .field("request_id", &self.request_id)
+            .field("request_id", &self.request_id())
             .field("inner", &self.inner)
             .finish()
     }
@@ -696,6 +701,12 @@ pub fn default_http_client() -> Result<reqwest::Client, ClientError> {
     http_client_builder().build().map_err(ClientError::HttpClient)
 }
 
+/// [`default_http_client`] with the generated crate's own `User-Agent` (its name and version).
+#[doc(hidden)]
+pub fn default_http_client_for(user_agent: &'static str) -> Result<reqwest::Client, ClientError> {
+    http_client_builder().user_agent(user_agent).build().map_err(ClientError::HttpClient)
+}
+
 /// The default connect timeout.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The default timeout of one attempt in the default HTTP client; the call as a whole has
@@ -1079,8 +1090,8 @@ pub struct RawResponse {
     pub status: StatusCode,
     /// The headers.
     pub headers: HeaderMap,
-    /// The body (at most the call's [`CallLimits::max_response_bytes`]).
-    pub body: Vec<u8>,
+    /// The body (at most the call's [`CallLimits::max_response_bytes`]), as read: not copied.
+    pub body: bytes::Bytes,
 }
 
 impl fmt::Debug for RawResponse {
@@ -1178,9 +1189,14 @@ async fn send_attempts<E>(
             Err(error) => return Err(Error::transport(operation, error, started)),
         };
         let status = response.status();
-        span.record("status", status.as_u16());
-        if let Some(request_id) = request_id_from(response.headers(), &[]) {
-            span.record("request_id", request_id.as_str());
+        // Only a span that someone records needs the status and the request id now; otherwise
+        // `request_id()` on the response or the error finds the id when asked.
+        let recorded = !span.is_disabled();
+        if recorded {
+            span.record("status", status.as_u16());
+            if let Some(request_id) = request_id_from(response.headers(), &[]) {
+                span.record("request_id", request_id.as_str());
+            }
         }
         if status == StatusCode::UNAUTHORIZED && !reauthenticated {
             if let Some((tokens, token)) = used_token {
@@ -1202,9 +1218,8 @@ async fn send_attempts<E>(
         }
         let limit = context.limits.max_response_bytes.unwrap_or(context.default_max_response_bytes);
         let raw = read_bounded(operation, response, limit, started).await?;
-        // A request id in the body costs a pass over it; only pay that when someone records the span
-        // (`request_id()` on the response or the error still finds it on demand).
-        if !span.is_disabled() {
+        // A request id in the body costs a pass over it; only pay that when someone records the span.
+        if recorded {
             if let Some(request_id) = raw.request_id() {
                 span.record("request_id", request_id.as_str());
             }
@@ -1235,12 +1250,23 @@ async fn read_bounded<E>(
         // Said too large up front: nothing of it is read.
         return Err(too_large(std::mem::take(response.headers_mut()), Vec::new()));
     }
-    let mut body = Vec::with_capacity(announced.unwrap_or(0));
+    // A body that arrives as one chunk (most do) is kept as that chunk, without a copy; the first
+    // chunk moves into `body` only when a second one comes.
+    let mut first_chunk: Option<bytes::Bytes> = None;
+    let mut body = Vec::new();
     while let Some(chunk) = response.chunk().await.map_err(|error| Error::transport(operation, error, started))? {
+        if let Some(first) = first_chunk.take() {
+            body.reserve_exact(announced.unwrap_or(0).max(first.len() + chunk.len()).min(limit));
+            body.extend_from_slice(&first);
+        }
         if chunk.len() > limit - body.len() {
             let room = limit - body.len();
             body.extend_from_slice(&chunk[..room.min(ERROR_BODY_PREFIX_BYTES.saturating_sub(body.len()))]);
             return Err(too_large(std::mem::take(response.headers_mut()), body));
+        }
+        if body.capacity() == 0 {
+            first_chunk = Some(chunk);
+            continue;
         }
         if body.capacity() - body.len() < chunk.len() {
             // Doubling, but never past the limit: a doubling Vec would hold up to twice the limit.
@@ -1249,6 +1275,7 @@ async fn read_bounded<E>(
         }
         body.extend_from_slice(&chunk);
     }
+    let body = first_chunk.unwrap_or_else(|| bytes::Bytes::from(body));
     Ok(RawResponse { status, headers: std::mem::take(response.headers_mut()), body })
 }
 
@@ -1282,7 +1309,10 @@ impl RawResponse {
 
     /// Reads the body as UTF-8 text.
     pub fn text<E>(&self, operation: &'static str) -> Result<String, Error<E>> {
-        String::from_utf8(self.body.clone()).map_err(|error| self.invalid_body(operation, format!("not utf-8 text: {}", error.utf8_error())))
+        match std::str::from_utf8(&self.body) {
+            Ok(text) => Ok(text.to_string()),
+            Err(error) => Err(self.invalid_body(operation, format!("not utf-8 text: {error}"))),
+        }
     }
 
     /// The provider's request id, from the headers or the body.
@@ -1302,8 +1332,7 @@ impl RawResponse {
 
     /// A success value carrying this response's status and headers.
     pub fn success<T, E>(self, value: T) -> Result<ResponseValue<T>, Error<E>> {
-        let request_id = self.request_id();
-        Ok(ResponseValue { inner: value, status: self.status, headers: self.headers, request_id })
+        Ok(ResponseValue { inner: value, status: self.status, headers: self.headers, body: self.body, request_id: std::sync::OnceLock::new() })
     }
 
     /// A documented error.
@@ -1315,13 +1344,13 @@ impl RawResponse {
     /// A documented error status without a body schema: the variant keeps the body's bounded prefix.
     pub fn error_with_raw_body<E>(self, operation: &'static str, variant: impl FnOnce(RawBody) -> E) -> Error<E> {
         let request_id = self.request_id();
-        Error::ErrorResponse { operation, status: self.status, headers: self.headers, body: variant(RawBody::prefix_of(self.body)), request_id }
+        Error::ErrorResponse { operation, status: self.status, headers: self.headers, body: variant(RawBody::copy_prefix(&self.body)), request_id }
     }
 
     /// A status or media type the spec does not document.
     pub fn unexpected<E>(self, operation: &'static str) -> Error<E> {
         let content_type = self.headers.get(reqwest::header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).map(str::to_string);
-        Error::UnexpectedResponse { operation, status: self.status, headers: self.headers, content_type, body: RawBody::prefix_of(self.body) }
+        Error::UnexpectedResponse { operation, status: self.status, headers: self.headers, content_type, body: RawBody::copy_prefix(&self.body) }
     }
 
     /// The body's first [`ERROR_BODY_PREFIX_BYTES`] at most, for a documented error status that has no body schema.

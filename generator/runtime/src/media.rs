@@ -100,7 +100,7 @@ impl<'de> serde::Deserialize<'de> for Binary {
 impl RawResponse {
     /// The body as raw bytes (binary media types, `*/*`), moved out rather than copied.
     pub fn binary(&mut self) -> Binary {
-        Binary(std::mem::take(&mut self.body))
+        Binary(Vec::from(std::mem::take(&mut self.body)))
     }
 }
 

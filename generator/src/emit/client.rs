@@ -205,7 +205,7 @@ fn client_struct(api: &ApiModule) -> TokenStream {
             /// A client for the API at `base_url`, with the default HTTP client (no redirects, timeouts set).
             #new_docs
             pub fn new(base_url: &str) -> Result<Self, crate::runtime::ClientError> {
-                Self::with_http_client(base_url, crate::runtime::default_http_client()?)
+                Self::with_http_client(base_url, crate::runtime::default_http_client_for(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")))?)
             }
 
             /// A client that sends its requests through `http`. Configure it not to follow redirects.

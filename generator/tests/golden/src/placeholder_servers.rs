@@ -37,7 +37,12 @@ impl Client {
     ///
     /// Operations that the spec sends to a server of their own use that server; each one can be replaced with its `with_*_server` method.
     pub fn new(base_url: &str) -> Result<Self, crate::runtime::ClientError> {
-        Self::with_http_client(base_url, crate::runtime::default_http_client()?)
+        Self::with_http_client(
+            base_url,
+            crate::runtime::default_http_client_for(
+                concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
+            )?,
+        )
     }
     /// A client that sends its requests through `http`. Configure it not to follow redirects.
     pub fn with_http_client(

@@ -24,7 +24,12 @@ impl Client {
     ///
     /// The spec's server is the relative URL `/api/v1`. It is resolved against `base_url` (RFC 3986), which supplies the scheme and host: `https://api.example.com` gives `https://api.example.com/api/v1`.
     pub fn new(base_url: &str) -> Result<Self, crate::runtime::ClientError> {
-        Self::with_http_client(base_url, crate::runtime::default_http_client()?)
+        Self::with_http_client(
+            base_url,
+            crate::runtime::default_http_client_for(
+                concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
+            )?,
+        )
     }
     /// A client that sends its requests through `http`. Configure it not to follow redirects.
     pub fn with_http_client(

@@ -158,13 +158,8 @@ impl Client {
         crate::runtime::Error<CreateTokenError>,
     > {
         const OPERATION: &str = "createToken";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/auth/token");
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = "/auth/token";
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = request.header(reqwest::header::ACCEPT, "application/json");
@@ -183,17 +178,12 @@ impl Client {
         };
         let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
-            200 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                raw.success(value)
-            }
+            200 if raw.is_json() => raw.json_success(OPERATION),
             400 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                Err(raw.error(OPERATION, CreateTokenError::BadRequest(value)))
+                Err(raw.json_error(OPERATION, CreateTokenError::BadRequest))
             }
             401 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                Err(raw.error(OPERATION, CreateTokenError::Unauthorized(value)))
+                Err(raw.json_error(OPERATION, CreateTokenError::Unauthorized))
             }
             _ => Err(raw.unexpected(OPERATION)),
         }

@@ -1115,7 +1115,8 @@ impl fmt::Debug for RawResponse {
 ///
 /// Each call is a `tracing` span `api_call` with the provider, operation, attempt, status and the
 /// provider's request id; no header or body is ever recorded.
-pub async fn send<E>(context: CallContext<'_>, request: reqwest::RequestBuilder) -> Result<RawResponse, Error<E>> {
+#[doc(hidden)]
+pub async fn send(context: CallContext<'_>, request: reqwest::RequestBuilder) -> Result<RawResponse, CallFailure> {
     let span = tracing::info_span!(
         "api_call",
         provider = context.provider,
@@ -1134,11 +1135,42 @@ pub async fn send<E>(context: CallContext<'_>, request: reqwest::RequestBuilder)
         Some(deadline) => tokio::time::timeout_at(deadline, attempts).await,
         None => Ok(attempts.await),
     };
-    outcome.unwrap_or_else(|_| {
+    let outcome = outcome.unwrap_or_else(|_| {
         let _entered = span.enter();
         tracing::warn!(timeout_ms = u64::try_from(total_timeout.as_millis()).unwrap_or(u64::MAX), "the call's total deadline passed");
         Err(Error::Timeout { operation, after: total_timeout })
-    })
+    });
+    outcome.map_err(CallFailure)
+}
+
+/// A call that failed before its response was matched against the documented statuses: any
+/// [`Error`] but a documented error response, so it converts into every operation's `Error<E>`.
+///
+/// [`send`] returns it, not an `Error<E>`, so that the request path is compiled once rather than
+/// once for each operation's error type.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct CallFailure(pub Error<std::convert::Infallible>);
+
+impl<E> From<CallFailure> for Error<E> {
+    fn from(failure: CallFailure) -> Self {
+        match failure.0 {
+            Error::ErrorResponse { body, .. } => match body {},
+            Error::UnexpectedResponse { operation, status, headers, content_type, body } => {
+                Error::UnexpectedResponse { operation, status, headers, content_type, body }
+            }
+            Error::InvalidResponseBody { operation, status, headers, message, body } => {
+                Error::InvalidResponseBody { operation, status, headers, message, body }
+            }
+            Error::ResponseTooLarge { operation, status, headers, limit, prefix } => {
+                Error::ResponseTooLarge { operation, status, headers, limit, prefix }
+            }
+            Error::Timeout { operation, after } => Error::Timeout { operation, after },
+            Error::Transport { operation, source } => Error::Transport { operation, source },
+            Error::InvalidRequest { operation, message } => Error::InvalidRequest { operation, message },
+            Error::Authentication { operation, source } => Error::Authentication { operation, source },
+        }
+    }
 }
 
 /// Whether sleeping `delay` now still leaves time before the deadline (else the retry is given up).
@@ -1146,13 +1178,13 @@ fn fits_before(deadline: Option<tokio::time::Instant>, delay: Duration) -> bool 
     deadline.is_none_or(|deadline| tokio::time::Instant::now().checked_add(delay).is_some_and(|wake| wake < deadline))
 }
 
-async fn send_attempts<E>(
+async fn send_attempts(
     context: CallContext<'_>,
     request: reqwest::RequestBuilder,
     span: tracing::Span,
     started: tokio::time::Instant,
     deadline: Option<tokio::time::Instant>,
-) -> Result<RawResponse, Error<E>> {
+) -> Result<RawResponse, Error<std::convert::Infallible>> {
     let operation = context.operation;
     let mut template = Some(request);
     let mut attempt: u32 = 0;
@@ -1171,7 +1203,7 @@ async fn send_attempts<E>(
         let mut used_token = None;
         if let Some(tokens) = context.bearer_tokens {
             let token = tokens.bearer_token().await.map_err(|source| Error::Authentication { operation, source: Arc::from(source) })?;
-            this_request = this_request.header(reqwest::header::AUTHORIZATION, bearer_authorization::<E>(operation, &token)?);
+            this_request = this_request.header(reqwest::header::AUTHORIZATION, bearer_authorization(operation, &token)?);
             used_token = Some((tokens, token));
         }
         let may_retry = context.retry_safe && attempt < context.retry.max_attempts && template.is_some();
@@ -1231,12 +1263,12 @@ async fn send_attempts<E>(
 
 /// Reads a response body chunk by chunk and stops at `limit`: an endless or huge body costs at
 /// most `limit` bytes of memory, and going over it is [`Error::ResponseTooLarge`].
-async fn read_bounded<E>(
+async fn read_bounded(
     operation: &'static str,
     mut response: reqwest::Response,
     limit: usize,
     started: tokio::time::Instant,
-) -> Result<RawResponse, Error<E>> {
+) -> Result<RawResponse, Error<std::convert::Infallible>> {
     let status = response.status();
     let too_large = |headers: HeaderMap, prefix: Vec<u8>| Error::ResponseTooLarge {
         operation,
@@ -1333,6 +1365,22 @@ impl RawResponse {
     /// A success value carrying this response's status and headers.
     pub fn success<T, E>(self, value: T) -> Result<ResponseValue<T>, Error<E>> {
         Ok(ResponseValue { inner: value, status: self.status, headers: self.headers, body: self.body, request_id: std::sync::OnceLock::new() })
+    }
+
+    /// A success whose body is JSON: decoded, with this response's status and headers.
+    #[doc(hidden)]
+    pub fn json_success<T: serde::de::DeserializeOwned, E>(self, operation: &'static str) -> Result<ResponseValue<T>, Error<E>> {
+        let value = self.json(operation)?;
+        self.success(value)
+    }
+
+    /// A documented error whose body is JSON: decoded into its variant of the operation's error enum.
+    #[doc(hidden)]
+    pub fn json_error<T: serde::de::DeserializeOwned, E>(self, operation: &'static str, variant: fn(T) -> E) -> Error<E> {
+        match self.json(operation) {
+            Ok(value) => self.error(operation, variant(value)),
+            Err(error) => error,
+        }
     }
 
     /// A documented error.

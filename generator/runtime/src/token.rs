@@ -511,7 +511,7 @@ impl<I: TokenIssuer> TokenSource<I> {
             retry_safe: idempotent,
             bearer_tokens: Some(self),
         };
-        super::send(context, request).await.map_err(|error| {
+        super::send(context, request).await.map_err(|super::CallFailure(error)| {
             if let super::Error::Authentication { source, .. } = &error {
                 if let Some(token_error) = source.downcast_ref::<I::Error>() {
                     return CallError::Token(token_error.clone());

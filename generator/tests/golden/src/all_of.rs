@@ -162,21 +162,13 @@ impl Client {
         crate::runtime::Error<GetOrderError>,
     > {
         const OPERATION: &str = "getOrder";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/orders/");
-        encoded_path
-            .push_str(
-                &crate::runtime::path_segment(
-                    OPERATION,
-                    "order_id",
-                    &parameters.order_id,
-                )?,
-            );
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = &[
+            "/orders/",
+            crate::runtime::path_segment(OPERATION, "order_id", &parameters.order_id)?
+                .as_str(),
+        ]
+            .concat();
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         request = request
@@ -196,17 +188,12 @@ impl Client {
         };
         let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
-            200 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                raw.success(value)
-            }
+            200 if raw.is_json() => raw.json_success(OPERATION),
             404 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                Err(raw.error(OPERATION, GetOrderError::NotFound(value)))
+                Err(raw.json_error(OPERATION, GetOrderError::NotFound))
             }
             409 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                Err(raw.error(OPERATION, GetOrderError::Conflict(value)))
+                Err(raw.json_error(OPERATION, GetOrderError::Conflict))
             }
             _ => Err(raw.unexpected(OPERATION)),
         }

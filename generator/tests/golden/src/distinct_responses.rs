@@ -102,13 +102,8 @@ impl Client {
         crate::runtime::Error<ExportError>,
     > {
         const OPERATION: &str = "export";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/export");
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = "/export";
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         request = request
@@ -141,8 +136,7 @@ impl Client {
                 raw.success(ExportSuccess::Accepted(value))
             }
             400 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                Err(raw.error(OPERATION, ExportError::BadRequestJson(value)))
+                Err(raw.json_error(OPERATION, ExportError::BadRequestJson))
             }
             400 if raw.is_text() => {
                 let value = raw.text(OPERATION)?;
@@ -152,10 +146,7 @@ impl Client {
                 let value = raw.binary();
                 raw.success(ExportSuccess::OkBinary(value))
             }
-            _ if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                Err(raw.error(OPERATION, ExportError::Default(value)))
-            }
+            _ if raw.is_json() => Err(raw.json_error(OPERATION, ExportError::Default)),
             _ => Err(raw.unexpected(OPERATION)),
         }
     }

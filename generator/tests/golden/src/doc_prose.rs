@@ -100,13 +100,8 @@ impl Client {
         crate::runtime::Error<ListNotesError>,
     > {
         const OPERATION: &str = "listNotes";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/notes");
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = "/notes";
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         request = request.header(reqwest::header::ACCEPT, "application/json");
@@ -122,10 +117,7 @@ impl Client {
         };
         let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
-            200 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                raw.success(value)
-            }
+            200 if raw.is_json() => raw.json_success(OPERATION),
             _ => Err(raw.unexpected(OPERATION)),
         }
     }

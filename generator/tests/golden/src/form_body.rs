@@ -182,13 +182,8 @@ impl Client {
         crate::runtime::Error<IssueTokenError>,
     > {
         const OPERATION: &str = "issueToken";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/oauth/token");
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = "/oauth/token";
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = request.header(reqwest::header::ACCEPT, "application/json");
@@ -207,13 +202,9 @@ impl Client {
         };
         let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
-            200 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                raw.success(value)
-            }
+            200 if raw.is_json() => raw.json_success(OPERATION),
             400 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                Err(raw.error(OPERATION, IssueTokenError::BadRequest(value)))
+                Err(raw.json_error(OPERATION, IssueTokenError::BadRequest))
             }
             401 => Err(raw.error_with_raw_body(OPERATION, IssueTokenError::Unauthorized)),
             _ => Err(raw.unexpected(OPERATION)),

@@ -194,13 +194,8 @@ impl Client {
         crate::runtime::Error<CreateDocumentError>,
     > {
         const OPERATION: &str = "createDocument";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/documents");
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = "/documents";
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = request.header(reqwest::header::ACCEPT, "application/json");
@@ -219,10 +214,7 @@ impl Client {
         };
         let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
-            201 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                raw.success(value)
-            }
+            201 if raw.is_json() => raw.json_success(OPERATION),
             _ => Err(raw.unexpected(OPERATION)),
         }
     }
@@ -239,13 +231,8 @@ impl Client {
         crate::runtime::Error<GetPointError>,
     > {
         const OPERATION: &str = "getPoint";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/points");
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = "/points";
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         request = request.header(reqwest::header::ACCEPT, "application/json");
@@ -261,10 +248,7 @@ impl Client {
         };
         let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
-            200 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                raw.success(value)
-            }
+            200 if raw.is_json() => raw.json_success(OPERATION),
             _ => Err(raw.unexpected(OPERATION)),
         }
     }

@@ -189,17 +189,12 @@ impl Client {
         crate::runtime::Error<SearchError>,
     > {
         const OPERATION: &str = "search";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/search/");
-        encoded_path
-            .push_str(
-                &crate::runtime::path_segment(OPERATION, "type", &parameters.r#type)?,
-            );
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = &[
+            "/search/",
+            crate::runtime::path_segment(OPERATION, "type", &parameters.r#type)?.as_str(),
+        ]
+            .concat();
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         let mut query: Vec<(String, String)> = Vec::new();
         crate::runtime::append_query(
             OPERATION,
@@ -266,10 +261,7 @@ impl Client {
         };
         let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
-            200 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                raw.success(value)
-            }
+            200 if raw.is_json() => raw.json_success(OPERATION),
             _ => Err(raw.unexpected(OPERATION)),
         }
     }

@@ -93,13 +93,8 @@ impl Client {
         crate::runtime::Error<GetUser2Error>,
     > {
         const OPERATION: &str = "getUser";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/users/by-camel-case");
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = "/users/by-camel-case";
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         request = request.header(reqwest::header::ACCEPT, "application/json");
@@ -115,10 +110,7 @@ impl Client {
         };
         let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
-            200 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                raw.success(value)
-            }
+            200 if raw.is_json() => raw.json_success(OPERATION),
             _ => Err(raw.unexpected(OPERATION)),
         }
     }
@@ -135,13 +127,8 @@ impl Client {
         crate::runtime::Error<GetUser3Error>,
     > {
         const OPERATION: &str = "get_user";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/users/by-snake-case");
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = "/users/by-snake-case";
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         request = request.header(reqwest::header::ACCEPT, "application/json");
@@ -157,10 +144,7 @@ impl Client {
         };
         let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
-            200 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                raw.success(value)
-            }
+            200 if raw.is_json() => raw.json_success(OPERATION),
             _ => Err(raw.unexpected(OPERATION)),
         }
     }
@@ -177,13 +161,8 @@ impl Client {
         crate::runtime::Error<GetUserError>,
     > {
         const OPERATION: &str = "GetUser";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/users/by-pascal-case");
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = "/users/by-pascal-case";
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         request = request.header(reqwest::header::ACCEPT, "application/json");
@@ -199,10 +178,7 @@ impl Client {
         };
         let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
-            200 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                raw.success(value)
-            }
+            200 if raw.is_json() => raw.json_success(OPERATION),
             _ => Err(raw.unexpected(OPERATION)),
         }
     }
@@ -220,15 +196,12 @@ impl Client {
         crate::runtime::Error<GetItemError>,
     > {
         const OPERATION: &str = "getItem";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/items/");
-        encoded_path
-            .push_str(&crate::runtime::path_segment(OPERATION, "id", &parameters.id)?);
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = &[
+            "/items/",
+            crate::runtime::path_segment(OPERATION, "id", &parameters.id)?.as_str(),
+        ]
+            .concat();
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         let mut query: Vec<(String, String)> = Vec::new();
         crate::runtime::append_query(
             OPERATION,
@@ -253,10 +226,7 @@ impl Client {
         };
         let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
-            200 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                raw.success(value)
-            }
+            200 if raw.is_json() => raw.json_success(OPERATION),
             404 => Err(raw.error_with_raw_body(OPERATION, GetItemError::NotFound)),
             _ => Err(raw.unexpected(OPERATION)),
         }

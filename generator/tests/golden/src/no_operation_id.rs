@@ -92,13 +92,8 @@ impl Client {
         crate::runtime::Error<GetUsersError>,
     > {
         const OPERATION: &str = "GET /users";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/users");
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = "/users";
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         request = request.header(reqwest::header::ACCEPT, "application/json");
@@ -114,10 +109,7 @@ impl Client {
         };
         let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
-            200 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                raw.success(value)
-            }
+            200 if raw.is_json() => raw.json_success(OPERATION),
             _ => Err(raw.unexpected(OPERATION)),
         }
     }
@@ -134,13 +126,8 @@ impl Client {
         crate::runtime::Error<PostUsersError>,
     > {
         const OPERATION: &str = "POST /users";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/users");
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = "/users";
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         let bearer_tokens = None;
@@ -173,17 +160,13 @@ impl Client {
         crate::runtime::Error<GetUsersByUserIdError>,
     > {
         const OPERATION: &str = "GET /users/{userId}";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/users/");
-        encoded_path
-            .push_str(
-                &crate::runtime::path_segment(OPERATION, "userId", &parameters.user_id)?,
-            );
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = &[
+            "/users/",
+            crate::runtime::path_segment(OPERATION, "userId", &parameters.user_id)?
+                .as_str(),
+        ]
+            .concat();
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         request = request.header(reqwest::header::ACCEPT, "application/json");
@@ -199,10 +182,7 @@ impl Client {
         };
         let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
-            200 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                raw.success(value)
-            }
+            200 if raw.is_json() => raw.json_success(OPERATION),
             _ => Err(raw.unexpected(OPERATION)),
         }
     }
@@ -220,17 +200,13 @@ impl Client {
         crate::runtime::Error<DeleteUsersByUserIdError>,
     > {
         const OPERATION: &str = "DELETE /users/{userId}";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/users/");
-        encoded_path
-            .push_str(
-                &crate::runtime::path_segment(OPERATION, "userId", &parameters.user_id)?,
-            );
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = &[
+            "/users/",
+            crate::runtime::path_segment(OPERATION, "userId", &parameters.user_id)?
+                .as_str(),
+        ]
+            .concat();
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::DELETE, url);
         let bearer_tokens = None;
@@ -263,22 +239,16 @@ impl Client {
         crate::runtime::Error<GetUsersByUserIdKeysByKeyIdError>,
     > {
         const OPERATION: &str = "GET /users/{user_id}/keys/{key-id}";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/users/");
-        encoded_path
-            .push_str(
-                &crate::runtime::path_segment(OPERATION, "user_id", &parameters.user_id)?,
-            );
-        encoded_path.push_str("/keys/");
-        encoded_path
-            .push_str(
-                &crate::runtime::path_segment(OPERATION, "key-id", &parameters.key_id)?,
-            );
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = &[
+            "/users/",
+            crate::runtime::path_segment(OPERATION, "user_id", &parameters.user_id)?
+                .as_str(),
+            "/keys/",
+            crate::runtime::path_segment(OPERATION, "key-id", &parameters.key_id)?
+                .as_str(),
+        ]
+            .concat();
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         request = request.header(reqwest::header::ACCEPT, "text/plain");
@@ -314,13 +284,8 @@ impl Client {
         crate::runtime::Error<GetUsers2Error>,
     > {
         const OPERATION: &str = "GET /users/";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/users/");
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = "/users/";
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         let bearer_tokens = None;

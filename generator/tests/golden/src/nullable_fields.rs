@@ -165,21 +165,17 @@ impl Client {
         crate::runtime::Error<GetProfileError>,
     > {
         const OPERATION: &str = "getProfile";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/profiles/");
-        encoded_path
-            .push_str(
-                &crate::runtime::path_segment(
+        let encoded_path = &[
+            "/profiles/",
+            crate::runtime::path_segment(
                     OPERATION,
                     "profile_id",
                     &parameters.profile_id,
-                )?,
-            );
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+                )?
+                .as_str(),
+        ]
+            .concat();
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         request = request.header(reqwest::header::ACCEPT, "application/json");
@@ -195,10 +191,7 @@ impl Client {
         };
         let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
-            200 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                raw.success(value)
-            }
+            200 if raw.is_json() => raw.json_success(OPERATION),
             _ => Err(raw.unexpected(OPERATION)),
         }
     }

@@ -142,13 +142,8 @@ impl Client {
         crate::runtime::Error<IssueTokenError>,
     > {
         const OPERATION: &str = "issueToken";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/oauth/token");
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = "/oauth/token";
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = request.header(reqwest::header::ACCEPT, "application/json");
@@ -185,10 +180,7 @@ impl Client {
         };
         let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
-            200 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                raw.success(value)
-            }
+            200 if raw.is_json() => raw.json_success(OPERATION),
             _ => Err(raw.unexpected(OPERATION)),
         }
     }
@@ -206,13 +198,8 @@ impl Client {
         crate::runtime::Error<ExchangeCodeError>,
     > {
         const OPERATION: &str = "exchangeCode";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/connect/exchange");
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = "/connect/exchange";
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = request.header(reqwest::header::ACCEPT, "application/json");
@@ -257,10 +244,7 @@ impl Client {
         };
         let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
-            200 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                raw.success(value)
-            }
+            200 if raw.is_json() => raw.json_success(OPERATION),
             _ => Err(raw.unexpected(OPERATION)),
         }
     }
@@ -277,13 +261,8 @@ impl Client {
         crate::runtime::Error<ListUsersError>,
     > {
         const OPERATION: &str = "listUsers";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/admin/users");
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = "/admin/users";
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         request = request.header(reqwest::header::ACCEPT, "application/json");
@@ -317,10 +296,7 @@ impl Client {
         };
         let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
-            200 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                raw.success(value)
-            }
+            200 if raw.is_json() => raw.json_success(OPERATION),
             _ => Err(raw.unexpected(OPERATION)),
         }
     }

@@ -156,17 +156,13 @@ impl Client {
         crate::runtime::Error<GetPetError>,
     > {
         const OPERATION: &str = "getPet";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/pets/");
-        encoded_path
-            .push_str(
-                &crate::runtime::path_segment(OPERATION, "pet_id", &parameters.pet_id)?,
-            );
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = &[
+            "/pets/",
+            crate::runtime::path_segment(OPERATION, "pet_id", &parameters.pet_id)?
+                .as_str(),
+        ]
+            .concat();
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         request = request.header(reqwest::header::ACCEPT, "application/json");
@@ -182,10 +178,7 @@ impl Client {
         };
         let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
-            200 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                raw.success(value)
-            }
+            200 if raw.is_json() => raw.json_success(OPERATION),
             _ => Err(raw.unexpected(OPERATION)),
         }
     }
@@ -203,13 +196,8 @@ impl Client {
         crate::runtime::Error<CreatePetError>,
     > {
         const OPERATION: &str = "createPet";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/pets");
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = "/pets";
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = request.header(reqwest::header::ACCEPT, "application/json");
@@ -228,10 +216,7 @@ impl Client {
         };
         let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
-            201 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                raw.success(value)
-            }
+            201 if raw.is_json() => raw.json_success(OPERATION),
             _ => Err(raw.unexpected(OPERATION)),
         }
     }

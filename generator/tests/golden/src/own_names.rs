@@ -157,13 +157,8 @@ impl Client {
         crate::runtime::Error<New2Error>,
     > {
         const OPERATION: &str = "new";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/new");
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = "/new";
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = request.header(reqwest::header::ACCEPT, "application/json");
@@ -182,14 +177,8 @@ impl Client {
         };
         let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
-            200 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                raw.success(value)
-            }
-            400 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                Err(raw.error(OPERATION, New2Error::BadRequest(value)))
-            }
+            200 if raw.is_json() => raw.json_success(OPERATION),
+            400 if raw.is_json() => Err(raw.json_error(OPERATION, New2Error::BadRequest)),
             _ => Err(raw.unexpected(OPERATION)),
         }
     }
@@ -206,13 +195,8 @@ impl Client {
         crate::runtime::Error<WithRetryPolicy2Error>,
     > {
         const OPERATION: &str = "withRetryPolicy";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/retry-policy");
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = "/retry-policy";
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         request = request.header(reqwest::header::ACCEPT, "application/json");
@@ -228,10 +212,7 @@ impl Client {
         };
         let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
-            200 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                raw.success(value)
-            }
+            200 if raw.is_json() => raw.json_success(OPERATION),
             _ => Err(raw.unexpected(OPERATION)),
         }
     }
@@ -248,13 +229,8 @@ impl Client {
         crate::runtime::Error<BaseUrl2Error>,
     > {
         const OPERATION: &str = "baseUrl";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/base-url");
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = "/base-url";
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         request = request.header(reqwest::header::ACCEPT, "application/json");
@@ -270,10 +246,7 @@ impl Client {
         };
         let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
-            200 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                raw.success(value)
-            }
+            200 if raw.is_json() => raw.json_success(OPERATION),
             _ => Err(raw.unexpected(OPERATION)),
         }
     }
@@ -291,13 +264,8 @@ impl Client {
         crate::runtime::Error<ClientError2>,
     > {
         const OPERATION: &str = "client";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/client");
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = "/client";
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         let mut query: Vec<(String, String)> = Vec::new();
         crate::runtime::append_query(
             OPERATION,
@@ -322,10 +290,7 @@ impl Client {
         };
         let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
-            200 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                raw.success(value)
-            }
+            200 if raw.is_json() => raw.json_success(OPERATION),
             _ => Err(raw.unexpected(OPERATION)),
         }
     }
@@ -342,13 +307,8 @@ impl Client {
         crate::runtime::Error<TokenError2>,
     > {
         const OPERATION: &str = "token";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/token");
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = "/token";
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         request = request.header(reqwest::header::ACCEPT, "application/json");
@@ -364,10 +324,7 @@ impl Client {
         };
         let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
-            200 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                raw.success(value)
-            }
+            200 if raw.is_json() => raw.json_success(OPERATION),
             401 => Err(raw.error_with_raw_body(OPERATION, TokenError2::Unauthorized)),
             _ => Err(raw.unexpected(OPERATION)),
         }
@@ -385,13 +342,8 @@ impl Client {
         crate::runtime::Error<Credentials2Error>,
     > {
         const OPERATION: &str = "credentials";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/credentials");
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = "/credentials";
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut bearer_tokens: Option<&dyn crate::token::BearerTokenProvider> = None;
@@ -442,13 +394,8 @@ impl Client {
         crate::runtime::Error<WithBearerAuthTokens2Error>,
     > {
         const OPERATION: &str = "withBearerAuthTokens";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/bearer-tokens");
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = "/bearer-tokens";
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         let bearer_tokens = None;
@@ -480,13 +427,8 @@ impl Client {
         crate::runtime::Error<HttpClient2Error>,
     > {
         const OPERATION: &str = "httpClient";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/http-client");
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = "/http-client";
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         let bearer_tokens = None;

@@ -151,8 +151,7 @@ impl Client {
         crate::runtime::Error<ChatWithAgentError>,
     > {
         const OPERATION: &str = "chatWithAgent";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/agents/chat");
+        let encoded_path = "/agents/chat";
         let url = crate::runtime::endpoint_url(
             OPERATION,
             match &self.server_agent_url {
@@ -166,7 +165,7 @@ impl Client {
                     );
                 }
             },
-            &encoded_path,
+            encoded_path,
         )?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
@@ -207,8 +206,7 @@ impl Client {
         crate::runtime::Error<UploadToPresignedUrlError>,
     > {
         const OPERATION: &str = "uploadToPresignedUrl";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/uploads/presigned");
+        let encoded_path = "/uploads/presigned";
         let url = crate::runtime::endpoint_url(
             OPERATION,
             match &self.server_upload_to_presigned_url {
@@ -222,7 +220,7 @@ impl Client {
                     );
                 }
             },
-            &encoded_path,
+            encoded_path,
         )?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::PUT, url);
@@ -258,13 +256,8 @@ impl Client {
         crate::runtime::Error<GetTenantError>,
     > {
         const OPERATION: &str = "getTenant";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/tenant");
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = "/tenant";
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         let bearer_tokens = None;
@@ -296,8 +289,7 @@ impl Client {
         crate::runtime::Error<GetLegacyStatusError>,
     > {
         const OPERATION: &str = "getLegacyStatus";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/legacy/status");
+        let encoded_path = "/legacy/status";
         let url = crate::runtime::endpoint_url(
             OPERATION,
             match &self.server_legacy_example_com {
@@ -311,7 +303,7 @@ impl Client {
                     );
                 }
             },
-            &encoded_path,
+            encoded_path,
         )?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
@@ -344,8 +336,7 @@ impl Client {
         crate::runtime::Error<GetSignedReportError>,
     > {
         const OPERATION: &str = "getSignedReport";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/signed/report");
+        let encoded_path = "/signed/report";
         let url = crate::runtime::endpoint_url(
             OPERATION,
             match &self.server_files_example_com_report_signature_abc {
@@ -359,7 +350,7 @@ impl Client {
                     );
                 }
             },
-            &encoded_path,
+            encoded_path,
         )?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);

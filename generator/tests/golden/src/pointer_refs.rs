@@ -160,13 +160,8 @@ impl Client {
         crate::runtime::Error<ListCountriesError>,
     > {
         const OPERATION: &str = "listCountries";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/api/v1/countries");
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = "/api/v1/countries";
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         let mut query: Vec<(String, String)> = Vec::new();
         crate::runtime::append_query(
             OPERATION,
@@ -198,13 +193,9 @@ impl Client {
         };
         let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
-            200 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                raw.success(value)
-            }
+            200 if raw.is_json() => raw.json_success(OPERATION),
             _ if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                Err(raw.error(OPERATION, ListCountriesError::Default(value)))
+                Err(raw.json_error(OPERATION, ListCountriesError::Default))
             }
             _ => Err(raw.unexpected(OPERATION)),
         }
@@ -223,13 +214,8 @@ impl Client {
         crate::runtime::Error<ListCountries2Error>,
     > {
         const OPERATION: &str = "listCountries";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/api/v2/countries");
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = "/api/v2/countries";
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         let mut query: Vec<(String, String)> = Vec::new();
         crate::runtime::append_query(
             OPERATION,
@@ -261,13 +247,9 @@ impl Client {
         };
         let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
-            200 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                raw.success(value)
-            }
+            200 if raw.is_json() => raw.json_success(OPERATION),
             _ if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                Err(raw.error(OPERATION, ListCountries2Error::Default(value)))
+                Err(raw.json_error(OPERATION, ListCountries2Error::Default))
             }
             _ => Err(raw.unexpected(OPERATION)),
         }
@@ -289,13 +271,8 @@ impl Client {
         crate::runtime::Error<CreateTagError>,
     > {
         const OPERATION: &str = "createTag";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/api/v1/tags");
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = "/api/v1/tags";
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         let mut query: Vec<(String, String)> = Vec::new();
         crate::runtime::append_query(
             OPERATION,
@@ -323,14 +300,8 @@ impl Client {
         };
         let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
-            201 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                raw.success(value)
-            }
-            _ if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                Err(raw.error(OPERATION, CreateTagError::Default(value)))
-            }
+            201 if raw.is_json() => raw.json_success(OPERATION),
+            _ if raw.is_json() => Err(raw.json_error(OPERATION, CreateTagError::Default)),
             _ => Err(raw.unexpected(OPERATION)),
         }
     }
@@ -349,15 +320,12 @@ impl Client {
         crate::runtime::Error<ReplaceTagError>,
     > {
         const OPERATION: &str = "replaceTag";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/api/v1/tags/");
-        encoded_path
-            .push_str(&crate::runtime::path_segment(OPERATION, "id", &parameters.id)?);
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = &[
+            "/api/v1/tags/",
+            crate::runtime::path_segment(OPERATION, "id", &parameters.id)?.as_str(),
+        ]
+            .concat();
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::PUT, url);
         request = request.header(reqwest::header::ACCEPT, "application/json");
@@ -376,13 +344,9 @@ impl Client {
         };
         let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
-            200 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                raw.success(value)
-            }
+            200 if raw.is_json() => raw.json_success(OPERATION),
             409 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                Err(raw.error(OPERATION, ReplaceTagError::Conflict(value)))
+                Err(raw.json_error(OPERATION, ReplaceTagError::Conflict))
             }
             _ => Err(raw.unexpected(OPERATION)),
         }
@@ -400,13 +364,8 @@ impl Client {
         crate::runtime::Error<GetTreeError>,
     > {
         const OPERATION: &str = "getTree";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/api/v1/trees");
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = "/api/v1/trees";
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         request = request.header(reqwest::header::ACCEPT, "application/json");
@@ -422,10 +381,7 @@ impl Client {
         };
         let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
-            200 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                raw.success(value)
-            }
+            200 if raw.is_json() => raw.json_success(OPERATION),
             _ => Err(raw.unexpected(OPERATION)),
         }
     }

@@ -103,13 +103,8 @@ impl Client {
         crate::runtime::Error<CreateTokenError>,
     > {
         const OPERATION: &str = "createToken";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/token");
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = "/token";
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = request.header(reqwest::header::ACCEPT, "application/json");
@@ -128,10 +123,7 @@ impl Client {
         };
         let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
-            200 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                raw.success(value)
-            }
+            200 if raw.is_json() => raw.json_success(OPERATION),
             _ => Err(raw.unexpected(OPERATION)),
         }
     }
@@ -148,13 +140,8 @@ impl Client {
         body: Option<&String>,
     ) -> Result<crate::runtime::ResponseValue<()>, crate::runtime::Error<PutNoteError>> {
         const OPERATION: &str = "putNote";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/notes");
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = "/notes";
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::PUT, url);
         let bearer_tokens = None;

@@ -183,12 +183,11 @@ impl Client {
         crate::runtime::Error<CreateTokenError>,
     > {
         const OPERATION: &str = "createToken";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/oauth2/token");
+        let encoded_path = "/oauth2/token";
         let url = crate::runtime::endpoint_url(
             OPERATION,
             &self.server_api_example_com,
-            &encoded_path,
+            encoded_path,
         )?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
@@ -208,10 +207,7 @@ impl Client {
         };
         let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
-            200 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                raw.success(value)
-            }
+            200 if raw.is_json() => raw.json_success(OPERATION),
             _ => Err(raw.unexpected(OPERATION)),
         }
     }
@@ -229,14 +225,15 @@ impl Client {
         crate::runtime::Error<GetUserError>,
     > {
         const OPERATION: &str = "getUser";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/users/");
-        encoded_path
-            .push_str(&crate::runtime::path_segment(OPERATION, "id", &parameters.id)?);
+        let encoded_path = &[
+            "/users/",
+            crate::runtime::path_segment(OPERATION, "id", &parameters.id)?.as_str(),
+        ]
+            .concat();
         let url = crate::runtime::endpoint_url(
             OPERATION,
             &self.server_users_example_com_v1,
-            &encoded_path,
+            encoded_path,
         )?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
@@ -253,10 +250,7 @@ impl Client {
         };
         let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
-            200 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                raw.success(value)
-            }
+            200 if raw.is_json() => raw.json_success(OPERATION),
             _ => Err(raw.unexpected(OPERATION)),
         }
     }
@@ -274,14 +268,15 @@ impl Client {
         crate::runtime::Error<DeleteUserError>,
     > {
         const OPERATION: &str = "deleteUser";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/users/");
-        encoded_path
-            .push_str(&crate::runtime::path_segment(OPERATION, "id", &parameters.id)?);
+        let encoded_path = &[
+            "/users/",
+            crate::runtime::path_segment(OPERATION, "id", &parameters.id)?.as_str(),
+        ]
+            .concat();
         let url = crate::runtime::endpoint_url(
             OPERATION,
             &self.server_users_example_com_v1,
-            &encoded_path,
+            encoded_path,
         )?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::DELETE, url);
@@ -314,13 +309,8 @@ impl Client {
         crate::runtime::Error<GetStatusError>,
     > {
         const OPERATION: &str = "getStatus";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/status");
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = "/status";
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         request = request.header(reqwest::header::ACCEPT, "text/plain");
@@ -357,12 +347,11 @@ impl Client {
         crate::runtime::Error<UploadFileError>,
     > {
         const OPERATION: &str = "uploadFile";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/uploads");
+        let encoded_path = "/uploads";
         let url = crate::runtime::endpoint_url(
             OPERATION,
             &self.server_uploads_example_com_files,
-            &encoded_path,
+            encoded_path,
         )?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
@@ -398,12 +387,11 @@ impl Client {
         crate::runtime::Error<GetReportError>,
     > {
         const OPERATION: &str = "getReport";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/reports");
+        let encoded_path = "/reports";
         let url = crate::runtime::endpoint_url(
             OPERATION,
             &self.server_reports_api,
-            &encoded_path,
+            encoded_path,
         )?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
@@ -420,10 +408,7 @@ impl Client {
         };
         let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
-            200 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                raw.success(value)
-            }
+            200 if raw.is_json() => raw.json_success(OPERATION),
             _ => Err(raw.unexpected(OPERATION)),
         }
     }

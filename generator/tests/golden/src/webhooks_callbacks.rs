@@ -104,13 +104,8 @@ impl Client {
         crate::runtime::Error<SubscribeError>,
     > {
         const OPERATION: &str = "subscribe";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/subscriptions");
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = "/subscriptions";
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         let bearer_tokens = None;

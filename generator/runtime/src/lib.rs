@@ -940,9 +940,9 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 }
 
 /// Joins the base URL and an already-encoded path (which starts with `/`).
-pub fn endpoint_url<E>(operation: &'static str, base_url: &url::Url, encoded_path: &str) -> Result<url::Url, Error<E>> {
+pub fn endpoint_url(operation: &'static str, base_url: &url::Url, encoded_path: &str) -> Result<url::Url, CallFailure> {
     let joined = format!("{}{}", base_url.as_str().trim_end_matches('/'), encoded_path);
-    url::Url::parse(&joined).map_err(|error| Error::invalid_request(operation, format!("cannot build the request url: {error}")))
+    url::Url::parse(&joined).map_err(|error| CallFailure::invalid_request(operation, format!("cannot build the request url: {error}")))
 }
 
 /// Characters left as they are in a path segment: RFC 3986 unreserved.
@@ -951,17 +951,17 @@ const PATH_SEGMENT: &percent_encoding::AsciiSet =
 
 /// A path parameter, percent-encoded as one segment. `.` and `..` are refused: URL parsing removes
 /// them as dot segments (encoded as `%2E` too), so `..` would send the request outside its path.
-pub fn path_segment<T: serde::Serialize + ?Sized, E>(operation: &'static str, name: &str, value: &T) -> Result<String, Error<E>> {
+pub fn path_segment<T: serde::Serialize + ?Sized>(operation: &'static str, name: &str, value: &T) -> Result<String, CallFailure> {
     let text = parameter_text(operation, name, value)?.unwrap_or_default();
     if text == "." || text == ".." {
-        return Err(Error::invalid_request(operation, format!("path parameter `{name}` is `{text}`, which would move the request to another path")));
+        return Err(CallFailure::invalid_request(operation, format!("path parameter `{name}` is `{text}`, which would move the request to another path")));
     }
     Ok(percent_encoding::utf8_percent_encode(&text, PATH_SEGMENT).to_string())
 }
 
 /// A scalar parameter as text (`None` for null); arrays are comma-joined (the `simple`/`form`, non-exploded style).
-pub fn parameter_text<T: serde::Serialize + ?Sized, E>(operation: &'static str, name: &str, value: &T) -> Result<Option<String>, Error<E>> {
-    let value = serde_json::to_value(value).map_err(|error| Error::invalid_request(operation, format!("parameter `{name}`: {error}")))?;
+pub fn parameter_text<T: serde::Serialize + ?Sized>(operation: &'static str, name: &str, value: &T) -> Result<Option<String>, CallFailure> {
+    let value = serde_json::to_value(value).map_err(|error| CallFailure::invalid_request(operation, format!("parameter `{name}`: {error}")))?;
     match value {
         serde_json::Value::Null => Ok(None),
         serde_json::Value::Array(items) => {
@@ -975,27 +975,27 @@ pub fn parameter_text<T: serde::Serialize + ?Sized, E>(operation: &'static str, 
     }
 }
 
-fn scalar_text<E>(operation: &'static str, name: &str, value: serde_json::Value) -> Result<String, Error<E>> {
+fn scalar_text(operation: &'static str, name: &str, value: serde_json::Value) -> Result<String, CallFailure> {
     match value {
         serde_json::Value::String(text) => Ok(text),
         serde_json::Value::Number(number) => Ok(number.to_string()),
         serde_json::Value::Bool(flag) => Ok(flag.to_string()),
         serde_json::Value::Null => Ok(String::new()),
         serde_json::Value::Array(_) | serde_json::Value::Object(_) => {
-            Err(Error::invalid_request(operation, format!("parameter `{name}`: nested arrays and objects cannot be sent as a parameter")))
+            Err(CallFailure::invalid_request(operation, format!("parameter `{name}`: nested arrays and objects cannot be sent as a parameter")))
         }
     }
 }
 
 /// Adds a query parameter; an exploded array becomes one pair per item, null adds nothing.
-pub fn append_query<T: serde::Serialize + ?Sized, E>(
+pub fn append_query<T: serde::Serialize + ?Sized>(
     operation: &'static str,
     pairs: &mut Vec<(String, String)>,
     name: &str,
     value: &T,
     explode: bool,
-) -> Result<(), Error<E>> {
-    let json = serde_json::to_value(value).map_err(|error| Error::invalid_request(operation, format!("parameter `{name}`: {error}")))?;
+) -> Result<(), CallFailure> {
+    let json = serde_json::to_value(value).map_err(|error| CallFailure::invalid_request(operation, format!("parameter `{name}`: {error}")))?;
     match json {
         serde_json::Value::Array(items) if explode => {
             for item in items {
@@ -1013,18 +1013,18 @@ pub fn append_query<T: serde::Serialize + ?Sized, E>(
 }
 
 /// A header value built from a parameter (`None` for null).
-pub fn header_value<T: serde::Serialize + ?Sized, E>(operation: &'static str, name: &str, value: &T) -> Result<Option<HeaderValue>, Error<E>> {
+pub fn header_value<T: serde::Serialize + ?Sized>(operation: &'static str, name: &str, value: &T) -> Result<Option<HeaderValue>, CallFailure> {
     match parameter_text(operation, name, value)? {
         None => Ok(None),
         Some(text) => HeaderValue::from_str(&text)
             .map(Some)
-            .map_err(|_| Error::invalid_request(operation, format!("parameter `{name}` is not a valid header value"))),
+            .map_err(|_| CallFailure::invalid_request(operation, format!("parameter `{name}` is not a valid header value"))),
     }
 }
 
 /// A cookie parameter's value: only RFC 6265 `cookie-octet`s, so a `;` or `,` in it cannot end the
 /// cookie and add another one (`x; admin=true`).
-pub fn cookie_value<T: serde::Serialize + ?Sized, E>(operation: &'static str, name: &str, value: &T) -> Result<Option<String>, Error<E>> {
+pub fn cookie_value<T: serde::Serialize + ?Sized>(operation: &'static str, name: &str, value: &T) -> Result<Option<String>, CallFailure> {
     let Some(text) = parameter_text(operation, name, value)? else {
         return Ok(None);
     };
@@ -1032,12 +1032,12 @@ pub fn cookie_value<T: serde::Serialize + ?Sized, E>(operation: &'static str, na
     if text.bytes().all(is_cookie_octet) {
         Ok(Some(text))
     } else {
-        Err(Error::invalid_request(operation, format!("parameter `{name}` has a character a cookie value cannot carry (space, `\"`, `,`, `;`, `\\` or a control or non-ASCII character)")))
+        Err(CallFailure::invalid_request(operation, format!("parameter `{name}` has a character a cookie value cannot carry (space, `\"`, `,`, `;`, `\\` or a control or non-ASCII character)")))
     }
 }
 
 /// `Authorization: Bearer <token>`, marked sensitive so HTTP-level logging hides it.
-pub fn bearer_authorization<E>(operation: &'static str, token: &Secret) -> Result<HeaderValue, Error<E>> {
+pub fn bearer_authorization(operation: &'static str, token: &Secret) -> Result<HeaderValue, CallFailure> {
     sensitive_header(operation, &format!("Bearer {}", token.expose()))
 }
 
@@ -1045,7 +1045,7 @@ pub fn bearer_authorization<E>(operation: &'static str, token: &Secret) -> Resul
 ///
 /// With `oauth2_client_encoding`, the id and secret are form-urlencoded before they are joined, as
 /// RFC 6749 section 2.3.1 requires for OAuth2 client authentication (so `:` in a secret survives).
-pub fn basic_authorization<E>(operation: &'static str, credentials: &BasicCredentials, oauth2_client_encoding: bool) -> Result<HeaderValue, Error<E>> {
+pub fn basic_authorization(operation: &'static str, credentials: &BasicCredentials, oauth2_client_encoding: bool) -> Result<HeaderValue, CallFailure> {
     sensitive_header(operation, &basic_authorization_text(credentials, oauth2_client_encoding))
 }
 
@@ -1063,25 +1063,25 @@ pub fn basic_authorization_text(credentials: &BasicCredentials, oauth2_client_en
 }
 
 /// An API key or other credential as a header value, marked sensitive.
-pub fn secret_header<E>(operation: &'static str, secret: &Secret) -> Result<HeaderValue, Error<E>> {
+pub fn secret_header(operation: &'static str, secret: &Secret) -> Result<HeaderValue, CallFailure> {
     sensitive_header(operation, secret.expose())
 }
 
-fn sensitive_header<E>(operation: &'static str, text: &str) -> Result<HeaderValue, Error<E>> {
+fn sensitive_header(operation: &'static str, text: &str) -> Result<HeaderValue, CallFailure> {
     let mut value = HeaderValue::from_str(text)
-        .map_err(|_| Error::invalid_request(operation, "a credential contains characters that cannot be sent in a header"))?;
+        .map_err(|_| CallFailure::invalid_request(operation, "a credential contains characters that cannot be sent in a header"))?;
     value.set_sensitive(true);
     Ok(value)
 }
 
 /// Serializes a JSON request body.
-pub fn json_body<T: serde::Serialize + ?Sized, E>(operation: &'static str, body: &T) -> Result<Vec<u8>, Error<E>> {
-    serde_json::to_vec(body).map_err(|error| Error::invalid_request(operation, format!("cannot encode the json body: {error}")))
+pub fn json_body<T: serde::Serialize + ?Sized>(operation: &'static str, body: &T) -> Result<Vec<u8>, CallFailure> {
+    serde_json::to_vec(body).map_err(|error| CallFailure::invalid_request(operation, format!("cannot encode the json body: {error}")))
 }
 
 /// Serializes a form-urlencoded request body.
-pub fn form_body<T: serde::Serialize + ?Sized, E>(operation: &'static str, body: &T) -> Result<String, Error<E>> {
-    serde_urlencoded::to_string(body).map_err(|error| Error::invalid_request(operation, format!("cannot encode the form body: {error}")))
+pub fn form_body<T: serde::Serialize + ?Sized>(operation: &'static str, body: &T) -> Result<String, CallFailure> {
+    serde_urlencoded::to_string(body).map_err(|error| CallFailure::invalid_request(operation, format!("cannot encode the form body: {error}")))
 }
 
 /// A response read to the end: status, headers and body bytes.
@@ -1151,6 +1151,13 @@ pub async fn send(context: CallContext<'_>, request: reqwest::RequestBuilder) ->
 #[doc(hidden)]
 #[derive(Debug)]
 pub struct CallFailure(pub Error<std::convert::Infallible>);
+
+impl CallFailure {
+    /// An invalid-request failure.
+    pub fn invalid_request(operation: &'static str, message: impl Into<String>) -> Self {
+        CallFailure(Error::invalid_request(operation, message))
+    }
+}
 
 impl<E> From<CallFailure> for Error<E> {
     fn from(failure: CallFailure) -> Self {

@@ -107,17 +107,17 @@ impl RawResponse {
 /// A `multipart/form-data` body: one part per field of `body`; the fields named in `binary_fields`
 /// are file parts with their raw bytes, arrays give one part per item, objects are sent as JSON,
 /// and absent (null) fields are left out. Returns the `Content-Type` (with its boundary) and the bytes.
-pub fn multipart_body<T: serde::Serialize + ?Sized, E>(
+pub fn multipart_body<T: serde::Serialize + ?Sized>(
     operation: &'static str,
     body: &T,
     binary_fields: &[&str],
-) -> Result<(String, Vec<u8>), Error<E>> {
-    let value = serde_json::to_value(body).map_err(|error| Error::invalid_request(operation, format!("cannot encode the multipart body: {error}")))?;
+) -> Result<(String, Vec<u8>), CallFailure> {
+    let value = serde_json::to_value(body).map_err(|error| CallFailure::invalid_request(operation, format!("cannot encode the multipart body: {error}")))?;
     let mut parts: Vec<(String, bool, Vec<u8>)> = Vec::new();
     let fields = match value {
         serde_json::Value::Object(fields) => fields,
         serde_json::Value::Null => serde_json::Map::new(),
-        _ => return Err(Error::invalid_request(operation, "a multipart body must be an object")),
+        _ => return Err(CallFailure::invalid_request(operation, "a multipart body must be an object")),
     };
     for (name, field) in fields {
         let is_binary = binary_fields.contains(&name.as_str());
@@ -163,14 +163,14 @@ pub fn multipart_body<T: serde::Serialize + ?Sized, E>(
 }
 
 /// Adds a `spaceDelimited` or `pipeDelimited` query parameter: array items joined by `delimiter`.
-pub fn append_query_delimited<T: serde::Serialize + ?Sized, E>(
+pub fn append_query_delimited<T: serde::Serialize + ?Sized>(
     operation: &'static str,
     pairs: &mut Vec<(String, String)>,
     name: &str,
     value: &T,
     delimiter: &str,
-) -> Result<(), Error<E>> {
-    let json = serde_json::to_value(value).map_err(|error| Error::invalid_request(operation, format!("parameter `{name}`: {error}")))?;
+) -> Result<(), CallFailure> {
+    let json = serde_json::to_value(value).map_err(|error| CallFailure::invalid_request(operation, format!("parameter `{name}`: {error}")))?;
     match json {
         serde_json::Value::Null => Ok(()),
         serde_json::Value::Array(items) => {
@@ -189,13 +189,13 @@ pub fn append_query_delimited<T: serde::Serialize + ?Sized, E>(
 }
 
 /// Adds a `deepObject` query parameter: `name[key]=value` for each property (nested objects nest the brackets).
-pub fn append_query_deep_object<T: serde::Serialize + ?Sized, E>(
+pub fn append_query_deep_object<T: serde::Serialize + ?Sized>(
     operation: &'static str,
     pairs: &mut Vec<(String, String)>,
     name: &str,
     value: &T,
-) -> Result<(), Error<E>> {
-    fn walk<E>(operation: &'static str, pairs: &mut Vec<(String, String)>, key: String, value: serde_json::Value) -> Result<(), Error<E>> {
+) -> Result<(), CallFailure> {
+    fn walk(operation: &'static str, pairs: &mut Vec<(String, String)>, key: String, value: serde_json::Value) -> Result<(), CallFailure> {
         match value {
             serde_json::Value::Null => Ok(()),
             serde_json::Value::Object(fields) => {
@@ -218,6 +218,6 @@ pub fn append_query_deep_object<T: serde::Serialize + ?Sized, E>(
             }
         }
     }
-    let json = serde_json::to_value(value).map_err(|error| Error::invalid_request(operation, format!("parameter `{name}`: {error}")))?;
+    let json = serde_json::to_value(value).map_err(|error| CallFailure::invalid_request(operation, format!("parameter `{name}`: {error}")))?;
     walk(operation, pairs, name.to_string(), json)
 }

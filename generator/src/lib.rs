@@ -137,7 +137,8 @@ pub fn generate_crate(
     let mut modules = Vec::new();
     let mut manifest_entries = Vec::new();
     let mut module_names: Vec<(String, String)> = Vec::new();
-    let mut runtime_parts: Vec<std::collections::BTreeSet<runtime_source::RuntimePart>> = Vec::new();
+    let mut runtime_parts: Vec<std::collections::BTreeSet<runtime_source::RuntimePart>> =
+        Vec::new();
     for source in sorted {
         let context = ErrorContext::new(&source.spec_path);
         if naming::RESERVED_MODULE_NAMES.contains(&source.config.module.as_str()) {

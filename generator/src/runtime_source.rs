@@ -102,7 +102,10 @@ pub fn parts_used_by(module_source: &str) -> BTreeSet<RuntimePart> {
 pub fn embedded_runtime_files(parts: &BTreeSet<RuntimePart>) -> Vec<(String, String)> {
     let mut files = vec![
         ("src/runtime.rs".to_string(), with_features(LIB, parts)),
-        ("src/runtime/token.rs".to_string(), with_features(TOKEN, parts)),
+        (
+            "src/runtime/token.rs".to_string(),
+            with_features(TOKEN, parts),
+        ),
     ];
     for part in parts {
         let (path, source) = part.file();
@@ -144,9 +147,11 @@ mod tests {
             .lines()
             .filter_map(|line| {
                 let rest = line.strip_prefix("pub ")?;
-                let rest = ["fn ", "struct ", "enum ", "const ", "static ", "type ", "trait ", "mod "]
-                    .iter()
-                    .find_map(|keyword| rest.strip_prefix(keyword))?;
+                let rest = [
+                    "fn ", "struct ", "enum ", "const ", "static ", "type ", "trait ", "mod ",
+                ]
+                .iter()
+                .find_map(|keyword| rest.strip_prefix(keyword))?;
                 rest.split(|character: char| !(character.is_alphanumeric() || character == '_'))
                     .next()
             })
@@ -182,10 +187,15 @@ mod tests {
                     .strip_prefix("#[cfg(feature = \"")
                     .and_then(|rest| rest.strip_suffix("\")]"));
                 let Some(feature) = feature else {
-                    panic!("{path}:{}: only `#[cfg(feature = \"...\")]` is understood: {line}", index + 1);
+                    panic!(
+                        "{path}:{}: only `#[cfg(feature = \"...\")]` is understood: {line}",
+                        index + 1
+                    );
                 };
                 assert!(
-                    RuntimePart::ALL.iter().any(|part| part.feature() == feature),
+                    RuntimePart::ALL
+                        .iter()
+                        .any(|part| part.feature() == feature),
                     "{path}:{}: unknown feature `{feature}`",
                     index + 1
                 );
@@ -205,22 +215,35 @@ mod tests {
         let paths: Vec<&str> = none.iter().map(|(path, _)| path.as_str()).collect();
         assert_eq!(paths, ["src/runtime.rs", "src/runtime/token.rs"]);
         for (path, contents) in &none {
-            assert!(!contents.contains("feature = "), "{path} still names a feature");
+            assert!(
+                !contents.contains("feature = "),
+                "{path} still names a feature"
+            );
             assert!(!contents.contains("mod media;"), "{path} declares media");
-            assert!(!contents.contains("mod authorization;"), "{path} declares authorization");
+            assert!(
+                !contents.contains("mod authorization;"),
+                "{path} declares authorization"
+            );
         }
         let all: BTreeSet<RuntimePart> = RuntimePart::ALL.into_iter().collect();
         let every = embedded_runtime_files(&all);
         assert_eq!(every.len(), 6);
         assert!(every[0].1.contains("mod media;\npub use media::*;"));
-        assert!(every[1].1.contains("mod authorization;\npub use authorization::*;"));
+        assert!(every[1]
+            .1
+            .contains("mod authorization;\npub use authorization::*;"));
     }
 
     #[test]
     fn parts_are_found_by_paths_and_methods() {
         assert!(parts_used_by("fn f() {}").is_empty());
         let used = parts_used_by("let body: crate::runtime::Binary = raw.binary(); let url = raw.location(OPERATION, &url)?;");
-        assert_eq!(used, [RuntimePart::Media, RuntimePart::Servers].into_iter().collect());
+        assert_eq!(
+            used,
+            [RuntimePart::Media, RuntimePart::Servers]
+                .into_iter()
+                .collect()
+        );
         assert_eq!(
             parts_used_by("pending: crate::token::PendingAuthorizations,"),
             [RuntimePart::TokenAuthorization].into_iter().collect()

@@ -38,6 +38,7 @@ use reqwest::StatusCode;
 use tracing::Instrument as _;
 
 /// The `User-Agent` the generated clients send.
+#[doc(hidden)]
 pub const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
 /// A credential (client secret, password, access or refresh token, API key).
@@ -636,6 +637,7 @@ impl<E: fmt::Debug> fmt::Debug for Error<E> {
 }
 
 /// Parses a base URL and enforces https, allowing plain http only for loopback hosts.
+#[doc(hidden)]
 pub fn parse_base_url(text: &str) -> Result<url::Url, ClientError> {
     let url = url::Url::parse(text)
         .map_err(|error| ClientError::InvalidBaseUrl { url: redact_userinfo_text(text), message: error.to_string() })?;
@@ -678,6 +680,7 @@ fn redact_userinfo(url: &url::Url) -> String {
 }
 
 /// Whether a request to `url` may carry credentials: https, or plain http to a loopback host.
+#[doc(hidden)]
 pub fn may_carry_credentials(url: &url::Url) -> bool {
     match url.scheme() {
         "https" => true,
@@ -791,6 +794,7 @@ impl RetryPolicy {
 }
 
 /// What `send` needs to know about a call besides the request.
+#[doc(hidden)]
 pub struct CallContext<'a> {
     /// The provider module, for tracing.
     pub provider: &'static str,
@@ -816,6 +820,7 @@ const REQUEST_ID_HEADERS: &[&str] = &["x-request-id", "request-id", "x-correlati
 /// Only an id is taken: at most [`MAX_REQUEST_ID_BYTES`] of printable ASCII. Anything else (a line
 /// break that would forge a log line, a megabyte that would go into every log line of the call's
 /// span) is not an id, and is skipped.
+#[doc(hidden)]
 pub fn request_id_from(headers: &HeaderMap, body: &[u8]) -> Option<String> {
     for name in REQUEST_ID_HEADERS {
         if let Some(value) = headers.get(*name).and_then(|value| value.to_str().ok()).filter(|value| is_request_id(value)) {
@@ -940,6 +945,7 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 }
 
 /// Joins the base URL and an already-encoded path (which starts with `/`).
+#[doc(hidden)]
 pub fn endpoint_url(operation: &'static str, base_url: &url::Url, encoded_path: &str) -> Result<url::Url, CallFailure> {
     let joined = format!("{}{}", base_url.as_str().trim_end_matches('/'), encoded_path);
     url::Url::parse(&joined).map_err(|error| CallFailure::invalid_request(operation, format!("cannot build the request url: {error}")))
@@ -951,6 +957,7 @@ const PATH_SEGMENT: &percent_encoding::AsciiSet =
 
 /// A path parameter, percent-encoded as one segment. `.` and `..` are refused: URL parsing removes
 /// them as dot segments (encoded as `%2E` too), so `..` would send the request outside its path.
+#[doc(hidden)]
 pub fn path_segment<T: serde::Serialize + ?Sized>(operation: &'static str, name: &str, value: &T) -> Result<String, CallFailure> {
     let text = parameter_text(operation, name, value)?.unwrap_or_default();
     if text == "." || text == ".." {
@@ -960,6 +967,7 @@ pub fn path_segment<T: serde::Serialize + ?Sized>(operation: &'static str, name:
 }
 
 /// A scalar parameter as text (`None` for null); arrays are comma-joined (the `simple`/`form`, non-exploded style).
+#[doc(hidden)]
 pub fn parameter_text<T: serde::Serialize + ?Sized>(operation: &'static str, name: &str, value: &T) -> Result<Option<String>, CallFailure> {
     let value = serde_json::to_value(value).map_err(|error| CallFailure::invalid_request(operation, format!("parameter `{name}`: {error}")))?;
     match value {
@@ -988,6 +996,7 @@ fn scalar_text(operation: &'static str, name: &str, value: serde_json::Value) ->
 }
 
 /// Adds a query parameter; an exploded array becomes one pair per item, null adds nothing.
+#[doc(hidden)]
 pub fn append_query<T: serde::Serialize + ?Sized>(
     operation: &'static str,
     pairs: &mut Vec<(String, String)>,
@@ -1013,6 +1022,7 @@ pub fn append_query<T: serde::Serialize + ?Sized>(
 }
 
 /// A header value built from a parameter (`None` for null).
+#[doc(hidden)]
 pub fn header_value<T: serde::Serialize + ?Sized>(operation: &'static str, name: &str, value: &T) -> Result<Option<HeaderValue>, CallFailure> {
     match parameter_text(operation, name, value)? {
         None => Ok(None),
@@ -1024,6 +1034,7 @@ pub fn header_value<T: serde::Serialize + ?Sized>(operation: &'static str, name:
 
 /// A cookie parameter's value: only RFC 6265 `cookie-octet`s, so a `;` or `,` in it cannot end the
 /// cookie and add another one (`x; admin=true`).
+#[doc(hidden)]
 pub fn cookie_value<T: serde::Serialize + ?Sized>(operation: &'static str, name: &str, value: &T) -> Result<Option<String>, CallFailure> {
     let Some(text) = parameter_text(operation, name, value)? else {
         return Ok(None);
@@ -1037,6 +1048,7 @@ pub fn cookie_value<T: serde::Serialize + ?Sized>(operation: &'static str, name:
 }
 
 /// `Authorization: Bearer <token>`, marked sensitive so HTTP-level logging hides it.
+#[doc(hidden)]
 pub fn bearer_authorization(operation: &'static str, token: &Secret) -> Result<HeaderValue, CallFailure> {
     sensitive_header(operation, &format!("Bearer {}", token.expose()))
 }
@@ -1045,6 +1057,7 @@ pub fn bearer_authorization(operation: &'static str, token: &Secret) -> Result<H
 ///
 /// With `oauth2_client_encoding`, the id and secret are form-urlencoded before they are joined, as
 /// RFC 6749 section 2.3.1 requires for OAuth2 client authentication (so `:` in a secret survives).
+#[doc(hidden)]
 pub fn basic_authorization(operation: &'static str, credentials: &BasicCredentials, oauth2_client_encoding: bool) -> Result<HeaderValue, CallFailure> {
     sensitive_header(operation, &basic_authorization_text(credentials, oauth2_client_encoding))
 }
@@ -1063,6 +1076,7 @@ pub fn basic_authorization_text(credentials: &BasicCredentials, oauth2_client_en
 }
 
 /// An API key or other credential as a header value, marked sensitive.
+#[doc(hidden)]
 pub fn secret_header(operation: &'static str, secret: &Secret) -> Result<HeaderValue, CallFailure> {
     sensitive_header(operation, secret.expose())
 }
@@ -1075,11 +1089,13 @@ fn sensitive_header(operation: &'static str, text: &str) -> Result<HeaderValue, 
 }
 
 /// Serializes a JSON request body.
+#[doc(hidden)]
 pub fn json_body<T: serde::Serialize + ?Sized>(operation: &'static str, body: &T) -> Result<Vec<u8>, CallFailure> {
     serde_json::to_vec(body).map_err(|error| CallFailure::invalid_request(operation, format!("cannot encode the json body: {error}")))
 }
 
 /// Serializes a form-urlencoded request body.
+#[doc(hidden)]
 pub fn form_body<T: serde::Serialize + ?Sized>(operation: &'static str, body: &T) -> Result<String, CallFailure> {
     serde_urlencoded::to_string(body).map_err(|error| CallFailure::invalid_request(operation, format!("cannot encode the form body: {error}")))
 }
@@ -1319,34 +1335,40 @@ async fn read_bounded(
 }
 
 /// Is this media type JSON (`application/json`, `application/problem+json`, any `+json`)?
+#[doc(hidden)]
 pub fn is_json_media_type(media_type: &str) -> bool {
     media_type == "application/json" || media_type.ends_with("+json") || media_type == "text/json"
 }
 
 impl RawResponse {
     /// The `Content-Type` essence (no parameters), lower-cased.
+    #[doc(hidden)]
     pub fn media_type(&self) -> Option<String> {
         let value = self.headers.get(reqwest::header::CONTENT_TYPE)?.to_str().ok()?;
         Some(value.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
     }
 
     /// Does the body claim to be JSON? A missing `Content-Type` is read as the documented type.
+    #[doc(hidden)]
     pub fn is_json(&self) -> bool {
         self.media_type().is_none_or(|media_type| is_json_media_type(&media_type))
     }
 
     /// Does the body claim to be text? A missing `Content-Type` is read as the documented type.
+    #[doc(hidden)]
     pub fn is_text(&self) -> bool {
         self.media_type().is_none_or(|media_type| media_type.starts_with("text/"))
     }
 
     /// Decodes the body as JSON into `T`. A failure names the JSON path of the field (never its value).
+    #[doc(hidden)]
     pub fn json<T: serde::de::DeserializeOwned, E>(&self, operation: &'static str) -> Result<T, Error<E>> {
         // The fast path tracks nothing; only a failure pays for a second, path-tracking pass.
         serde_json::from_slice(&self.body).map_err(|error| self.invalid_body(operation, json_error_with_path::<T>(&self.body, &error)))
     }
 
     /// Reads the body as UTF-8 text.
+    #[doc(hidden)]
     pub fn text<E>(&self, operation: &'static str) -> Result<String, Error<E>> {
         match std::str::from_utf8(&self.body) {
             Ok(text) => Ok(text.to_string()),
@@ -1370,6 +1392,7 @@ impl RawResponse {
     }
 
     /// A success value carrying this response's status and headers.
+    #[doc(hidden)]
     pub fn success<T, E>(self, value: T) -> Result<ResponseValue<T>, Error<E>> {
         Ok(ResponseValue { inner: value, status: self.status, headers: self.headers, body: self.body, request_id: std::sync::OnceLock::new() })
     }
@@ -1391,24 +1414,28 @@ impl RawResponse {
     }
 
     /// A documented error.
+    #[doc(hidden)]
     pub fn error<E>(self, operation: &'static str, body: E) -> Error<E> {
         let request_id = self.request_id();
         Error::ErrorResponse { operation, status: self.status, headers: self.headers, body, request_id }
     }
 
     /// A documented error status without a body schema: the variant keeps the body's bounded prefix.
+    #[doc(hidden)]
     pub fn error_with_raw_body<E>(self, operation: &'static str, variant: impl FnOnce(RawBody) -> E) -> Error<E> {
         let request_id = self.request_id();
         Error::ErrorResponse { operation, status: self.status, headers: self.headers, body: variant(RawBody::copy_prefix(&self.body)), request_id }
     }
 
     /// A status or media type the spec does not document.
+    #[doc(hidden)]
     pub fn unexpected<E>(self, operation: &'static str) -> Error<E> {
         let content_type = self.headers.get(reqwest::header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).map(str::to_string);
         Error::UnexpectedResponse { operation, status: self.status, headers: self.headers, content_type, body: RawBody::copy_prefix(&self.body) }
     }
 
     /// The body's first [`ERROR_BODY_PREFIX_BYTES`] at most, for a documented error status that has no body schema.
+    #[doc(hidden)]
     pub fn raw_body(&self) -> RawBody {
         RawBody::copy_prefix(&self.body)
     }
@@ -1477,6 +1504,7 @@ fn without_input_values(message: &str) -> String {
 
 /// Integers as JSON Schema defines them: any number with a zero fractional part, so `1.0`, or
 /// `-9223372036854776000` (how JavaScript prints -2^63), decode into an integer field.
+#[doc(hidden)]
 pub mod integral {
     use std::marker::PhantomData;
 

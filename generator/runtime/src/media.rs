@@ -99,6 +99,7 @@ impl<'de> serde::Deserialize<'de> for Binary {
 
 impl RawResponse {
     /// The body as raw bytes (binary media types, `*/*`), moved out rather than copied.
+    #[doc(hidden)]
     pub fn binary(&mut self) -> Binary {
         Binary(Vec::from(std::mem::take(&mut self.body)))
     }
@@ -107,6 +108,7 @@ impl RawResponse {
 /// A `multipart/form-data` body: one part per field of `body`; the fields named in `binary_fields`
 /// are file parts with their raw bytes, arrays give one part per item, objects are sent as JSON,
 /// and absent (null) fields are left out. Returns the `Content-Type` (with its boundary) and the bytes.
+#[doc(hidden)]
 pub fn multipart_body<T: serde::Serialize + ?Sized>(
     operation: &'static str,
     body: &T,
@@ -163,6 +165,7 @@ pub fn multipart_body<T: serde::Serialize + ?Sized>(
 }
 
 /// Adds a `spaceDelimited` or `pipeDelimited` query parameter: array items joined by `delimiter`.
+#[doc(hidden)]
 pub fn append_query_delimited<T: serde::Serialize + ?Sized>(
     operation: &'static str,
     pairs: &mut Vec<(String, String)>,
@@ -189,6 +192,7 @@ pub fn append_query_delimited<T: serde::Serialize + ?Sized>(
 }
 
 /// Adds a `deepObject` query parameter: `name[key]=value` for each property (nested objects nest the brackets).
+#[doc(hidden)]
 pub fn append_query_deep_object<T: serde::Serialize + ?Sized>(
     operation: &'static str,
     pairs: &mut Vec<(String, String)>,

@@ -541,6 +541,7 @@ fn renew_at(stored: &StoredToken, renew_margin: Duration) -> Option<SystemTime> 
 
 /// A shared [`BearerTokenProvider`], as a client's credentials hold it.
 #[derive(Clone)]
+#[doc(hidden)]
 pub struct SharedTokenProvider(pub Arc<dyn BearerTokenProvider>);
 
 impl std::fmt::Debug for SharedTokenProvider {
@@ -574,12 +575,14 @@ impl<I: TokenIssuer> BearerTokenProvider for TokenSource<I> {
 }
 
 /// A lifetime from an integer `expires_in` (zero or negative: already expired).
+#[doc(hidden)]
 pub fn lifetime_from_seconds(seconds: i64) -> Lifetime {
     Lifetime::ExpiresIn(Duration::from_secs(u64::try_from(seconds).unwrap_or(0)))
 }
 
 /// A lifetime from a fractional `expires_in` (zero, negative or NaN: already expired; too large for
 /// a `Duration`: the largest one, which the source treats as no known expiry).
+#[doc(hidden)]
 pub fn lifetime_from_fractional_seconds(seconds: f64) -> Lifetime {
     let lifetime = if seconds.is_nan() || seconds <= 0.0 {
         Duration::ZERO
@@ -590,6 +593,7 @@ pub fn lifetime_from_fractional_seconds(seconds: f64) -> Lifetime {
 }
 
 /// An absolute expiry from a date-time field.
+#[doc(hidden)]
 pub fn lifetime_until(expires_at: chrono::DateTime<chrono::Utc>) -> Lifetime {
     Lifetime::ExpiresAt(system_time(expires_at))
 }
@@ -625,6 +629,7 @@ fn far_past() -> SystemTime {
 ///
 /// A field the request type would drop (it has no such field) is an error, not a silent loss. The
 /// error never quotes a value: the fields carry credentials.
+#[doc(hidden)]
 pub fn overlay_request<T>(template: &T, fields: &[(&str, &str)]) -> Result<T, String>
 where
     T: serde::Serialize + serde::de::DeserializeOwned,

@@ -86,10 +86,7 @@ pub fn cargo_toml(
             String::new(),
         )
     } else {
-        (
-            "",
-            format!("{runtime_package} = {{ workspace = true }}\n"),
-        )
+        ("", format!("{runtime_package} = {{ workspace = true }}\n"))
     };
     format!(
         r#"{TOML_HEADER}
@@ -132,7 +129,11 @@ zeroize = "1"
 /// `src/lib.rs`: crate docs, lints, the runtime and one feature-gated module per provider. A
 /// standalone crate's runtime is its own module (a copy); in the workspace it is the runtime crate,
 /// under the same name, so the modules' `crate::runtime::...` paths are the same either way.
-pub fn lib_rs_tokens(crate_doc: &str, modules: &[(String, String)], standalone: bool) -> TokenStream {
+pub fn lib_rs_tokens(
+    crate_doc: &str,
+    modules: &[(String, String)],
+    standalone: bool,
+) -> TokenStream {
     let doc_lines: Vec<String> = crate_doc
         .lines()
         .map(|line| {

@@ -1215,8 +1215,11 @@ async fn send_attempts(
     loop {
         attempt += 1;
         span.record("attempt", attempt);
-        // Bodies are bytes, so a request can always be cloned; the fallback keeps a streaming one single-shot.
-        let mut this_request = match template.as_ref().and_then(reqwest::RequestBuilder::try_clone) {
+        // A request that can never go out again (no retry, no token to renew on a 401) is sent as it
+        // is. Bodies are bytes, so a request can always be cloned; the fallback keeps a streaming one single-shot.
+        let may_send_again = (context.retry_safe && attempt < context.retry.max_attempts) || (context.bearer_tokens.is_some() && !reauthenticated);
+        let copy = if may_send_again { template.as_ref().and_then(reqwest::RequestBuilder::try_clone) } else { None };
+        let mut this_request = match copy {
             Some(request) => request,
             None => match template.take() {
                 Some(request) => request,
@@ -1344,20 +1347,31 @@ impl RawResponse {
     /// The `Content-Type` essence (no parameters), lower-cased.
     #[doc(hidden)]
     pub fn media_type(&self) -> Option<String> {
+        self.media_type_as_sent().map(str::to_ascii_lowercase)
+    }
+
+    /// The `Content-Type` essence as sent (any case), without a copy: every call matches on it.
+    fn media_type_as_sent(&self) -> Option<&str> {
         let value = self.headers.get(reqwest::header::CONTENT_TYPE)?.to_str().ok()?;
-        Some(value.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+        Some(value.split(';').next().unwrap_or("").trim())
     }
 
     /// Does the body claim to be JSON? A missing `Content-Type` is read as the documented type.
     #[doc(hidden)]
     pub fn is_json(&self) -> bool {
-        self.media_type().is_none_or(|media_type| is_json_media_type(&media_type))
+        self.media_type_as_sent().is_none_or(|media_type| {
+            // `to_str` passed, so the value is visible ASCII and any byte offset is a character boundary.
+            let suffix = media_type.len().checked_sub("+json".len()).map(|start| &media_type[start..]);
+            media_type.eq_ignore_ascii_case("application/json")
+                || media_type.eq_ignore_ascii_case("text/json")
+                || suffix.is_some_and(|suffix| suffix.eq_ignore_ascii_case("+json"))
+        })
     }
 
     /// Does the body claim to be text? A missing `Content-Type` is read as the documented type.
     #[doc(hidden)]
     pub fn is_text(&self) -> bool {
-        self.media_type().is_none_or(|media_type| media_type.starts_with("text/"))
+        self.media_type_as_sent().is_none_or(|media_type| media_type.get(.."text/".len()).is_some_and(|prefix| prefix.eq_ignore_ascii_case("text/")))
     }
 
     /// Decodes the body as JSON into `T`. A failure names the JSON path of the field (never its value).

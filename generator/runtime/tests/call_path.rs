@@ -196,3 +196,18 @@ fn a_secret_never_prints() {
     assert_eq!(format!("{secret:?}"), "Secret([redacted])");
     assert_eq!(secret.expose(), "hunter2");
 }
+
+#[test]
+fn media_types_match_in_any_case_and_without_parameters() {
+    let json = |content_type: &str| response(&[("content-type", content_type)], b"{}").is_json();
+    assert!(json("application/json"));
+    assert!(json("Application/Problem+JSON; charset=utf-8"));
+    assert!(json("TEXT/JSON"));
+    assert!(!json("application/jsonx"));
+    assert!(!json("json"));
+    assert!(response(&[], b"{}").is_json(), "no Content-Type: the documented type");
+    let text = |content_type: &str| response(&[("content-type", content_type)], b"x").is_text();
+    assert!(text("TEXT/plain;charset=utf-8"));
+    assert!(!text("tex"));
+    assert!(!text("application/text"));
+}

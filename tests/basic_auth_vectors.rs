@@ -99,15 +99,14 @@ fn plain_mode_joins_without_encoding() {
 #[test]
 fn authorization_headers_are_marked_sensitive() {
     let credentials = BasicCredentials::new("example.com", "s=cr%t");
-    let header = basic_authorization::<()>("op", &credentials, true).expect("a valid header");
+    let header = basic_authorization("op", &credentials, true).expect("a valid header");
     assert_eq!(
         header.to_str().unwrap(),
         "Basic ZXhhbXBsZS5jb206cyUzRGNyJTI1dA=="
     );
     assert!(header.is_sensitive());
 
-    let bearer =
-        bearer_authorization::<()>("op", &Secret::new("dz_token")).expect("a valid header");
+    let bearer = bearer_authorization("op", &Secret::new("dz_token")).expect("a valid header");
     assert_eq!(bearer.to_str().unwrap(), "Bearer dz_token");
     assert!(bearer.is_sensitive());
 }

@@ -689,7 +689,7 @@ async fn send_retries_idempotent_calls_keeps_the_deadline_and_the_request_id() {
     let get = format!("{}/v1/public/reservations", server.url);
     let response = source.send(|http| http.get(&get)).await.unwrap();
     assert_eq!(response.status, 200);
-    assert_eq!(response.body, b"[]");
+    assert_eq!(response.body, &b"[]"[..]);
     assert_eq!(response.request_id().as_deref(), Some("req-42"));
     assert_eq!(
         server.count("/v1/public/reservations"),

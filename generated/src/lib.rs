@@ -17,7 +17,9 @@
 pub use chrono;
 pub use reqwest;
 pub use url;
-pub mod runtime;
+/// The runtime: secrets, errors, response values, retry policy and limits (the crate
+/// shared by every generated client of this workspace).
+pub use auth_clients_runtime as runtime;
 pub mod token;
 #[cfg(feature = "cair_health")]
 /// Cair Health (Cargo feature `cair_health`).

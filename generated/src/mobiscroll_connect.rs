@@ -302,7 +302,12 @@ pub struct Client {
 impl Client {
     /// A client for the API at `base_url`, with the default HTTP client (no redirects, timeouts set).
     pub fn new(base_url: &str) -> Result<Self, crate::runtime::ClientError> {
-        Self::with_http_client(base_url, crate::runtime::default_http_client()?)
+        Self::with_http_client(
+            base_url,
+            crate::runtime::default_http_client_for(
+                concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
+            )?,
+        )
     }
     /// A client that sends its requests through `http`. Configure it not to follow redirects.
     pub fn with_http_client(
@@ -376,13 +381,12 @@ impl Client {
         parameters: &AuthorizeUrlParams,
     ) -> Result<url::Url, crate::runtime::Error<std::convert::Infallible>> {
         const OPERATION: &str = "authorize";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/authorize");
+        let encoded_path = "/authorize";
         #[allow(unused_mut)]
         let mut url = crate::runtime::endpoint_url(
             OPERATION,
             &self.base_url,
-            &encoded_path,
+            encoded_path,
         )?;
         let mut query: Vec<(String, String)> = Vec::new();
         crate::runtime::append_query(
@@ -451,13 +455,8 @@ impl Client {
         crate::runtime::Error<ExchangeCodeError>,
     > {
         const OPERATION: &str = "token";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/token");
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = "/token";
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = request.header(reqwest::header::ACCEPT, "application/json");
@@ -498,13 +497,9 @@ impl Client {
         };
         let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
-            200 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                raw.success(value)
-            }
+            200 if raw.is_json() => raw.json_success(OPERATION),
             400 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                Err(raw.error(OPERATION, ExchangeCodeError::BadRequest(value)))
+                Err(raw.json_error(OPERATION, ExchangeCodeError::BadRequest))
             }
             401 => {
                 Err(raw.error_with_raw_body(OPERATION, ExchangeCodeError::Unauthorized))

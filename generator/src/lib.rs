@@ -12,6 +12,7 @@ pub mod load;
 pub mod lower;
 pub mod naming;
 mod normalize;
+pub mod runtime_source;
 mod stage_timings;
 
 pub use config::{ProviderConfig, SourceKind};
@@ -90,13 +91,6 @@ pub const MANIFEST_PATH: &str = "manifest.toml";
 /// The `generator` value of a manifest this generator wrote: it marks a directory as the generator's own.
 pub const MANIFEST_GENERATOR: &str = env!("CARGO_PKG_NAME");
 
-const RUNTIME_TEMPLATE: &str = include_str!("../templates/runtime.rs");
-const RUNTIME_MEDIA_TEMPLATE: &str = include_str!("../templates/runtime_media.rs");
-const RUNTIME_SERVERS_TEMPLATE: &str = include_str!("../templates/runtime_servers.rs");
-const RUNTIME_SCHEMA_FORMS_TEMPLATE: &str = include_str!("../templates/runtime_schema_forms.rs");
-const TOKEN_TEMPLATE: &str = include_str!("../templates/token.rs");
-const TOKEN_AUTHORIZATION_TEMPLATE: &str = include_str!("../templates/token_authorization.rs");
-
 /// Loads and lowers one spec to the IR.
 pub fn lower_spec(
     source: &ProviderSource<'_>,
@@ -159,6 +153,8 @@ pub fn generate_crate(
     let mut modules = Vec::new();
     let mut manifest_entries = Vec::new();
     let mut module_names: Vec<(String, String)> = Vec::new();
+    let mut runtime_parts: Vec<std::collections::BTreeSet<runtime_source::RuntimePart>> =
+        Vec::new();
     for source in sorted {
         let context = ErrorContext::new(&source.spec_path);
         if naming::RESERVED_MODULE_NAMES.contains(&source.config.module.as_str()) {
@@ -195,9 +191,11 @@ pub fn generate_crate(
             None => source.spec_path.clone(),
         };
         let tokens = emit::provider_module_tokens(&api, &generated_from);
+        let contents = format::format_rust_file(&file, tokens)?;
+        runtime_parts.push(runtime_source::parts_used_by(&contents));
         files.push(GeneratedFile {
             path: file.clone(),
-            contents: format::format_rust_file(&file, tokens)?,
+            contents,
         });
         let api_surface = api_surface::ApiSurface::from_module(&api);
         files.push(GeneratedFile {
@@ -246,6 +244,7 @@ pub fn generate_crate(
             &options.crate_name,
             &options.description,
             &module_list,
+            &runtime_parts,
             options.standalone,
         ),
     });
@@ -260,20 +259,22 @@ pub fn generate_crate(
         path: "src/lib.rs".to_string(),
         contents: format::format_rust_file(
             "src/lib.rs",
-            emit::lib_rs_tokens(&crate_doc, &module_names),
+            emit::lib_rs_tokens(&crate_doc, &module_names, options.standalone),
         )?,
     });
-    files.push(GeneratedFile {
-        path: "src/runtime.rs".to_string(),
-        contents: format::with_rust_header(&format!(
-            "{RUNTIME_TEMPLATE}{RUNTIME_MEDIA_TEMPLATE}{RUNTIME_SERVERS_TEMPLATE}{RUNTIME_SCHEMA_FORMS_TEMPLATE}"
-        )),
-    });
+    if options.standalone {
+        // No path to the runtime crate outside this checkout: the crate carries its own copy.
+        let used_anywhere = runtime_parts.iter().flatten().copied().collect();
+        for (path, source) in runtime_source::embedded_runtime_files(&used_anywhere) {
+            files.push(GeneratedFile {
+                contents: format::with_rust_header(&source),
+                path,
+            });
+        }
+    }
     files.push(GeneratedFile {
         path: "src/token.rs".to_string(),
-        contents: format::with_rust_header(&format!(
-            "{TOKEN_TEMPLATE}{TOKEN_AUTHORIZATION_TEMPLATE}"
-        )),
+        contents: format::format_rust_file("src/token.rs", emit::token_module_tokens())?,
     });
     files.push(GeneratedFile {
         path: api_surface::release::CHANGELOG_PATH.to_string(),

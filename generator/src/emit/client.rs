@@ -207,7 +207,7 @@ fn client_struct(api: &ApiModule) -> TokenStream {
             /// A client for the API at `base_url`, with the default HTTP client (no redirects, timeouts set).
             #new_docs
             pub fn new(base_url: &str) -> Result<Self, crate::runtime::ClientError> {
-                Self::with_http_client(base_url, crate::runtime::default_http_client()?)
+                Self::with_http_client(base_url, crate::runtime::default_http_client_for(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")))?)
             }
 
             /// A client that sends its requests through `http`. Configure it not to follow redirects.
@@ -613,25 +613,35 @@ fn method_arguments(operation: &Operation) -> TokenStream {
     quote! { #parameters #body }
 }
 
-/// Statements that build `encoded_path` from the template and the path parameters.
+/// The statement that binds `encoded_path` (a `&str` or a `String`): the path itself when it has
+/// no parameters, else its pieces joined once.
 fn path_statements(operation: &Operation) -> TokenStream {
+    let has_parameters = operation
+        .path_parts
+        .iter()
+        .any(|part| matches!(part, PathPart::Parameter(_)));
+    if !has_parameters {
+        let path: String = operation
+            .path_parts
+            .iter()
+            .map(|part| match part {
+                PathPart::Literal(text) => text.as_str(),
+                PathPart::Parameter(_) => "",
+            })
+            .collect();
+        return quote! { let encoded_path = #path; };
+    }
     let pieces = operation.path_parts.iter().map(|part| match part {
-        // clippy's `single_char_add_str`: one character is pushed as a `char`.
-        PathPart::Literal(text) if text.chars().count() == 1 => {
-            let character = text.chars().next().unwrap_or('/');
-            quote! { encoded_path.push(#character); }
-        }
-        PathPart::Literal(text) => quote! { encoded_path.push_str(#text); },
+        PathPart::Literal(text) => quote! { #text },
         PathPart::Parameter(index) => {
             let parameter = &operation.parameters[*index];
             let field = ident(&parameter.rust_name);
             let wire = &parameter.wire_name;
-            quote! { encoded_path.push_str(&crate::runtime::path_segment(OPERATION, #wire, &parameters.#field)?); }
+            quote! { crate::runtime::path_segment(OPERATION, #wire, &parameters.#field)?.as_str() }
         }
     });
     quote! {
-        let mut encoded_path = String::new();
-        #( #pieces )*
+        let encoded_path = &[#( #pieces ),*].concat();
     }
 }
 
@@ -932,6 +942,15 @@ fn response_arms(operation: &Operation) -> TokenStream {
         } else {
             quote!()
         };
+        // The common JSON cases are one runtime call each, not a decode and a wrap per arm.
+        if case.encoding == BodyEncoding::Json && has_body && !redirect {
+            if *is_success && success_enum.is_none() {
+                return quote! { #pattern #guard => raw.json_success(OPERATION), };
+            }
+            if !*is_success {
+                return quote! { #pattern #guard => Err(raw.json_error(OPERATION, #error_enum::#variant)), };
+            }
+        }
         quote! {
             #pattern #guard => {
                 #decode
@@ -1053,7 +1072,7 @@ fn call_method(api: &ApiModule, operation: &Operation, schemes: &[SecurityScheme
         pub async fn #name(&self, #arguments) -> Result<crate::runtime::ResponseValue<#success>, crate::runtime::Error<#error_type>> {
             const OPERATION: &str = #spec_name;
             #path
-            let url = crate::runtime::endpoint_url(OPERATION, #server, &encoded_path)?;
+            let url = crate::runtime::endpoint_url(OPERATION, #server, encoded_path)?;
             #keep_request_url
             #query
             // Without parameters, body, credentials or Accept, nothing is added to the request.
@@ -1109,7 +1128,7 @@ fn url_builder_method(api: &ApiModule, operation: &Operation) -> TokenStream {
             const OPERATION: &str = #spec_name;
             #path
             #[allow(unused_mut)]
-            let mut url = crate::runtime::endpoint_url(OPERATION, #server, &encoded_path)?;
+            let mut url = crate::runtime::endpoint_url(OPERATION, #server, encoded_path)?;
             #query
             #append_query
             Ok(url)

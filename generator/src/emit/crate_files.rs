@@ -56,11 +56,14 @@ pub fn manifest_toml(files: &[String], entries: &[ManifestEntry]) -> String {
     format!("{TOML_HEADER}\n{body}")
 }
 
-/// The crate's `Cargo.toml`: one feature per module, all on by default.
+/// The crate's `Cargo.toml`: one feature per module, all on by default. `runtime_parts[i]` is what
+/// `modules[i]` uses of the runtime: a module's feature turns those parts on in the runtime crate
+/// (a standalone crate has its own copy of the runtime instead, see [`crate::runtime_source`]).
 pub fn cargo_toml(
     crate_name: &str,
     description: &str,
     modules: &[String],
+    runtime_parts: &[std::collections::BTreeSet<crate::runtime_source::RuntimePart>],
     standalone: bool,
 ) -> String {
     let feature_list = modules
@@ -68,14 +71,29 @@ pub fn cargo_toml(
         .map(|module| format!("\"{module}\""))
         .collect::<Vec<_>>()
         .join(", ");
+    let runtime_package = crate::runtime_source::RUNTIME_PACKAGE;
     let features = modules
         .iter()
-        .map(|module| format!("{module} = []\n"))
+        .enumerate()
+        .map(|(index, module)| {
+            let parts = runtime_parts.get(index).into_iter().flatten();
+            let enabled: Vec<String> = if standalone {
+                Vec::new()
+            } else {
+                parts
+                    .map(|part| format!("\"{runtime_package}/{}\"", part.feature()))
+                    .collect()
+            };
+            format!("{module} = [{}]\n", enabled.join(", "))
+        })
         .collect::<String>();
-    let workspace = if standalone {
-        "\n# A crate of its own, not a member of an enclosing workspace.\n[workspace]\n"
+    let (workspace, runtime_dependency) = if standalone {
+        (
+            "\n# A crate of its own, not a member of an enclosing workspace.\n[workspace]\n",
+            String::new(),
+        )
     } else {
-        ""
+        ("", format!("{runtime_package} = {{ workspace = true }}\n"))
     };
     format!(
         r#"{TOML_HEADER}
@@ -92,7 +110,8 @@ publish = false
 default = [{feature_list}]
 {features}
 [dependencies]
-base64 = "0.22"
+{runtime_dependency}base64 = "0.22"
+bytes = "1"
 chrono = {{ version = "0.4", default-features = false, features = ["serde", "std"] }}
 fastrand = "2"
 form_urlencoded = "1"
@@ -114,8 +133,14 @@ zeroize = "1"
     )
 }
 
-/// `src/lib.rs`: crate docs, lints, the runtime and one feature-gated module per provider.
-pub fn lib_rs_tokens(crate_doc: &str, modules: &[(String, String)]) -> TokenStream {
+/// `src/lib.rs`: crate docs, lints, the runtime and one feature-gated module per provider. A
+/// standalone crate's runtime is its own module (a copy); in the workspace it is the runtime crate,
+/// under the same name, so the modules' `crate::runtime::...` paths are the same either way.
+pub fn lib_rs_tokens(
+    crate_doc: &str,
+    modules: &[(String, String)],
+    standalone: bool,
+) -> TokenStream {
     let doc_lines: Vec<String> = crate_doc
         .lines()
         .map(|line| {
@@ -135,6 +160,16 @@ pub fn lib_rs_tokens(crate_doc: &str, modules: &[(String, String)]) -> TokenStre
             pub mod #ident;
         }
     });
+    let runtime = if standalone {
+        quote! { pub mod runtime; }
+    } else {
+        let library = crate::naming::to_identifier_tokens(crate::runtime_source::RUNTIME_LIBRARY);
+        quote! {
+            /// The runtime: secrets, errors, response values, retry policy and limits (the crate
+            /// shared by every generated client of this workspace).
+            pub use #library as runtime;
+        }
+    };
     quote! {
         #( #![doc = #doc_lines] )*
         #![deny(missing_docs)]
@@ -147,7 +182,7 @@ pub fn lib_rs_tokens(crate_doc: &str, modules: &[(String, String)]) -> TokenStre
         pub use reqwest;
         pub use url;
 
-        pub mod runtime;
+        #runtime
         pub mod token;
         #( #module_items )*
     }

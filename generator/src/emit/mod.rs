@@ -5,11 +5,13 @@ mod constructors;
 mod crate_files;
 mod media;
 mod servers;
+mod token_module;
 mod token_source;
 mod type_tokens;
 mod types;
 
 pub use crate_files::{cargo_toml, lib_rs_tokens, manifest_toml, rustfmt_toml, ManifestEntry};
+pub use token_module::token_module_tokens;
 
 use crate::ir::ApiModule;
 use proc_macro2::TokenStream;

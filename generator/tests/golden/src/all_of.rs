@@ -208,7 +208,12 @@ pub struct Client {
 impl Client {
     /// A client for the API at `base_url`, with the default HTTP client (no redirects, timeouts set).
     pub fn new(base_url: &str) -> Result<Self, crate::runtime::ClientError> {
-        Self::with_http_client(base_url, crate::runtime::default_http_client()?)
+        Self::with_http_client(
+            base_url,
+            crate::runtime::default_http_client_for(
+                concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
+            )?,
+        )
     }
     /// A client that sends its requests through `http`. Configure it not to follow redirects.
     pub fn with_http_client(
@@ -264,21 +269,13 @@ impl Client {
         crate::runtime::Error<GetOrderError>,
     > {
         const OPERATION: &str = "getOrder";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/orders/");
-        encoded_path
-            .push_str(
-                &crate::runtime::path_segment(
-                    OPERATION,
-                    "order_id",
-                    &parameters.order_id,
-                )?,
-            );
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = &[
+            "/orders/",
+            crate::runtime::path_segment(OPERATION, "order_id", &parameters.order_id)?
+                .as_str(),
+        ]
+            .concat();
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         request = request
@@ -298,17 +295,12 @@ impl Client {
         };
         let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
-            200 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                raw.success(value)
-            }
+            200 if raw.is_json() => raw.json_success(OPERATION),
             404 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                Err(raw.error(OPERATION, GetOrderError::NotFound(value)))
+                Err(raw.json_error(OPERATION, GetOrderError::NotFound))
             }
             409 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                Err(raw.error(OPERATION, GetOrderError::Conflict(value)))
+                Err(raw.json_error(OPERATION, GetOrderError::Conflict))
             }
             _ => Err(raw.unexpected(OPERATION)),
         }

@@ -79,7 +79,12 @@ pub struct Client {
 impl Client {
     /// A client for the API at `base_url`, with the default HTTP client (no redirects, timeouts set).
     pub fn new(base_url: &str) -> Result<Self, crate::runtime::ClientError> {
-        Self::with_http_client(base_url, crate::runtime::default_http_client()?)
+        Self::with_http_client(
+            base_url,
+            crate::runtime::default_http_client_for(
+                concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
+            )?,
+        )
     }
     /// A client that sends its requests through `http`. Configure it not to follow redirects.
     pub fn with_http_client(
@@ -131,13 +136,8 @@ impl Client {
         crate::runtime::Error<ExportError>,
     > {
         const OPERATION: &str = "export";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/export");
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = "/export";
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         request = request
@@ -170,8 +170,7 @@ impl Client {
                 raw.success(ExportSuccess::Accepted(value))
             }
             400 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                Err(raw.error(OPERATION, ExportError::BadRequestJson(value)))
+                Err(raw.json_error(OPERATION, ExportError::BadRequestJson))
             }
             400 if raw.is_text() => {
                 let value = raw.text(OPERATION)?;
@@ -181,10 +180,7 @@ impl Client {
                 let value = raw.binary();
                 raw.success(ExportSuccess::OkBinary(value))
             }
-            _ if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                Err(raw.error(OPERATION, ExportError::Default(value)))
-            }
+            _ if raw.is_json() => Err(raw.json_error(OPERATION, ExportError::Default)),
             _ => Err(raw.unexpected(OPERATION)),
         }
     }

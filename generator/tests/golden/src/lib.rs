@@ -44,7 +44,9 @@
 pub use chrono;
 pub use reqwest;
 pub use url;
-pub mod runtime;
+/// The runtime: secrets, errors, response values, retry policy and limits (the crate
+/// shared by every generated client of this workspace).
+pub use auth_clients_runtime as runtime;
 pub mod token;
 #[cfg(feature = "alias_cycles")]
 /// alias_cycles (Cargo feature `alias_cycles`).

@@ -123,7 +123,12 @@ pub struct Client {
 impl Client {
     /// A client for the API at `base_url`, with the default HTTP client (no redirects, timeouts set).
     pub fn new(base_url: &str) -> Result<Self, crate::runtime::ClientError> {
-        Self::with_http_client(base_url, crate::runtime::default_http_client()?)
+        Self::with_http_client(
+            base_url,
+            crate::runtime::default_http_client_for(
+                concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
+            )?,
+        )
     }
     /// A client that sends its requests through `http`. Configure it not to follow redirects.
     pub fn with_http_client(
@@ -179,13 +184,8 @@ impl Client {
         crate::runtime::Error<UploadFileError>,
     > {
         const OPERATION: &str = "uploadFile";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/files");
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = "/files";
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = request.header(reqwest::header::ACCEPT, "application/json");
@@ -209,10 +209,7 @@ impl Client {
         };
         let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
-            201 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                raw.success(value)
-            }
+            201 if raw.is_json() => raw.json_success(OPERATION),
             _ => Err(raw.unexpected(OPERATION)),
         }
     }
@@ -230,16 +227,13 @@ impl Client {
         crate::runtime::Error<GetFileContentError>,
     > {
         const OPERATION: &str = "getFileContent";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/files/");
-        encoded_path
-            .push_str(&crate::runtime::path_segment(OPERATION, "id", &parameters.id)?);
-        encoded_path.push_str("/content");
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = &[
+            "/files/",
+            crate::runtime::path_segment(OPERATION, "id", &parameters.id)?.as_str(),
+            "/content",
+        ]
+            .concat();
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         request = request.header(reqwest::header::ACCEPT, "image/png, text/plain");
@@ -281,16 +275,13 @@ impl Client {
         crate::runtime::Error<PutFileContentError>,
     > {
         const OPERATION: &str = "putFileContent";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/files/");
-        encoded_path
-            .push_str(&crate::runtime::path_segment(OPERATION, "id", &parameters.id)?);
-        encoded_path.push_str("/content");
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = &[
+            "/files/",
+            crate::runtime::path_segment(OPERATION, "id", &parameters.id)?.as_str(),
+            "/content",
+        ]
+            .concat();
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::PUT, url);
         let bearer_tokens = None;
@@ -326,13 +317,8 @@ impl Client {
         crate::runtime::Error<EchoError>,
     > {
         const OPERATION: &str = "echo";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/echo");
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = "/echo";
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = request.header(reqwest::header::ACCEPT, "*/*");
@@ -374,13 +360,8 @@ impl Client {
         crate::runtime::Error<PostRawError>,
     > {
         const OPERATION: &str = "postRaw";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/raw");
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = "/raw";
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = request
@@ -402,10 +383,7 @@ impl Client {
         };
         let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
-            200 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                raw.success(value)
-            }
+            200 if raw.is_json() => raw.json_success(OPERATION),
             400 if raw.is_text() => {
                 let value = raw.text(OPERATION)?;
                 Err(raw.error(OPERATION, PostRawError::BadRequest(value)))
@@ -426,13 +404,8 @@ impl Client {
         crate::runtime::Error<GetReportError>,
     > {
         const OPERATION: &str = "getReport";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/report");
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = "/report";
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         request = request.header(reqwest::header::ACCEPT, "application/pdf");

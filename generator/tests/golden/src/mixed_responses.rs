@@ -214,7 +214,12 @@ pub struct Client {
 impl Client {
     /// A client for the API at `base_url`, with the default HTTP client (no redirects, timeouts set).
     pub fn new(base_url: &str) -> Result<Self, crate::runtime::ClientError> {
-        Self::with_http_client(base_url, crate::runtime::default_http_client()?)
+        Self::with_http_client(
+            base_url,
+            crate::runtime::default_http_client_for(
+                concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
+            )?,
+        )
     }
     /// A client that sends its requests through `http`. Configure it not to follow redirects.
     pub fn with_http_client(
@@ -267,13 +272,8 @@ impl Client {
         crate::runtime::Error<SubmitJobError>,
     > {
         const OPERATION: &str = "submitJob";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/jobs");
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = "/jobs";
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         let mut query: Vec<(String, String)> = Vec::new();
         crate::runtime::append_query(
             OPERATION,
@@ -319,21 +319,16 @@ impl Client {
             }
             204 => raw.success(SubmitJobSuccess::NoContent),
             400 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                Err(raw.error(OPERATION, SubmitJobError::BadRequest(value)))
+                Err(raw.json_error(OPERATION, SubmitJobError::BadRequest))
             }
             404 if raw.is_text() => {
                 let value = raw.text(OPERATION)?;
                 Err(raw.error(OPERATION, SubmitJobError::NotFound(value)))
             }
             422 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                Err(raw.error(OPERATION, SubmitJobError::UnprocessableEntity(value)))
+                Err(raw.json_error(OPERATION, SubmitJobError::UnprocessableEntity))
             }
-            _ if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                Err(raw.error(OPERATION, SubmitJobError::Default(value)))
-            }
+            _ if raw.is_json() => Err(raw.json_error(OPERATION, SubmitJobError::Default)),
             _ => Err(raw.unexpected(OPERATION)),
         }
     }

@@ -44,7 +44,12 @@ pub struct Client {
 impl Client {
     /// A client for the API at `base_url`, with the default HTTP client (no redirects, timeouts set).
     pub fn new(base_url: &str) -> Result<Self, crate::runtime::ClientError> {
-        Self::with_http_client(base_url, crate::runtime::default_http_client()?)
+        Self::with_http_client(
+            base_url,
+            crate::runtime::default_http_client_for(
+                concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
+            )?,
+        )
     }
     /// A client that sends its requests through `http`. Configure it not to follow redirects.
     pub fn with_http_client(
@@ -99,13 +104,8 @@ impl Client {
         crate::runtime::Error<GetUsersError>,
     > {
         const OPERATION: &str = "GET /users";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/users");
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = "/users";
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         request = request.header(reqwest::header::ACCEPT, "application/json");
@@ -121,10 +121,7 @@ impl Client {
         };
         let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
-            200 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                raw.success(value)
-            }
+            200 if raw.is_json() => raw.json_success(OPERATION),
             _ => Err(raw.unexpected(OPERATION)),
         }
     }
@@ -141,13 +138,8 @@ impl Client {
         crate::runtime::Error<PostUsersError>,
     > {
         const OPERATION: &str = "POST /users";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/users");
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = "/users";
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         let bearer_tokens = None;
@@ -180,17 +172,13 @@ impl Client {
         crate::runtime::Error<GetUsersByUserIdError>,
     > {
         const OPERATION: &str = "GET /users/{userId}";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/users/");
-        encoded_path
-            .push_str(
-                &crate::runtime::path_segment(OPERATION, "userId", &parameters.user_id)?,
-            );
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = &[
+            "/users/",
+            crate::runtime::path_segment(OPERATION, "userId", &parameters.user_id)?
+                .as_str(),
+        ]
+            .concat();
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         request = request.header(reqwest::header::ACCEPT, "application/json");
@@ -206,10 +194,7 @@ impl Client {
         };
         let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
-            200 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                raw.success(value)
-            }
+            200 if raw.is_json() => raw.json_success(OPERATION),
             _ => Err(raw.unexpected(OPERATION)),
         }
     }
@@ -227,17 +212,13 @@ impl Client {
         crate::runtime::Error<DeleteUsersByUserIdError>,
     > {
         const OPERATION: &str = "DELETE /users/{userId}";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/users/");
-        encoded_path
-            .push_str(
-                &crate::runtime::path_segment(OPERATION, "userId", &parameters.user_id)?,
-            );
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = &[
+            "/users/",
+            crate::runtime::path_segment(OPERATION, "userId", &parameters.user_id)?
+                .as_str(),
+        ]
+            .concat();
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::DELETE, url);
         let bearer_tokens = None;
@@ -270,22 +251,16 @@ impl Client {
         crate::runtime::Error<GetUsersByUserIdKeysByKeyIdError>,
     > {
         const OPERATION: &str = "GET /users/{user_id}/keys/{key-id}";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/users/");
-        encoded_path
-            .push_str(
-                &crate::runtime::path_segment(OPERATION, "user_id", &parameters.user_id)?,
-            );
-        encoded_path.push_str("/keys/");
-        encoded_path
-            .push_str(
-                &crate::runtime::path_segment(OPERATION, "key-id", &parameters.key_id)?,
-            );
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = &[
+            "/users/",
+            crate::runtime::path_segment(OPERATION, "user_id", &parameters.user_id)?
+                .as_str(),
+            "/keys/",
+            crate::runtime::path_segment(OPERATION, "key-id", &parameters.key_id)?
+                .as_str(),
+        ]
+            .concat();
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         request = request.header(reqwest::header::ACCEPT, "text/plain");
@@ -321,13 +296,8 @@ impl Client {
         crate::runtime::Error<GetUsers2Error>,
     > {
         const OPERATION: &str = "GET /users/";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/users/");
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = "/users/";
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         let bearer_tokens = None;

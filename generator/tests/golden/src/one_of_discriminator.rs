@@ -127,7 +127,12 @@ pub struct Client {
 impl Client {
     /// A client for the API at `base_url`, with the default HTTP client (no redirects, timeouts set).
     pub fn new(base_url: &str) -> Result<Self, crate::runtime::ClientError> {
-        Self::with_http_client(base_url, crate::runtime::default_http_client()?)
+        Self::with_http_client(
+            base_url,
+            crate::runtime::default_http_client_for(
+                concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
+            )?,
+        )
     }
     /// A client that sends its requests through `http`. Configure it not to follow redirects.
     pub fn with_http_client(
@@ -183,17 +188,13 @@ impl Client {
         crate::runtime::Error<GetPetError>,
     > {
         const OPERATION: &str = "getPet";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/pets/");
-        encoded_path
-            .push_str(
-                &crate::runtime::path_segment(OPERATION, "pet_id", &parameters.pet_id)?,
-            );
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = &[
+            "/pets/",
+            crate::runtime::path_segment(OPERATION, "pet_id", &parameters.pet_id)?
+                .as_str(),
+        ]
+            .concat();
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         request = request.header(reqwest::header::ACCEPT, "application/json");
@@ -209,10 +210,7 @@ impl Client {
         };
         let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
-            200 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                raw.success(value)
-            }
+            200 if raw.is_json() => raw.json_success(OPERATION),
             _ => Err(raw.unexpected(OPERATION)),
         }
     }
@@ -230,13 +228,8 @@ impl Client {
         crate::runtime::Error<CreatePetError>,
     > {
         const OPERATION: &str = "createPet";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/pets");
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = "/pets";
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = request.header(reqwest::header::ACCEPT, "application/json");
@@ -255,10 +248,7 @@ impl Client {
         };
         let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
-            201 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                raw.success(value)
-            }
+            201 if raw.is_json() => raw.json_success(OPERATION),
             _ => Err(raw.unexpected(OPERATION)),
         }
     }

@@ -44,7 +44,12 @@ impl Client {
     ///
     /// Operations that the spec sends to a server of their own use that server; each one can be replaced with its `with_*_server` method.
     pub fn new(base_url: &str) -> Result<Self, crate::runtime::ClientError> {
-        Self::with_http_client(base_url, crate::runtime::default_http_client()?)
+        Self::with_http_client(
+            base_url,
+            crate::runtime::default_http_client_for(
+                concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
+            )?,
+        )
     }
     /// A client that sends its requests through `http`. Configure it not to follow redirects.
     pub fn with_http_client(
@@ -153,8 +158,7 @@ impl Client {
         crate::runtime::Error<ChatWithAgentError>,
     > {
         const OPERATION: &str = "chatWithAgent";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/agents/chat");
+        let encoded_path = "/agents/chat";
         let url = crate::runtime::endpoint_url(
             OPERATION,
             match &self.server_agent_url {
@@ -168,7 +172,7 @@ impl Client {
                     );
                 }
             },
-            &encoded_path,
+            encoded_path,
         )?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
@@ -209,8 +213,7 @@ impl Client {
         crate::runtime::Error<UploadToPresignedUrlError>,
     > {
         const OPERATION: &str = "uploadToPresignedUrl";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/uploads/presigned");
+        let encoded_path = "/uploads/presigned";
         let url = crate::runtime::endpoint_url(
             OPERATION,
             match &self.server_upload_to_presigned_url {
@@ -224,7 +227,7 @@ impl Client {
                     );
                 }
             },
-            &encoded_path,
+            encoded_path,
         )?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::PUT, url);
@@ -260,13 +263,8 @@ impl Client {
         crate::runtime::Error<GetTenantError>,
     > {
         const OPERATION: &str = "getTenant";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/tenant");
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = "/tenant";
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         let bearer_tokens = None;
@@ -298,8 +296,7 @@ impl Client {
         crate::runtime::Error<GetLegacyStatusError>,
     > {
         const OPERATION: &str = "getLegacyStatus";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/legacy/status");
+        let encoded_path = "/legacy/status";
         let url = crate::runtime::endpoint_url(
             OPERATION,
             match &self.server_legacy_example_com {
@@ -313,7 +310,7 @@ impl Client {
                     );
                 }
             },
-            &encoded_path,
+            encoded_path,
         )?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
@@ -346,8 +343,7 @@ impl Client {
         crate::runtime::Error<GetSignedReportError>,
     > {
         const OPERATION: &str = "getSignedReport";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/signed/report");
+        let encoded_path = "/signed/report";
         let url = crate::runtime::endpoint_url(
             OPERATION,
             match &self.server_files_example_com_report_signature_abc {
@@ -361,7 +357,7 @@ impl Client {
                     );
                 }
             },
-            &encoded_path,
+            encoded_path,
         )?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);

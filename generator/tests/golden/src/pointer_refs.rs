@@ -214,7 +214,12 @@ pub struct Client {
 impl Client {
     /// A client for the API at `base_url`, with the default HTTP client (no redirects, timeouts set).
     pub fn new(base_url: &str) -> Result<Self, crate::runtime::ClientError> {
-        Self::with_http_client(base_url, crate::runtime::default_http_client()?)
+        Self::with_http_client(
+            base_url,
+            crate::runtime::default_http_client_for(
+                concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
+            )?,
+        )
     }
     /// A client that sends its requests through `http`. Configure it not to follow redirects.
     pub fn with_http_client(
@@ -270,13 +275,8 @@ impl Client {
         crate::runtime::Error<ListCountriesError>,
     > {
         const OPERATION: &str = "listCountries";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/api/v1/countries");
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = "/api/v1/countries";
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         let mut query: Vec<(String, String)> = Vec::new();
         crate::runtime::append_query(
             OPERATION,
@@ -308,13 +308,9 @@ impl Client {
         };
         let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
-            200 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                raw.success(value)
-            }
+            200 if raw.is_json() => raw.json_success(OPERATION),
             _ if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                Err(raw.error(OPERATION, ListCountriesError::Default(value)))
+                Err(raw.json_error(OPERATION, ListCountriesError::Default))
             }
             _ => Err(raw.unexpected(OPERATION)),
         }
@@ -333,13 +329,8 @@ impl Client {
         crate::runtime::Error<ListCountries2Error>,
     > {
         const OPERATION: &str = "listCountries";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/api/v2/countries");
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = "/api/v2/countries";
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         let mut query: Vec<(String, String)> = Vec::new();
         crate::runtime::append_query(
             OPERATION,
@@ -371,13 +362,9 @@ impl Client {
         };
         let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
-            200 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                raw.success(value)
-            }
+            200 if raw.is_json() => raw.json_success(OPERATION),
             _ if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                Err(raw.error(OPERATION, ListCountries2Error::Default(value)))
+                Err(raw.json_error(OPERATION, ListCountries2Error::Default))
             }
             _ => Err(raw.unexpected(OPERATION)),
         }
@@ -399,13 +386,8 @@ impl Client {
         crate::runtime::Error<CreateTagError>,
     > {
         const OPERATION: &str = "createTag";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/api/v1/tags");
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = "/api/v1/tags";
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         let mut query: Vec<(String, String)> = Vec::new();
         crate::runtime::append_query(
             OPERATION,
@@ -433,14 +415,8 @@ impl Client {
         };
         let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
-            201 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                raw.success(value)
-            }
-            _ if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                Err(raw.error(OPERATION, CreateTagError::Default(value)))
-            }
+            201 if raw.is_json() => raw.json_success(OPERATION),
+            _ if raw.is_json() => Err(raw.json_error(OPERATION, CreateTagError::Default)),
             _ => Err(raw.unexpected(OPERATION)),
         }
     }
@@ -459,15 +435,12 @@ impl Client {
         crate::runtime::Error<ReplaceTagError>,
     > {
         const OPERATION: &str = "replaceTag";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/api/v1/tags/");
-        encoded_path
-            .push_str(&crate::runtime::path_segment(OPERATION, "id", &parameters.id)?);
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = &[
+            "/api/v1/tags/",
+            crate::runtime::path_segment(OPERATION, "id", &parameters.id)?.as_str(),
+        ]
+            .concat();
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::PUT, url);
         request = request.header(reqwest::header::ACCEPT, "application/json");
@@ -486,13 +459,9 @@ impl Client {
         };
         let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
-            200 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                raw.success(value)
-            }
+            200 if raw.is_json() => raw.json_success(OPERATION),
             409 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                Err(raw.error(OPERATION, ReplaceTagError::Conflict(value)))
+                Err(raw.json_error(OPERATION, ReplaceTagError::Conflict))
             }
             _ => Err(raw.unexpected(OPERATION)),
         }
@@ -510,13 +479,8 @@ impl Client {
         crate::runtime::Error<GetTreeError>,
     > {
         const OPERATION: &str = "getTree";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/api/v1/trees");
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = "/api/v1/trees";
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         request = request.header(reqwest::header::ACCEPT, "application/json");
@@ -532,10 +496,7 @@ impl Client {
         };
         let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
-            200 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                raw.success(value)
-            }
+            200 if raw.is_json() => raw.json_success(OPERATION),
             _ => Err(raw.unexpected(OPERATION)),
         }
     }

@@ -91,7 +91,12 @@ pub struct Client {
 impl Client {
     /// A client for the API at `base_url`, with the default HTTP client (no redirects, timeouts set).
     pub fn new(base_url: &str) -> Result<Self, crate::runtime::ClientError> {
-        Self::with_http_client(base_url, crate::runtime::default_http_client()?)
+        Self::with_http_client(
+            base_url,
+            crate::runtime::default_http_client_for(
+                concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
+            )?,
+        )
     }
     /// A client that sends its requests through `http`. Configure it not to follow redirects.
     pub fn with_http_client(
@@ -170,22 +175,14 @@ impl Client {
         crate::runtime::Error<LoginLocalError>,
     > {
         const OPERATION: &str = "loginLocal";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/login/");
-        encoded_path
-            .push_str(
-                &crate::runtime::path_segment(
-                    OPERATION,
-                    "silo_name",
-                    &parameters.silo_name,
-                )?,
-            );
-        encoded_path.push_str("/local");
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = &[
+            "/login/",
+            crate::runtime::path_segment(OPERATION, "silo_name", &parameters.silo_name)?
+                .as_str(),
+            "/local",
+        ]
+            .concat();
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         let request_url = url.clone();
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
@@ -228,30 +225,24 @@ impl Client {
         parameters: &LoginSamlBeginParams,
     ) -> Result<url::Url, crate::runtime::Error<std::convert::Infallible>> {
         const OPERATION: &str = "loginSamlBegin";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/login/");
-        encoded_path
-            .push_str(
-                &crate::runtime::path_segment(
-                    OPERATION,
-                    "silo_name",
-                    &parameters.silo_name,
-                )?,
-            );
-        encoded_path.push_str("/saml/");
-        encoded_path
-            .push_str(
-                &crate::runtime::path_segment(
+        let encoded_path = &[
+            "/login/",
+            crate::runtime::path_segment(OPERATION, "silo_name", &parameters.silo_name)?
+                .as_str(),
+            "/saml/",
+            crate::runtime::path_segment(
                     OPERATION,
                     "provider_name",
                     &parameters.provider_name,
-                )?,
-            );
+                )?
+                .as_str(),
+        ]
+            .concat();
         #[allow(unused_mut)]
         let mut url = crate::runtime::endpoint_url(
             OPERATION,
             &self.base_url,
-            &encoded_path,
+            encoded_path,
         )?;
         Ok(url)
     }
@@ -271,30 +262,20 @@ impl Client {
         crate::runtime::Error<LoginSamlError>,
     > {
         const OPERATION: &str = "loginSaml";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/login/");
-        encoded_path
-            .push_str(
-                &crate::runtime::path_segment(
-                    OPERATION,
-                    "silo_name",
-                    &parameters.silo_name,
-                )?,
-            );
-        encoded_path.push_str("/saml/");
-        encoded_path
-            .push_str(
-                &crate::runtime::path_segment(
+        let encoded_path = &[
+            "/login/",
+            crate::runtime::path_segment(OPERATION, "silo_name", &parameters.silo_name)?
+                .as_str(),
+            "/saml/",
+            crate::runtime::path_segment(
                     OPERATION,
                     "provider_name",
                     &parameters.provider_name,
-                )?,
-            );
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+                )?
+                .as_str(),
+        ]
+            .concat();
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         let request_url = url.clone();
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
@@ -341,18 +322,14 @@ impl Client {
         crate::runtime::Error<DownloadFileError>,
     > {
         const OPERATION: &str = "downloadFile";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/files/");
-        encoded_path
-            .push_str(
-                &crate::runtime::path_segment(OPERATION, "file_id", &parameters.file_id)?,
-            );
-        encoded_path.push_str("/download");
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = &[
+            "/files/",
+            crate::runtime::path_segment(OPERATION, "file_id", &parameters.file_id)?
+                .as_str(),
+            "/download",
+        ]
+            .concat();
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         let request_url = url.clone();
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);

@@ -24,7 +24,12 @@ impl Client {
     ///
     /// The spec's server is the relative URL `/api/v1`. It is resolved against `base_url` (RFC 3986), which supplies the scheme and host: `https://api.example.com` gives `https://api.example.com/api/v1`.
     pub fn new(base_url: &str) -> Result<Self, crate::runtime::ClientError> {
-        Self::with_http_client(base_url, crate::runtime::default_http_client()?)
+        Self::with_http_client(
+            base_url,
+            crate::runtime::default_http_client_for(
+                concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
+            )?,
+        )
     }
     /// A client that sends its requests through `http`. Configure it not to follow redirects.
     pub fn with_http_client(
@@ -83,13 +88,8 @@ impl Client {
         crate::runtime::Error<ListCountriesError>,
     > {
         const OPERATION: &str = "listCountries";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/countries");
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = "/countries";
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         request = request.header(reqwest::header::ACCEPT, "application/json");
@@ -105,10 +105,7 @@ impl Client {
         };
         let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
-            200 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                raw.success(value)
-            }
+            200 if raw.is_json() => raw.json_success(OPERATION),
             _ => Err(raw.unexpected(OPERATION)),
         }
     }

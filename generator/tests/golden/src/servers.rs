@@ -88,7 +88,12 @@ impl Client {
     ///
     /// Operations that the spec sends to a server of their own use that server; each one can be replaced with its `with_*_server` method.
     pub fn new(base_url: &str) -> Result<Self, crate::runtime::ClientError> {
-        Self::with_http_client(base_url, crate::runtime::default_http_client()?)
+        Self::with_http_client(
+            base_url,
+            crate::runtime::default_http_client_for(
+                concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
+            )?,
+        )
     }
     /// A client that sends its requests through `http`. Configure it not to follow redirects.
     pub fn with_http_client(
@@ -208,12 +213,11 @@ impl Client {
         crate::runtime::Error<CreateTokenError>,
     > {
         const OPERATION: &str = "createToken";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/oauth2/token");
+        let encoded_path = "/oauth2/token";
         let url = crate::runtime::endpoint_url(
             OPERATION,
             &self.server_api_example_com,
-            &encoded_path,
+            encoded_path,
         )?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
@@ -233,10 +237,7 @@ impl Client {
         };
         let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
-            200 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                raw.success(value)
-            }
+            200 if raw.is_json() => raw.json_success(OPERATION),
             _ => Err(raw.unexpected(OPERATION)),
         }
     }
@@ -254,14 +255,15 @@ impl Client {
         crate::runtime::Error<GetUserError>,
     > {
         const OPERATION: &str = "getUser";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/users/");
-        encoded_path
-            .push_str(&crate::runtime::path_segment(OPERATION, "id", &parameters.id)?);
+        let encoded_path = &[
+            "/users/",
+            crate::runtime::path_segment(OPERATION, "id", &parameters.id)?.as_str(),
+        ]
+            .concat();
         let url = crate::runtime::endpoint_url(
             OPERATION,
             &self.server_users_example_com_v1,
-            &encoded_path,
+            encoded_path,
         )?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
@@ -278,10 +280,7 @@ impl Client {
         };
         let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
-            200 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                raw.success(value)
-            }
+            200 if raw.is_json() => raw.json_success(OPERATION),
             _ => Err(raw.unexpected(OPERATION)),
         }
     }
@@ -299,14 +298,15 @@ impl Client {
         crate::runtime::Error<DeleteUserError>,
     > {
         const OPERATION: &str = "deleteUser";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/users/");
-        encoded_path
-            .push_str(&crate::runtime::path_segment(OPERATION, "id", &parameters.id)?);
+        let encoded_path = &[
+            "/users/",
+            crate::runtime::path_segment(OPERATION, "id", &parameters.id)?.as_str(),
+        ]
+            .concat();
         let url = crate::runtime::endpoint_url(
             OPERATION,
             &self.server_users_example_com_v1,
-            &encoded_path,
+            encoded_path,
         )?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::DELETE, url);
@@ -339,13 +339,8 @@ impl Client {
         crate::runtime::Error<GetStatusError>,
     > {
         const OPERATION: &str = "getStatus";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/status");
-        let url = crate::runtime::endpoint_url(
-            OPERATION,
-            &self.base_url,
-            &encoded_path,
-        )?;
+        let encoded_path = "/status";
+        let url = crate::runtime::endpoint_url(OPERATION, &self.base_url, encoded_path)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         request = request.header(reqwest::header::ACCEPT, "text/plain");
@@ -382,12 +377,11 @@ impl Client {
         crate::runtime::Error<UploadFileError>,
     > {
         const OPERATION: &str = "uploadFile";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/uploads");
+        let encoded_path = "/uploads";
         let url = crate::runtime::endpoint_url(
             OPERATION,
             &self.server_uploads_example_com_files,
-            &encoded_path,
+            encoded_path,
         )?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
@@ -423,12 +417,11 @@ impl Client {
         crate::runtime::Error<GetReportError>,
     > {
         const OPERATION: &str = "getReport";
-        let mut encoded_path = String::new();
-        encoded_path.push_str("/reports");
+        let encoded_path = "/reports";
         let url = crate::runtime::endpoint_url(
             OPERATION,
             &self.server_reports_api,
-            &encoded_path,
+            encoded_path,
         )?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
@@ -445,10 +438,7 @@ impl Client {
         };
         let raw = crate::runtime::send(context, request).await?;
         match raw.status.as_u16() {
-            200 if raw.is_json() => {
-                let value = raw.json(OPERATION)?;
-                raw.success(value)
-            }
+            200 if raw.is_json() => raw.json_success(OPERATION),
             _ => Err(raw.unexpected(OPERATION)),
         }
     }

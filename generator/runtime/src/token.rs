@@ -3,8 +3,9 @@
 //! refresh tokens, one re-authentication on a 401, a pluggable store and clock, and the state and
 //! PKCE bookkeeping of the authorization-code flow.
 //!
-//! This file is copied verbatim from the generator's template; each provider module implements
-//! [`TokenIssuer`] for its token operation and wraps [`TokenSource`].
+//! Each provider module implements [`TokenIssuer`] for its token operation. A generated crate's own
+//! `token` module re-exports this one and wraps [`TokenSource`] in a type of its own, so that provider
+//! modules can add their setup functions (`TokenSource::for_client`) to it.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -12,7 +13,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
-use crate::runtime::Secret;
+use super::Secret;
+
+#[cfg(feature = "token_authorization")]
+mod authorization;
+#[cfg(feature = "token_authorization")]
+pub use authorization::*;
 
 /// How long before expiry a token is renewed by default (Mobile Calendar's guide recommends 5
 /// minutes). For a token that lives less than twice as long, the margin is half its lifetime.
@@ -139,9 +145,9 @@ pub struct CallSettings<'a> {
     /// The HTTP client (no redirects, timeouts set).
     pub http: &'a reqwest::Client,
     /// The retry policy.
-    pub retry: &'a crate::runtime::RetryPolicy,
+    pub retry: &'a super::RetryPolicy,
     /// The total deadline and response size limit.
-    pub limits: &'a crate::runtime::CallLimits,
+    pub limits: &'a super::CallLimits,
 }
 
 /// Gets tokens from a provider's token endpoint. Generated per provider.
@@ -229,15 +235,31 @@ impl<I: TokenIssuer> std::fmt::Debug for TokenSource<I> {
 }
 
 /// Builds a [`TokenSource`] with a non-default clock, store or renewal margin.
-pub struct TokenSourceBuilder<I> {
+///
+/// `S` is what [`TokenSourceBuilder::build`] returns: this [`TokenSource`], or a generated crate's
+/// own wrapper of it.
+pub struct TokenSourceBuilder<I, S = TokenSource<I>> {
     issuer: I,
     clock: Arc<dyn Clock>,
     store: Arc<dyn TokenStore>,
     renew_margin: Duration,
     failure_backoff: Duration,
+    built: std::marker::PhantomData<fn() -> S>,
 }
 
-impl<I: TokenIssuer> TokenSourceBuilder<I> {
+impl<I: TokenIssuer, S: From<TokenSource<I>>> TokenSourceBuilder<I, S> {
+    /// A builder with the system clock, a memory store and the default renewal margin and backoff.
+    pub fn new(issuer: I) -> Self {
+        TokenSourceBuilder {
+            issuer,
+            clock: Arc::new(SystemClock),
+            store: Arc::new(MemoryTokenStore::default()),
+            renew_margin: DEFAULT_RENEW_MARGIN,
+            failure_backoff: DEFAULT_FAILURE_BACKOFF,
+            built: std::marker::PhantomData,
+        }
+    }
+
     /// Uses `clock` instead of the system clock.
     pub fn clock(mut self, clock: impl Clock) -> Self {
         self.clock = Arc::new(clock);
@@ -264,9 +286,9 @@ impl<I: TokenIssuer> TokenSourceBuilder<I> {
     }
 
     /// The token source.
-    pub fn build(self) -> TokenSource<I> {
+    pub fn build(self) -> S {
         self.issuer.use_clock(&self.clock);
-        TokenSource {
+        S::from(TokenSource {
             shared: Arc::new(Shared {
                 issuer: self.issuer,
                 clock: self.clock,
@@ -277,7 +299,7 @@ impl<I: TokenIssuer> TokenSourceBuilder<I> {
                 tokens_set: AtomicU64::new(0),
                 flight: tokio::sync::Mutex::new(Flight { completed: 0, last_outcome: None, failure: None }),
             }),
-        }
+        })
     }
 }
 
@@ -298,7 +320,7 @@ pub trait IsUnauthorized {
     fn is_unauthorized(&self) -> bool;
 }
 
-impl<E> IsUnauthorized for crate::runtime::Error<E> {
+impl<E> IsUnauthorized for super::Error<E> {
     fn is_unauthorized(&self) -> bool {
         self.status() == Some(reqwest::StatusCode::UNAUTHORIZED)
     }
@@ -312,13 +334,7 @@ impl<I: TokenIssuer> TokenSource<I> {
 
     /// A builder, to set the clock, the store or the renewal margin.
     pub fn builder(issuer: I) -> TokenSourceBuilder<I> {
-        TokenSourceBuilder {
-            issuer,
-            clock: Arc::new(SystemClock),
-            store: Arc::new(MemoryTokenStore::default()),
-            renew_margin: DEFAULT_RENEW_MARGIN,
-            failure_backoff: DEFAULT_FAILURE_BACKOFF,
-        }
+        TokenSourceBuilder::new(issuer)
     }
 
     /// The issuer (for provider-specific operations such as an authorization-code exchange).
@@ -470,33 +486,33 @@ impl<I: TokenIssuer> TokenSource<I> {
     /// `build` gets the provider client's `reqwest::Client` (re-exported as `auth_clients::reqwest`).
     /// The URL must be https (plain http only to localhost and loopback addresses), as a client's
     /// base URL must: anything else is an invalid request, and no token is fetched or sent.
-    pub async fn send<F>(&self, build: F) -> Result<crate::runtime::RawResponse, CallError<I::Error, crate::runtime::Error<std::convert::Infallible>>>
+    pub async fn send<F>(&self, build: F) -> Result<super::RawResponse, CallError<I::Error, super::Error<std::convert::Infallible>>>
     where
         F: FnOnce(&reqwest::Client) -> reqwest::RequestBuilder,
     {
         let settings = self.shared.issuer.call_settings();
         let (http, built) = build(settings.http).build_split();
-        let built = built.map_err(|error| CallError::Call(crate::runtime::Error::invalid_request("send", format!("the request cannot be built: {}", error.without_url()))))?;
-        if !crate::runtime::may_carry_credentials(built.url()) {
+        let built = built.map_err(|error| CallError::Call(super::Error::invalid_request("send", format!("the request cannot be built: {}", error.without_url()))))?;
+        if !super::may_carry_credentials(built.url()) {
             // The generated clients' base URLs are held to the same rule.
-            return Err(CallError::Call(crate::runtime::Error::invalid_request(
+            return Err(CallError::Call(super::Error::invalid_request(
                 "send",
                 "a bearer token is sent only over https (plain http only to localhost and loopback addresses)",
             )));
         }
         let idempotent = is_idempotent(built.method());
         let request = reqwest::RequestBuilder::from_parts(http, built);
-        let context = crate::runtime::CallContext {
+        let context = super::CallContext {
             provider: settings.provider,
             operation: "send",
             retry: settings.retry,
             limits: settings.limits,
-            default_max_response_bytes: crate::runtime::DEFAULT_MAX_RESPONSE_BYTES,
+            default_max_response_bytes: super::DEFAULT_MAX_RESPONSE_BYTES,
             retry_safe: idempotent,
             bearer_tokens: Some(self),
         };
-        crate::runtime::send(context, request).await.map_err(|error| {
-            if let crate::runtime::Error::Authentication { source, .. } = &error {
+        super::send(context, request).await.map_err(|super::CallFailure(error)| {
+            if let super::Error::Authentication { source, .. } = &error {
                 if let Some(token_error) = source.downcast_ref::<I::Error>() {
                     return CallError::Token(token_error.clone());
                 }
@@ -525,6 +541,7 @@ fn renew_at(stored: &StoredToken, renew_margin: Duration) -> Option<SystemTime> 
 
 /// A shared [`BearerTokenProvider`], as a client's credentials hold it.
 #[derive(Clone)]
+#[doc(hidden)]
 pub struct SharedTokenProvider(pub Arc<dyn BearerTokenProvider>);
 
 impl std::fmt::Debug for SharedTokenProvider {
@@ -558,12 +575,14 @@ impl<I: TokenIssuer> BearerTokenProvider for TokenSource<I> {
 }
 
 /// A lifetime from an integer `expires_in` (zero or negative: already expired).
+#[doc(hidden)]
 pub fn lifetime_from_seconds(seconds: i64) -> Lifetime {
     Lifetime::ExpiresIn(Duration::from_secs(u64::try_from(seconds).unwrap_or(0)))
 }
 
 /// A lifetime from a fractional `expires_in` (zero, negative or NaN: already expired; too large for
 /// a `Duration`: the largest one, which the source treats as no known expiry).
+#[doc(hidden)]
 pub fn lifetime_from_fractional_seconds(seconds: f64) -> Lifetime {
     let lifetime = if seconds.is_nan() || seconds <= 0.0 {
         Duration::ZERO
@@ -574,6 +593,7 @@ pub fn lifetime_from_fractional_seconds(seconds: f64) -> Lifetime {
 }
 
 /// An absolute expiry from a date-time field.
+#[doc(hidden)]
 pub fn lifetime_until(expires_at: chrono::DateTime<chrono::Utc>) -> Lifetime {
     Lifetime::ExpiresAt(system_time(expires_at))
 }
@@ -609,6 +629,7 @@ fn far_past() -> SystemTime {
 ///
 /// A field the request type would drop (it has no such field) is an error, not a silent loss. The
 /// error never quotes a value: the fields carry credentials.
+#[doc(hidden)]
 pub fn overlay_request<T>(template: &T, fields: &[(&str, &str)]) -> Result<T, String>
 where
     T: serde::Serialize + serde::de::DeserializeOwned,

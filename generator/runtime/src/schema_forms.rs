@@ -1,5 +1,7 @@
+//! JSON Schema forms beyond 3.0: bytes carried in JSON as base64 (`contentEncoding: base64`;
+//! Cargo feature `schema_forms`).
 
-// ---- JSON Schema forms beyond 3.0: bytes carried in JSON as base64 (`contentEncoding: base64`). ----
+use super::*;
 
 /// Bytes that travel in JSON as a base64 string (`contentEncoding: base64`, RFC 4648 section 4).
 ///

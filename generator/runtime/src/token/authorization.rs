@@ -1,5 +1,7 @@
+//! The authorization-code flow: a fresh `state` per authorization URL, checked on return, and PKCE
+//! (Cargo feature `token_authorization`).
 
-// ---- The authorization-code flow: a fresh `state` per authorization URL, checked on return, and PKCE. ----
+use super::*;
 
 /// How long an authorization URL's `state` stays valid (authorization codes live about 10 minutes).
 pub const AUTHORIZATION_LIFETIME: Duration = Duration::from_secs(600);
@@ -13,6 +15,7 @@ pub const MAX_PENDING_AUTHORIZATIONS: usize = 16;
 /// Ages are measured on the token source's [`Clock`] (the system clock unless the source was built
 /// with another), so a [`ManualClock`] in tests moves them too.
 #[derive(Clone, Default)]
+#[doc(hidden)]
 pub struct PendingAuthorizations(Arc<Mutex<PendingList>>);
 
 #[derive(Default)]
@@ -98,6 +101,7 @@ fn same_bytes(left: &[u8], right: &[u8]) -> bool {
 
 /// 32 bytes from the operating system's CSPRNG, base64url without padding (43 characters, which
 /// is also a valid PKCE code verifier).
+#[doc(hidden)]
 pub fn random_url_safe_text() -> Result<String, String> {
     use base64::Engine as _;
     let mut bytes = [0u8; 32];
@@ -106,6 +110,7 @@ pub fn random_url_safe_text() -> Result<String, String> {
 }
 
 /// The PKCE `S256` code challenge of a verifier: base64url(SHA-256(verifier)), no padding (RFC 7636 section 4.2).
+#[doc(hidden)]
 pub fn pkce_s256_challenge(code_verifier: &str) -> String {
     use base64::Engine as _;
     use sha2::Digest as _;

@@ -1,5 +1,7 @@
+//! Media types beyond JSON, forms and text: binary bodies, multipart, and the delimited and
+//! `deepObject` query styles (Cargo feature `media`).
 
-// ---- Media types beyond JSON, forms and text: binary bodies, multipart, query styles. ----
+use super::*;
 
 /// Raw bytes: a binary request or response body, or a `format: binary` field (a file part in multipart).
 ///
@@ -97,25 +99,27 @@ impl<'de> serde::Deserialize<'de> for Binary {
 
 impl RawResponse {
     /// The body as raw bytes (binary media types, `*/*`), moved out rather than copied.
+    #[doc(hidden)]
     pub fn binary(&mut self) -> Binary {
-        Binary(std::mem::take(&mut self.body))
+        Binary(Vec::from(std::mem::take(&mut self.body)))
     }
 }
 
 /// A `multipart/form-data` body: one part per field of `body`; the fields named in `binary_fields`
 /// are file parts with their raw bytes, arrays give one part per item, objects are sent as JSON,
 /// and absent (null) fields are left out. Returns the `Content-Type` (with its boundary) and the bytes.
-pub fn multipart_body<T: serde::Serialize + ?Sized, E>(
+#[doc(hidden)]
+pub fn multipart_body<T: serde::Serialize + ?Sized>(
     operation: &'static str,
     body: &T,
     binary_fields: &[&str],
-) -> Result<(String, Vec<u8>), Error<E>> {
-    let value = serde_json::to_value(body).map_err(|error| Error::invalid_request(operation, format!("cannot encode the multipart body: {error}")))?;
+) -> Result<(String, Vec<u8>), CallFailure> {
+    let value = serde_json::to_value(body).map_err(|error| CallFailure::invalid_request(operation, format!("cannot encode the multipart body: {error}")))?;
     let mut parts: Vec<(String, bool, Vec<u8>)> = Vec::new();
     let fields = match value {
         serde_json::Value::Object(fields) => fields,
         serde_json::Value::Null => serde_json::Map::new(),
-        _ => return Err(Error::invalid_request(operation, "a multipart body must be an object")),
+        _ => return Err(CallFailure::invalid_request(operation, "a multipart body must be an object")),
     };
     for (name, field) in fields {
         let is_binary = binary_fields.contains(&name.as_str());
@@ -161,14 +165,15 @@ pub fn multipart_body<T: serde::Serialize + ?Sized, E>(
 }
 
 /// Adds a `spaceDelimited` or `pipeDelimited` query parameter: array items joined by `delimiter`.
-pub fn append_query_delimited<T: serde::Serialize + ?Sized, E>(
+#[doc(hidden)]
+pub fn append_query_delimited<T: serde::Serialize + ?Sized>(
     operation: &'static str,
     pairs: &mut Vec<(String, String)>,
     name: &str,
     value: &T,
     delimiter: &str,
-) -> Result<(), Error<E>> {
-    let json = serde_json::to_value(value).map_err(|error| Error::invalid_request(operation, format!("parameter `{name}`: {error}")))?;
+) -> Result<(), CallFailure> {
+    let json = serde_json::to_value(value).map_err(|error| CallFailure::invalid_request(operation, format!("parameter `{name}`: {error}")))?;
     match json {
         serde_json::Value::Null => Ok(()),
         serde_json::Value::Array(items) => {
@@ -187,13 +192,14 @@ pub fn append_query_delimited<T: serde::Serialize + ?Sized, E>(
 }
 
 /// Adds a `deepObject` query parameter: `name[key]=value` for each property (nested objects nest the brackets).
-pub fn append_query_deep_object<T: serde::Serialize + ?Sized, E>(
+#[doc(hidden)]
+pub fn append_query_deep_object<T: serde::Serialize + ?Sized>(
     operation: &'static str,
     pairs: &mut Vec<(String, String)>,
     name: &str,
     value: &T,
-) -> Result<(), Error<E>> {
-    fn walk<E>(operation: &'static str, pairs: &mut Vec<(String, String)>, key: String, value: serde_json::Value) -> Result<(), Error<E>> {
+) -> Result<(), CallFailure> {
+    fn walk(operation: &'static str, pairs: &mut Vec<(String, String)>, key: String, value: serde_json::Value) -> Result<(), CallFailure> {
         match value {
             serde_json::Value::Null => Ok(()),
             serde_json::Value::Object(fields) => {
@@ -216,6 +222,6 @@ pub fn append_query_deep_object<T: serde::Serialize + ?Sized, E>(
             }
         }
     }
-    let json = serde_json::to_value(value).map_err(|error| Error::invalid_request(operation, format!("parameter `{name}`: {error}")))?;
+    let json = serde_json::to_value(value).map_err(|error| CallFailure::invalid_request(operation, format!("parameter `{name}`: {error}")))?;
     walk(operation, pairs, name.to_string(), json)
 }

@@ -50,6 +50,8 @@ enum Command {
     },
     /// Generate (and `cargo check`) a client for every document of the real-world corpus, one row each.
     Corpus(xtask::corpus::CorpusArgs),
+    /// Call every operation of every corpus document through its generated client against Prism.
+    Conformance(xtask::conformance::ConformanceArgs),
     /// Generates one corpus document and prints machine-readable result lines (used by `corpus`).
     #[command(hide = true)]
     CorpusOne {
@@ -138,6 +140,14 @@ fn run() -> Result<ExitCode> {
         }
         Command::Corpus(args) => {
             let passed = xtask::corpus::run(&codegen::project_root()?, args)?;
+            Ok(if passed {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
+        Command::Conformance(args) => {
+            let passed = xtask::conformance::run(&codegen::project_root()?, args)?;
             Ok(if passed {
                 ExitCode::SUCCESS
             } else {

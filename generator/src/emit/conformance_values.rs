@@ -1,0 +1,187 @@
+//! Request values for the conformance driver, synthesized from the IR's types alone: one valid JSON
+//! value per parameter struct and body, with every optional field filled (`Fill::Full`) or only
+//! the required ones (`Fill::Required`).
+//!
+//! The values are JSON, not Rust expressions: the driver turns them into the client's types with
+//! `serde_json::from_str`, so it never writes a struct literal and uses only the client's public API.
+
+use crate::ir::{ApiModule, Operation, ParameterLocation, TypeDefinition, TypeKind, TypeRef};
+use serde_json::{json, Map, Value};
+use std::collections::HashMap;
+
+/// Which optional fields a synthesized value carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fill {
+    /// Every field, optional ones included (bounded by `OPTIONAL_DEPTH` in recursive types).
+    Full,
+    /// Only the fields the schema requires.
+    Required,
+}
+
+/// Optional fields are filled down to this depth; below it only required ones are, so recursive
+/// types stay finite.
+const OPTIONAL_DEPTH: usize = 4;
+
+/// Past this depth even required values stop (`null`, `[]`, `{}`): a required cycle (which the
+/// generator only accepts through arrays and maps) cannot go on for ever.
+const REQUIRED_DEPTH: usize = 24;
+
+/// Builds values from one module's named types.
+pub struct ValueSynthesizer<'a> {
+    types: HashMap<&'a str, &'a TypeDefinition>,
+}
+
+impl<'a> ValueSynthesizer<'a> {
+    /// A synthesizer over `api`'s types.
+    pub fn new(api: &'a ApiModule) -> Self {
+        let types = api
+            .types
+            .iter()
+            .map(|definition| (definition.name.as_str(), definition))
+            .collect();
+        ValueSynthesizer { types }
+    }
+
+    /// The parameter struct's value: one key per parameter, under its serde name (the wire name,
+    /// or `location.name` when a path and a query parameter share one).
+    pub fn parameters(&self, operation: &Operation, fill: Fill) -> Value {
+        let mut object = Map::new();
+        for parameter in &operation.parameters {
+            if !parameter.required && fill == Fill::Required {
+                continue;
+            }
+            let shares_wire_name = operation
+                .parameters
+                .iter()
+                .filter(|other| other.wire_name == parameter.wire_name)
+                .count()
+                > 1;
+            let key = if shares_wire_name {
+                format!(
+                    "{}.{}",
+                    location_word(parameter.location),
+                    parameter.wire_name
+                )
+            } else {
+                parameter.wire_name.clone()
+            };
+            object.insert(key, self.value(strip_option(&parameter.type_ref), fill, 0));
+        }
+        Value::Object(object)
+    }
+
+    /// A value of `type_ref`.
+    pub fn value(&self, type_ref: &TypeRef, fill: Fill, depth: usize) -> Value {
+        let deep = depth > REQUIRED_DEPTH;
+        match type_ref {
+            TypeRef::String => json!("conformance"),
+            TypeRef::Secret => json!("conformance-secret"),
+            TypeRef::Integer { .. } => json!(1),
+            TypeRef::Number { .. } => json!(1.5),
+            TypeRef::Boolean => json!(true),
+            TypeRef::DateTime => json!("2024-01-02T03:04:05Z"),
+            TypeRef::Date => json!("2024-01-02"),
+            TypeRef::Json | TypeRef::JsonObject => json!({}),
+            TypeRef::Unit => Value::Null,
+            TypeRef::Bytes => json!("conformance"),
+            // "conformance" in base64.
+            TypeRef::Base64Bytes => json!("Y29uZm9ybWFuY2U="),
+            TypeRef::Vec(_) if deep => json!([]),
+            TypeRef::Vec(item) => json!([self.value(strip_option(item), fill, depth + 1)]),
+            TypeRef::Map(_) if deep => json!({}),
+            TypeRef::Map(item) => {
+                json!({ "key": self.value(strip_option(item), fill, depth + 1) })
+            }
+            TypeRef::Option(_) if deep => Value::Null,
+            TypeRef::Option(inner) | TypeRef::Boxed(inner) => self.value(inner, fill, depth),
+            TypeRef::Tuple(items) => Value::Array(
+                items
+                    .iter()
+                    .map(|item| self.value(strip_option(item), fill, depth + 1))
+                    .collect(),
+            ),
+            TypeRef::Named(name) => self.named(name, fill, depth),
+        }
+    }
+
+    fn named(&self, name: &str, fill: Fill, depth: usize) -> Value {
+        let Some(definition) = self.types.get(name) else {
+            return Value::Null;
+        };
+        if depth > REQUIRED_DEPTH {
+            return match &definition.kind {
+                TypeKind::Struct { .. } => json!({}),
+                _ => Value::Null,
+            };
+        }
+        match &definition.kind {
+            TypeKind::Struct { fields, .. } => {
+                let mut object = Map::new();
+                for field in fields {
+                    // The flattened map holds keys no property names: leaving it empty is valid.
+                    if field.flatten {
+                        continue;
+                    }
+                    let optional_wanted = fill == Fill::Full && depth < OPTIONAL_DEPTH;
+                    if !field.required && !optional_wanted {
+                        continue;
+                    }
+                    object.insert(
+                        field.wire_name.clone(),
+                        self.value(strip_option(&field.type_ref), fill, depth + 1),
+                    );
+                }
+                Value::Object(object)
+            }
+            TypeKind::StringEnum { variants } => variants
+                .first()
+                .map_or(json!("conformance"), |variant| json!(variant.wire_value)),
+            TypeKind::Union {
+                variants,
+                discriminator,
+            } => {
+                if let Some(discriminator) = discriminator {
+                    if let Some((wire_value, index)) = discriminator.mapping.first() {
+                        let mut member = variants
+                            .get(*index)
+                            .map(|variant| self.value(&variant.type_ref, fill, depth + 1))
+                            .unwrap_or(Value::Null);
+                        if let Value::Object(object) = &mut member {
+                            object.insert(
+                                discriminator.property_name.clone(),
+                                json!(wire_value),
+                            );
+                        }
+                        return member;
+                    }
+                }
+                variants
+                    .first()
+                    .map(|variant| self.value(&variant.type_ref, fill, depth + 1))
+                    .unwrap_or(Value::Null)
+            }
+            TypeKind::Alias { target } | TypeKind::Newtype { target } => {
+                self.value(target, fill, depth + 1)
+            }
+        }
+    }
+}
+
+/// A field's or parameter's type without its outer `Option`: when the value is given at all, it is
+/// given as the inner type (`null` only where nothing else is possible).
+fn strip_option(type_ref: &TypeRef) -> &TypeRef {
+    match type_ref {
+        TypeRef::Option(inner) => inner,
+        other => other,
+    }
+}
+
+/// The location's name as the spec writes it (`in: query`), as the parameter struct's serde names use it.
+fn location_word(location: ParameterLocation) -> &'static str {
+    match location {
+        ParameterLocation::Path => "path",
+        ParameterLocation::Query => "query",
+        ParameterLocation::Header => "header",
+        ParameterLocation::Cookie => "cookie",
+    }
+}

@@ -1,0 +1,711 @@
+//! `cargo xtask conformance`: proves every operation of every corpus document against Stoplight
+//! Prism. For each document it generates the client and its conformance driver (emitted from the
+//! IR by the generator), builds the driver (one shared target directory for all of them), starts
+//! Prism on the document with request validation on, runs the driver (static mode, then seeded
+//! dynamic responses with `--dynamic N`), and aggregates the driver's JSON lines into one row per
+//! document and the total line. The counts are compared with `xtask/conformance-expectations.toml`.
+
+use anyhow::{bail, Context, Result};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use crate::prism::{self, Prism};
+
+/// The options of `cargo xtask conformance`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ConformanceArgs {
+    /// The corpus folder (holding `specs/`, or the documents themselves); default: `../shared/corpus`.
+    #[arg(long)]
+    pub corpus: Option<PathBuf>,
+    /// Only documents whose file name contains this text (repeatable).
+    #[arg(long = "only", value_name = "TEXT")]
+    pub only: Vec<String>,
+    /// Only the documents marked `quick = true` in the expectations (the CI subset).
+    #[arg(long)]
+    pub quick: bool,
+    /// Seeded dynamic responses per documented status and operation (0: static checks only).
+    #[arg(long, default_value_t = 0)]
+    pub dynamic: u32,
+    /// The expectations file; default: `xtask/conformance-expectations.toml`.
+    #[arg(long)]
+    pub expectations: Option<PathBuf>,
+    /// Write the measured counts into the expectations file (keeping each `quick` mark) instead of
+    /// comparing with them.
+    #[arg(long)]
+    pub bless: bool,
+    /// Where the client and driver crates and their shared target directory go; default: `target/conformance`.
+    #[arg(long)]
+    pub work_dir: Option<PathBuf>,
+    /// Time limit for one driver build, in seconds.
+    #[arg(long, default_value_t = 1800)]
+    pub build_timeout: u64,
+    /// Time limit for one driver run, in seconds.
+    #[arg(long, default_value_t = 900)]
+    pub run_timeout: u64,
+}
+
+/// The committed expectations: one entry per document file name.
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expectations {
+    /// Per document.
+    #[serde(default)]
+    pub document: BTreeMap<String, Counts>,
+}
+
+/// What one document gives; also what is expected of it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Counts {
+    /// How Prism was fed: `document`, `derived copy without examples`, or why it was not.
+    pub prism: String,
+    /// Operations the driver called.
+    pub operations: u64,
+    /// Requests sent.
+    pub requests: u64,
+    /// Requests Prism accepted (no request violation).
+    pub accepted: u64,
+    /// Responses that decoded as the check expected (success value, or the status's own variant).
+    pub decoded: u64,
+    /// Requests Prism reported a violation of the document for.
+    pub violations: u64,
+    /// Operations skipped, for a documented limit of Prism.
+    pub skipped: u64,
+    /// Part of the `--quick` subset (the CI run).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub quick: bool,
+}
+
+/// One request line of a driver (the `support.rs` of every driver prints them).
+#[derive(Debug, Deserialize)]
+struct DriverLine {
+    kind: String,
+    operation: String,
+    #[serde(default)]
+    check: String,
+    #[serde(default)]
+    sent: bool,
+    #[serde(default)]
+    status: Option<serde_json::Value>,
+    #[serde(default)]
+    request_violations: Vec<String>,
+    #[serde(default)]
+    response_violations: Vec<String>,
+    #[serde(default)]
+    decoded: bool,
+    #[serde(default)]
+    prism_invalid_response: bool,
+    #[serde(default)]
+    detail: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// A document's measured counts and the lines that explain them.
+#[derive(Debug, Default, Clone)]
+pub struct Measured {
+    /// The counts.
+    pub counts: Counts,
+    /// Each violation, undecoded response, skip and note, one line each.
+    pub findings: Vec<String>,
+    /// Requests whose answer Prism made up but itself found invalid (a spec example or schema
+    /// Prism cannot satisfy): neither decoded nor a defect of the client.
+    pub prism_invalid: u64,
+}
+
+/// Folds a driver's output into counts. Lines that are not JSON objects (a panic message) are
+/// findings, never silently dropped.
+pub fn aggregate(output: &str, measured: &mut Measured) {
+    let mut operations = BTreeSet::new();
+    for line in output.lines().filter(|line| !line.trim().is_empty()) {
+        let parsed: DriverLine = match serde_json::from_str(line) {
+            Ok(parsed) => parsed,
+            Err(_) => {
+                measured
+                    .findings
+                    .push(format!("driver output: {}", line.trim()));
+                continue;
+            }
+        };
+        match parsed.kind.as_str() {
+            "operation" => {
+                operations.insert(parsed.operation);
+            }
+            "not_forced" => {
+                let status = parsed.status.map(|s| s.to_string()).unwrap_or_default();
+                measured.findings.push(format!(
+                    "{}: status {} not forced: {}",
+                    parsed.operation,
+                    status.trim_matches('"'),
+                    parsed.reason
+                ));
+            }
+            "request" => {
+                let counts = &mut measured.counts;
+                counts.requests += 1;
+                let what = format!("{} [{}]", parsed.operation, parsed.check);
+                if !parsed.sent {
+                    measured
+                        .findings
+                        .push(format!("{what}: not sent: {}", parsed.detail));
+                    continue;
+                }
+                if parsed.request_violations.is_empty() {
+                    counts.accepted += 1;
+                } else {
+                    counts.violations += 1;
+                    measured.findings.push(format!(
+                        "{what}: violation: {}",
+                        parsed.request_violations.join("; ")
+                    ));
+                }
+                if parsed.decoded {
+                    counts.decoded += 1;
+                } else if parsed.prism_invalid_response {
+                    measured.prism_invalid += 1;
+                    measured.findings.push(format!(
+                        "{what}: Prism's own response breaks the document: {}",
+                        parsed.response_violations.join("; ")
+                    ));
+                } else if parsed.request_violations.is_empty() {
+                    measured
+                        .findings
+                        .push(format!("{what}: not decoded: {}", parsed.detail));
+                }
+            }
+            other => measured
+                .findings
+                .push(format!("driver output of unknown kind `{other}`")),
+        }
+    }
+    measured.counts.operations += operations.len() as u64;
+}
+
+/// Compares measured counts with the expectation; `Err` names every difference.
+pub fn judge(measured: &Counts, expected: Option<&Counts>) -> Result<(), String> {
+    let Some(expected) = expected else {
+        return Err("no expectation recorded (run with --bless to record one)".to_string());
+    };
+    let mut differences = Vec::new();
+    if measured.prism != expected.prism {
+        differences.push(format!(
+            "Prism fed `{}`, expected `{}`",
+            measured.prism, expected.prism
+        ));
+    }
+    for (name, got, want) in [
+        ("operations", measured.operations, expected.operations),
+        ("requests", measured.requests, expected.requests),
+        ("accepted", measured.accepted, expected.accepted),
+        ("decoded", measured.decoded, expected.decoded),
+        ("violations", measured.violations, expected.violations),
+        ("skipped", measured.skipped, expected.skipped),
+    ] {
+        if got != want {
+            differences.push(format!("{name} {got}, expected {want}"));
+        }
+    }
+    if differences.is_empty() {
+        Ok(())
+    } else {
+        Err(differences.join(", "))
+    }
+}
+
+/// The final line, exactly as the issue words it.
+pub fn total_line(rows: &[(String, Counts)]) -> String {
+    let sum = |field: fn(&Counts) -> u64| rows.iter().map(|(_, counts)| field(counts)).sum::<u64>();
+    format!(
+        "conformance: {} documents, {} operations, {} requests accepted, {} responses decoded, {} violations, {} skipped",
+        rows.len(),
+        sum(|counts| counts.operations),
+        sum(|counts| counts.accepted),
+        sum(|counts| counts.decoded),
+        sum(|counts| counts.violations),
+        sum(|counts| counts.skipped),
+    )
+}
+
+/// Removes every `example` and `examples` value (schema, media type, parameter and header
+/// examples), keeping properties that happen to be named so. Prism resolves `$ref`s inside
+/// example values, which OpenAPI says are literal data; this copy is what it is fed then.
+pub fn without_examples(value: &mut serde_json::Value) {
+    fn walk(value: &mut serde_json::Value, in_name_map: bool) {
+        match value {
+            serde_json::Value::Object(object) => {
+                if !in_name_map {
+                    object.remove("example");
+                    object.remove("examples");
+                }
+                for (key, child) in object.iter_mut() {
+                    // Under these keys the children are named by the document, not keywords.
+                    let name_map = !in_name_map
+                        && matches!(
+                            key.as_str(),
+                            "properties" | "patternProperties" | "schemas" | "paths"
+                                | "responses" | "parameters" | "headers" | "content"
+                                | "securitySchemes" | "requestBodies" | "callbacks"
+                                | "links" | "encoding" | "$defs" | "definitions"
+                        );
+                    walk(child, name_map);
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for item in items {
+                    walk(item, false);
+                }
+            }
+            _ => {}
+        }
+    }
+    walk(value, false);
+}
+
+struct Document {
+    name: String,
+    path: PathBuf,
+}
+
+fn select_documents(corpus: &Path, only: &[String]) -> Result<Vec<Document>> {
+    let folder = if corpus.join("specs").is_dir() {
+        corpus.join("specs")
+    } else {
+        corpus.to_path_buf()
+    };
+    let mut documents: Vec<Document> = std::fs::read_dir(&folder)
+        .with_context(|| format!("cannot list the corpus at {}", folder.display()))?
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|path| {
+            path.is_file()
+                && path
+                    .extension()
+                    .and_then(|extension| extension.to_str())
+                    .is_some_and(|extension| matches!(extension, "json" | "yaml" | "yml"))
+        })
+        .map(|path| Document {
+            name: path
+                .file_name()
+                .map(|name| name.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            path,
+        })
+        .filter(|document| {
+            only.is_empty() || only.iter().any(|part| document.name.contains(part.as_str()))
+        })
+        .collect();
+    documents.sort_by(|left, right| left.name.cmp(&right.name));
+    Ok(documents)
+}
+
+fn crate_name_for(file_name: &str) -> String {
+    let stem = file_name
+        .rsplit_once('.')
+        .map_or(file_name, |(stem, _)| stem);
+    let mut name = String::from("conformance");
+    for part in stem
+        .split(|character: char| !character.is_ascii_alphanumeric())
+        .filter(|part| !part.is_empty())
+    {
+        name.push('-');
+        name.push_str(&part.to_ascii_lowercase());
+    }
+    name
+}
+
+struct Runner {
+    root: PathBuf,
+    work_dir: PathBuf,
+    prism_entry: PathBuf,
+    args: ConformanceArgs,
+}
+
+impl Runner {
+    /// Generates the client (with `--skip-invalid` when the document is defective) and its driver.
+    fn generate(&self, document: &Document) -> Result<(PathBuf, Option<String>)> {
+        let crate_name = crate_name_for(&document.name);
+        let client_dir = self.work_dir.join("crates").join(&crate_name);
+        let mut note = None;
+        let mut skip_invalid = false;
+        if let Err(error) = crate::codegen::generate_standalone(
+            &document.path,
+            &client_dir,
+            Some(&crate_name),
+            None,
+            crate::codegen::Mode::Write,
+            false,
+        ) {
+            skip_invalid = true;
+            note = Some(format!(
+                "defective document, client generated with --skip-invalid: {}",
+                format!("{error:#}").lines().next().unwrap_or_default()
+            ));
+            crate::codegen::generate_standalone(
+                &document.path,
+                &client_dir,
+                Some(&crate_name),
+                None,
+                crate::codegen::Mode::Write,
+                true,
+            )?;
+        }
+        let bytes = std::fs::read(&document.path)
+            .with_context(|| format!("cannot read {}", document.path.display()))?;
+        let module = crate::codegen::standalone_module_name(&crate_name);
+        let source = generator::ProviderSource {
+            spec_path: document.name.clone(),
+            spec_bytes: &bytes,
+            config: generator::ProviderConfig::for_standalone_spec(&module, &document.name),
+        };
+        let files = generator::conformance_driver(
+            &source,
+            skip_invalid,
+            &crate_name,
+            &format!("../../crates/{crate_name}"),
+        )?;
+        let driver_dir = self.work_dir.join("drivers").join(&crate_name);
+        for file in &files {
+            let path = driver_dir.join(&file.path);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            crate::ensure::ensure_file_contents(
+                crate::ensure::Mode::Write,
+                &path,
+                &file.path,
+                &file.contents,
+            )?;
+        }
+        let lock = driver_dir.join("Cargo.lock");
+        if !lock.exists() {
+            // The workspace lock pins the dependencies the clients and drivers use.
+            std::fs::copy(self.root.join("Cargo.lock"), &lock)?;
+        }
+        Ok((driver_dir, note))
+    }
+
+    /// Builds the driver in the shared target directory; returns the executable.
+    fn build(&self, driver_dir: &Path) -> Result<PathBuf, String> {
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let mut command = Command::new(cargo);
+        command
+            .args(["build", "--quiet", "--offline", "--message-format=short"])
+            .arg("--manifest-path")
+            .arg(driver_dir.join("Cargo.toml"))
+            .env("CARGO_TARGET_DIR", self.work_dir.join("target"))
+            .env_remove("RUSTFLAGS")
+            .env("CARGO_INCREMENTAL", "0");
+        let (status, _, stderr) = crate::corpus::run_with_limit(
+            command,
+            Duration::from_secs(self.args.build_timeout),
+        )
+        .map_err(|error| format!("{error:#}"))?;
+        match status {
+            Some(status) if status.success() => {}
+            Some(_) => {
+                let errors: Vec<&str> = stderr
+                    .lines()
+                    .filter(|line| line.contains("error"))
+                    .take(5)
+                    .collect();
+                return Err(format!("the driver does not compile: {}", errors.join(" | ")));
+            }
+            None => {
+                return Err(format!(
+                    "the driver build took longer than {} s",
+                    self.args.build_timeout
+                ))
+            }
+        }
+        let name = driver_dir
+            .file_name()
+            .map(|name| format!("{}-conformance", name.to_string_lossy()))
+            .unwrap_or_default();
+        Ok(self
+            .work_dir
+            .join("target/debug")
+            .join(format!("{name}{}", std::env::consts::EXE_SUFFIX)))
+    }
+
+    /// Starts Prism on the document, or on a derived copy without example values when Prism
+    /// cannot load the document itself; returns how it was fed.
+    fn start_prism(&self, document: &Document, mode: prism::Mode) -> Result<(Prism, String), String> {
+        let limit = Duration::from_secs(120);
+        let first = match Prism::start(&self.prism_entry, &document.path, mode, limit) {
+            Ok(prism) => return Ok((prism, "document".to_string())),
+            Err(error) => format!("{error:#}"),
+        };
+        let derived = self.derived_without_examples(document).map_err(|error| {
+            format!("Prism cannot load the document ({first}); no derived copy: {error:#}")
+        })?;
+        match Prism::start(&self.prism_entry, &derived, mode, limit) {
+            Ok(prism) => Ok((prism, "derived copy without examples".to_string())),
+            Err(error) => Err(format!(
+                "Prism cannot load the document ({first}), nor a copy without examples ({error:#})"
+            )),
+        }
+    }
+
+    fn derived_without_examples(&self, document: &Document) -> Result<PathBuf> {
+        let text = std::fs::read_to_string(&document.path)?;
+        let mut value: serde_json::Value = if document.name.ends_with(".json") {
+            serde_json::from_str(&text)?
+        } else {
+            serde_norway::from_str(&text)?
+        };
+        without_examples(&mut value);
+        let folder = self.work_dir.join("derived");
+        std::fs::create_dir_all(&folder)?;
+        let path = folder.join(format!("{}.without-examples.json", document.name));
+        std::fs::write(&path, serde_json::to_vec(&value)?)?;
+        Ok(path)
+    }
+
+    fn run_driver(&self, executable: &Path, prism: &Prism, dynamic: u32) -> Result<String, String> {
+        let mut command = Command::new(executable);
+        command.arg(prism.base_url());
+        if dynamic > 0 {
+            command.args(["--dynamic", &dynamic.to_string()]);
+        }
+        let (status, stdout, stderr) =
+            crate::corpus::run_with_limit(command, Duration::from_secs(self.args.run_timeout))
+                .map_err(|error| format!("{error:#}"))?;
+        match status {
+            Some(status) if status.success() => Ok(stdout),
+            Some(status) => Err(format!(
+                "the driver failed ({status}): {}",
+                stderr.lines().rev().take(3).collect::<Vec<_>>().join(" | ")
+            )),
+            None => Err(format!(
+                "the driver took longer than {} s; Prism: {}",
+                self.args.run_timeout,
+                prism.log_tail(3)
+            )),
+        }
+    }
+
+    /// Everything for one document.
+    fn document(&self, document: &Document) -> Measured {
+        let mut measured = Measured::default();
+        let (driver_dir, note) = match self.generate(document) {
+            Ok(generated) => generated,
+            Err(error) => {
+                measured.counts.prism = "not run".to_string();
+                measured
+                    .findings
+                    .push(format!("generation failed: {error:#}"));
+                return measured;
+            }
+        };
+        measured.findings.extend(note);
+        let executable = match self.build(&driver_dir) {
+            Ok(executable) => executable,
+            Err(error) => {
+                measured.counts.prism = "not run".to_string();
+                measured.findings.push(error);
+                return measured;
+            }
+        };
+        let mut modes = vec![(prism::Mode::Static, 0)];
+        if self.args.dynamic > 0 {
+            modes.push((prism::Mode::Dynamic, self.args.dynamic));
+        }
+        for (mode, dynamic) in modes {
+            let (prism, fed) = match self.start_prism(document, mode) {
+                Ok(started) => started,
+                Err(error) => {
+                    // Every operation is named as skipped, with the reason.
+                    measured.counts.prism = "does not start".to_string();
+                    measured.findings.push(error);
+                    return measured;
+                }
+            };
+            measured.counts.prism = fed;
+            match self.run_driver(&executable, &prism, dynamic) {
+                Ok(output) => {
+                    let before = measured.counts.operations;
+                    aggregate(&output, &mut measured);
+                    // Dynamic mode calls the same operations again.
+                    if mode == prism::Mode::Dynamic {
+                        measured.counts.operations = before;
+                    }
+                }
+                Err(error) => measured.findings.push(error),
+            }
+        }
+        measured
+    }
+}
+
+/// Runs the conformance check and prints the table and total; returns whether every document was
+/// as expected.
+pub fn run(root: &Path, args: ConformanceArgs) -> Result<bool> {
+    let started = Instant::now();
+    let corpus = args
+        .corpus
+        .clone()
+        .unwrap_or_else(|| root.join("../shared/corpus"));
+    let expectations_path = args
+        .expectations
+        .clone()
+        .unwrap_or_else(|| root.join("xtask/conformance-expectations.toml"));
+    let mut expectations: Expectations = match std::fs::read_to_string(&expectations_path) {
+        Ok(text) => toml::from_str(&text)
+            .with_context(|| format!("invalid {}", expectations_path.display()))?,
+        Err(_) if args.bless => Expectations::default(),
+        Err(error) => {
+            return Err(error)
+                .with_context(|| format!("cannot read {}", expectations_path.display()))
+        }
+    };
+    let documents: Vec<Document> = select_documents(&corpus, &args.only)?
+        .into_iter()
+        .filter(|document| {
+            !args.quick
+                || expectations
+                    .document
+                    .get(&document.name)
+                    .is_some_and(|expected| expected.quick)
+        })
+        .collect();
+    if documents.is_empty() {
+        bail!("no documents selected in {}", corpus.display());
+    }
+    let work_dir = args
+        .work_dir
+        .clone()
+        .unwrap_or_else(|| root.join("target/conformance"));
+    std::fs::create_dir_all(&work_dir)?;
+    let runner = Runner {
+        root: root.to_path_buf(),
+        prism_entry: prism::install(root)?,
+        work_dir,
+        args: args.clone(),
+    };
+    println!(
+        "conformance: {} document(s) from {}{}",
+        documents.len(),
+        corpus.display(),
+        if args.dynamic > 0 {
+            format!(", {} dynamic response(s) per status", args.dynamic)
+        } else {
+            String::new()
+        }
+    );
+    let mut rows = Vec::new();
+    let mut failures = Vec::new();
+    for document in &documents {
+        let document_started = Instant::now();
+        let measured = runner.document(document);
+        let mut counts = measured.counts.clone();
+        if counts.prism == "does not start" || counts.prism == "not run" {
+            // Nothing was called: every operation the document has counts as skipped.
+            counts.skipped = std::fs::read(&document.path)
+                .ok()
+                .and_then(|bytes| generator::load::document_facts(&bytes))
+                .map_or(0, |facts| facts.operations as u64);
+        }
+        let expected = expectations.document.get(&document.name);
+        counts.quick = expected.is_some_and(|expected| expected.quick);
+        let verdict = judge(&counts, expected);
+        println!(
+            "{:<42} {:<30} {:>5} ops {:>6} req {:>6} accepted {:>6} decoded {:>4} violations {:>4} skipped  {:.0} s{}",
+            document.name,
+            counts.prism,
+            counts.operations,
+            counts.requests,
+            counts.accepted,
+            counts.decoded,
+            counts.violations,
+            counts.skipped,
+            document_started.elapsed().as_secs_f64(),
+            match &verdict {
+                Ok(()) => String::new(),
+                Err(message) if args.bless => format!("  (recorded; was: {message})"),
+                Err(message) => format!("  FAILED: {message}"),
+            }
+        );
+        for finding in measured.findings.iter().take(40) {
+            println!("    {finding}");
+        }
+        if measured.findings.len() > 40 {
+            println!("    ... and {} more", measured.findings.len() - 40);
+        }
+        if let Err(message) = verdict {
+            failures.push(format!("{}: {message}", document.name));
+        }
+        rows.push((document.name.clone(), counts));
+    }
+    println!();
+    println!("{}", table(&rows));
+    println!("{}", total_line(&rows));
+    println!(
+        "conformance: took {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
+    if args.bless {
+        for (name, counts) in &rows {
+            expectations.document.insert(name.clone(), counts.clone());
+        }
+        let text = format!(
+            "{}{}",
+            EXPECTATIONS_HEADER,
+            toml::to_string(&expectations).context("cannot write the expectations")?
+        );
+        std::fs::write(&expectations_path, text)
+            .with_context(|| format!("cannot write {}", expectations_path.display()))?;
+        println!("conformance: recorded in {}", expectations_path.display());
+        return Ok(true);
+    }
+    for failure in &failures {
+        eprintln!("error: {failure}");
+    }
+    if !failures.is_empty() {
+        eprintln!(
+            "error: {} of {} document(s) differ from {} (a regression, or an improvement to record with --bless)",
+            failures.len(),
+            rows.len(),
+            expectations_path.display()
+        );
+    }
+    Ok(failures.is_empty())
+}
+
+const EXPECTATIONS_HEADER: &str = "# Expected outcome of `cargo xtask conformance` per document of the real-world corpus
+# (../shared/corpus/specs): every count must match, so a regression (and an improvement) fails until
+# it is recorded with `cargo xtask conformance --bless`.
+#
+# prism       how Prism was fed: the document, or a derived copy without example values (Prism
+#             resolves `$ref`s inside example values), or why it could not be
+# operations  operations the driver called; requests: requests sent (full and required-only values,
+#             each success and documented error status forced with `Prefer: code=N`)
+# accepted    requests Prism accepted (no request violation in `sl-violations`)
+# decoded     responses that decoded as expected (success value, or the status's own error variant)
+# violations  requests Prism reported a violation of the document for
+# skipped     operations not called, for a limit of Prism (named with the reason in the output)
+# quick       part of `cargo xtask conformance --quick` (CI)
+
+";
+
+fn table(rows: &[(String, Counts)]) -> String {
+    let mut text = String::from(
+        "| document | Prism fed | operations | requests | accepted | decoded | violations | skipped |\n|---|---|---:|---:|---:|---:|---:|---:|\n",
+    );
+    for (name, counts) in rows {
+        let _ = writeln!(
+            text,
+            "| {name} | {} | {} | {} | {} | {} | {} | {} |",
+            counts.prism,
+            counts.operations,
+            counts.requests,
+            counts.accepted,
+            counts.decoded,
+            counts.violations,
+            counts.skipped
+        );
+    }
+    text
+}

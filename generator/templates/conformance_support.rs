@@ -76,6 +76,11 @@ pub enum Outcome {
         headers: reqwest::header::HeaderMap,
         decoded: Decoded,
         detail: String,
+        /// Violations Prism named in its own problem+json body (`validation`).
+        body_violations: Vec<serde_json::Value>,
+        /// Prism's own error when it cannot answer at all (no response defined, a media type it
+        /// cannot produce): a limit of Prism, not a finding about the client.
+        prism_limit: Option<String>,
     },
 }
 
@@ -93,7 +98,14 @@ pub enum Decoded {
 impl Outcome {
     /// A success value arrived.
     pub fn success(status: u16, headers: &reqwest::header::HeaderMap) -> Outcome {
-        Outcome::Response { status, headers: headers.clone(), decoded: Decoded::Success, detail: String::new() }
+        Outcome::Response {
+            status,
+            headers: headers.clone(),
+            decoded: Decoded::Success,
+            detail: String::new(),
+            body_violations: Vec::new(),
+            prism_limit: None,
+        }
     }
 
     /// An error arrived: `kind` names the runtime error, `variant` the documented error's variant.
@@ -103,13 +115,30 @@ impl Outcome {
         kind: &'static str,
         variant: Option<&'static str>,
         detail: String,
+        undocumented_body: Option<&[u8]>,
     ) -> Outcome {
+        let problem = undocumented_body.and_then(|body| serde_json::from_slice::<serde_json::Value>(body).ok());
+        let prism_limit = problem.as_ref().and_then(prism_limit);
+        let body_violations = problem
+            .and_then(|problem| problem.get("validation").and_then(|list| list.as_array()).cloned())
+            .unwrap_or_default()
+            .into_iter()
+            .map(|mut violation| {
+                // Prism's own body names only the place; the header form names the side too.
+                if let Some(location) = violation.get_mut("location").and_then(|location| location.as_array_mut()) {
+                    location.insert(0, serde_json::json!("request"));
+                }
+                violation
+            })
+            .collect();
         match (status, headers) {
             (Some(status), Some(headers)) => Outcome::Response {
                 status,
                 headers: headers.clone(),
                 decoded: variant.map_or(Decoded::Other(kind), Decoded::ErrorVariant),
                 detail,
+                body_violations,
+                prism_limit,
             },
             _ => Outcome::NoResponse(format!("{kind}: {detail}")),
         }
@@ -122,12 +151,31 @@ pub async fn navigate(prefer: &Prefer, url: &str) -> Outcome {
     match prefer.http_client().get(url).send().await {
         Ok(response) => {
             let status = response.status().as_u16();
+            let headers = response.headers().clone();
             let decoded = if response.status().is_redirection() {
                 Decoded::Success
             } else {
                 Decoded::Other("not a redirect")
             };
-            Outcome::Response { status, headers: response.headers().clone(), decoded, detail: String::new() }
+            let body_violations = if response.status().is_client_error() {
+                response
+                    .json::<serde_json::Value>()
+                    .await
+                    .ok()
+                    .and_then(|problem| problem.get("validation").and_then(|list| list.as_array()).cloned())
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|mut violation| {
+                        if let Some(location) = violation.get_mut("location").and_then(|location| location.as_array_mut()) {
+                            location.insert(0, serde_json::json!("request"));
+                        }
+                        violation
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            Outcome::Response { status, headers, decoded, detail: String::new(), body_violations, prism_limit: None }
         }
         Err(error) => Outcome::NoResponse(error.to_string()),
     }
@@ -146,6 +194,8 @@ pub struct Plan {
     pub not_forced: &'static [(&'static str, &'static str)],
     /// Whether the required-only values differ from the full ones (else that call is not repeated).
     pub has_optional: bool,
+    /// Why the operation cannot be checked against Prism at all (a limit of Prism), if it cannot.
+    pub skip: Option<&'static str>,
 }
 
 /// What a check expects.
@@ -162,6 +212,10 @@ where
     Fut: Future<Output = Outcome>,
 {
     println!("{}", serde_json::json!({ "kind": "operation", "operation": plan.operation }));
+    if let Some(reason) = plan.skip {
+        println!("{}", serde_json::json!({ "kind": "skip", "operation": plan.operation, "reason": reason }));
+        return;
+    }
     for (status, reason) in plan.not_forced {
         println!(
             "{}",
@@ -203,11 +257,12 @@ fn report(plan: &Plan, check: &str, expect: Expect, outcome: Outcome) {
             "kind": "request", "operation": plan.operation, "check": check,
             "sent": false, "detail": detail,
         }),
-        Outcome::Response { status, headers, decoded, detail } => {
-            let violations: Vec<serde_json::Value> = headers
+        Outcome::Response { status, headers, decoded, detail, body_violations, prism_limit } => {
+            let mut violations: Vec<serde_json::Value> = headers
                 .get("sl-violations")
                 .and_then(|value| serde_json::from_slice(value.as_bytes()).ok())
                 .unwrap_or_default();
+            violations.extend(body_violations);
             let in_request: Vec<String> = violations
                 .iter()
                 .filter(|violation| violation["location"][0] == "request")
@@ -237,6 +292,7 @@ fn report(plan: &Plan, check: &str, expect: Expect, outcome: Outcome) {
                 "response_violations": in_response,
                 "decoded": as_expected && in_response.is_empty(),
                 "prism_invalid_response": prism_invalid,
+                "prism_limit": prism_limit,
                 "detail": detail,
             })
         }
@@ -265,6 +321,16 @@ fn decoded_text(decoded: &Decoded) -> String {
         Decoded::ErrorVariant(variant) => format!("the error variant `{variant}`"),
         Decoded::Other(kind) => kind.to_string(),
     }
+}
+
+/// Prism's problem+json for an answer it cannot give (its 500s `NO_RESPONSE_RESPONSE_DEFINED`,
+/// and `Cannot find serializer for <media type>`), named by its title.
+fn prism_limit(problem: &serde_json::Value) -> Option<String> {
+    let kind = problem.get("type")?.as_str()?;
+    let title = problem.get("title").and_then(|title| title.as_str()).unwrap_or_default();
+    let limit = kind.ends_with("#NO_RESPONSE_RESPONSE_DEFINED")
+        || (kind.ends_with("#UNKNOWN") && title.starts_with("Cannot find serializer for"));
+    limit.then(|| format!("Prism cannot answer: {title} ({})", kind.rsplit('#').next().unwrap_or_default()))
 }
 
 /// A request value from its synthesized JSON, through the type's own `Deserialize`.

@@ -103,6 +103,8 @@ struct DriverLine {
     detail: String,
     #[serde(default)]
     reason: String,
+    #[serde(default)]
+    prism_limit: Option<String>,
 }
 
 /// A document's measured counts and the lines that explain them.
@@ -115,12 +117,15 @@ pub struct Measured {
     /// Requests whose answer Prism made up but itself found invalid (a spec example or schema
     /// Prism cannot satisfy): neither decoded nor a defect of the client.
     pub prism_invalid: u64,
+    /// The operations the driver named (static and dynamic runs together).
+    pub operations: BTreeSet<String>,
+    /// The operations skipped for a limit of Prism.
+    pub skipped: BTreeSet<String>,
 }
 
 /// Folds a driver's output into counts. Lines that are not JSON objects (a panic message) are
 /// findings, never silently dropped.
 pub fn aggregate(output: &str, measured: &mut Measured) {
-    let mut operations = BTreeSet::new();
     for line in output.lines().filter(|line| !line.trim().is_empty()) {
         let parsed: DriverLine = match serde_json::from_str(line) {
             Ok(parsed) => parsed,
@@ -133,7 +138,14 @@ pub fn aggregate(output: &str, measured: &mut Measured) {
         };
         match parsed.kind.as_str() {
             "operation" => {
-                operations.insert(parsed.operation);
+                measured.operations.insert(parsed.operation);
+            }
+            "skip" => {
+                measured.skipped.insert(parsed.operation.clone());
+                measured.findings.push(format!(
+                    "{}: skipped: {}",
+                    parsed.operation, parsed.reason
+                ));
             }
             "not_forced" => {
                 let status = parsed.status.map(|s| s.to_string()).unwrap_or_default();
@@ -145,9 +157,18 @@ pub fn aggregate(output: &str, measured: &mut Measured) {
                 ));
             }
             "request" => {
+                let what = format!("{} [{}]", parsed.operation, parsed.check);
+                if let Some(limit) = &parsed.prism_limit {
+                    // Not counted as a request: Prism could not answer it at all.
+                    if measured.skipped.insert(parsed.operation.clone()) {
+                        measured
+                            .findings
+                            .push(format!("{}: skipped: {limit}", parsed.operation));
+                    }
+                    continue;
+                }
                 let counts = &mut measured.counts;
                 counts.requests += 1;
-                let what = format!("{} [{}]", parsed.operation, parsed.check);
                 if !parsed.sent {
                     measured
                         .findings
@@ -182,7 +203,8 @@ pub fn aggregate(output: &str, measured: &mut Measured) {
                 .push(format!("driver output of unknown kind `{other}`")),
         }
     }
-    measured.counts.operations += operations.len() as u64;
+    measured.counts.operations = measured.operations.len() as u64;
+    measured.counts.skipped = measured.skipped.len() as u64;
 }
 
 /// Compares measured counts with the expectation; `Err` names every difference.
@@ -525,14 +547,7 @@ impl Runner {
             };
             measured.counts.prism = fed;
             match self.run_driver(&executable, &prism, dynamic) {
-                Ok(output) => {
-                    let before = measured.counts.operations;
-                    aggregate(&output, &mut measured);
-                    // Dynamic mode calls the same operations again.
-                    if mode == prism::Mode::Dynamic {
-                        measured.counts.operations = before;
-                    }
-                }
+                Ok(output) => aggregate(&output, &mut measured),
                 Err(error) => measured.findings.push(error),
             }
         }

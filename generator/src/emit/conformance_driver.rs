@@ -187,12 +187,19 @@ fn operation_function(synthesizer: &ValueSynthesizer<'_>, operation: &Operation)
                             _ => "another error",
                         };
                         let variant: Option<&'static str> = #variant;
+                        // Prism names the violations of a request it rejects in its own
+                        // problem+json body when the document has no response for that.
+                        let undocumented_body = match &error {
+                            api::Error::UnexpectedResponse { body, .. } => Some(body.as_bytes()),
+                            _ => None,
+                        };
                         support::Outcome::error(
                             error.status().map(|status| status.as_u16()),
                             error.headers(),
                             kind,
                             variant,
                             error.to_string(),
+                            undocumented_body,
                         )
                     }
                 }
@@ -281,6 +288,15 @@ fn operation_call(synthesizer: &ValueSynthesizer<'_>, operation: &Operation) -> 
                 || synthesizer.value(&body.type_ref, Fill::Full, 0)
                     != synthesizer.value(&body.type_ref, Fill::Required, 0)
         });
+    // Prism needs a documented response to answer with (`NO_RESPONSE_RESPONSE_DEFINED`).
+    let skip = if operation.kind != OperationKind::UrlBuilder
+        && operation.success.cases.is_empty()
+        && operation.errors.is_empty()
+    {
+        quote!(Some("the operation documents no response, and Prism answers every request to it with its own 500 (NO_RESPONSE_RESPONSE_DEFINED)"))
+    } else {
+        quote!(None)
+    };
     let error_cases = error_cases
         .iter()
         .map(|(code, variant)| quote! { (#code, #variant) });
@@ -296,6 +312,7 @@ fn operation_call(synthesizer: &ValueSynthesizer<'_>, operation: &Operation) -> 
                 error_cases: &[ #( #error_cases ),* ],
                 not_forced: &[ #( #not_forced ),* ],
                 has_optional: #has_optional,
+                skip: #skip,
             },
             |prefer, required_only| #name(run.clone(), prefer, required_only),
         )

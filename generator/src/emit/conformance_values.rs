@@ -22,6 +22,10 @@ pub enum Fill {
 /// types stay finite.
 const OPTIONAL_DEPTH: usize = 4;
 
+/// From this depth on arrays and maps are empty, which ends every cycle the generator accepts
+/// (a recursive type always goes through an array, a map or an optional field).
+const COLLECTION_DEPTH: usize = 8;
+
 /// Past this depth even required values stop (`null`, `[]`, `{}`): a required cycle (which the
 /// generator only accepts through arrays and maps) cannot go on for ever.
 const REQUIRED_DEPTH: usize = 24;
@@ -65,9 +69,46 @@ impl<'a> ValueSynthesizer<'a> {
             } else {
                 parameter.wire_name.clone()
             };
-            object.insert(key, self.value(strip_option(&parameter.type_ref), fill, 0));
+            let value = self.sampled(&parameter.type_ref, parameter.sample.as_ref(), fill, 0);
+            object.insert(key, value);
         }
         Value::Object(object)
+    }
+
+    /// The document's sample when it is a value of `type_ref`, else a synthesized one.
+    fn sampled(&self, type_ref: &TypeRef, sample: Option<&Value>, fill: Fill, depth: usize) -> Value {
+        let type_ref = strip_option(type_ref);
+        match sample {
+            Some(sample) if self.fits(type_ref, sample, 0) => sample.clone(),
+            _ => self.value(type_ref, fill, depth),
+        }
+    }
+
+    /// Whether the scalar `sample` deserializes as `type_ref` (dates are left to the synthesizer,
+    /// which writes them in the one form `chrono` reads).
+    fn fits(&self, type_ref: &TypeRef, sample: &Value, depth: usize) -> bool {
+        if depth > 32 {
+            return false;
+        }
+        match type_ref {
+            TypeRef::String | TypeRef::Secret => sample.is_string(),
+            TypeRef::Integer { bits: 32, unsigned: false } => sample
+                .as_i64()
+                .is_some_and(|number| i32::try_from(number).is_ok()),
+            TypeRef::Integer { unsigned: true, .. } => sample.is_u64(),
+            TypeRef::Integer { .. } => sample.is_i64(),
+            TypeRef::Number { .. } => sample.is_number(),
+            TypeRef::Boolean => sample.is_boolean(),
+            TypeRef::Option(inner) | TypeRef::Boxed(inner) => self.fits(inner, sample, depth + 1),
+            TypeRef::Named(name) => match self.types.get(name.as_str()).map(|definition| &definition.kind) {
+                Some(TypeKind::StringEnum { .. }) => sample.is_string(),
+                Some(TypeKind::Alias { target } | TypeKind::Newtype { target }) => {
+                    self.fits(target, sample, depth + 1)
+                }
+                _ => false,
+            },
+            _ => false,
+        }
     }
 
     /// A value of `type_ref`.
@@ -86,9 +127,9 @@ impl<'a> ValueSynthesizer<'a> {
             TypeRef::Bytes => json!("conformance"),
             // "conformance" in base64.
             TypeRef::Base64Bytes => json!("Y29uZm9ybWFuY2U="),
-            TypeRef::Vec(_) if deep => json!([]),
+            TypeRef::Vec(_) if deep || depth >= COLLECTION_DEPTH => json!([]),
             TypeRef::Vec(item) => json!([self.value(strip_option(item), fill, depth + 1)]),
-            TypeRef::Map(_) if deep => json!({}),
+            TypeRef::Map(_) if deep || depth >= COLLECTION_DEPTH => json!({}),
             TypeRef::Map(item) => {
                 json!({ "key": self.value(strip_option(item), fill, depth + 1) })
             }
@@ -128,7 +169,7 @@ impl<'a> ValueSynthesizer<'a> {
                     }
                     object.insert(
                         field.wire_name.clone(),
-                        self.value(strip_option(&field.type_ref), fill, depth + 1),
+                        self.sampled(&field.type_ref, field.sample.as_ref(), fill, depth + 1),
                     );
                 }
                 Value::Object(object)

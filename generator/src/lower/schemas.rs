@@ -349,6 +349,17 @@ impl<'a> SchemaLowering<'a> {
         }
     }
 
+    /// The sample value of a schema in place (see `samples`).
+    pub fn sample_of(&self, view: SchemaView<'_>) -> Option<serde_json::Value> {
+        match view {
+            SchemaView::Inline(schema) => super::samples::schema_sample(schema),
+            SchemaView::Reference(reference) => {
+                super::samples::component(self.components, reference)
+                    .and_then(super::samples::schema_sample)
+            }
+        }
+    }
+
     /// The component schema behind a `$ref`, for merging `allOf` members.
     fn component_schema(
         &self,
@@ -863,6 +874,7 @@ impl<'a> SchemaLowering<'a> {
                     .to_string(),
             },
             flatten: true,
+            sample: None,
         });
         Ok(())
     }
@@ -909,6 +921,7 @@ impl<'a> SchemaLowering<'a> {
                     text: format!("The `{wire_name}` field."),
                 },
             };
+            let sample = self.sample_of(view);
             fields.push(Field {
                 rust_name,
                 wire_name,
@@ -916,6 +929,7 @@ impl<'a> SchemaLowering<'a> {
                 required: is_required,
                 docs,
                 flatten: false,
+                sample,
             });
         }
         Ok(TypeKind::Struct {

@@ -1,0 +1,130 @@
+//! Sample values for fields and parameters (`Field::sample`, `Parameter::sample`): the value the
+//! document itself gives (`example`, then `default`), or else one its constraints imply (a
+//! `format`, bounds, lengths, the first `enum` value). The conformance driver sends these, since a
+//! value built from the Rust type alone (`"conformance"`, `1`) breaks `format: uri` or
+//! `minimum: 10`. Only scalar samples are kept: an object or array example is often partial.
+
+use openapiv3::{ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty};
+use serde_json::{json, Value};
+
+/// The component schema a `$ref` names, following alias chains (bounded), or `None`.
+pub fn component<'a>(
+    components: &'a indexmap::IndexMap<String, ReferenceOr<Schema>>,
+    reference: &str,
+) -> Option<&'a Schema> {
+    let mut current = reference;
+    for _ in 0..32 {
+        let key = current
+            .strip_prefix("#/components/schemas/")?
+            .replace("~1", "/")
+            .replace("~0", "~");
+        match components.get(&key)? {
+            ReferenceOr::Item(schema) => return Some(schema),
+            ReferenceOr::Reference { reference } => current = reference,
+        }
+    }
+    None
+}
+
+/// The sample of a schema: its scalar `example` or `default`, else one its constraints imply.
+pub fn schema_sample(schema: &Schema) -> Option<Value> {
+    let data = &schema.schema_data;
+    for given in [&data.example, &data.default].into_iter().flatten() {
+        if is_scalar(given) && !given.is_null() {
+            return Some(given.clone());
+        }
+    }
+    implied_sample(&schema.schema_kind)
+}
+
+/// A given example value (a parameter's `example`, say), when it is a scalar.
+pub fn given_sample(value: Option<&Value>) -> Option<Value> {
+    value
+        .filter(|value| is_scalar(value) && !value.is_null())
+        .cloned()
+}
+
+fn is_scalar(value: &Value) -> bool {
+    !matches!(value, Value::Array(_) | Value::Object(_))
+}
+
+fn implied_sample(kind: &SchemaKind) -> Option<Value> {
+    match kind {
+        SchemaKind::Type(Type::String(string)) => {
+            if let Some(first) = string.enumeration.iter().flatten().next() {
+                return Some(json!(first));
+            }
+            let by_format = match &string.format {
+                VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Byte) => {
+                    Some("Y29uZm9ybWFuY2U=")
+                }
+                VariantOrUnknownOrEmpty::Unknown(format) => match format.as_str() {
+                    "uri" | "url" | "iri" | "uri-reference" | "iri-reference" => {
+                        Some("https://example.com/conformance")
+                    }
+                    "email" | "idn-email" => Some("conformance@example.com"),
+                    "uuid" => Some("3fa85f64-5717-4562-b3fc-2c963f66afa6"),
+                    "ipv4" => Some("192.0.2.1"),
+                    "ipv6" => Some("2001:db8::1"),
+                    "hostname" | "idn-hostname" => Some("example.com"),
+                    "time" => Some("03:04:05Z"),
+                    "duration" => Some("P1D"),
+                    _ => None,
+                },
+                _ => None,
+            };
+            if let Some(text) = by_format {
+                return Some(json!(text));
+            }
+            if string.pattern.is_some() {
+                return None;
+            }
+            let minimum = string.min_length.unwrap_or(0);
+            let maximum = string.max_length.unwrap_or(usize::MAX);
+            let length = "conformance".len().clamp(minimum.max(1), maximum.max(1));
+            if length == "conformance".len() {
+                return None;
+            }
+            Some(json!("conformance".repeat(length / 11 + 1)[..length]))
+        }
+        SchemaKind::Type(Type::Integer(integer)) => {
+            if let Some(first) = integer.enumeration.iter().flatten().next() {
+                return Some(json!(first));
+            }
+            let low = integer
+                .minimum
+                .map(|minimum| minimum + i64::from(integer.exclusive_minimum));
+            let high = integer
+                .maximum
+                .map(|maximum| maximum - i64::from(integer.exclusive_maximum));
+            let step = integer.multiple_of.filter(|step| *step > 0).unwrap_or(1);
+            let mut value = low.unwrap_or(1.min(high.unwrap_or(1)));
+            if value % step != 0 {
+                value += step - value.rem_euclid(step);
+            }
+            (low.is_some() || high.is_some() || step != 1).then(|| json!(value))
+        }
+        SchemaKind::Type(Type::Number(number)) => {
+            if let Some(first) = number.enumeration.iter().flatten().next() {
+                return Some(json!(first));
+            }
+            let low = number.minimum;
+            let high = number.maximum;
+            if low.is_none() && high.is_none() && number.multiple_of.is_none() {
+                return None;
+            }
+            let value = match (low, high) {
+                (Some(low), Some(high)) => (low + high) / 2.0,
+                (Some(low), None) => low + 1.0,
+                (None, Some(high)) => high - 1.0,
+                (None, None) => 1.0,
+            };
+            let value = match number.multiple_of.filter(|step| *step > 0.0) {
+                Some(step) => (value / step).ceil() * step,
+                None => value,
+            };
+            Some(json!(value))
+        }
+        _ => None,
+    }
+}

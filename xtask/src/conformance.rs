@@ -75,9 +75,35 @@ pub struct Counts {
     pub violations: u64,
     /// Operations skipped, for a documented limit of Prism.
     pub skipped: u64,
+    /// Responses Prism made up but found invalid itself (its generator stops at a depth limit in
+    /// recursive schemas, or the document's example breaks its schema): not decoded, and not a
+    /// finding about the client.
+    #[serde(default)]
+    pub prism_invalid: u64,
     /// Part of the `--quick` subset (the CI run).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub quick: bool,
+    /// The dynamic pass (`--dynamic N`), checked only by a run with the same N.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dynamic: Option<DynamicCounts>,
+}
+
+/// What the dynamic pass gives: seeded random responses per documented status.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DynamicCounts {
+    /// Seeded responses asked for per status and operation.
+    pub responses_per_status: u32,
+    /// Requests sent.
+    pub requests: u64,
+    /// Requests Prism accepted.
+    pub accepted: u64,
+    /// Responses that decoded as expected.
+    pub decoded: u64,
+    /// Requests with a violation.
+    pub violations: u64,
+    /// Responses Prism made up but found invalid itself.
+    pub prism_invalid: u64,
 }
 
 /// One request line of a driver (the `support.rs` of every driver prints them).
@@ -114,9 +140,6 @@ pub struct Measured {
     pub counts: Counts,
     /// Each violation, undecoded response, skip and note, one line each.
     pub findings: Vec<String>,
-    /// Requests whose answer Prism made up but itself found invalid (a spec example or schema
-    /// Prism cannot satisfy): neither decoded nor a defect of the client.
-    pub prism_invalid: u64,
     /// The operations the driver named (static and dynamic runs together).
     pub operations: BTreeSet<String>,
     /// The operations skipped for a limit of Prism.
@@ -187,7 +210,7 @@ pub fn aggregate(output: &str, measured: &mut Measured) {
                 if parsed.decoded {
                     counts.decoded += 1;
                 } else if parsed.prism_invalid_response {
-                    measured.prism_invalid += 1;
+                    counts.prism_invalid += 1;
                     measured.findings.push(format!(
                         "{what}: Prism's own response breaks the document: {}",
                         parsed.response_violations.join("; ")
@@ -226,9 +249,35 @@ pub fn judge(measured: &Counts, expected: Option<&Counts>) -> Result<(), String>
         ("decoded", measured.decoded, expected.decoded),
         ("violations", measured.violations, expected.violations),
         ("skipped", measured.skipped, expected.skipped),
+        ("Prism-invalid responses", measured.prism_invalid, expected.prism_invalid),
     ] {
         if got != want {
             differences.push(format!("{name} {got}, expected {want}"));
+        }
+    }
+    if let Some(measured_dynamic) = &measured.dynamic {
+        match expected
+            .dynamic
+            .as_ref()
+            .filter(|expected| expected.responses_per_status == measured_dynamic.responses_per_status)
+        {
+            None => differences.push(format!(
+                "no expectation recorded for --dynamic {}",
+                measured_dynamic.responses_per_status
+            )),
+            Some(want) => {
+                for (name, got, wanted) in [
+                    ("dynamic requests", measured_dynamic.requests, want.requests),
+                    ("dynamic accepted", measured_dynamic.accepted, want.accepted),
+                    ("dynamic decoded", measured_dynamic.decoded, want.decoded),
+                    ("dynamic violations", measured_dynamic.violations, want.violations),
+                    ("dynamic Prism-invalid responses", measured_dynamic.prism_invalid, want.prism_invalid),
+                ] {
+                    if got != wanted {
+                        differences.push(format!("{name} {got}, expected {wanted}"));
+                    }
+                }
+            }
         }
     }
     if differences.is_empty() {
@@ -241,13 +290,19 @@ pub fn judge(measured: &Counts, expected: Option<&Counts>) -> Result<(), String>
 /// The final line, exactly as the issue words it.
 pub fn total_line(rows: &[(String, Counts)]) -> String {
     let sum = |field: fn(&Counts) -> u64| rows.iter().map(|(_, counts)| field(counts)).sum::<u64>();
+    let dynamic = |field: fn(&DynamicCounts) -> u64| {
+        rows.iter()
+            .filter_map(|(_, counts)| counts.dynamic.as_ref())
+            .map(field)
+            .sum::<u64>()
+    };
     format!(
         "conformance: {} documents, {} operations, {} requests accepted, {} responses decoded, {} violations, {} skipped",
         rows.len(),
         sum(|counts| counts.operations),
-        sum(|counts| counts.accepted),
-        sum(|counts| counts.decoded),
-        sum(|counts| counts.violations),
+        sum(|counts| counts.accepted) + dynamic(|counts| counts.accepted),
+        sum(|counts| counts.decoded) + dynamic(|counts| counts.decoded),
+        sum(|counts| counts.violations) + dynamic(|counts| counts.violations),
         sum(|counts| counts.skipped),
     )
 }
@@ -546,10 +601,32 @@ impl Runner {
                 }
             };
             measured.counts.prism = fed;
-            match self.run_driver(&executable, &prism, dynamic) {
-                Ok(output) => aggregate(&output, &mut measured),
-                Err(error) => measured.findings.push(error),
+            let output = match self.run_driver(&executable, &prism, dynamic) {
+                Ok(output) => output,
+                Err(error) => {
+                    measured.findings.push(error);
+                    continue;
+                }
+            };
+            if mode == prism::Mode::Static {
+                aggregate(&output, &mut measured);
+                continue;
             }
+            let mut pass = Measured::default();
+            aggregate(&output, &mut pass);
+            measured.counts.dynamic = Some(DynamicCounts {
+                responses_per_status: dynamic,
+                requests: pass.counts.requests,
+                accepted: pass.counts.accepted,
+                decoded: pass.counts.decoded,
+                violations: pass.counts.violations,
+                prism_invalid: pass.counts.prism_invalid,
+            });
+            measured
+                .findings
+                .extend(pass.findings.into_iter().filter(|finding| !finding.contains("not forced")).map(|finding| format!("dynamic: {finding}")));
+            measured.skipped.extend(pass.skipped);
+            measured.counts.skipped = measured.skipped.len() as u64;
         }
         measured
     }
@@ -627,7 +704,7 @@ pub fn run(root: &Path, args: ConformanceArgs) -> Result<bool> {
         counts.quick = expected.is_some_and(|expected| expected.quick);
         let verdict = judge(&counts, expected);
         println!(
-            "{:<42} {:<30} {:>5} ops {:>6} req {:>6} accepted {:>6} decoded {:>4} violations {:>4} skipped  {:.0} s{}",
+            "{:<42} {:<30} {:>5} ops {:>6} req {:>6} accepted {:>6} decoded {:>4} violations {:>4} skipped {:>4} Prism-invalid  {:.0} s{}",
             document.name,
             counts.prism,
             counts.operations,
@@ -636,6 +713,7 @@ pub fn run(root: &Path, args: ConformanceArgs) -> Result<bool> {
             counts.decoded,
             counts.violations,
             counts.skipped,
+            counts.prism_invalid,
             document_started.elapsed().as_secs_f64(),
             match &verdict {
                 Ok(()) => String::new(),
@@ -643,6 +721,17 @@ pub fn run(root: &Path, args: ConformanceArgs) -> Result<bool> {
                 Err(message) => format!("  FAILED: {message}"),
             }
         );
+        if let Some(dynamic) = &counts.dynamic {
+            println!(
+                "    dynamic ({} per status): {} req {} accepted {} decoded {} violations {} Prism-invalid",
+                dynamic.responses_per_status,
+                dynamic.requests,
+                dynamic.accepted,
+                dynamic.decoded,
+                dynamic.violations,
+                dynamic.prism_invalid
+            );
+        }
         for finding in measured.findings.iter().take(40) {
             println!("    {finding}");
         }
@@ -663,7 +752,15 @@ pub fn run(root: &Path, args: ConformanceArgs) -> Result<bool> {
     );
     if args.bless {
         for (name, counts) in &rows {
-            expectations.document.insert(name.clone(), counts.clone());
+            let mut counts = counts.clone();
+            if counts.dynamic.is_none() {
+                // A static run keeps what a dynamic run recorded.
+                counts.dynamic = expectations
+                    .document
+                    .get(name)
+                    .and_then(|previous| previous.dynamic.clone());
+            }
+            expectations.document.insert(name.clone(), counts);
         }
         let text = format!(
             "{}{}",
@@ -701,25 +798,28 @@ const EXPECTATIONS_HEADER: &str = "# Expected outcome of `cargo xtask conformanc
 # decoded     responses that decoded as expected (success value, or the status's own error variant)
 # violations  requests Prism reported a violation of the document for
 # skipped     operations not called, for a limit of Prism (named with the reason in the output)
+# prism_invalid  responses Prism made up and then found invalid itself (its generator stops at a
+#             depth limit in recursive schemas; or the document's example breaks its schema)
 # quick       part of `cargo xtask conformance --quick` (CI)
 
 ";
 
 fn table(rows: &[(String, Counts)]) -> String {
     let mut text = String::from(
-        "| document | Prism fed | operations | requests | accepted | decoded | violations | skipped |\n|---|---|---:|---:|---:|---:|---:|---:|\n",
+        "| document | Prism fed | operations | requests | accepted | decoded | violations | skipped | Prism-invalid responses |\n|---|---|---:|---:|---:|---:|---:|---:|---:|\n",
     );
     for (name, counts) in rows {
         let _ = writeln!(
             text,
-            "| {name} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {name} | {} | {} | {} | {} | {} | {} | {} | {} |",
             counts.prism,
             counts.operations,
             counts.requests,
             counts.accepted,
             counts.decoded,
             counts.violations,
-            counts.skipped
+            counts.skipped,
+            counts.prism_invalid
         );
     }
     text

@@ -151,8 +151,9 @@ fn operation_function(synthesizer: &ValueSynthesizer<'_>, operation: &Operation)
         if body.required {
             arguments.push(quote!(&body));
         } else {
-            // An optional body is sent with the full values and left out with the required ones.
-            arguments.push(quote!(if required_only { None } else { Some(&body) }));
+            // Sent with the required fields too: Prism refuses a request without a body whose
+            // schema has required properties, even when the document makes the body optional.
+            arguments.push(quote!(Some(&body)));
         }
     }
     let call = match operation.kind {
@@ -288,6 +289,9 @@ fn operation_call(synthesizer: &ValueSynthesizer<'_>, operation: &Operation) -> 
                 || synthesizer.value(&body.type_ref, Fill::Full, 0)
                     != synthesizer.value(&body.type_ref, Fill::Required, 0)
         });
+    let errors_only = operation.kind != OperationKind::UrlBuilder
+        && operation.success.cases.is_empty()
+        && !operation.errors.is_empty();
     // Prism needs a documented response to answer with (`NO_RESPONSE_RESPONSE_DEFINED`).
     let skip = if operation.kind != OperationKind::UrlBuilder
         && operation.success.cases.is_empty()
@@ -313,6 +317,7 @@ fn operation_call(synthesizer: &ValueSynthesizer<'_>, operation: &Operation) -> 
                 not_forced: &[ #( #not_forced ),* ],
                 has_optional: #has_optional,
                 skip: #skip,
+                errors_only: #errors_only,
             },
             |prefer, required_only| #name(run.clone(), prefer, required_only),
         )

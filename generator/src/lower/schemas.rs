@@ -351,13 +351,26 @@ impl<'a> SchemaLowering<'a> {
 
     /// The sample value of a schema in place (see `samples`).
     pub fn sample_of(&self, view: SchemaView<'_>) -> Option<serde_json::Value> {
-        match view {
-            SchemaView::Inline(schema) => super::samples::schema_sample(schema),
-            SchemaView::Reference(reference) => {
-                super::samples::component(self.components, reference)
-                    .and_then(super::samples::schema_sample)
-            }
+        self.sample_within(view, 0)
+    }
+
+    /// `sample_of`, through `allOf` members (a `$ref` with siblings becomes `allOf: [$ref]`).
+    fn sample_within(&self, view: SchemaView<'_>, depth: usize) -> Option<serde_json::Value> {
+        if depth > 16 {
+            return None;
         }
+        let schema = match view {
+            SchemaView::Inline(schema) => schema,
+            SchemaView::Reference(reference) => {
+                super::samples::component(self.components, reference)?
+            }
+        };
+        super::samples::schema_sample(schema).or_else(|| match &schema.schema_kind {
+            SchemaKind::AllOf { all_of } => all_of
+                .iter()
+                .find_map(|member| self.sample_within(SchemaView::from(member), depth + 1)),
+            _ => None,
+        })
     }
 
     /// The component schema behind a `$ref`, for merging `allOf` members.

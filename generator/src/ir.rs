@@ -185,7 +185,8 @@ pub struct Field {
     pub docs: Docs,
     /// The map of every key no other field names (`additionalProperties` or `patternProperties`
     /// beside `properties`): `#[serde(flatten)]`, so those entries are kept, not dropped.
-    pub flatten: bool,    /// A scalar value the document gives or implies for this field (its `example` or `default`, or
+    pub flatten: bool,
+    /// A scalar value the document gives or implies for this field (its `example` or `default`, or
     /// one its `format`/bounds imply); the conformance driver sends it.
     pub sample: Option<serde_json::Value>,
 }
@@ -429,7 +430,8 @@ pub struct Parameter {
     /// How a query parameter is serialized (`form` unless the spec says otherwise).
     pub style: QueryStyle,
     /// Rustdoc.
-    pub docs: Docs,    /// A scalar value the document gives or implies for this parameter (its `example`, its
+    pub docs: Docs,
+    /// A scalar value the document gives or implies for this parameter (its `example`, its
     /// schema's `example` or `default`, or one its `format`/bounds imply); the conformance driver sends it.
     pub sample: Option<serde_json::Value>,
 }

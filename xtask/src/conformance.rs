@@ -165,10 +165,9 @@ pub fn aggregate(output: &str, measured: &mut Measured) {
             }
             "skip" => {
                 measured.skipped.insert(parsed.operation.clone());
-                measured.findings.push(format!(
-                    "{}: skipped: {}",
-                    parsed.operation, parsed.reason
-                ));
+                measured
+                    .findings
+                    .push(format!("{}: skipped: {}", parsed.operation, parsed.reason));
             }
             "not_forced" => {
                 let status = parsed.status.map(|s| s.to_string()).unwrap_or_default();
@@ -249,18 +248,20 @@ pub fn judge(measured: &Counts, expected: Option<&Counts>) -> Result<(), String>
         ("decoded", measured.decoded, expected.decoded),
         ("violations", measured.violations, expected.violations),
         ("skipped", measured.skipped, expected.skipped),
-        ("Prism-invalid responses", measured.prism_invalid, expected.prism_invalid),
+        (
+            "Prism-invalid responses",
+            measured.prism_invalid,
+            expected.prism_invalid,
+        ),
     ] {
         if got != want {
             differences.push(format!("{name} {got}, expected {want}"));
         }
     }
     if let Some(measured_dynamic) = &measured.dynamic {
-        match expected
-            .dynamic
-            .as_ref()
-            .filter(|expected| expected.responses_per_status == measured_dynamic.responses_per_status)
-        {
+        match expected.dynamic.as_ref().filter(|expected| {
+            expected.responses_per_status == measured_dynamic.responses_per_status
+        }) {
             None => differences.push(format!(
                 "no expectation recorded for --dynamic {}",
                 measured_dynamic.responses_per_status
@@ -270,8 +271,16 @@ pub fn judge(measured: &Counts, expected: Option<&Counts>) -> Result<(), String>
                     ("dynamic requests", measured_dynamic.requests, want.requests),
                     ("dynamic accepted", measured_dynamic.accepted, want.accepted),
                     ("dynamic decoded", measured_dynamic.decoded, want.decoded),
-                    ("dynamic violations", measured_dynamic.violations, want.violations),
-                    ("dynamic Prism-invalid responses", measured_dynamic.prism_invalid, want.prism_invalid),
+                    (
+                        "dynamic violations",
+                        measured_dynamic.violations,
+                        want.violations,
+                    ),
+                    (
+                        "dynamic Prism-invalid responses",
+                        measured_dynamic.prism_invalid,
+                        want.prism_invalid,
+                    ),
                 ] {
                     if got != wanted {
                         differences.push(format!("{name} {got}, expected {wanted}"));
@@ -323,10 +332,21 @@ pub fn without_examples(value: &mut serde_json::Value) {
                     let name_map = !in_name_map
                         && matches!(
                             key.as_str(),
-                            "properties" | "patternProperties" | "schemas" | "paths"
-                                | "responses" | "parameters" | "headers" | "content"
-                                | "securitySchemes" | "requestBodies" | "callbacks"
-                                | "links" | "encoding" | "$defs" | "definitions"
+                            "properties"
+                                | "patternProperties"
+                                | "schemas"
+                                | "paths"
+                                | "responses"
+                                | "parameters"
+                                | "headers"
+                                | "content"
+                                | "securitySchemes"
+                                | "requestBodies"
+                                | "callbacks"
+                                | "links"
+                                | "encoding"
+                                | "$defs"
+                                | "definitions"
                         );
                     walk(child, name_map);
                 }
@@ -371,7 +391,10 @@ fn select_documents(corpus: &Path, only: &[String]) -> Result<Vec<Document>> {
             path,
         })
         .filter(|document| {
-            only.is_empty() || only.iter().any(|part| document.name.contains(part.as_str()))
+            only.is_empty()
+                || only
+                    .iter()
+                    .any(|part| document.name.contains(part.as_str()))
         })
         .collect();
     documents.sort_by(|left, right| left.name.cmp(&right.name));
@@ -475,11 +498,9 @@ impl Runner {
             .env("CARGO_TARGET_DIR", self.work_dir.join("target"))
             .env_remove("RUSTFLAGS")
             .env("CARGO_INCREMENTAL", "0");
-        let (status, _, stderr) = crate::corpus::run_with_limit(
-            command,
-            Duration::from_secs(self.args.build_timeout),
-        )
-        .map_err(|error| format!("{error:#}"))?;
+        let (status, _, stderr) =
+            crate::corpus::run_with_limit(command, Duration::from_secs(self.args.build_timeout))
+                .map_err(|error| format!("{error:#}"))?;
         match status {
             Some(status) if status.success() => {}
             Some(_) => {
@@ -488,7 +509,10 @@ impl Runner {
                     .filter(|line| line.contains("error"))
                     .take(5)
                     .collect();
-                return Err(format!("the driver does not compile: {}", errors.join(" | ")));
+                return Err(format!(
+                    "the driver does not compile: {}",
+                    errors.join(" | ")
+                ));
             }
             None => {
                 return Err(format!(
@@ -509,7 +533,11 @@ impl Runner {
 
     /// Starts Prism on the document, or on a derived copy without example values when Prism
     /// cannot load the document itself; returns how it was fed.
-    fn start_prism(&self, document: &Document, mode: prism::Mode) -> Result<(Prism, String), String> {
+    fn start_prism(
+        &self,
+        document: &Document,
+        mode: prism::Mode,
+    ) -> Result<(Prism, String), String> {
         let limit = Duration::from_secs(120);
         let first = match Prism::start(&self.prism_entry, &document.path, mode, limit) {
             Ok(prism) => return Ok((prism, "document".to_string())),
@@ -622,9 +650,12 @@ impl Runner {
                 violations: pass.counts.violations,
                 prism_invalid: pass.counts.prism_invalid,
             });
-            measured
-                .findings
-                .extend(pass.findings.into_iter().filter(|finding| !finding.contains("not forced")).map(|finding| format!("dynamic: {finding}")));
+            measured.findings.extend(
+                pass.findings
+                    .into_iter()
+                    .filter(|finding| !finding.contains("not forced"))
+                    .map(|finding| format!("dynamic: {finding}")),
+            );
             measured.skipped.extend(pass.skipped);
             measured.counts.skipped = measured.skipped.len() as u64;
         }
@@ -746,10 +777,7 @@ pub fn run(root: &Path, args: ConformanceArgs) -> Result<bool> {
     println!();
     println!("{}", table(&rows));
     println!("{}", total_line(&rows));
-    println!(
-        "conformance: took {:.0} s",
-        started.elapsed().as_secs_f64()
-    );
+    println!("conformance: took {:.0} s", started.elapsed().as_secs_f64());
     if args.bless {
         for (name, counts) in &rows {
             let mut counts = counts.clone();
@@ -786,7 +814,8 @@ pub fn run(root: &Path, args: ConformanceArgs) -> Result<bool> {
     Ok(failures.is_empty())
 }
 
-const EXPECTATIONS_HEADER: &str = "# Expected outcome of `cargo xtask conformance` per document of the real-world corpus
+const EXPECTATIONS_HEADER: &str =
+    "# Expected outcome of `cargo xtask conformance` per document of the real-world corpus
 # (../shared/corpus/specs): every count must match, so a regression (and an improvement) fails until
 # it is recorded with `cargo xtask conformance --bless`.
 #

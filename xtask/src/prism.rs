@@ -26,7 +26,13 @@ pub fn install(root: &Path) -> Result<PathBuf> {
         project.display()
     );
     let output = Command::new("npm")
-        .args(["ci", "--no-audit", "--no-fund", "--loglevel=error", "--prefix"])
+        .args([
+            "ci",
+            "--no-audit",
+            "--no-fund",
+            "--loglevel=error",
+            "--prefix",
+        ])
         .arg(&project)
         .current_dir(&project)
         .stdin(Stdio::null())
@@ -94,11 +100,17 @@ impl Prism {
         let listening = format!("Prism is listening on http://127.0.0.1:{port}");
         for (stream, needle) in [
             (
-                child.stdout.take().map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
+                child
+                    .stdout
+                    .take()
+                    .map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
                 Some(listening),
             ),
             (
-                child.stderr.take().map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
+                child
+                    .stderr
+                    .take()
+                    .map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
                 None,
             ),
         ] {
@@ -108,7 +120,10 @@ impl Prism {
             std::thread::spawn(move || {
                 for line in BufReader::new(stream).lines() {
                     let Ok(line) = line else { break };
-                    if needle.as_deref().is_some_and(|needle| line.contains(needle)) {
+                    if needle
+                        .as_deref()
+                        .is_some_and(|needle| line.contains(needle))
+                    {
                         let _ = sender.send(());
                     }
                     if let Ok(mut lines) = log.lock() {
@@ -134,7 +149,10 @@ impl Prism {
                 }
             }
             if let Ok(Some(status)) = prism.child.try_wait() {
-                bail!("Prism exited ({status}) before listening: {}", prism.log_tail(6));
+                bail!(
+                    "Prism exited ({status}) before listening: {}",
+                    prism.log_tail(6)
+                );
             }
             if started.elapsed() > limit {
                 bail!(
@@ -153,7 +171,11 @@ impl Prism {
 
     /// The last `lines` lines of Prism's output, on one line, without its timestamps' noise.
     pub fn log_tail(&self, lines: usize) -> String {
-        let all = self.log.lock().map(|lines| lines.clone()).unwrap_or_default();
+        let all = self
+            .log
+            .lock()
+            .map(|lines| lines.clone())
+            .unwrap_or_default();
         all[all.len().saturating_sub(lines)..]
             .iter()
             .map(|line| line.trim())

@@ -113,8 +113,13 @@ fn any_difference_from_the_expectation_fails_and_is_named() {
     worse.prism = "derived copy without examples".to_string();
     let message = judge(&worse, Some(&measured)).unwrap_err();
     assert!(message.contains("violations 2, expected 0"), "{message}");
-    assert!(message.contains("Prism fed `derived copy without examples`"), "{message}");
-    assert!(judge(&measured, None).unwrap_err().contains("no expectation"));
+    assert!(
+        message.contains("Prism fed `derived copy without examples`"),
+        "{message}"
+    );
+    assert!(judge(&measured, None)
+        .unwrap_err()
+        .contains("no expectation"));
 }
 
 #[test]
@@ -181,7 +186,8 @@ fn workspace_root() -> PathBuf {
 fn a_fixture_document_conforms_end_to_end() {
     let corpus = tempfile::tempdir().expect("a temp dir");
     std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/conformance/every_location.yaml"),
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/conformance/every_location.yaml"),
         corpus.path().join("every_location.yaml"),
     )
     .expect("copy the fixture");
@@ -222,13 +228,19 @@ fn a_fixture_document_conforms_end_to_end() {
         "conformance: 1 documents, 3 operations, 24 requests accepted, 20 responses decoded, 0 violations, 0 skipped",
         "{stdout}"
     );
-    assert!(stdout.contains("| every_location.yaml | document | 3 | 10 | 10 | 6 | 0 | 0 | 4 |"), "{stdout}");
+    assert!(
+        stdout.contains("| every_location.yaml | document | 3 | 10 | 10 | 6 | 0 | 0 | 4 |"),
+        "{stdout}"
+    );
     assert!(
         stdout.contains("getThing [success]: Prism's own response breaks the document: response.body.parts.0.parts.0"),
         "{stdout}"
     );
     let recorded = std::fs::read_to_string(&expectations).expect("expectations written");
-    assert!(recorded.contains("[document.\"every_location.yaml\"]"), "{recorded}");
+    assert!(
+        recorded.contains("[document.\"every_location.yaml\"]"),
+        "{recorded}"
+    );
     assert!(recorded.contains("violations = 0"), "{recorded}");
     assert!(recorded.contains("responses_per_status = 2"), "{recorded}");
 
@@ -238,9 +250,15 @@ fn a_fixture_document_conforms_end_to_end() {
     // A dynamic run with another N has nothing to compare with, and says so.
     let (code, _, stderr) = run(&["--dynamic", "1"]);
     assert_eq!(code, Some(1), "{stderr}");
-    assert!(stderr.contains("no expectation recorded for --dynamic 1"), "{stderr}");
-    std::fs::write(&expectations, recorded.replacen("decoded = 6\n", "decoded = 7\n", 1))
-        .expect("edit the expectations");
+    assert!(
+        stderr.contains("no expectation recorded for --dynamic 1"),
+        "{stderr}"
+    );
+    std::fs::write(
+        &expectations,
+        recorded.replacen("decoded = 6\n", "decoded = 7\n", 1),
+    )
+    .expect("edit the expectations");
     let (code, stdout, stderr) = run(&["--dynamic", "2"]);
     assert_eq!(code, Some(1), "{stdout}\n{stderr}");
     assert!(stderr.contains("decoded 6, expected 7"), "{stderr}");

@@ -958,9 +958,15 @@ fn accept_header(operation: &Operation) -> TokenStream {
         return quote!();
     }
     let lowered = if json.is_empty() {
-        others.iter().map(|media_type| media_type.to_string()).collect::<Vec<_>>()
+        others
+            .iter()
+            .map(|media_type| media_type.to_string())
+            .collect::<Vec<_>>()
     } else {
-        others.iter().map(|media_type| format!("{media_type};q=0.5")).collect()
+        others
+            .iter()
+            .map(|media_type| format!("{media_type};q=0.5"))
+            .collect()
     };
     let accept = json
         .iter()

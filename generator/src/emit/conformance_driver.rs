@@ -123,9 +123,7 @@ fn operation_function(synthesizer: &ValueSynthesizer<'_>, operation: &Operation)
     let mut build = Vec::new();
     let mut arguments = Vec::new();
     if operation.parameters_type.is_some() {
-        let full = synthesizer
-            .parameters(operation, Fill::Full)
-            .to_string();
+        let full = synthesizer.parameters(operation, Fill::Full).to_string();
         let required = synthesizer
             .parameters(operation, Fill::Required)
             .to_string();
@@ -234,7 +232,9 @@ fn forced_code(status: StatusMatch, listed: &[StatusMatch]) -> Option<u16> {
         StatusMatch::Code(code) => Some(code),
         StatusMatch::Range(digit) => (digit * 100..digit * 100 + 100).find(|code| free(*code)),
         // Not 500: with `--errors` Prism answers 500 when its own response breaks the document.
-        StatusMatch::Default => [599, 418, 520, 499, 299].into_iter().find(|code| free(*code)),
+        StatusMatch::Default => [599, 418, 520, 499, 299]
+            .into_iter()
+            .find(|code| free(*code)),
     }
 }
 

@@ -76,7 +76,13 @@ impl<'a> ValueSynthesizer<'a> {
     }
 
     /// The document's sample when it is a value of `type_ref`, else a synthesized one.
-    fn sampled(&self, type_ref: &TypeRef, sample: Option<&Value>, fill: Fill, depth: usize) -> Value {
+    fn sampled(
+        &self,
+        type_ref: &TypeRef,
+        sample: Option<&Value>,
+        fill: Fill,
+        depth: usize,
+    ) -> Value {
         let type_ref = strip_option(type_ref);
         match sample {
             Some(sample) if self.fits(type_ref, sample, 0) => sample.clone(),
@@ -92,7 +98,10 @@ impl<'a> ValueSynthesizer<'a> {
         }
         match type_ref {
             TypeRef::String | TypeRef::Secret => sample.is_string(),
-            TypeRef::Integer { bits: 32, unsigned: false } => sample
+            TypeRef::Integer {
+                bits: 32,
+                unsigned: false,
+            } => sample
                 .as_i64()
                 .is_some_and(|number| i32::try_from(number).is_ok()),
             TypeRef::Integer { unsigned: true, .. } => sample.is_u64(),
@@ -100,7 +109,11 @@ impl<'a> ValueSynthesizer<'a> {
             TypeRef::Number { .. } => sample.is_number(),
             TypeRef::Boolean => sample.is_boolean(),
             TypeRef::Option(inner) | TypeRef::Boxed(inner) => self.fits(inner, sample, depth + 1),
-            TypeRef::Named(name) => match self.types.get(name.as_str()).map(|definition| &definition.kind) {
+            TypeRef::Named(name) => match self
+                .types
+                .get(name.as_str())
+                .map(|definition| &definition.kind)
+            {
                 Some(TypeKind::StringEnum { .. }) => sample.is_string(),
                 Some(TypeKind::Alias { target } | TypeKind::Newtype { target }) => {
                     self.fits(target, sample, depth + 1)
@@ -188,10 +201,7 @@ impl<'a> ValueSynthesizer<'a> {
                             .map(|variant| self.value(&variant.type_ref, fill, depth + 1))
                             .unwrap_or(Value::Null);
                         if let Value::Object(object) = &mut member {
-                            object.insert(
-                                discriminator.property_name.clone(),
-                                json!(wire_value),
-                            );
+                            object.insert(discriminator.property_name.clone(), json!(wire_value));
                         }
                         return member;
                     }

@@ -76,8 +76,8 @@ fn implied_sample(kind: &SchemaKind) -> Option<Value> {
             if let Some(text) = by_format {
                 return Some(json!(text));
             }
-            if string.pattern.is_some() {
-                return None;
+            if let Some(pattern) = &string.pattern {
+                return literal_alternative(pattern).map(|text| json!(text));
             }
             let minimum = string.min_length.unwrap_or(0);
             let maximum = string.max_length.unwrap_or(usize::MAX);
@@ -126,5 +126,46 @@ fn implied_sample(kind: &SchemaKind) -> Option<Value> {
             Some(json!(value))
         }
         _ => None,
+    }
+}
+
+/// The first alternative of a pattern that is only literal words joined by `|` (`payTo|upi_collect`,
+/// `^(sepa|iban)$`): a value that matches it. Any other pattern gives `None`.
+fn literal_alternative(pattern: &str) -> Option<String> {
+    let inner = pattern.strip_prefix('^').unwrap_or(pattern);
+    let inner = inner.strip_suffix('$').unwrap_or(inner);
+    let inner = inner
+        .strip_prefix('(')
+        .and_then(|rest| rest.strip_suffix(')'))
+        .unwrap_or(inner);
+    let first = inner.split('|').next()?;
+    let literal = inner.split('|').all(|alternative| {
+        !alternative.is_empty()
+            && alternative.chars().all(|character| {
+                character.is_ascii_alphanumeric() || matches!(character, '_' | '-')
+            })
+    });
+    // An unanchored pattern matches any text that contains the word, so the word itself does.
+    literal.then(|| first.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::literal_alternative;
+
+    #[test]
+    fn literal_alternations_give_their_first_word_and_other_patterns_nothing() {
+        assert_eq!(
+            literal_alternative("payTo|upi_collect").as_deref(),
+            Some("payTo")
+        );
+        assert_eq!(
+            literal_alternative("^(sepa|iban)$").as_deref(),
+            Some("sepa")
+        );
+        assert_eq!(literal_alternative("^[a-z]+$"), None);
+        assert_eq!(literal_alternative("a|b.c"), None);
+        assert_eq!(literal_alternative("^$"), None);
+        assert_eq!(literal_alternative("|x"), None);
     }
 }

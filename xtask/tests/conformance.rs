@@ -218,22 +218,28 @@ fn a_fixture_document_conforms_end_to_end() {
     // Every operation, every forced status (404, `default` as an unlisted code, 400, 401), the
     // required-only values, and two seeded dynamic responses per status: all accepted, all
     // decoded but the four static answers in which Prism's own example of the recursive `Thing`
-    // stops at its depth limit and breaks the document (Prism says so itself).
+    // stops at its depth limit and breaks the document (Prism says so itself). `createToken` with
+    // its array field is skipped, named with Prism's limit (repeated form keys); its
+    // required-only call, without the array, is checked.
     let total = stdout
         .lines()
         .find(|line| line.starts_with("conformance: 1 documents"))
         .unwrap_or_else(|| panic!("no total line in:\n{stdout}"));
     assert_eq!(
         total,
-        "conformance: 1 documents, 3 operations, 24 requests accepted, 20 responses decoded, 0 violations, 0 skipped",
+        "conformance: 1 documents, 3 operations, 18 requests accepted, 14 responses decoded, 0 violations, 1 skipped",
         "{stdout}"
     );
     assert!(
-        stdout.contains("| every_location.yaml | document | 3 | 10 | 10 | 6 | 0 | 0 | 4 |"),
+        stdout.contains("| every_location.yaml | document | 3 | 8 | 8 | 4 | 0 | 1 | 4 |"),
         "{stdout}"
     );
     assert!(
         stdout.contains("getThing [success]: Prism's own response breaks the document: response.body.parts.0.parts.0"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("createToken: skipped: Prism reads a form body's repeated key"),
         "{stdout}"
     );
     let recorded = std::fs::read_to_string(&expectations).expect("expectations written");
@@ -256,10 +262,10 @@ fn a_fixture_document_conforms_end_to_end() {
     );
     std::fs::write(
         &expectations,
-        recorded.replacen("decoded = 6\n", "decoded = 7\n", 1),
+        recorded.replacen("decoded = 4\n", "decoded = 5\n", 1),
     )
     .expect("edit the expectations");
     let (code, stdout, stderr) = run(&["--dynamic", "2"]);
     assert_eq!(code, Some(1), "{stdout}\n{stderr}");
-    assert!(stderr.contains("decoded 6, expected 7"), "{stderr}");
+    assert!(stderr.contains("decoded 4, expected 5"), "{stderr}");
 }

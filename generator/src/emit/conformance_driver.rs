@@ -251,6 +251,7 @@ fn status_text(status: StatusMatch) -> String {
 
 /// `support::exercise(&run, &Plan { .. }, |prefer, required_only| call_<op>(..)).await;`
 fn operation_call(synthesizer: &ValueSynthesizer<'_>, operation: &Operation) -> TokenStream {
+    let form_array_fields = synthesizer.form_array_fields(operation);
     let name = function_name(operation);
     let spec_name = &operation.spec_name;
     let mut success_codes = Vec::new();
@@ -318,6 +319,7 @@ fn operation_call(synthesizer: &ValueSynthesizer<'_>, operation: &Operation) -> 
                 has_optional: #has_optional,
                 skip: #skip,
                 errors_only: #errors_only,
+                form_array_fields: &[ #( #form_array_fields ),* ],
             },
             |prefer, required_only| #name(run.clone(), prefer, required_only),
         )

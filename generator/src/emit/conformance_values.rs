@@ -124,6 +124,36 @@ impl<'a> ValueSynthesizer<'a> {
         }
     }
 
+    /// The wire names of a form body's array fields.
+    pub fn form_array_fields(&self, operation: &Operation) -> Vec<String> {
+        let Some(body) = operation
+            .body
+            .as_ref()
+            .filter(|body| body.encoding == crate::ir::BodyEncoding::Form)
+        else {
+            return Vec::new();
+        };
+        let mut type_ref = &body.type_ref;
+        for _ in 0..32 {
+            match type_ref {
+                TypeRef::Named(name) => match self.types.get(name.as_str()).map(|definition| &definition.kind) {
+                    Some(TypeKind::Struct { fields, .. }) => {
+                        return fields
+                            .iter()
+                            .filter(|field| matches!(strip_option(&field.type_ref), TypeRef::Vec(_)))
+                            .map(|field| field.wire_name.clone())
+                            .collect()
+                    }
+                    Some(TypeKind::Alias { target } | TypeKind::Newtype { target }) => type_ref = target,
+                    _ => break,
+                },
+                TypeRef::Boxed(inner) | TypeRef::Option(inner) => type_ref = inner,
+                _ => break,
+            }
+        }
+        Vec::new()
+    }
+
     /// A value of `type_ref`.
     pub fn value(&self, type_ref: &TypeRef, fill: Fill, depth: usize) -> Value {
         let deep = depth > REQUIRED_DEPTH;
@@ -141,7 +171,16 @@ impl<'a> ValueSynthesizer<'a> {
             // "conformance" in base64.
             TypeRef::Base64Bytes => json!("Y29uZm9ybWFuY2U="),
             TypeRef::Vec(_) if deep || depth >= COLLECTION_DEPTH => json!([]),
-            TypeRef::Vec(item) => json!([self.value(strip_option(item), fill, depth + 1)]),
+            // Two distinct items where the item type allows them: one item cannot tell `a,b` from
+            // `a&a=b`, so two exercise the array's encoding in queries, headers and form bodies.
+            TypeRef::Vec(item) => {
+                let item = strip_option(item);
+                let first = self.value(item, fill, depth + 1);
+                match self.second_distinct(item, &first) {
+                    Some(second) => json!([first, second]),
+                    None => json!([first]),
+                }
+            }
             TypeRef::Map(_) if deep || depth >= COLLECTION_DEPTH => json!({}),
             TypeRef::Map(item) => {
                 json!({ "key": self.value(strip_option(item), fill, depth + 1) })
@@ -156,6 +195,21 @@ impl<'a> ValueSynthesizer<'a> {
             ),
             TypeRef::Named(name) => self.named(name, fill, depth),
         }
+    }
+
+    /// A second value of a scalar item type, different from `first`: the next enum value, another
+    /// string or number. `None` where no such value is known to be valid.
+    fn second_distinct(&self, item: &TypeRef, first: &Value) -> Option<Value> {
+        let second = match item {
+            TypeRef::String => json!("conformance-2"),
+            TypeRef::Integer { .. } => json!(2),
+            TypeRef::Named(name) => match &self.types.get(name.as_str())?.kind {
+                TypeKind::StringEnum { variants } => json!(variants.get(1)?.wire_value),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        (second != *first).then_some(second)
     }
 
     fn named(&self, name: &str, fill: Fill, depth: usize) -> Value {

@@ -136,15 +136,23 @@ impl<'a> ValueSynthesizer<'a> {
         let mut type_ref = &body.type_ref;
         for _ in 0..32 {
             match type_ref {
-                TypeRef::Named(name) => match self.types.get(name.as_str()).map(|definition| &definition.kind) {
+                TypeRef::Named(name) => match self
+                    .types
+                    .get(name.as_str())
+                    .map(|definition| &definition.kind)
+                {
                     Some(TypeKind::Struct { fields, .. }) => {
                         return fields
                             .iter()
-                            .filter(|field| matches!(strip_option(&field.type_ref), TypeRef::Vec(_)))
+                            .filter(|field| {
+                                matches!(strip_option(&field.type_ref), TypeRef::Vec(_))
+                            })
                             .map(|field| field.wire_name.clone())
                             .collect()
                     }
-                    Some(TypeKind::Alias { target } | TypeKind::Newtype { target }) => type_ref = target,
+                    Some(TypeKind::Alias { target } | TypeKind::Newtype { target }) => {
+                        type_ref = target
+                    }
                     _ => break,
                 },
                 TypeRef::Boxed(inner) | TypeRef::Option(inner) => type_ref = inner,

@@ -362,6 +362,34 @@ pub fn without_examples(value: &mut serde_json::Value) {
     walk(value, false);
 }
 
+/// The path of a relative first server (`/api/v3`), without a trailing `/`; `None` for an absolute
+/// one, a bare `/`, or none.
+pub fn relative_server_path(document: &serde_json::Value) -> Option<String> {
+    let url = document["servers"][0]["url"].as_str()?;
+    if !url.starts_with('/') || url.starts_with("//") {
+        return None;
+    }
+    let path = url.trim_end_matches('/');
+    (!path.is_empty() && !path.contains('{')).then(|| path.to_string())
+}
+
+/// Moves every path under `prefix` (`/users` becomes `/api/v3/users`).
+pub fn paths_under(document: &mut serde_json::Value, prefix: &str) {
+    if let Some(paths) = document.get_mut("paths").and_then(|paths| paths.as_object_mut()) {
+        let moved: serde_json::Map<String, serde_json::Value> = std::mem::take(paths)
+            .into_iter()
+            .map(|(path, item)| {
+                if path.starts_with('/') {
+                    (format!("{prefix}{path}"), item)
+                } else {
+                    (path, item)
+                }
+            })
+            .collect();
+        *paths = moved;
+    }
+}
+
 struct Document {
     name: String,
     path: PathBuf,
@@ -533,39 +561,74 @@ impl Runner {
 
     /// Starts Prism on the document, or on a derived copy without example values when Prism
     /// cannot load the document itself; returns how it was fed.
+    /// Starts Prism on the document, or on a derived copy: with the paths under the path of a
+    /// relative first server (Prism serves paths at its root, while the client sends them under
+    /// that path), and, when Prism cannot load the document, without example values. Returns how
+    /// it was fed.
     fn start_prism(
         &self,
         document: &Document,
         mode: prism::Mode,
     ) -> Result<(Prism, String), String> {
         let limit = Duration::from_secs(120);
-        let first = match Prism::start(&self.prism_entry, &document.path, mode, limit) {
-            Ok(prism) => return Ok((prism, "document".to_string())),
+        let read = || self.read_document(document).map_err(|error| format!("{error:#}"));
+        let prefix = relative_server_path(&read()?);
+        let (first_path, first_fed) = match &prefix {
+            None => (document.path.clone(), "document".to_string()),
+            Some(prefix) => {
+                let mut value = read()?;
+                paths_under(&mut value, prefix);
+                let path = self
+                    .write_derived(document, "paths-under-server", &value)
+                    .map_err(|error| format!("{error:#}"))?;
+                (path, format!("derived copy, paths under {prefix}"))
+            }
+        };
+        let first = match Prism::start(&self.prism_entry, &first_path, mode, limit) {
+            Ok(prism) => return Ok((prism, first_fed)),
             Err(error) => format!("{error:#}"),
         };
-        let derived = self.derived_without_examples(document).map_err(|error| {
-            format!("Prism cannot load the document ({first}); no derived copy: {error:#}")
-        })?;
+        let mut value = read()?;
+        if let Some(prefix) = &prefix {
+            paths_under(&mut value, prefix);
+        }
+        without_examples(&mut value);
+        let derived = self
+            .write_derived(document, "without-examples", &value)
+            .map_err(|error| {
+                format!("Prism cannot load the document ({first}); no derived copy: {error:#}")
+            })?;
+        let fed = match &prefix {
+            None => "derived copy without examples".to_string(),
+            Some(prefix) => format!("derived copy without examples, paths under {prefix}"),
+        };
         match Prism::start(&self.prism_entry, &derived, mode, limit) {
-            Ok(prism) => Ok((prism, "derived copy without examples".to_string())),
+            Ok(prism) => Ok((prism, fed)),
             Err(error) => Err(format!(
                 "Prism cannot load the document ({first}), nor a copy without examples ({error:#})"
             )),
         }
     }
 
-    fn derived_without_examples(&self, document: &Document) -> Result<PathBuf> {
+    fn read_document(&self, document: &Document) -> Result<serde_json::Value> {
         let text = std::fs::read_to_string(&document.path)?;
-        let mut value: serde_json::Value = if document.name.ends_with(".json") {
+        Ok(if document.name.ends_with(".json") {
             serde_json::from_str(&text)?
         } else {
             serde_norway::from_str(&text)?
-        };
-        without_examples(&mut value);
+        })
+    }
+
+    fn write_derived(
+        &self,
+        document: &Document,
+        what: &str,
+        value: &serde_json::Value,
+    ) -> Result<PathBuf> {
         let folder = self.work_dir.join("derived");
         std::fs::create_dir_all(&folder)?;
-        let path = folder.join(format!("{}.without-examples.json", document.name));
-        std::fs::write(&path, serde_json::to_vec(&value)?)?;
+        let path = folder.join(format!("{}.{what}.json", document.name));
+        std::fs::write(&path, serde_json::to_vec(value)?)?;
         Ok(path)
     }
 

@@ -3,7 +3,10 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use xtask::conformance::{aggregate, judge, total_line, without_examples, Counts, Measured};
+use xtask::conformance::{
+    aggregate, judge, paths_under, relative_server_path, total_line, without_examples, Counts,
+    Measured,
+};
 
 fn request_line(operation: &str, check: &str, extra: &str) -> String {
     format!(
@@ -171,6 +174,27 @@ fn the_derived_copy_drops_example_values_but_keeps_properties_named_example() {
     assert_eq!(properties["example"]["type"], "string");
     assert!(properties["example"].get("example").is_none());
     assert_eq!(properties["examples"]["type"], "array");
+}
+
+#[test]
+fn a_relative_server_moves_the_paths_of_the_copy_prism_gets() {
+    let mut document = serde_json::json!({
+        "servers": [{"url": "/api/v3/"}],
+        "paths": {"/users": {}, "/users/{id}": {}, "x-extension": {}}
+    });
+    assert_eq!(relative_server_path(&document).as_deref(), Some("/api/v3"));
+    paths_under(&mut document, "/api/v3");
+    let paths: Vec<&String> = document["paths"].as_object().unwrap().keys().collect();
+    assert_eq!(paths, ["/api/v3/users", "/api/v3/users/{id}", "x-extension"]);
+    for absolute in [
+        serde_json::json!({"servers": [{"url": "https://api.example.com/v1"}]}),
+        serde_json::json!({"servers": [{"url": "//cdn.example.com/v1"}]}),
+        serde_json::json!({"servers": [{"url": "/"}]}),
+        serde_json::json!({"servers": [{"url": "/{version}"}]}),
+        serde_json::json!({}),
+    ] {
+        assert_eq!(relative_server_path(&absolute), None, "{absolute}");
+    }
 }
 
 fn workspace_root() -> PathBuf {

@@ -119,6 +119,11 @@ impl Outcome {
     ) -> Outcome {
         let problem = undocumented_body.and_then(|body| serde_json::from_slice::<serde_json::Value>(body).ok());
         let prism_limit = problem.as_ref().and_then(prism_limit);
+        // Prism's own problem (a 404 for a route, a 500 it could not generate) names itself.
+        let detail = match problem.as_ref().and_then(|problem| problem.get("title")).and_then(|title| title.as_str()) {
+            Some(title) => format!("{detail} (Prism: {title})"),
+            None => detail,
+        };
         let body_violations = problem
             .and_then(|problem| problem.get("validation").and_then(|list| list.as_array()).cloned())
             .unwrap_or_default()

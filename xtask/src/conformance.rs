@@ -375,7 +375,10 @@ pub fn relative_server_path(document: &serde_json::Value) -> Option<String> {
 
 /// Moves every path under `prefix` (`/users` becomes `/api/v3/users`).
 pub fn paths_under(document: &mut serde_json::Value, prefix: &str) {
-    if let Some(paths) = document.get_mut("paths").and_then(|paths| paths.as_object_mut()) {
+    if let Some(paths) = document
+        .get_mut("paths")
+        .and_then(|paths| paths.as_object_mut())
+    {
         let moved: serde_json::Map<String, serde_json::Value> = std::mem::take(paths)
             .into_iter()
             .map(|(path, item)| {
@@ -571,7 +574,10 @@ impl Runner {
         mode: prism::Mode,
     ) -> Result<(Prism, String), String> {
         let limit = Duration::from_secs(120);
-        let read = || self.read_document(document).map_err(|error| format!("{error:#}"));
+        let read = || {
+            self.read_document(document)
+                .map_err(|error| format!("{error:#}"))
+        };
         let prefix = relative_server_path(&read()?);
         let (first_path, first_fed) = match &prefix {
             None => (document.path.clone(), "document".to_string()),

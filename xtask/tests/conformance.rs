@@ -185,7 +185,10 @@ fn a_relative_server_moves_the_paths_of_the_copy_prism_gets() {
     assert_eq!(relative_server_path(&document).as_deref(), Some("/api/v3"));
     paths_under(&mut document, "/api/v3");
     let paths: Vec<&String> = document["paths"].as_object().unwrap().keys().collect();
-    assert_eq!(paths, ["/api/v3/users", "/api/v3/users/{id}", "x-extension"]);
+    assert_eq!(
+        paths,
+        ["/api/v3/users", "/api/v3/users/{id}", "x-extension"]
+    );
     for absolute in [
         serde_json::json!({"servers": [{"url": "https://api.example.com/v1"}]}),
         serde_json::json!({"servers": [{"url": "//cdn.example.com/v1"}]}),

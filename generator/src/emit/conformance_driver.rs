@@ -217,6 +217,15 @@ fn operation_function(synthesizer: &ValueSynthesizer<'_>, operation: &Operation)
     }
 }
 
+/// The success case the lower stage adds to an operation that documents none (any 2xx, no body):
+/// Prism cannot be asked for it, and an unforced call gets one of the documented errors instead.
+fn is_undocumented_success(case: &crate::ir::ResponseCase) -> bool {
+    case.status == StatusMatch::Range(2)
+        && case.encoding == crate::ir::BodyEncoding::Empty
+        && case.media_type.is_none()
+        && case.type_ref == crate::ir::TypeRef::Unit
+}
+
 /// The status Prism is asked for to get `status`: a listed code as is; for a range (`4XX`) and
 /// `default`, a code the operation does not list otherwise (Prism answers an unlisted
 /// `Prefer: code=N` with the range's or the `default` response).
@@ -265,7 +274,12 @@ fn operation_call(synthesizer: &ValueSynthesizer<'_>, operation: &Operation) -> 
             .chain(&operation.errors)
             .map(|case| case.status)
             .collect();
-        for case in &operation.success.cases {
+        for case in operation
+            .success
+            .cases
+            .iter()
+            .filter(|case| !is_undocumented_success(case))
+        {
             match forced_code(case.status, &listed) {
                 Some(code) if !success_codes.contains(&code) => success_codes.push(code),
                 Some(_) => {}
@@ -291,11 +305,11 @@ fn operation_call(synthesizer: &ValueSynthesizer<'_>, operation: &Operation) -> 
                     != synthesizer.value(&body.type_ref, Fill::Required, 0)
         });
     let errors_only = operation.kind != OperationKind::UrlBuilder
-        && operation.success.cases.is_empty()
+        && operation.success.cases.iter().all(is_undocumented_success)
         && !operation.errors.is_empty();
     // Prism needs a documented response to answer with (`NO_RESPONSE_RESPONSE_DEFINED`).
     let skip = if operation.kind != OperationKind::UrlBuilder
-        && operation.success.cases.is_empty()
+        && operation.success.cases.iter().all(is_undocumented_success)
         && operation.errors.is_empty()
     {
         quote!(Some("the operation documents no response, and Prism answers every request to it with its own 500 (NO_RESPONSE_RESPONSE_DEFINED)"))

@@ -121,7 +121,7 @@ impl Outcome {
         let prism_limit = problem.as_ref().and_then(prism_limit);
         // Prism's own problem (a 404 for a route, a 500 it could not generate) names itself.
         let detail = match problem.as_ref().and_then(|problem| problem.get("title")).and_then(|title| title.as_str()) {
-            Some(title) => format!("{detail} (Prism: {title})"),
+            Some(title) => format!("{detail} (Prism: {})", one_line(title)),
             None => detail,
         };
         let body_violations = problem
@@ -357,13 +357,27 @@ fn name_request_side(violation: &mut serde_json::Value) {
 }
 
 /// Prism's problem+json for an answer it cannot give (its 500s `NO_RESPONSE_RESPONSE_DEFINED`,
-/// and `Cannot find serializer for <media type>`), named by its title.
+/// `Cannot find serializer for <media type>`, and in dynamic mode a response documented by
+/// examples without a schema), named by its title.
 fn prism_limit(problem: &serde_json::Value) -> Option<String> {
     let kind = problem.get("type")?.as_str()?;
     let title = problem.get("title").and_then(|title| title.as_str()).unwrap_or_default();
+    // Dynamic mode needs a schema: a response given by examples only cannot be generated.
     let limit = kind.ends_with("#NO_RESPONSE_RESPONSE_DEFINED")
-        || (kind.ends_with("#UNKNOWN") && title.starts_with("Cannot find serializer for"));
-    limit.then(|| format!("Prism cannot answer: {title} ({})", kind.rsplit('#').next().unwrap_or_default()))
+        || (kind.ends_with("#UNKNOWN") && title.starts_with("Cannot find serializer for"))
+        || title.contains("Tried to force a dynamic response")
+        // Its schema faker recurses without bound on some recursive schemas.
+        || title.contains("Maximum call stack size exceeded");
+    limit.then(|| format!("Prism cannot answer: {} ({})", one_line(title), kind.rsplit('#').next().unwrap_or_default()))
+}
+
+/// Prism's text on one line, at most 200 characters (its titles can carry a whole stack trace).
+fn one_line(text: &str) -> String {
+    let line = text.lines().next().unwrap_or_default().trim();
+    match line.char_indices().nth(200) {
+        Some((cut, _)) => format!("{}...", &line[..cut]),
+        None => line.to_string(),
+    }
 }
 
 /// A request value from its synthesized JSON, through the type's own `Deserialize`.

@@ -189,7 +189,8 @@ fn operation_function(synthesizer: &ValueSynthesizer<'_>, operation: &Operation)
                         // Prism names the violations of a request it rejects in its own
                         // problem+json body when the document has no response for that.
                         let undocumented_body = match &error {
-                            api::Error::UnexpectedResponse { body, .. } => Some(body.as_bytes()),
+                            api::Error::UnexpectedResponse { body, .. }
+                            | api::Error::InvalidResponseBody { body, .. } => Some(body.as_bytes()),
                             _ => None,
                         };
                         support::Outcome::error(

@@ -832,11 +832,11 @@ pub fn run(root: &Path, args: ConformanceArgs) -> Result<bool> {
                 dynamic.prism_invalid
             );
         }
-        for finding in measured.findings.iter().take(40) {
+        for finding in measured.findings.iter().take(200) {
             println!("    {finding}");
         }
-        if measured.findings.len() > 40 {
-            println!("    ... and {} more", measured.findings.len() - 40);
+        if measured.findings.len() > 200 {
+            println!("    ... and {} more", measured.findings.len() - 200);
         }
         if let Err(message) = verdict {
             failures.push(format!("{}: {message}", document.name));

@@ -136,10 +136,8 @@ fn operation_function(synthesizer: &ValueSynthesizer<'_>, operation: &Operation)
         arguments.push(quote!(&parameters));
     }
     if let Some(body) = &operation.body {
-        let full = synthesizer.value(&body.type_ref, Fill::Full, 0).to_string();
-        let required = synthesizer
-            .value(&body.type_ref, Fill::Required, 0)
-            .to_string();
+        let full = synthesizer.body(operation, Fill::Full).to_string();
+        let required = synthesizer.body(operation, Fill::Required).to_string();
         build.push(quote! {
             let body = match support::value(if required_only { #required } else { #full }) {
                 Ok(value) => value,
@@ -262,6 +260,10 @@ fn status_text(status: StatusMatch) -> String {
 /// `support::exercise(&run, &Plan { .. }, |prefer, required_only| call_<op>(..)).await;`
 fn operation_call(synthesizer: &ValueSynthesizer<'_>, operation: &Operation) -> TokenStream {
     let form_array_fields = synthesizer.form_array_fields(operation);
+    let form_body = operation
+        .body
+        .as_ref()
+        .is_some_and(|body| body.encoding == crate::ir::BodyEncoding::Form);
     let name = function_name(operation);
     let spec_name = &operation.spec_name;
     let mut success_codes = Vec::new();
@@ -302,8 +304,8 @@ fn operation_call(synthesizer: &ValueSynthesizer<'_>, operation: &Operation) -> 
         != synthesizer.parameters(operation, Fill::Required)
         || operation.body.as_ref().is_some_and(|body| {
             !body.required
-                || synthesizer.value(&body.type_ref, Fill::Full, 0)
-                    != synthesizer.value(&body.type_ref, Fill::Required, 0)
+                || synthesizer.body(operation, Fill::Full)
+                    != synthesizer.body(operation, Fill::Required)
         });
     let errors_only = operation.kind != OperationKind::UrlBuilder
         && operation.success.cases.iter().all(is_undocumented_success)
@@ -335,6 +337,7 @@ fn operation_call(synthesizer: &ValueSynthesizer<'_>, operation: &Operation) -> 
                 skip: #skip,
                 errors_only: #errors_only,
                 form_array_fields: &[ #( #form_array_fields ),* ],
+                form_body: #form_body,
             },
             |prefer, required_only| #name(run.clone(), prefer, required_only),
         )

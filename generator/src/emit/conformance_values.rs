@@ -109,6 +109,9 @@ impl<'a> ValueSynthesizer<'a> {
             TypeRef::Number { .. } => sample.is_number(),
             TypeRef::Boolean => sample.is_boolean(),
             TypeRef::Option(inner) | TypeRef::Boxed(inner) => self.fits(inner, sample, depth + 1),
+            TypeRef::Vec(item) => sample.as_array().is_some_and(|items| {
+                !items.is_empty() && items.iter().all(|value| self.fits(item, value, depth + 1))
+            }),
             TypeRef::Named(name) => match self
                 .types
                 .get(name.as_str())
@@ -122,6 +125,30 @@ impl<'a> ValueSynthesizer<'a> {
             },
             _ => false,
         }
+    }
+
+    /// The request body's value. Client credentials the body could carry (`client_secret`) are left
+    /// out: the driver sets every scheme's credentials, HTTP Basic included, and the client refuses
+    /// two client authentication methods in one request (RFC 6749 section 2.3).
+    pub fn body(&self, operation: &Operation, fill: Fill) -> Value {
+        let Some(body) = &operation.body else {
+            return Value::Null;
+        };
+        let mut value = self.value(&body.type_ref, fill, 0);
+        if let (Value::Object(object), TypeRef::Named(name)) = (&mut value, &body.type_ref) {
+            if let Some(TypeKind::Struct { fields, .. }) = self
+                .types
+                .get(name.as_str())
+                .map(|definition| &definition.kind)
+            {
+                for field in fields {
+                    if operation.body_client_credentials.contains(&field.rust_name) {
+                        object.remove(&field.wire_name);
+                    }
+                }
+            }
+        }
+        value
     }
 
     /// The wire names of a form body's array fields.

@@ -2,7 +2,7 @@
 //! document itself gives (`example`, then `default`), or else one its constraints imply (a
 //! `format`, bounds, lengths, the first `enum` value). The conformance driver sends these, since a
 //! value built from the Rust type alone (`"conformance"`, `1`) breaks `format: uri` or
-//! `minimum: 10`. Only scalar samples are kept: an object or array example is often partial.
+//! `minimum: 10`. Only scalars and arrays of scalars are kept: an object example is often partial.
 
 use openapiv3::{ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty};
 use serde_json::{json, Value};
@@ -44,8 +44,18 @@ pub fn given_sample(value: Option<&Value>) -> Option<Value> {
         .cloned()
 }
 
+/// A scalar, or an array of scalars (an array field's example).
 fn is_scalar(value: &Value) -> bool {
-    !matches!(value, Value::Array(_) | Value::Object(_))
+    match value {
+        Value::Object(_) => false,
+        Value::Array(items) => {
+            !items.is_empty()
+                && items
+                    .iter()
+                    .all(|item| !matches!(item, Value::Array(_) | Value::Object(_) | Value::Null))
+        }
+        _ => true,
+    }
 }
 
 fn implied_sample(kind: &SchemaKind) -> Option<Value> {

@@ -369,6 +369,12 @@ impl<'a> SchemaLowering<'a> {
             SchemaKind::AllOf { all_of } => all_of
                 .iter()
                 .find_map(|member| self.sample_within(SchemaView::from(member), depth + 1)),
+            // An array of items that have a sample (a `format: uri` string, say): one such item.
+            SchemaKind::Type(openapiv3::Type::Array(array)) => {
+                let item =
+                    self.sample_within(SchemaView::from(array.items.as_ref()?), depth + 1)?;
+                (!item.is_array()).then(|| serde_json::Value::Array(vec![item]))
+            }
             _ => None,
         })
     }

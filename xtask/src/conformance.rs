@@ -895,7 +895,8 @@ const EXPECTATIONS_HEADER: &str =
 # accepted    requests Prism accepted (no request violation in `sl-violations`)
 # decoded     responses that decoded as expected (success value, or the status's own error variant)
 # violations  requests Prism reported a violation of the document for
-# skipped     operations not called, for a limit of Prism (named with the reason in the output)
+# skipped     operations with a request Prism could not judge, for a limit of Prism (each named with
+#             its reason in the output; its other requests are still counted)
 # prism_invalid  responses Prism made up and then found invalid itself (its generator stops at a
 #             depth limit in recursive schemas; or the document's example breaks its schema)
 # quick       part of `cargo xtask conformance --quick` (CI)

@@ -87,7 +87,7 @@ fn implied_sample(kind: &SchemaKind) -> Option<Value> {
                 return Some(json!(text));
             }
             if let Some(pattern) = &string.pattern {
-                return literal_alternative(pattern).map(|text| json!(text));
+                return pattern_sample(pattern).map(|text| json!(text));
             }
             let minimum = string.min_length.unwrap_or(0);
             let maximum = string.max_length.unwrap_or(usize::MAX);
@@ -139,43 +139,91 @@ fn implied_sample(kind: &SchemaKind) -> Option<Value> {
     }
 }
 
-/// The first alternative of a pattern that is only literal words joined by `|` (`payTo|upi_collect`,
-/// `^(sepa|iban)$`): a value that matches it. Any other pattern gives `None`.
-fn literal_alternative(pattern: &str) -> Option<String> {
-    let inner = pattern.strip_prefix('^').unwrap_or(pattern);
-    let inner = inner.strip_suffix('$').unwrap_or(inner);
-    let inner = inner
-        .strip_prefix('(')
-        .and_then(|rest| rest.strip_suffix(')'))
-        .unwrap_or(inner);
-    let first = inner.split('|').next()?;
-    let literal = inner.split('|').all(|alternative| {
-        !alternative.is_empty()
-            && alternative.chars().all(|character| {
-                character.is_ascii_alphanumeric() || matches!(character, '_' | '-')
-            })
-    });
-    // An unanchored pattern matches any text that contains the word, so the word itself does.
-    literal.then(|| first.to_string())
+/// The shortest text that matches `pattern` (the first alternative, the fewest repetitions, a
+/// plain letter or digit from each class), from `regex-syntax`'s reading of it; `None` when it
+/// cannot be read (an ECMA-only construct) or gives no plain text.
+fn pattern_sample(pattern: &str) -> Option<String> {
+    let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
+    let mut text = String::new();
+    shortest_match(&hir, &mut text, 0)?;
+    Some(text)
+}
+
+fn shortest_match(hir: &regex_syntax::hir::Hir, text: &mut String, depth: usize) -> Option<()> {
+    use regex_syntax::hir::{Class, HirKind};
+    if depth > 64 || text.len() > 256 {
+        return None;
+    }
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => {}
+        HirKind::Literal(literal) => text.push_str(std::str::from_utf8(&literal.0).ok()?),
+        HirKind::Class(Class::Unicode(class)) => {
+            let contains = |character: char| {
+                class
+                    .ranges()
+                    .iter()
+                    .any(|range| range.start() <= character && character <= range.end())
+            };
+            let plain = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_-.";
+            let character = plain
+                .chars()
+                .find(|character| contains(*character))
+                .or_else(|| (' '..='~').find(|character| contains(*character)))?;
+            text.push(character);
+        }
+        HirKind::Class(Class::Bytes(class)) => {
+            let byte = class
+                .ranges()
+                .iter()
+                .flat_map(|range| range.start()..=range.end())
+                .find(|byte| byte.is_ascii_alphanumeric())?;
+            text.push(char::from(byte));
+        }
+        HirKind::Repetition(repetition) => {
+            for _ in 0..repetition.min.min(64) {
+                shortest_match(&repetition.sub, text, depth + 1)?;
+            }
+        }
+        HirKind::Capture(capture) => shortest_match(&capture.sub, text, depth + 1)?,
+        HirKind::Concat(parts) => {
+            for part in parts {
+                shortest_match(part, text, depth + 1)?;
+            }
+        }
+        HirKind::Alternation(alternatives) => {
+            shortest_match(alternatives.first()?, text, depth + 1)?;
+        }
+    }
+    Some(())
 }
 
 #[cfg(test)]
 mod tests {
-    use super::literal_alternative;
+    use super::pattern_sample;
 
     #[test]
-    fn literal_alternations_give_their_first_word_and_other_patterns_nothing() {
+    fn patterns_give_their_shortest_plain_match_and_unreadable_ones_nothing() {
         assert_eq!(
-            literal_alternative("payTo|upi_collect").as_deref(),
+            pattern_sample("payTo|upi_collect").as_deref(),
             Some("payTo")
         );
+        assert_eq!(pattern_sample("^(sepa|iban)$").as_deref(), Some("sepa"));
         assert_eq!(
-            literal_alternative("^(sepa|iban)$").as_deref(),
-            Some("sepa")
+            pattern_sample(r"^\d+\.\d+\.\d+([\-\+].+)?$").as_deref(),
+            Some("0.0.0")
         );
-        assert_eq!(literal_alternative("^[a-z]+$"), None);
-        assert_eq!(literal_alternative("a|b.c"), None);
-        assert_eq!(literal_alternative("^$"), None);
-        assert_eq!(literal_alternative("|x"), None);
+        assert_eq!(
+            pattern_sample(r"^web3_\w+_signature$").as_deref(),
+            Some("web3_a_signature")
+        );
+        assert_eq!(
+            pattern_sample("^oauth_(?:(?:token_)|(?:custom_))?[a-z0-9_]+$").as_deref(),
+            Some("oauth_a")
+        );
+        assert_eq!(pattern_sample("^[A-Z]{3}$").as_deref(), Some("AAA"));
+        assert_eq!(pattern_sample("^[^a]+$").as_deref(), Some("b"));
+        // A backreference or a lookahead is not Rust syntax: no sample, never a wrong one.
+        assert_eq!(pattern_sample(r"^(a)\1$"), None);
+        assert_eq!(pattern_sample("^(?=x)x$"), None);
     }
 }

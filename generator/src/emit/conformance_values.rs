@@ -118,6 +118,13 @@ impl<'a> ValueSynthesizer<'a> {
                 .map(|definition| &definition.kind)
             {
                 Some(TypeKind::StringEnum { .. }) => sample.is_string(),
+                // An untagged union takes a value of any member.
+                Some(TypeKind::Union {
+                    variants,
+                    discriminator: None,
+                }) => variants
+                    .iter()
+                    .any(|variant| self.fits(&variant.type_ref, sample, depth + 1)),
                 Some(TypeKind::Alias { target } | TypeKind::Newtype { target }) => {
                     self.fits(target, sample, depth + 1)
                 }

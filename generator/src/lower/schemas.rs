@@ -369,6 +369,12 @@ impl<'a> SchemaLowering<'a> {
             SchemaKind::AllOf { all_of } => all_of
                 .iter()
                 .find_map(|member| self.sample_within(SchemaView::from(member), depth + 1)),
+            // A value of one member (`oneOf: [{format: uri}, {format: uuid}]`): the first with a sample.
+            SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => {
+                members
+                    .iter()
+                    .find_map(|member| self.sample_within(SchemaView::from(member), depth + 1))
+            }
             // An array of items that have a sample (a `format: uri` string, say): one such item.
             SchemaKind::Type(openapiv3::Type::Array(array)) => {
                 let item =

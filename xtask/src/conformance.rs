@@ -832,7 +832,20 @@ pub fn run(root: &Path, args: ConformanceArgs) -> Result<bool> {
                 dynamic.prism_invalid
             );
         }
-        for finding in measured.findings.iter().take(200) {
+        // The worst first, so a long list never hides a violation.
+        let mut findings = measured.findings.clone();
+        findings.sort_by_key(|finding| {
+            [
+                ": violation: ",
+                ": not sent: ",
+                ": not decoded: ",
+                "skipped: ",
+            ]
+            .iter()
+            .position(|kind| finding.contains(kind))
+            .unwrap_or(4)
+        });
+        for finding in findings.iter().take(200) {
             println!("    {finding}");
         }
         if measured.findings.len() > 200 {

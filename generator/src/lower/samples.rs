@@ -87,7 +87,8 @@ fn implied_sample(kind: &SchemaKind) -> Option<Value> {
                 return Some(json!(text));
             }
             if let Some(pattern) = &string.pattern {
-                return pattern_sample(pattern).map(|text| json!(text));
+                return pattern_sample(pattern, string.min_length.unwrap_or(0))
+                    .map(|text| json!(text));
             }
             let minimum = string.min_length.unwrap_or(0);
             let maximum = string.max_length.unwrap_or(usize::MAX);
@@ -142,16 +143,30 @@ fn implied_sample(kind: &SchemaKind) -> Option<Value> {
 /// The shortest text that matches `pattern` (the first alternative, the fewest repetitions, a
 /// plain letter or digit from each class), from `regex-syntax`'s reading of it; `None` when it
 /// cannot be read (an ECMA-only construct) or gives no plain text.
-fn pattern_sample(pattern: &str) -> Option<String> {
+fn pattern_sample(pattern: &str, min_length: usize) -> Option<String> {
     let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
     let mut text = String::new();
-    shortest_match(&hir, &mut text, 0)?;
+    shortest_match(&hir, &mut text, 0, &mut 0)?;
+    let missing = min_length.saturating_sub(text.chars().count());
+    if missing > 0 {
+        // Longer by repeating the first open-ended repetition (`+`, `*`, `{2,}`) as often as needed.
+        let mut extra = missing.min(256);
+        text.clear();
+        shortest_match(&hir, &mut text, 0, &mut extra)?;
+    }
     Some(text)
 }
 
-fn shortest_match(hir: &regex_syntax::hir::Hir, text: &mut String, depth: usize) -> Option<()> {
+/// Appends the shortest match of `hir`; the first repetition that allows more takes `extra` more
+/// rounds (and sets it to 0).
+fn shortest_match(
+    hir: &regex_syntax::hir::Hir,
+    text: &mut String,
+    depth: usize,
+    extra: &mut usize,
+) -> Option<()> {
     use regex_syntax::hir::{Class, HirKind};
-    if depth > 64 || text.len() > 256 {
+    if depth > 64 || text.len() > 1024 {
         return None;
     }
     match hir.kind() {
@@ -180,18 +195,26 @@ fn shortest_match(hir: &regex_syntax::hir::Hir, text: &mut String, depth: usize)
             text.push(char::from(byte));
         }
         HirKind::Repetition(repetition) => {
-            for _ in 0..repetition.min.min(64) {
-                shortest_match(&repetition.sub, text, depth + 1)?;
+            let room = repetition.max.map_or(usize::MAX, |max| {
+                max.saturating_sub(repetition.min) as usize
+            });
+            let more = if *extra > 0 && room >= *extra {
+                std::mem::take(extra)
+            } else {
+                0
+            };
+            for _ in 0..(repetition.min.min(64) as usize + more) {
+                shortest_match(&repetition.sub, text, depth + 1, &mut 0)?;
             }
         }
-        HirKind::Capture(capture) => shortest_match(&capture.sub, text, depth + 1)?,
+        HirKind::Capture(capture) => shortest_match(&capture.sub, text, depth + 1, extra)?,
         HirKind::Concat(parts) => {
             for part in parts {
-                shortest_match(part, text, depth + 1)?;
+                shortest_match(part, text, depth + 1, extra)?;
             }
         }
         HirKind::Alternation(alternatives) => {
-            shortest_match(alternatives.first()?, text, depth + 1)?;
+            shortest_match(alternatives.first()?, text, depth + 1, extra)?;
         }
     }
     Some(())
@@ -204,26 +227,33 @@ mod tests {
     #[test]
     fn patterns_give_their_shortest_plain_match_and_unreadable_ones_nothing() {
         assert_eq!(
-            pattern_sample("payTo|upi_collect").as_deref(),
+            pattern_sample("payTo|upi_collect", 0).as_deref(),
             Some("payTo")
         );
-        assert_eq!(pattern_sample("^(sepa|iban)$").as_deref(), Some("sepa"));
+        assert_eq!(pattern_sample("^(sepa|iban)$", 0).as_deref(), Some("sepa"));
         assert_eq!(
-            pattern_sample(r"^\d+\.\d+\.\d+([\-\+].+)?$").as_deref(),
+            pattern_sample(r"^\d+\.\d+\.\d+([\-\+].+)?$", 0).as_deref(),
             Some("0.0.0")
         );
         assert_eq!(
-            pattern_sample(r"^web3_\w+_signature$").as_deref(),
+            pattern_sample(r"^web3_\w+_signature$", 0).as_deref(),
             Some("web3_a_signature")
         );
         assert_eq!(
-            pattern_sample("^oauth_(?:(?:token_)|(?:custom_))?[a-z0-9_]+$").as_deref(),
+            pattern_sample("^oauth_(?:(?:token_)|(?:custom_))?[a-z0-9_]+$", 0).as_deref(),
             Some("oauth_a")
         );
-        assert_eq!(pattern_sample("^[A-Z]{3}$").as_deref(), Some("AAA"));
-        assert_eq!(pattern_sample("^[^a]+$").as_deref(), Some("b"));
+        assert_eq!(pattern_sample("^[A-Z]{3}$", 0).as_deref(), Some("AAA"));
+        assert_eq!(pattern_sample("^[^a]+$", 0).as_deref(), Some("b"));
+        // `minLength` lengthens the first open-ended repetition; a bounded one stays as it is.
+        assert_eq!(
+            pattern_sample("^[a-z][a-z0-9-]*$", 3).as_deref(),
+            Some("aaa")
+        );
+        assert_eq!(pattern_sample("^[a-z]{2,4}$", 4).as_deref(), Some("aaaa"));
+        assert_eq!(pattern_sample("^[a-z]{2}$", 4).as_deref(), Some("aa"));
         // A backreference or a lookahead is not Rust syntax: no sample, never a wrong one.
-        assert_eq!(pattern_sample(r"^(a)\1$"), None);
-        assert_eq!(pattern_sample("^(?=x)x$"), None);
+        assert_eq!(pattern_sample(r"^(a)\1$", 0), None);
+        assert_eq!(pattern_sample("^(?=x)x$", 0), None);
     }
 }

@@ -578,7 +578,10 @@ impl Runner {
             self.read_document(document)
                 .map_err(|error| format!("{error:#}"))
         };
-        let prefix = relative_server_path(&read()?);
+        // A document serde cannot read as JSON (a number past 64 bits) still goes to Prism as is.
+        let prefix = read()
+            .ok()
+            .and_then(|document| relative_server_path(&document));
         let (first_path, first_fed) = match &prefix {
             None => (document.path.clone(), "document".to_string()),
             Some(prefix) => {

@@ -186,6 +186,9 @@ pub struct Field {
     /// The map of every key no other field names (`additionalProperties` or `patternProperties`
     /// beside `properties`): `#[serde(flatten)]`, so those entries are kept, not dropped.
     pub flatten: bool,
+    /// A scalar value the document gives or implies for this field (its `example` or `default`, or
+    /// one its `format`/bounds imply); the conformance driver sends it.
+    pub sample: Option<serde_json::Value>,
 }
 
 /// One known value of a string enum.
@@ -428,6 +431,9 @@ pub struct Parameter {
     pub style: QueryStyle,
     /// Rustdoc.
     pub docs: Docs,
+    /// A scalar value the document gives or implies for this parameter (its `example`, its
+    /// schema's `example` or `default`, or one its `format`/bounds imply); the conformance driver sends it.
+    pub sample: Option<serde_json::Value>,
 }
 
 /// How a query parameter's value is written (OpenAPI `style`).

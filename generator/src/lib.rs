@@ -302,3 +302,16 @@ fn hex_sha256(bytes: &[u8]) -> String {
         .map(|byte| format!("{byte:02x}"))
         .collect()
 }
+
+/// The conformance driver crate for the standalone client crate `client_crate` generated from
+/// `source` (see `emit::conformance_driver_files`): load and lower as for the client, then emit
+/// the driver from the IR. `client_path` is the client crate's directory, relative to the driver's.
+pub fn conformance_driver(
+    source: &ProviderSource<'_>,
+    skip_invalid: bool,
+    client_crate: &str,
+    client_path: &str,
+) -> Result<Vec<GeneratedFile>, GeneratorError> {
+    let (api, _, _) = lower_spec_with(source, skip_invalid)?;
+    emit::conformance_driver_files(&api, client_crate, client_path)
+}

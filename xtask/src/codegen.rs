@@ -250,14 +250,7 @@ pub fn generate_standalone_with(options: &StandaloneOptions<'_>) -> Result<Repor
         ),
     };
     check_crate_name(&crate_name)?;
-    let module = generator::naming::snake_case_name(&crate_name.replace('-', "_"), "api");
-    let module = if generator::naming::is_rust_keyword(&module)
-        || generator::naming::RESERVED_MODULE_NAMES.contains(&module.as_str())
-    {
-        format!("{module}_api")
-    } else {
-        module
-    };
+    let module = standalone_module_name(&crate_name);
     // The generated files name the spec by its file name only: an absolute (or machine-specific)
     // path would make the output differ between checkouts.
     let spec_display = spec
@@ -330,6 +323,18 @@ pub fn generate_standalone_with(options: &StandaloneOptions<'_>) -> Result<Repor
     )?;
     report.api_changes = report_lines(&release, bump);
     Ok(report)
+}
+
+/// The one module of a standalone crate named `crate_name`.
+pub fn standalone_module_name(crate_name: &str) -> String {
+    let module = generator::naming::snake_case_name(&crate_name.replace('-', "_"), "api");
+    if generator::naming::is_rust_keyword(&module)
+        || generator::naming::RESERVED_MODULE_NAMES.contains(&module.as_str())
+    {
+        format!("{module}_api")
+    } else {
+        module
+    }
 }
 
 /// Refuses a package name Cargo would reject, before anything is generated or written.

@@ -2,11 +2,13 @@
 
 pub mod bench;
 pub mod codegen;
+pub mod conformance;
 pub mod corpus;
 pub mod ensure;
 pub mod extract;
 pub mod fetch;
 pub mod ownership;
+pub mod prism;
 pub mod provenance;
 pub mod release;
 pub mod spec_changes;

@@ -77,6 +77,8 @@ enum Command {
     /// Generation speed against the parse floor and progenitor, peak memory, compile cost and call
     /// overhead, interleaved, as medians and ratios (never fails on a time).
     Bench(xtask::bench::BenchArgs),
+    /// Call every operation of every corpus document through its generated client against Prism.
+    Conformance(xtask::conformance::ConformanceArgs),
     /// Generates one corpus document and prints machine-readable result lines (used by `corpus`).
     #[command(hide = true)]
     CorpusOne {
@@ -224,6 +226,14 @@ fn run() -> Result<ExitCode> {
         Command::Bench(args) => {
             xtask::bench::run(&codegen::project_root()?, args)?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Conformance(args) => {
+            let passed = xtask::conformance::run(&codegen::project_root()?, args)?;
+            Ok(if passed {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         }
         Command::CorpusOne {
             spec,

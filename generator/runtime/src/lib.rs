@@ -1094,10 +1094,44 @@ pub fn json_body<T: serde::Serialize + ?Sized>(operation: &'static str, body: &T
     serde_json::to_vec(body).map_err(|error| CallFailure::invalid_request(operation, format!("cannot encode the json body: {error}")))
 }
 
-/// Serializes a form-urlencoded request body.
+/// Serializes a form-urlencoded request body. An array field is one pair per item and an object
+/// field one pair per property (OpenAPI's default `style: form, explode: true`).
 #[doc(hidden)]
 pub fn form_body<T: serde::Serialize + ?Sized>(operation: &'static str, body: &T) -> Result<String, CallFailure> {
-    serde_urlencoded::to_string(body).map_err(|error| CallFailure::invalid_request(operation, format!("cannot encode the form body: {error}")))
+    let invalid = |message: String| CallFailure::invalid_request(operation, format!("cannot encode the form body: {message}"));
+    // Flat bodies (every field a scalar) keep their fields' order.
+    if let Ok(encoded) = serde_urlencoded::to_string(body) {
+        return Ok(encoded);
+    }
+    let value = serde_json::to_value(body).map_err(|error| invalid(error.to_string()))?;
+    let serde_json::Value::Object(fields) = value else {
+        return Err(invalid("it is not an object".to_string()));
+    };
+    // OpenAPI's default for form bodies is `style: form, explode: true`: an array is one pair per
+    // item (`scope=a&scope=b`) and an object one pair per property; absent (null) fields are left out.
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    for (name, value) in fields {
+        match value {
+            serde_json::Value::Null => {}
+            serde_json::Value::Array(items) => {
+                pairs.extend(items.into_iter().filter(|item| !item.is_null()).map(|item| (name.clone(), form_text(item))));
+            }
+            serde_json::Value::Object(properties) => {
+                pairs.extend(properties.into_iter().filter(|(_, value)| !value.is_null()).map(|(key, value)| (key, form_text(value))));
+            }
+            scalar => pairs.push((name, form_text(scalar))),
+        }
+    }
+    serde_urlencoded::to_string(&pairs).map_err(|error| invalid(error.to_string()))
+}
+
+/// A form value's text: strings as they are, other scalars as JSON writes them, nested arrays and
+/// objects as JSON text (OpenAPI gives them no other form encoding).
+fn form_text(value: serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(text) => text,
+        other => other.to_string(),
+    }
 }
 
 /// A response read to the end: status, headers and body bytes.

@@ -975,24 +975,43 @@ fn response_arms(operation: &Operation) -> TokenStream {
 }
 
 fn accept_header(operation: &Operation) -> TokenStream {
-    let mut media_types: Vec<&str> = operation
-        .success
-        .cases
-        .iter()
+    // JSON first and preferred: a server that can answer a status in JSON or in another type the
+    // client also reads (CBOR, YAML, protobuf as bytes) should pick the typed one, so the others
+    // get a lower `q`.
+    let cases = || operation.success.cases.iter().chain(&operation.errors);
+    let mut json: Vec<&str> = cases()
+        .filter(|case| case.encoding == BodyEncoding::Json)
         .filter_map(|case| case.media_type.as_deref())
         .collect();
-    media_types.extend(
-        operation
-            .errors
-            .iter()
-            .filter_map(|case| case.media_type.as_deref()),
-    );
-    media_types.sort_unstable();
-    media_types.dedup();
-    if media_types.is_empty() {
+    json.sort_unstable();
+    json.dedup();
+    let mut others: Vec<&str> = cases()
+        .filter(|case| case.encoding != BodyEncoding::Json)
+        .filter_map(|case| case.media_type.as_deref())
+        .filter(|media_type| !json.contains(media_type))
+        .collect();
+    others.sort_unstable();
+    others.dedup();
+    if json.is_empty() && others.is_empty() {
         return quote!();
     }
-    let accept = media_types.join(", ");
+    let lowered = if json.is_empty() {
+        others
+            .iter()
+            .map(|media_type| media_type.to_string())
+            .collect::<Vec<_>>()
+    } else {
+        others
+            .iter()
+            .map(|media_type| format!("{media_type};q=0.5"))
+            .collect()
+    };
+    let accept = json
+        .iter()
+        .map(|media_type| media_type.to_string())
+        .chain(lowered)
+        .collect::<Vec<_>>()
+        .join(", ");
     quote! { request = request.header(reqwest::header::ACCEPT, #accept); }
 }
 

@@ -1,6 +1,8 @@
 //! Emit stage: IR to token streams, and the files of a client crate (manifest, Cargo.toml, lib.rs, runtime, one module per provider).
 
 mod client;
+mod conformance_driver;
+mod conformance_values;
 mod constructors;
 mod crate_files;
 mod media;
@@ -10,6 +12,7 @@ mod token_source;
 mod type_tokens;
 mod types;
 
+pub use conformance_driver::conformance_driver_files;
 pub use crate_files::{cargo_toml, lib_rs_tokens, manifest_toml, rustfmt_toml, ManifestEntry};
 pub use token_module::token_module_tokens;
 

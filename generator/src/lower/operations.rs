@@ -655,6 +655,7 @@ impl<'a, 's> OperationLowering<'a, 's> {
                 None => format!("{location_text} parameter `{}`.", data.name),
             },
         };
+        let sample = parameter_sample(data, self.schemas);
         Ok(Parameter {
             rust_name,
             wire_name: data.name.clone(),
@@ -664,6 +665,7 @@ impl<'a, 's> OperationLowering<'a, 's> {
             explode: raw.explode,
             style: raw.style,
             docs,
+            sample,
         })
     }
 
@@ -1075,4 +1077,21 @@ impl<'a, 's> OperationLowering<'a, 's> {
         }
         Ok(cases)
     }
+}
+
+/// A parameter's sample: its own `example` (or first `examples` value), else its schema's.
+fn parameter_sample(
+    data: &openapiv3::ParameterData,
+    schemas: &SchemaLowering<'_>,
+) -> Option<serde_json::Value> {
+    let named_example = data.examples.values().find_map(|example| match example {
+        ReferenceOr::Item(example) => example.value.as_ref(),
+        ReferenceOr::Reference { .. } => None,
+    });
+    super::samples::given_sample(data.example.as_ref().or(named_example)).or_else(|| {
+        match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => schemas.sample_of(SchemaView::from(schema)),
+            ParameterSchemaOrContent::Content(_) => None,
+        }
+    })
 }

@@ -349,6 +349,42 @@ impl<'a> SchemaLowering<'a> {
         }
     }
 
+    /// The sample value of a schema in place (see `samples`).
+    pub fn sample_of(&self, view: SchemaView<'_>) -> Option<serde_json::Value> {
+        self.sample_within(view, 0)
+    }
+
+    /// `sample_of`, through `allOf` members (a `$ref` with siblings becomes `allOf: [$ref]`).
+    fn sample_within(&self, view: SchemaView<'_>, depth: usize) -> Option<serde_json::Value> {
+        if depth > 16 {
+            return None;
+        }
+        let schema = match view {
+            SchemaView::Inline(schema) => schema,
+            SchemaView::Reference(reference) => {
+                super::samples::component(self.components, reference)?
+            }
+        };
+        super::samples::schema_sample(schema).or_else(|| match &schema.schema_kind {
+            SchemaKind::AllOf { all_of } => all_of
+                .iter()
+                .find_map(|member| self.sample_within(SchemaView::from(member), depth + 1)),
+            // A value of one member (`oneOf: [{format: uri}, {format: uuid}]`): the first with a sample.
+            SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => {
+                members
+                    .iter()
+                    .find_map(|member| self.sample_within(SchemaView::from(member), depth + 1))
+            }
+            // An array of items that have a sample (a `format: uri` string, say): one such item.
+            SchemaKind::Type(openapiv3::Type::Array(array)) => {
+                let item =
+                    self.sample_within(SchemaView::from(array.items.as_ref()?), depth + 1)?;
+                (!item.is_array()).then(|| serde_json::Value::Array(vec![item]))
+            }
+            _ => None,
+        })
+    }
+
     /// The component schema behind a `$ref`, for merging `allOf` members.
     fn component_schema(
         &self,
@@ -863,6 +899,7 @@ impl<'a> SchemaLowering<'a> {
                     .to_string(),
             },
             flatten: true,
+            sample: None,
         });
         Ok(())
     }
@@ -909,6 +946,7 @@ impl<'a> SchemaLowering<'a> {
                     text: format!("The `{wire_name}` field."),
                 },
             };
+            let sample = self.sample_of(view);
             fields.push(Field {
                 rust_name,
                 wire_name,
@@ -916,6 +954,7 @@ impl<'a> SchemaLowering<'a> {
                 required: is_required,
                 docs,
                 flatten: false,
+                sample,
             });
         }
         Ok(TypeKind::Struct {

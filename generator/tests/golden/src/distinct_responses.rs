@@ -143,7 +143,7 @@ impl Client {
         request = request
             .header(
                 reqwest::header::ACCEPT,
-                "application/json, application/problem+json, application/zip, text/csv, text/plain",
+                "application/json, application/problem+json, application/zip;q=0.5, text/csv;q=0.5, text/plain;q=0.5",
             );
         let bearer_tokens = None;
         let context = crate::runtime::CallContext {

@@ -365,7 +365,7 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = request
-            .header(reqwest::header::ACCEPT, "application/json, text/plain");
+            .header(reqwest::header::ACCEPT, "application/json, text/plain;q=0.5");
         let bearer_tokens = None;
         if let Some(body) = body {
             request = request

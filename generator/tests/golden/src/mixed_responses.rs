@@ -295,7 +295,7 @@ impl Client {
         request = request
             .header(
                 reqwest::header::ACCEPT,
-                "application/json, application/problem+json, text/plain",
+                "application/json, application/problem+json, text/plain;q=0.5",
             );
         let bearer_tokens = None;
         let context = crate::runtime::CallContext {

@@ -1,0 +1,334 @@
+//! Request values for the conformance driver, synthesized from the IR's types alone: one valid JSON
+//! value per parameter struct and body, with every optional field filled (`Fill::Full`) or only
+//! the required ones (`Fill::Required`).
+//!
+//! The values are JSON, not Rust expressions: the driver turns them into the client's types with
+//! `serde_json::from_str`, so it never writes a struct literal and uses only the client's public API.
+
+use crate::ir::{ApiModule, Operation, ParameterLocation, TypeDefinition, TypeKind, TypeRef};
+use serde_json::{json, Map, Value};
+use std::collections::HashMap;
+
+/// Which optional fields a synthesized value carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fill {
+    /// Every field, optional ones included (bounded by `OPTIONAL_DEPTH` in recursive types).
+    Full,
+    /// Only the fields the schema requires.
+    Required,
+}
+
+/// Optional fields are filled down to this depth; below it only required ones are, so recursive
+/// types stay finite.
+const OPTIONAL_DEPTH: usize = 4;
+
+/// From this depth on arrays and maps are empty, which ends every cycle the generator accepts
+/// (a recursive type always goes through an array, a map or an optional field).
+const COLLECTION_DEPTH: usize = 8;
+
+/// Past this depth even required values stop (`null`, `[]`, `{}`): a required cycle (which the
+/// generator only accepts through arrays and maps) cannot go on for ever.
+const REQUIRED_DEPTH: usize = 24;
+
+/// Builds values from one module's named types.
+pub struct ValueSynthesizer<'a> {
+    types: HashMap<&'a str, &'a TypeDefinition>,
+}
+
+impl<'a> ValueSynthesizer<'a> {
+    /// A synthesizer over `api`'s types.
+    pub fn new(api: &'a ApiModule) -> Self {
+        let types = api
+            .types
+            .iter()
+            .map(|definition| (definition.name.as_str(), definition))
+            .collect();
+        ValueSynthesizer { types }
+    }
+
+    /// The parameter struct's value: one key per parameter, under its serde name (the wire name,
+    /// or `location.name` when a path and a query parameter share one).
+    pub fn parameters(&self, operation: &Operation, fill: Fill) -> Value {
+        let mut object = Map::new();
+        for parameter in &operation.parameters {
+            if !parameter.required && fill == Fill::Required {
+                continue;
+            }
+            let shares_wire_name = operation
+                .parameters
+                .iter()
+                .filter(|other| other.wire_name == parameter.wire_name)
+                .count()
+                > 1;
+            let key = if shares_wire_name {
+                format!(
+                    "{}.{}",
+                    location_word(parameter.location),
+                    parameter.wire_name
+                )
+            } else {
+                parameter.wire_name.clone()
+            };
+            let value = self.sampled(&parameter.type_ref, parameter.sample.as_ref(), fill, 0);
+            object.insert(key, value);
+        }
+        Value::Object(object)
+    }
+
+    /// The document's sample when it is a value of `type_ref`, else a synthesized one.
+    fn sampled(
+        &self,
+        type_ref: &TypeRef,
+        sample: Option<&Value>,
+        fill: Fill,
+        depth: usize,
+    ) -> Value {
+        let type_ref = strip_option(type_ref);
+        match sample {
+            Some(sample) if self.fits(type_ref, sample, 0) => sample.clone(),
+            _ => self.value(type_ref, fill, depth),
+        }
+    }
+
+    /// Whether the scalar `sample` deserializes as `type_ref` (dates are left to the synthesizer,
+    /// which writes them in the one form `chrono` reads).
+    fn fits(&self, type_ref: &TypeRef, sample: &Value, depth: usize) -> bool {
+        if depth > 32 {
+            return false;
+        }
+        match type_ref {
+            TypeRef::String | TypeRef::Secret => sample.is_string(),
+            TypeRef::Integer {
+                bits: 32,
+                unsigned: false,
+            } => sample
+                .as_i64()
+                .is_some_and(|number| i32::try_from(number).is_ok()),
+            TypeRef::Integer { unsigned: true, .. } => sample.is_u64(),
+            TypeRef::Integer { .. } => sample.is_i64(),
+            TypeRef::Number { .. } => sample.is_number(),
+            TypeRef::Boolean => sample.is_boolean(),
+            TypeRef::Option(inner) | TypeRef::Boxed(inner) => self.fits(inner, sample, depth + 1),
+            TypeRef::Vec(item) => sample.as_array().is_some_and(|items| {
+                !items.is_empty() && items.iter().all(|value| self.fits(item, value, depth + 1))
+            }),
+            TypeRef::Named(name) => match self
+                .types
+                .get(name.as_str())
+                .map(|definition| &definition.kind)
+            {
+                Some(TypeKind::StringEnum { .. }) => sample.is_string(),
+                // An untagged union takes a value of any member.
+                Some(TypeKind::Union {
+                    variants,
+                    discriminator: None,
+                }) => variants
+                    .iter()
+                    .any(|variant| self.fits(&variant.type_ref, sample, depth + 1)),
+                Some(TypeKind::Alias { target } | TypeKind::Newtype { target }) => {
+                    self.fits(target, sample, depth + 1)
+                }
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
+    /// The request body's value. Client credentials the body could carry (`client_secret`) are left
+    /// out: the driver sets every scheme's credentials, HTTP Basic included, and the client refuses
+    /// two client authentication methods in one request (RFC 6749 section 2.3).
+    pub fn body(&self, operation: &Operation, fill: Fill) -> Value {
+        let Some(body) = &operation.body else {
+            return Value::Null;
+        };
+        let mut value = self.value(&body.type_ref, fill, 0);
+        if let (Value::Object(object), TypeRef::Named(name)) = (&mut value, &body.type_ref) {
+            if let Some(TypeKind::Struct { fields, .. }) = self
+                .types
+                .get(name.as_str())
+                .map(|definition| &definition.kind)
+            {
+                for field in fields {
+                    if operation.body_client_credentials.contains(&field.rust_name) {
+                        object.remove(&field.wire_name);
+                    }
+                }
+            }
+        }
+        value
+    }
+
+    /// The wire names of a form body's array fields.
+    pub fn form_array_fields(&self, operation: &Operation) -> Vec<String> {
+        let Some(body) = operation
+            .body
+            .as_ref()
+            .filter(|body| body.encoding == crate::ir::BodyEncoding::Form)
+        else {
+            return Vec::new();
+        };
+        let mut type_ref = &body.type_ref;
+        for _ in 0..32 {
+            match type_ref {
+                TypeRef::Named(name) => match self
+                    .types
+                    .get(name.as_str())
+                    .map(|definition| &definition.kind)
+                {
+                    Some(TypeKind::Struct { fields, .. }) => {
+                        return fields
+                            .iter()
+                            .filter(|field| {
+                                matches!(strip_option(&field.type_ref), TypeRef::Vec(_))
+                            })
+                            .map(|field| field.wire_name.clone())
+                            .collect()
+                    }
+                    Some(TypeKind::Alias { target } | TypeKind::Newtype { target }) => {
+                        type_ref = target
+                    }
+                    _ => break,
+                },
+                TypeRef::Boxed(inner) | TypeRef::Option(inner) => type_ref = inner,
+                _ => break,
+            }
+        }
+        Vec::new()
+    }
+
+    /// A value of `type_ref`.
+    pub fn value(&self, type_ref: &TypeRef, fill: Fill, depth: usize) -> Value {
+        let deep = depth > REQUIRED_DEPTH;
+        match type_ref {
+            TypeRef::String => json!("conformance"),
+            TypeRef::Secret => json!("conformance-secret"),
+            TypeRef::Integer { .. } => json!(1),
+            TypeRef::Number { .. } => json!(1.5),
+            TypeRef::Boolean => json!(true),
+            TypeRef::DateTime => json!("2024-01-02T03:04:05Z"),
+            TypeRef::Date => json!("2024-01-02"),
+            TypeRef::Json | TypeRef::JsonObject => json!({}),
+            TypeRef::Unit => Value::Null,
+            TypeRef::Bytes => json!("conformance"),
+            // "conformance" in base64.
+            TypeRef::Base64Bytes => json!("Y29uZm9ybWFuY2U="),
+            TypeRef::Vec(_) if deep || depth >= COLLECTION_DEPTH => json!([]),
+            // Two distinct items where the item type allows them: one item cannot tell `a,b` from
+            // `a&a=b`, so two exercise the array's encoding in queries, headers and form bodies.
+            TypeRef::Vec(item) => {
+                let item = strip_option(item);
+                let first = self.value(item, fill, depth + 1);
+                match self.second_distinct(item, &first) {
+                    Some(second) => json!([first, second]),
+                    None => json!([first]),
+                }
+            }
+            TypeRef::Map(_) if deep || depth >= COLLECTION_DEPTH => json!({}),
+            TypeRef::Map(item) => {
+                json!({ "key": self.value(strip_option(item), fill, depth + 1) })
+            }
+            TypeRef::Option(_) if deep => Value::Null,
+            TypeRef::Option(inner) | TypeRef::Boxed(inner) => self.value(inner, fill, depth),
+            TypeRef::Tuple(items) => Value::Array(
+                items
+                    .iter()
+                    .map(|item| self.value(strip_option(item), fill, depth + 1))
+                    .collect(),
+            ),
+            TypeRef::Named(name) => self.named(name, fill, depth),
+        }
+    }
+
+    /// A second value of a scalar item type, different from `first`: the next enum value, another
+    /// string or number. `None` where no such value is known to be valid.
+    fn second_distinct(&self, item: &TypeRef, first: &Value) -> Option<Value> {
+        let second = match item {
+            TypeRef::String => json!("conformance-2"),
+            TypeRef::Integer { .. } => json!(2),
+            TypeRef::Named(name) => match &self.types.get(name.as_str())?.kind {
+                TypeKind::StringEnum { variants } => json!(variants.get(1)?.wire_value),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        (second != *first).then_some(second)
+    }
+
+    fn named(&self, name: &str, fill: Fill, depth: usize) -> Value {
+        let Some(definition) = self.types.get(name) else {
+            return Value::Null;
+        };
+        if depth > REQUIRED_DEPTH {
+            return match &definition.kind {
+                TypeKind::Struct { .. } => json!({}),
+                _ => Value::Null,
+            };
+        }
+        match &definition.kind {
+            TypeKind::Struct { fields, .. } => {
+                let mut object = Map::new();
+                for field in fields {
+                    // The flattened map holds keys no property names: leaving it empty is valid.
+                    if field.flatten {
+                        continue;
+                    }
+                    let optional_wanted = fill == Fill::Full && depth < OPTIONAL_DEPTH;
+                    if !field.required && !optional_wanted {
+                        continue;
+                    }
+                    object.insert(
+                        field.wire_name.clone(),
+                        self.sampled(&field.type_ref, field.sample.as_ref(), fill, depth + 1),
+                    );
+                }
+                Value::Object(object)
+            }
+            TypeKind::StringEnum { variants } => variants
+                .first()
+                .map_or(json!("conformance"), |variant| json!(variant.wire_value)),
+            TypeKind::Union {
+                variants,
+                discriminator,
+            } => {
+                if let Some(discriminator) = discriminator {
+                    if let Some((wire_value, index)) = discriminator.mapping.first() {
+                        let mut member = variants
+                            .get(*index)
+                            .map(|variant| self.value(&variant.type_ref, fill, depth + 1))
+                            .unwrap_or(Value::Null);
+                        if let Value::Object(object) = &mut member {
+                            object.insert(discriminator.property_name.clone(), json!(wire_value));
+                        }
+                        return member;
+                    }
+                }
+                variants
+                    .first()
+                    .map(|variant| self.value(&variant.type_ref, fill, depth + 1))
+                    .unwrap_or(Value::Null)
+            }
+            TypeKind::Alias { target } | TypeKind::Newtype { target } => {
+                self.value(target, fill, depth + 1)
+            }
+        }
+    }
+}
+
+/// A field's or parameter's type without its outer `Option`: when the value is given at all, it is
+/// given as the inner type (`null` only where nothing else is possible).
+fn strip_option(type_ref: &TypeRef) -> &TypeRef {
+    match type_ref {
+        TypeRef::Option(inner) => inner,
+        other => other,
+    }
+}
+
+/// The location's name as the spec writes it (`in: query`), as the parameter struct's serde names use it.
+fn location_word(location: ParameterLocation) -> &'static str {
+    match location {
+        ParameterLocation::Path => "path",
+        ParameterLocation::Query => "query",
+        ParameterLocation::Header => "header",
+        ParameterLocation::Cookie => "cookie",
+    }
+}

@@ -1,0 +1,259 @@
+//! Sample values for fields and parameters (`Field::sample`, `Parameter::sample`): the value the
+//! document itself gives (`example`, then `default`), or else one its constraints imply (a
+//! `format`, bounds, lengths, the first `enum` value). The conformance driver sends these, since a
+//! value built from the Rust type alone (`"conformance"`, `1`) breaks `format: uri` or
+//! `minimum: 10`. Only scalars and arrays of scalars are kept: an object example is often partial.
+
+use openapiv3::{ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty};
+use serde_json::{json, Value};
+
+/// The component schema a `$ref` names, following alias chains (bounded), or `None`.
+pub fn component<'a>(
+    components: &'a indexmap::IndexMap<String, ReferenceOr<Schema>>,
+    reference: &str,
+) -> Option<&'a Schema> {
+    let mut current = reference;
+    for _ in 0..32 {
+        let key = current
+            .strip_prefix("#/components/schemas/")?
+            .replace("~1", "/")
+            .replace("~0", "~");
+        match components.get(&key)? {
+            ReferenceOr::Item(schema) => return Some(schema),
+            ReferenceOr::Reference { reference } => current = reference,
+        }
+    }
+    None
+}
+
+/// The sample of a schema: its scalar `example` or `default`, else one its constraints imply.
+pub fn schema_sample(schema: &Schema) -> Option<Value> {
+    let data = &schema.schema_data;
+    for given in [&data.example, &data.default].into_iter().flatten() {
+        if is_scalar(given) && !given.is_null() {
+            return Some(given.clone());
+        }
+    }
+    implied_sample(&schema.schema_kind)
+}
+
+/// A given example value (a parameter's `example`, say), when it is a scalar.
+pub fn given_sample(value: Option<&Value>) -> Option<Value> {
+    value
+        .filter(|value| is_scalar(value) && !value.is_null())
+        .cloned()
+}
+
+/// A scalar, or an array of scalars (an array field's example).
+fn is_scalar(value: &Value) -> bool {
+    match value {
+        Value::Object(_) => false,
+        Value::Array(items) => {
+            !items.is_empty()
+                && items
+                    .iter()
+                    .all(|item| !matches!(item, Value::Array(_) | Value::Object(_) | Value::Null))
+        }
+        _ => true,
+    }
+}
+
+fn implied_sample(kind: &SchemaKind) -> Option<Value> {
+    match kind {
+        SchemaKind::Type(Type::String(string)) => {
+            if let Some(first) = string.enumeration.iter().flatten().next() {
+                return Some(json!(first));
+            }
+            let by_format = match &string.format {
+                VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Byte) => {
+                    Some("Y29uZm9ybWFuY2U=")
+                }
+                VariantOrUnknownOrEmpty::Unknown(format) => match format.as_str() {
+                    "uri" | "url" | "iri" | "uri-reference" | "iri-reference" => {
+                        Some("https://example.com/conformance")
+                    }
+                    "email" | "idn-email" => Some("conformance@example.com"),
+                    "uuid" => Some("3fa85f64-5717-4562-b3fc-2c963f66afa6"),
+                    "ipv4" => Some("192.0.2.1"),
+                    "ipv6" => Some("2001:db8::1"),
+                    "hostname" | "idn-hostname" => Some("example.com"),
+                    "time" => Some("03:04:05Z"),
+                    "duration" => Some("P1D"),
+                    _ => None,
+                },
+                _ => None,
+            };
+            if let Some(text) = by_format {
+                return Some(json!(text));
+            }
+            if let Some(pattern) = &string.pattern {
+                return pattern_sample(pattern, string.min_length.unwrap_or(0))
+                    .map(|text| json!(text));
+            }
+            let minimum = string.min_length.unwrap_or(0);
+            let maximum = string.max_length.unwrap_or(usize::MAX);
+            let length = "conformance".len().clamp(minimum.max(1), maximum.max(1));
+            if length == "conformance".len() {
+                return None;
+            }
+            Some(json!("conformance".repeat(length / 11 + 1)[..length]))
+        }
+        SchemaKind::Type(Type::Integer(integer)) => {
+            if let Some(first) = integer.enumeration.iter().flatten().next() {
+                return Some(json!(first));
+            }
+            let low = integer
+                .minimum
+                .map(|minimum| minimum + i64::from(integer.exclusive_minimum));
+            let high = integer
+                .maximum
+                .map(|maximum| maximum - i64::from(integer.exclusive_maximum));
+            let step = integer.multiple_of.filter(|step| *step > 0).unwrap_or(1);
+            let mut value = low.unwrap_or(1.min(high.unwrap_or(1)));
+            if value % step != 0 {
+                value += step - value.rem_euclid(step);
+            }
+            (low.is_some() || high.is_some() || step != 1).then(|| json!(value))
+        }
+        SchemaKind::Type(Type::Number(number)) => {
+            if let Some(first) = number.enumeration.iter().flatten().next() {
+                return Some(json!(first));
+            }
+            let low = number.minimum;
+            let high = number.maximum;
+            if low.is_none() && high.is_none() && number.multiple_of.is_none() {
+                return None;
+            }
+            let value = match (low, high) {
+                (Some(low), Some(high)) => (low + high) / 2.0,
+                (Some(low), None) => low + 1.0,
+                (None, Some(high)) => high - 1.0,
+                (None, None) => 1.0,
+            };
+            let value = match number.multiple_of.filter(|step| *step > 0.0) {
+                Some(step) => (value / step).ceil() * step,
+                None => value,
+            };
+            Some(json!(value))
+        }
+        _ => None,
+    }
+}
+
+/// The shortest text that matches `pattern` (the first alternative, the fewest repetitions, a
+/// plain letter or digit from each class), from `regex-syntax`'s reading of it; `None` when it
+/// cannot be read (an ECMA-only construct) or gives no plain text.
+fn pattern_sample(pattern: &str, min_length: usize) -> Option<String> {
+    let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
+    let mut text = String::new();
+    shortest_match(&hir, &mut text, 0, &mut 0)?;
+    let missing = min_length.saturating_sub(text.chars().count());
+    if missing > 0 {
+        // Longer by repeating the first open-ended repetition (`+`, `*`, `{2,}`) as often as needed.
+        let mut extra = missing.min(256);
+        text.clear();
+        shortest_match(&hir, &mut text, 0, &mut extra)?;
+    }
+    Some(text)
+}
+
+/// Appends the shortest match of `hir`; the first repetition that allows more takes `extra` more
+/// rounds (and sets it to 0).
+fn shortest_match(
+    hir: &regex_syntax::hir::Hir,
+    text: &mut String,
+    depth: usize,
+    extra: &mut usize,
+) -> Option<()> {
+    use regex_syntax::hir::{Class, HirKind};
+    if depth > 64 || text.len() > 1024 {
+        return None;
+    }
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => {}
+        HirKind::Literal(literal) => text.push_str(std::str::from_utf8(&literal.0).ok()?),
+        HirKind::Class(Class::Unicode(class)) => {
+            let contains = |character: char| {
+                class
+                    .ranges()
+                    .iter()
+                    .any(|range| range.start() <= character && character <= range.end())
+            };
+            let plain = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_-.";
+            let character = plain
+                .chars()
+                .find(|character| contains(*character))
+                .or_else(|| (' '..='~').find(|character| contains(*character)))?;
+            text.push(character);
+        }
+        HirKind::Class(Class::Bytes(class)) => {
+            let byte = class
+                .ranges()
+                .iter()
+                .flat_map(|range| range.start()..=range.end())
+                .find(|byte| byte.is_ascii_alphanumeric())?;
+            text.push(char::from(byte));
+        }
+        HirKind::Repetition(repetition) => {
+            let room = repetition.max.map_or(usize::MAX, |max| {
+                max.saturating_sub(repetition.min) as usize
+            });
+            let more = if *extra > 0 && room >= *extra {
+                std::mem::take(extra)
+            } else {
+                0
+            };
+            for _ in 0..(repetition.min.min(64) as usize + more) {
+                shortest_match(&repetition.sub, text, depth + 1, &mut 0)?;
+            }
+        }
+        HirKind::Capture(capture) => shortest_match(&capture.sub, text, depth + 1, extra)?,
+        HirKind::Concat(parts) => {
+            for part in parts {
+                shortest_match(part, text, depth + 1, extra)?;
+            }
+        }
+        HirKind::Alternation(alternatives) => {
+            shortest_match(alternatives.first()?, text, depth + 1, extra)?;
+        }
+    }
+    Some(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pattern_sample;
+
+    #[test]
+    fn patterns_give_their_shortest_plain_match_and_unreadable_ones_nothing() {
+        assert_eq!(
+            pattern_sample("payTo|upi_collect", 0).as_deref(),
+            Some("payTo")
+        );
+        assert_eq!(pattern_sample("^(sepa|iban)$", 0).as_deref(), Some("sepa"));
+        assert_eq!(
+            pattern_sample(r"^\d+\.\d+\.\d+([\-\+].+)?$", 0).as_deref(),
+            Some("0.0.0")
+        );
+        assert_eq!(
+            pattern_sample(r"^web3_\w+_signature$", 0).as_deref(),
+            Some("web3_a_signature")
+        );
+        assert_eq!(
+            pattern_sample("^oauth_(?:(?:token_)|(?:custom_))?[a-z0-9_]+$", 0).as_deref(),
+            Some("oauth_a")
+        );
+        assert_eq!(pattern_sample("^[A-Z]{3}$", 0).as_deref(), Some("AAA"));
+        assert_eq!(pattern_sample("^[^a]+$", 0).as_deref(), Some("b"));
+        // `minLength` lengthens the first open-ended repetition; a bounded one stays as it is.
+        assert_eq!(
+            pattern_sample("^[a-z][a-z0-9-]*$", 3).as_deref(),
+            Some("aaa")
+        );
+        assert_eq!(pattern_sample("^[a-z]{2,4}$", 4).as_deref(), Some("aaaa"));
+        assert_eq!(pattern_sample("^[a-z]{2}$", 4).as_deref(), Some("aa"));
+        // A backreference or a lookahead is not Rust syntax: no sample, never a wrong one.
+        assert_eq!(pattern_sample(r"^(a)\1$", 0), None);
+        assert_eq!(pattern_sample("^(?=x)x$", 0), None);
+    }
+}

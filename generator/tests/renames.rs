@@ -206,3 +206,30 @@ fn colliding_security_scheme_names_are_numbered_and_reported() {
         api.renamed
     );
 }
+
+#[test]
+fn a_required_key_no_schema_declares_is_reported_once() {
+    let mut spec = document(&["getThing"], &[]);
+    // As in DigitalOcean's `uptime_create_check`: the outer `required` names `method`, which no
+    // member declares; two members also require it, and `x` is declared.
+    spec["components"]["schemas"]["Check"] = serde_json::json!({
+        "type": "object",
+        "allOf": [
+            {"type": "object", "properties": {"x": {"type": "string"}}, "required": ["method"]},
+            {"type": "object", "required": ["method", "x"]}
+        ],
+        "required": ["x", "method"]
+    });
+    let api = lower(&spec);
+    let notes: Vec<&String> = api
+        .renamed
+        .iter()
+        .filter(|line| line.contains("none of its schemas declares"))
+        .collect();
+    assert_eq!(
+        notes,
+        ["`Check` requires `method`, which none of its schemas declares: it has no field for it"],
+        "{:#?}",
+        api.renamed
+    );
+}

@@ -912,6 +912,21 @@ impl<'a> SchemaLowering<'a> {
     ) -> Result<TypeKind, GeneratorError> {
         let mut field_names = UniqueNames::new();
         let mut fields = Vec::new();
+        // JSON Schema lets `required` name a key no schema declares; a struct has no field to give
+        // it, so it is left out, and said so (never silently).
+        let undeclared_required: std::collections::BTreeSet<&String> = required
+            .iter()
+            .filter(|name| {
+                !properties
+                    .iter()
+                    .any(|(wire_name, _, _)| wire_name == *name)
+            })
+            .collect();
+        for undeclared in undeclared_required {
+            self.renamed.push(format!(
+                "`{struct_name}` requires `{undeclared}`, which none of its schemas declares: it has no field for it"
+            ));
+        }
         for (wire_name, view, property_pointer) in properties {
             let wanted = snake_case_name(&wire_name, "field");
             let rust_name = field_names.claim(&wanted);

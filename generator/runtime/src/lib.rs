@@ -98,7 +98,10 @@ pub struct BasicCredentials {
 impl BasicCredentials {
     /// Pairs a user name with its password.
     pub fn new(username: impl Into<String>, password: impl Into<Secret>) -> Self {
-        BasicCredentials { username: username.into(), password: password.into() }
+        BasicCredentials {
+            username: username.into(),
+            password: password.into(),
+        }
     }
 }
 
@@ -119,12 +122,20 @@ pub struct ResponseValue<T> {
 impl<T> ResponseValue<T> {
     /// Wraps a decoded body.
     pub fn new(inner: T, status: StatusCode, headers: HeaderMap) -> Self {
-        ResponseValue { inner, status, headers, body: bytes::Bytes::new(), request_id: std::sync::OnceLock::new() }
+        ResponseValue {
+            inner,
+            status,
+            headers,
+            body: bytes::Bytes::new(),
+            request_id: std::sync::OnceLock::new(),
+        }
     }
 
     /// The provider's request id (a header such as `X-Request-Id`, or `ruid`/`request_id` in the body), for support tickets and logs.
     pub fn request_id(&self) -> Option<&str> {
-        self.request_id.get_or_init(|| request_id_from(&self.headers, &self.body)).as_deref()
+        self.request_id
+            .get_or_init(|| request_id_from(&self.headers, &self.body))
+            .as_deref()
     }
 
     /// The decoded body.
@@ -174,7 +185,10 @@ struct HeaderNames<'a>(&'a HeaderMap);
 
 impl fmt::Debug for HeaderNames<'_> {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        formatter.debug_list().entries(self.0.keys().map(|name| name.as_str())).finish()
+        formatter
+            .debug_list()
+            .entries(self.0.keys().map(|name| name.as_str()))
+            .finish()
     }
 }
 
@@ -202,7 +216,11 @@ impl RawBody {
             bytes.truncate(ERROR_BODY_PREFIX_BYTES);
             bytes.shrink_to_fit();
         }
-        RawBody { bytes, full_length, provider_message }
+        RawBody {
+            bytes,
+            full_length,
+            provider_message,
+        }
     }
 
     /// A copy of at most the first [`ERROR_BODY_PREFIX_BYTES`] of `bytes`.
@@ -291,13 +309,22 @@ impl<'de> serde::Deserialize<'de> for TextOrSkipped {
                 Ok(TextOrSkipped(None))
             }
 
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut items: A) -> Result<TextOrSkipped, A::Error> {
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut items: A,
+            ) -> Result<TextOrSkipped, A::Error> {
                 while items.next_element::<serde::de::IgnoredAny>()?.is_some() {}
                 Ok(TextOrSkipped(None))
             }
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut entries: A) -> Result<TextOrSkipped, A::Error> {
-                while entries.next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?.is_some() {}
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut entries: A,
+            ) -> Result<TextOrSkipped, A::Error> {
+                while entries
+                    .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+                    .is_some()
+                {}
                 Ok(TextOrSkipped(None))
             }
         }
@@ -317,12 +344,18 @@ fn provider_message_in(body: &[u8]) -> Option<String> {
         return None;
     }
     let fields: MessageFields = serde_json::from_slice(body).ok()?;
-    let text = |value: &Option<TextOrSkipped>| TextOrSkipped::text(value).filter(|text| !text.is_empty()).map(str::to_string);
+    let text = |value: &Option<TextOrSkipped>| {
+        TextOrSkipped::text(value)
+            .filter(|text| !text.is_empty())
+            .map(str::to_string)
+    };
     let message = match (text(&fields.error), text(&fields.error_description)) {
         (Some(error), Some(description)) => format!("{error} ({description})"),
         (Some(error), None) => error,
         (None, Some(description)) => description,
-        (None, None) => text(&fields.message).or_else(|| text(&fields.detail)).or_else(|| text(&fields.title))?,
+        (None, None) => text(&fields.message)
+            .or_else(|| text(&fields.detail))
+            .or_else(|| text(&fields.title))?,
     };
     // A message is a line for humans; past 200 characters it is not one.
     Some(ProviderText(message).to_string())
@@ -339,7 +372,11 @@ pub struct ProviderText<T>(pub T);
 
 impl<T: fmt::Display> fmt::Display for ProviderText<T> {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut bounded = BoundedText { output: formatter, characters_left: PROVIDER_MESSAGE_CHARS, cut: false };
+        let mut bounded = BoundedText {
+            output: formatter,
+            characters_left: PROVIDER_MESSAGE_CHARS,
+            cut: false,
+        };
         fmt::write(&mut bounded, format_args!("{}", self.0))?;
         if bounded.cut {
             bounded.output.write_str("…")?;
@@ -362,7 +399,14 @@ impl fmt::Write for BoundedText<'_, '_> {
                 return Ok(());
             }
             self.characters_left -= 1;
-            fmt::Write::write_char(self.output, if is_unsafe_in_a_log(character) { ' ' } else { character })?;
+            fmt::Write::write_char(
+                self.output,
+                if is_unsafe_in_a_log(character) {
+                    ' '
+                } else {
+                    character
+                },
+            )?;
         }
         Ok(())
     }
@@ -370,13 +414,19 @@ impl fmt::Write for BoundedText<'_, '_> {
 
 /// Control characters, and the invisible ones that reorder or hide text on a terminal.
 fn is_unsafe_in_a_log(character: char) -> bool {
-    character.is_control() || matches!(character, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
+    character.is_control()
+        || matches!(character, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
 }
 
 impl fmt::Debug for RawBody {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.is_truncated() {
-            write!(formatter, "RawBody({} of {} bytes)", self.bytes.len(), self.full_length)
+            write!(
+                formatter,
+                "RawBody({} of {} bytes)",
+                self.bytes.len(),
+                self.full_length
+            )
         } else {
             write!(formatter, "RawBody({} bytes)", self.bytes.len())
         }
@@ -527,7 +577,9 @@ impl<E> Error<E> {
             | Error::InvalidResponseBody { status, .. }
             | Error::ResponseTooLarge { status, .. } => Some(*status),
             Error::Transport { source, .. } => source.status(),
-            Error::Timeout { .. } | Error::InvalidRequest { .. } | Error::Authentication { .. } => None,
+            Error::Timeout { .. } | Error::InvalidRequest { .. } | Error::Authentication { .. } => {
+                None
+            }
         }
     }
 
@@ -551,7 +603,10 @@ impl<E> Error<E> {
             | Error::UnexpectedResponse { headers, .. }
             | Error::InvalidResponseBody { headers, .. }
             | Error::ResponseTooLarge { headers, .. } => Some(headers),
-            Error::Timeout { .. } | Error::Transport { .. } | Error::InvalidRequest { .. } | Error::Authentication { .. } => None,
+            Error::Timeout { .. }
+            | Error::Transport { .. }
+            | Error::InvalidRequest { .. }
+            | Error::Authentication { .. } => None,
         }
     }
 
@@ -559,25 +614,42 @@ impl<E> Error<E> {
     pub fn request_id(&self) -> Option<String> {
         match self {
             Error::ErrorResponse { request_id, .. } => request_id.clone(),
-            Error::UnexpectedResponse { headers, body, .. } | Error::InvalidResponseBody { headers, body, .. } => {
+            Error::UnexpectedResponse { headers, body, .. }
+            | Error::InvalidResponseBody { headers, body, .. } => {
                 request_id_from(headers, body.as_bytes())
             }
             Error::ResponseTooLarge { headers, .. } => request_id_from(headers, &[]),
-            Error::Timeout { .. } | Error::Transport { .. } | Error::InvalidRequest { .. } | Error::Authentication { .. } => None,
+            Error::Timeout { .. }
+            | Error::Transport { .. }
+            | Error::InvalidRequest { .. }
+            | Error::Authentication { .. } => None,
         }
     }
 
     /// An invalid-request error.
     pub fn invalid_request(operation: &'static str, message: impl Into<String>) -> Self {
-        Error::InvalidRequest { operation, message: message.into() }
+        Error::InvalidRequest {
+            operation,
+            message: message.into(),
+        }
     }
 
     /// A transport error; a timeout of the HTTP client becomes [`Error::Timeout`], so it says so.
-    fn transport(operation: &'static str, error: reqwest::Error, started: tokio::time::Instant) -> Self {
+    fn transport(
+        operation: &'static str,
+        error: reqwest::Error,
+        started: tokio::time::Instant,
+    ) -> Self {
         if error.is_timeout() {
-            return Error::Timeout { operation, after: rounded_to_milliseconds(started.elapsed()) };
+            return Error::Timeout {
+                operation,
+                after: rounded_to_milliseconds(started.elapsed()),
+            };
         }
-        Error::Transport { operation, source: Arc::new(error.without_url()) }
+        Error::Transport {
+            operation,
+            source: Arc::new(error.without_url()),
+        }
     }
 }
 
@@ -588,7 +660,13 @@ fn rounded_to_milliseconds(duration: Duration) -> Duration {
 impl<E: fmt::Debug> fmt::Debug for Error<E> {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::ErrorResponse { operation, status, headers, body, request_id } => formatter
+            Error::ErrorResponse {
+                operation,
+                status,
+                headers,
+                body,
+                request_id,
+            } => formatter
                 .debug_struct("ErrorResponse")
                 .field("operation", operation)
                 .field("status", status)
@@ -596,7 +674,13 @@ impl<E: fmt::Debug> fmt::Debug for Error<E> {
                 .field("request_id", request_id)
                 .field("body", body)
                 .finish(),
-            Error::UnexpectedResponse { operation, status, headers, content_type, body } => formatter
+            Error::UnexpectedResponse {
+                operation,
+                status,
+                headers,
+                content_type,
+                body,
+            } => formatter
                 .debug_struct("UnexpectedResponse")
                 .field("operation", operation)
                 .field("status", status)
@@ -604,7 +688,13 @@ impl<E: fmt::Debug> fmt::Debug for Error<E> {
                 .field("content_type", content_type)
                 .field("body", body)
                 .finish(),
-            Error::InvalidResponseBody { operation, status, headers, message, body } => formatter
+            Error::InvalidResponseBody {
+                operation,
+                status,
+                headers,
+                message,
+                body,
+            } => formatter
                 .debug_struct("InvalidResponseBody")
                 .field("operation", operation)
                 .field("status", status)
@@ -612,7 +702,13 @@ impl<E: fmt::Debug> fmt::Debug for Error<E> {
                 .field("message", message)
                 .field("body", body)
                 .finish(),
-            Error::ResponseTooLarge { operation, status, headers, limit, prefix } => formatter
+            Error::ResponseTooLarge {
+                operation,
+                status,
+                headers,
+                limit,
+                prefix,
+            } => formatter
                 .debug_struct("ResponseTooLarge")
                 .field("operation", operation)
                 .field("status", status)
@@ -620,18 +716,26 @@ impl<E: fmt::Debug> fmt::Debug for Error<E> {
                 .field("limit", limit)
                 .field("prefix", prefix)
                 .finish(),
-            Error::Timeout { operation, after } => {
-                formatter.debug_struct("Timeout").field("operation", operation).field("after", after).finish()
-            }
-            Error::Transport { operation, source } => {
-                formatter.debug_struct("Transport").field("operation", operation).field("source", source).finish()
-            }
-            Error::InvalidRequest { operation, message } => {
-                formatter.debug_struct("InvalidRequest").field("operation", operation).field("message", message).finish()
-            }
-            Error::Authentication { operation, source } => {
-                formatter.debug_struct("Authentication").field("operation", operation).field("source", &source.to_string()).finish()
-            }
+            Error::Timeout { operation, after } => formatter
+                .debug_struct("Timeout")
+                .field("operation", operation)
+                .field("after", after)
+                .finish(),
+            Error::Transport { operation, source } => formatter
+                .debug_struct("Transport")
+                .field("operation", operation)
+                .field("source", source)
+                .finish(),
+            Error::InvalidRequest { operation, message } => formatter
+                .debug_struct("InvalidRequest")
+                .field("operation", operation)
+                .field("message", message)
+                .finish(),
+            Error::Authentication { operation, source } => formatter
+                .debug_struct("Authentication")
+                .field("operation", operation)
+                .field("source", &source.to_string())
+                .finish(),
         }
     }
 }
@@ -639,23 +743,40 @@ impl<E: fmt::Debug> fmt::Debug for Error<E> {
 /// Parses a base URL and enforces https, allowing plain http only for loopback hosts.
 #[doc(hidden)]
 pub fn parse_base_url(text: &str) -> Result<url::Url, ClientError> {
-    let url = url::Url::parse(text)
-        .map_err(|error| ClientError::InvalidBaseUrl { url: redact_userinfo_text(text), message: error.to_string() })?;
+    let url = url::Url::parse(text).map_err(|error| ClientError::InvalidBaseUrl {
+        url: redact_userinfo_text(text),
+        message: error.to_string(),
+    })?;
     if url.cannot_be_a_base() || url.host().is_none() {
-        return Err(ClientError::InvalidBaseUrl { url: redact_userinfo(&url), message: "expected an absolute http(s) url with a host".to_string() });
+        return Err(ClientError::InvalidBaseUrl {
+            url: redact_userinfo(&url),
+            message: "expected an absolute http(s) url with a host".to_string(),
+        });
     }
     if url.query().is_some() || url.fragment().is_some() {
         // Operation paths are appended to the base URL's path; a query or fragment would swallow them.
-        return Err(ClientError::InvalidBaseUrl { url: redact_userinfo(&url), message: "a base url must not have a query or a fragment".to_string() });
+        return Err(ClientError::InvalidBaseUrl {
+            url: redact_userinfo(&url),
+            message: "a base url must not have a query or a fragment".to_string(),
+        });
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(ClientError::InvalidBaseUrl { url: redact_userinfo(&url), message: "credentials in the url are not allowed; use the client's credential setters".to_string() });
+        return Err(ClientError::InvalidBaseUrl {
+            url: redact_userinfo(&url),
+            message: "credentials in the url are not allowed; use the client's credential setters"
+                .to_string(),
+        });
     }
     match url.scheme() {
         "https" => Ok(url),
         "http" if is_loopback_host(&url) => Ok(url),
-        "http" => Err(ClientError::InsecureBaseUrl { url: text.to_string() }),
-        other => Err(ClientError::InvalidBaseUrl { url: text.to_string(), message: format!("unsupported scheme `{other}`") }),
+        "http" => Err(ClientError::InsecureBaseUrl {
+            url: text.to_string(),
+        }),
+        other => Err(ClientError::InvalidBaseUrl {
+            url: text.to_string(),
+            message: format!("unsupported scheme `{other}`"),
+        }),
     }
 }
 
@@ -665,9 +786,15 @@ fn redact_userinfo_text(text: &str) -> String {
         return text.to_string();
     };
     let authority_start = scheme_end + 3;
-    let authority_end = text[authority_start..].find(['/', '?', '#']).map_or(text.len(), |offset| authority_start + offset);
+    let authority_end = text[authority_start..]
+        .find(['/', '?', '#'])
+        .map_or(text.len(), |offset| authority_start + offset);
     match text[authority_start..authority_end].rfind('@') {
-        Some(at) => format!("{}[redacted]{}", &text[..authority_start], &text[authority_start + at..]),
+        Some(at) => format!(
+            "{}[redacted]{}",
+            &text[..authority_start],
+            &text[authority_start + at..]
+        ),
         None => text.to_string(),
     }
 }
@@ -691,7 +818,10 @@ pub fn may_carry_credentials(url: &url::Url) -> bool {
 
 fn is_loopback_host(url: &url::Url) -> bool {
     match url.host() {
-        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost") || domain.to_ascii_lowercase().ends_with(".localhost"),
+        Some(url::Host::Domain(domain)) => {
+            domain.eq_ignore_ascii_case("localhost")
+                || domain.to_ascii_lowercase().ends_with(".localhost")
+        }
         Some(url::Host::Ipv4(address)) => address.is_loopback(),
         Some(url::Host::Ipv6(address)) => address.is_loopback(),
         None => false,
@@ -701,13 +831,18 @@ fn is_loopback_host(url: &url::Url) -> bool {
 /// The HTTP client the generated clients use by default: no redirects followed (a redirect on a
 /// token call must not be chased with credentials attached), bounded connect and total time.
 pub fn default_http_client() -> Result<reqwest::Client, ClientError> {
-    http_client_builder().build().map_err(ClientError::HttpClient)
+    http_client_builder()
+        .build()
+        .map_err(ClientError::HttpClient)
 }
 
 /// [`default_http_client`] with the generated crate's own `User-Agent` (its name and version).
 #[doc(hidden)]
 pub fn default_http_client_for(user_agent: &'static str) -> Result<reqwest::Client, ClientError> {
-    http_client_builder().user_agent(user_agent).build().map_err(ClientError::HttpClient)
+    http_client_builder()
+        .user_agent(user_agent)
+        .build()
+        .map_err(ClientError::HttpClient)
 }
 
 /// The default connect timeout.
@@ -737,7 +872,10 @@ pub struct CallLimits {
 
 impl Default for CallLimits {
     fn default() -> Self {
-        CallLimits { total_timeout: DEFAULT_TOTAL_TIMEOUT, max_response_bytes: None }
+        CallLimits {
+            total_timeout: DEFAULT_TOTAL_TIMEOUT,
+            max_response_bytes: None,
+        }
     }
 }
 
@@ -780,14 +918,20 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// No retries.
     pub fn none() -> Self {
-        RetryPolicy { max_attempts: 1, ..RetryPolicy::default() }
+        RetryPolicy {
+            max_attempts: 1,
+            ..RetryPolicy::default()
+        }
     }
 
     /// The backoff before attempt `next_attempt` (2 for the first retry): exponential, with "equal
     /// jitter" (half fixed, half random) so that many clients do not retry in step.
     pub fn backoff(&self, next_attempt: u32) -> Duration {
         let exponent = next_attempt.saturating_sub(2).min(16);
-        let exponential = self.initial_backoff.saturating_mul(1 << exponent).min(self.max_backoff);
+        let exponential = self
+            .initial_backoff
+            .saturating_mul(1 << exponent)
+            .min(self.max_backoff);
         let half = exponential / 2;
         half + half.mul_f64(fastrand::f64())
     }
@@ -813,7 +957,14 @@ pub struct CallContext<'a> {
 }
 
 /// Response headers that carry a provider's request id, in the order they are looked at.
-const REQUEST_ID_HEADERS: &[&str] = &["x-request-id", "request-id", "x-correlation-id", "x-amzn-requestid", "x-ruid", "ruid"];
+const REQUEST_ID_HEADERS: &[&str] = &[
+    "x-request-id",
+    "request-id",
+    "x-correlation-id",
+    "x-amzn-requestid",
+    "x-ruid",
+    "ruid",
+];
 
 /// The provider's request id: a well-known header, else `ruid`/`request_id`/`requestId` (or `meta.ruid`) in a JSON body.
 ///
@@ -823,7 +974,11 @@ const REQUEST_ID_HEADERS: &[&str] = &["x-request-id", "request-id", "x-correlati
 #[doc(hidden)]
 pub fn request_id_from(headers: &HeaderMap, body: &[u8]) -> Option<String> {
     for name in REQUEST_ID_HEADERS {
-        if let Some(value) = headers.get(*name).and_then(|value| value.to_str().ok()).filter(|value| is_request_id(value)) {
+        if let Some(value) = headers
+            .get(*name)
+            .and_then(|value| value.to_str().ok())
+            .filter(|value| is_request_id(value))
+        {
             return Some(value.to_string());
         }
     }
@@ -832,7 +987,9 @@ pub fn request_id_from(headers: &HeaderMap, body: &[u8]) -> Option<String> {
     }
     // Most bodies carry no id: a byte search for the keys is far cheaper than a pass of the parser.
     // A key may also be written with `\u` escapes (`"r\u0075id"`), which the parser reads as `ruid`.
-    if !REQUEST_ID_BODY_KEYS.iter().any(|key| memchr::memmem::find(body, key).is_some())
+    if !REQUEST_ID_BODY_KEYS
+        .iter()
+        .any(|key| memchr::memmem::find(body, key).is_some())
         && memchr::memmem::find(body, b"\\u").is_none()
     {
         return None;
@@ -887,12 +1044,20 @@ impl<'de> serde::Deserialize<'de> for MetaOrSkipped {
                 formatter.write_str("any JSON value")
             }
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, entries: A) -> Result<MetaOrSkipped, A::Error> {
-                let ids = <MetaRequestIds as serde::Deserialize>::deserialize(serde::de::value::MapAccessDeserializer::new(entries))?;
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                entries: A,
+            ) -> Result<MetaOrSkipped, A::Error> {
+                let ids = <MetaRequestIds as serde::Deserialize>::deserialize(
+                    serde::de::value::MapAccessDeserializer::new(entries),
+                )?;
                 Ok(MetaOrSkipped(Some(ids)))
             }
 
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut items: A) -> Result<MetaOrSkipped, A::Error> {
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut items: A,
+            ) -> Result<MetaOrSkipped, A::Error> {
                 while items.next_element::<serde::de::IgnoredAny>()?.is_some() {}
                 Ok(MetaOrSkipped(None))
             }
@@ -930,46 +1095,83 @@ impl<'de> serde::Deserialize<'de> for MetaOrSkipped {
 pub const MAX_REQUEST_ID_BYTES: usize = 256;
 
 fn is_request_id(text: &str) -> bool {
-    !text.is_empty() && text.len() <= MAX_REQUEST_ID_BYTES && text.bytes().all(|byte| byte.is_ascii_graphic())
+    !text.is_empty()
+        && text.len() <= MAX_REQUEST_ID_BYTES
+        && text.bytes().all(|byte| byte.is_ascii_graphic())
 }
 
 /// `Retry-After` as a delay: delta-seconds or an HTTP date.
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let text = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    let text = headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
     if !text.is_empty() && text.bytes().all(|byte| byte.is_ascii_digit()) {
         // Delta-seconds past what a u64 holds still mean "not soon", never "retry at once".
         return Some(Duration::from_secs(text.parse::<u64>().unwrap_or(u64::MAX)));
     }
     let at: std::time::SystemTime = chrono::DateTime::parse_from_rfc2822(text).ok()?.into();
-    Some(at.duration_since(std::time::SystemTime::now()).unwrap_or(Duration::ZERO))
+    Some(
+        at.duration_since(std::time::SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
 }
 
 /// Joins the base URL and an already-encoded path (which starts with `/`).
 #[doc(hidden)]
-pub fn endpoint_url(operation: &'static str, base_url: &url::Url, encoded_path: &str) -> Result<url::Url, CallFailure> {
-    let joined = format!("{}{}", base_url.as_str().trim_end_matches('/'), encoded_path);
-    url::Url::parse(&joined).map_err(|error| CallFailure::invalid_request(operation, format!("cannot build the request url: {error}")))
+pub fn endpoint_url(
+    operation: &'static str,
+    base_url: &url::Url,
+    encoded_path: &str,
+) -> Result<url::Url, CallFailure> {
+    let joined = format!(
+        "{}{}",
+        base_url.as_str().trim_end_matches('/'),
+        encoded_path
+    );
+    url::Url::parse(&joined).map_err(|error| {
+        CallFailure::invalid_request(operation, format!("cannot build the request url: {error}"))
+    })
 }
 
 /// Characters left as they are in a path segment: RFC 3986 unreserved.
-const PATH_SEGMENT: &percent_encoding::AsciiSet =
-    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 /// A path parameter, percent-encoded as one segment. `.` and `..` are refused: URL parsing removes
 /// them as dot segments (encoded as `%2E` too), so `..` would send the request outside its path.
 #[doc(hidden)]
-pub fn path_segment<T: serde::Serialize + ?Sized>(operation: &'static str, name: &str, value: &T) -> Result<String, CallFailure> {
+pub fn path_segment<T: serde::Serialize + ?Sized>(
+    operation: &'static str,
+    name: &str,
+    value: &T,
+) -> Result<String, CallFailure> {
     let text = parameter_text(operation, name, value)?.unwrap_or_default();
     if text == "." || text == ".." {
-        return Err(CallFailure::invalid_request(operation, format!("path parameter `{name}` is `{text}`, which would move the request to another path")));
+        return Err(CallFailure::invalid_request(
+            operation,
+            format!(
+                "path parameter `{name}` is `{text}`, which would move the request to another path"
+            ),
+        ));
     }
     Ok(percent_encoding::utf8_percent_encode(&text, PATH_SEGMENT).to_string())
 }
 
 /// A scalar parameter as text (`None` for null); arrays are comma-joined (the `simple`/`form`, non-exploded style).
 #[doc(hidden)]
-pub fn parameter_text<T: serde::Serialize + ?Sized>(operation: &'static str, name: &str, value: &T) -> Result<Option<String>, CallFailure> {
-    let value = serde_json::to_value(value).map_err(|error| CallFailure::invalid_request(operation, format!("parameter `{name}`: {error}")))?;
+pub fn parameter_text<T: serde::Serialize + ?Sized>(
+    operation: &'static str,
+    name: &str,
+    value: &T,
+) -> Result<Option<String>, CallFailure> {
+    let value = serde_json::to_value(value).map_err(|error| {
+        CallFailure::invalid_request(operation, format!("parameter `{name}`: {error}"))
+    })?;
     match value {
         serde_json::Value::Null => Ok(None),
         serde_json::Value::Array(items) => {
@@ -983,14 +1185,23 @@ pub fn parameter_text<T: serde::Serialize + ?Sized>(operation: &'static str, nam
     }
 }
 
-fn scalar_text(operation: &'static str, name: &str, value: serde_json::Value) -> Result<String, CallFailure> {
+fn scalar_text(
+    operation: &'static str,
+    name: &str,
+    value: serde_json::Value,
+) -> Result<String, CallFailure> {
     match value {
         serde_json::Value::String(text) => Ok(text),
         serde_json::Value::Number(number) => Ok(number.to_string()),
         serde_json::Value::Bool(flag) => Ok(flag.to_string()),
         serde_json::Value::Null => Ok(String::new()),
         serde_json::Value::Array(_) | serde_json::Value::Object(_) => {
-            Err(CallFailure::invalid_request(operation, format!("parameter `{name}`: nested arrays and objects cannot be sent as a parameter")))
+            Err(CallFailure::invalid_request(
+                operation,
+                format!(
+                    "parameter `{name}`: nested arrays and objects cannot be sent as a parameter"
+                ),
+            ))
         }
     }
 }
@@ -1004,7 +1215,9 @@ pub fn append_query<T: serde::Serialize + ?Sized>(
     value: &T,
     explode: bool,
 ) -> Result<(), CallFailure> {
-    let json = serde_json::to_value(value).map_err(|error| CallFailure::invalid_request(operation, format!("parameter `{name}`: {error}")))?;
+    let json = serde_json::to_value(value).map_err(|error| {
+        CallFailure::invalid_request(operation, format!("parameter `{name}`: {error}"))
+    })?;
     match json {
         serde_json::Value::Array(items) if explode => {
             for item in items {
@@ -1023,23 +1236,35 @@ pub fn append_query<T: serde::Serialize + ?Sized>(
 
 /// A header value built from a parameter (`None` for null).
 #[doc(hidden)]
-pub fn header_value<T: serde::Serialize + ?Sized>(operation: &'static str, name: &str, value: &T) -> Result<Option<HeaderValue>, CallFailure> {
+pub fn header_value<T: serde::Serialize + ?Sized>(
+    operation: &'static str,
+    name: &str,
+    value: &T,
+) -> Result<Option<HeaderValue>, CallFailure> {
     match parameter_text(operation, name, value)? {
         None => Ok(None),
-        Some(text) => HeaderValue::from_str(&text)
-            .map(Some)
-            .map_err(|_| CallFailure::invalid_request(operation, format!("parameter `{name}` is not a valid header value"))),
+        Some(text) => HeaderValue::from_str(&text).map(Some).map_err(|_| {
+            CallFailure::invalid_request(
+                operation,
+                format!("parameter `{name}` is not a valid header value"),
+            )
+        }),
     }
 }
 
 /// A cookie parameter's value: only RFC 6265 `cookie-octet`s, so a `;` or `,` in it cannot end the
 /// cookie and add another one (`x; admin=true`).
 #[doc(hidden)]
-pub fn cookie_value<T: serde::Serialize + ?Sized>(operation: &'static str, name: &str, value: &T) -> Result<Option<String>, CallFailure> {
+pub fn cookie_value<T: serde::Serialize + ?Sized>(
+    operation: &'static str,
+    name: &str,
+    value: &T,
+) -> Result<Option<String>, CallFailure> {
     let Some(text) = parameter_text(operation, name, value)? else {
         return Ok(None);
     };
-    let is_cookie_octet = |byte: u8| matches!(byte, 0x21 | 0x23..=0x2B | 0x2D..=0x3A | 0x3C..=0x5B | 0x5D..=0x7E);
+    let is_cookie_octet =
+        |byte: u8| matches!(byte, 0x21 | 0x23..=0x2B | 0x2D..=0x3A | 0x3C..=0x5B | 0x5D..=0x7E);
     if text.bytes().all(is_cookie_octet) {
         Ok(Some(text))
     } else {
@@ -1049,7 +1274,10 @@ pub fn cookie_value<T: serde::Serialize + ?Sized>(operation: &'static str, name:
 
 /// `Authorization: Bearer <token>`, marked sensitive so HTTP-level logging hides it.
 #[doc(hidden)]
-pub fn bearer_authorization(operation: &'static str, token: &Secret) -> Result<HeaderValue, CallFailure> {
+pub fn bearer_authorization(
+    operation: &'static str,
+    token: &Secret,
+) -> Result<HeaderValue, CallFailure> {
     sensitive_header(operation, &format!("Bearer {}", token.expose()))
 }
 
@@ -1058,21 +1286,36 @@ pub fn bearer_authorization(operation: &'static str, token: &Secret) -> Result<H
 /// With `oauth2_client_encoding`, the id and secret are form-urlencoded before they are joined, as
 /// RFC 6749 section 2.3.1 requires for OAuth2 client authentication (so `:` in a secret survives).
 #[doc(hidden)]
-pub fn basic_authorization(operation: &'static str, credentials: &BasicCredentials, oauth2_client_encoding: bool) -> Result<HeaderValue, CallFailure> {
-    sensitive_header(operation, &basic_authorization_text(credentials, oauth2_client_encoding))
+pub fn basic_authorization(
+    operation: &'static str,
+    credentials: &BasicCredentials,
+    oauth2_client_encoding: bool,
+) -> Result<HeaderValue, CallFailure> {
+    sensitive_header(
+        operation,
+        &basic_authorization_text(credentials, oauth2_client_encoding),
+    )
 }
 
 /// The text of a Basic `Authorization` header (see [`basic_authorization`]).
-pub fn basic_authorization_text(credentials: &BasicCredentials, oauth2_client_encoding: bool) -> String {
+pub fn basic_authorization_text(
+    credentials: &BasicCredentials,
+    oauth2_client_encoding: bool,
+) -> String {
     use base64::Engine as _;
     let joined = if oauth2_client_encoding {
-        let username: String = form_urlencoded::byte_serialize(credentials.username.as_bytes()).collect();
-        let password: String = form_urlencoded::byte_serialize(credentials.password.expose().as_bytes()).collect();
+        let username: String =
+            form_urlencoded::byte_serialize(credentials.username.as_bytes()).collect();
+        let password: String =
+            form_urlencoded::byte_serialize(credentials.password.expose().as_bytes()).collect();
         format!("{username}:{password}")
     } else {
         format!("{}:{}", credentials.username, credentials.password.expose())
     };
-    format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(joined))
+    format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(joined)
+    )
 }
 
 /// An API key or other credential as a header value, marked sensitive.
@@ -1082,23 +1325,37 @@ pub fn secret_header(operation: &'static str, secret: &Secret) -> Result<HeaderV
 }
 
 fn sensitive_header(operation: &'static str, text: &str) -> Result<HeaderValue, CallFailure> {
-    let mut value = HeaderValue::from_str(text)
-        .map_err(|_| CallFailure::invalid_request(operation, "a credential contains characters that cannot be sent in a header"))?;
+    let mut value = HeaderValue::from_str(text).map_err(|_| {
+        CallFailure::invalid_request(
+            operation,
+            "a credential contains characters that cannot be sent in a header",
+        )
+    })?;
     value.set_sensitive(true);
     Ok(value)
 }
 
 /// Serializes a JSON request body.
 #[doc(hidden)]
-pub fn json_body<T: serde::Serialize + ?Sized>(operation: &'static str, body: &T) -> Result<Vec<u8>, CallFailure> {
-    serde_json::to_vec(body).map_err(|error| CallFailure::invalid_request(operation, format!("cannot encode the json body: {error}")))
+pub fn json_body<T: serde::Serialize + ?Sized>(
+    operation: &'static str,
+    body: &T,
+) -> Result<Vec<u8>, CallFailure> {
+    serde_json::to_vec(body).map_err(|error| {
+        CallFailure::invalid_request(operation, format!("cannot encode the json body: {error}"))
+    })
 }
 
 /// Serializes a form-urlencoded request body. An array field is one pair per item and an object
 /// field one pair per property (OpenAPI's default `style: form, explode: true`).
 #[doc(hidden)]
-pub fn form_body<T: serde::Serialize + ?Sized>(operation: &'static str, body: &T) -> Result<String, CallFailure> {
-    let invalid = |message: String| CallFailure::invalid_request(operation, format!("cannot encode the form body: {message}"));
+pub fn form_body<T: serde::Serialize + ?Sized>(
+    operation: &'static str,
+    body: &T,
+) -> Result<String, CallFailure> {
+    let invalid = |message: String| {
+        CallFailure::invalid_request(operation, format!("cannot encode the form body: {message}"))
+    };
     // Flat bodies (every field a scalar) keep their fields' order.
     if let Ok(encoded) = serde_urlencoded::to_string(body) {
         return Ok(encoded);
@@ -1114,10 +1371,20 @@ pub fn form_body<T: serde::Serialize + ?Sized>(operation: &'static str, body: &T
         match value {
             serde_json::Value::Null => {}
             serde_json::Value::Array(items) => {
-                pairs.extend(items.into_iter().filter(|item| !item.is_null()).map(|item| (name.clone(), form_text(item))));
+                pairs.extend(
+                    items
+                        .into_iter()
+                        .filter(|item| !item.is_null())
+                        .map(|item| (name.clone(), form_text(item))),
+                );
             }
             serde_json::Value::Object(properties) => {
-                pairs.extend(properties.into_iter().filter(|(_, value)| !value.is_null()).map(|(key, value)| (key, form_text(value))));
+                pairs.extend(
+                    properties
+                        .into_iter()
+                        .filter(|(_, value)| !value.is_null())
+                        .map(|(key, value)| (key, form_text(value))),
+                );
             }
             scalar => pairs.push((name, form_text(scalar))),
         }
@@ -1166,7 +1433,10 @@ impl fmt::Debug for RawResponse {
 /// Each call is a `tracing` span `api_call` with the provider, operation, attempt, status and the
 /// provider's request id; no header or body is ever recorded.
 #[doc(hidden)]
-pub async fn send(context: CallContext<'_>, request: reqwest::RequestBuilder) -> Result<RawResponse, CallFailure> {
+pub async fn send(
+    context: CallContext<'_>,
+    request: reqwest::RequestBuilder,
+) -> Result<RawResponse, CallFailure> {
     let span = tracing::info_span!(
         "api_call",
         provider = context.provider,
@@ -1180,15 +1450,22 @@ pub async fn send(context: CallContext<'_>, request: reqwest::RequestBuilder) ->
     let started = tokio::time::Instant::now();
     // A deadline too far to represent is no deadline.
     let deadline = started.checked_add(total_timeout);
-    let attempts = send_attempts(context, request, span.clone(), started, deadline).instrument(span.clone());
+    let attempts =
+        send_attempts(context, request, span.clone(), started, deadline).instrument(span.clone());
     let outcome = match deadline {
         Some(deadline) => tokio::time::timeout_at(deadline, attempts).await,
         None => Ok(attempts.await),
     };
     let outcome = outcome.unwrap_or_else(|_| {
         let _entered = span.enter();
-        tracing::warn!(timeout_ms = u64::try_from(total_timeout.as_millis()).unwrap_or(u64::MAX), "the call's total deadline passed");
-        Err(Error::Timeout { operation, after: total_timeout })
+        tracing::warn!(
+            timeout_ms = u64::try_from(total_timeout.as_millis()).unwrap_or(u64::MAX),
+            "the call's total deadline passed"
+        );
+        Err(Error::Timeout {
+            operation,
+            after: total_timeout,
+        })
     });
     outcome.map_err(CallFailure)
 }
@@ -1213,26 +1490,64 @@ impl<E> From<CallFailure> for Error<E> {
     fn from(failure: CallFailure) -> Self {
         match failure.0 {
             Error::ErrorResponse { body, .. } => match body {},
-            Error::UnexpectedResponse { operation, status, headers, content_type, body } => {
-                Error::UnexpectedResponse { operation, status, headers, content_type, body }
-            }
-            Error::InvalidResponseBody { operation, status, headers, message, body } => {
-                Error::InvalidResponseBody { operation, status, headers, message, body }
-            }
-            Error::ResponseTooLarge { operation, status, headers, limit, prefix } => {
-                Error::ResponseTooLarge { operation, status, headers, limit, prefix }
-            }
+            Error::UnexpectedResponse {
+                operation,
+                status,
+                headers,
+                content_type,
+                body,
+            } => Error::UnexpectedResponse {
+                operation,
+                status,
+                headers,
+                content_type,
+                body,
+            },
+            Error::InvalidResponseBody {
+                operation,
+                status,
+                headers,
+                message,
+                body,
+            } => Error::InvalidResponseBody {
+                operation,
+                status,
+                headers,
+                message,
+                body,
+            },
+            Error::ResponseTooLarge {
+                operation,
+                status,
+                headers,
+                limit,
+                prefix,
+            } => Error::ResponseTooLarge {
+                operation,
+                status,
+                headers,
+                limit,
+                prefix,
+            },
             Error::Timeout { operation, after } => Error::Timeout { operation, after },
             Error::Transport { operation, source } => Error::Transport { operation, source },
-            Error::InvalidRequest { operation, message } => Error::InvalidRequest { operation, message },
-            Error::Authentication { operation, source } => Error::Authentication { operation, source },
+            Error::InvalidRequest { operation, message } => {
+                Error::InvalidRequest { operation, message }
+            }
+            Error::Authentication { operation, source } => {
+                Error::Authentication { operation, source }
+            }
         }
     }
 }
 
 /// Whether sleeping `delay` now still leaves time before the deadline (else the retry is given up).
 fn fits_before(deadline: Option<tokio::time::Instant>, delay: Duration) -> bool {
-    deadline.is_none_or(|deadline| tokio::time::Instant::now().checked_add(delay).is_some_and(|wake| wake < deadline))
+    deadline.is_none_or(|deadline| {
+        tokio::time::Instant::now()
+            .checked_add(delay)
+            .is_some_and(|wake| wake < deadline)
+    })
 }
 
 async fn send_attempts(
@@ -1251,30 +1566,59 @@ async fn send_attempts(
         span.record("attempt", attempt);
         // A request that can never go out again (no retry, no token to renew on a 401) is sent as it
         // is. Bodies are bytes, so a request can always be cloned; the fallback keeps a streaming one single-shot.
-        let may_send_again = (context.retry_safe && attempt < context.retry.max_attempts) || (context.bearer_tokens.is_some() && !reauthenticated);
-        let copy = if may_send_again { template.as_ref().and_then(reqwest::RequestBuilder::try_clone) } else { None };
+        let may_send_again = (context.retry_safe && attempt < context.retry.max_attempts)
+            || (context.bearer_tokens.is_some() && !reauthenticated);
+        let copy = if may_send_again {
+            template
+                .as_ref()
+                .and_then(reqwest::RequestBuilder::try_clone)
+        } else {
+            None
+        };
         let mut this_request = match copy {
             Some(request) => request,
             None => match template.take() {
                 Some(request) => request,
-                None => return Err(Error::invalid_request(operation, "the request body cannot be sent again")),
+                None => {
+                    return Err(Error::invalid_request(
+                        operation,
+                        "the request body cannot be sent again",
+                    ))
+                }
             },
         };
         let mut used_token = None;
         if let Some(tokens) = context.bearer_tokens {
-            let token = tokens.bearer_token().await.map_err(|source| Error::Authentication { operation, source: Arc::from(source) })?;
-            this_request = this_request.header(reqwest::header::AUTHORIZATION, bearer_authorization(operation, &token)?);
+            let token = tokens
+                .bearer_token()
+                .await
+                .map_err(|source| Error::Authentication {
+                    operation,
+                    source: Arc::from(source),
+                })?;
+            this_request = this_request.header(
+                reqwest::header::AUTHORIZATION,
+                bearer_authorization(operation, &token)?,
+            );
             used_token = Some((tokens, token));
         }
-        let may_retry = context.retry_safe && attempt < context.retry.max_attempts && template.is_some();
+        let may_retry =
+            context.retry_safe && attempt < context.retry.max_attempts && template.is_some();
         let response = match this_request.send().await {
             Ok(response) => response,
-            Err(error) if may_retry && (error.is_connect() || error.is_timeout() || error.is_request()) => {
+            Err(error)
+                if may_retry
+                    && (error.is_connect() || error.is_timeout() || error.is_request()) =>
+            {
                 let delay = context.retry.backoff(attempt + 1);
                 if !fits_before(deadline, delay) {
                     return Err(Error::transport(operation, error, started));
                 }
-                tracing::warn!(attempt, delay_ms = delay.as_millis() as u64, "transport error; retrying");
+                tracing::warn!(
+                    attempt,
+                    delay_ms = delay.as_millis() as u64,
+                    "transport error; retrying"
+                );
                 tokio::time::sleep(delay).await;
                 continue;
             }
@@ -1300,15 +1644,26 @@ async fn send_attempts(
                 continue;
             }
         }
-        if (status == StatusCode::TOO_MANY_REQUESTS || status == StatusCode::SERVICE_UNAVAILABLE) && may_retry {
-            let delay = retry_after(response.headers()).unwrap_or_else(|| context.retry.backoff(attempt + 1));
+        if (status == StatusCode::TOO_MANY_REQUESTS || status == StatusCode::SERVICE_UNAVAILABLE)
+            && may_retry
+        {
+            let delay = retry_after(response.headers())
+                .unwrap_or_else(|| context.retry.backoff(attempt + 1));
             if delay <= context.retry.max_retry_after && fits_before(deadline, delay) {
-                tracing::warn!(attempt, status = status.as_u16(), delay_ms = delay.as_millis() as u64, "retrying");
+                tracing::warn!(
+                    attempt,
+                    status = status.as_u16(),
+                    delay_ms = delay.as_millis() as u64,
+                    "retrying"
+                );
                 tokio::time::sleep(delay).await;
                 continue;
             }
         }
-        let limit = context.limits.max_response_bytes.unwrap_or(context.default_max_response_bytes);
+        let limit = context
+            .limits
+            .max_response_bytes
+            .unwrap_or(context.default_max_response_bytes);
         let raw = read_bounded(operation, response, limit, started).await?;
         // A request id in the body costs a pass over it; only pay that when someone records the span.
         if recorded {
@@ -1337,23 +1692,39 @@ async fn read_bounded(
         limit,
         prefix: RawBody::prefix_of(prefix),
     };
-    let announced = response.content_length().map(|length| usize::try_from(length).unwrap_or(usize::MAX));
+    let announced = response
+        .content_length()
+        .map(|length| usize::try_from(length).unwrap_or(usize::MAX));
     if announced.is_some_and(|length| length > limit) {
         // Said too large up front: nothing of it is read.
-        return Err(too_large(std::mem::take(response.headers_mut()), Vec::new()));
+        return Err(too_large(
+            std::mem::take(response.headers_mut()),
+            Vec::new(),
+        ));
     }
     // A body that arrives as one chunk (most do) is kept as that chunk, without a copy; the first
     // chunk moves into `body` only when a second one comes.
     let mut first_chunk: Option<bytes::Bytes> = None;
     let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(|error| Error::transport(operation, error, started))? {
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|error| Error::transport(operation, error, started))?
+    {
         if let Some(first) = first_chunk.take() {
-            body.reserve_exact(announced.unwrap_or(0).max(first.len() + chunk.len()).min(limit));
+            body.reserve_exact(
+                announced
+                    .unwrap_or(0)
+                    .max(first.len() + chunk.len())
+                    .min(limit),
+            );
             body.extend_from_slice(&first);
         }
         if chunk.len() > limit - body.len() {
             let room = limit - body.len();
-            body.extend_from_slice(&chunk[..room.min(ERROR_BODY_PREFIX_BYTES.saturating_sub(body.len()))]);
+            body.extend_from_slice(
+                &chunk[..room.min(ERROR_BODY_PREFIX_BYTES.saturating_sub(body.len()))],
+            );
             return Err(too_large(std::mem::take(response.headers_mut()), body));
         }
         if body.capacity() == 0 {
@@ -1362,13 +1733,21 @@ async fn read_bounded(
         }
         if body.capacity() - body.len() < chunk.len() {
             // Doubling, but never past the limit: a doubling Vec would hold up to twice the limit.
-            let wanted = body.capacity().saturating_mul(2).max(body.len() + chunk.len()).min(limit);
+            let wanted = body
+                .capacity()
+                .saturating_mul(2)
+                .max(body.len() + chunk.len())
+                .min(limit);
             body.reserve_exact(wanted - body.len());
         }
         body.extend_from_slice(&chunk);
     }
     let body = first_chunk.unwrap_or_else(|| bytes::Bytes::from(body));
-    Ok(RawResponse { status, headers: std::mem::take(response.headers_mut()), body })
+    Ok(RawResponse {
+        status,
+        headers: std::mem::take(response.headers_mut()),
+        body,
+    })
 }
 
 /// Is this media type JSON (`application/json`, `application/problem+json`, any `+json`)?
@@ -1386,7 +1765,11 @@ impl RawResponse {
 
     /// The `Content-Type` essence as sent (any case), without a copy: every call matches on it.
     fn media_type_as_sent(&self) -> Option<&str> {
-        let value = self.headers.get(reqwest::header::CONTENT_TYPE)?.to_str().ok()?;
+        let value = self
+            .headers
+            .get(reqwest::header::CONTENT_TYPE)?
+            .to_str()
+            .ok()?;
         Some(value.split(';').next().unwrap_or("").trim())
     }
 
@@ -1395,7 +1778,10 @@ impl RawResponse {
     pub fn is_json(&self) -> bool {
         self.media_type_as_sent().is_none_or(|media_type| {
             // `to_str` passed, so the value is visible ASCII and any byte offset is a character boundary.
-            let suffix = media_type.len().checked_sub("+json".len()).map(|start| &media_type[start..]);
+            let suffix = media_type
+                .len()
+                .checked_sub("+json".len())
+                .map(|start| &media_type[start..]);
             media_type.eq_ignore_ascii_case("application/json")
                 || media_type.eq_ignore_ascii_case("text/json")
                 || suffix.is_some_and(|suffix| suffix.eq_ignore_ascii_case("+json"))
@@ -1405,14 +1791,23 @@ impl RawResponse {
     /// Does the body claim to be text? A missing `Content-Type` is read as the documented type.
     #[doc(hidden)]
     pub fn is_text(&self) -> bool {
-        self.media_type_as_sent().is_none_or(|media_type| media_type.get(.."text/".len()).is_some_and(|prefix| prefix.eq_ignore_ascii_case("text/")))
+        self.media_type_as_sent().is_none_or(|media_type| {
+            media_type
+                .get(.."text/".len())
+                .is_some_and(|prefix| prefix.eq_ignore_ascii_case("text/"))
+        })
     }
 
     /// Decodes the body as JSON into `T`. A failure names the JSON path of the field (never its value).
     #[doc(hidden)]
-    pub fn json<T: serde::de::DeserializeOwned, E>(&self, operation: &'static str) -> Result<T, Error<E>> {
+    pub fn json<T: serde::de::DeserializeOwned, E>(
+        &self,
+        operation: &'static str,
+    ) -> Result<T, Error<E>> {
         // The fast path tracks nothing; only a failure pays for a second, path-tracking pass.
-        serde_json::from_slice(&self.body).map_err(|error| self.invalid_body(operation, json_error_with_path::<T>(&self.body, &error)))
+        serde_json::from_slice(&self.body).map_err(|error| {
+            self.invalid_body(operation, json_error_with_path::<T>(&self.body, &error))
+        })
     }
 
     /// Reads the body as UTF-8 text.
@@ -1442,19 +1837,32 @@ impl RawResponse {
     /// A success value carrying this response's status and headers.
     #[doc(hidden)]
     pub fn success<T, E>(self, value: T) -> Result<ResponseValue<T>, Error<E>> {
-        Ok(ResponseValue { inner: value, status: self.status, headers: self.headers, body: self.body, request_id: std::sync::OnceLock::new() })
+        Ok(ResponseValue {
+            inner: value,
+            status: self.status,
+            headers: self.headers,
+            body: self.body,
+            request_id: std::sync::OnceLock::new(),
+        })
     }
 
     /// A success whose body is JSON: decoded, with this response's status and headers.
     #[doc(hidden)]
-    pub fn json_success<T: serde::de::DeserializeOwned, E>(self, operation: &'static str) -> Result<ResponseValue<T>, Error<E>> {
+    pub fn json_success<T: serde::de::DeserializeOwned, E>(
+        self,
+        operation: &'static str,
+    ) -> Result<ResponseValue<T>, Error<E>> {
         let value = self.json(operation)?;
         self.success(value)
     }
 
     /// A documented error whose body is JSON: decoded into its variant of the operation's error enum.
     #[doc(hidden)]
-    pub fn json_error<T: serde::de::DeserializeOwned, E>(self, operation: &'static str, variant: fn(T) -> E) -> Error<E> {
+    pub fn json_error<T: serde::de::DeserializeOwned, E>(
+        self,
+        operation: &'static str,
+        variant: fn(T) -> E,
+    ) -> Error<E> {
         match self.json(operation) {
             Ok(value) => self.error(operation, variant(value)),
             Err(error) => error,
@@ -1465,21 +1873,47 @@ impl RawResponse {
     #[doc(hidden)]
     pub fn error<E>(self, operation: &'static str, body: E) -> Error<E> {
         let request_id = self.request_id();
-        Error::ErrorResponse { operation, status: self.status, headers: self.headers, body, request_id }
+        Error::ErrorResponse {
+            operation,
+            status: self.status,
+            headers: self.headers,
+            body,
+            request_id,
+        }
     }
 
     /// A documented error status without a body schema: the variant keeps the body's bounded prefix.
     #[doc(hidden)]
-    pub fn error_with_raw_body<E>(self, operation: &'static str, variant: impl FnOnce(RawBody) -> E) -> Error<E> {
+    pub fn error_with_raw_body<E>(
+        self,
+        operation: &'static str,
+        variant: impl FnOnce(RawBody) -> E,
+    ) -> Error<E> {
         let request_id = self.request_id();
-        Error::ErrorResponse { operation, status: self.status, headers: self.headers, body: variant(RawBody::copy_prefix(&self.body)), request_id }
+        Error::ErrorResponse {
+            operation,
+            status: self.status,
+            headers: self.headers,
+            body: variant(RawBody::copy_prefix(&self.body)),
+            request_id,
+        }
     }
 
     /// A status or media type the spec does not document.
     #[doc(hidden)]
     pub fn unexpected<E>(self, operation: &'static str) -> Error<E> {
-        let content_type = self.headers.get(reqwest::header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).map(str::to_string);
-        Error::UnexpectedResponse { operation, status: self.status, headers: self.headers, content_type, body: RawBody::copy_prefix(&self.body) }
+        let content_type = self
+            .headers
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_string);
+        Error::UnexpectedResponse {
+            operation,
+            status: self.status,
+            headers: self.headers,
+            content_type,
+            body: RawBody::copy_prefix(&self.body),
+        }
     }
 
     /// The body's first [`ERROR_BODY_PREFIX_BYTES`] at most, for a documented error status that has no body schema.
@@ -1491,7 +1925,10 @@ impl RawResponse {
 
 /// Describes a JSON decoding failure: the JSON path of the failing field, what was wrong, and the
 /// position; never a value from the input (it may hold a secret).
-fn json_error_with_path<T: serde::de::DeserializeOwned>(body: &[u8], first: &serde_json::Error) -> String {
+fn json_error_with_path<T: serde::de::DeserializeOwned>(
+    body: &[u8],
+    first: &serde_json::Error,
+) -> String {
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
         Err(tracked) => json_error_summary(&tracked.path().to_string(), tracked.inner()),
@@ -1502,18 +1939,28 @@ fn json_error_with_path<T: serde::de::DeserializeOwned>(body: &[u8], first: &ser
 
 /// `at <path>: <problem> (line L, column C)`, with every input value taken out of the problem.
 fn json_error_summary(path: &str, error: &serde_json::Error) -> String {
-    let location = if path == "." { "at the top level".to_string() } else { format!("at `{path}`") };
+    let location = if path == "." {
+        "at the top level".to_string()
+    } else {
+        format!("at `{path}`")
+    };
     let problem = match error.classify() {
         serde_json::error::Category::Io => "i/o error".to_string(),
         serde_json::error::Category::Syntax => "invalid json syntax".to_string(),
         serde_json::error::Category::Eof => "the body ends too early".to_string(),
         serde_json::error::Category::Data => {
             let text = error.to_string();
-            let text = text.rfind(" at line ").map_or(text.as_str(), |end| &text[..end]);
+            let text = text
+                .rfind(" at line ")
+                .map_or(text.as_str(), |end| &text[..end]);
             without_input_values(text)
         }
     };
-    format!("{location}: {problem} (line {}, column {})", error.line(), error.column())
+    format!(
+        "{location}: {problem} (line {}, column {})",
+        error.line(),
+        error.column()
+    )
 }
 
 /// A serde message without the input values it quotes: `invalid type: string "abc", expected u64`
@@ -1522,8 +1969,14 @@ fn without_input_values(message: &str) -> String {
     for prefix in ["invalid type: ", "invalid value: "] {
         if let Some(rest) = message.strip_prefix(prefix) {
             // What was expected comes last and from the schema; the input sits before it.
-            let (unexpected, expected) = rest.rfind(", expected ").map_or((rest, ""), |at| (&rest[..at], &rest[at..]));
-            let kind = unexpected.split(['"', '`']).next().unwrap_or_default().trim();
+            let (unexpected, expected) = rest
+                .rfind(", expected ")
+                .map_or((rest, ""), |at| (&rest[..at], &rest[at..]));
+            let kind = unexpected
+                .split(['"', '`'])
+                .next()
+                .unwrap_or_default()
+                .trim();
             return format!("{prefix}{kind}{expected}");
         }
     }
@@ -1572,11 +2025,15 @@ pub mod integral {
         }
 
         fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<Self::Value, E> {
-            T::try_from(value).map(Integral).map_err(|_| E::custom("integer out of range"))
+            T::try_from(value)
+                .map(Integral)
+                .map_err(|_| E::custom("integer out of range"))
         }
 
         fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<Self::Value, E> {
-            T::try_from(value).map(Integral).map_err(|_| E::custom("integer out of range"))
+            T::try_from(value)
+                .map(Integral)
+                .map_err(|_| E::custom("integer out of range"))
         }
 
         fn visit_f64<E: serde::de::Error>(self, value: f64) -> Result<Self::Value, E> {
@@ -1584,7 +2041,9 @@ pub mod integral {
             const TWO_POW_63: f64 = 9_223_372_036_854_775_808.0;
             const TWO_POW_64: f64 = 18_446_744_073_709_551_616.0;
             if !value.is_finite() || value.fract() != 0.0 {
-                return Err(E::custom("a number with a fractional part where an integer is expected"));
+                return Err(E::custom(
+                    "a number with a fractional part where an integer is expected",
+                ));
             }
             if (-TWO_POW_63..TWO_POW_63).contains(&value) {
                 return self.visit_i64(value as i64);
@@ -1620,6 +2079,7 @@ pub mod integral {
         D: serde::Deserializer<'de>,
         T: TryFrom<i64> + TryFrom<u64>,
     {
-        <Option<Integral<T>> as serde::Deserialize>::deserialize(deserializer).map(|value| value.map(|integral| integral.0))
+        <Option<Integral<T>> as serde::Deserialize>::deserialize(deserializer)
+            .map(|value| value.map(|integral| integral.0))
     }
 }

@@ -84,7 +84,10 @@ impl<'de> serde::Deserialize<'de> for Binary {
                 Ok(Binary(value.to_vec()))
             }
 
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut sequence: A) -> Result<Binary, A::Error> {
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut sequence: A,
+            ) -> Result<Binary, A::Error> {
                 let mut bytes = Vec::new();
                 while let Some(byte) = sequence.next_element::<u8>()? {
                     bytes.push(byte);
@@ -114,26 +117,43 @@ pub fn multipart_body<T: serde::Serialize + ?Sized>(
     body: &T,
     binary_fields: &[&str],
 ) -> Result<(String, Vec<u8>), CallFailure> {
-    let value = serde_json::to_value(body).map_err(|error| CallFailure::invalid_request(operation, format!("cannot encode the multipart body: {error}")))?;
+    let value = serde_json::to_value(body).map_err(|error| {
+        CallFailure::invalid_request(
+            operation,
+            format!("cannot encode the multipart body: {error}"),
+        )
+    })?;
     let mut parts: Vec<(String, bool, Vec<u8>)> = Vec::new();
     let fields = match value {
         serde_json::Value::Object(fields) => fields,
         serde_json::Value::Null => serde_json::Map::new(),
-        _ => return Err(CallFailure::invalid_request(operation, "a multipart body must be an object")),
+        _ => {
+            return Err(CallFailure::invalid_request(
+                operation,
+                "a multipart body must be an object",
+            ))
+        }
     };
     for (name, field) in fields {
         let is_binary = binary_fields.contains(&name.as_str());
         let items = match field {
             serde_json::Value::Null => continue,
             // One file: an array of byte values; several files: an array of those.
-            serde_json::Value::Array(items) if !(is_binary && items.iter().all(serde_json::Value::is_number)) => items,
+            serde_json::Value::Array(items)
+                if !(is_binary && items.iter().all(serde_json::Value::is_number)) =>
+            {
+                items
+            }
             other => vec![other],
         };
         for item in items {
             let bytes = match item {
                 serde_json::Value::Null => continue,
                 serde_json::Value::String(text) => text.into_bytes(),
-                serde_json::Value::Array(values) if is_binary => values.iter().filter_map(|value| value.as_u64().and_then(|byte| u8::try_from(byte).ok())).collect(),
+                serde_json::Value::Array(values) if is_binary => values
+                    .iter()
+                    .filter_map(|value| value.as_u64().and_then(|byte| u8::try_from(byte).ok()))
+                    .collect(),
                 serde_json::Value::Number(number) => number.to_string().into_bytes(),
                 serde_json::Value::Bool(flag) => flag.to_string().into_bytes(),
                 other => other.to_string().into_bytes(),
@@ -142,20 +162,33 @@ pub fn multipart_body<T: serde::Serialize + ?Sized>(
         }
     }
     let mut boundary = String::from("auth-clients-boundary");
-    let mut counter = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |elapsed| elapsed.as_nanos());
+    let mut counter = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_nanos());
     // The boundary must not occur in any part.
-    while parts.iter().any(|(_, _, bytes)| bytes.windows(boundary.len()).any(|window| window == boundary.as_bytes())) {
-        counter = counter.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    while parts.iter().any(|(_, _, bytes)| {
+        bytes
+            .windows(boundary.len())
+            .any(|window| window == boundary.as_bytes())
+    }) {
+        counter = counter
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         boundary = format!("auth-clients-boundary-{counter:x}");
     }
     let mut encoded = Vec::new();
     for (name, is_binary, bytes) in parts {
-        let escaped = name.replace('\\', "\\\\").replace('"', "\\\"").replace(['\r', '\n'], " ");
+        let escaped = name
+            .replace('\\', "\\\\")
+            .replace('"', "\\\"")
+            .replace(['\r', '\n'], " ");
         encoded.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
         if is_binary {
             encoded.extend_from_slice(format!("Content-Disposition: form-data; name=\"{escaped}\"; filename=\"{escaped}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
         } else {
-            encoded.extend_from_slice(format!("Content-Disposition: form-data; name=\"{escaped}\"\r\n\r\n").as_bytes());
+            encoded.extend_from_slice(
+                format!("Content-Disposition: form-data; name=\"{escaped}\"\r\n\r\n").as_bytes(),
+            );
         }
         encoded.extend_from_slice(&bytes);
         encoded.extend_from_slice(b"\r\n");
@@ -173,7 +206,9 @@ pub fn append_query_delimited<T: serde::Serialize + ?Sized>(
     value: &T,
     delimiter: &str,
 ) -> Result<(), CallFailure> {
-    let json = serde_json::to_value(value).map_err(|error| CallFailure::invalid_request(operation, format!("parameter `{name}`: {error}")))?;
+    let json = serde_json::to_value(value).map_err(|error| {
+        CallFailure::invalid_request(operation, format!("parameter `{name}`: {error}"))
+    })?;
     match json {
         serde_json::Value::Null => Ok(()),
         serde_json::Value::Array(items) => {
@@ -199,7 +234,12 @@ pub fn append_query_deep_object<T: serde::Serialize + ?Sized>(
     name: &str,
     value: &T,
 ) -> Result<(), CallFailure> {
-    fn walk(operation: &'static str, pairs: &mut Vec<(String, String)>, key: String, value: serde_json::Value) -> Result<(), CallFailure> {
+    fn walk(
+        operation: &'static str,
+        pairs: &mut Vec<(String, String)>,
+        key: String,
+        value: serde_json::Value,
+    ) -> Result<(), CallFailure> {
         match value {
             serde_json::Value::Null => Ok(()),
             serde_json::Value::Object(fields) => {
@@ -222,6 +262,8 @@ pub fn append_query_deep_object<T: serde::Serialize + ?Sized>(
             }
         }
     }
-    let json = serde_json::to_value(value).map_err(|error| CallFailure::invalid_request(operation, format!("parameter `{name}`: {error}")))?;
+    let json = serde_json::to_value(value).map_err(|error| {
+        CallFailure::invalid_request(operation, format!("parameter `{name}`: {error}"))
+    })?;
     walk(operation, pairs, name.to_string(), json)
 }

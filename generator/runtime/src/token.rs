@@ -57,19 +57,28 @@ impl ManualClock {
 
     /// Moves the clock forward (a step past what `SystemTime` can hold leaves it where it is).
     pub fn advance(&self, by: Duration) {
-        let mut now = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut now = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         *now = now.checked_add(by).unwrap_or(*now);
     }
 
     /// Sets the clock.
     pub fn set(&self, to: SystemTime) {
-        *self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = to;
+        *self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = to;
     }
 }
 
 impl Clock for ManualClock {
     fn now(&self) -> SystemTime {
-        *self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        *self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
@@ -128,11 +137,17 @@ pub struct MemoryTokenStore(Mutex<Option<StoredToken>>);
 
 impl TokenStore for MemoryTokenStore {
     fn load(&self) -> Option<StoredToken> {
-        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
     }
 
     fn save(&self, token: Option<&StoredToken>) {
-        *self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = token.cloned();
+        *self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = token.cloned();
     }
 }
 
@@ -160,7 +175,10 @@ pub trait TokenIssuer: Send + Sync + 'static {
     fn issue(&self) -> impl Future<Output = Result<IssuedToken, Self::Error>> + Send;
 
     /// Exchanges a refresh token; `Ok(None)` when the provider's spec offers no refresh operation.
-    fn refresh(&self, refresh_token: &Secret) -> impl Future<Output = Result<Option<IssuedToken>, Self::Error>> + Send {
+    fn refresh(
+        &self,
+        refresh_token: &Secret,
+    ) -> impl Future<Output = Result<Option<IssuedToken>, Self::Error>> + Send {
         let _ = refresh_token;
         async { Ok(None) }
     }
@@ -220,7 +238,9 @@ pub struct TokenSource<I: TokenIssuer> {
 
 impl<I: TokenIssuer> Clone for TokenSource<I> {
     fn clone(&self) -> Self {
-        TokenSource { shared: Arc::clone(&self.shared) }
+        TokenSource {
+            shared: Arc::clone(&self.shared),
+        }
     }
 }
 
@@ -297,7 +317,11 @@ impl<I: TokenIssuer, S: From<TokenSource<I>>> TokenSourceBuilder<I, S> {
                 failure_backoff: self.failure_backoff,
                 completed: AtomicU64::new(0),
                 tokens_set: AtomicU64::new(0),
-                flight: tokio::sync::Mutex::new(Flight { completed: 0, last_outcome: None, failure: None }),
+                flight: tokio::sync::Mutex::new(Flight {
+                    completed: 0,
+                    last_outcome: None,
+                    failure: None,
+                }),
             }),
         })
     }
@@ -352,7 +376,11 @@ impl<I: TokenIssuer> TokenSource<I> {
     }
 
     /// Turns what the endpoint said into an absolute expiry, measured when the response arrived.
-    fn to_stored(&self, issued: IssuedToken, previous_refresh: Option<(Secret, Option<SystemTime>)>) -> StoredToken {
+    fn to_stored(
+        &self,
+        issued: IssuedToken,
+        previous_refresh: Option<(Secret, Option<SystemTime>)>,
+    ) -> StoredToken {
         let now = self.shared.clock.now();
         let expires_at = match issued.lifetime {
             // A lifetime past what `SystemTime` can hold is as good as no expiry: used until a 401.
@@ -363,9 +391,17 @@ impl<I: TokenIssuer> TokenSource<I> {
         let (refresh_token, refresh_token_expires_at) = match issued.refresh_token {
             Some(token) => (Some(token), issued.refresh_token_expires_at),
             // A refresh response without a new refresh token keeps the old one.
-            None => previous_refresh.map_or((None, None), |(token, expires)| (Some(token), expires)),
+            None => {
+                previous_refresh.map_or((None, None), |(token, expires)| (Some(token), expires))
+            }
         };
-        StoredToken { access_token: issued.access_token, expires_at, issued_at: Some(now), refresh_token, refresh_token_expires_at }
+        StoredToken {
+            access_token: issued.access_token,
+            expires_at,
+            issued_at: Some(now),
+            refresh_token,
+            refresh_token_expires_at,
+        }
     }
 
     /// A valid access token: the cached one, or a new one (one request, whatever the number of callers).
@@ -392,7 +428,8 @@ impl<I: TokenIssuer> TokenSource<I> {
         }
         if let (Some(failure), Some(Err(error))) = (&flight.failure, &flight.last_outcome) {
             let now = self.shared.clock.now();
-            let no_token_since = failure.tokens_set == self.shared.tokens_set.load(Ordering::Acquire);
+            let no_token_since =
+                failure.tokens_set == self.shared.tokens_set.load(Ordering::Acquire);
             if no_token_since && failure.failed_at <= now && now < failure.retry_at {
                 return Err(error.clone());
             }
@@ -400,7 +437,9 @@ impl<I: TokenIssuer> TokenSource<I> {
         let tokens_set = self.shared.tokens_set.load(Ordering::Acquire);
         let outcome = self.request_token().await;
         flight.completed = flight.completed.wrapping_add(1);
-        self.shared.completed.store(flight.completed, Ordering::Release);
+        self.shared
+            .completed
+            .store(flight.completed, Ordering::Release);
         flight.failure = match &outcome {
             Ok(_) => None,
             Err(_) => {
@@ -410,9 +449,18 @@ impl<I: TokenIssuer> TokenSource<I> {
                     .as_ref()
                     .filter(|failure| failure.tokens_set == tokens_set)
                     .map_or(1, |failure| failure.in_a_row.saturating_add(1));
-                let backoff = self.shared.failure_backoff.saturating_mul(1 << (in_a_row - 1).min(16)).min(MAX_FAILURE_BACKOFF);
+                let backoff = self
+                    .shared
+                    .failure_backoff
+                    .saturating_mul(1 << (in_a_row - 1).min(16))
+                    .min(MAX_FAILURE_BACKOFF);
                 let now = self.shared.clock.now();
-                Some(FailureBackoff { failed_at: now, retry_at: now.checked_add(backoff).unwrap_or(now), in_a_row, tokens_set })
+                Some(FailureBackoff {
+                    failed_at: now,
+                    retry_at: now.checked_add(backoff).unwrap_or(now),
+                    in_a_row,
+                    tokens_set,
+                })
             }
         };
         flight.last_outcome = Some(outcome.clone());
@@ -424,7 +472,9 @@ impl<I: TokenIssuer> TokenSource<I> {
         let now = self.shared.clock.now();
         let usable_refresh = self.shared.store.load().and_then(|stored| {
             let refresh = stored.refresh_token?;
-            let still_valid = stored.refresh_token_expires_at.is_none_or(|expires| now < expires);
+            let still_valid = stored
+                .refresh_token_expires_at
+                .is_none_or(|expires| now < expires);
             still_valid.then_some((refresh, stored.refresh_token_expires_at))
         });
         let mut refreshed = None;
@@ -486,13 +536,21 @@ impl<I: TokenIssuer> TokenSource<I> {
     /// `build` gets the provider client's `reqwest::Client` (re-exported as `auth_clients::reqwest`).
     /// The URL must be https (plain http only to localhost and loopback addresses), as a client's
     /// base URL must: anything else is an invalid request, and no token is fetched or sent.
-    pub async fn send<F>(&self, build: F) -> Result<super::RawResponse, CallError<I::Error, super::Error<std::convert::Infallible>>>
+    pub async fn send<F>(
+        &self,
+        build: F,
+    ) -> Result<super::RawResponse, CallError<I::Error, super::Error<std::convert::Infallible>>>
     where
         F: FnOnce(&reqwest::Client) -> reqwest::RequestBuilder,
     {
         let settings = self.shared.issuer.call_settings();
         let (http, built) = build(settings.http).build_split();
-        let built = built.map_err(|error| CallError::Call(super::Error::invalid_request("send", format!("the request cannot be built: {}", error.without_url()))))?;
+        let built = built.map_err(|error| {
+            CallError::Call(super::Error::invalid_request(
+                "send",
+                format!("the request cannot be built: {}", error.without_url()),
+            ))
+        })?;
         if !super::may_carry_credentials(built.url()) {
             // The generated clients' base URLs are held to the same rule.
             return Err(CallError::Call(super::Error::invalid_request(
@@ -511,20 +569,30 @@ impl<I: TokenIssuer> TokenSource<I> {
             retry_safe: idempotent,
             bearer_tokens: Some(self),
         };
-        super::send(context, request).await.map_err(|super::CallFailure(error)| {
-            if let super::Error::Authentication { source, .. } = &error {
-                if let Some(token_error) = source.downcast_ref::<I::Error>() {
-                    return CallError::Token(token_error.clone());
+        super::send(context, request)
+            .await
+            .map_err(|super::CallFailure(error)| {
+                if let super::Error::Authentication { source, .. } = &error {
+                    if let Some(token_error) = source.downcast_ref::<I::Error>() {
+                        return CallError::Token(token_error.clone());
+                    }
                 }
-            }
-            CallError::Call(error)
-        })
+                CallError::Call(error)
+            })
     }
 }
 
 /// Methods a retry cannot repeat the effect of (RFC 9110 section 9.2.2).
 fn is_idempotent(method: &reqwest::Method) -> bool {
-    matches!(*method, reqwest::Method::GET | reqwest::Method::HEAD | reqwest::Method::OPTIONS | reqwest::Method::TRACE | reqwest::Method::PUT | reqwest::Method::DELETE)
+    matches!(
+        *method,
+        reqwest::Method::GET
+            | reqwest::Method::HEAD
+            | reqwest::Method::OPTIONS
+            | reqwest::Method::TRACE
+            | reqwest::Method::PUT
+            | reqwest::Method::DELETE
+    )
 }
 
 /// When a stored token is due for renewal: `renew_margin` before it expires, but never more than
@@ -533,7 +601,12 @@ fn renew_at(stored: &StoredToken, renew_margin: Duration) -> Option<SystemTime> 
     let expires_at = stored.expires_at?;
     let margin = match stored.issued_at {
         // An expiry at or before the issue time is a lifetime of zero: due at once.
-        Some(issued_at) => renew_margin.min(expires_at.duration_since(issued_at).unwrap_or(Duration::ZERO) / 2),
+        Some(issued_at) => renew_margin.min(
+            expires_at
+                .duration_since(issued_at)
+                .unwrap_or(Duration::ZERO)
+                / 2,
+        ),
         None => renew_margin,
     };
     Some(expires_at.checked_sub(margin).unwrap_or(expires_at))
@@ -554,7 +627,8 @@ impl std::fmt::Debug for SharedTokenProvider {
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// The future a [`BearerTokenProvider`] returns.
-pub type BearerTokenFuture<'a> = Pin<Box<dyn Future<Output = Result<Secret, BoxError>> + Send + 'a>>;
+pub type BearerTokenFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<Secret, BoxError>> + Send + 'a>>;
 
 /// A source of bearer tokens that generated clients can use for their bearer-secured operations.
 pub trait BearerTokenProvider: Send + Sync + 'static {
@@ -566,7 +640,11 @@ pub trait BearerTokenProvider: Send + Sync + 'static {
 
 impl<I: TokenIssuer> BearerTokenProvider for TokenSource<I> {
     fn bearer_token(&self) -> BearerTokenFuture<'_> {
-        Box::pin(async move { self.token().await.map_err(|error| Box::new(error) as BoxError) })
+        Box::pin(async move {
+            self.token()
+                .await
+                .map_err(|error| Box::new(error) as BoxError)
+        })
     }
 
     fn invalidate_bearer_token(&self, rejected: &Secret) {
@@ -609,7 +687,9 @@ pub fn system_time(at: chrono::DateTime<chrono::Utc>) -> SystemTime {
         SystemTime::UNIX_EPOCH.checked_sub(since_epoch)
     };
     match whole {
-        Some(time) => time.checked_add(Duration::from_nanos(u64::from(at.timestamp_subsec_nanos()))).unwrap_or(time),
+        Some(time) => time
+            .checked_add(Duration::from_nanos(u64::from(at.timestamp_subsec_nanos())))
+            .unwrap_or(time),
         None if seconds >= 0 => far_future(),
         None => far_past(),
     }
@@ -618,7 +698,9 @@ pub fn system_time(at: chrono::DateTime<chrono::Utc>) -> SystemTime {
 fn far_future() -> SystemTime {
     // Year 30000 and beyond fit nowhere portable; a thousand years is forever for a token.
     let thousand_years = Duration::from_secs(1000 * 365 * 24 * 3600);
-    SystemTime::UNIX_EPOCH.checked_add(thousand_years).unwrap_or(SystemTime::UNIX_EPOCH)
+    SystemTime::UNIX_EPOCH
+        .checked_add(thousand_years)
+        .unwrap_or(SystemTime::UNIX_EPOCH)
 }
 
 fn far_past() -> SystemTime {
@@ -634,16 +716,34 @@ pub fn overlay_request<T>(template: &T, fields: &[(&str, &str)]) -> Result<T, St
 where
     T: serde::Serialize + serde::de::DeserializeOwned,
 {
-    let mut value = serde_json::to_value(template).map_err(|_| "the token request cannot be serialized".to_string())?;
-    let object = value.as_object_mut().ok_or_else(|| "the token request is not an object".to_string())?;
+    let mut value = serde_json::to_value(template)
+        .map_err(|_| "the token request cannot be serialized".to_string())?;
+    let object = value
+        .as_object_mut()
+        .ok_or_else(|| "the token request is not an object".to_string())?;
     for (name, field_value) in fields {
-        object.insert((*name).to_string(), serde_json::Value::String((*field_value).to_string()));
+        object.insert(
+            (*name).to_string(),
+            serde_json::Value::String((*field_value).to_string()),
+        );
     }
     let names = || fields.iter().map(|(name, _)| *name).collect::<Vec<_>>();
-    let request: T = serde_json::from_value(value).map_err(|_| format!("the token request type does not accept the fields {:?}", names()))?;
-    let round_trip = serde_json::to_value(&request).map_err(|_| "the token request cannot be serialized".to_string())?;
-    if fields.iter().any(|(name, _)| round_trip.get(*name).is_none()) {
-        return Err(format!("the token request type has no room for the fields {:?}", names()));
+    let request: T = serde_json::from_value(value).map_err(|_| {
+        format!(
+            "the token request type does not accept the fields {:?}",
+            names()
+        )
+    })?;
+    let round_trip = serde_json::to_value(&request)
+        .map_err(|_| "the token request cannot be serialized".to_string())?;
+    if fields
+        .iter()
+        .any(|(name, _)| round_trip.get(*name).is_none())
+    {
+        return Err(format!(
+            "the token request type has no room for the fields {:?}",
+            names()
+        ));
     }
     Ok(request)
 }

@@ -14,7 +14,9 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// A server that answers one request with `reply`, written in `pieces` writes (one chunk each).
 async fn serve_once(pieces: Vec<Vec<u8>>) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind loopback");
     let address = listener.local_addr().expect("address");
     tokio::spawn(async move {
         let (mut socket, _) = listener.accept().await.expect("accept");
@@ -46,7 +48,10 @@ fn chunked(head: &str, chunks: &[&[u8]]) -> Vec<Vec<u8>> {
 async fn call(url: &str, max_response_bytes: Option<usize>) -> Result<RawResponse, CallFailure> {
     let http = reqwest::Client::new();
     let retry = RetryPolicy::none();
-    let limits = CallLimits { total_timeout: Duration::from_secs(20), max_response_bytes };
+    let limits = CallLimits {
+        total_timeout: Duration::from_secs(20),
+        max_response_bytes,
+    };
     let context = CallContext {
         provider: "test",
         operation: "op",
@@ -61,7 +66,11 @@ async fn call(url: &str, max_response_bytes: Option<usize>) -> Result<RawRespons
 
 #[tokio::test]
 async fn a_body_in_several_chunks_is_read_whole_and_in_order() {
-    let url = serve_once(chunked("HTTP/1.1 200 OK\r\nContent-Type: application/json", &[b"{\"a\":", b"[1,2,", b"3]}"])).await;
+    let url = serve_once(chunked(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json",
+        &[b"{\"a\":", b"[1,2,", b"3]}"],
+    ))
+    .await;
     let raw = call(&url, None).await.expect("a response");
     assert_eq!(raw.status, StatusCode::OK);
     assert_eq!(&raw.body[..], b"{\"a\":[1,2,3]}");
@@ -84,9 +93,15 @@ async fn a_body_over_the_limit_stops_at_the_limit_and_keeps_a_bounded_prefix() {
 
 #[tokio::test]
 async fn an_announced_length_over_the_limit_is_refused_before_reading() {
-    let url = serve_once(vec![b"HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\nxyz".to_vec()]).await;
+    let url = serve_once(vec![
+        b"HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\nxyz".to_vec(),
+    ])
+    .await;
     let error: Error<()> = call(&url, Some(10)).await.expect_err("too large").into();
-    assert!(matches!(error, Error::ResponseTooLarge { limit: 10, .. }), "{error:?}");
+    assert!(
+        matches!(error, Error::ResponseTooLarge { limit: 10, .. }),
+        "{error:?}"
+    );
 }
 
 #[tokio::test]
@@ -97,7 +112,16 @@ async fn a_failure_converts_into_any_operation_error_keeping_its_variant() {
     drop(listener);
     let failure = call(&url, None).await.expect_err("connection refused");
     let error: Error<String> = failure.into();
-    assert!(matches!(error, Error::Transport { operation: "op", .. }), "{error:?}");
+    assert!(
+        matches!(
+            error,
+            Error::Transport {
+                operation: "op",
+                ..
+            }
+        ),
+        "{error:?}"
+    );
 }
 
 fn response(headers: &[(&'static str, &str)], body: &[u8]) -> RawResponse {
@@ -105,31 +129,51 @@ fn response(headers: &[(&'static str, &str)], body: &[u8]) -> RawResponse {
     for (name, value) in headers {
         map.insert(*name, HeaderValue::from_str(value).expect("header value"));
     }
-    RawResponse { status: StatusCode::OK, headers: map, body: bytes::Bytes::copy_from_slice(body) }
+    RawResponse {
+        status: StatusCode::OK,
+        headers: map,
+        body: bytes::Bytes::copy_from_slice(body),
+    }
 }
 
 #[test]
 fn a_success_finds_the_request_id_in_the_headers_first_then_in_the_body_when_asked() {
-    let value = response(&[("x-request-id", "from-header")], br#"{"ruid":"from-body"}"#)
+    let value = response(
+        &[("x-request-id", "from-header")],
+        br#"{"ruid":"from-body"}"#,
+    )
+    .success::<_, ()>(1)
+    .expect("success");
+    assert_eq!(value.request_id(), Some("from-header"));
+    let value = response(&[], br#"{"meta":{"ruid":"abc-123"},"x":1}"#)
         .success::<_, ()>(1)
         .expect("success");
-    assert_eq!(value.request_id(), Some("from-header"));
-    let value = response(&[], br#"{"meta":{"ruid":"abc-123"},"x":1}"#).success::<_, ()>(1).expect("success");
     assert_eq!(value.request_id(), Some("abc-123"));
     // Asked twice, the same answer (looked up once).
     assert_eq!(value.request_id(), Some("abc-123"));
-    let escaped = response(&[], br#"{"r\u0075id":"escaped"}"#).success::<_, ()>(1).expect("success");
+    let escaped = response(&[], br#"{"r\u0075id":"escaped"}"#)
+        .success::<_, ()>(1)
+        .expect("success");
     assert_eq!(escaped.request_id(), Some("escaped"));
 }
 
 #[test]
 fn a_request_id_that_could_forge_a_log_line_or_flood_one_is_not_taken() {
-    let forged = response(&[], br#"{"ruid":"a\nb"}"#).success::<_, ()>(1).expect("success");
+    let forged = response(&[], br#"{"ruid":"a\nb"}"#)
+        .success::<_, ()>(1)
+        .expect("success");
     assert_eq!(forged.request_id(), None);
-    let long = format!(r#"{{"request_id":"{}"}}"#, "x".repeat(MAX_REQUEST_ID_BYTES + 1));
-    let flood = response(&[], long.as_bytes()).success::<_, ()>(1).expect("success");
+    let long = format!(
+        r#"{{"request_id":"{}"}}"#,
+        "x".repeat(MAX_REQUEST_ID_BYTES + 1)
+    );
+    let flood = response(&[], long.as_bytes())
+        .success::<_, ()>(1)
+        .expect("success");
     assert_eq!(flood.request_id(), None);
-    let not_json = response(&[], b"ruid: 1").success::<_, ()>(1).expect("success");
+    let not_json = response(&[], b"ruid: 1")
+        .success::<_, ()>(1)
+        .expect("success");
     assert_eq!(not_json.request_id(), None);
 }
 
@@ -155,16 +199,28 @@ fn json_arms_decode_success_and_documented_errors_once() {
         .json_success::<Token, TokenError>("op")
         .expect("decodes");
     assert_eq!(success.expires_in, 60);
-    assert!(!format!("{success:?}").contains("s3cret"), "Debug never shows a secret");
-    let error = response(&[], br#"{"detail":"bad grant"}"#).json_error("op", TokenError::BadRequest);
-    assert_eq!(error.error_body(), Some(&TokenError::BadRequest(Problem { detail: "bad grant".into() })));
+    assert!(
+        !format!("{success:?}").contains("s3cret"),
+        "Debug never shows a secret"
+    );
+    let error =
+        response(&[], br#"{"detail":"bad grant"}"#).json_error("op", TokenError::BadRequest);
+    assert_eq!(
+        error.error_body(),
+        Some(&TokenError::BadRequest(Problem {
+            detail: "bad grant".into()
+        }))
+    );
 }
 
 #[test]
 fn a_body_that_does_not_match_names_the_path_and_never_the_value() {
-    let error = response(&[], br#"{"access_token":"s3cret","expires_in":"soon-s3cret"}"#)
-        .json_success::<Token, TokenError>("op")
-        .expect_err("does not match");
+    let error = response(
+        &[],
+        br#"{"access_token":"s3cret","expires_in":"soon-s3cret"}"#,
+    )
+    .json_success::<Token, TokenError>("op")
+    .expect_err("does not match");
     let message = match &error {
         Error::InvalidResponseBody { message, .. } => message.clone(),
         other => panic!("{other:?}"),
@@ -172,7 +228,10 @@ fn a_body_that_does_not_match_names_the_path_and_never_the_value() {
     assert!(message.contains("expires_in"), "{message}");
     assert!(!message.contains("s3cret"), "{message}");
     let error = response(&[], b"{}").json_error::<Problem, _>("op", TokenError::BadRequest);
-    assert!(matches!(error, Error::InvalidResponseBody { .. }), "{error:?}");
+    assert!(
+        matches!(error, Error::InvalidResponseBody { .. }),
+        "{error:?}"
+    );
 }
 
 #[test]
@@ -182,10 +241,15 @@ fn error_bodies_keep_a_bounded_prefix_and_the_full_length() {
     assert_eq!(body.as_bytes().len(), ERROR_BODY_PREFIX_BYTES);
     assert_eq!(body.full_length(), huge.len());
     assert!(body.is_truncated());
-    assert!(!format!("{body:?}").contains("aaaa"), "Debug prints the length only");
+    assert!(
+        !format!("{body:?}").contains("aaaa"),
+        "Debug prints the length only"
+    );
     let unexpected: Error<()> = response(&[], &huge).unexpected("op");
     match unexpected {
-        Error::UnexpectedResponse { body, .. } => assert_eq!(body.as_bytes().len(), ERROR_BODY_PREFIX_BYTES),
+        Error::UnexpectedResponse { body, .. } => {
+            assert_eq!(body.as_bytes().len(), ERROR_BODY_PREFIX_BYTES)
+        }
         other => panic!("{other:?}"),
     }
 }
@@ -205,7 +269,10 @@ fn media_types_match_in_any_case_and_without_parameters() {
     assert!(json("TEXT/JSON"));
     assert!(!json("application/jsonx"));
     assert!(!json("json"));
-    assert!(response(&[], b"{}").is_json(), "no Content-Type: the documented type");
+    assert!(
+        response(&[], b"{}").is_json(),
+        "no Content-Type: the documented type"
+    );
     let text = |content_type: &str| response(&[("content-type", content_type)], b"x").is_text();
     assert!(text("TEXT/plain;charset=utf-8"));
     assert!(!text("tex"));

@@ -351,34 +351,49 @@ impl<'a> SchemaLowering<'a> {
 
     /// The sample value of a schema in place (see `samples`).
     pub fn sample_of(&self, view: SchemaView<'_>) -> Option<serde_json::Value> {
-        self.sample_within(view, 0)
+        self.sample_within(view, 0, &mut std::collections::HashSet::new())
     }
 
     /// `sample_of`, through `allOf` members (a `$ref` with siblings becomes `allOf: [$ref]`).
-    fn sample_within(&self, view: SchemaView<'_>, depth: usize) -> Option<serde_json::Value> {
+    ///
+    /// Each `$ref` is searched at most once per sample: a search stops at the first sample it
+    /// finds, so a reference seen before gave none (or is on the path, a cycle). Without that, a
+    /// web of unions that name each other is searched along every path, exponentially.
+    fn sample_within(
+        &self,
+        view: SchemaView<'_>,
+        depth: usize,
+        searched_references: &mut std::collections::HashSet<String>,
+    ) -> Option<serde_json::Value> {
         if depth > 16 {
             return None;
         }
         let schema = match view {
             SchemaView::Inline(schema) => schema,
             SchemaView::Reference(reference) => {
+                if !searched_references.insert(reference.to_string()) {
+                    return None;
+                }
                 super::samples::component(self.components, reference)?
             }
         };
         super::samples::schema_sample(schema).or_else(|| match &schema.schema_kind {
-            SchemaKind::AllOf { all_of } => all_of
-                .iter()
-                .find_map(|member| self.sample_within(SchemaView::from(member), depth + 1)),
+            SchemaKind::AllOf { all_of } => all_of.iter().find_map(|member| {
+                self.sample_within(SchemaView::from(member), depth + 1, searched_references)
+            }),
             // A value of one member (`oneOf: [{format: uri}, {format: uuid}]`): the first with a sample.
             SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => {
-                members
-                    .iter()
-                    .find_map(|member| self.sample_within(SchemaView::from(member), depth + 1))
+                members.iter().find_map(|member| {
+                    self.sample_within(SchemaView::from(member), depth + 1, searched_references)
+                })
             }
             // An array of items that have a sample (a `format: uri` string, say): one such item.
             SchemaKind::Type(openapiv3::Type::Array(array)) => {
-                let item =
-                    self.sample_within(SchemaView::from(array.items.as_ref()?), depth + 1)?;
+                let item = self.sample_within(
+                    SchemaView::from(array.items.as_ref()?),
+                    depth + 1,
+                    searched_references,
+                )?;
                 (!item.is_array()).then(|| serde_json::Value::Array(vec![item]))
             }
             _ => None,

@@ -27,7 +27,9 @@ struct PendingList {
 
 impl PendingList {
     fn now(&self) -> SystemTime {
-        self.clock.as_ref().map_or_else(SystemTime::now, |clock| clock.now())
+        self.clock
+            .as_ref()
+            .map_or_else(SystemTime::now, |clock| clock.now())
     }
 }
 
@@ -39,7 +41,12 @@ struct PendingAuthorization {
 
 impl std::fmt::Debug for PendingAuthorizations {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let pending = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).entries.len();
+        let pending = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .entries
+            .len();
         write!(formatter, "PendingAuthorizations({pending} pending)")
     }
 }
@@ -53,50 +60,76 @@ pub struct StateMismatch;
 impl PendingAuthorizations {
     /// Measures ages on `clock` from now on (a [`TokenSource`] built with a clock sets it).
     pub fn use_clock(&self, clock: Arc<dyn Clock>) {
-        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clock = Some(clock);
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clock = Some(clock);
     }
 
     /// Starts an authorization: puts a fresh `state` (and with `pkce`, an `S256` `code_challenge`)
     /// on `url`, replacing any the URL had, and remembers them until [`PendingAuthorizations::complete`].
     pub fn begin(&self, url: &mut url::Url, pkce: bool) -> Result<(), String> {
         let state = random_url_safe_text()?;
-        let code_verifier = if pkce { Some(random_url_safe_text()?) } else { None };
+        let code_verifier = if pkce {
+            Some(random_url_safe_text()?)
+        } else {
+            None
+        };
         let mut replaced = vec![("state", state.clone())];
         if let Some(verifier) = &code_verifier {
             replaced.push(("code_challenge", pkce_s256_challenge(verifier)));
             replaced.push(("code_challenge_method", "S256".to_string()));
         }
         set_query_parameters(url, &replaced);
-        let mut list = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut list = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let now = list.now();
         let pending = &mut list.entries;
         pending.retain(|entry| !is_expired(entry, now));
         if pending.len() >= MAX_PENDING_AUTHORIZATIONS {
             pending.remove(0);
         }
-        pending.push(PendingAuthorization { state: Secret::new(state), code_verifier: code_verifier.map(Secret::new), started_at: now });
+        pending.push(PendingAuthorization {
+            state: Secret::new(state),
+            code_verifier: code_verifier.map(Secret::new),
+            started_at: now,
+        });
         Ok(())
     }
 
     /// Completes an authorization: `state` must be one [`PendingAuthorizations::begin`] put on a URL,
     /// not used before and not expired. Gives the PKCE code verifier, when there is one.
     pub fn complete(&self, state: &str) -> Result<Option<Secret>, StateMismatch> {
-        let mut list = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut list = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let now = list.now();
         let pending = &mut list.entries;
         pending.retain(|entry| !is_expired(entry, now));
-        let position = pending.iter().position(|entry| same_bytes(entry.state.expose().as_bytes(), state.as_bytes())).ok_or(StateMismatch)?;
+        let position = pending
+            .iter()
+            .position(|entry| same_bytes(entry.state.expose().as_bytes(), state.as_bytes()))
+            .ok_or(StateMismatch)?;
         Ok(pending.remove(position).code_verifier)
     }
 }
 
 fn is_expired(entry: &PendingAuthorization, now: SystemTime) -> bool {
-    now.duration_since(entry.started_at).is_ok_and(|age| age > AUTHORIZATION_LIFETIME)
+    now.duration_since(entry.started_at)
+        .is_ok_and(|age| age > AUTHORIZATION_LIFETIME)
 }
 
 /// Compares without stopping at the first difference, so timing tells nothing about a state.
 fn same_bytes(left: &[u8], right: &[u8]) -> bool {
-    left.len() == right.len() && left.iter().zip(right).fold(0u8, |difference, (a, b)| difference | (a ^ b)) == 0
+    left.len() == right.len()
+        && left
+            .iter()
+            .zip(right)
+            .fold(0u8, |difference, (a, b)| difference | (a ^ b))
+            == 0
 }
 
 /// 32 bytes from the operating system's CSPRNG, base64url without padding (43 characters, which
@@ -105,7 +138,8 @@ fn same_bytes(left: &[u8], right: &[u8]) -> bool {
 pub fn random_url_safe_text() -> Result<String, String> {
     use base64::Engine as _;
     let mut bytes = [0u8; 32];
-    getrandom::getrandom(&mut bytes).map_err(|error| format!("no randomness from the operating system: {error}"))?;
+    getrandom::getrandom(&mut bytes)
+        .map_err(|error| format!("no randomness from the operating system: {error}"))?;
     Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
 }
 
@@ -114,7 +148,8 @@ pub fn random_url_safe_text() -> Result<String, String> {
 pub fn pkce_s256_challenge(code_verifier: &str) -> String {
     use base64::Engine as _;
     use sha2::Digest as _;
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(code_verifier.as_bytes()))
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(sha2::Sha256::digest(code_verifier.as_bytes()))
 }
 
 /// Sets query parameters on `url`, dropping any earlier values of the same names.
@@ -127,5 +162,9 @@ fn set_query_parameters(url: &mut url::Url, parameters: &[(&str, String)]) {
     let mut pairs = url.query_pairs_mut();
     pairs.clear();
     pairs.extend_pairs(kept);
-    pairs.extend_pairs(parameters.iter().map(|(name, value)| (*name, value.as_str())));
+    pairs.extend_pairs(
+        parameters
+            .iter()
+            .map(|(name, value)| (*name, value.as_str())),
+    );
 }

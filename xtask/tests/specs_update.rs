@@ -480,6 +480,54 @@ fn plain_http_to_another_host_and_unknown_providers_are_refused() {
     assert_eq!(code, 2, "clap refuses --from without a provider: {stderr}");
 }
 
+/// Every redirect hop is checked before it is fetched: a plain-http hop to another host is refused by
+/// name (nothing on the way may pick the page), and a redirect loop ends with an error.
+#[test]
+fn a_redirect_to_plain_http_on_another_host_is_refused_before_it_is_followed() {
+    let routes = BTreeMap::from([
+        (
+            // 192.0.2.0/24 is TEST-NET-1: never routed, so nothing outside is reached either way.
+            "/downgrade.md".to_string(),
+            Reply::Redirect("http://192.0.2.1/page.md".to_string()),
+        ),
+        (
+            "/loop-a.md".to_string(),
+            Reply::Redirect("loop-b.md".to_string()),
+        ),
+        (
+            "/loop-b.md".to_string(),
+            Reply::Redirect("/loop-a.md".to_string()),
+        ),
+        (
+            "/relative.md".to_string(),
+            Reply::Redirect("sub/../page.md".to_string()),
+        ),
+        ("/page.md".to_string(), Reply::Status(410)),
+    ]);
+    let server = PageServer::start(routes);
+    let directory = checkout(&server);
+    let root = directory.path();
+    let before = snapshot(root);
+    let cases = [
+        (
+            "/downgrade.md",
+            "redirected to http://192.0.2.1/page.md: refusing plain http",
+        ),
+        ("/loop-a.md", "more than 5 redirects"),
+        (
+            "/relative.md",
+            "the server answered 410 Gone (at http://127.0.0.1:",
+        ),
+    ];
+    for (path, expected) in cases {
+        let mut options = options(Some("mobile-calendar"));
+        options.from = Some(server.url(path));
+        let error = format!("{:#}", update(root, &options).expect_err(path));
+        assert!(error.contains(expected), "{path}: {error}");
+        assert_eq!(snapshot(root), before, "{path} changed something");
+    }
+}
+
 #[test]
 fn an_authored_spec_is_never_overwritten_and_vanished_names_are_reported() {
     let server = PageServer::start(BTreeMap::new());

@@ -117,8 +117,25 @@ fn holds_openapi(block: &FencedBlock) -> bool {
         Some(document) => document
             .as_object()
             .is_some_and(|map| map.contains_key("openapi") || map.contains_key("swagger")),
-        None => block.content.contains("openapi"),
+        None => declares_openapi_key(&block.content),
     }
+}
+
+/// Whether unparseable text still declares an `openapi` (or `swagger`) key, as a broken spec does
+/// (`"openapi": "3.1.0",` or `openapi: 3.1.0`). The bare word is not enough: an example that merely
+/// mentions `https://example.com/openapi.json` and does not parse (an elided `...`, a comment) is not
+/// a second spec, and counting it would make every update of the page fail as ambiguous.
+fn declares_openapi_key(content: &str) -> bool {
+    content.lines().any(|line| {
+        let line = line.trim_start().trim_start_matches('{').trim_start();
+        ["openapi", "swagger"].into_iter().any(|key| {
+            let after_key = line
+                .strip_prefix(&format!("\"{key}\""))
+                .or_else(|| line.strip_prefix(&format!("'{key}'")))
+                .or_else(|| line.strip_prefix(key));
+            after_key.is_some_and(|rest| rest.trim_start().starts_with(':'))
+        })
+    })
 }
 
 /// Whether `bytes` read as a JSON or YAML mapping that declares `openapi` (or `swagger`).
@@ -242,6 +259,22 @@ mod tests {
         let found = embedded(page).unwrap().unwrap();
         assert_eq!(found.bytes, b"{\"openapi\":\"3.1.0\"}\n");
         assert_eq!(found.origin, "the ```json block at line 7");
+    }
+
+    #[test]
+    fn a_broken_example_that_only_mentions_openapi_is_not_a_second_candidate() {
+        let page = "```json\n{\"openapi\":\"3.1.0\"}\n```\n\nFetch it:\n\n```json\n{\n  \"spec_url\": \"https://example.com/openapi.json\",\n  ...\n}\n```\n";
+        let found = embedded(page).unwrap().unwrap();
+        assert_eq!(found.bytes, b"{\"openapi\":\"3.1.0\"}\n");
+        // A broken block that declares the key is still a candidate (copied, then reported by gen).
+        for broken in [
+            "```json\n{\"openapi\": \"3.1.0\", \"paths\": {,}\n```\n",
+            "```json\n{\n  \"openapi\" : \"3.1.0\",\n  ...\n}\n```\n",
+            "```yaml\nopenapi: 3.1.0\npaths: [\n```\n",
+            "```yaml\nswagger: '2.0'\n  bad: : indent\n```\n",
+        ] {
+            assert!(embedded(broken).unwrap().is_some(), "{broken}");
+        }
     }
 
     #[test]

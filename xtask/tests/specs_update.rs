@@ -639,6 +639,73 @@ fn the_check_needs_nothing_outside_and_refuses_overlay_facts_no_page_states() {
     );
 }
 
+/// Names and statuses an overlay adds are checked wherever they sit: a status nested under the target
+/// (`post: {responses: {'418': ..}}`), a target written `['properties']`, a value appended to an
+/// `enum` list, a parameter, a path, an integer enum value.
+#[test]
+fn overlay_facts_nested_or_appended_are_checked_against_the_pages_too() {
+    let server = PageServer::start(BTreeMap::new());
+    let directory = checkout(&server);
+    let root = directory.path();
+    let overlay_path = root.join("specs/mobile-calendar/overlay.yaml");
+    let cases = [
+        (
+            "$.paths['/auth/token']",
+            "{post: {responses: {'418': {description: teapot}}}}",
+            "418",
+        ),
+        (
+            "$.paths['/auth/token']",
+            "{post: {responses: {'4XX': {description: x}}}}",
+            "4XX",
+        ),
+        (
+            "$.components.schemas.TokenResponse['properties']",
+            "{inventedField: {type: string}}",
+            "inventedField",
+        ),
+        (
+            "$.components.schemas.TokenResponse[\"properties\"]",
+            "{inventedField: {type: string}}",
+            "inventedField",
+        ),
+        (
+            "$.components.schemas.TokenResponse.properties.scope.items.enum",
+            "payments.refund",
+            "payments.refund",
+        ),
+        (
+            "$.components.schemas.TokenResponse.properties.scope.items",
+            "{enum: [4711]}",
+            "4711",
+        ),
+        (
+            "$.paths['/auth/token'].post",
+            "{parameters: [{name: inventedParam, in: query, schema: {type: string}}]}",
+            "inventedParam",
+        ),
+        (
+            "$.paths",
+            "{'/invented/path': {get: {responses: {'200': {description: ok}}}}}",
+            "/invented/path",
+        ),
+    ];
+    for (target, update, invented) in cases {
+        let overlay = format!(
+            "overlay: 1.0.0\ninfo: {{title: t, version: '1'}}\nactions:\n  - target: \"{}\"\n    description: Authentication guide.\n    update: {update}\n",
+            target.replace('\\', "\\\\").replace('"', "\\\"")
+        );
+        std::fs::write(&overlay_path, &overlay).unwrap();
+        let (code, stdout, stderr) = run_xtask(root, &["specs"]);
+        assert_eq!(code, 1, "{overlay}\n{stdout}{stderr}");
+        assert!(
+            stderr.contains("adds names or values that none of the saved pages")
+                && stderr.contains(invented),
+            "{overlay}\n{stderr}"
+        );
+    }
+}
+
 /// The authentication guide the overlay cites is watched too: a change there is reported and saved,
 /// so the overlay can be reviewed against it.
 #[test]

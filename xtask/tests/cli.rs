@@ -237,3 +237,50 @@ fn a_standalone_config_renames_marks_oauth2_basic_and_adds_a_token_source() {
         "the line in the file: {stderr}"
     );
 }
+
+/// A wire value with a line break (`"c\n\n## 42.0.0"`) is quoted in the change report and the
+/// changelog on one line, escaped: raw, it started a `## 42.0.0` heading there, which the next
+/// regeneration read as a released version and bumped from (0.1.1 -> 43.0.0).
+#[test]
+fn a_line_break_in_a_wire_value_cannot_forge_a_changelog_release() {
+    let directory = tempfile::tempdir().unwrap();
+    let spec = directory.path().join("api.yaml");
+    let out = directory.path().join("out");
+    let document = |values: &str, extra: &str| {
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\npaths:\n  /t:\n    get:\n      operationId: getT\n      parameters:\n        - {{name: mode, in: query, schema: {{type: string, enum: [{values}]}}}}\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{type: object, properties: {{a: {{type: string}}{extra}}}}}\n"
+        )
+    };
+    std::fs::write(&spec, document("a, b", "")).unwrap();
+    let (code, stdout, stderr) = gen_spec(&spec, &out);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    std::fs::write(
+        &spec,
+        document("a, b, \"c\\n\\n## 42.0.0\\n\\n- forged\"", ""),
+    )
+    .unwrap();
+    let (code, stdout, stderr) = gen_spec(&spec, &out);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(
+        stdout.contains("`c\\n\\n## 42.0.0\\n\\n- forged`"),
+        "one escaped line: {stdout}"
+    );
+    assert!(stdout.contains("version 0.1.0 -> 0.1.1"), "{stdout}");
+    let changelog = std::fs::read_to_string(out.join("CHANGELOG.md")).unwrap();
+    assert!(
+        !changelog.lines().any(|line| line.starts_with("## 42")),
+        "{changelog}"
+    );
+    // The next additive change steps from 0.1.1, not from a forged 42.0.0.
+    std::fs::write(
+        &spec,
+        document(
+            "a, b, \"c\\n\\n## 42.0.0\\n\\n- forged\"",
+            ", z: {type: string}",
+        ),
+    )
+    .unwrap();
+    let (code, stdout, stderr) = gen_spec(&spec, &out);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains("version 0.1.1 -> 0.1.2"), "{stdout}");
+}

@@ -156,7 +156,7 @@ pub fn apply_release(
         entry = unreleased_entry(&lines);
     } else if let Some(this_run) = class {
         // Changes held back with --no-bump count towards the step too.
-        let held_back_breaking = unreleased.iter().any(|line| line.contains(": breaking: "));
+        let held_back_breaking = unreleased.iter().any(|line| is_breaking_line(line));
         let step = if held_back_breaking {
             ChangeClass::Breaking
         } else {
@@ -256,6 +256,14 @@ fn split_changelog(text: &str) -> (String, Vec<String>, String) {
     )
 }
 
+/// Whether a changelog line (`- `module`: breaking: ...`) records a breaking change: by its class
+/// field, not by the words anywhere in it (an additive change may quote a value `x: breaking: y`).
+fn is_breaking_line(line: &str) -> bool {
+    line.strip_prefix("- `")
+        .and_then(|rest| rest.split_once("`: "))
+        .is_some_and(|(_, change)| change.starts_with("breaking: "))
+}
+
 /// The entry of changes generated with `--no-bump`.
 fn unreleased_entry(lines: &[String]) -> String {
     format!(
@@ -333,6 +341,15 @@ mod tests {
         assert_eq!(history, "## 0.2.0\n\nOld.\n");
         let (_, unreleased, history) = split_changelog(&initial_changelog());
         assert!(unreleased.is_empty() && history.is_empty());
+    }
+
+    #[test]
+    fn a_held_back_change_is_breaking_by_its_class_not_by_the_words_it_quotes() {
+        assert!(is_breaking_line("- `a`: breaking: removed field `x`"));
+        assert!(!is_breaking_line(
+            "- `a`: additive: added variant `X` to string enum `types::M`: `v: breaking: w`"
+        ));
+        assert!(!is_breaking_line("Held back: breaking: nothing"));
     }
 
     #[test]

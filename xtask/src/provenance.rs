@@ -224,7 +224,7 @@ pub fn read_provider(folder: &Path) -> Result<(String, ProviderConfig)> {
 /// The files provider.toml names are plain file names in the provider's folder, distinct from each
 /// other and from provider.toml and the overlay: `specs --update` writes them, and must not write
 /// anywhere else (`../../x`, an absolute path) or one file over another.
-fn check_file_names(config_display: &str, config: &ProviderConfig) -> Result<()> {
+pub(crate) fn check_file_names(config_display: &str, config: &ProviderConfig) -> Result<()> {
     let mut names: Vec<(String, &str)> = vec![("spec".to_string(), config.spec.as_str())];
     if let Some(page) = &config.docs_page {
         names.push(("docs_page".to_string(), page));

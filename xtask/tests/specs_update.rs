@@ -766,6 +766,11 @@ fn page_names_that_leave_the_folder_are_refused_before_anything_is_fetched() {
             "\"/tmp/x.md\" =",
             "must be a plain file name",
         ),
+        (
+            "spec = \"openapi.json\"",
+            "spec = \"../../Cargo.toml\"",
+            "`spec` = \"../../Cargo.toml\" must be a plain file name",
+        ),
     ] {
         let directory = checkout(&server);
         let root = directory.path();
@@ -787,5 +792,10 @@ fn page_names_that_leave_the_folder_are_refused_before_anything_is_fetched() {
         assert!(!root.join("escaped.md").exists());
         let (code, _, stderr) = run_xtask(root, &["specs"]);
         assert_eq!(code, 1, "{stderr}");
+        // `gen` reads the spec through the same names, so it refuses them too (an absolute or
+        // `../` spec was read from outside the checkout and its path written into generated/).
+        let (code, stdout, stderr) = run_xtask(root, &["gen", "--check"]);
+        assert_eq!(code, 1, "{stdout}{stderr}");
+        assert!(stderr.contains(expected), "{stderr}");
     }
 }

@@ -37,10 +37,16 @@ pub struct FencedBlock {
 pub fn fenced_blocks(page: &str) -> Vec<FencedBlock> {
     let mut blocks = Vec::new();
     let mut open: Option<(FencedBlock, std::ops::Range<usize>)> = None;
+    // Line numbers are counted on from the previous block, not from the page's start each time: a
+    // page of many blocks would otherwise take quadratic time (400,000 blocks: minutes).
+    let (mut counted_up_to, mut line) = (0, 1);
     for (event, range) in Parser::new(page).into_offset_iter() {
         match event {
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
-                let before = &page[..range.start];
+                if range.start >= counted_up_to {
+                    line += count_newlines(&page[counted_up_to..range.start]);
+                    counted_up_to = range.start;
+                }
                 let fence_line = page[range.start..].trim_start_matches([' ', '>']);
                 let fence: String = fence_line
                     .chars()
@@ -49,7 +55,7 @@ pub fn fenced_blocks(page: &str) -> Vec<FencedBlock> {
                 let block = FencedBlock {
                     info: info.to_string(),
                     content: String::new(),
-                    line: before.matches('\n').count() + 1,
+                    line,
                     fence,
                 };
                 open = Some((block, range));
@@ -71,6 +77,10 @@ pub fn fenced_blocks(page: &str) -> Vec<FencedBlock> {
         }
     }
     blocks
+}
+
+fn count_newlines(text: &str) -> usize {
+    text.bytes().filter(|byte| *byte == b'\n').count()
 }
 
 /// The block's content as the page's bytes hold it, line ends included: Markdown turns `\r\n` into
@@ -275,6 +285,27 @@ mod tests {
         ] {
             assert!(embedded(broken).unwrap().is_some(), "{broken}");
         }
+    }
+
+    #[test]
+    fn a_page_of_very_many_blocks_is_read_in_linear_time_with_the_right_lines() {
+        // 100,000 example blocks (2 MB) before the spec: counting each block's line from the page's
+        // start took minutes here; the line of the last block shows the count is still right.
+        let mut page = "```json\n{\"a\": 1}\n```\n".repeat(100_000);
+        page.push_str("\r\n> ```yaml\n> openapi: 3.1.0\n> ```\n");
+        let found = embedded(&page).unwrap().unwrap();
+        assert_eq!(found.bytes, b"openapi: 3.1.0\n");
+        assert_eq!(found.origin, "the ```yaml block at line 300002");
+        let blocks = fenced_blocks(&page);
+        assert_eq!(blocks.len(), 100_001);
+        assert_eq!(
+            blocks
+                .iter()
+                .take(3)
+                .map(|block| block.line)
+                .collect::<Vec<_>>(),
+            [1, 4, 7]
+        );
     }
 
     #[test]

@@ -138,8 +138,28 @@ fn write_atomically(path: &Path, contents: &[u8]) -> Result<()> {
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_default();
     let temporary = parent.join(format!(".{file_name}.xtask-tmp"));
-    std::fs::write(&temporary, contents)
+    // The temporary name is predictable, so whatever stands there (a leftover, or a symlink a
+    // checkout planted to have the write land elsewhere) is removed, never written through, and
+    // the file is created new: `create_new` fails rather than follow a symlink that reappears.
+    if let Ok(metadata) = std::fs::symlink_metadata(&temporary) {
+        if metadata.is_dir() {
+            anyhow::bail!(
+                "cannot write {}: {} is a directory",
+                path.display(),
+                temporary.display()
+            );
+        }
+        std::fs::remove_file(&temporary)
+            .with_context(|| format!("cannot remove {}", temporary.display()))?;
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&temporary)
+        .with_context(|| format!("cannot create {}", temporary.display()))?;
+    std::io::Write::write_all(&mut file, contents)
         .with_context(|| format!("cannot write {}", temporary.display()))?;
+    drop(file);
     std::fs::rename(&temporary, path)
         .with_context(|| format!("cannot move {} into place", path.display()))?;
     Ok(())

@@ -574,6 +574,30 @@ fn an_authored_spec_is_never_overwritten_and_vanished_names_are_reported() {
 }
 
 #[cfg(unix)]
+/// The temporary file of an atomic write has a predictable name: a symlink planted there (in a
+/// checkout, next to the spec) is replaced, not written through, and the spec stays a regular file.
+#[test]
+fn a_symlink_at_the_temporary_name_is_not_written_through() {
+    let (page, spec_bytes) = edited_mobile_calendar_page();
+    let mut routes = routes_with_saved_pages();
+    routes.insert("/mobile-calendar.md".to_string(), Reply::Page(page));
+    let server = PageServer::start(routes);
+    let directory = checkout(&server);
+    let root = directory.path();
+    let outside = root.join("outside.json");
+    std::fs::write(&outside, "mine").unwrap();
+    let folder = root.join("specs/mobile-calendar");
+    for planted in [".openapi.json.xtask-tmp", ".rest-api-auth.md.xtask-tmp"] {
+        std::os::unix::fs::symlink(&outside, folder.join(planted)).unwrap();
+    }
+    update(root, &options(Some("mobile-calendar"))).unwrap();
+    assert_eq!(std::fs::read(&outside).unwrap(), b"mine");
+    let spec = folder.join("openapi.json");
+    assert!(std::fs::symlink_metadata(&spec).unwrap().is_file());
+    assert_eq!(std::fs::read(&spec).unwrap(), spec_bytes);
+    assert!(!folder.join(".openapi.json.xtask-tmp").exists());
+}
+
 #[test]
 fn a_symlinked_spec_is_not_written_through() {
     let (page, _) = edited_mobile_calendar_page();

@@ -284,3 +284,44 @@ fn a_line_break_in_a_wire_value_cannot_forge_a_changelog_release() {
     assert_eq!(code, 0, "{stdout}{stderr}");
     assert!(stdout.contains("version 0.1.1 -> 0.1.2"), "{stdout}");
 }
+
+/// A hand-edited version whose stepped component is already `u64::MAX` has no next version: an
+/// error naming Cargo.toml, not an overflow panic (or, in a release build, a wrap to an old version).
+#[test]
+fn a_version_that_cannot_be_bumped_is_an_error_not_a_panic() {
+    let directory = tempfile::tempdir().unwrap();
+    let spec = directory.path().join("api.yaml");
+    let out = directory.path().join("out");
+    let document = |extra: &str| {
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\npaths:\n  /t:\n    get:\n      operationId: getT\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{type: object, properties: {{a: {{type: string}}{extra}}}}}\n"
+        )
+    };
+    std::fs::write(&spec, document("")).unwrap();
+    let (code, stdout, stderr) = gen_spec(&spec, &out);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let cargo_toml = out.join("Cargo.toml");
+    let text = std::fs::read_to_string(&cargo_toml).unwrap();
+    std::fs::write(
+        &cargo_toml,
+        text.replace(
+            "version = \"0.1.0\"",
+            "version = \"1.18446744073709551615.0\"",
+        ),
+    )
+    .unwrap();
+    std::fs::write(&spec, document(", b: {type: string}")).unwrap();
+    let before = std::fs::read(out.join("src/api_client.rs")).unwrap();
+    let (code, stdout, stderr) = gen_spec(&spec, &out);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        stderr.contains("Cargo.toml: version 1.18446744073709551615.0")
+            && stderr.contains("no next version"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read(out.join("src/api_client.rs")).unwrap(),
+        before
+    );
+}

@@ -325,3 +325,25 @@ fn a_version_that_cannot_be_bumped_is_an_error_not_a_panic() {
         before
     );
 }
+
+/// A reader that goes away (`cargo xtask gen --check | head -1`) ends the run with exit 1, not
+/// with std's "failed printing to stdout" panic (exit 101 and a backtrace).
+#[test]
+fn a_closed_stdout_is_an_exit_1_not_a_panic() {
+    let directory = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["gen", "--check", "--spec"])
+        .arg(fixture("valid", "pointer_refs.yaml"))
+        .arg("--out")
+        .arg(directory.path().join("out"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Closed before the child prints its first line (it parses and generates first).
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+}

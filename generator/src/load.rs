@@ -24,9 +24,20 @@ pub struct LoadedSpec {
     pub pointer_aliases: Vec<PointerAlias>,
     /// `$ref`s left in place that reach the wrong kind of object.
     pub misdirected_references: Vec<MisdirectedReference>,
+    /// The overlay applied (its path, and the nodes its actions changed), so that a later stage's
+    /// error at one of them can name the action ([`LoadedSpec::name_the_overlay_action`]).
+    pub applied_overlay: Option<(String, overlay::AppliedOverlay)>,
 }
 
 impl LoadedSpec {
+    /// `error`, naming the overlay action that changed the node it points at, if one did.
+    pub fn name_the_overlay_action(&self, error: GeneratorError) -> GeneratorError {
+        match &self.applied_overlay {
+            Some((path, applied)) => name_the_overlay_action(error, applied, path),
+            None => error,
+        }
+    }
+
     /// `context`, reporting errors in the terms of the document as written (see `resolve_pointers`).
     pub fn error_context(&self, context: &ErrorContext) -> ErrorContext {
         context
@@ -63,8 +74,10 @@ pub fn load_spec_with_overlay(
         return load_document(context, document, skip_invalid);
     };
     let applied = overlay::apply_overlay(&mut document, context.file(), overlay)?;
-    load_document(context, document, skip_invalid)
-        .map_err(|error| name_the_overlay_action(error, &applied, &overlay.path))
+    let (mut loaded, skipped) = load_document(context, document, skip_invalid)
+        .map_err(|error| name_the_overlay_action(error, &applied, &overlay.path))?;
+    loaded.applied_overlay = Some((overlay.path.clone(), applied));
+    Ok((loaded, skipped))
 }
 
 /// An error at a node the overlay changed says so: the spec file holds something else there, and
@@ -130,6 +143,7 @@ fn load_document(
             webhooks,
             pointer_aliases: resolved.aliases,
             misdirected_references: resolved.misdirected,
+            applied_overlay: None,
         },
         skipped,
     ))

@@ -103,7 +103,8 @@ pub fn lower_spec(
         false,
     )?;
     let context = loaded.error_context(&context);
-    let api = lower::lower_api(&context, &loaded.openapi, &source.config)?;
+    let api = lower::lower_api(&context, &loaded.openapi, &source.config)
+        .map_err(|error| loaded.name_the_overlay_action(error))?;
     Ok((api, loaded))
 }
 
@@ -121,7 +122,8 @@ pub fn lower_spec_with(
     )?;
     let context = loaded.error_context(&context);
     let (mut api, mut lowering_skipped) =
-        lower::lower_api_with(&context, &loaded.openapi, &source.config, skip_invalid)?;
+        lower::lower_api_with(&context, &loaded.openapi, &source.config, skip_invalid)
+            .map_err(|error| loaded.name_the_overlay_action(error))?;
     skipped.append(&mut lowering_skipped);
     if !loaded.webhooks.is_empty() {
         let names: Vec<String> = loaded

@@ -24,9 +24,20 @@ pub struct LoadedSpec {
     pub pointer_aliases: Vec<PointerAlias>,
     /// `$ref`s left in place that reach the wrong kind of object.
     pub misdirected_references: Vec<MisdirectedReference>,
+    /// The overlay applied (its path, and the nodes its actions changed), so that a later stage's
+    /// error at one of them can name the action ([`LoadedSpec::name_the_overlay_action`]).
+    pub applied_overlay: Option<(String, overlay::AppliedOverlay)>,
 }
 
 impl LoadedSpec {
+    /// `error`, naming the overlay action that changed the node it points at, if one did.
+    pub fn name_the_overlay_action(&self, error: GeneratorError) -> GeneratorError {
+        match &self.applied_overlay {
+            Some((path, applied)) => name_the_overlay_action(error, applied, path),
+            None => error,
+        }
+    }
+
     /// `context`, reporting errors in the terms of the document as written (see `resolve_pointers`).
     pub fn error_context(&self, context: &ErrorContext) -> ErrorContext {
         context
@@ -59,9 +70,52 @@ pub fn load_spec_with_overlay(
     skip_invalid: bool,
 ) -> Result<(LoadedSpec, Vec<GeneratorError>), GeneratorError> {
     let mut document = parse_document(context, bytes)?;
-    if let Some(overlay) = overlay {
-        overlay::apply_overlay(&mut document, context.file(), overlay)?;
+    let Some(overlay) = overlay else {
+        return load_document(context, document, skip_invalid);
+    };
+    let applied = overlay::apply_overlay(&mut document, context.file(), overlay)?;
+    let (mut loaded, skipped) = load_document(context, document, skip_invalid)
+        .map_err(|error| name_the_overlay_action(error, &applied, &overlay.path))?;
+    loaded.applied_overlay = Some((overlay.path.clone(), applied));
+    Ok((loaded, skipped))
+}
+
+/// An error at a node the overlay changed says so: the spec file holds something else there, and
+/// the fix is in the overlay.
+fn name_the_overlay_action(
+    mut error: GeneratorError,
+    applied: &overlay::AppliedOverlay,
+    overlay_path: &str,
+) -> GeneratorError {
+    let Some(pointer) = error.location().map(|location| location.pointer.clone()) else {
+        return error;
+    };
+    let Some((index, changed)) = applied.action_that_changed(&pointer) else {
+        return error;
+    };
+    let note = format!(
+        " (after the overlay: {overlay_path} action {index} changed {})",
+        if changed.is_empty() {
+            "the document root"
+        } else {
+            changed.as_str()
+        }
+    );
+    match &mut error {
+        GeneratorError::Syntax { message, .. }
+        | GeneratorError::Unsupported { message, .. }
+        | GeneratorError::Invalid { message, .. } => message.push_str(&note),
+        GeneratorError::Internal { .. } => {}
     }
+    error
+}
+
+/// The load stage after the overlay: version, path keys, `$ref`s, response keys, 3.1 forms.
+fn load_document(
+    context: &ErrorContext,
+    mut document: serde_json::Value,
+    skip_invalid: bool,
+) -> Result<(LoadedSpec, Vec<GeneratorError>), GeneratorError> {
     let declared_version = check_version(context, &document)?;
     let skipped = if skip_invalid {
         path_keys::remove_invalid_path_keys(context, &mut document)
@@ -89,6 +143,7 @@ pub fn load_spec_with_overlay(
             webhooks,
             pointer_aliases: resolved.aliases,
             misdirected_references: resolved.misdirected,
+            applied_overlay: None,
         },
         skipped,
     ))

@@ -166,6 +166,18 @@ fn defective_overlays_are_located_errors() {
             "fixtures/overlays/base.yaml at /components/schemas/TokenResponse/properties/owner",
             "#/components/schemas/Owner",
         ),
+        (
+            "dangling_ref.overlay.yaml",
+            "fixtures/overlays/base.yaml at /components/schemas/TokenResponse/properties/owner",
+            "(after the overlay: fixtures/overlays/dangling_ref.overlay.yaml action 0 changed /components/schemas/TokenResponse/properties)",
+        ),
+        // The spec file holds something valid at the pointer: the error names the action that
+        // changed the node (the parser reports the schema that holds it).
+        (
+            "wrong_type.overlay.yaml",
+            "fixtures/overlays/base.yaml at /components/schemas/TokenResponse",
+            "(after the overlay: fixtures/overlays/wrong_type.overlay.yaml action 1 changed /components/schemas/TokenResponse/properties/access_token)",
+        ),
     ];
     for (name, location, problem) in cases {
         let error = match generate_with_overlay(name) {

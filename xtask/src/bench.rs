@@ -22,8 +22,8 @@ pub struct BenchArgs {
     /// One round of everything, no compile cost or call overhead unless asked for: a quick look.
     #[arg(long)]
     pub quick: bool,
-    /// Interleaved rounds (default 7, or 1 with --quick).
-    #[arg(long)]
+    /// Interleaved rounds (default 7, or 1 with --quick); at least 1.
+    #[arg(long, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     pub rounds: Option<usize>,
     /// Also measure the compile cost of the generated nexus crate (and progenitor's, when on PATH):
     /// `cargo check`, full build and incremental rebuild, in a scratch target dir. Slow (minutes).
@@ -80,7 +80,7 @@ pub fn run(root: &Path, args: BenchArgs) -> Result<()> {
     } else {
         args.documents.clone()
     };
-    let rounds = args.rounds.unwrap_or(if args.quick { 1 } else { 7 }).max(1);
+    let rounds = args.rounds.unwrap_or(if args.quick { 1 } else { 7 });
     let work_dir = root.join("target/bench");
     std::fs::create_dir_all(&work_dir)
         .with_context(|| format!("cannot create {}", work_dir.display()))?;

@@ -116,6 +116,9 @@ fn read_provider_specs(root: &Path) -> Result<Vec<(String, Vec<u8>, ProviderConf
         let config_text = std::fs::read_to_string(&config_path)
             .with_context(|| format!("cannot read {config_display}"))?;
         let mut config = ProviderConfig::from_toml_str(&config_display, &config_text)?;
+        // The spec is read from the provider's folder only: `../x` or an absolute path would read
+        // a file outside the checkout and put its path into generated/.
+        crate::provenance::check_file_names(&config_display, &config)?;
         config.overlay = read_overlay(root, &folder.join(OVERLAY_FILE))?;
         let spec_path = folder.join(&config.spec);
         let spec_display = display_relative(root, &spec_path);

@@ -93,6 +93,20 @@ fn ensure_file(
     }
 }
 
+/// How long a line diff may search for the smallest difference before it settles for a larger
+/// (still correct) one: a page of a few MB whose lines all changed took minutes otherwise.
+pub const LINE_DIFF_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// The line diff every report shows, bounded in time by [`LINE_DIFF_TIMEOUT`].
+pub fn line_diff<'text>(
+    old: &'text str,
+    new: &'text str,
+) -> similar::TextDiff<'text, 'text, 'text, str> {
+    similar::TextDiff::configure()
+        .timeout(LINE_DIFF_TIMEOUT)
+        .diff_lines(old, new)
+}
+
 /// A unified diff between what is on disk (`old`) and what would be generated (`new`).
 pub fn unified_diff(display_path: &str, old: Option<&str>, new: Option<&str>) -> String {
     let old_name = if old.is_some() {
@@ -105,7 +119,7 @@ pub fn unified_diff(display_path: &str, old: Option<&str>, new: Option<&str>) ->
     } else {
         "/dev/null".to_string()
     };
-    similar::TextDiff::from_lines(old.unwrap_or(""), new.unwrap_or(""))
+    line_diff(old.unwrap_or(""), new.unwrap_or(""))
         .unified_diff()
         .context_radius(3)
         .header(&old_name, &new_name)
@@ -124,9 +138,71 @@ fn write_atomically(path: &Path, contents: &[u8]) -> Result<()> {
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_default();
     let temporary = parent.join(format!(".{file_name}.xtask-tmp"));
-    std::fs::write(&temporary, contents)
+    // The temporary name is predictable, so whatever stands there (a leftover, or a symlink a
+    // checkout planted to have the write land elsewhere) is removed, never written through, and
+    // the file is created new: `create_new` fails rather than follow a symlink that reappears.
+    if let Ok(metadata) = std::fs::symlink_metadata(&temporary) {
+        if metadata.is_dir() {
+            anyhow::bail!(
+                "cannot write {}: {} is a directory",
+                path.display(),
+                temporary.display()
+            );
+        }
+        std::fs::remove_file(&temporary)
+            .with_context(|| format!("cannot remove {}", temporary.display()))?;
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&temporary)
+        .with_context(|| format!("cannot create {}", temporary.display()))?;
+    std::io::Write::write_all(&mut file, contents)
         .with_context(|| format!("cannot write {}", temporary.display()))?;
+    drop(file);
     std::fs::rename(&temporary, path)
         .with_context(|| format!("cannot move {} into place", path.display()))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A saved page of 200 lines against a new one with 1,000 changed lines after each: the smallest
+    /// diff took minutes to find; the bounded one is found in seconds and still turns one text into
+    /// the other.
+    #[test]
+    fn a_diff_of_pages_whose_lines_all_changed_is_bounded_and_still_correct() {
+        let old: String = (0..200).map(|line| format!("saved {line}\n")).collect();
+        let new: String = (0..200)
+            .map(|line| {
+                let mut block = format!("saved {line}\n");
+                for changed in 0..1_000 {
+                    block.push_str(&format!("new {line} {changed} {}\n", line * 7919 + changed));
+                }
+                block
+            })
+            .collect();
+        let diff = line_diff(&old, &new);
+        let (mut rebuilt_old, mut rebuilt_new) = (String::new(), String::new());
+        for change in diff.iter_all_changes() {
+            match change.tag() {
+                similar::ChangeTag::Equal => {
+                    rebuilt_old.push_str(change.value());
+                    rebuilt_new.push_str(change.value());
+                }
+                similar::ChangeTag::Delete => rebuilt_old.push_str(change.value()),
+                similar::ChangeTag::Insert => rebuilt_new.push_str(change.value()),
+            }
+        }
+        assert_eq!(rebuilt_old, old);
+        assert_eq!(rebuilt_new, new);
+        let report = unified_diff("page.md", Some(&old), Some(&new));
+        assert!(
+            report.starts_with("--- a/page.md\n+++ b/page.md\n"),
+            "{}",
+            &report[..80]
+        );
+    }
 }

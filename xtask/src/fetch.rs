@@ -4,7 +4,6 @@
 use anyhow::{bail, Context, Result};
 use std::path::Path;
 use std::time::Duration;
-use ureq::ResponseExt;
 
 /// The largest page accepted: provider pages with an embedded spec are kilobytes; a published
 /// document of the corpus's largest kind (GitHub's) is about 12 MB.
@@ -110,39 +109,80 @@ fn check_scheme(url: &ureq::http::Uri) -> Result<bool> {
 }
 
 fn fetch_url(url: &str, limits: &FetchLimits) -> Result<Vec<u8>> {
-    let uri: ureq::http::Uri = url
-        .parse()
-        .with_context(|| format!("`{url}` is not a valid URL"))?;
-    let loopback = check_scheme(&uri)?;
-    let mut config = ureq::Agent::config_builder()
-        .timeout_connect(Some(CONNECT_TIMEOUT))
-        .timeout_global(Some(limits.total_timeout))
-        .max_redirects(MAX_REDIRECTS)
-        .http_status_as_error(false);
-    if loopback {
-        // A proxy from the environment must not see (or answer for) a loopback fetch.
-        config = config.proxy(None);
-    }
-    let agent: ureq::Agent = config.build().into();
-    let mut response = agent
-        .get(url)
-        .header(
-            "accept",
-            "text/markdown, text/plain, application/json, application/yaml, */*",
-        )
-        .call()
-        .map_err(|error| anyhow::anyhow!("cannot fetch {url}: {error}"))?;
-    // A redirect may not downgrade to plain http on the way.
-    check_scheme(response.get_uri())
-        .with_context(|| format!("{url} redirected to {}", response.get_uri()))?;
+    let deadline = std::time::Instant::now() + limits.total_timeout;
+    let mut current = url.to_string();
+    let mut redirects = 0;
+    // Redirects are followed here, one hop at a time, so that every hop's scheme is checked before
+    // it is fetched: a plain-http hop in the middle (`https://a` -> `http://b` -> `https://c`) could
+    // otherwise be answered by anything on the way, which then picks the final https page.
+    let mut response = loop {
+        let uri: ureq::http::Uri = current.parse().with_context(|| {
+            if current == url {
+                format!("`{url}` is not a valid URL")
+            } else {
+                format!("{url} redirected to `{current}`, which is not a valid URL")
+            }
+        })?;
+        let loopback = if current == url {
+            check_scheme(&uri)?
+        } else {
+            check_scheme(&uri).with_context(|| format!("{url} redirected to {current}"))?
+        };
+        let remaining = deadline.saturating_duration_since(std::time::Instant::now());
+        if remaining.is_zero() {
+            bail!(
+                "cannot fetch {url}: timed out after {:?}",
+                limits.total_timeout
+            );
+        }
+        let mut config = ureq::Agent::config_builder()
+            .timeout_connect(Some(CONNECT_TIMEOUT.min(remaining)))
+            .timeout_global(Some(remaining))
+            .max_redirects(0)
+            .http_status_as_error(false);
+        if loopback {
+            // A proxy from the environment must not see (or answer for) a loopback fetch.
+            config = config.proxy(None);
+        }
+        let agent: ureq::Agent = config.build().into();
+        let response = agent
+            .get(&current)
+            .header(
+                "accept",
+                "text/markdown, text/plain, application/json, application/yaml, */*",
+            )
+            .call()
+            .map_err(|error| anyhow::anyhow!("cannot fetch {url}: {error}"))?;
+        let location = response
+            .headers()
+            .get("location")
+            .and_then(|value| value.to_str().ok());
+        match location {
+            Some(location) if response.status().is_redirection() => {
+                redirects += 1;
+                if redirects > MAX_REDIRECTS {
+                    bail!("cannot fetch {url}: more than {MAX_REDIRECTS} redirects");
+                }
+                let base = url::Url::parse(&current)
+                    .with_context(|| format!("`{current}` is not a valid URL"))?;
+                current = base
+                    .join(location)
+                    .with_context(|| {
+                        format!("{url} redirected to `{location}`, which is not a valid URL")
+                    })?
+                    .to_string();
+            }
+            _ => break response,
+        }
+    };
     let status = response.status();
     if !status.is_success() {
         bail!(
             "cannot fetch {url}: the server answered {status}{}",
-            if *response.get_uri() == *url {
+            if current == url {
                 String::new()
             } else {
-                format!(" (at {})", response.get_uri())
+                format!(" (at {current})")
             }
         );
     }

@@ -6,6 +6,33 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use xtask::codegen::{self, Mode};
 
+/// Set when stdout or stderr could not be written (a reader that went away: `gen --check | head`).
+static OUTPUT_FAILED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Writes one report line; a closed pipe ends in exit 1, never in std's "failed printing" panic
+/// (exit 101 with a backtrace after the work is done).
+fn emit(to_stderr: bool, text: std::fmt::Arguments<'_>) {
+    use std::io::Write as _;
+    let written = if to_stderr {
+        std::io::stderr().write_fmt(text)
+    } else {
+        std::io::stdout().write_fmt(text)
+    };
+    if written.is_err() {
+        OUTPUT_FAILED.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+macro_rules! println {
+    ($($argument:tt)*) => { emit(false, format_args!("{}\n", format_args!($($argument)*))) };
+}
+macro_rules! eprintln {
+    ($($argument:tt)*) => { emit(true, format_args!("{}\n", format_args!($($argument)*))) };
+}
+macro_rules! eprint {
+    ($($argument:tt)*) => { emit(true, format_args!($($argument)*)) };
+}
+
 /// The generator makes millions of small allocations (tokens, syntax trees); mimalloc serves them
 /// faster than the system allocator, from every formatting thread.
 #[global_allocator]
@@ -105,7 +132,9 @@ fn main() {
     // kernel's to reclaim, so nothing pays for freeing trees one node at a time.
     xtask::bench::report_peak_memory_when_asked();
     use std::io::Write as _;
-    let flushed = std::io::stdout().flush().is_ok() && std::io::stderr().flush().is_ok();
+    let flushed = std::io::stdout().flush().is_ok()
+        && std::io::stderr().flush().is_ok()
+        && !OUTPUT_FAILED.load(std::sync::atomic::Ordering::Relaxed);
     std::process::exit(if succeeded && flushed { 0 } else { 1 })
 }
 

@@ -48,13 +48,22 @@ fn spec_words(document: &serde_json::Value) -> Vec<String> {
             }
         }
     }
-    collect_schema_words(document, &mut words);
+    collect_schema_words(document, Additions::SchemaNamesOnly, &mut words);
     words.sort();
     words.dedup();
     words
 }
 
-fn collect_schema_words(value: &serde_json::Value, words: &mut Vec<String>) {
+/// Which names [`collect_schema_words`] gathers besides property names and enum values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Additions {
+    /// Only those (an authored spec: its paths, parameters and statuses are gathered per operation).
+    SchemaNamesOnly,
+    /// Also the statuses, paths and parameter names an overlay's update adds anywhere below its target.
+    AlsoOperationNames,
+}
+
+fn collect_schema_words(value: &serde_json::Value, additions: Additions, words: &mut Vec<String>) {
     match value {
         serde_json::Value::Object(map) => {
             for (key, child) in map {
@@ -64,23 +73,39 @@ fn collect_schema_words(value: &serde_json::Value, words: &mut Vec<String>) {
                             words.extend(properties.keys().cloned());
                         }
                     }
-                    "enum" => words.extend(
+                    "enum" => {
+                        words.extend(child.as_array().into_iter().flatten().filter_map(|item| {
+                            match item {
+                                serde_json::Value::String(text) => Some(text.clone()),
+                                serde_json::Value::Number(number) => Some(number.to_string()),
+                                _ => None,
+                            }
+                        }))
+                    }
+                    // Statuses and paths an update adds below its target (`{post: {responses: {'418': ..}}}`).
+                    "responses" | "paths" if additions == Additions::AlsoOperationNames => {
+                        if let Some(entries) = child.as_object() {
+                            words.extend(entries.keys().cloned());
+                        }
+                    }
+                    "parameters" if additions == Additions::AlsoOperationNames => words.extend(
                         child
                             .as_array()
                             .into_iter()
                             .flatten()
-                            .filter_map(|item| item.as_str().map(str::to_string)),
+                            .filter_map(|parameter| parameter.get("name")?.as_str())
+                            .map(str::to_string),
                     ),
                     // Examples and prose are checked by reading; names and values by this test.
                     "example" | "examples" | "description" | "summary" | "title" => continue,
                     _ => {}
                 }
-                collect_schema_words(child, words);
+                collect_schema_words(child, additions, words);
             }
         }
         serde_json::Value::Array(items) => items
             .iter()
-            .for_each(|item| collect_schema_words(item, words)),
+            .for_each(|item| collect_schema_words(item, additions, words)),
         _ => {}
     }
 }
@@ -199,7 +224,7 @@ pub fn read_provider(folder: &Path) -> Result<(String, ProviderConfig)> {
 /// The files provider.toml names are plain file names in the provider's folder, distinct from each
 /// other and from provider.toml and the overlay: `specs --update` writes them, and must not write
 /// anywhere else (`../../x`, an absolute path) or one file over another.
-fn check_file_names(config_display: &str, config: &ProviderConfig) -> Result<()> {
+pub(crate) fn check_file_names(config_display: &str, config: &ProviderConfig) -> Result<()> {
     let mut names: Vec<(String, &str)> = vec![("spec".to_string(), config.spec.as_str())];
     if let Some(page) = &config.docs_page {
         names.push(("docs_page".to_string(), page));
@@ -280,16 +305,36 @@ pub fn check_overlay(
             .get("target")
             .and_then(serde_json::Value::as_str)
             .unwrap_or("");
+        // The last segment of the target, however it is written (`.properties`, `['properties']`,
+        // `["properties"]`): keys merged into a `properties`, `responses` or `paths` mapping are names.
+        let last_segment = target
+            .trim_end()
+            .trim_end_matches([']', '\'', '"'])
+            .rsplit(['.', '[', '\'', '"'])
+            .next()
+            .unwrap_or("");
+        let keys_are_names = matches!(last_segment, "properties" | "responses" | "paths");
         if let Some(map) = update.as_object() {
             for key in map.keys() {
                 let is_status =
                     key.len() == 3 && key.chars().all(|character| character.is_ascii_digit());
-                if is_status || target.ends_with("properties") || target.ends_with("properties']") {
+                if is_status || keys_are_names {
                     words.push(key.clone());
                 }
             }
         }
-        collect_schema_words(update, &mut words);
+        // An update of a list appends itself: an enum value, or a parameter with its name.
+        match (last_segment, update) {
+            ("enum", serde_json::Value::String(value)) => words.push(value.clone()),
+            ("enum", serde_json::Value::Number(value)) => words.push(value.to_string()),
+            ("parameters", parameter) => {
+                if let Some(name) = parameter.get("name").and_then(serde_json::Value::as_str) {
+                    words.push(name.to_string());
+                }
+            }
+            _ => {}
+        }
+        collect_schema_words(update, Additions::AlsoOperationNames, &mut words);
     }
     words.sort();
     words.dedup();

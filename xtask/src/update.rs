@@ -279,7 +279,7 @@ fn read_optional(path: &Path, display: &str) -> Result<Option<Vec<u8>>> {
 fn line_counts(old: &[u8], new: &[u8]) -> String {
     let old = String::from_utf8_lossy(old);
     let new = String::from_utf8_lossy(new);
-    let diff = similar::TextDiff::from_lines(old.as_ref(), new.as_ref());
+    let diff = crate::ensure::line_diff(old.as_ref(), new.as_ref());
     let (mut added, mut removed) = (0, 0);
     for change in diff.iter_all_changes() {
         match change.tag() {

@@ -94,3 +94,17 @@ fn quick_bench_on_a_folder_without_documents_is_a_clear_error() {
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("no .json/.yaml documents in"), "{stderr}");
 }
+
+/// `--rounds 0` would measure nothing; it is refused by name instead of silently becoming one round.
+#[test]
+fn zero_rounds_are_refused_before_anything_runs() {
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .current_dir(root())
+        .args(["bench", "--quick", "--this-build", "--rounds", "0"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("--rounds"), "{stderr}");
+    assert!(!stderr.contains("bench: generation round"), "{stderr}");
+}

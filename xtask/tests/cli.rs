@@ -237,3 +237,113 @@ fn a_standalone_config_renames_marks_oauth2_basic_and_adds_a_token_source() {
         "the line in the file: {stderr}"
     );
 }
+
+/// A wire value with a line break (`"c\n\n## 42.0.0"`) is quoted in the change report and the
+/// changelog on one line, escaped: raw, it started a `## 42.0.0` heading there, which the next
+/// regeneration read as a released version and bumped from (0.1.1 -> 43.0.0).
+#[test]
+fn a_line_break_in_a_wire_value_cannot_forge_a_changelog_release() {
+    let directory = tempfile::tempdir().unwrap();
+    let spec = directory.path().join("api.yaml");
+    let out = directory.path().join("out");
+    let document = |values: &str, extra: &str| {
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\npaths:\n  /t:\n    get:\n      operationId: getT\n      parameters:\n        - {{name: mode, in: query, schema: {{type: string, enum: [{values}]}}}}\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{type: object, properties: {{a: {{type: string}}{extra}}}}}\n"
+        )
+    };
+    std::fs::write(&spec, document("a, b", "")).unwrap();
+    let (code, stdout, stderr) = gen_spec(&spec, &out);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    std::fs::write(
+        &spec,
+        document("a, b, \"c\\n\\n## 42.0.0\\n\\n- forged\"", ""),
+    )
+    .unwrap();
+    let (code, stdout, stderr) = gen_spec(&spec, &out);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(
+        stdout.contains("`c\\n\\n## 42.0.0\\n\\n- forged`"),
+        "one escaped line: {stdout}"
+    );
+    assert!(stdout.contains("version 0.1.0 -> 0.1.1"), "{stdout}");
+    let changelog = std::fs::read_to_string(out.join("CHANGELOG.md")).unwrap();
+    assert!(
+        !changelog.lines().any(|line| line.starts_with("## 42")),
+        "{changelog}"
+    );
+    // The next additive change steps from 0.1.1, not from a forged 42.0.0.
+    std::fs::write(
+        &spec,
+        document(
+            "a, b, \"c\\n\\n## 42.0.0\\n\\n- forged\"",
+            ", z: {type: string}",
+        ),
+    )
+    .unwrap();
+    let (code, stdout, stderr) = gen_spec(&spec, &out);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains("version 0.1.1 -> 0.1.2"), "{stdout}");
+}
+
+/// A hand-edited version whose stepped component is already `u64::MAX` has no next version: an
+/// error naming Cargo.toml, not an overflow panic (or, in a release build, a wrap to an old version).
+#[test]
+fn a_version_that_cannot_be_bumped_is_an_error_not_a_panic() {
+    let directory = tempfile::tempdir().unwrap();
+    let spec = directory.path().join("api.yaml");
+    let out = directory.path().join("out");
+    let document = |extra: &str| {
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\npaths:\n  /t:\n    get:\n      operationId: getT\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{type: object, properties: {{a: {{type: string}}{extra}}}}}\n"
+        )
+    };
+    std::fs::write(&spec, document("")).unwrap();
+    let (code, stdout, stderr) = gen_spec(&spec, &out);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let cargo_toml = out.join("Cargo.toml");
+    let text = std::fs::read_to_string(&cargo_toml).unwrap();
+    std::fs::write(
+        &cargo_toml,
+        text.replace(
+            "version = \"0.1.0\"",
+            "version = \"1.18446744073709551615.0\"",
+        ),
+    )
+    .unwrap();
+    std::fs::write(&spec, document(", b: {type: string}")).unwrap();
+    let before = std::fs::read(out.join("src/api_client.rs")).unwrap();
+    let (code, stdout, stderr) = gen_spec(&spec, &out);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        stderr.contains("Cargo.toml: version 1.18446744073709551615.0")
+            && stderr.contains("no next version"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read(out.join("src/api_client.rs")).unwrap(),
+        before
+    );
+}
+
+/// A reader that goes away (`cargo xtask gen --check | head -1`) ends the run with exit 1, not
+/// with std's "failed printing to stdout" panic (exit 101 and a backtrace).
+#[test]
+fn a_closed_stdout_is_an_exit_1_not_a_panic() {
+    let directory = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["gen", "--check", "--spec"])
+        .arg(fixture("valid", "pointer_refs.yaml"))
+        .arg("--out")
+        .arg(directory.path().join("out"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Closed before the child prints its first line (it parses and generates first).
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+}

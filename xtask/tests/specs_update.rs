@@ -480,6 +480,54 @@ fn plain_http_to_another_host_and_unknown_providers_are_refused() {
     assert_eq!(code, 2, "clap refuses --from without a provider: {stderr}");
 }
 
+/// Every redirect hop is checked before it is fetched: a plain-http hop to another host is refused by
+/// name (nothing on the way may pick the page), and a redirect loop ends with an error.
+#[test]
+fn a_redirect_to_plain_http_on_another_host_is_refused_before_it_is_followed() {
+    let routes = BTreeMap::from([
+        (
+            // 192.0.2.0/24 is TEST-NET-1: never routed, so nothing outside is reached either way.
+            "/downgrade.md".to_string(),
+            Reply::Redirect("http://192.0.2.1/page.md".to_string()),
+        ),
+        (
+            "/loop-a.md".to_string(),
+            Reply::Redirect("loop-b.md".to_string()),
+        ),
+        (
+            "/loop-b.md".to_string(),
+            Reply::Redirect("/loop-a.md".to_string()),
+        ),
+        (
+            "/relative.md".to_string(),
+            Reply::Redirect("sub/../page.md".to_string()),
+        ),
+        ("/page.md".to_string(), Reply::Status(410)),
+    ]);
+    let server = PageServer::start(routes);
+    let directory = checkout(&server);
+    let root = directory.path();
+    let before = snapshot(root);
+    let cases = [
+        (
+            "/downgrade.md",
+            "redirected to http://192.0.2.1/page.md: refusing plain http",
+        ),
+        ("/loop-a.md", "more than 5 redirects"),
+        (
+            "/relative.md",
+            "the server answered 410 Gone (at http://127.0.0.1:",
+        ),
+    ];
+    for (path, expected) in cases {
+        let mut options = options(Some("mobile-calendar"));
+        options.from = Some(server.url(path));
+        let error = format!("{:#}", update(root, &options).expect_err(path));
+        assert!(error.contains(expected), "{path}: {error}");
+        assert_eq!(snapshot(root), before, "{path} changed something");
+    }
+}
+
 #[test]
 fn an_authored_spec_is_never_overwritten_and_vanished_names_are_reported() {
     let server = PageServer::start(BTreeMap::new());
@@ -526,6 +574,30 @@ fn an_authored_spec_is_never_overwritten_and_vanished_names_are_reported() {
 }
 
 #[cfg(unix)]
+/// The temporary file of an atomic write has a predictable name: a symlink planted there (in a
+/// checkout, next to the spec) is replaced, not written through, and the spec stays a regular file.
+#[test]
+fn a_symlink_at_the_temporary_name_is_not_written_through() {
+    let (page, spec_bytes) = edited_mobile_calendar_page();
+    let mut routes = routes_with_saved_pages();
+    routes.insert("/mobile-calendar.md".to_string(), Reply::Page(page));
+    let server = PageServer::start(routes);
+    let directory = checkout(&server);
+    let root = directory.path();
+    let outside = root.join("outside.json");
+    std::fs::write(&outside, "mine").unwrap();
+    let folder = root.join("specs/mobile-calendar");
+    for planted in [".openapi.json.xtask-tmp", ".rest-api-auth.md.xtask-tmp"] {
+        std::os::unix::fs::symlink(&outside, folder.join(planted)).unwrap();
+    }
+    update(root, &options(Some("mobile-calendar"))).unwrap();
+    assert_eq!(std::fs::read(&outside).unwrap(), b"mine");
+    let spec = folder.join("openapi.json");
+    assert!(std::fs::symlink_metadata(&spec).unwrap().is_file());
+    assert_eq!(std::fs::read(&spec).unwrap(), spec_bytes);
+    assert!(!folder.join(".openapi.json.xtask-tmp").exists());
+}
+
 #[test]
 fn a_symlinked_spec_is_not_written_through() {
     let (page, _) = edited_mobile_calendar_page();
@@ -591,6 +663,73 @@ fn the_check_needs_nothing_outside_and_refuses_overlay_facts_no_page_states() {
     );
 }
 
+/// Names and statuses an overlay adds are checked wherever they sit: a status nested under the target
+/// (`post: {responses: {'418': ..}}`), a target written `['properties']`, a value appended to an
+/// `enum` list, a parameter, a path, an integer enum value.
+#[test]
+fn overlay_facts_nested_or_appended_are_checked_against_the_pages_too() {
+    let server = PageServer::start(BTreeMap::new());
+    let directory = checkout(&server);
+    let root = directory.path();
+    let overlay_path = root.join("specs/mobile-calendar/overlay.yaml");
+    let cases = [
+        (
+            "$.paths['/auth/token']",
+            "{post: {responses: {'418': {description: teapot}}}}",
+            "418",
+        ),
+        (
+            "$.paths['/auth/token']",
+            "{post: {responses: {'4XX': {description: x}}}}",
+            "4XX",
+        ),
+        (
+            "$.components.schemas.TokenResponse['properties']",
+            "{inventedField: {type: string}}",
+            "inventedField",
+        ),
+        (
+            "$.components.schemas.TokenResponse[\"properties\"]",
+            "{inventedField: {type: string}}",
+            "inventedField",
+        ),
+        (
+            "$.components.schemas.TokenResponse.properties.scope.items.enum",
+            "payments.refund",
+            "payments.refund",
+        ),
+        (
+            "$.components.schemas.TokenResponse.properties.scope.items",
+            "{enum: [4711]}",
+            "4711",
+        ),
+        (
+            "$.paths['/auth/token'].post",
+            "{parameters: [{name: inventedParam, in: query, schema: {type: string}}]}",
+            "inventedParam",
+        ),
+        (
+            "$.paths",
+            "{'/invented/path': {get: {responses: {'200': {description: ok}}}}}",
+            "/invented/path",
+        ),
+    ];
+    for (target, update, invented) in cases {
+        let overlay = format!(
+            "overlay: 1.0.0\ninfo: {{title: t, version: '1'}}\nactions:\n  - target: \"{}\"\n    description: Authentication guide.\n    update: {update}\n",
+            target.replace('\\', "\\\\").replace('"', "\\\"")
+        );
+        std::fs::write(&overlay_path, &overlay).unwrap();
+        let (code, stdout, stderr) = run_xtask(root, &["specs"]);
+        assert_eq!(code, 1, "{overlay}\n{stdout}{stderr}");
+        assert!(
+            stderr.contains("adds names or values that none of the saved pages")
+                && stderr.contains(invented),
+            "{overlay}\n{stderr}"
+        );
+    }
+}
+
 /// The authentication guide the overlay cites is watched too: a change there is reported and saved,
 /// so the overlay can be reviewed against it.
 #[test]
@@ -651,6 +790,11 @@ fn page_names_that_leave_the_folder_are_refused_before_anything_is_fetched() {
             "\"/tmp/x.md\" =",
             "must be a plain file name",
         ),
+        (
+            "spec = \"openapi.json\"",
+            "spec = \"../../Cargo.toml\"",
+            "`spec` = \"../../Cargo.toml\" must be a plain file name",
+        ),
     ] {
         let directory = checkout(&server);
         let root = directory.path();
@@ -672,5 +816,10 @@ fn page_names_that_leave_the_folder_are_refused_before_anything_is_fetched() {
         assert!(!root.join("escaped.md").exists());
         let (code, _, stderr) = run_xtask(root, &["specs"]);
         assert_eq!(code, 1, "{stderr}");
+        // `gen` reads the spec through the same names, so it refuses them too (an absolute or
+        // `../` spec was read from outside the checkout and its path written into generated/).
+        let (code, stdout, stderr) = run_xtask(root, &["gen", "--check"]);
+        assert_eq!(code, 1, "{stdout}{stderr}");
+        assert!(stderr.contains(expected), "{stderr}");
     }
 }

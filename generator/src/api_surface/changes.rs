@@ -96,15 +96,31 @@ pub fn overall_class(changes: &[ApiChange]) -> Option<ChangeClass> {
 fn additive(description: String) -> ApiChange {
     ApiChange {
         class: ChangeClass::Additive,
-        description,
+        description: on_one_line(&description),
     }
 }
 
 fn breaking(description: String) -> ApiChange {
     ApiChange {
         class: ChangeClass::Breaking,
-        description,
+        description: on_one_line(&description),
     }
+}
+
+/// The description with control characters escaped (`\n`, `\u{1b}`): it quotes the spec's wire
+/// names and enum values, which may hold anything, and each change is one line of the report and
+/// of `CHANGELOG.md`, where a line break could start a `## 42.0.0` heading the next release would
+/// read as a version it already handed out.
+fn on_one_line(description: &str) -> String {
+    let mut line = String::with_capacity(description.len());
+    for character in description.chars() {
+        if character.is_control() {
+            line.extend(character.escape_default());
+        } else {
+            line.push(character);
+        }
+    }
+    line
 }
 
 fn compare_operations(old: &ApiSurface, new: &ApiSurface, changes: &mut Vec<ApiChange>) {

@@ -63,15 +63,17 @@ pub const INITIAL_CRATE_VERSION: &str = "0.1.0";
 
 /// The version after `class` of change, by Cargo's semver compatibility rules: the leftmost
 /// non-zero component is the "major" one.
-pub fn bumped_version(version: &semver::Version, class: ChangeClass) -> semver::Version {
+/// `None` when the component to step is already `u64::MAX` (a hand-edited version): there is no
+/// next version, and wrapping around would hand out an old one.
+pub fn bumped_version(version: &semver::Version, class: ChangeClass) -> Option<semver::Version> {
     let (major, minor, patch) = match (version.major, version.minor, class) {
-        (0, 0, _) => (0, 0, version.patch + 1),
-        (0, minor, ChangeClass::Breaking) => (0, minor + 1, 0),
-        (0, minor, ChangeClass::Additive) => (0, minor, version.patch + 1),
-        (major, _, ChangeClass::Breaking) => (major + 1, 0, 0),
-        (major, minor, ChangeClass::Additive) => (major, minor + 1, 0),
+        (0, 0, _) => (0, 0, version.patch.checked_add(1)?),
+        (0, minor, ChangeClass::Breaking) => (0, minor.checked_add(1)?, 0),
+        (0, minor, ChangeClass::Additive) => (0, minor, version.patch.checked_add(1)?),
+        (major, _, ChangeClass::Breaking) => (major.checked_add(1)?, 0, 0),
+        (major, minor, ChangeClass::Additive) => (major, minor.checked_add(1)?, 0),
     };
-    semver::Version::new(major, minor, patch)
+    Some(semver::Version::new(major, minor, patch))
 }
 
 /// Compares the new crate's surfaces with the previous ones and, when the API changed, adds a
@@ -156,13 +158,18 @@ pub fn apply_release(
         entry = unreleased_entry(&lines);
     } else if let Some(this_run) = class {
         // Changes held back with --no-bump count towards the step too.
-        let held_back_breaking = unreleased.iter().any(|line| line.contains(": breaking: "));
+        let held_back_breaking = unreleased.iter().any(|line| is_breaking_line(line));
         let step = if held_back_breaking {
             ChangeClass::Breaking
         } else {
             this_run
         };
-        version = bumped_version(&previous_version, step);
+        version = bumped_version(&previous_version, step).ok_or_else(|| {
+            format!(
+                "Cargo.toml: version {previous_version} (or CHANGELOG.md's latest) has no next version for {} change(s): a component is at its largest value",
+                step.as_str()
+            )
+        })?;
         let mut lines = unreleased.clone();
         lines.extend(new_lines);
         entry = format!(
@@ -256,6 +263,14 @@ fn split_changelog(text: &str) -> (String, Vec<String>, String) {
     )
 }
 
+/// Whether a changelog line (`- `module`: breaking: ...`) records a breaking change: by its class
+/// field, not by the words anywhere in it (an additive change may quote a value `x: breaking: y`).
+fn is_breaking_line(line: &str) -> bool {
+    line.strip_prefix("- `")
+        .and_then(|rest| rest.split_once("`: "))
+        .is_some_and(|(_, change)| change.starts_with("breaking: "))
+}
+
 /// The entry of changes generated with `--no-bump`.
 fn unreleased_entry(lines: &[String]) -> String {
     format!(
@@ -307,7 +322,9 @@ mod tests {
     use super::*;
 
     fn step(version: &str, class: ChangeClass) -> String {
-        bumped_version(&semver::Version::parse(version).unwrap(), class).to_string()
+        bumped_version(&semver::Version::parse(version).unwrap(), class)
+            .unwrap()
+            .to_string()
     }
 
     #[test]
@@ -336,6 +353,15 @@ mod tests {
     }
 
     #[test]
+    fn a_held_back_change_is_breaking_by_its_class_not_by_the_words_it_quotes() {
+        assert!(is_breaking_line("- `a`: breaking: removed field `x`"));
+        assert!(!is_breaking_line(
+            "- `a`: additive: added variant `X` to string enum `types::M`: `v: breaking: w`"
+        ));
+        assert!(!is_breaking_line("Held back: breaking: nothing"));
+    }
+
+    #[test]
     fn the_changelog_keeps_a_released_version_from_being_handed_out_again() {
         let changelog = format!("{}\n## 0.4.1\n\nx\n\n## 0.4.0\n\ny\n", initial_changelog());
         assert_eq!(
@@ -343,6 +369,26 @@ mod tests {
             Some(semver::Version::new(0, 4, 1))
         );
         assert_eq!(latest_released_version(&initial_changelog()), None);
+    }
+
+    #[test]
+    fn a_version_at_the_largest_component_has_no_next_one() {
+        let largest = u64::MAX;
+        for (version, class) in [
+            (format!("{largest}.0.0"), ChangeClass::Breaking),
+            (format!("1.{largest}.0"), ChangeClass::Additive),
+            (format!("0.{largest}.0"), ChangeClass::Breaking),
+            (format!("0.1.{largest}"), ChangeClass::Additive),
+            (format!("0.0.{largest}"), ChangeClass::Breaking),
+        ] {
+            let parsed = semver::Version::parse(&version).unwrap();
+            assert_eq!(bumped_version(&parsed, class), None, "{version}");
+        }
+        // The other component may be at its largest: only the stepped one counts.
+        assert_eq!(
+            step(&format!("0.1.{largest}"), ChangeClass::Breaking),
+            "0.2.0"
+        );
     }
 
     #[test]

@@ -32,6 +32,22 @@ pub struct AppliedOverlay {
     pub version: String,
     /// How many actions were applied.
     pub actions: usize,
+    /// Each node an action updated or removed: the action's index and the node's JSON pointer in
+    /// the spec, so that a later error there can say the overlay changed it.
+    pub changed: Vec<(usize, String)>,
+}
+
+impl AppliedOverlay {
+    /// The first action that changed the node at `pointer`, a node inside it, or (below the root)
+    /// one that holds it: its index and the pointer it changed.
+    pub fn action_that_changed(&self, pointer: &str) -> Option<&(usize, String)> {
+        let within = |inner: &str, outer: &str| {
+            inner == outer || (inner.starts_with(outer) && inner[outer.len()..].starts_with('/'))
+        };
+        self.changed.iter().find(|(_, changed)| {
+            within(pointer, changed) || (!pointer.is_empty() && within(changed, pointer))
+        })
+    }
 }
 
 const OVERLAY_FIELDS: &[&str] = &["overlay", "info", "extends", "actions"];
@@ -93,13 +109,15 @@ pub fn apply_overlay(
         }
         None => return Err(context.invalid("", "missing `actions`: the list of changes to apply")),
     };
+    let mut changed = Vec::new();
     for (index, action) in actions.iter().enumerate() {
-        apply_action(&context, document, spec_path, index, action)?;
+        apply_action(&context, document, spec_path, index, action, &mut changed)?;
     }
     Ok(AppliedOverlay {
         title,
         version,
         actions: actions.len(),
+        changed,
     })
 }
 
@@ -164,6 +182,7 @@ fn apply_action(
     spec_path: &str,
     index: usize,
     action: &Value,
+    changed: &mut Vec<(usize, String)>,
 ) -> Result<(), GeneratorError> {
     let pointer = format!("/actions/{index}");
     let Some(action) = action.as_object() else {
@@ -240,6 +259,11 @@ fn apply_action(
             format!("action {index}: `{target}` matches nothing in {spec_path}: the fact it adds would be lost (did the provider rename or move it?)"),
         ));
     }
+    changed.extend(
+        locations
+            .iter()
+            .map(|location| (index, raw_pointer(location))),
+    );
     match update {
         Some(update) => {
             for location in &locations {
@@ -324,7 +348,7 @@ fn node_mut<'a>(document: &'a mut Value, location: &[Step]) -> Option<&'a mut Va
     Some(node)
 }
 
-fn pointer_of(location: &[Step]) -> String {
+fn raw_pointer(location: &[Step]) -> String {
     let mut pointer = String::new();
     for step in location {
         pointer = match step {
@@ -332,6 +356,11 @@ fn pointer_of(location: &[Step]) -> String {
             Step::Index(position) => crate::error::pointer_push(&pointer, &position.to_string()),
         };
     }
+    pointer
+}
+
+fn pointer_of(location: &[Step]) -> String {
+    let pointer = raw_pointer(location);
     if pointer.is_empty() {
         "the document root".to_string()
     } else {

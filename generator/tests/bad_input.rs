@@ -776,3 +776,77 @@ fn constraints_at_the_edges_of_their_types_give_small_samples_and_never_panic() 
         );
     }
 }
+
+/// A document a few kilobytes long whose types fan out (each of 8 levels has 12 optional and 2
+/// required properties of the next level's type) has values with millions of objects: the
+/// conformance driver's values stay bounded instead of hanging the generator or filling the disk.
+#[test]
+fn types_that_fan_out_give_a_bounded_conformance_driver() {
+    let mut schemas = serde_json::Map::new();
+    for level in 0..24 {
+        let next = serde_json::json!({"$ref": format!("#/components/schemas/Level{}", level + 1)});
+        let mut properties = serde_json::Map::new();
+        for field in 0..12 {
+            properties.insert(format!("optional_{field}"), next.clone());
+        }
+        properties.insert("left".to_string(), next.clone());
+        properties.insert("right".to_string(), next);
+        schemas.insert(
+            format!("Level{level}"),
+            serde_json::json!({"type": "object", "required": ["left", "right"], "properties": properties}),
+        );
+    }
+    schemas.insert("Level24".to_string(), serde_json::json!({"type": "string"}));
+    let spec = serde_json::json!({
+        "openapi": "3.0.3",
+        "info": {"title": "fan-out", "version": "1"},
+        "paths": {"/things": {"post": {
+            "operationId": "createThing",
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Level0"}}}},
+            "responses": {"204": {"description": "created"}}
+        }}},
+        "components": {"schemas": schemas}
+    })
+    .to_string();
+    let spec_path = "fan_out.json";
+    let source = ProviderSource {
+        spec_path: spec_path.to_string(),
+        spec_bytes: spec.as_bytes(),
+        config: ProviderConfig::for_standalone_spec("fan_out", spec_path),
+    };
+    let driver = generator::conformance_driver(&source, false, "fan_out", "../fan_out")
+        .expect("the driver generates");
+    let total: usize = driver.iter().map(|file| file.contents.len()).sum();
+    assert!(total < 4 * 1024 * 1024, "the driver is {total} bytes");
+
+    // The same fan-out through tuples (OpenAPI 3.1 `prefixItems` of the next level, eight wide).
+    let mut schemas = serde_json::Map::new();
+    for level in 0..24 {
+        let next = serde_json::json!({"$ref": format!("#/components/schemas/Pair{}", level + 1)});
+        schemas.insert(
+            format!("Pair{level}"),
+            serde_json::json!({"type": "array", "prefixItems": vec![next; 8], "items": false}),
+        );
+    }
+    schemas.insert("Pair24".to_string(), serde_json::json!({"type": "integer"}));
+    let spec = serde_json::json!({
+        "openapi": "3.1.0",
+        "info": {"title": "tuples", "version": "1"},
+        "paths": {"/things": {"post": {
+            "operationId": "createThing",
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pair0"}}}},
+            "responses": {"204": {"description": "created"}}
+        }}},
+        "components": {"schemas": schemas}
+    })
+    .to_string();
+    let source = ProviderSource {
+        spec_path: "tuples.json".to_string(),
+        spec_bytes: spec.as_bytes(),
+        config: ProviderConfig::for_standalone_spec("tuples", "tuples.json"),
+    };
+    let driver = generator::conformance_driver(&source, false, "tuples", "../tuples")
+        .expect("the driver generates");
+    let total: usize = driver.iter().map(|file| file.contents.len()).sum();
+    assert!(total < 4 * 1024 * 1024, "the tuple driver is {total} bytes");
+}

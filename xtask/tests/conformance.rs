@@ -167,6 +167,35 @@ fn a_driver_run_that_failed_fails_the_document_even_when_its_counts_match() {
     assert_eq!(verdict(&measured, &[], Some(&expected)), Ok(()));
 }
 
+/// A Ctrl-C ends xtask without `Drop`, and Prism (in a process group of its own) never sees it:
+/// Prism must end with the thread that started it, not keep running with its port.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_started_server_ends_when_the_thread_that_started_it_ends() {
+    use std::os::unix::process::ExitStatusExt;
+    let child = std::thread::spawn(|| {
+        let mut command = Command::new("sleep");
+        command.arg("300");
+        xtask::prism::ends_with_the_starting_thread(&mut command);
+        command.spawn().expect("sleep starts")
+    })
+    .join()
+    .expect("the starting thread");
+    let mut child = child;
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("try_wait") {
+            break status;
+        }
+        if started.elapsed() > std::time::Duration::from_secs(60) {
+            let _ = child.kill();
+            panic!("the server outlived the thread that started it");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert_eq!(status.signal(), Some(15), "{status:?}");
+}
+
 #[test]
 fn the_total_line_is_exactly_as_specified() {
     let counts = |operations, accepted, decoded, violations, skipped| Counts {

@@ -31,7 +31,8 @@ const NOT_RAW_ABLE: &[&str] = &["self", "Self", "super", "crate", "_"];
 /// Everything else the generated code uses is fully qualified (`crate::runtime::Secret`, `serde_json::Value`).
 const RESERVED_TYPE_NAMES: &[&str] = &[
     "Option", "Some", "None", "Result", "Ok", "Err", "Vec", "String", "Box", "From", "Default",
-    "Self",
+    // The constructors take `impl Into<T>`: a schema `Into` made every `new` fail to compile.
+    "Into", "Self",
 ];
 
 /// Is `word` a Rust keyword?

@@ -723,3 +723,130 @@ fn a_provider_toml_key_that_matches_nothing_in_the_spec_is_reported_in_the_provi
         &["oauth2_client_basic_schemes", "`clientBasics`"],
     );
 }
+
+/// Constraints at the edges of their types (a `minLength` of 10^15, `minimum: i64::MAX` with
+/// `exclusiveMinimum`, a `minLength` over the `maxLength`, a `multipleOf` past `i64::MAX`'s neighbourhood, bounds whose midpoint is
+/// infinite) are valid OpenAPI: the client and the conformance driver are generated, the driver's
+/// samples stay small, and nothing overflows or allocates a petabyte.
+#[test]
+fn constraints_at_the_edges_of_their_types_give_small_samples_and_never_panic() {
+    let spec = r#"{
+      "openapi": "3.0.3",
+      "info": {"title": "edges", "version": "1"},
+      "paths": {"/things": {"post": {
+        "operationId": "createThing",
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {
+          "type": "object",
+          "required": ["huge_text", "top", "bottom", "stepped", "wide", "tiny_step"],
+          "properties": {
+            "huge_text": {"type": "string", "minLength": 1000000000000000},
+            "contradictory": {"type": "string", "minLength": 20, "maxLength": 5},
+            "huge_pattern": {"type": "string", "pattern": "^[a-z]+$", "minLength": 1000000000000000},
+            "top": {"type": "integer", "format": "int64", "minimum": 9223372036854775807, "exclusiveMinimum": true},
+            "bottom": {"type": "integer", "format": "int64", "maximum": -9223372036854775808, "exclusiveMaximum": true},
+            "stepped": {"type": "integer", "format": "int64", "minimum": 9223372036854775800, "multipleOf": 1000},
+            "wide": {"type": "number", "minimum": -1.7e308, "maximum": 1.7e308, "multipleOf": 1e-300},
+            "tiny_step": {"type": "number", "minimum": 1e308, "multipleOf": 1e-308}
+          }
+        }}}},
+        "responses": {"204": {"description": "created"}}
+      }}}
+    }"#;
+    let spec_path = "edges.json";
+    let source = ProviderSource {
+        spec_path: spec_path.to_string(),
+        spec_bytes: spec.as_bytes(),
+        config: ProviderConfig::for_standalone_spec("edges", spec_path),
+    };
+    let options = CrateOptions {
+        crate_name: "edges".to_string(),
+        description: "edges".to_string(),
+        standalone: true,
+        skip_invalid: false,
+    };
+    generator::generate_crate(&options, std::slice::from_ref(&source)).expect("generates");
+    let driver = generator::conformance_driver(&source, false, "edges", "../edges")
+        .expect("the driver generates");
+    for file in &driver {
+        assert!(
+            file.contents.len() < 1024 * 1024,
+            "{} is {} bytes",
+            file.path,
+            file.contents.len()
+        );
+    }
+}
+
+/// A document a few kilobytes long whose types fan out (each of 8 levels has 12 optional and 2
+/// required properties of the next level's type) has values with millions of objects: the
+/// conformance driver's values stay bounded instead of hanging the generator or filling the disk.
+#[test]
+fn types_that_fan_out_give_a_bounded_conformance_driver() {
+    let mut schemas = serde_json::Map::new();
+    for level in 0..24 {
+        let next = serde_json::json!({"$ref": format!("#/components/schemas/Level{}", level + 1)});
+        let mut properties = serde_json::Map::new();
+        for field in 0..12 {
+            properties.insert(format!("optional_{field}"), next.clone());
+        }
+        properties.insert("left".to_string(), next.clone());
+        properties.insert("right".to_string(), next);
+        schemas.insert(
+            format!("Level{level}"),
+            serde_json::json!({"type": "object", "required": ["left", "right"], "properties": properties}),
+        );
+    }
+    schemas.insert("Level24".to_string(), serde_json::json!({"type": "string"}));
+    let spec = serde_json::json!({
+        "openapi": "3.0.3",
+        "info": {"title": "fan-out", "version": "1"},
+        "paths": {"/things": {"post": {
+            "operationId": "createThing",
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Level0"}}}},
+            "responses": {"204": {"description": "created"}}
+        }}},
+        "components": {"schemas": schemas}
+    })
+    .to_string();
+    let spec_path = "fan_out.json";
+    let source = ProviderSource {
+        spec_path: spec_path.to_string(),
+        spec_bytes: spec.as_bytes(),
+        config: ProviderConfig::for_standalone_spec("fan_out", spec_path),
+    };
+    let driver = generator::conformance_driver(&source, false, "fan_out", "../fan_out")
+        .expect("the driver generates");
+    let total: usize = driver.iter().map(|file| file.contents.len()).sum();
+    assert!(total < 4 * 1024 * 1024, "the driver is {total} bytes");
+
+    // The same fan-out through tuples (OpenAPI 3.1 `prefixItems` of the next level, eight wide).
+    let mut schemas = serde_json::Map::new();
+    for level in 0..24 {
+        let next = serde_json::json!({"$ref": format!("#/components/schemas/Pair{}", level + 1)});
+        schemas.insert(
+            format!("Pair{level}"),
+            serde_json::json!({"type": "array", "prefixItems": vec![next; 8], "items": false}),
+        );
+    }
+    schemas.insert("Pair24".to_string(), serde_json::json!({"type": "integer"}));
+    let spec = serde_json::json!({
+        "openapi": "3.1.0",
+        "info": {"title": "tuples", "version": "1"},
+        "paths": {"/things": {"post": {
+            "operationId": "createThing",
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pair0"}}}},
+            "responses": {"204": {"description": "created"}}
+        }}},
+        "components": {"schemas": schemas}
+    })
+    .to_string();
+    let source = ProviderSource {
+        spec_path: "tuples.json".to_string(),
+        spec_bytes: spec.as_bytes(),
+        config: ProviderConfig::for_standalone_spec("tuples", "tuples.json"),
+    };
+    let driver = generator::conformance_driver(&source, false, "tuples", "../tuples")
+        .expect("the driver generates");
+    let total: usize = driver.iter().map(|file| file.contents.len()).sum();
+    assert!(total < 4 * 1024 * 1024, "the tuple driver is {total} bytes");
+}

@@ -144,6 +144,8 @@ pub struct Measured {
     pub operations: BTreeSet<String>,
     /// The operations skipped for a limit of Prism.
     pub skipped: BTreeSet<String>,
+    /// Each run of the driver that failed (exited non-zero, crashed, timed out), with its mode.
+    pub driver_failures: Vec<String>,
 }
 
 /// Folds a driver's output into counts. Lines that are not JSON objects (a panic message) are
@@ -227,6 +229,25 @@ pub fn aggregate(output: &str, measured: &mut Measured) {
     }
     measured.counts.operations = measured.operations.len() as u64;
     measured.counts.skipped = measured.skipped.len() as u64;
+}
+
+/// The document's verdict: a driver run that failed fails it, whatever the counts say (a dynamic
+/// run that crashed leaves no dynamic counts, which [`judge`] cannot tell from a static run), and
+/// otherwise the counts are [`judge`]d.
+pub fn verdict(
+    measured: &Counts,
+    driver_failures: &[String],
+    expected: Option<&Counts>,
+) -> Result<(), String> {
+    let judged = judge(measured, expected);
+    if driver_failures.is_empty() {
+        return judged;
+    }
+    let mut message = driver_failures.join(", ");
+    if let Err(differences) = judged {
+        message = format!("{message}, {differences}");
+    }
+    Err(message)
 }
 
 /// Compares measured counts with the expectation; `Err` names every difference.
@@ -704,6 +725,12 @@ impl Runner {
             let output = match self.run_driver(&executable, &prism, dynamic) {
                 Ok(output) => output,
                 Err(error) => {
+                    let run = if mode == prism::Mode::Static {
+                        "static run"
+                    } else {
+                        "dynamic run"
+                    };
+                    measured.driver_failures.push(format!("{run}: {error}"));
                     measured.findings.push(error);
                     continue;
                 }
@@ -805,7 +832,7 @@ pub fn run(root: &Path, args: ConformanceArgs) -> Result<bool> {
         }
         let expected = expectations.document.get(&document.name);
         counts.quick = expected.is_some_and(|expected| expected.quick);
-        let verdict = judge(&counts, expected);
+        let verdict = verdict(&counts, &measured.driver_failures, expected);
         println!(
             "{:<42} {:<30} {:>5} ops {:>6} req {:>6} accepted {:>6} decoded {:>4} violations {:>4} skipped {:>4} Prism-invalid  {:.0} s{}",
             document.name,

@@ -1,7 +1,8 @@
 //! Stoplight Prism for `cargo xtask conformance`: installed from the project's own lockfile
 //! (`tests/conformance/prism`, `npm ci`, the same marker file the conformance tests' harness
 //! writes, so either one installs it for both), started on a free loopback port with request
-//! validation on (`prism mock --errors`), and stopped (its whole process group) on drop.
+//! validation on (`prism mock --errors`), and stopped (its whole process group) on drop, or by
+//! the kernel when xtask ends without dropping it (a Ctrl-C).
 
 use anyhow::{bail, Context, Result};
 use std::io::{BufRead, BufReader};
@@ -92,6 +93,7 @@ impl Prism {
             use std::os::unix::process::CommandExt;
             command.process_group(0);
         }
+        ends_with_the_starting_thread(&mut command);
         let mut child = command
             .spawn()
             .context("cannot run `node` (Prism needs Node.js >= 18.20.1 on PATH)")?;
@@ -182,6 +184,35 @@ impl Prism {
             .collect::<Vec<_>>()
             .join(" | ")
     }
+}
+
+/// Makes the kernel stop (SIGTERM) the process `command` starts when the thread that starts it
+/// ends, however it ends. Prism runs in a process group of its own, so a Ctrl-C at the terminal
+/// never reaches it, and the Ctrl-C ends xtask at once, without `Drop`: Prism was left running,
+/// holding its port, after every interrupted `cargo xtask conformance` (and after a SIGKILL, or
+/// a CI job's timeout). Xtask starts Prism on its main thread.
+pub fn ends_with_the_starting_thread(command: &mut Command) {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::process::CommandExt;
+        let starter = std::process::id() as libc::pid_t;
+        // SAFETY: the closure runs in the child between fork and exec, and calls only prctl(2)
+        // and getppid(2), which are async-signal-safe, and allocates nothing.
+        unsafe {
+            command.pre_exec(move || {
+                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                // The starter ended before the request took effect: nothing would signal.
+                if libc::getppid() != starter {
+                    return Err(std::io::Error::from_raw_os_error(libc::ESRCH));
+                }
+                Ok(())
+            });
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = command;
 }
 
 impl Drop for Prism {

@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use xtask::conformance::{
-    aggregate, judge, paths_under, relative_server_path, total_line, without_examples, Counts,
-    Measured,
+    aggregate, judge, paths_under, relative_server_path, total_line, verdict, without_examples,
+    Counts, DynamicCounts, Measured,
 };
 
 fn request_line(operation: &str, check: &str, extra: &str) -> String {
@@ -123,6 +123,77 @@ fn any_difference_from_the_expectation_fails_and_is_named() {
     assert!(judge(&measured, None)
         .unwrap_err()
         .contains("no expectation"));
+}
+
+#[test]
+fn a_driver_run_that_failed_fails_the_document_even_when_its_counts_match() {
+    let dynamic = DynamicCounts {
+        responses_per_status: 3,
+        requests: 9,
+        accepted: 9,
+        decoded: 9,
+        violations: 0,
+        prism_invalid: 0,
+    };
+    let expected = Counts {
+        prism: "as published".to_string(),
+        operations: 3,
+        requests: 9,
+        accepted: 9,
+        decoded: 9,
+        dynamic: Some(dynamic),
+        ..Counts::default()
+    };
+    // The dynamic run crashed: no dynamic counts, which `judge` alone cannot tell from a static run.
+    let measured = Counts {
+        dynamic: None,
+        ..expected.clone()
+    };
+    assert_eq!(judge(&measured, Some(&expected)), Ok(()));
+    let failure = "dynamic run: the driver failed (signal: 6): thread 'main' panicked".to_string();
+    let message = verdict(&measured, std::slice::from_ref(&failure), Some(&expected))
+        .expect_err("a crashed driver fails the document");
+    assert!(message.contains(&failure), "{message}");
+    // Both the failure and any count differences are named.
+    let fewer = Counts {
+        requests: 8,
+        ..measured.clone()
+    };
+    let message = verdict(&fewer, &[failure], Some(&expected)).expect_err("fails");
+    assert!(
+        message.contains("dynamic run") && message.contains("requests 8, expected 9"),
+        "{message}"
+    );
+    assert_eq!(verdict(&measured, &[], Some(&expected)), Ok(()));
+}
+
+/// A Ctrl-C ends xtask without `Drop`, and Prism (in a process group of its own) never sees it:
+/// Prism must end with the thread that started it, not keep running with its port.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_started_server_ends_when_the_thread_that_started_it_ends() {
+    use std::os::unix::process::ExitStatusExt;
+    let child = std::thread::spawn(|| {
+        let mut command = Command::new("sleep");
+        command.arg("300");
+        xtask::prism::ends_with_the_starting_thread(&mut command);
+        command.spawn().expect("sleep starts")
+    })
+    .join()
+    .expect("the starting thread");
+    let mut child = child;
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("try_wait") {
+            break status;
+        }
+        if started.elapsed() > std::time::Duration::from_secs(60) {
+            let _ = child.kill();
+            panic!("the server outlived the thread that started it");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert_eq!(status.signal(), Some(15), "{status:?}");
 }
 
 #[test]

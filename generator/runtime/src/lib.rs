@@ -261,13 +261,83 @@ impl RawBody {
 }
 
 /// The fields of a JSON error body that carry the provider's message; the rest is skipped unread.
-#[derive(serde::Deserialize)]
+#[derive(Default)]
 struct MessageFields {
     error: Option<TextOrSkipped>,
     error_description: Option<TextOrSkipped>,
     message: Option<TextOrSkipped>,
     detail: Option<TextOrSkipped>,
     title: Option<TextOrSkipped>,
+}
+
+impl ObjectFields for MessageFields {
+    fn read_value<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        entries: &mut A,
+    ) -> Result<bool, A::Error> {
+        let slot = match key {
+            "error" => &mut self.error,
+            "error_description" => &mut self.error_description,
+            "message" => &mut self.message,
+            "detail" => &mut self.detail,
+            "title" => &mut self.title,
+            _ => return Ok(false),
+        };
+        *slot = Some(entries.next_value()?);
+        Ok(true)
+    }
+}
+
+/// A few fields of a JSON object, read by key; every other value is skipped unread.
+///
+/// Not serde's derive: it refuses a key that appears twice, so one repeated `message` (or `ruid`)
+/// would lose the provider's message (or request id) altogether. Here a repeated key is read again,
+/// and its last value wins, as when the object is parsed whole.
+trait ObjectFields: Default {
+    /// Reads the value of `key` when it is one of the fields (true), else leaves it (false).
+    fn read_value<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        entries: &mut A,
+    ) -> Result<bool, A::Error>;
+
+    /// Reads the fields of the object `entries`.
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(mut entries: A) -> Result<Self, A::Error> {
+        let mut fields = Self::default();
+        while let Some(key) = entries.next_key::<String>()? {
+            if !fields.read_value(&key, &mut entries)? {
+                entries.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(fields)
+    }
+}
+
+/// A JSON object's [`ObjectFields`]; anything but an object is an error.
+fn object_fields_in<T: ObjectFields>(body: &[u8]) -> Option<T> {
+    struct ObjectVisitor<T>(std::marker::PhantomData<T>);
+
+    impl<'de, T: ObjectFields> serde::de::Visitor<'de> for ObjectVisitor<T> {
+        type Value = T;
+
+        fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+            formatter.write_str("a JSON object")
+        }
+
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, entries: A) -> Result<T, A::Error> {
+            T::from_entries(entries)
+        }
+    }
+
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let fields = serde::Deserializer::deserialize_map(
+        &mut deserializer,
+        ObjectVisitor(std::marker::PhantomData),
+    )
+    .ok()?;
+    deserializer.end().ok()?;
+    Some(fields)
 }
 
 /// A JSON string, or any other value skipped without building it: a hostile body's megabyte array
@@ -343,7 +413,7 @@ fn provider_message_in(body: &[u8]) -> Option<String> {
     if !body.trim_ascii_start().starts_with(b"{") {
         return None;
     }
-    let fields: MessageFields = serde_json::from_slice(body).ok()?;
+    let fields: MessageFields = object_fields_in(body)?;
     let text = |value: &Option<TextOrSkipped>| {
         TextOrSkipped::text(value)
             .filter(|text| !text.is_empty())
@@ -982,7 +1052,8 @@ pub fn request_id_from(headers: &HeaderMap, body: &[u8]) -> Option<String> {
             return Some(value.to_string());
         }
     }
-    if body.is_empty() || !body.starts_with(b"{") {
+    // JSON allows whitespace before the object (a pretty-printer's leading line break).
+    if !body.trim_ascii_start().starts_with(b"{") {
         return None;
     }
     // Most bodies carry no id: a byte search for the keys is far cheaper than a pass of the parser.
@@ -995,7 +1066,7 @@ pub fn request_id_from(headers: &HeaderMap, body: &[u8]) -> Option<String> {
         return None;
     }
     // Only these fields are read; the rest of the body is skipped, never built as a JSON tree.
-    let fields: RequestIdFields = serde_json::from_slice(body).ok()?;
+    let fields: RequestIdFields = object_fields_in(body)?;
     let meta = fields.meta.as_ref().and_then(|meta| meta.0.as_ref());
     let id = [
         TextOrSkipped::text(&fields.ruid),
@@ -1015,19 +1086,55 @@ pub fn request_id_from(headers: &HeaderMap, body: &[u8]) -> Option<String> {
 const REQUEST_ID_BODY_KEYS: &[&[u8]] = &[b"\"ruid\"", b"\"request_id\"", b"\"requestId\""];
 
 /// Where a JSON body carries the provider's request id: `ruid`, `request_id`, `requestId`, `meta.ruid`, `meta.request_id`.
-#[derive(serde::Deserialize)]
+#[derive(Default)]
 struct RequestIdFields {
     ruid: Option<TextOrSkipped>,
     request_id: Option<TextOrSkipped>,
-    #[serde(rename = "requestId")]
     request_id_camel: Option<TextOrSkipped>,
     meta: Option<MetaOrSkipped>,
 }
 
-#[derive(serde::Deserialize)]
+impl ObjectFields for RequestIdFields {
+    fn read_value<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        entries: &mut A,
+    ) -> Result<bool, A::Error> {
+        let slot = match key {
+            "meta" => {
+                self.meta = Some(entries.next_value()?);
+                return Ok(true);
+            }
+            "ruid" => &mut self.ruid,
+            "request_id" => &mut self.request_id,
+            "requestId" => &mut self.request_id_camel,
+            _ => return Ok(false),
+        };
+        *slot = Some(entries.next_value()?);
+        Ok(true)
+    }
+}
+
+#[derive(Default)]
 struct MetaRequestIds {
     ruid: Option<TextOrSkipped>,
     request_id: Option<TextOrSkipped>,
+}
+
+impl ObjectFields for MetaRequestIds {
+    fn read_value<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        entries: &mut A,
+    ) -> Result<bool, A::Error> {
+        let slot = match key {
+            "ruid" => &mut self.ruid,
+            "request_id" => &mut self.request_id,
+            _ => return Ok(false),
+        };
+        *slot = Some(entries.next_value()?);
+        Ok(true)
+    }
 }
 
 /// `meta` when it is an object, else skipped.
@@ -1048,9 +1155,7 @@ impl<'de> serde::Deserialize<'de> for MetaOrSkipped {
                 self,
                 entries: A,
             ) -> Result<MetaOrSkipped, A::Error> {
-                let ids = <MetaRequestIds as serde::Deserialize>::deserialize(
-                    serde::de::value::MapAccessDeserializer::new(entries),
-                )?;
+                let ids = MetaRequestIds::from_entries(entries)?;
                 Ok(MetaOrSkipped(Some(ids)))
             }
 

@@ -177,6 +177,46 @@ fn a_request_id_that_could_forge_a_log_line_or_flood_one_is_not_taken() {
     assert_eq!(not_json.request_id(), None);
 }
 
+#[test]
+fn a_repeated_key_or_leading_whitespace_does_not_lose_the_request_id_or_the_message() {
+    // A JSON object parsed whole keeps a repeated key's last value; the field-only parse must not
+    // fail on the repeat (serde's derive refuses a duplicate field) and lose the id altogether.
+    let repeated = response(&[], br#"{"ruid":"first","x":1,"ruid":"second"}"#)
+        .success::<_, ()>(1)
+        .expect("success");
+    assert_eq!(repeated.request_id(), Some("second"));
+    let repeated_meta = response(
+        &[],
+        br#"{"meta":{"ruid":"a","ruid":"b"},"meta":{"ruid":"c"}}"#,
+    )
+    .success::<_, ()>(1)
+    .expect("success");
+    assert_eq!(repeated_meta.request_id(), Some("c"));
+    // JSON allows whitespace before the object; the provider's message was already found there.
+    let indented = response(&[], b" \r\n\t{\"request_id\":\"req-9\"}")
+        .success::<_, ()>(1)
+        .expect("success");
+    assert_eq!(indented.request_id(), Some("req-9"));
+    let message = RawBody::copy_prefix(br#"{"message":"first","message":"rate limited"}"#);
+    assert_eq!(message.provider_message(), Some("rate limited"));
+    let oauth = RawBody::copy_prefix(
+        br#"{"error":"invalid_client","error_description":"x","error_description":"bad secret"}"#,
+    );
+    assert_eq!(
+        oauth.provider_message(),
+        Some("invalid_client (bad secret)")
+    );
+    // Still only an object: anything else carries neither.
+    assert_eq!(
+        RawBody::copy_prefix(br#"["message"]"#).provider_message(),
+        None
+    );
+    let array = response(&[], br#"[{"ruid":"x"}]"#)
+        .success::<_, ()>(1)
+        .expect("success");
+    assert_eq!(array.request_id(), None);
+}
+
 #[derive(Debug, serde::Deserialize, PartialEq)]
 struct Token {
     access_token: Secret,

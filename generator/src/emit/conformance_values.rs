@@ -30,9 +30,18 @@ const COLLECTION_DEPTH: usize = 8;
 /// generator only accepts through arrays and maps) cannot go on for ever.
 const REQUIRED_DEPTH: usize = 24;
 
+/// The most fields one synthesized value fills before it gives up growing. Types that fan out (a
+/// dozen properties of a type that has a dozen of the next, eight levels down) have values with
+/// millions of objects, which would hang the generator and fill the driver; past the budget
+/// optional fields are left out and required ones get the shortest value (`null`, `[]`, `{}`), which
+/// may not match, so that operation fails in the driver, reported, rather than hangs.
+const MAX_VALUE_FIELDS: usize = 20_000;
+
 /// Builds values from one module's named types.
 pub struct ValueSynthesizer<'a> {
     types: HashMap<&'a str, &'a TypeDefinition>,
+    /// Fields the value being built may still fill (see `MAX_VALUE_FIELDS`); reset per value.
+    fields_left: std::cell::Cell<usize>,
 }
 
 impl<'a> ValueSynthesizer<'a> {
@@ -43,12 +52,23 @@ impl<'a> ValueSynthesizer<'a> {
             .iter()
             .map(|definition| (definition.name.as_str(), definition))
             .collect();
-        ValueSynthesizer { types }
+        ValueSynthesizer {
+            types,
+            fields_left: std::cell::Cell::new(MAX_VALUE_FIELDS),
+        }
+    }
+
+    /// Takes one field from the budget; false once it is spent.
+    fn take_field(&self) -> bool {
+        let left = self.fields_left.get();
+        self.fields_left.set(left.saturating_sub(1));
+        left > 0
     }
 
     /// The parameter struct's value: one key per parameter, under its serde name (the wire name,
     /// or `location.name` when a path and a query parameter share one).
     pub fn parameters(&self, operation: &Operation, fill: Fill) -> Value {
+        self.fields_left.set(MAX_VALUE_FIELDS);
         let mut object = Map::new();
         for parameter in &operation.parameters {
             if !parameter.required && fill == Fill::Required {
@@ -141,6 +161,7 @@ impl<'a> ValueSynthesizer<'a> {
         let Some(body) = &operation.body else {
             return Value::Null;
         };
+        self.fields_left.set(MAX_VALUE_FIELDS);
         let mut value = self.value(&body.type_ref, fill, 0);
         if let (Value::Object(object), TypeRef::Named(name)) = (&mut value, &body.type_ref) {
             if let Some(TypeKind::Struct { fields, .. }) = self
@@ -229,10 +250,18 @@ impl<'a> ValueSynthesizer<'a> {
             }
             TypeRef::Option(_) if deep => Value::Null,
             TypeRef::Option(inner) | TypeRef::Boxed(inner) => self.value(inner, fill, depth),
+            // Tuples of tuples fan out like structs: each item is charged to the same budget.
             TypeRef::Tuple(items) => Value::Array(
                 items
                     .iter()
-                    .map(|item| self.value(strip_option(item), fill, depth + 1))
+                    .map(|item| {
+                        let item_depth = if self.take_field() {
+                            depth + 1
+                        } else {
+                            REQUIRED_DEPTH + 1
+                        };
+                        self.value(strip_option(item), fill, item_depth)
+                    })
                     .collect(),
             ),
             TypeRef::Named(name) => self.named(name, fill, depth),
@@ -272,13 +301,21 @@ impl<'a> ValueSynthesizer<'a> {
                     if field.flatten {
                         continue;
                     }
-                    let optional_wanted = fill == Fill::Full && depth < OPTIONAL_DEPTH;
+                    let within_budget = self.take_field();
+                    let optional_wanted =
+                        fill == Fill::Full && depth < OPTIONAL_DEPTH && within_budget;
                     if !field.required && !optional_wanted {
                         continue;
                     }
+                    // Past the budget, a required field's value is the shortest there is.
+                    let field_depth = if within_budget {
+                        depth + 1
+                    } else {
+                        REQUIRED_DEPTH + 1
+                    };
                     object.insert(
                         field.wire_name.clone(),
-                        self.sampled(&field.type_ref, field.sample.as_ref(), fill, depth + 1),
+                        self.sampled(&field.type_ref, field.sample.as_ref(), fill, field_depth),
                     );
                 }
                 Value::Object(object)

@@ -92,8 +92,14 @@ fn implied_sample(kind: &SchemaKind) -> Option<Value> {
             }
             let minimum = string.min_length.unwrap_or(0);
             let maximum = string.max_length.unwrap_or(usize::MAX);
+            if minimum > maximum {
+                // No string matches (and `clamp` would panic).
+                return None;
+            }
             let length = "conformance".len().clamp(minimum.max(1), maximum.max(1));
-            if length == "conformance".len() {
+            // A `minLength` of 10^15 is valid OpenAPI; a sample that long is no value anyone sends
+            // (and allocating it aborts the generator): such a string has no sample.
+            if length == "conformance".len() || length > MAX_SAMPLE_TEXT_LENGTH {
                 return None;
             }
             Some(json!("conformance".repeat(length / 11 + 1)[..length]))
@@ -102,16 +108,21 @@ fn implied_sample(kind: &SchemaKind) -> Option<Value> {
             if let Some(first) = integer.enumeration.iter().flatten().next() {
                 return Some(json!(first));
             }
-            let low = integer
-                .minimum
-                .map(|minimum| minimum + i64::from(integer.exclusive_minimum));
-            let high = integer
-                .maximum
-                .map(|maximum| maximum - i64::from(integer.exclusive_maximum));
+            // Bounds at the ends of i64 (`minimum: i64::MAX` with `exclusiveMinimum`) leave no
+            // value, or none that is a multiple of the step: then there is no sample, never an
+            // overflow.
+            let low = match integer.minimum {
+                Some(minimum) => Some(minimum.checked_add(i64::from(integer.exclusive_minimum))?),
+                None => None,
+            };
+            let high = match integer.maximum {
+                Some(maximum) => Some(maximum.checked_sub(i64::from(integer.exclusive_maximum))?),
+                None => None,
+            };
             let step = integer.multiple_of.filter(|step| *step > 0).unwrap_or(1);
             let mut value = low.unwrap_or(1.min(high.unwrap_or(1)));
             if value % step != 0 {
-                value += step - value.rem_euclid(step);
+                value = value.checked_add(step - value.rem_euclid(step))?;
             }
             (low.is_some() || high.is_some() || step != 1).then(|| json!(value))
         }
@@ -125,7 +136,10 @@ fn implied_sample(kind: &SchemaKind) -> Option<Value> {
                 return None;
             }
             let value = match (low, high) {
-                (Some(low), Some(high)) => (low + high) / 2.0,
+                // `(low + high) / 2` is infinite for bounds near `f64::MAX`: then halved first.
+                (Some(low), Some(high)) => Some((low + high) / 2.0)
+                    .filter(|middle| middle.is_finite())
+                    .unwrap_or(low / 2.0 + high / 2.0),
                 (Some(low), None) => low + 1.0,
                 (None, Some(high)) => high - 1.0,
                 (None, None) => 1.0,
@@ -134,11 +148,15 @@ fn implied_sample(kind: &SchemaKind) -> Option<Value> {
                 Some(step) => (value / step).ceil() * step,
                 None => value,
             };
-            Some(json!(value))
+            // An infinite or NaN sample (a tiny `multipleOf` of a huge bound) is no JSON number.
+            value.is_finite().then(|| json!(value))
         }
         _ => None,
     }
 }
+
+/// The longest text a sample is: a `minLength` past it gives no sample.
+const MAX_SAMPLE_TEXT_LENGTH: usize = 4096;
 
 /// The shortest text that matches `pattern` (the first alternative, the fewest repetitions, a
 /// plain letter or digit from each class), from `regex-syntax`'s reading of it; `None` when it
@@ -222,7 +240,52 @@ fn shortest_match(
 
 #[cfg(test)]
 mod tests {
-    use super::pattern_sample;
+    use super::{pattern_sample, schema_sample};
+    use serde_json::json;
+
+    fn sample(schema: serde_json::Value) -> Option<serde_json::Value> {
+        schema_sample(&serde_json::from_value(schema).expect("a schema"))
+    }
+
+    #[test]
+    fn constraints_at_the_edges_of_their_types_give_no_sample_rather_than_a_wrong_or_huge_one() {
+        assert_eq!(
+            sample(json!({"type": "string", "minLength": 1_000_000_000_000_000u64})),
+            None
+        );
+        assert_eq!(
+            sample(json!({"type": "string", "minLength": 20, "maxLength": 5})),
+            None
+        );
+        assert_eq!(
+            sample(json!({"type": "string", "minLength": 12})),
+            Some(json!("conformancec"))
+        );
+        assert_eq!(
+            sample(json!({"type": "integer", "minimum": i64::MAX, "exclusiveMinimum": true})),
+            None
+        );
+        assert_eq!(
+            sample(json!({"type": "integer", "maximum": i64::MIN, "exclusiveMaximum": true})),
+            None
+        );
+        assert_eq!(
+            sample(json!({"type": "integer", "minimum": i64::MAX - 7, "multipleOf": 1000})),
+            None
+        );
+        assert_eq!(
+            sample(json!({"type": "integer", "minimum": i64::MAX - 1, "exclusiveMinimum": true})),
+            Some(json!(i64::MAX))
+        );
+        assert_eq!(
+            sample(json!({"type": "number", "minimum": -1.7e308, "maximum": 1.7e308})),
+            Some(json!(0.0))
+        );
+        assert_eq!(
+            sample(json!({"type": "number", "minimum": 1e308, "multipleOf": 1e-308})),
+            None
+        );
+    }
 
     #[test]
     fn patterns_give_their_shortest_plain_match_and_unreadable_ones_nothing() {

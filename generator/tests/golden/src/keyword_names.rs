@@ -179,6 +179,30 @@ pub mod types {
             Ok(Status::from(value.as_ref()))
         }
     }
+    /// Named like the prelude trait the constructors take their arguments by (`impl Into<T>`).
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Into2 {
+        /// The `name` field.
+        pub name: String,
+        /// The `into` field.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub into: Option<Box<Into2>>,
+    }
+    impl Into2 {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(name: impl Into<String>) -> Self {
+            Self {
+                name: name.into(),
+                into: None,
+            }
+        }
+        /// Sets `into`.
+        pub fn with_into(mut self, value: impl Into<Box<Into2>>) -> Self {
+            self.into = Some(value.into());
+            self
+        }
+    }
 }
 /// A client for keyword_names (Names that are Rust keywords or collide, API version 1.0.0).
 ///

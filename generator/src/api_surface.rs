@@ -49,6 +49,10 @@ pub struct OperationSurface {
     /// The fields of its parameter struct, by Rust name.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub parameters: BTreeMap<String, MemberSurface>,
+    /// The parameter struct it is the same type as (an alias), when another operation's
+    /// parameters are identical.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parameters_same_as: Option<String>,
 }
 
 /// A field or parameter.
@@ -126,10 +130,12 @@ impl ApiSurface {
                         (case.variant_name.clone(), payload)
                     })
                     .collect();
-                surface.types.insert(
-                    operation.error_type.clone(),
-                    enum_surface("error enum", variants),
-                );
+                let mut error_enum = enum_surface("error enum", variants);
+                // The same type as another operation's: what downstream code can rely on.
+                error_enum.target.clone_from(&operation.error_type_same_as);
+                surface
+                    .types
+                    .insert(operation.error_type.clone(), error_enum);
             }
             if let Some(name) = &operation.success.enum_name {
                 let variants = operation
@@ -288,6 +294,7 @@ fn operation_surface(operation: &Operation) -> OperationSurface {
                 (parameter.rust_name.clone(), member)
             })
             .collect(),
+        parameters_same_as: operation.parameters_type_same_as.clone(),
     }
 }
 

@@ -216,6 +216,11 @@ pub struct Discriminator {
     pub property_name: String,
     /// Wire value to index into `variants`, in a deterministic order.
     pub mapping: Vec<(String, usize)>,
+    /// Whether the members' own types have the property (an explicit `discriminator` over
+    /// `$ref`s), or the union alone carries it (members told apart by a one-value property, which
+    /// their types leave out: a serde-tagged enum; a member with nothing else is a unit variant,
+    /// `TypeRef::Unit`).
+    pub members_carry_property: bool,
 }
 
 /// A reference to a Rust type.
@@ -329,6 +334,12 @@ pub struct Operation {
     pub success: SuccessShape,
     /// Name of the generated error enum.
     pub error_type: String,
+    /// The error enum this one is the same type as (`pub type {error_type} = {that};`): an
+    /// earlier operation's whose documented errors and messages are identical, so the crate
+    /// compiles one enum, not one per operation.
+    pub error_type_same_as: Option<String>,
+    /// Likewise for the parameter struct: an earlier operation's with identical parameters.
+    pub parameters_type_same_as: Option<String>,
     /// Documented error responses, one enum variant each.
     pub errors: Vec<ResponseCase>,
     /// Alternative security requirements; each alternative is a list of scheme indices. Empty: none.

@@ -616,11 +616,65 @@ mod one_of_discriminator {
     }
 
     fn cat() -> types::Pet {
-        types::Pet::Cat(types::Cat::new("cat".to_string(), "Tom".to_string()).with_indoor(true))
+        types::Pet::Cat(
+            types::Cat::new("cat".to_string(), "Tom".to_string())
+                .with_indoor(true)
+                .with_mood(types::Mood::Sleepy),
+        )
     }
 
     fn dog() -> types::Pet {
-        types::Pet::Dog(types::Dog::new("dog".to_string(), "Rex".to_string(), 11))
+        types::Pet::Dog(
+            types::Dog::new("dog".to_string(), "Rex".to_string(), 11).with_collar(
+                types::Collar::LeatherStrap(types::CollarLeatherStrap::new("brown")),
+            ),
+        )
+    }
+
+    /// The tagged union's wire form is the member's object with `kind` added, for every member
+    /// (a unit variant is `kind` alone); the union of string enums is the string. Prism checks the
+    /// same bodies against the fixture's `oneOf`s in the tests below.
+    #[test]
+    fn tagged_and_merged_unions_keep_their_wire_form() {
+        let cases = [
+            (types::Collar::None, r#"{"kind":"none"}"#),
+            (
+                types::Collar::LeatherStrap(types::CollarLeatherStrap::new("brown")),
+                r#"{"kind":"leather","colour":"brown"}"#,
+            ),
+            (
+                types::Collar::Chain(types::CollarChain::new(-3)),
+                r#"{"kind":"chain","length_cm":-3}"#,
+            ),
+        ];
+        for (collar, wire) in cases {
+            assert_eq!(serde_json::to_string(&collar).unwrap(), wire);
+            assert_eq!(serde_json::from_str::<types::Collar>(wire).unwrap(), collar);
+        }
+        // The tag may come anywhere in the object; an integral float is an integer.
+        let late_tag: types::Collar =
+            serde_json::from_str(r#"{"length_cm":4.0,"kind":"chain"}"#).unwrap();
+        assert_eq!(late_tag, types::Collar::Chain(types::CollarChain::new(4)));
+        for refused in [
+            r#"{"kind":"rope"}"#,
+            r#"{"colour":"brown"}"#,
+            r#"{"kind":"chain"}"#,
+            r#"{"kind":null}"#,
+            r#""none""#,
+        ] {
+            assert!(
+                serde_json::from_str::<types::Collar>(refused).is_err(),
+                "{refused}"
+            );
+        }
+        assert_eq!(
+            serde_json::to_string(&types::Mood::Happy).unwrap(),
+            r#""happy""#
+        );
+        assert_eq!(
+            serde_json::from_str::<types::Mood>(r#""sleepy""#).unwrap(),
+            types::Mood::Sleepy
+        );
     }
 
     /// The variant must be the one the discriminator value maps to.

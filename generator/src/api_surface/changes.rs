@@ -135,6 +135,20 @@ fn compare_operations(old: &ApiSurface, new: &ApiSurface, changes: &mut Vec<ApiC
                 old_operation.signature, new_operation.signature
             )));
         }
+        if old_operation.parameters_same_as != new_operation.parameters_same_as {
+            let same_as = |value: &Option<String>| {
+                value
+                    .as_ref()
+                    .map_or("a type of its own".to_string(), |other| {
+                        format!("the same type as `{other}`")
+                    })
+            };
+            changes.push(breaking(format!(
+                "changed operation `{name}`: its parameter struct, {}, is now {}",
+                same_as(&old_operation.parameters_same_as),
+                same_as(&new_operation.parameters_same_as)
+            )));
+        }
         compare_members(
             "parameter",
             &format!("`{name}`"),

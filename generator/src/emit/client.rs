@@ -287,6 +287,14 @@ fn parameters_struct(operation: &Operation) -> TokenStream {
         return quote!();
     };
     let name = ident(name);
+    if let Some(same_as) = &operation.parameters_type_same_as {
+        let doc = format!(
+            " Parameters of [`Client::{}`]: the same as [`{same_as}`], whose parameters are identical.",
+            operation.method_name
+        );
+        let same_as = ident(same_as);
+        return quote! { #[doc = #doc] pub type #name = #same_as; };
+    }
     let derives_default = operation
         .parameters
         .iter()
@@ -385,6 +393,14 @@ fn error_case_variant(case: &ResponseCase) -> TokenStream {
 
 fn error_enum(operation: &Operation) -> TokenStream {
     let name = ident(&operation.error_type);
+    if let Some(same_as) = &operation.error_type_same_as {
+        let doc = format!(
+            " The documented error responses of [`Client::{}`]: the same as [`{same_as}`], whose are identical.",
+            operation.method_name
+        );
+        let same_as = ident(same_as);
+        return quote! { #[doc = #doc] pub type #name = #same_as; };
+    }
     let variants = operation.errors.iter().map(error_case_variant);
     let display_arms =
         operation

@@ -333,6 +333,10 @@ impl<'a> ValueSynthesizer<'a> {
                             .get(*index)
                             .map(|variant| self.value(&variant.type_ref, fill, depth + 1))
                             .unwrap_or(Value::Null);
+                        // A member that is only its tag (a unit variant) is the tag alone.
+                        if member.is_null() {
+                            member = Value::Object(serde_json::Map::new());
+                        }
                         if let Value::Object(object) = &mut member {
                             object.insert(discriminator.property_name.clone(), json!(wire_value));
                         }

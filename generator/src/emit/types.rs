@@ -231,6 +231,9 @@ fn union_definition(
             }
         };
     };
+    if !discriminator.members_carry_property {
+        return tagged_union_definition(docs, name, variants, discriminator);
+    }
     // The members carry the discriminator property themselves, so a serde-tagged enum (which
     // consumes the tag) would make them fail on it: read the tag, then decode the whole object.
     let property = &discriminator.property_name;
@@ -276,6 +279,40 @@ fn union_definition(
                     .to_string();
                 #decode
             }
+        }
+    }
+}
+
+/// A union whose members' types leave the tag out: serde reads the tag, then the member from the
+/// rest of the object (a unit variant when the member has nothing else).
+fn tagged_union_definition(
+    docs: &TokenStream,
+    name: &proc_macro2::Ident,
+    variants: &[UnionVariant],
+    discriminator: &Discriminator,
+) -> TokenStream {
+    let property = &discriminator.property_name;
+    let variant_definitions = discriminator
+        .mapping
+        .iter()
+        .filter_map(|(wire_value, index)| {
+            let variant = variants.get(*index)?;
+            let ident = to_identifier_tokens(&variant.rust_name);
+            let doc = format!(" `{property}: {wire_value}`");
+            Some(if variant.type_ref == TypeRef::Unit {
+                quote! { #[doc = #doc] #[serde(rename = #wire_value)] #ident, }
+            } else {
+                let variant_type = type_tokens(&variant.type_ref, Scope::InsideTypes);
+                quote! { #[doc = #doc] #[serde(rename = #wire_value)] #ident(#variant_type), }
+            })
+        });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[serde(tag = #property)]
+        #[non_exhaustive]
+        pub enum #name {
+            #( #variant_definitions )*
         }
     }
 }

@@ -10,9 +10,11 @@ mod samples;
 mod schemas;
 mod security;
 mod servers;
+mod shared_shapes;
 mod skip;
 mod status;
 mod token;
+mod union_shapes;
 
 pub use operations::is_json_media_type;
 pub use recursion::has_default;
@@ -159,6 +161,7 @@ pub fn lower_api_with(
         &token_paths,
     );
     messages::decide_body_client_credentials(&mut operations, &types);
+    shared_shapes::share_identical_error_and_parameter_types(&mut operations);
     let api = ApiModule {
         module_name: config.module.clone(),
         display_name: config.display_name.clone(),

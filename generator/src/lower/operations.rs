@@ -385,6 +385,9 @@ impl<'a, 's> OperationLowering<'a, 's> {
             server,
             success,
             error_type,
+            // Decided once every operation is known (`shared_shapes`).
+            error_type_same_as: None,
+            parameters_type_same_as: None,
             errors,
             security,
             // RFC 9110 idempotent methods; the token operation may be marked safe by the token plan.

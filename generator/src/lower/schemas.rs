@@ -1,5 +1,6 @@
 //! Lowers JSON schemas to named Rust types and type references.
 
+use super::union_shapes;
 use crate::error::{pointer_push, ErrorContext, GeneratorError};
 use crate::ir::{
     Discriminator, Docs, EnumVariant, Field, TypeDefinition, TypeKind, TypeRef, UnionVariant,
@@ -1227,6 +1228,14 @@ impl<'a> SchemaLowering<'a> {
         discriminator: Option<&openapiv3::Discriminator>,
         pointer: &str,
     ) -> Result<TypeKind, GeneratorError> {
+        if discriminator.is_none() {
+            if let Some(values) = union_shapes::merged_string_enum_values(members) {
+                return Ok(string_enum(&values));
+            }
+            if let Some(tag) = union_shapes::implicit_tag(members) {
+                return self.implicitly_tagged_union_kind(name, members, tag, pointer);
+            }
+        }
         let mut variant_names = UniqueNames::new();
         let mut variants = Vec::new();
         let mut reference_keys = Vec::new();
@@ -1285,12 +1294,67 @@ impl<'a> SchemaLowering<'a> {
                 Some(Discriminator {
                     property_name: discriminator.property_name.clone(),
                     mapping,
+                    members_carry_property: true,
                 })
             }
         };
         Ok(TypeKind::Union {
             variants,
             discriminator,
+        })
+    }
+}
+
+impl SchemaLowering<'_> {
+    /// A union whose inline object members are told apart by `tag`: each member's type leaves the
+    /// tag property out (the enum carries it), and a member with nothing else is a unit variant.
+    fn implicitly_tagged_union_kind(
+        &mut self,
+        name: &str,
+        members: &[ReferenceOr<Schema>],
+        tag: union_shapes::ImplicitTag,
+        pointer: &str,
+    ) -> Result<TypeKind, GeneratorError> {
+        let mut variant_names = UniqueNames::new();
+        let mut variants = Vec::new();
+        let mut mapping = Vec::new();
+        for (index, (member, value)) in members.iter().zip(&tag.values).enumerate() {
+            let ReferenceOr::Item(member) = member else {
+                continue;
+            };
+            let member_pointer = pointer_push(pointer, &index.to_string());
+            let wanted = match &member.schema_data.title {
+                Some(title) => pascal_case_name(title, "Variant"),
+                None => pascal_case_name(value, "Variant"),
+            };
+            let rust_name = variant_names.claim(&wanted);
+            let own_fields = union_shapes::without_tag(member, &tag.property);
+            let type_ref = if union_shapes::is_tag_only(&own_fields) {
+                TypeRef::Unit
+            } else {
+                let hint = format!("{name}{rust_name}");
+                self.type_ref(
+                    SchemaView::Inline(&own_fields),
+                    Position {
+                        pointer: &member_pointer,
+                        name_hint: &hint,
+                        wire_name: None,
+                    },
+                )?
+            };
+            mapping.push((value.clone(), variants.len()));
+            variants.push(UnionVariant {
+                rust_name,
+                type_ref,
+            });
+        }
+        Ok(TypeKind::Union {
+            variants,
+            discriminator: Some(Discriminator {
+                property_name: tag.property,
+                mapping,
+                members_carry_property: false,
+            }),
         })
     }
 }

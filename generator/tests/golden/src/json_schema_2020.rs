@@ -346,12 +346,5 @@ impl std::fmt::Display for CreateDocumentError {
         match *self {}
     }
 }
-/// The documented error responses of [`Client::get_point`].
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetPointError {}
-impl std::fmt::Display for GetPointError {
-    fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match *self {}
-    }
-}
+/// The documented error responses of [`Client::get_point`]: the same as [`CreateDocumentError`], whose are identical.
+pub type GetPointError = CreateDocumentError;

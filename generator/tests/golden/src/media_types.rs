@@ -471,37 +471,12 @@ impl std::fmt::Display for GetFileContentError {
         }
     }
 }
-/// Parameters of [`Client::put_file_content`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PutFileContentParams {
-    /// Path parameter `id`.
-    pub id: String,
-}
-impl PutFileContentParams {
-    /// A value with the required fields given and every optional field unset.
-    pub fn new(id: impl Into<String>) -> Self {
-        Self { id: id.into() }
-    }
-}
-/// The documented error responses of [`Client::put_file_content`].
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum PutFileContentError {}
-impl std::fmt::Display for PutFileContentError {
-    fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match *self {}
-    }
-}
-/// The documented error responses of [`Client::echo`].
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum EchoError {}
-impl std::fmt::Display for EchoError {
-    fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match *self {}
-    }
-}
+/// Parameters of [`Client::put_file_content`]: the same as [`GetFileContentParams`], whose parameters are identical.
+pub type PutFileContentParams = GetFileContentParams;
+/// The documented error responses of [`Client::put_file_content`]: the same as [`UploadFileError`], whose are identical.
+pub type PutFileContentError = UploadFileError;
+/// The documented error responses of [`Client::echo`]: the same as [`UploadFileError`], whose are identical.
+pub type EchoError = UploadFileError;
 /// The documented error responses of [`Client::post_raw`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -522,12 +497,5 @@ impl std::fmt::Display for PostRawError {
         }
     }
 }
-/// The documented error responses of [`Client::get_report`].
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetReportError {}
-impl std::fmt::Display for GetReportError {
-    fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match *self {}
-    }
-}
+/// The documented error responses of [`Client::get_report`]: the same as [`UploadFileError`], whose are identical.
+pub type GetReportError = UploadFileError;

@@ -248,24 +248,10 @@ impl std::fmt::Display for GetUser2Error {
         match *self {}
     }
 }
-/// The documented error responses of [`Client::get_user_3`].
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetUser3Error {}
-impl std::fmt::Display for GetUser3Error {
-    fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match *self {}
-    }
-}
-/// The documented error responses of [`Client::get_user`].
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetUserError {}
-impl std::fmt::Display for GetUserError {
-    fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match *self {}
-    }
-}
+/// The documented error responses of [`Client::get_user_3`]: the same as [`GetUser2Error`], whose are identical.
+pub type GetUser3Error = GetUser2Error;
+/// The documented error responses of [`Client::get_user`]: the same as [`GetUser2Error`], whose are identical.
+pub type GetUserError = GetUser2Error;
 /// Parameters of [`Client::get_item`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]

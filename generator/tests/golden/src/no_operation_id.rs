@@ -326,15 +326,8 @@ impl std::fmt::Display for GetUsersError {
         match *self {}
     }
 }
-/// The documented error responses of [`Client::post_users`].
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum PostUsersError {}
-impl std::fmt::Display for PostUsersError {
-    fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match *self {}
-    }
-}
+/// The documented error responses of [`Client::post_users`]: the same as [`GetUsersError`], whose are identical.
+pub type PostUsersError = GetUsersError;
 /// Parameters of [`Client::get_users_by_user_id`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -349,38 +342,12 @@ impl GetUsersByUserIdParams {
         Self { user_id: user_id.into() }
     }
 }
-/// The documented error responses of [`Client::get_users_by_user_id`].
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetUsersByUserIdError {}
-impl std::fmt::Display for GetUsersByUserIdError {
-    fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match *self {}
-    }
-}
-/// Parameters of [`Client::delete_users_by_user_id`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DeleteUsersByUserIdParams {
-    /// Path parameter `userId`.
-    #[serde(rename = "userId")]
-    pub user_id: String,
-}
-impl DeleteUsersByUserIdParams {
-    /// A value with the required fields given and every optional field unset.
-    pub fn new(user_id: impl Into<String>) -> Self {
-        Self { user_id: user_id.into() }
-    }
-}
-/// The documented error responses of [`Client::delete_users_by_user_id`].
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum DeleteUsersByUserIdError {}
-impl std::fmt::Display for DeleteUsersByUserIdError {
-    fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match *self {}
-    }
-}
+/// The documented error responses of [`Client::get_users_by_user_id`]: the same as [`GetUsersError`], whose are identical.
+pub type GetUsersByUserIdError = GetUsersError;
+/// Parameters of [`Client::delete_users_by_user_id`]: the same as [`GetUsersByUserIdParams`], whose parameters are identical.
+pub type DeleteUsersByUserIdParams = GetUsersByUserIdParams;
+/// The documented error responses of [`Client::delete_users_by_user_id`]: the same as [`GetUsersError`], whose are identical.
+pub type DeleteUsersByUserIdError = GetUsersError;
 /// Parameters of [`Client::get_users_by_user_id_keys_by_key_id`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -403,21 +370,7 @@ impl GetUsersByUserIdKeysByKeyIdParams {
         }
     }
 }
-/// The documented error responses of [`Client::get_users_by_user_id_keys_by_key_id`].
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetUsersByUserIdKeysByKeyIdError {}
-impl std::fmt::Display for GetUsersByUserIdKeysByKeyIdError {
-    fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match *self {}
-    }
-}
-/// The documented error responses of [`Client::get_users_2`].
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetUsers2Error {}
-impl std::fmt::Display for GetUsers2Error {
-    fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match *self {}
-    }
-}
+/// The documented error responses of [`Client::get_users_by_user_id_keys_by_key_id`]: the same as [`GetUsersError`], whose are identical.
+pub type GetUsersByUserIdKeysByKeyIdError = GetUsersError;
+/// The documented error responses of [`Client::get_users_2`]: the same as [`GetUsersError`], whose are identical.
+pub type GetUsers2Error = GetUsersError;

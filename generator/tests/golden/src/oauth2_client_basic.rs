@@ -357,21 +357,7 @@ impl std::fmt::Display for IssueTokenError {
         match *self {}
     }
 }
-/// The documented error responses of [`Client::exchange_code`].
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ExchangeCodeError {}
-impl std::fmt::Display for ExchangeCodeError {
-    fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match *self {}
-    }
-}
-/// The documented error responses of [`Client::list_users`].
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ListUsersError {}
-impl std::fmt::Display for ListUsersError {
-    fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match *self {}
-    }
-}
+/// The documented error responses of [`Client::exchange_code`]: the same as [`IssueTokenError`], whose are identical.
+pub type ExchangeCodeError = IssueTokenError;
+/// The documented error responses of [`Client::list_users`]: the same as [`IssueTokenError`], whose are identical.
+pub type ListUsersError = IssueTokenError;

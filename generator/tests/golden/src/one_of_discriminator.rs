@@ -70,6 +70,9 @@ pub mod types {
         /// The `indoor` field.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub indoor: Option<bool>,
+        /// The `mood` field.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub mood: Option<Mood>,
     }
     impl Cat {
         /// A value with the required fields given and every optional field unset.
@@ -78,11 +81,17 @@ pub mod types {
                 pet_type: pet_type.into(),
                 name: name.into(),
                 indoor: None,
+                mood: None,
             }
         }
         /// Sets `indoor`.
         pub fn with_indoor(mut self, value: impl Into<bool>) -> Self {
             self.indoor = Some(value.into());
+            self
+        }
+        /// Sets `mood`.
+        pub fn with_mood(mut self, value: impl Into<Mood>) -> Self {
+            self.mood = Some(value.into());
             self
         }
     }
@@ -98,6 +107,9 @@ pub mod types {
         /// The `bark_volume` field.
         #[serde(deserialize_with = "crate::runtime::integral::deserialize")]
         pub bark_volume: i32,
+        /// The `collar` field.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub collar: Option<Collar>,
     }
     impl Dog {
         /// A value with the required fields given and every optional field unset.
@@ -110,8 +122,116 @@ pub mod types {
                 pet_type: pet_type.into(),
                 name: name.into(),
                 bark_volume: bark_volume.into(),
+                collar: None,
             }
         }
+        /// Sets `collar`.
+        pub fn with_collar(mut self, value: impl Into<Collar>) -> Self {
+            self.collar = Some(value.into());
+            self
+        }
+    }
+    /// A union of string enums, which is one string enum of all their values.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum Mood {
+        /// `happy`
+        Happy,
+        /// `grumpy`
+        Grumpy,
+        /// `sleepy`
+        Sleepy,
+        /// A value this client does not know yet (the provider added it after the spec was generated).
+        Other(String),
+    }
+    impl Mood {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Mood::Happy => "happy",
+                Mood::Grumpy => "grumpy",
+                Mood::Sleepy => "sleepy",
+                Mood::Other(value) => value.as_str(),
+            }
+        }
+    }
+    impl std::fmt::Display for Mood {
+        fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            formatter.write_str(self.as_str())
+        }
+    }
+    impl From<&str> for Mood {
+        fn from(value: &str) -> Self {
+            match value {
+                "happy" => Mood::Happy,
+                "grumpy" => Mood::Grumpy,
+                "sleepy" => Mood::Sleepy,
+                other => Mood::Other(other.to_string()),
+            }
+        }
+    }
+    impl serde::Serialize for Mood {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Mood {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let value = <std::borrow::Cow<
+                'de,
+                str,
+            > as serde::Deserialize>::deserialize(deserializer)?;
+            Ok(Mood::from(value.as_ref()))
+        }
+    }
+    /// Leather strap
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct CollarLeatherStrap {
+        /// The `colour` field.
+        pub colour: String,
+    }
+    impl CollarLeatherStrap {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(colour: impl Into<String>) -> Self {
+            Self { colour: colour.into() }
+        }
+    }
+    /// The `CollarChain` schema.
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct CollarChain {
+        /// The `length_cm` field.
+        #[serde(deserialize_with = "crate::runtime::integral::deserialize")]
+        pub length_cm: i32,
+    }
+    impl CollarChain {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(length_cm: impl Into<i32>) -> Self {
+            Self {
+                length_cm: length_cm.into(),
+            }
+        }
+    }
+    /// Objects told apart by `kind`, which allows one string in each: a tagged enum whose members leave `kind` out, and a unit variant for the member that has nothing else.
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[serde(tag = "kind")]
+    #[non_exhaustive]
+    pub enum Collar {
+        /// `kind: none`
+        #[serde(rename = "none")]
+        None,
+        /// `kind: leather`
+        #[serde(rename = "leather")]
+        LeatherStrap(CollarLeatherStrap),
+        /// `kind: chain`
+        #[serde(rename = "chain")]
+        Chain(CollarChain),
     }
 }
 /// A client for one_of_discriminator (oneOf with discriminator, API version 1.0.0).
@@ -276,12 +396,5 @@ impl std::fmt::Display for GetPetError {
         match *self {}
     }
 }
-/// The documented error responses of [`Client::create_pet`].
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum CreatePetError {}
-impl std::fmt::Display for CreatePetError {
-    fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match *self {}
-    }
-}
+/// The documented error responses of [`Client::create_pet`]: the same as [`GetPetError`], whose are identical.
+pub type CreatePetError = GetPetError;

@@ -525,15 +525,8 @@ impl std::fmt::Display for WithRetryPolicy2Error {
         match *self {}
     }
 }
-/// The documented error responses of [`Client::base_url_2`].
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum BaseUrl2Error {}
-impl std::fmt::Display for BaseUrl2Error {
-    fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match *self {}
-    }
-}
+/// The documented error responses of [`Client::base_url_2`]: the same as [`WithRetryPolicy2Error`], whose are identical.
+pub type BaseUrl2Error = WithRetryPolicy2Error;
 /// Parameters of [`Client::client`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -553,15 +546,8 @@ impl ClientParams {
         self
     }
 }
-/// The documented error responses of [`Client::client`].
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ClientError2 {}
-impl std::fmt::Display for ClientError2 {
-    fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match *self {}
-    }
-}
+/// The documented error responses of [`Client::client`]: the same as [`WithRetryPolicy2Error`], whose are identical.
+pub type ClientError2 = WithRetryPolicy2Error;
 /// The documented error responses of [`Client::token`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -582,30 +568,9 @@ impl std::fmt::Display for TokenError2 {
         }
     }
 }
-/// The documented error responses of [`Client::credentials_2`].
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum Credentials2Error {}
-impl std::fmt::Display for Credentials2Error {
-    fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match *self {}
-    }
-}
-/// The documented error responses of [`Client::with_bearer_auth_tokens_2`].
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum WithBearerAuthTokens2Error {}
-impl std::fmt::Display for WithBearerAuthTokens2Error {
-    fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match *self {}
-    }
-}
-/// The documented error responses of [`Client::http_client_2`].
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum HttpClient2Error {}
-impl std::fmt::Display for HttpClient2Error {
-    fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match *self {}
-    }
-}
+/// The documented error responses of [`Client::credentials_2`]: the same as [`WithRetryPolicy2Error`], whose are identical.
+pub type Credentials2Error = WithRetryPolicy2Error;
+/// The documented error responses of [`Client::with_bearer_auth_tokens_2`]: the same as [`WithRetryPolicy2Error`], whose are identical.
+pub type WithBearerAuthTokens2Error = WithRetryPolicy2Error;
+/// The documented error responses of [`Client::http_client_2`]: the same as [`WithRetryPolicy2Error`], whose are identical.
+pub type HttpClient2Error = WithRetryPolicy2Error;

@@ -387,39 +387,11 @@ impl std::fmt::Display for ChatWithAgentError {
         match *self {}
     }
 }
-/// The documented error responses of [`Client::upload_to_presigned_url`].
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum UploadToPresignedUrlError {}
-impl std::fmt::Display for UploadToPresignedUrlError {
-    fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match *self {}
-    }
-}
-/// The documented error responses of [`Client::get_tenant`].
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetTenantError {}
-impl std::fmt::Display for GetTenantError {
-    fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match *self {}
-    }
-}
-/// The documented error responses of [`Client::get_legacy_status`].
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetLegacyStatusError {}
-impl std::fmt::Display for GetLegacyStatusError {
-    fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match *self {}
-    }
-}
-/// The documented error responses of [`Client::get_signed_report`].
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetSignedReportError {}
-impl std::fmt::Display for GetSignedReportError {
-    fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match *self {}
-    }
-}
+/// The documented error responses of [`Client::upload_to_presigned_url`]: the same as [`ChatWithAgentError`], whose are identical.
+pub type UploadToPresignedUrlError = ChatWithAgentError;
+/// The documented error responses of [`Client::get_tenant`]: the same as [`ChatWithAgentError`], whose are identical.
+pub type GetTenantError = ChatWithAgentError;
+/// The documented error responses of [`Client::get_legacy_status`]: the same as [`ChatWithAgentError`], whose are identical.
+pub type GetLegacyStatusError = ChatWithAgentError;
+/// The documented error responses of [`Client::get_signed_report`]: the same as [`ChatWithAgentError`], whose are identical.
+pub type GetSignedReportError = ChatWithAgentError;

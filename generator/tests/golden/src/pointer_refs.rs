@@ -546,51 +546,10 @@ impl std::fmt::Display for ListCountriesError {
         }
     }
 }
-/// Parameters of [`Client::list_countries_2`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListCountries2Params {
-    /// Query parameter `region`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
-    /// Query parameter `limit`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<types::ParametersLimit>,
-}
-impl ListCountries2Params {
-    /// A value with the required fields given and every optional field unset.
-    pub fn new() -> Self {
-        Self { region: None, limit: None }
-    }
-    /// Sets `region`.
-    pub fn with_region(mut self, value: impl Into<String>) -> Self {
-        self.region = Some(value.into());
-        self
-    }
-    /// Sets `limit`.
-    pub fn with_limit(mut self, value: impl Into<types::ParametersLimit>) -> Self {
-        self.limit = Some(value.into());
-        self
-    }
-}
-/// The documented error responses of [`Client::list_countries_2`].
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ListCountries2Error {
-    /// default: An error.
-    Default(types::ResponsesProblem),
-}
-impl std::fmt::Display for ListCountries2Error {
-    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match *self {
-            ListCountries2Error::Default(ref body) => {
-                formatter.write_str("error response documented as `default`")?;
-                write!(formatter, ": {}", crate ::runtime::ProviderText(& body.title))?;
-                Ok(())
-            }
-        }
-    }
-}
+/// Parameters of [`Client::list_countries_2`]: the same as [`ListCountriesParams`], whose parameters are identical.
+pub type ListCountries2Params = ListCountriesParams;
+/// The documented error responses of [`Client::list_countries_2`]: the same as [`ListCountriesError`], whose are identical.
+pub type ListCountries2Error = ListCountriesError;
 /// Parameters of [`Client::create_tag`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -610,24 +569,8 @@ impl CreateTagParams {
         self
     }
 }
-/// The documented error responses of [`Client::create_tag`].
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum CreateTagError {
-    /// default: An error.
-    Default(types::ResponsesProblem),
-}
-impl std::fmt::Display for CreateTagError {
-    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match *self {
-            CreateTagError::Default(ref body) => {
-                formatter.write_str("error response documented as `default`")?;
-                write!(formatter, ": {}", crate ::runtime::ProviderText(& body.title))?;
-                Ok(())
-            }
-        }
-    }
-}
+/// The documented error responses of [`Client::create_tag`]: the same as [`ListCountriesError`], whose are identical.
+pub type CreateTagError = ListCountriesError;
 /// Parameters of [`Client::replace_tag`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]

@@ -269,12 +269,5 @@ impl std::fmt::Display for GetTreeError {
         match *self {}
     }
 }
-/// The documented error responses of [`Client::get_list`].
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetListError {}
-impl std::fmt::Display for GetListError {
-    fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match *self {}
-    }
-}
+/// The documented error responses of [`Client::get_list`]: the same as [`GetTreeError`], whose are identical.
+pub type GetListError = GetTreeError;

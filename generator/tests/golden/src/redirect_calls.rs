@@ -433,24 +433,8 @@ impl LoginSamlBeginParams {
         }
     }
 }
-/// Parameters of [`Client::login_saml`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct LoginSamlParams {
-    /// Path parameter `silo_name`.
-    pub silo_name: String,
-    /// Path parameter `provider_name`.
-    pub provider_name: String,
-}
-impl LoginSamlParams {
-    /// A value with the required fields given and every optional field unset.
-    pub fn new(silo_name: impl Into<String>, provider_name: impl Into<String>) -> Self {
-        Self {
-            silo_name: silo_name.into(),
-            provider_name: provider_name.into(),
-        }
-    }
-}
+/// Parameters of [`Client::login_saml`]: the same as [`LoginSamlBeginParams`], whose parameters are identical.
+pub type LoginSamlParams = LoginSamlBeginParams;
 /// The documented error responses of [`Client::login_saml`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

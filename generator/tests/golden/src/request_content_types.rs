@@ -199,12 +199,5 @@ impl std::fmt::Display for CreateTokenError {
         match *self {}
     }
 }
-/// The documented error responses of [`Client::put_note`].
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum PutNoteError {}
-impl std::fmt::Display for PutNoteError {
-    fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match *self {}
-    }
-}
+/// The documented error responses of [`Client::put_note`]: the same as [`CreateTokenError`], whose are identical.
+pub type PutNoteError = CreateTokenError;

@@ -486,24 +486,10 @@ impl std::fmt::Display for GetMeError {
         match *self {}
     }
 }
-/// The documented error responses of [`Client::create_token`].
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum CreateTokenError {}
-impl std::fmt::Display for CreateTokenError {
-    fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match *self {}
-    }
-}
-/// The documented error responses of [`Client::get_status`].
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetStatusError {}
-impl std::fmt::Display for GetStatusError {
-    fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match *self {}
-    }
-}
+/// The documented error responses of [`Client::create_token`]: the same as [`GetMeError`], whose are identical.
+pub type CreateTokenError = GetMeError;
+/// The documented error responses of [`Client::get_status`]: the same as [`GetMeError`], whose are identical.
+pub type GetStatusError = GetMeError;
 /// Parameters of [`Client::get_key`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]

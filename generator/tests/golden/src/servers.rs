@@ -465,61 +465,15 @@ impl GetUserParams {
         Self { id: id.into() }
     }
 }
-/// The documented error responses of [`Client::get_user`].
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetUserError {}
-impl std::fmt::Display for GetUserError {
-    fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match *self {}
-    }
-}
-/// Parameters of [`Client::delete_user`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DeleteUserParams {
-    /// Path parameter `id`.
-    pub id: String,
-}
-impl DeleteUserParams {
-    /// A value with the required fields given and every optional field unset.
-    pub fn new(id: impl Into<String>) -> Self {
-        Self { id: id.into() }
-    }
-}
-/// The documented error responses of [`Client::delete_user`].
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum DeleteUserError {}
-impl std::fmt::Display for DeleteUserError {
-    fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match *self {}
-    }
-}
-/// The documented error responses of [`Client::get_status`].
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetStatusError {}
-impl std::fmt::Display for GetStatusError {
-    fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match *self {}
-    }
-}
-/// The documented error responses of [`Client::upload_file`].
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum UploadFileError {}
-impl std::fmt::Display for UploadFileError {
-    fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match *self {}
-    }
-}
-/// The documented error responses of [`Client::get_report`].
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetReportError {}
-impl std::fmt::Display for GetReportError {
-    fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match *self {}
-    }
-}
+/// The documented error responses of [`Client::get_user`]: the same as [`CreateTokenError`], whose are identical.
+pub type GetUserError = CreateTokenError;
+/// Parameters of [`Client::delete_user`]: the same as [`GetUserParams`], whose parameters are identical.
+pub type DeleteUserParams = GetUserParams;
+/// The documented error responses of [`Client::delete_user`]: the same as [`CreateTokenError`], whose are identical.
+pub type DeleteUserError = CreateTokenError;
+/// The documented error responses of [`Client::get_status`]: the same as [`CreateTokenError`], whose are identical.
+pub type GetStatusError = CreateTokenError;
+/// The documented error responses of [`Client::upload_file`]: the same as [`CreateTokenError`], whose are identical.
+pub type UploadFileError = CreateTokenError;
+/// The documented error responses of [`Client::get_report`]: the same as [`CreateTokenError`], whose are identical.
+pub type GetReportError = CreateTokenError;

@@ -289,7 +289,7 @@ fn parameters_struct(operation: &Operation) -> TokenStream {
     let name = ident(name);
     if let Some(same_as) = &operation.parameters_type_same_as {
         let doc = format!(
-            " Parameters of [`Client::{}`]: the same as [`{same_as}`], whose parameters are identical.",
+            " Parameters of [`Client::{}`]: the same type as [`{same_as}`] (the parameters are identical).",
             operation.method_name
         );
         let same_as = ident(same_as);
@@ -395,7 +395,7 @@ fn error_enum(operation: &Operation) -> TokenStream {
     let name = ident(&operation.error_type);
     if let Some(same_as) = &operation.error_type_same_as {
         let doc = format!(
-            " The documented error responses of [`Client::{}`]: the same as [`{same_as}`], whose are identical.",
+            " The documented error responses of [`Client::{}`]: the same type as [`{same_as}`] (the documented errors are identical).",
             operation.method_name
         );
         let same_as = ident(same_as);

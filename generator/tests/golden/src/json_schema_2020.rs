@@ -346,5 +346,5 @@ impl std::fmt::Display for CreateDocumentError {
         match *self {}
     }
 }
-/// The documented error responses of [`Client::get_point`]: the same as [`CreateDocumentError`], whose are identical.
+/// The documented error responses of [`Client::get_point`]: the same type as [`CreateDocumentError`] (the documented errors are identical).
 pub type GetPointError = CreateDocumentError;

@@ -471,11 +471,11 @@ impl std::fmt::Display for GetFileContentError {
         }
     }
 }
-/// Parameters of [`Client::put_file_content`]: the same as [`GetFileContentParams`], whose parameters are identical.
+/// Parameters of [`Client::put_file_content`]: the same type as [`GetFileContentParams`] (the parameters are identical).
 pub type PutFileContentParams = GetFileContentParams;
-/// The documented error responses of [`Client::put_file_content`]: the same as [`UploadFileError`], whose are identical.
+/// The documented error responses of [`Client::put_file_content`]: the same type as [`UploadFileError`] (the documented errors are identical).
 pub type PutFileContentError = UploadFileError;
-/// The documented error responses of [`Client::echo`]: the same as [`UploadFileError`], whose are identical.
+/// The documented error responses of [`Client::echo`]: the same type as [`UploadFileError`] (the documented errors are identical).
 pub type EchoError = UploadFileError;
 /// The documented error responses of [`Client::post_raw`].
 #[derive(Debug, Clone, PartialEq)]
@@ -497,5 +497,5 @@ impl std::fmt::Display for PostRawError {
         }
     }
 }
-/// The documented error responses of [`Client::get_report`]: the same as [`UploadFileError`], whose are identical.
+/// The documented error responses of [`Client::get_report`]: the same type as [`UploadFileError`] (the documented errors are identical).
 pub type GetReportError = UploadFileError;

@@ -248,9 +248,9 @@ impl std::fmt::Display for GetUser2Error {
         match *self {}
     }
 }
-/// The documented error responses of [`Client::get_user_3`]: the same as [`GetUser2Error`], whose are identical.
+/// The documented error responses of [`Client::get_user_3`]: the same type as [`GetUser2Error`] (the documented errors are identical).
 pub type GetUser3Error = GetUser2Error;
-/// The documented error responses of [`Client::get_user`]: the same as [`GetUser2Error`], whose are identical.
+/// The documented error responses of [`Client::get_user`]: the same type as [`GetUser2Error`] (the documented errors are identical).
 pub type GetUserError = GetUser2Error;
 /// Parameters of [`Client::get_item`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

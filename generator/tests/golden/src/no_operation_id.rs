@@ -326,7 +326,7 @@ impl std::fmt::Display for GetUsersError {
         match *self {}
     }
 }
-/// The documented error responses of [`Client::post_users`]: the same as [`GetUsersError`], whose are identical.
+/// The documented error responses of [`Client::post_users`]: the same type as [`GetUsersError`] (the documented errors are identical).
 pub type PostUsersError = GetUsersError;
 /// Parameters of [`Client::get_users_by_user_id`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -342,11 +342,11 @@ impl GetUsersByUserIdParams {
         Self { user_id: user_id.into() }
     }
 }
-/// The documented error responses of [`Client::get_users_by_user_id`]: the same as [`GetUsersError`], whose are identical.
+/// The documented error responses of [`Client::get_users_by_user_id`]: the same type as [`GetUsersError`] (the documented errors are identical).
 pub type GetUsersByUserIdError = GetUsersError;
-/// Parameters of [`Client::delete_users_by_user_id`]: the same as [`GetUsersByUserIdParams`], whose parameters are identical.
+/// Parameters of [`Client::delete_users_by_user_id`]: the same type as [`GetUsersByUserIdParams`] (the parameters are identical).
 pub type DeleteUsersByUserIdParams = GetUsersByUserIdParams;
-/// The documented error responses of [`Client::delete_users_by_user_id`]: the same as [`GetUsersError`], whose are identical.
+/// The documented error responses of [`Client::delete_users_by_user_id`]: the same type as [`GetUsersError`] (the documented errors are identical).
 pub type DeleteUsersByUserIdError = GetUsersError;
 /// Parameters of [`Client::get_users_by_user_id_keys_by_key_id`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -370,7 +370,7 @@ impl GetUsersByUserIdKeysByKeyIdParams {
         }
     }
 }
-/// The documented error responses of [`Client::get_users_by_user_id_keys_by_key_id`]: the same as [`GetUsersError`], whose are identical.
+/// The documented error responses of [`Client::get_users_by_user_id_keys_by_key_id`]: the same type as [`GetUsersError`] (the documented errors are identical).
 pub type GetUsersByUserIdKeysByKeyIdError = GetUsersError;
-/// The documented error responses of [`Client::get_users_2`]: the same as [`GetUsersError`], whose are identical.
+/// The documented error responses of [`Client::get_users_2`]: the same type as [`GetUsersError`] (the documented errors are identical).
 pub type GetUsers2Error = GetUsersError;

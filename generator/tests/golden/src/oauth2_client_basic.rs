@@ -357,7 +357,7 @@ impl std::fmt::Display for IssueTokenError {
         match *self {}
     }
 }
-/// The documented error responses of [`Client::exchange_code`]: the same as [`IssueTokenError`], whose are identical.
+/// The documented error responses of [`Client::exchange_code`]: the same type as [`IssueTokenError`] (the documented errors are identical).
 pub type ExchangeCodeError = IssueTokenError;
-/// The documented error responses of [`Client::list_users`]: the same as [`IssueTokenError`], whose are identical.
+/// The documented error responses of [`Client::list_users`]: the same type as [`IssueTokenError`] (the documented errors are identical).
 pub type ListUsersError = IssueTokenError;

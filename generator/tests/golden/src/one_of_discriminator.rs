@@ -396,5 +396,5 @@ impl std::fmt::Display for GetPetError {
         match *self {}
     }
 }
-/// The documented error responses of [`Client::create_pet`]: the same as [`GetPetError`], whose are identical.
+/// The documented error responses of [`Client::create_pet`]: the same type as [`GetPetError`] (the documented errors are identical).
 pub type CreatePetError = GetPetError;

@@ -525,7 +525,7 @@ impl std::fmt::Display for WithRetryPolicy2Error {
         match *self {}
     }
 }
-/// The documented error responses of [`Client::base_url_2`]: the same as [`WithRetryPolicy2Error`], whose are identical.
+/// The documented error responses of [`Client::base_url_2`]: the same type as [`WithRetryPolicy2Error`] (the documented errors are identical).
 pub type BaseUrl2Error = WithRetryPolicy2Error;
 /// Parameters of [`Client::client`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -546,7 +546,7 @@ impl ClientParams {
         self
     }
 }
-/// The documented error responses of [`Client::client`]: the same as [`WithRetryPolicy2Error`], whose are identical.
+/// The documented error responses of [`Client::client`]: the same type as [`WithRetryPolicy2Error`] (the documented errors are identical).
 pub type ClientError2 = WithRetryPolicy2Error;
 /// The documented error responses of [`Client::token`].
 #[derive(Debug, Clone, PartialEq)]
@@ -568,9 +568,9 @@ impl std::fmt::Display for TokenError2 {
         }
     }
 }
-/// The documented error responses of [`Client::credentials_2`]: the same as [`WithRetryPolicy2Error`], whose are identical.
+/// The documented error responses of [`Client::credentials_2`]: the same type as [`WithRetryPolicy2Error`] (the documented errors are identical).
 pub type Credentials2Error = WithRetryPolicy2Error;
-/// The documented error responses of [`Client::with_bearer_auth_tokens_2`]: the same as [`WithRetryPolicy2Error`], whose are identical.
+/// The documented error responses of [`Client::with_bearer_auth_tokens_2`]: the same type as [`WithRetryPolicy2Error`] (the documented errors are identical).
 pub type WithBearerAuthTokens2Error = WithRetryPolicy2Error;
-/// The documented error responses of [`Client::http_client_2`]: the same as [`WithRetryPolicy2Error`], whose are identical.
+/// The documented error responses of [`Client::http_client_2`]: the same type as [`WithRetryPolicy2Error`] (the documented errors are identical).
 pub type HttpClient2Error = WithRetryPolicy2Error;

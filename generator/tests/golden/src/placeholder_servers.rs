@@ -387,11 +387,11 @@ impl std::fmt::Display for ChatWithAgentError {
         match *self {}
     }
 }
-/// The documented error responses of [`Client::upload_to_presigned_url`]: the same as [`ChatWithAgentError`], whose are identical.
+/// The documented error responses of [`Client::upload_to_presigned_url`]: the same type as [`ChatWithAgentError`] (the documented errors are identical).
 pub type UploadToPresignedUrlError = ChatWithAgentError;
-/// The documented error responses of [`Client::get_tenant`]: the same as [`ChatWithAgentError`], whose are identical.
+/// The documented error responses of [`Client::get_tenant`]: the same type as [`ChatWithAgentError`] (the documented errors are identical).
 pub type GetTenantError = ChatWithAgentError;
-/// The documented error responses of [`Client::get_legacy_status`]: the same as [`ChatWithAgentError`], whose are identical.
+/// The documented error responses of [`Client::get_legacy_status`]: the same type as [`ChatWithAgentError`] (the documented errors are identical).
 pub type GetLegacyStatusError = ChatWithAgentError;
-/// The documented error responses of [`Client::get_signed_report`]: the same as [`ChatWithAgentError`], whose are identical.
+/// The documented error responses of [`Client::get_signed_report`]: the same type as [`ChatWithAgentError`] (the documented errors are identical).
 pub type GetSignedReportError = ChatWithAgentError;

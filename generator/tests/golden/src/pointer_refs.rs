@@ -546,9 +546,9 @@ impl std::fmt::Display for ListCountriesError {
         }
     }
 }
-/// Parameters of [`Client::list_countries_2`]: the same as [`ListCountriesParams`], whose parameters are identical.
+/// Parameters of [`Client::list_countries_2`]: the same type as [`ListCountriesParams`] (the parameters are identical).
 pub type ListCountries2Params = ListCountriesParams;
-/// The documented error responses of [`Client::list_countries_2`]: the same as [`ListCountriesError`], whose are identical.
+/// The documented error responses of [`Client::list_countries_2`]: the same type as [`ListCountriesError`] (the documented errors are identical).
 pub type ListCountries2Error = ListCountriesError;
 /// Parameters of [`Client::create_tag`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -569,7 +569,7 @@ impl CreateTagParams {
         self
     }
 }
-/// The documented error responses of [`Client::create_tag`]: the same as [`ListCountriesError`], whose are identical.
+/// The documented error responses of [`Client::create_tag`]: the same type as [`ListCountriesError`] (the documented errors are identical).
 pub type CreateTagError = ListCountriesError;
 /// Parameters of [`Client::replace_tag`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

@@ -269,5 +269,5 @@ impl std::fmt::Display for GetTreeError {
         match *self {}
     }
 }
-/// The documented error responses of [`Client::get_list`]: the same as [`GetTreeError`], whose are identical.
+/// The documented error responses of [`Client::get_list`]: the same type as [`GetTreeError`] (the documented errors are identical).
 pub type GetListError = GetTreeError;

@@ -433,7 +433,7 @@ impl LoginSamlBeginParams {
         }
     }
 }
-/// Parameters of [`Client::login_saml`]: the same as [`LoginSamlBeginParams`], whose parameters are identical.
+/// Parameters of [`Client::login_saml`]: the same type as [`LoginSamlBeginParams`] (the parameters are identical).
 pub type LoginSamlParams = LoginSamlBeginParams;
 /// The documented error responses of [`Client::login_saml`].
 #[derive(Debug, Clone, PartialEq)]

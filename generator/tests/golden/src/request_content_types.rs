@@ -199,5 +199,5 @@ impl std::fmt::Display for CreateTokenError {
         match *self {}
     }
 }
-/// The documented error responses of [`Client::put_note`]: the same as [`CreateTokenError`], whose are identical.
+/// The documented error responses of [`Client::put_note`]: the same type as [`CreateTokenError`] (the documented errors are identical).
 pub type PutNoteError = CreateTokenError;

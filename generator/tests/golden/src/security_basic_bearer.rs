@@ -486,9 +486,9 @@ impl std::fmt::Display for GetMeError {
         match *self {}
     }
 }
-/// The documented error responses of [`Client::create_token`]: the same as [`GetMeError`], whose are identical.
+/// The documented error responses of [`Client::create_token`]: the same type as [`GetMeError`] (the documented errors are identical).
 pub type CreateTokenError = GetMeError;
-/// The documented error responses of [`Client::get_status`]: the same as [`GetMeError`], whose are identical.
+/// The documented error responses of [`Client::get_status`]: the same type as [`GetMeError`] (the documented errors are identical).
 pub type GetStatusError = GetMeError;
 /// Parameters of [`Client::get_key`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

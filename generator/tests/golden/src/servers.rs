@@ -465,15 +465,15 @@ impl GetUserParams {
         Self { id: id.into() }
     }
 }
-/// The documented error responses of [`Client::get_user`]: the same as [`CreateTokenError`], whose are identical.
+/// The documented error responses of [`Client::get_user`]: the same type as [`CreateTokenError`] (the documented errors are identical).
 pub type GetUserError = CreateTokenError;
-/// Parameters of [`Client::delete_user`]: the same as [`GetUserParams`], whose parameters are identical.
+/// Parameters of [`Client::delete_user`]: the same type as [`GetUserParams`] (the parameters are identical).
 pub type DeleteUserParams = GetUserParams;
-/// The documented error responses of [`Client::delete_user`]: the same as [`CreateTokenError`], whose are identical.
+/// The documented error responses of [`Client::delete_user`]: the same type as [`CreateTokenError`] (the documented errors are identical).
 pub type DeleteUserError = CreateTokenError;
-/// The documented error responses of [`Client::get_status`]: the same as [`CreateTokenError`], whose are identical.
+/// The documented error responses of [`Client::get_status`]: the same type as [`CreateTokenError`] (the documented errors are identical).
 pub type GetStatusError = CreateTokenError;
-/// The documented error responses of [`Client::upload_file`]: the same as [`CreateTokenError`], whose are identical.
+/// The documented error responses of [`Client::upload_file`]: the same type as [`CreateTokenError`] (the documented errors are identical).
 pub type UploadFileError = CreateTokenError;
-/// The documented error responses of [`Client::get_report`]: the same as [`CreateTokenError`], whose are identical.
+/// The documented error responses of [`Client::get_report`]: the same type as [`CreateTokenError`] (the documented errors are identical).
 pub type GetReportError = CreateTokenError;

@@ -373,6 +373,7 @@ api_change_report_tests!(
     credentials_added,
     error_status_added,
     error_status_removed,
+    errors_shared,
     field_added_optional_request,
     field_added_optional_response,
     field_added_required,

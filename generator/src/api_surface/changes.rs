@@ -269,7 +269,19 @@ fn compare_types(
             )));
             continue;
         }
-        if old_type.target != new_type.target {
+        if old_type.target != new_type.target && old_type.kind == "error enum" {
+            // An error enum's target is the enum it is the same type as (see `shared_shapes`).
+            let same_as = |value: &Option<String>| {
+                value.as_ref().map_or("a type of its own".to_string(), |other| {
+                    format!("the same type as `{other}`")
+                })
+            };
+            changes.push(breaking(format!(
+                "changed error enum `{name}`: {} is now {}",
+                same_as(&old_type.target),
+                same_as(&new_type.target)
+            )));
+        } else if old_type.target != new_type.target {
             changes.push(breaking(format!(
                 "changed {} `{name}`: {} is now {}",
                 old_type.kind,

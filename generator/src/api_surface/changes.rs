@@ -272,9 +272,11 @@ fn compare_types(
         if old_type.target != new_type.target && old_type.kind == "error enum" {
             // An error enum's target is the enum it is the same type as (see `shared_shapes`).
             let same_as = |value: &Option<String>| {
-                value.as_ref().map_or("a type of its own".to_string(), |other| {
-                    format!("the same type as `{other}`")
-                })
+                value
+                    .as_ref()
+                    .map_or("a type of its own".to_string(), |other| {
+                        format!("the same type as `{other}`")
+                    })
             };
             changes.push(breaking(format!(
                 "changed error enum `{name}`: {} is now {}",

@@ -656,6 +656,12 @@ impl<'a, 's> OperationLowering<'a, 's> {
             },
         };
         let sample = parameter_sample(data, self.schemas);
+        let array_bounds = match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => {
+                self.schemas.array_bounds_of(SchemaView::from(schema))
+            }
+            ParameterSchemaOrContent::Content(_) => None,
+        };
         Ok(Parameter {
             rust_name,
             wire_name: data.name.clone(),
@@ -666,6 +672,7 @@ impl<'a, 's> OperationLowering<'a, 's> {
             style: raw.style,
             docs,
             sample,
+            array_bounds,
         })
     }
 

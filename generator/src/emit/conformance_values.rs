@@ -533,3 +533,6 @@ fn location_word(location: ParameterLocation) -> &'static str {
         ParameterLocation::Cookie => "cookie",
     }
 }
+
+#[cfg(test)]
+mod tests;

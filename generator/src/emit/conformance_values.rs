@@ -6,8 +6,8 @@
 //! `serde_json::from_str`, so it never writes a struct literal and uses only the client's public API.
 
 use crate::ir::{
-    ApiModule, ArrayBounds, Field, Operation, ParameterLocation, TypeDefinition, TypeKind,
-    TypeRef, UnionVariant,
+    ApiModule, ArrayBounds, Field, Operation, ParameterLocation, TypeDefinition, TypeKind, TypeRef,
+    UnionVariant,
 };
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
@@ -362,7 +362,11 @@ impl<'a> ValueSynthesizer<'a> {
         {
             return;
         }
-        let field_named = |key: &String| fields.iter().find(|field| !field.flatten && field.wire_name == *key);
+        let field_named = |key: &String| {
+            fields
+                .iter()
+                .find(|field| !field.flatten && field.wire_name == *key)
+        };
         let Some(list) = required_alternatives
             .iter()
             .filter(|list| list.iter().all(|key| field_named(key).is_some()))
@@ -509,7 +513,12 @@ fn within_bounds(items: &[Value], bounds: ArrayBounds) -> Option<Value> {
         if bounds.unique_items || items.is_empty() {
             return None;
         }
-        let repeated: Vec<Value> = items.iter().cycle().take(bounds.min_items).cloned().collect();
+        let repeated: Vec<Value> = items
+            .iter()
+            .cycle()
+            .take(bounds.min_items)
+            .cloned()
+            .collect();
         items = repeated;
     }
     Some(Value::Array(items))

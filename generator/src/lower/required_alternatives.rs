@@ -108,11 +108,19 @@ mod tests {
             None
         );
         assert_eq!(
-            alternatives(json!({"anyOf": [{"required": ["a"]}, {"$ref": "#/components/schemas/B"}]})),
+            alternatives(
+                json!({"anyOf": [{"required": ["a"]}, {"$ref": "#/components/schemas/B"}]})
+            ),
             None
         );
-        assert_eq!(alternatives(json!({"anyOf": [{"description": "no list"}]})), None);
-        assert_eq!(alternatives(json!({"oneOf": [{"required": ["a"]}, {"required": ["b"]}]})), None);
+        assert_eq!(
+            alternatives(json!({"anyOf": [{"description": "no list"}]})),
+            None
+        );
+        assert_eq!(
+            alternatives(json!({"oneOf": [{"required": ["a"]}, {"required": ["b"]}]})),
+            None
+        );
         assert_eq!(alternatives(json!({"type": "string"})), None);
     }
 }

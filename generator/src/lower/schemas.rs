@@ -1,15 +1,16 @@
 //! Lowers JSON schemas to named Rust types and type references.
 
+use super::required_alternatives::{collect_required_alternatives, required_alternatives_of};
 use crate::error::{pointer_push, ErrorContext, GeneratorError};
 use crate::ir::{
-    ArrayBounds, Discriminator, Docs, EnumVariant, Field, TypeDefinition, TypeKind, TypeRef, UnionVariant,
+    ArrayBounds, Discriminator, Docs, EnumVariant, Field, TypeDefinition, TypeKind, TypeRef,
+    UnionVariant,
 };
 use crate::naming::{pascal_case_name, sanitize_doc, snake_case_name, UniqueNames};
 use openapiv3::{
     AdditionalProperties, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
     VariantOrUnknownOrEmpty,
 };
-use super::required_alternatives::{collect_required_alternatives, required_alternatives_of};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A schema position: a `$ref` or an inline schema, whichever box it came in.

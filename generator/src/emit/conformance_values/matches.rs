@@ -35,9 +35,11 @@ impl ValueSynthesizer<'_> {
             TypeRef::Json => true,
             TypeRef::JsonObject => value.is_object(),
             TypeRef::Unit => value.is_null(),
-            TypeRef::Vec(item) => value
-                .as_array()
-                .is_some_and(|items| items.iter().all(|item_value| self.matches(item, item_value, depth + 1))),
+            TypeRef::Vec(item) => value.as_array().is_some_and(|items| {
+                items
+                    .iter()
+                    .all(|item_value| self.matches(item, item_value, depth + 1))
+            }),
             TypeRef::Map(item) => value.as_object().is_some_and(|object| {
                 object
                     .values()
@@ -79,7 +81,7 @@ impl ValueSynthesizer<'_> {
                         None => !field.required,
                     }
                 });
-                let others_match = other_keys.is_none_or(|other_keys| {
+                let others_match = other_keys.map_or(true, |other_keys| {
                     let item = match &other_keys.type_ref {
                         TypeRef::Map(item) => item.as_ref(),
                         _ => return true,
@@ -113,7 +115,7 @@ impl ValueSynthesizer<'_> {
                                 .find(|(mapped, _)| mapped == wire_value)
                         });
                     match named {
-                        Some((_, index)) => variants.get(*index).is_none_or(|variant| {
+                        Some((_, index)) => variants.get(*index).map_or(true, |variant| {
                             self.matches(&variant.type_ref, value, depth + 1)
                         }),
                         None => variants

@@ -19,7 +19,11 @@ const SEARCHED_LENGTHS: usize = 256;
 
 /// A match of `pattern` whose length in characters lies in `min_length..=max_length`; `None` when
 /// none is found (or the pattern cannot be read), never a text that does not match.
-pub fn pattern_sample(pattern: &str, min_length: usize, max_length: Option<usize>) -> Option<String> {
+pub fn pattern_sample(
+    pattern: &str,
+    min_length: usize,
+    max_length: Option<usize>,
+) -> Option<String> {
     let (hir, checker) = match regex_syntax::Parser::new().parse(pattern) {
         Ok(hir) => (hir, Checker::Regex(regex::Regex::new(pattern).ok()?)),
         Err(_) => {
@@ -127,8 +131,7 @@ fn without_unreadable_constructs(pattern: &str) -> Option<String> {
             index += 3;
             continue;
         }
-        if character == '+' && index > 0 && matches!(characters[index - 1], '*' | '+' | '?' | '}')
-        {
+        if character == '+' && index > 0 && matches!(characters[index - 1], '*' | '+' | '?' | '}') {
             // Possessive (`a*+`): the `+` after a quantifier.
             let escaped = index >= 2 && characters[index - 2] == '\\';
             if !escaped {
@@ -250,7 +253,12 @@ impl Lengths {
             }
             HirKind::Repetition(repetition) => {
                 let once = Self::within(&repetition.sub, bound, depth + 1)?;
-                repeated(&once, repetition.min as usize, repetition.max.map(|max| max as usize), bound)
+                repeated(
+                    &once,
+                    repetition.min as usize,
+                    repetition.max.map(|max| max as usize),
+                    bound,
+                )
             }
         })
     }
@@ -325,7 +333,14 @@ fn build(hir: &Hir, target: usize, bound: usize, text: &mut String, depth: usize
                 .iter()
                 .map(|part| Lengths::within(part, bound, depth + 1))
                 .collect::<Option<Vec<_>>>()?;
-            build_sequence(parts.iter().collect(), &part_lengths, target, bound, text, depth)
+            build_sequence(
+                parts.iter().collect(),
+                &part_lengths,
+                target,
+                bound,
+                text,
+                depth,
+            )
         }
         HirKind::Alternation(alternatives) => {
             let alternative = alternatives.iter().find(|alternative| {
@@ -387,8 +402,14 @@ mod tests {
     fn checked(pattern: &str, min_length: usize, max_length: Option<usize>) -> Option<String> {
         let text = pattern_sample(pattern, min_length, max_length)?;
         let length = text.chars().count();
-        assert!(length >= min_length, "{text:?} is shorter than {min_length}");
-        assert!(max_length.is_none_or(|max| length <= max), "{text:?} is longer than {max_length:?}");
+        assert!(
+            length >= min_length,
+            "{text:?} is shorter than {min_length}"
+        );
+        assert!(
+            max_length.map_or(true, |max| length <= max),
+            "{text:?} is longer than {max_length:?}"
+        );
         if let Ok(regex) = regex::Regex::new(pattern) {
             assert!(regex.is_match(&text), "{text:?} does not match {pattern}");
         }
@@ -397,7 +418,10 @@ mod tests {
 
     #[test]
     fn patterns_give_their_shortest_plain_match_and_unreadable_ones_nothing() {
-        assert_eq!(checked("payTo|upi_collect", 0, Some(50)).as_deref(), Some("payTo"));
+        assert_eq!(
+            checked("payTo|upi_collect", 0, Some(50)).as_deref(),
+            Some("payTo")
+        );
         assert_eq!(checked("^(sepa|iban)$", 0, None).as_deref(), Some("sepa"));
         assert_eq!(
             checked(r"^\d+\.\d+\.\d+([\-\+].+)?$", 0, None).as_deref(),
@@ -419,7 +443,10 @@ mod tests {
 
     #[test]
     fn min_and_max_length_choose_a_match_of_an_admissible_length() {
-        assert_eq!(checked("^[a-z][a-z0-9-]*$", 3, None).as_deref(), Some("aaa"));
+        assert_eq!(
+            checked("^[a-z][a-z0-9-]*$", 3, None).as_deref(),
+            Some("aaa")
+        );
         assert_eq!(checked("^[a-z]{2,4}$", 4, None).as_deref(), Some("aaaa"));
         assert_eq!(checked("^[a-z]{2}$", 4, None), None);
         // The shortest match is empty, and the length lives in a nested optional group
@@ -438,7 +465,10 @@ mod tests {
         // The shortest match is too long for `maxLength`.
         assert_eq!(checked("^[a-z]{10}$", 0, Some(5)), None);
         // A pattern that does not anchor its end is padded after its match.
-        assert_eq!(checked("^https://", 12, None).as_deref(), Some("https://aaaa"));
+        assert_eq!(
+            checked("^https://", 12, None).as_deref(),
+            Some("https://aaaa")
+        );
         // A `minLength` beyond what any sample is searched for gives none.
         assert_eq!(pattern_sample("^a+$", 100_000, None), None);
         let repeated = checked(".+\\.[Jj][Ss][Oo][Nn][Ll]$", 7, None).expect("a sample");

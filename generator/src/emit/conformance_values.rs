@@ -421,6 +421,59 @@ impl<'a> ValueSynthesizer<'a> {
         first_value
     }
 
+    /// A member of a discriminated union with its discriminator value: the first in the
+    /// mapping's order whose value matches no other member (Prism validates the `oneOf` without
+    /// reading the discriminator), else the first. `None` when the mapping is empty.
+    fn discriminated_value(
+        &self,
+        variants: &[UnionVariant],
+        discriminator: &crate::ir::Discriminator,
+        fill: Fill,
+        depth: usize,
+    ) -> Option<Value> {
+        let with_discriminator = |wire_value: &str, index: usize, member_fill: Fill| {
+            let mut member = variants
+                .get(index)
+                .map(|variant| self.value(&variant.type_ref, member_fill, depth + 1))
+                .unwrap_or(Value::Null);
+            if let Value::Object(object) = &mut member {
+                object.insert(discriminator.property_name.clone(), json!(wire_value));
+            }
+            member
+        };
+        let (first_wire_value, first_index) = discriminator.mapping.first()?;
+        let first = with_discriminator(first_wire_value, *first_index, fill);
+        let matches_only = |index: usize, value: &Value| {
+            variants.iter().enumerate().all(|(other, variant)| {
+                (other == index) == self.matches(&variant.type_ref, value, 0)
+            })
+        };
+        if variants.len() == 1 || matches_only(*first_index, &first) {
+            return Some(first);
+        }
+        let fills: &[Fill] = match fill {
+            Fill::Required => &[Fill::Required, Fill::Full],
+            Fill::Full => &[Fill::Full],
+        };
+        for (position, (wire_value, index)) in discriminator
+            .mapping
+            .iter()
+            .enumerate()
+            .take(MAX_UNION_TRIES)
+        {
+            for &member_fill in fills {
+                if position == 0 && member_fill == fill {
+                    continue;
+                }
+                let value = with_discriminator(wire_value, *index, member_fill);
+                if matches_only(*index, &value) {
+                    return Some(value);
+                }
+            }
+        }
+        Some(first)
+    }
+
     fn named(&self, name: &str, fill: Fill, depth: usize) -> Value {
         let Some(definition) = self.types.get(name) else {
             return Value::Null;
@@ -467,15 +520,10 @@ impl<'a> ValueSynthesizer<'a> {
                 discriminator,
             } => {
                 if let Some(discriminator) = discriminator {
-                    if let Some((wire_value, index)) = discriminator.mapping.first() {
-                        let mut member = variants
-                            .get(*index)
-                            .map(|variant| self.value(&variant.type_ref, fill, depth + 1))
-                            .unwrap_or(Value::Null);
-                        if let Value::Object(object) = &mut member {
-                            object.insert(discriminator.property_name.clone(), json!(wire_value));
-                        }
-                        return member;
+                    if let Some(value) =
+                        self.discriminated_value(variants, discriminator, fill, depth)
+                    {
+                        return value;
                     }
                 }
                 self.one_member_value(variants, fill, depth)

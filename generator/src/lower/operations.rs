@@ -1016,7 +1016,16 @@ impl<'a, 's> OperationLowering<'a, 's> {
             },
         };
         let variant_name = status_variant_name(status);
-        if response.content.is_empty() {
+        // HTTP gives these statuses no body (RFC 9110, sections 15.3.5, 15.3.6 and 15.4.5), so a
+        // schema documented for one describes nothing a server sends: the case is bodiless.
+        let bodiless_status = matches!(status, StatusMatch::Code(204 | 205 | 304));
+        if bodiless_status && !response.content.is_empty() {
+            self.notes.push(format!(
+                "The spec documents a body for `{}`, a status HTTP sends without one: it is read as no body.",
+                status_reason_text(status)
+            ));
+        }
+        if response.content.is_empty() || bodiless_status {
             return Ok(vec![ResponseCase {
                 status,
                 variant_name,

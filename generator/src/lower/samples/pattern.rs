@@ -487,4 +487,56 @@ mod tests {
         assert_eq!(checked("^(?>ab|a)c$", 0, None).as_deref(), Some("ac"));
         assert_eq!(checked(r"^[0-9]{2}\Z", 0, None).as_deref(), Some("00"));
     }
+
+    #[test]
+    fn real_world_patterns_with_their_lengths_give_confirmed_samples() {
+        // (pattern, minLength, maxLength) as public documents write them.
+        let cases: &[(&str, usize, Option<usize>)] = &[
+            (
+                r"^((xn--)?[a-zA-Z0-9]+(-[a-zA-Z0-9]+)*\.)+[a-zA-Z]{2,}\.?$",
+                4,
+                Some(253),
+            ),
+            (
+                r"^(default|[a-z_]+=(on|off|default)(,[a-z_]+=(on|off|default))*)$",
+                0,
+                None,
+            ),
+            (r"^.+/.+$", 0, Some(1024)),
+            (r"^[A-Z_]*(,[A-Z_]+)*$", 0, Some(1024)),
+            (
+                r#"^[A-Za-z0-9()\[\]'"][-A-Za-z0-9_. \/()\[\]]{0,40}[A-Za-z0-9()\[\]'"]$"#,
+                2,
+                Some(42),
+            ),
+            (r"^[KEg\$lshzxeA]*$", 0, Some(32)),
+            (r"^[_A-Za-z0-9][-._A-Za-z0-9]{0,63}$", 0, Some(64)),
+            (
+                r"^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?)+$",
+                0,
+                Some(253),
+            ),
+            (r"^[a-zA-Z0-9]?[a-z0-9A-Z.\-]*[a-z0-9A-Z]$", 0, Some(255)),
+            (r"^[a-zA-Z0-9_\-\:]+$", 0, Some(255)),
+            (
+                r"^$|[0-9a-f]{8}\b-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-\b[0-9a-f]{12}",
+                0,
+                None,
+            ),
+            (
+                r"^do:(dbaas|domain|droplet|floatingip|loadbalancer|space|volume|kubernetes|vpc):.*",
+                0,
+                None,
+            ),
+            (r"^[\w.@+-]+$", 0, Some(150)),
+            (r"^(user|org|mch)_\w{27}$", 0, None),
+            (r"^(ak|api_key)_[0-9A-Fa-f]{32}$", 0, None),
+        ];
+        for (pattern, min_length, max_length) in cases {
+            assert!(
+                checked(pattern, *min_length, *max_length).is_some(),
+                "no sample for {pattern}"
+            );
+        }
+    }
 }

@@ -232,7 +232,22 @@ impl<'a, 's> OperationLowering<'a, 's> {
             .clone()
             .unwrap_or_else(|| format!("{} {path}", http_method.to_ascii_uppercase()));
 
-        let raw_parameters = self.collect_parameters(item, operation, pointer)?;
+        let mut raw_parameters = self.collect_parameters(item, operation, pointer)?;
+        // OpenAPI (Parameter Object, `name`): a header parameter named `Accept`, `Content-Type` or
+        // `Authorization` SHALL be ignored; the client sets those from the responses, the body and
+        // the security schemes. Sent as well, the header would carry two values.
+        raw_parameters.retain(|raw| {
+            let reserved = raw.location == ParameterLocation::Header
+                && ["accept", "content-type", "authorization"]
+                    .contains(&raw.data.name.to_ascii_lowercase().as_str());
+            if reserved {
+                self.notes.push(format!(
+                    "The spec declares a header parameter `{}`, which OpenAPI says is ignored: the client sets that header itself.",
+                    raw.data.name
+                ));
+            }
+            !reserved
+        });
         let mut parameter_names = UniqueNames::new();
         let mut parameters = Vec::new();
         for raw in &raw_parameters {

@@ -46,11 +46,16 @@ pub fn array_bounds(schema: &Schema) -> Option<ArrayBounds> {
         SchemaKind::Type(Type::Array(array)) => {
             (array.min_items, array.max_items, array.unique_items)
         }
-        SchemaKind::Any(any) if any.items.is_some() || any.typ.as_deref() == Some("array") => (
-            any.min_items,
-            any.max_items,
-            any.unique_items.unwrap_or(false),
-        ),
+        SchemaKind::Any(any)
+            if (any.items.is_some() && any.typ.is_none())
+                || any.typ.as_deref() == Some("array") =>
+        {
+            (
+                any.min_items,
+                any.max_items,
+                any.unique_items.unwrap_or(false),
+            )
+        }
         _ => return None,
     };
     let bounds = ArrayBounds {

@@ -613,7 +613,9 @@ impl<'a> SchemaLowering<'a> {
         if let Some(tuple) = self.tuple_type_ref(schema, position)? {
             return Ok(tuple);
         }
-        if any.items.is_some() || any.typ.as_deref() == Some("array") {
+        // `items` applies to arrays only: beside `type: object` it says nothing (DigitalOcean's
+        // `bgp_auth_key` is an object with a stray `items`).
+        if (any.items.is_some() && any.typ.is_none()) || any.typ.as_deref() == Some("array") {
             return self.array_type_ref(any.items.as_ref(), position);
         }
         if any.additional_properties.is_some() || any.typ.as_deref() == Some("object") {

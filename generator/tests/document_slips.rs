@@ -1,6 +1,8 @@
-//! A body documented for a status HTTP sends without one (204, 205, 304) is read as no body, and
-//! the operation's docs say so: a client that waits for it fails on every real answer (Authentik's
-//! `flows_instances_import_create` documents a JSON body for its 204).
+//! Slips of real documents the client reads as HTTP and JSON Schema mean them, not as written:
+//! a body documented for a status HTTP sends without one (204, 205, 304) is read as no body, and
+//! the operation's docs say so (Authentik's `flows_instances_import_create` documents a JSON body
+//! for its 204, so a client waiting for it failed on every real answer); `items` beside
+//! `type: object` leaves an object.
 
 use generator::ir::{BodyEncoding, StatusMatch, TypeRef};
 use generator::{ProviderConfig, ProviderSource};
@@ -60,4 +62,47 @@ fn a_body_documented_for_204_205_or_304_is_read_as_none_and_said_so() {
             operation.docs.text
         );
     }
+}
+
+/// `items` beside `type: object` says nothing (it applies to arrays only): the value is an object,
+/// not an array (DigitalOcean's `partnerAttachments_get_bgp_auth_key` answers `{"bgp_auth_key": {...}}`).
+#[test]
+fn items_beside_type_object_leaves_an_object() {
+    let document = serde_json::json!({
+        "openapi": "3.0.3",
+        "info": {"title": "stray", "version": "1"},
+        "paths": {"/key": {"get": {
+            "operationId": "getKey",
+            "responses": {"200": {"description": "the key", "content": {"application/json": {"schema": {
+                "allOf": [{"type": "object", "properties": {"key": {
+                    "type": "object", "items": {"type": "string"}
+                }}}]
+            }}}}}
+        }}}
+    });
+    let bytes = serde_json::to_vec(&document).unwrap();
+    let source = ProviderSource {
+        spec_path: "stray.json".to_string(),
+        spec_bytes: &bytes,
+        config: ProviderConfig::for_standalone_spec("stray", "stray.json"),
+    };
+    let (api, _) = generator::lower_spec(&source).unwrap_or_else(|error| panic!("{error}"));
+    let field_types: Vec<&TypeRef> = api
+        .types
+        .iter()
+        .filter_map(|definition| match &definition.kind {
+            generator::ir::TypeKind::Struct { fields, .. } => Some(fields),
+            _ => None,
+        })
+        .flatten()
+        .filter(|field| field.wire_name == "key")
+        .map(|field| &field.type_ref)
+        .collect();
+    assert_eq!(field_types.len(), 1, "{:?}", api.types);
+    assert!(
+        !matches!(field_types[0], TypeRef::Vec(_))
+            && !matches!(field_types[0], TypeRef::Option(inner) if matches!(**inner, TypeRef::Vec(_))),
+        "{:?}",
+        field_types[0]
+    );
 }

@@ -1,13 +1,14 @@
-//! Header parameters named `Accept`, `Content-Type` or `Authorization` are ignored, as OpenAPI says
-//! (Parameter Object, `name`), and the operation's docs say so: the client sets those headers
-//! itself, and sending the parameter too gave two values (DigitalOcean's `apps_create` declares
-//! an `Accept` parameter; Prism refused `application/json, application/json`).
+//! Header parameters named `Accept` or `Content-Type` are ignored, as OpenAPI says (Parameter
+//! Object, `name`), and the operation's docs say so: the client sets those headers itself, and
+//! sending the parameter too gave two values (DigitalOcean's `apps_create` declares an `Accept`
+//! parameter; Prism refused `application/json, application/json`). `Authorization` is kept: a
+//! document without security schemes (progenitor's keeper) has only the parameter for its token.
 
 use generator::ir::ParameterLocation;
 use generator::{ProviderConfig, ProviderSource};
 
 #[test]
-fn accept_content_type_and_authorization_header_parameters_are_ignored_and_said_so() {
+fn accept_and_content_type_header_parameters_are_ignored_and_said_so() {
     let document = serde_json::json!({
         "openapi": "3.0.3",
         "info": {"title": "headers", "version": "1"},
@@ -40,11 +41,12 @@ fn accept_content_type_and_authorization_header_parameters_are_ignored_and_said_
     assert_eq!(
         kept,
         [
+            (ParameterLocation::Header, "AUTHORIZATION"),
             (ParameterLocation::Header, "X-Request-Id"),
             (ParameterLocation::Query, "accept")
         ]
     );
-    for name in ["Accept", "content-type", "AUTHORIZATION"] {
+    for name in ["Accept", "content-type"] {
         assert!(
             operation.docs.text.contains(&format!(
                 "header parameter `{name}`, which OpenAPI says is ignored"

@@ -233,12 +233,13 @@ impl<'a, 's> OperationLowering<'a, 's> {
             .unwrap_or_else(|| format!("{} {path}", http_method.to_ascii_uppercase()));
 
         let mut raw_parameters = self.collect_parameters(item, operation, pointer)?;
-        // OpenAPI (Parameter Object, `name`): a header parameter named `Accept`, `Content-Type` or
-        // `Authorization` SHALL be ignored; the client sets those from the responses, the body and
-        // the security schemes. Sent as well, the header would carry two values.
+        // OpenAPI (Parameter Object, `name`): a header parameter named `Accept` or `Content-Type`
+        // SHALL be ignored; the client sets those from the responses and the body, and sent as
+        // well the header would carry two values. (`Authorization` is kept: a document without a
+        // security scheme, such as progenitor's keeper, has only the parameter to send the token.)
         raw_parameters.retain(|raw| {
             let reserved = raw.location == ParameterLocation::Header
-                && ["accept", "content-type", "authorization"]
+                && ["accept", "content-type"]
                     .contains(&raw.data.name.to_ascii_lowercase().as_str());
             if reserved {
                 self.notes.push(format!(

@@ -144,6 +144,10 @@ pub enum TypeKind {
         fields: Vec<Field>,
         /// Whether every field has a `Default`, so `#[derive(Default)]` applies.
         derives_default: bool,
+        /// "At least one of" these lists of wire names is all present (an `allOf` member
+        /// `anyOf: [{required: [a]}, {required: [b]}]`). The fields are optional in Rust, since no
+        /// type says "one of several"; the conformance driver's values honour it. Empty: no such rule.
+        required_alternatives: Vec<Vec<String>>,
     },
     /// A string enum, with an `Other(String)` fallback for values newer than the spec.
     StringEnum {
@@ -189,6 +193,20 @@ pub struct Field {
     /// A scalar value the document gives or implies for this field (its `example` or `default`, or
     /// one its `format`/bounds imply); the conformance driver sends it.
     pub sample: Option<serde_json::Value>,
+    /// The item count and uniqueness the schema asks of an array value, when it asks any.
+    pub array_bounds: Option<ArrayBounds>,
+}
+
+/// What an array schema asks of its items' count and uniqueness (`minItems`, `maxItems`,
+/// `uniqueItems`), for values the conformance driver sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ArrayBounds {
+    /// `minItems` (0 when not given).
+    pub min_items: usize,
+    /// `maxItems`.
+    pub max_items: Option<usize>,
+    /// `uniqueItems: true`.
+    pub unique_items: bool,
 }
 
 /// One known value of a string enum.
@@ -445,6 +463,8 @@ pub struct Parameter {
     /// A scalar value the document gives or implies for this parameter (its `example`, its
     /// schema's `example` or `default`, or one its `format`/bounds imply); the conformance driver sends it.
     pub sample: Option<serde_json::Value>,
+    /// The item count and uniqueness its schema asks of an array value, when it asks any.
+    pub array_bounds: Option<ArrayBounds>,
 }
 
 /// How a query parameter's value is written (OpenAPI `style`).

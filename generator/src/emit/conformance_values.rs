@@ -5,9 +5,14 @@
 //! The values are JSON, not Rust expressions: the driver turns them into the client's types with
 //! `serde_json::from_str`, so it never writes a struct literal and uses only the client's public API.
 
-use crate::ir::{ApiModule, Operation, ParameterLocation, TypeDefinition, TypeKind, TypeRef};
+use crate::ir::{
+    ApiModule, ArrayBounds, Field, Operation, ParameterLocation, TypeDefinition, TypeKind, TypeRef,
+    UnionVariant,
+};
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
+
+mod matches;
 
 /// Which optional fields a synthesized value carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,25 +94,72 @@ impl<'a> ValueSynthesizer<'a> {
             } else {
                 parameter.wire_name.clone()
             };
-            let value = self.sampled(&parameter.type_ref, parameter.sample.as_ref(), fill, 0);
+            let value = self.sampled(
+                &parameter.type_ref,
+                parameter.sample.as_ref(),
+                parameter.array_bounds,
+                fill,
+                0,
+            );
             object.insert(key, value);
         }
         Value::Object(object)
     }
 
-    /// The document's sample when it is a value of `type_ref`, else a synthesized one.
+    /// The document's sample when it is a value of `type_ref` (an array's grown or cut to its
+    /// `bounds`), else a synthesized one.
     fn sampled(
         &self,
         type_ref: &TypeRef,
         sample: Option<&Value>,
+        bounds: Option<ArrayBounds>,
         fill: Fill,
         depth: usize,
     ) -> Value {
         let type_ref = strip_option(type_ref);
-        match sample {
-            Some(sample) if self.fits(type_ref, sample, 0) => sample.clone(),
-            _ => self.value(type_ref, fill, depth),
+        let sample = sample
+            .filter(|sample| self.fits(type_ref, sample, 0))
+            .and_then(|sample| match (sample, bounds) {
+                (Value::Array(items), Some(bounds)) => within_bounds(items, bounds),
+                _ => Some(sample.clone()),
+            });
+        match (sample, type_ref) {
+            (Some(sample), _) => sample,
+            (None, TypeRef::Vec(item)) => self.array(item, bounds.unwrap_or_default(), fill, depth),
+            (None, _) => self.value(type_ref, fill, depth),
         }
+    }
+
+    /// An array of `item` values: two distinct ones where the item type allows them (one item
+    /// cannot tell `a,b` from `a&a=b`, so two exercise the array's encoding in queries, headers
+    /// and form bodies), or as many as `bounds` ask, distinct where they ask it.
+    fn array(&self, item: &TypeRef, bounds: ArrayBounds, fill: Fill, depth: usize) -> Value {
+        if depth > REQUIRED_DEPTH || (depth >= COLLECTION_DEPTH && bounds.min_items == 0) {
+            return json!([]);
+        }
+        let item = strip_option(item);
+        let wanted = bounds
+            .min_items
+            .max(2)
+            .min(bounds.max_items.unwrap_or(usize::MAX))
+            .min(MAX_ARRAY_ITEMS.max(bounds.min_items));
+        if wanted == 0 {
+            return json!([]);
+        }
+        let first = self.value(item, fill, depth + 1);
+        let mut items = vec![first];
+        for index in 1..wanted {
+            match self.nth_distinct(item, &items[0], index) {
+                Some(next) => items.push(next),
+                // No further distinct value is known: repeat the first where repeats are
+                // allowed and needed, else stop at the distinct ones.
+                None if !bounds.unique_items && items.len() < bounds.min_items => {
+                    items.push(items[0].clone())
+                }
+                None => break,
+            }
+        }
+        Value::Array(items)
     }
 
     /// Whether the scalar `sample` deserializes as `type_ref` (dates are left to the synthesizer,
@@ -233,17 +285,7 @@ impl<'a> ValueSynthesizer<'a> {
             TypeRef::Bytes => json!("conformance"),
             // "conformance" in base64.
             TypeRef::Base64Bytes => json!("Y29uZm9ybWFuY2U="),
-            TypeRef::Vec(_) if deep || depth >= COLLECTION_DEPTH => json!([]),
-            // Two distinct items where the item type allows them: one item cannot tell `a,b` from
-            // `a&a=b`, so two exercise the array's encoding in queries, headers and form bodies.
-            TypeRef::Vec(item) => {
-                let item = strip_option(item);
-                let first = self.value(item, fill, depth + 1);
-                match self.second_distinct(item, &first) {
-                    Some(second) => json!([first, second]),
-                    None => json!([first]),
-                }
-            }
+            TypeRef::Vec(item) => self.array(item, ArrayBounds::default(), fill, depth),
             TypeRef::Map(_) if deep || depth >= COLLECTION_DEPTH => json!({}),
             TypeRef::Map(item) => {
                 json!({ "key": self.value(strip_option(item), fill, depth + 1) })
@@ -268,19 +310,177 @@ impl<'a> ValueSynthesizer<'a> {
         }
     }
 
-    /// A second value of a scalar item type, different from `first`: the next enum value, another
-    /// string or number. `None` where no such value is known to be valid.
-    fn second_distinct(&self, item: &TypeRef, first: &Value) -> Option<Value> {
-        let second = match item {
-            TypeRef::String => json!("conformance-2"),
-            TypeRef::Integer { .. } => json!(2),
+    /// The `index`th (from 1) value of a scalar item type, different from `first` and from the
+    /// others before it: the next enum value, another string or number. `None` where no such
+    /// value is known to be valid.
+    fn nth_distinct(&self, item: &TypeRef, first: &Value, index: usize) -> Option<Value> {
+        let next = match item {
+            TypeRef::String => json!(format!("conformance-{}", index + 1)),
+            TypeRef::Integer { .. } => json!(index + 1),
             TypeRef::Named(name) => match &self.types.get(name.as_str())?.kind {
-                TypeKind::StringEnum { variants } => json!(variants.get(1)?.wire_value),
+                TypeKind::StringEnum { variants } => json!(variants.get(index)?.wire_value),
                 _ => return None,
             },
             _ => return None,
         };
-        (second != *first).then_some(second)
+        (next != *first).then_some(next)
+    }
+
+    /// A struct field's value: its sample where it fits, else a synthesized one.
+    fn field_value(&self, field: &Field, fill: Fill, depth: usize) -> Value {
+        self.sampled(
+            &field.type_ref,
+            field.sample.as_ref(),
+            field.array_bounds,
+            fill,
+            depth,
+        )
+    }
+
+    /// Adds the fields of one "at least one of" list (`required_alternatives`) when the object
+    /// has none of them complete: the list with the fewest fields missing, of those it has every
+    /// field of.
+    fn meet_required_alternatives(
+        &self,
+        object: &mut Map<String, Value>,
+        definition: &TypeDefinition,
+        fill: Fill,
+        depth: usize,
+    ) {
+        let TypeKind::Struct {
+            fields,
+            required_alternatives,
+            ..
+        } = &definition.kind
+        else {
+            return;
+        };
+        if required_alternatives.is_empty()
+            || required_alternatives
+                .iter()
+                .any(|list| list.iter().all(|key| object.contains_key(key)))
+        {
+            return;
+        }
+        let field_named = |key: &String| {
+            fields
+                .iter()
+                .find(|field| !field.flatten && field.wire_name == *key)
+        };
+        let Some(list) = required_alternatives
+            .iter()
+            .filter(|list| list.iter().all(|key| field_named(key).is_some()))
+            .min_by_key(|list| list.iter().filter(|key| !object.contains_key(*key)).count())
+        else {
+            return;
+        };
+        for key in list {
+            if let (false, Some(field)) = (object.contains_key(key), field_named(key)) {
+                let value = self.field_value(field, fill, depth + 1);
+                object.insert(key.clone(), value);
+            }
+        }
+    }
+
+    /// The value of an untagged union: one that matches exactly one member, as a `oneOf` asks
+    /// (a value of the first member often matches several: an object of optional fields matches
+    /// every member without required ones). Each member is tried with `fill`, then with every
+    /// optional field (a property only that member gives a value of, such as its own `type`
+    /// enum); when no value matches only its member, the first member's.
+    fn one_member_value(&self, variants: &[UnionVariant], fill: Fill, depth: usize) -> Value {
+        let Some(first) = variants.first() else {
+            return Value::Null;
+        };
+        let first_value = self.value(&first.type_ref, fill, depth + 1);
+        if variants.len() == 1 {
+            return first_value;
+        }
+        let matches_only = |index: usize, value: &Value| {
+            variants.iter().enumerate().all(|(other, variant)| {
+                (other == index) == self.matches(&variant.type_ref, value, 0)
+            })
+        };
+        if matches_only(0, &first_value) {
+            return first_value;
+        }
+        let fills: &[Fill] = match fill {
+            Fill::Required => &[Fill::Required, Fill::Full],
+            Fill::Full => &[Fill::Full],
+        };
+        for (index, variant) in variants.iter().enumerate().take(MAX_UNION_TRIES) {
+            for &member_fill in fills {
+                if index == 0 && member_fill == fill {
+                    continue;
+                }
+                let value = self.value(&variant.type_ref, member_fill, depth + 1);
+                if matches_only(index, &value) {
+                    return value;
+                }
+            }
+        }
+        first_value
+    }
+
+    /// A member of a discriminated union with its discriminator value: the first in the
+    /// mapping's order whose value matches no other member (Prism validates the `oneOf` without
+    /// reading the discriminator), else the first. `None` when the mapping is empty.
+    fn discriminated_value(
+        &self,
+        variants: &[UnionVariant],
+        discriminator: &crate::ir::Discriminator,
+        fill: Fill,
+        depth: usize,
+    ) -> Option<Value> {
+        let with_discriminator = |wire_value: &str, index: usize, member_fill: Fill| {
+            let mut member = variants
+                .get(index)
+                .map(|variant| self.value(&variant.type_ref, member_fill, depth + 1))
+                .unwrap_or(Value::Null);
+            // A member that is only its tag (a unit variant) is the tag alone.
+            if member.is_null() {
+                member = Value::Object(serde_json::Map::new());
+            }
+            if let Value::Object(object) = &mut member {
+                object.insert(discriminator.property_name.clone(), json!(wire_value));
+            }
+            member
+        };
+        let (first_wire_value, first_index) = discriminator.mapping.first()?;
+        let first = with_discriminator(first_wire_value, *first_index, fill);
+        let matches_only = |index: usize, value: &Value| {
+            variants.iter().enumerate().all(|(other, variant)| {
+                (other == index) == self.matches(&variant.type_ref, value, 0)
+            })
+        };
+        // Members told apart by a one-value tag property (a serde-tagged enum whose members leave
+        // the tag out) match one member by construction: the tag admits one value per member.
+        if variants.len() == 1
+            || !discriminator.members_carry_property
+            || matches_only(*first_index, &first)
+        {
+            return Some(first);
+        }
+        let fills: &[Fill] = match fill {
+            Fill::Required => &[Fill::Required, Fill::Full],
+            Fill::Full => &[Fill::Full],
+        };
+        for (position, (wire_value, index)) in discriminator
+            .mapping
+            .iter()
+            .enumerate()
+            .take(MAX_UNION_TRIES)
+        {
+            for &member_fill in fills {
+                if position == 0 && member_fill == fill {
+                    continue;
+                }
+                let value = with_discriminator(wire_value, *index, member_fill);
+                if matches_only(*index, &value) {
+                    return Some(value);
+                }
+            }
+        }
+        Some(first)
     }
 
     fn named(&self, name: &str, fill: Fill, depth: usize) -> Value {
@@ -315,9 +515,10 @@ impl<'a> ValueSynthesizer<'a> {
                     };
                     object.insert(
                         field.wire_name.clone(),
-                        self.sampled(&field.type_ref, field.sample.as_ref(), fill, field_depth),
+                        self.field_value(field, fill, field_depth),
                     );
                 }
+                self.meet_required_alternatives(&mut object, definition, fill, depth);
                 Value::Object(object)
             }
             TypeKind::StringEnum { variants } => variants
@@ -328,31 +529,56 @@ impl<'a> ValueSynthesizer<'a> {
                 discriminator,
             } => {
                 if let Some(discriminator) = discriminator {
-                    if let Some((wire_value, index)) = discriminator.mapping.first() {
-                        let mut member = variants
-                            .get(*index)
-                            .map(|variant| self.value(&variant.type_ref, fill, depth + 1))
-                            .unwrap_or(Value::Null);
-                        // A member that is only its tag (a unit variant) is the tag alone.
-                        if member.is_null() {
-                            member = Value::Object(serde_json::Map::new());
-                        }
-                        if let Value::Object(object) = &mut member {
-                            object.insert(discriminator.property_name.clone(), json!(wire_value));
-                        }
-                        return member;
+                    if let Some(value) =
+                        self.discriminated_value(variants, discriminator, fill, depth)
+                    {
+                        return value;
                     }
                 }
-                variants
-                    .first()
-                    .map(|variant| self.value(&variant.type_ref, fill, depth + 1))
-                    .unwrap_or(Value::Null)
+                self.one_member_value(variants, fill, depth)
             }
             TypeKind::Alias { target } | TypeKind::Newtype { target } => {
                 self.value(target, fill, depth + 1)
             }
         }
     }
+}
+
+/// The most members of a union tried for a value that matches only its member.
+const MAX_UNION_TRIES: usize = 64;
+
+/// The most items an array gets when its `minItems` does not ask for more.
+const MAX_ARRAY_ITEMS: usize = 2;
+
+/// The items of a document's sample within `bounds`: cut to `maxItems`, or grown to `minItems` by
+/// repeating them where repeats are allowed. `None` when it cannot be made to fit.
+fn within_bounds(items: &[Value], bounds: ArrayBounds) -> Option<Value> {
+    let mut items = items.to_vec();
+    if let Some(max_items) = bounds.max_items {
+        items.truncate(max_items);
+    }
+    if bounds.unique_items {
+        let mut seen = Vec::new();
+        for item in &items {
+            if !seen.contains(item) {
+                seen.push(item.clone());
+            }
+        }
+        items = seen;
+    }
+    if items.len() < bounds.min_items {
+        if bounds.unique_items || items.is_empty() {
+            return None;
+        }
+        let repeated: Vec<Value> = items
+            .iter()
+            .cycle()
+            .take(bounds.min_items)
+            .cloned()
+            .collect();
+        items = repeated;
+    }
+    Some(Value::Array(items))
 }
 
 /// A field's or parameter's type without its outer `Option`: when the value is given at all, it is
@@ -373,3 +599,6 @@ fn location_word(location: ParameterLocation) -> &'static str {
         ParameterLocation::Cookie => "cookie",
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -27,6 +27,7 @@ fn type_definition(definition: &TypeDefinition) -> TokenStream {
         TypeKind::Struct {
             fields,
             derives_default,
+            ..
         } => struct_definition(&docs, &name, fields, *derives_default),
         TypeKind::StringEnum { variants } => string_enum_definition(&docs, &name, variants),
         TypeKind::Union {

@@ -6,6 +6,7 @@ mod messages;
 mod oauth2_client;
 mod operations;
 mod recursion;
+mod required_alternatives;
 mod samples;
 mod schemas;
 mod security;

@@ -232,7 +232,23 @@ impl<'a, 's> OperationLowering<'a, 's> {
             .clone()
             .unwrap_or_else(|| format!("{} {path}", http_method.to_ascii_uppercase()));
 
-        let raw_parameters = self.collect_parameters(item, operation, pointer)?;
+        let mut raw_parameters = self.collect_parameters(item, operation, pointer)?;
+        // OpenAPI (Parameter Object, `name`): a header parameter named `Accept` or `Content-Type`
+        // SHALL be ignored; the client sets those from the responses and the body, and sent as
+        // well the header would carry two values. (`Authorization` is kept: a document without a
+        // security scheme, such as progenitor's keeper, has only the parameter to send the token.)
+        raw_parameters.retain(|raw| {
+            let reserved = raw.location == ParameterLocation::Header
+                && ["accept", "content-type"]
+                    .contains(&raw.data.name.to_ascii_lowercase().as_str());
+            if reserved {
+                self.notes.push(format!(
+                    "The spec declares a header parameter `{}`, which OpenAPI says is ignored: the client sets that header itself.",
+                    raw.data.name
+                ));
+            }
+            !reserved
+        });
         let mut parameter_names = UniqueNames::new();
         let mut parameters = Vec::new();
         for raw in &raw_parameters {
@@ -659,6 +675,12 @@ impl<'a, 's> OperationLowering<'a, 's> {
             },
         };
         let sample = parameter_sample(data, self.schemas);
+        let array_bounds = match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => {
+                self.schemas.array_bounds_of(SchemaView::from(schema))
+            }
+            ParameterSchemaOrContent::Content(_) => None,
+        };
         Ok(Parameter {
             rust_name,
             wire_name: data.name.clone(),
@@ -669,6 +691,7 @@ impl<'a, 's> OperationLowering<'a, 's> {
             style: raw.style,
             docs,
             sample,
+            array_bounds,
         })
     }
 
@@ -1012,7 +1035,16 @@ impl<'a, 's> OperationLowering<'a, 's> {
             },
         };
         let variant_name = status_variant_name(status);
-        if response.content.is_empty() {
+        // HTTP gives these statuses no body (RFC 9110, sections 15.3.5, 15.3.6 and 15.4.5), so a
+        // schema documented for one describes nothing a server sends: the case is bodiless.
+        let bodiless_status = matches!(status, StatusMatch::Code(204 | 205 | 304));
+        if bodiless_status && !response.content.is_empty() {
+            self.notes.push(format!(
+                "The spec documents a body for `{}`, a status HTTP sends without one: it is read as no body.",
+                status_reason_text(status)
+            ));
+        }
+        if response.content.is_empty() || bodiless_status {
             return Ok(vec![ResponseCase {
                 status,
                 variant_name,

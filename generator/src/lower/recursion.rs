@@ -135,6 +135,7 @@ pub fn decide_default_derives(types: &mut [TypeDefinition]) {
         if let TypeKind::Struct {
             fields,
             derives_default,
+            ..
         } = &mut definition.kind
         {
             *derives_default = fields.iter().all(|field| has_default(&field.type_ref));

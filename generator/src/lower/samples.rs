@@ -4,6 +4,9 @@
 //! value built from the Rust type alone (`"conformance"`, `1`) breaks `format: uri` or
 //! `minimum: 10`. Only scalars and arrays of scalars are kept: an object example is often partial.
 
+mod pattern;
+
+use crate::ir::ArrayBounds;
 use openapiv3::{ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty};
 use serde_json::{json, Value};
 
@@ -35,6 +38,32 @@ pub fn schema_sample(schema: &Schema) -> Option<Value> {
         }
     }
     implied_sample(&schema.schema_kind)
+}
+
+/// What an array schema asks of its item count and uniqueness, when it asks anything.
+pub fn array_bounds(schema: &Schema) -> Option<ArrayBounds> {
+    let (min_items, max_items, unique_items) = match &schema.schema_kind {
+        SchemaKind::Type(Type::Array(array)) => {
+            (array.min_items, array.max_items, array.unique_items)
+        }
+        SchemaKind::Any(any)
+            if (any.items.is_some() && any.typ.is_none())
+                || any.typ.as_deref() == Some("array") =>
+        {
+            (
+                any.min_items,
+                any.max_items,
+                any.unique_items.unwrap_or(false),
+            )
+        }
+        _ => return None,
+    };
+    let bounds = ArrayBounds {
+        min_items: min_items.unwrap_or(0),
+        max_items,
+        unique_items,
+    };
+    (bounds != ArrayBounds::default()).then_some(bounds)
 }
 
 /// A given example value (a parameter's `example`, say), when it is a scalar.
@@ -87,8 +116,12 @@ fn implied_sample(kind: &SchemaKind) -> Option<Value> {
                 return Some(json!(text));
             }
             if let Some(pattern) = &string.pattern {
-                return pattern_sample(pattern, string.min_length.unwrap_or(0))
-                    .map(|text| json!(text));
+                return pattern::pattern_sample(
+                    pattern,
+                    string.min_length.unwrap_or(0),
+                    string.max_length,
+                )
+                .map(|text| json!(text));
             }
             let minimum = string.min_length.unwrap_or(0);
             let maximum = string.max_length.unwrap_or(usize::MAX);
@@ -158,89 +191,9 @@ fn implied_sample(kind: &SchemaKind) -> Option<Value> {
 /// The longest text a sample is: a `minLength` past it gives no sample.
 const MAX_SAMPLE_TEXT_LENGTH: usize = 4096;
 
-/// The shortest text that matches `pattern` (the first alternative, the fewest repetitions, a
-/// plain letter or digit from each class), from `regex-syntax`'s reading of it; `None` when it
-/// cannot be read (an ECMA-only construct) or gives no plain text.
-fn pattern_sample(pattern: &str, min_length: usize) -> Option<String> {
-    let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
-    let mut text = String::new();
-    shortest_match(&hir, &mut text, 0, &mut 0)?;
-    let missing = min_length.saturating_sub(text.chars().count());
-    if missing > 0 {
-        // Longer by repeating the first open-ended repetition (`+`, `*`, `{2,}`) as often as needed.
-        let mut extra = missing.min(256);
-        text.clear();
-        shortest_match(&hir, &mut text, 0, &mut extra)?;
-    }
-    Some(text)
-}
-
-/// Appends the shortest match of `hir`; the first repetition that allows more takes `extra` more
-/// rounds (and sets it to 0).
-fn shortest_match(
-    hir: &regex_syntax::hir::Hir,
-    text: &mut String,
-    depth: usize,
-    extra: &mut usize,
-) -> Option<()> {
-    use regex_syntax::hir::{Class, HirKind};
-    if depth > 64 || text.len() > 1024 {
-        return None;
-    }
-    match hir.kind() {
-        HirKind::Empty | HirKind::Look(_) => {}
-        HirKind::Literal(literal) => text.push_str(std::str::from_utf8(&literal.0).ok()?),
-        HirKind::Class(Class::Unicode(class)) => {
-            let contains = |character: char| {
-                class
-                    .ranges()
-                    .iter()
-                    .any(|range| range.start() <= character && character <= range.end())
-            };
-            let plain = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_-.";
-            let character = plain
-                .chars()
-                .find(|character| contains(*character))
-                .or_else(|| (' '..='~').find(|character| contains(*character)))?;
-            text.push(character);
-        }
-        HirKind::Class(Class::Bytes(class)) => {
-            let byte = class
-                .ranges()
-                .iter()
-                .flat_map(|range| range.start()..=range.end())
-                .find(|byte| byte.is_ascii_alphanumeric())?;
-            text.push(char::from(byte));
-        }
-        HirKind::Repetition(repetition) => {
-            let room = repetition.max.map_or(usize::MAX, |max| {
-                max.saturating_sub(repetition.min) as usize
-            });
-            let more = if *extra > 0 && room >= *extra {
-                std::mem::take(extra)
-            } else {
-                0
-            };
-            for _ in 0..(repetition.min.min(64) as usize + more) {
-                shortest_match(&repetition.sub, text, depth + 1, &mut 0)?;
-            }
-        }
-        HirKind::Capture(capture) => shortest_match(&capture.sub, text, depth + 1, extra)?,
-        HirKind::Concat(parts) => {
-            for part in parts {
-                shortest_match(part, text, depth + 1, extra)?;
-            }
-        }
-        HirKind::Alternation(alternatives) => {
-            shortest_match(alternatives.first()?, text, depth + 1, extra)?;
-        }
-    }
-    Some(())
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{pattern_sample, schema_sample};
+    use super::schema_sample;
     use serde_json::json;
 
     fn sample(schema: serde_json::Value) -> Option<serde_json::Value> {
@@ -285,38 +238,5 @@ mod tests {
             sample(json!({"type": "number", "minimum": 1e308, "multipleOf": 1e-308})),
             None
         );
-    }
-
-    #[test]
-    fn patterns_give_their_shortest_plain_match_and_unreadable_ones_nothing() {
-        assert_eq!(
-            pattern_sample("payTo|upi_collect", 0).as_deref(),
-            Some("payTo")
-        );
-        assert_eq!(pattern_sample("^(sepa|iban)$", 0).as_deref(), Some("sepa"));
-        assert_eq!(
-            pattern_sample(r"^\d+\.\d+\.\d+([\-\+].+)?$", 0).as_deref(),
-            Some("0.0.0")
-        );
-        assert_eq!(
-            pattern_sample(r"^web3_\w+_signature$", 0).as_deref(),
-            Some("web3_a_signature")
-        );
-        assert_eq!(
-            pattern_sample("^oauth_(?:(?:token_)|(?:custom_))?[a-z0-9_]+$", 0).as_deref(),
-            Some("oauth_a")
-        );
-        assert_eq!(pattern_sample("^[A-Z]{3}$", 0).as_deref(), Some("AAA"));
-        assert_eq!(pattern_sample("^[^a]+$", 0).as_deref(), Some("b"));
-        // `minLength` lengthens the first open-ended repetition; a bounded one stays as it is.
-        assert_eq!(
-            pattern_sample("^[a-z][a-z0-9-]*$", 3).as_deref(),
-            Some("aaa")
-        );
-        assert_eq!(pattern_sample("^[a-z]{2,4}$", 4).as_deref(), Some("aaaa"));
-        assert_eq!(pattern_sample("^[a-z]{2}$", 4).as_deref(), Some("aa"));
-        // A backreference or a lookahead is not Rust syntax: no sample, never a wrong one.
-        assert_eq!(pattern_sample(r"^(a)\1$", 0), None);
-        assert_eq!(pattern_sample("^(?=x)x$", 0), None);
     }
 }

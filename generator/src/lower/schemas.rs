@@ -1,9 +1,11 @@
 //! Lowers JSON schemas to named Rust types and type references.
 
+use super::required_alternatives::{collect_required_alternatives, required_alternatives_of};
 use super::union_shapes;
 use crate::error::{pointer_push, ErrorContext, GeneratorError};
 use crate::ir::{
-    Discriminator, Docs, EnumVariant, Field, TypeDefinition, TypeKind, TypeRef, UnionVariant,
+    ArrayBounds, Discriminator, Docs, EnumVariant, Field, TypeDefinition, TypeKind, TypeRef,
+    UnionVariant,
 };
 use crate::naming::{pascal_case_name, sanitize_doc, snake_case_name, UniqueNames};
 use openapiv3::{
@@ -401,6 +403,31 @@ impl<'a> SchemaLowering<'a> {
         })
     }
 
+    /// What an array schema in place asks of its item count and uniqueness (see `samples`), through
+    /// `$ref`s and `allOf` members.
+    pub fn array_bounds_of(&self, view: SchemaView<'_>) -> Option<ArrayBounds> {
+        let mut current = view;
+        for _ in 0..16 {
+            let schema = match current {
+                SchemaView::Inline(schema) => schema,
+                SchemaView::Reference(reference) => {
+                    super::samples::component(self.components, reference)?
+                }
+            };
+            if let Some(bounds) = super::samples::array_bounds(schema) {
+                return Some(bounds);
+            }
+            let all_of = match &schema.schema_kind {
+                SchemaKind::AllOf { all_of } => all_of,
+                SchemaKind::Any(any) => &any.all_of,
+                _ => return None,
+            };
+            // The one member that is the array (`allOf: [$ref: List]` with a description beside it).
+            current = SchemaView::from(all_of.first().filter(|_| all_of.len() == 1)?);
+        }
+        None
+    }
+
     /// The component schema behind a `$ref`, for merging `allOf` members.
     fn component_schema(
         &self,
@@ -587,7 +614,9 @@ impl<'a> SchemaLowering<'a> {
         if let Some(tuple) = self.tuple_type_ref(schema, position)? {
             return Ok(tuple);
         }
-        if any.items.is_some() || any.typ.as_deref() == Some("array") {
+        // `items` applies to arrays only: beside `type: object` it says nothing (DigitalOcean's
+        // `bgp_auth_key` is an object with a stray `items`).
+        if (any.items.is_some() && any.typ.is_none()) || any.typ.as_deref() == Some("array") {
             return self.array_type_ref(any.items.as_ref(), position);
         }
         if any.additional_properties.is_some() || any.typ.as_deref() == Some("object") {
@@ -840,7 +869,8 @@ impl<'a> SchemaLowering<'a> {
                         0,
                     )?;
                 }
-                self.struct_kind(name, properties, &required)?
+                let kind = self.struct_kind(name, properties, &required)?;
+                self.with_required_alternatives(kind, &any.all_of)
             }
             SchemaKind::Any(any) if !any.one_of.is_empty() => self.union_kind(
                 name,
@@ -916,6 +946,7 @@ impl<'a> SchemaLowering<'a> {
             },
             flatten: true,
             sample: None,
+            array_bounds: None,
         });
         Ok(())
     }
@@ -978,6 +1009,7 @@ impl<'a> SchemaLowering<'a> {
                 },
             };
             let sample = self.sample_of(view);
+            let array_bounds = self.array_bounds_of(view);
             fields.push(Field {
                 rust_name,
                 wire_name,
@@ -986,11 +1018,13 @@ impl<'a> SchemaLowering<'a> {
                 docs,
                 flatten: false,
                 sample,
+                array_bounds,
             });
         }
         Ok(TypeKind::Struct {
             fields,
             derives_default: false,
+            required_alternatives: Vec::new(),
         })
     }
 
@@ -1008,6 +1042,10 @@ impl<'a> SchemaLowering<'a> {
             },
             SchemaView::Inline(schema) => schema,
         };
+        // "At least one of" these properties: a rule on the merged object, not a shape.
+        if required_alternatives_of(schema).is_some() {
+            return MemberShape::Annotation;
+        }
         match &schema.schema_kind {
             SchemaKind::Type(Type::Object(_)) => MemberShape::Object,
             SchemaKind::AllOf { all_of } => {
@@ -1133,7 +1171,49 @@ impl<'a> SchemaLowering<'a> {
                 0,
             )?;
         }
-        self.struct_kind(name, properties, &required)
+        let kind = self.struct_kind(name, properties, &required)?;
+        Ok(self.with_required_alternatives(kind, members))
+    }
+
+    /// `kind` with the "at least one of" rules of `members` (see `required_alternatives`).
+    fn with_required_alternatives(
+        &self,
+        mut kind: TypeKind,
+        members: &[ReferenceOr<Schema>],
+    ) -> TypeKind {
+        let mut rules = Vec::new();
+        collect_required_alternatives(
+            members,
+            &|reference| super::samples::component(self.components, reference),
+            0,
+            &mut rules,
+        );
+        if let TypeKind::Struct {
+            required_alternatives,
+            ..
+        } = &mut kind
+        {
+            // Several rules must all hold: a value meets them when it has one list of each, so
+            // the lists kept are the unions of one list per rule (the first 64 of them).
+            let mut combined: Vec<Vec<String>> = vec![Vec::new()];
+            for rule in rules {
+                combined = combined
+                    .iter()
+                    .flat_map(|so_far| {
+                        rule.iter().map(move |list| {
+                            let mut joined = so_far.clone();
+                            joined.extend(list.iter().filter(|key| !so_far.contains(key)).cloned());
+                            joined
+                        })
+                    })
+                    .take(64)
+                    .collect();
+            }
+            if combined != [Vec::<String>::new()] {
+                *required_alternatives = combined;
+            }
+        }
+        kind
     }
 
     /// Gathers the properties of an `allOf` member (following refs and nested `allOf`), later members overriding earlier ones.
@@ -1172,6 +1252,10 @@ impl<'a> SchemaLowering<'a> {
                 properties.push((key.clone(), value, property_pointer));
             }
         };
+        if required_alternatives_of(schema).is_some() {
+            // Read by `required_alternatives_in`; it names no property of its own.
+            return Ok(());
+        }
         match &schema.schema_kind {
             SchemaKind::Type(Type::Object(object)) => {
                 for (key, value) in &object.properties {

@@ -1,0 +1,153 @@
+//! The synthesizer's values against the constraints of the schemas they come from, each checked
+//! here by hand from the document, not through the synthesizer's own matcher.
+
+use super::{Fill, ValueSynthesizer};
+use crate::config::ProviderConfig;
+use crate::ProviderSource;
+use serde_json::{json, Value};
+
+/// The body values (full, required only) of the operation `operation_id` of a one-operation
+/// spec whose request body is `body_schema` and whose component schemas are `schemas` (YAML).
+fn body_values(schemas: &str, body_schema: &str) -> (Value, Value) {
+    let spec = format!(
+        r#"openapi: 3.0.3
+info: {{title: values, version: "1"}}
+components:
+  schemas:
+{schemas}
+paths:
+  /things:
+    post:
+      operationId: createThing
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {body_schema}
+      responses:
+        "204": {{description: done}}
+"#
+    );
+    let source = ProviderSource {
+        spec_path: "values.yaml".to_string(),
+        spec_bytes: spec.as_bytes(),
+        config: ProviderConfig::for_standalone_spec("values", "values.yaml"),
+    };
+    let (api, _) = crate::lower_spec(&source).unwrap_or_else(|error| panic!("{error}"));
+    let synthesizer = ValueSynthesizer::new(&api);
+    let operation = &api.operations[0];
+    (
+        synthesizer.body(operation, Fill::Full),
+        synthesizer.body(operation, Fill::Required),
+    )
+}
+
+#[test]
+fn a_one_of_value_matches_exactly_one_member_by_its_own_enum_or_required_fields() {
+    // Neither member requires anything: `{}` and any object of optional fields match both.
+    // Only the `type` enum tells them apart, so the required-only value carries it.
+    let schemas = r##"
+    Ach:
+      type: object
+      properties:
+        type: {type: string, enum: [ach]}
+        owner: {type: string}
+    Card:
+      type: object
+      properties:
+        type: {type: string, enum: [scheme]}
+        number: {type: string}
+    Payment:
+      type: object
+      required: [method]
+      properties:
+        method:
+          oneOf: [{$ref: "#/components/schemas/Ach"}, {$ref: "#/components/schemas/Card"}]
+"##;
+    let (full, required) = body_values(schemas, r##"{$ref: "#/components/schemas/Payment"}"##);
+    for value in [&full, &required] {
+        let method = &value["method"];
+        let is_ach = method.get("type").map_or(true, |kind| kind == "ach");
+        let is_card = method.get("type").map_or(true, |kind| kind == "scheme");
+        assert!(is_ach != is_card, "{method} matches both members or none");
+    }
+    // A member whose required field the others lack is told apart by it alone.
+    let schemas = r##"
+    Loose:
+      type: object
+      properties:
+        note: {type: string}
+    Strict:
+      type: object
+      required: [code]
+      properties:
+        code: {type: integer}
+"##;
+    let (_, required) = body_values(
+        schemas,
+        r##"{oneOf: [{$ref: "#/components/schemas/Loose"}, {$ref: "#/components/schemas/Strict"}]}"##,
+    );
+    // `{}` would match `Loose` only; so would `{note}`. Either way, not `Strict`.
+    assert!(required.get("code").is_none(), "{required}");
+}
+
+#[test]
+fn an_any_of_of_required_lists_is_met_by_the_required_only_value() {
+    let schemas = r##"
+    Firewall:
+      type: object
+      properties:
+        name: {type: string}
+        inbound_rules: {type: array, items: {type: string}}
+        outbound_rules: {type: array, items: {type: string}}
+"##;
+    let body = r##"{allOf: [{$ref: "#/components/schemas/Firewall"}, {required: [name]}, {anyOf: [{title: In, required: [inbound_rules]}, {title: Out, required: [outbound_rules]}]}]}"##;
+    let (full, required) = body_values(schemas, body);
+    assert!(required.get("name").is_some(), "{required}");
+    assert!(
+        required.get("inbound_rules").is_some() || required.get("outbound_rules").is_some(),
+        "neither alternative is met: {required}"
+    );
+    // Exactly one alternative is added: the required-only value stays minimal.
+    assert!(
+        required.get("inbound_rules").is_none() || required.get("outbound_rules").is_none(),
+        "{required}"
+    );
+    assert!(full.get("inbound_rules").is_some() && full.get("outbound_rules").is_some());
+}
+
+#[test]
+fn arrays_have_as_many_items_as_their_bounds_ask_distinct_where_they_ask_it() {
+    let schemas = r##"
+    Bounded:
+      type: object
+      required: [three, one, unique, tags]
+      properties:
+        three: {type: array, minItems: 3, items: {type: integer}}
+        one: {type: array, maxItems: 1, items: {type: string}}
+        unique: {type: array, minItems: 4, uniqueItems: true, items: {type: string, enum: [a, b, c, d, e]}}
+        tags: {type: array, minItems: 3, items: {type: string, pattern: "^t[0-9]$"}}
+        none: {type: array, maxItems: 0, items: {type: string}}
+"##;
+    let (full, required) = body_values(schemas, r##"{$ref: "#/components/schemas/Bounded"}"##);
+    let pattern = regex::Regex::new("^t[0-9]$").expect("a regex");
+    for value in [&full, &required] {
+        let count = |key: &str| value[key].as_array().map(Vec::len);
+        assert!(count("three") >= Some(3), "{value}");
+        assert_eq!(count("one"), Some(1), "{value}");
+        let unique = value["unique"].as_array().expect("an array");
+        assert!(unique.len() >= 4, "{value}");
+        for (index, item) in unique.iter().enumerate() {
+            assert!(!unique[..index].contains(item), "{value}: a repeated item");
+        }
+        // The pattern's sample is kept for every item (repeated: uniqueness is not asked).
+        let tags = value["tags"].as_array().expect("an array");
+        assert!(tags.len() >= 3, "{value}");
+        assert!(
+            tags.iter()
+                .all(|tag| tag.as_str().is_some_and(|tag| pattern.is_match(tag))),
+            "{value}"
+        );
+    }
+    assert_eq!(full["none"], json!([]));
+}

@@ -1,0 +1,126 @@
+//! "At least one of these properties": an `allOf` member `anyOf: [{required: [a]}, {required: [b]}]`
+//! whose members say nothing but `required`. It adds no shape to the merged struct (the fields stay
+//! optional in Rust), but it is a rule a valid value follows, so it is carried in the IR
+//! (`TypeKind::Struct::required_alternatives`) for the conformance driver's values.
+
+use openapiv3::{AnySchema, ReferenceOr, Schema, SchemaKind};
+
+/// The lists of a schema that is only an `anyOf` of `required` lists, or `None`.
+pub fn required_alternatives_of(schema: &Schema) -> Option<Vec<Vec<String>>> {
+    let members = match &schema.schema_kind {
+        SchemaKind::AnyOf { any_of } => any_of,
+        SchemaKind::Any(any)
+            if *any
+                == (AnySchema {
+                    any_of: any.any_of.clone(),
+                    ..AnySchema::default()
+                }) =>
+        {
+            &any.any_of
+        }
+        _ => return None,
+    };
+    if members.is_empty() {
+        return None;
+    }
+    members
+        .iter()
+        .map(|member| match member {
+            ReferenceOr::Item(Schema {
+                schema_kind: SchemaKind::Any(any),
+                ..
+            }) if !any.required.is_empty()
+                && *any
+                    == (AnySchema {
+                        required: any.required.clone(),
+                        ..AnySchema::default()
+                    }) =>
+            {
+                Some(any.required.clone())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// The alternatives of an `allOf`'s members, through `$ref`s and nested `allOf`s (`component`
+/// resolves a `$ref`), in member order.
+pub fn collect_required_alternatives<'s>(
+    members: &'s [ReferenceOr<Schema>],
+    component: &dyn Fn(&str) -> Option<&'s Schema>,
+    depth: usize,
+    alternatives: &mut Vec<Vec<Vec<String>>>,
+) {
+    if depth > 32 {
+        return;
+    }
+    for member in members {
+        let schema = match member {
+            ReferenceOr::Item(schema) => schema,
+            ReferenceOr::Reference { reference } => match component(reference) {
+                Some(schema) => schema,
+                None => continue,
+            },
+        };
+        if let Some(lists) = required_alternatives_of(schema) {
+            alternatives.push(lists);
+            continue;
+        }
+        match &schema.schema_kind {
+            SchemaKind::AllOf { all_of } => {
+                collect_required_alternatives(all_of, component, depth + 1, alternatives)
+            }
+            SchemaKind::Any(any) => {
+                collect_required_alternatives(&any.all_of, component, depth + 1, alternatives)
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::required_alternatives_of;
+    use serde_json::json;
+
+    fn alternatives(schema: serde_json::Value) -> Option<Vec<Vec<String>>> {
+        required_alternatives_of(&serde_json::from_value(schema).expect("a schema"))
+    }
+
+    #[test]
+    fn only_an_any_of_of_bare_required_lists_is_a_rule_of_alternatives() {
+        assert_eq!(
+            alternatives(json!({"anyOf": [
+                {"title": "Inbound", "required": ["inbound_rules"]},
+                {"required": ["outbound_rules", "name"]}
+            ]})),
+            Some(vec![
+                vec!["inbound_rules".to_string()],
+                vec!["outbound_rules".to_string(), "name".to_string()]
+            ])
+        );
+        // A member with a shape of its own is a union, not a rule.
+        assert_eq!(
+            alternatives(json!({"anyOf": [
+                {"required": ["a"]},
+                {"type": "object", "properties": {"b": {"type": "string"}}, "required": ["b"]}
+            ]})),
+            None
+        );
+        assert_eq!(
+            alternatives(
+                json!({"anyOf": [{"required": ["a"]}, {"$ref": "#/components/schemas/B"}]})
+            ),
+            None
+        );
+        assert_eq!(
+            alternatives(json!({"anyOf": [{"description": "no list"}]})),
+            None
+        );
+        assert_eq!(
+            alternatives(json!({"oneOf": [{"required": ["a"]}, {"required": ["b"]}]})),
+            None
+        );
+        assert_eq!(alternatives(json!({"type": "string"})), None);
+    }
+}

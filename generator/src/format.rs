@@ -3,6 +3,7 @@
 //! A module is formatted item by item on every core, not as one `syn::File` on one thread (see
 //! `format/items.rs`); the bytes are the same as formatting the whole file at once.
 
+mod fast_items;
 mod items;
 
 use crate::error::GeneratorError;
@@ -27,4 +28,12 @@ pub fn format_rust_file(file_name: &str, tokens: TokenStream) -> Result<String, 
 /// Puts the header line on a file the generator writes verbatim (such as the runtime template).
 pub fn with_rust_header(source: &str) -> String {
     format!("{RUST_HEADER}\n{}", source.replace("\r\n", "\n"))
+}
+
+/// How many of the items in `tokens` (top-level items and the items of its top-level blocks) the
+/// format stage prints without `syn`, out of how many. For the differential test
+/// (`tests/format_oracle.rs`), which checks that this fast path is taken and prints the same bytes.
+#[doc(hidden)]
+pub fn items_printed_without_syn(tokens: TokenStream) -> (usize, usize) {
+    items::count_items_printed_without_syn(tokens)
 }

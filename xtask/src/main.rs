@@ -34,7 +34,10 @@ macro_rules! eprint {
 }
 
 /// The generator makes millions of small allocations (tokens, syntax trees); mimalloc serves them
-/// faster than the system allocator, from every formatting thread.
+/// faster than the system allocator, from every formatting thread. It is built without transparent
+/// huge pages (`no_thp` in Cargo.toml): with them, the first touch of each 2 MB of an arena makes it
+/// all resident, a third of the peak memory of a generation (nexus: 58 MB against 40 MB), for no
+/// gain in speed.
 #[global_allocator]
 static GLOBAL_ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

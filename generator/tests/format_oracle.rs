@@ -1,7 +1,8 @@
 //! Differential test of the format stage: for every golden fixture and for corpus documents, the
-//! module's tokens formatted by the format stage (items of common shapes printed without `syn`,
-//! the rest formatted item by item on every core) are byte for byte what prettyplease prints for
-//! the whole file parsed as one `syn::File`, the independent oracle.
+//! module formatted by the format stage (section by section as it is emitted, items of common
+//! shapes printed without `syn`, the rest formatted item by item on every core) is byte for byte
+//! what prettyplease prints for the whole module's tokens parsed as one `syn::File`, the
+//! independent oracle.
 
 use generator::{format, ProviderConfig, ProviderSource};
 use std::path::{Path, PathBuf};
@@ -63,8 +64,12 @@ fn check_document(path: &Path) -> (usize, usize) {
         &syn::parse2(tokens.clone()).unwrap_or_else(|error| panic!("{spec_path}: {error}")),
     );
     let expected = format!("{}\n{oracle}", format::RUST_HEADER);
-    let actual = format::format_rust_file("src/api.rs", tokens.clone())
-        .unwrap_or_else(|error| panic!("{spec_path}: {error}"));
+    // As `generate_crate` formats it: section by section, each emitted when the format stage asks.
+    let actual = format::format_rust_sections(
+        "src/api.rs",
+        generator::emit::provider_module_sections(&api, &spec_path),
+    )
+    .unwrap_or_else(|error| panic!("{spec_path}: {error}"));
     if actual != expected {
         let diff = similar::TextDiff::from_lines(expected.as_str(), actual.as_str())
             .unified_diff()

@@ -43,8 +43,11 @@ enum Piece {
     Printed(String),
 }
 
-/// The formatted file, or the parser's message when the file does not parse.
-pub(super) fn format_items_in_parallel(tokens: TokenStream) -> Result<String, String> {
+/// The formatted file (given as consecutive sections of whole items), or the parser's message
+/// when the file does not parse.
+pub(super) fn format_items_in_parallel(
+    sections: impl IntoIterator<Item = TokenStream>,
+) -> Result<String, String> {
     let workers = std::thread::available_parallelism()
         .map_or(1, |count| count.get())
         .min(8);
@@ -58,7 +61,7 @@ pub(super) fn format_items_in_parallel(tokens: TokenStream) -> Result<String, St
             .map(|_| scope.spawn(|| format_pieces(&receiver)))
             .collect();
         let mut count = 0;
-        for_each_piece(tokens, &mut whole_text, |piece| {
+        for_each_piece(sections, &mut whole_text, |piece| {
             // A worker only goes away by panicking; the join below reports what it left undone.
             let _ = sender.send((count, piece));
             count += 1;
@@ -134,9 +137,15 @@ const BATCH_BYTES: usize = 8 * 1024;
 /// prints is handed over printed (but never the first of a block, whose piece carries the block's
 /// header). Appends the whole file's text (or, for printed items, their printed text, which parses
 /// to the same items) to `whole_text`.
-fn for_each_piece(tokens: TokenStream, whole_text: &mut String, mut hand_over: impl FnMut(Piece)) {
+fn for_each_piece(
+    sections: impl IntoIterator<Item = TokenStream>,
+    whole_text: &mut String,
+    mut hand_over: impl FnMut(Piece),
+) {
     let mut top_level = Batches::new(None);
-    for item in split_items(tokens) {
+    // A section is emitted only when asked for here, after the previous one has been handed over
+    // and its tokens dropped.
+    for item in sections.into_iter().flat_map(split_items) {
         let (header, body, later_opening) = match block_with_items(item) {
             Ok(block) => block,
             Err(item) => {
@@ -427,17 +436,47 @@ mod tests {
             pub struct Client {}
         };
         assert_eq!(
-            format_items_in_parallel(tokens.clone()).as_deref(),
+            format_items_in_parallel([tokens.clone()]).as_deref(),
             Ok(whole_file(tokens).as_str())
         );
     }
 
     #[test]
+    fn sections_formatted_one_after_another_are_the_whole_file_formatted() {
+        let head = quote! {
+            #![doc = " A module."]
+            pub use crate::runtime::Error;
+            const PROVIDER: &str = "x";
+        };
+        let types = quote! {
+            /// Types.
+            pub mod types {
+                #![allow(clippy::large_enum_variant)]
+                #[derive(Debug)]
+                pub struct First { pub a: u8 }
+                /// Printed without syn.
+                pub struct Second { pub b: Option<Vec<(String, u8)>> }
+                pub enum Choice { A, B(String) }
+            }
+        };
+        let client = quote! {
+            pub struct Client { pub http: u8 }
+            impl Client { pub fn new() -> Self { Client { http: 1 } } }
+        };
+        let empty = quote!();
+        let whole = quote! { #head #types #client };
+        assert_eq!(
+            format_items_in_parallel([head, empty.clone(), types, client, empty]).as_deref(),
+            Ok(whole_file(whole).as_str())
+        );
+    }
+
+    #[test]
     fn an_empty_file_and_an_empty_module_format_as_a_whole() {
-        assert_eq!(format_items_in_parallel(quote!()).as_deref(), Ok(""));
+        assert_eq!(format_items_in_parallel([quote!()]).as_deref(), Ok(""));
         let tokens = quote! { pub mod types {} pub mod one { pub struct A; } };
         assert_eq!(
-            format_items_in_parallel(tokens.clone()).as_deref(),
+            format_items_in_parallel([tokens.clone()]).as_deref(),
             Ok(whole_file(tokens).as_str())
         );
     }
@@ -471,7 +510,7 @@ mod tests {
         let expected = whole_file(tokens.clone());
         for _ in 0..3 {
             assert_eq!(
-                format_items_in_parallel(tokens.clone()),
+                format_items_in_parallel([tokens.clone()]),
                 Ok(expected.clone())
             );
         }
@@ -479,7 +518,7 @@ mod tests {
 
     #[test]
     fn a_file_that_does_not_parse_gives_the_parsers_message() {
-        let error = format_items_in_parallel(quote! { pub struct ; fn }).unwrap_err();
+        let error = format_items_in_parallel([quote! { pub struct ; fn }]).unwrap_err();
         assert!(error.contains("expected identifier"), "{error}");
     }
 }

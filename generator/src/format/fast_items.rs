@@ -127,10 +127,7 @@ impl ItemPrinter {
             [TokenTree::Ident(doc), TokenTree::Punct(equals), TokenTree::Literal(literal)]
                 if doc == "doc" && equals.as_char() == '=' =>
             {
-                let syn::Lit::Str(text) = syn::Lit::new(literal.clone()) else {
-                    return None;
-                };
-                let text = text.value();
+                let text = string_value(literal)?;
                 if text.contains('\n') || text.starts_with('/') {
                     return None;
                 }
@@ -427,6 +424,24 @@ impl ItemPrinter {
     }
 }
 
+/// The value of a string literal: its text between the quotes when it has no escapes (most docs),
+/// else what `syn` reads.
+fn string_value(literal: &proc_macro2::Literal) -> Option<String> {
+    let text = literal.to_string();
+    if let Some(inner) = text
+        .strip_prefix('"')
+        .and_then(|rest| rest.strip_suffix('"'))
+    {
+        if !inner.contains(['\\', '"']) {
+            return Some(inner.to_string());
+        }
+    }
+    match syn::Lit::new(literal.clone()) {
+        syn::Lit::Str(text) => Some(text.value()),
+        _ => None,
+    }
+}
+
 fn is_word(token: &TokenTree, word: &str) -> bool {
     matches!(token, TokenTree::Ident(ident) if ident == word)
 }
@@ -508,4 +523,106 @@ fn is_keyword(word: &str) -> bool {
             | "yield"
             | "_"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proc_macro2::TokenStream;
+    use quote::quote;
+
+    /// The item printed here, checked against prettyplease; `None` when it is left to prettyplease.
+    fn printed_as_prettyplease_prints(tokens: TokenStream) -> Option<String> {
+        let items: Vec<TokenTree> = tokens.clone().into_iter().collect();
+        let printed = print_item(&items, 0)?;
+        let oracle = prettyplease::unparse(&syn::parse2(tokens).expect("parses"));
+        assert_eq!(printed, oracle);
+        Some(printed)
+    }
+
+    #[test]
+    fn docs_with_escapes_quotes_and_trailing_spaces_print_as_prettyplease_prints() {
+        let docs = [
+            " plain",
+            " a \"quoted\" \\ back\\slash\t tab  ",
+            "",
+            "   ",
+            " ünïcode ✓",
+        ];
+        for doc in docs {
+            let tokens = quote! { #[doc = #doc] pub struct A { #[doc = #doc] pub a: u8 } };
+            assert!(printed_as_prettyplease_prints(tokens).is_some(), "{doc:?}");
+        }
+        // Several lines, or a leading `/`, are prettyplease's to print (block comments, `// /`).
+        for doc in [" one\n two", "/ slash", "// two"] {
+            assert_eq!(
+                printed_as_prettyplease_prints(quote! { #[doc = #doc] pub struct A; }),
+                None
+            );
+        }
+    }
+
+    #[test]
+    fn lines_up_to_the_margin_are_printed_flat_and_longer_ones_left_to_prettyplease() {
+        // Field and attribute lines of every length around the 89 columns prettyplease fills: up
+        // to 89 they are printed here, and then exactly as prettyplease prints them.
+        for length in 70..100 {
+            let name = quote::format_ident!("f{}", "x".repeat(length - 44));
+            let field_line = format!("    pub {name}: Option<std::vec::Vec<(u8, u16)>>,");
+            assert_eq!(field_line.len(), length);
+            let tokens = quote! { pub struct A { pub #name: Option<std::vec::Vec<(u8, u16)>>, } };
+            let printed = printed_as_prettyplease_prints(tokens);
+            assert_eq!(printed.is_some(), length <= WIDEST_LINE, "{field_line}");
+
+            let derive = quote::format_ident!("D{}", "x".repeat(length - 44));
+            let attribute_line = format!("#[derive(Debug, Clone, serde::Serialize, {derive})]");
+            assert_eq!(attribute_line.len(), length);
+            let tokens =
+                quote! { #[derive(Debug, Clone, serde::Serialize, #derive,)] pub struct A; };
+            let printed = printed_as_prettyplease_prints(tokens);
+            assert_eq!(printed.is_some(), length <= WIDEST_LINE, "{attribute_line}");
+        }
+        let short = quote! { pub struct A { pub a: Option<std::vec::Vec<(u8, u16)>> } };
+        assert!(printed_as_prettyplease_prints(short).is_some());
+        let long_name = quote::format_ident!("{}", "x".repeat(100));
+        let long = quote! { pub struct A { pub #long_name: Option<String> } };
+        assert_eq!(printed_as_prettyplease_prints(long), None);
+    }
+
+    #[test]
+    fn shapes_not_printed_here_are_left_to_prettyplease() {
+        let left = [
+            quote! { pub struct A<T> { pub a: T } },
+            quote! { pub struct A { pub a: &'static str } },
+            quote! { pub struct A { pub(crate) a: u8 } },
+            quote! { pub enum A { B = 1 } },
+            quote! { pub enum A { B { c: u8 } } },
+            quote! { #[serde(with = (a))] pub struct A; },
+            quote! { pub struct A { pub a: [u8; 4] } },
+            quote! { pub struct A { pub a: Vec::<u8> } },
+            quote! { pub struct A { pub a: (u8) } },
+            quote! { pub fn a() {} },
+        ];
+        for tokens in left {
+            assert_eq!(
+                printed_as_prettyplease_prints(tokens.clone()),
+                None,
+                "{tokens}"
+            );
+        }
+        let printed = [
+            quote! { pub struct A; },
+            quote! { pub struct A(pub Vec<A>); },
+            quote! { pub struct A {} },
+            quote! { pub enum A {} },
+            quote! { #[non_exhaustive] pub enum A { B, C(String, (u8,)), D(()) } },
+            quote! { #[serde(rename = "a", default,)] pub struct A { pub r#type: ::std::string::String } },
+        ];
+        for tokens in printed {
+            assert!(
+                printed_as_prettyplease_prints(tokens.clone()).is_some(),
+                "{tokens}"
+            );
+        }
+    }
 }

@@ -25,6 +25,9 @@ const WIDEST_LINE: usize = 89;
 /// The item as prettyplease prints it at `indent` spaces, or `None` when it is not one of the
 /// shapes printed here.
 pub(super) fn print_item(item: &[TokenTree], indent: usize) -> Option<String> {
+    if is_word(item.first()?, "impl") {
+        return super::fast_string_enum_impls::print_string_enum_impl(item, indent);
+    }
     let mut printer = ItemPrinter {
         out: String::with_capacity(256),
         indent,

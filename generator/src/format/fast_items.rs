@@ -26,7 +26,8 @@ const WIDEST_LINE: usize = 89;
 /// shapes printed here.
 pub(super) fn print_item(item: &[TokenTree], indent: usize) -> Option<String> {
     if is_word(item.first()?, "impl") {
-        return super::fast_string_enum_impls::print_string_enum_impl(item, indent);
+        return super::fast_string_enum_impls::print_string_enum_impl(item, indent)
+            .or_else(|| super::fast_constructor_impls::print_constructor_impl(item, indent));
     }
     let mut printer = ItemPrinter {
         out: String::with_capacity(256),
@@ -36,9 +37,11 @@ pub(super) fn print_item(item: &[TokenTree], indent: usize) -> Option<String> {
     Some(printer.out)
 }
 
-struct ItemPrinter {
-    out: String,
-    indent: usize,
+/// Prints into `out`; the other fast printers (`fast_constructor_impls.rs`) reuse its attribute
+/// and type printing.
+pub(super) struct ItemPrinter {
+    pub(super) out: String,
+    pub(super) indent: usize,
 }
 
 impl ItemPrinter {
@@ -104,7 +107,11 @@ impl ItemPrinter {
     }
 
     /// `#[...]` attributes, each on its own line; returns the position after them.
-    fn outer_attributes(&mut self, tokens: &[TokenTree], indent: usize) -> Option<usize> {
+    pub(super) fn outer_attributes(
+        &mut self,
+        tokens: &[TokenTree],
+        indent: usize,
+    ) -> Option<usize> {
         let mut position = 0;
         while let Some(TokenTree::Punct(hash)) = tokens.get(position) {
             if hash.as_char() != '#' {
@@ -300,7 +307,7 @@ impl ItemPrinter {
 
     /// A path type (`::a::B<C, (D, E)>`) or a tuple type starting at `at`; returns the position
     /// after it.
-    fn ty(&mut self, tokens: &[TokenTree], mut at: usize) -> Option<usize> {
+    pub(super) fn ty(&mut self, tokens: &[TokenTree], mut at: usize) -> Option<usize> {
         match tokens.get(at)? {
             TokenTree::Group(tuple) if tuple.delimiter() == Delimiter::Parenthesis => {
                 let elements: Vec<TokenTree> = tuple.stream().into_iter().collect();
@@ -415,14 +422,14 @@ impl ItemPrinter {
         }
     }
 
-    fn push_indent(&mut self, indent: usize) {
+    pub(super) fn push_indent(&mut self, indent: usize) {
         for _ in 0..indent {
             self.out.push(' ');
         }
     }
 
     /// The line that started at `start` fits (see [`WIDEST_LINE`]).
-    fn check_line(&self, start: usize) -> Option<()> {
+    pub(super) fn check_line(&self, start: usize) -> Option<()> {
         (self.out.len() - start <= WIDEST_LINE).then_some(())
     }
 }
@@ -445,7 +452,7 @@ fn string_value(literal: &proc_macro2::Literal) -> Option<String> {
     }
 }
 
-fn is_word(token: &TokenTree, word: &str) -> bool {
+pub(super) fn is_word(token: &TokenTree, word: &str) -> bool {
     matches!(token, TokenTree::Ident(ident) if ident == word)
 }
 
@@ -457,7 +464,7 @@ fn word_of(token: &TokenTree) -> Option<String> {
 }
 
 /// A name (of an item, field, variant or attribute): an identifier that is not a keyword, or a raw one.
-fn name_of(token: &TokenTree) -> Option<String> {
+pub(super) fn name_of(token: &TokenTree) -> Option<String> {
     match token {
         TokenTree::Ident(ident) => name_of_ident(ident),
         _ => None,

@@ -184,7 +184,7 @@ fn constructor(printer: &mut ItemPrinter, body: &[TokenTree]) -> Option<usize> {
                 position += 5;
                 "Default::default()".to_string()
             }
-            TokenTree::Ident(argument) if argument.to_string() == name => {
+            TokenTree::Ident(argument) if *argument == name => {
                 if !is_punct(fields.get(position + 1), '.', Spacing::Alone)
                     || !is_word(fields.get(position + 2)?, "into")
                     || !is_empty_parentheses(fields.get(position + 3)?)

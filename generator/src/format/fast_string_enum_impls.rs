@@ -104,6 +104,13 @@ fn arms_from_text(arms: &[TokenTree]) -> Vec<(Ident, Literal)> {
 }
 
 fn as_str_impl(name: &Ident, item: &[TokenTree]) -> Option<(TokenStream, String)> {
+    // `#[doc = ".."] pub fn as_str(&self) -> &str { .. }` (11 tokens), before any comparison of
+    // text (an `impl` block of any size comes here).
+    let impl_body = last_brace_group(item)?;
+    if impl_body.len() != 11 || !matches!(&impl_body[4], TokenTree::Ident(word) if word == "as_str")
+    {
+        return None;
+    }
     let arms = arms_to_text(&match_arms(item)?);
     let variants = arms.iter().map(|(variant, _)| variant);
     let wires = arms.iter().map(|(_, wire)| wire);

@@ -146,14 +146,15 @@ fn for_each_piece(
     // A section is emitted only when asked for here, after the previous one has been handed over
     // and its tokens dropped.
     for item in sections.into_iter().flat_map(split_items) {
+        // A whole item, `impl` blocks of a printed shape included, before splitting blocks.
+        if let Some(printed) = fast_items::print_item(&item, 0) {
+            push_text(whole_text, &printed);
+            top_level.push_printed(printed, &mut hand_over);
+            continue;
+        }
         let (header, body, later_opening) = match block_with_items(item) {
             Ok(block) => block,
             Err(item) => {
-                if let Some(printed) = fast_items::print_item(&item, 0) {
-                    push_text(whole_text, &printed);
-                    top_level.push_printed(printed, &mut hand_over);
-                    continue;
-                }
                 let text = text_of(item);
                 push_text(whole_text, &text);
                 top_level.push(text, &mut hand_over);
@@ -382,6 +383,11 @@ fn block_with_items(mut item: Vec<TokenTree>) -> Result<Block, Vec<TokenTree>> {
 pub(super) fn count_items_printed_without_syn(tokens: TokenStream) -> (usize, usize) {
     let (mut printed, mut total) = (0, 0);
     for item in split_items(tokens) {
+        if fast_items::print_item(&item, 0).is_some() {
+            total += 1;
+            printed += 1;
+            continue;
+        }
         match block_with_items(item) {
             Ok((_, body, _)) => {
                 for (index, inner_item) in split_items(body).into_iter().enumerate() {
@@ -391,12 +397,7 @@ pub(super) fn count_items_printed_without_syn(tokens: TokenStream) -> (usize, us
                     }
                 }
             }
-            Err(item) => {
-                total += 1;
-                if fast_items::print_item(&item, 0).is_some() {
-                    printed += 1;
-                }
-            }
+            Err(_) => total += 1,
         }
     }
     (printed, total)

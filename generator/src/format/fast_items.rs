@@ -11,6 +11,9 @@
 //! attributes become `///` lines as prettyplease makes them (one line, trailing spaces trimmed);
 //! a doc with a line break or a leading `/` is left to prettyplease.
 //!
+//! An item starting with `impl` is handed to `fast_string_enum_impls.rs` and
+//! `fast_constructor_impls.rs`, which print two fixed families of `impl` blocks the same way.
+//!
 //! `tests/format_oracle.rs` formats every golden fixture and corpus documents both ways and
 //! compares the bytes.
 

@@ -134,8 +134,8 @@ const BATCH_BYTES: usize = 8 * 1024;
 
 /// Hands over the file's items as text in batches; the items of an inline module or an `impl`
 /// block go in wrappers of the same kind (see [`Batches`]). An item of a shape `fast_items.rs`
-/// prints is handed over printed (but never the first of a block, whose piece carries the block's
-/// header). Appends the whole file's text (or, for printed items, their printed text, which parses
+/// prints is handed over printed (a top-level `impl` block is offered whole before it is split;
+/// never the first item of a split block, whose piece carries the block's header). Appends the whole file's text (or, for printed items, their printed text, which parses
 /// to the same items) to `whole_text`.
 fn for_each_piece(
     sections: impl IntoIterator<Item = TokenStream>,

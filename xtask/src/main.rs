@@ -123,7 +123,26 @@ enum Command {
     },
 }
 
+/// `mi_option_purge_delay`, its position in `mi_option_e` (mimalloc.h, v2 and v3 alike), which
+/// `libmimalloc-sys` names no constant for.
+const MIMALLOC_PURGE_DELAY_OPTION: libmimalloc_sys::mi_option_t = 15;
+
+/// Milliseconds mimalloc waits before it gives freed pages back to the kernel (its default is 1000).
+/// Giving them back sooner lowers the peak resident set by about a third (nexus 38 -> 25 MB) for
+/// a few percent more CPU time; see README, Performance.
+const MIMALLOC_PURGE_DELAY_MILLISECONDS: std::ffi::c_long = 50;
+
 fn main() {
+    // An explicit `MIMALLOC_PURGE_DELAY` in the environment wins.
+    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+        // SAFETY: sets one integer option of the allocator; mimalloc reads options atomically.
+        unsafe {
+            libmimalloc_sys::mi_option_set(
+                MIMALLOC_PURGE_DELAY_OPTION,
+                MIMALLOC_PURGE_DELAY_MILLISECONDS,
+            )
+        };
+    }
     let succeeded = match run() {
         Ok(code) => code == ExitCode::SUCCESS,
         Err(error) => {

@@ -6,8 +6,8 @@
 //! Every token is checked as it is read: attributes and types are those `fast_items.rs` prints;
 //! an argument is `name: impl Into<Type>`, an initializer `name: name.into()`, `name: None` or
 //! `name: Default::default()`, a setter body `self.name = Some(value.into()); self`. The layout
-//! is prettyplease's: a signature flat when its line fits in the 89 columns, else one argument per
-//! line; the `Self { .. }` literal flat when it is at most 34 columns wide (prettyplease's
+//! is prettyplease's: a signature (of `new` or a setter) flat when its line fits in the 89
+//! columns, else one parameter per line; the `Self { .. }` literal flat when it is at most 34 columns wide (prettyplease's
 //! `end_with_max_width(34)`), else one field per line; a line of any other kind that would not
 //! fit leaves the item to prettyplease. The unit tests below sweep those boundaries against
 //! prettyplease, and `tests/format_oracle.rs` compares whole modules.
@@ -303,8 +303,18 @@ fn setter(printer: &mut ItemPrinter, tokens: &[TokenTree]) -> Option<usize> {
     }
     let field = name_of(field)?;
     let pad = " ".repeat(indent);
+    let flat = format!("{pad}pub fn {setter_name}(mut self, value: {value_type}) -> Self {{");
+    if flat.len() <= WIDEST_LINE {
+        printer.out.push_str(&flat);
+        printer.out.push('\n');
+    } else {
+        // As `new`: one parameter per line when the signature does not fit.
+        printer.out.push_str(&format!(
+            "{pad}pub fn {setter_name}(\n{pad}    mut self,\n{pad}    value: {value_type},\n{pad}) -> Self {{\n"
+        ));
+    }
     printer.out.push_str(&format!(
-        "{pad}pub fn {setter_name}(mut self, value: {value_type}) -> Self {{\n{pad}    self.{field} = Some(value.into());\n{pad}    self\n{pad}}}\n"
+        "{pad}    self.{field} = Some(value.into());\n{pad}    self\n{pad}}}\n"
     ));
     Some(end + 1)
 }
@@ -383,6 +393,7 @@ mod tests {
             let argument = format_ident!("a{}", "x".repeat(length));
             let short = format_ident!("b{}", "y".repeat(length / 4));
             let setter = format_ident!("with_{}", "z".repeat(length));
+            let long_type = format_ident!("T{}", "t".repeat(length));
             let tokens = quote! {
                 impl Kind {
                     pub fn new(#argument: impl Into<String>, #short: impl Into<u8>) -> Self {
@@ -390,6 +401,10 @@ mod tests {
                     }
                     pub fn #setter(mut self, value: impl Into<Vec<String>>) -> Self {
                         self.#short = Some(value.into());
+                        self
+                    }
+                    pub fn with_c(mut self, value: impl Into<Vec<#long_type>>) -> Self {
+                        self.c = Some(value.into());
                         self
                     }
                 }

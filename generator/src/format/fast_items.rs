@@ -7,7 +7,9 @@
 //! else (generics, `where`, references, lifetimes, discriminants, struct variants, a nested group
 //! in an attribute, a keyword where a name stands) returns `None`. So does any line that would be
 //! long enough for prettyplease to consider wrapping it ([`WIDEST_LINE`]): then every line of these
-//! shapes is one token group printed flat, which is what prettyplease prints when it fits. Doc
+//! shapes is one token group printed flat, which is what prettyplease prints when it fits. The
+//! one exception is an attribute list (`#[serde(a, b = "c")]`) too long for its line: it is
+//! printed broken, one element per line, as prettyplease breaks it. Doc
 //! attributes become `///` lines as prettyplease makes them (one line, trailing spaces trimmed);
 //! a doc with a line break or a leading `/` is left to prettyplease.
 //!
@@ -156,17 +158,66 @@ impl ItemPrinter {
             [TokenTree::Ident(path), TokenTree::Group(list)]
                 if list.delimiter() == Delimiter::Parenthesis =>
             {
+                let path = name_of_ident(path)?;
+                let list: Vec<TokenTree> = list.stream().into_iter().collect();
                 self.out.push_str("#[");
-                self.out.push_str(&name_of_ident(path)?);
+                self.out.push_str(&path);
                 self.out.push('(');
-                self.attribute_tokens(&list.stream().into_iter().collect::<Vec<_>>())?;
-                self.out.push(')');
+                self.attribute_tokens(&list)?;
+                self.out.push_str(")]");
+                if self.check_line(start).is_none() {
+                    self.out.truncate(start);
+                    return self.broken_attribute_list(&path, &list, indent);
+                }
+                self.out.push('\n');
+                return Some(());
             }
             _ => return None,
         }
         self.out.push(']');
         self.check_line(start)?;
         self.out.push('\n');
+        Some(())
+    }
+
+    /// `#[path(a, b = "c")]` too long for its line, as prettyplease breaks it: one element per
+    /// line, a comma after each but the last (after the last too when the list ends with one),
+    /// `)]` on a line of its own. An element line that
+    /// would not fit either leaves the item to prettyplease.
+    fn broken_attribute_list(
+        &mut self,
+        path: &str,
+        list: &[TokenTree],
+        indent: usize,
+    ) -> Option<()> {
+        let elements: Vec<&[TokenTree]> = list
+            .split(|token| matches!(token, TokenTree::Punct(comma) if comma.as_char() == ','))
+            .collect();
+        // A trailing comma leaves an empty last element (and is kept, as prettyplease keeps it);
+        // any other empty one is not this shape.
+        let (elements, trailing_comma) = match elements.split_last() {
+            Some((last, rest)) if last.is_empty() => (rest, true),
+            _ => (&elements[..], false),
+        };
+        if elements.is_empty() || elements.iter().any(|element| element.is_empty()) {
+            return None;
+        }
+        self.push_indent(indent);
+        self.out.push_str("#[");
+        self.out.push_str(path);
+        self.out.push_str("(\n");
+        for (index, element) in elements.iter().enumerate() {
+            let start = self.out.len();
+            self.push_indent(indent + 4);
+            self.attribute_tokens(element)?;
+            if index + 1 < elements.len() || trailing_comma {
+                self.out.push(',');
+            }
+            self.check_line(start)?;
+            self.out.push('\n');
+        }
+        self.push_indent(indent);
+        self.out.push_str(")]\n");
         Some(())
     }
 
@@ -592,14 +643,44 @@ mod tests {
             assert_eq!(attribute_line.len(), length);
             let tokens =
                 quote! { #[derive(Debug, Clone, serde::Serialize, #derive,)] pub struct A; };
-            let printed = printed_as_prettyplease_prints(tokens);
-            assert_eq!(printed.is_some(), length <= WIDEST_LINE, "{attribute_line}");
+            // Longer attribute lines are broken, one element per line.
+            let printed = printed_as_prettyplease_prints(tokens).expect("printed");
+            assert_eq!(
+                printed.contains("(\n"),
+                length > WIDEST_LINE,
+                "{attribute_line}"
+            );
         }
         let short = quote! { pub struct A { pub a: Option<std::vec::Vec<(u8, u16)>> } };
         assert!(printed_as_prettyplease_prints(short).is_some());
         let long_name = quote::format_ident!("{}", "x".repeat(100));
         let long = quote! { pub struct A { pub #long_name: Option<String> } };
         assert_eq!(printed_as_prettyplease_prints(long), None);
+    }
+
+    #[test]
+    fn attribute_lists_too_long_for_their_line_are_broken_as_prettyplease_breaks_them() {
+        // One, two and three elements of every length around the 89 columns, on an item and on a
+        // field: printed flat, broken one element per line, or left to prettyplease; what is
+        // printed is prettyplease's bytes.
+        let mut broken = 0;
+        for length in 30..110 {
+            let value = "v".repeat(length);
+            let long = quote::format_ident!("D{}", "x".repeat(length));
+            let lists = [
+                quote! { #[serde(deserialize_with = #value)] },
+                quote! { #[serde(deserialize_with = #value, default)] },
+                quote! { #[serde(rename = #value, default, skip_serializing_if = "Option::is_none",)] },
+                quote! { #[derive(Debug, Clone, #long, serde::Serialize)] },
+            ];
+            for list in lists {
+                let tokens = quote! { #list pub struct A { #list pub a: Option<i64>, } };
+                if let Some(printed) = printed_as_prettyplease_prints(tokens) {
+                    broken += usize::from(printed.contains("(\n"));
+                }
+            }
+        }
+        assert!(broken > 50, "{broken}");
     }
 
     #[test]

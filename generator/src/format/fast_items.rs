@@ -196,7 +196,7 @@ impl ItemPrinter {
         // A trailing comma leaves an empty last element (and is kept, as prettyplease keeps it);
         // any other empty one is not this shape.
         let (elements, trailing_comma) = match elements.split_last() {
-            Some((last, rest)) if last.is_empty() => (rest, true),
+            Some(([], rest)) => (rest, true),
             _ => (&elements[..], false),
         };
         if elements.is_empty() || elements.iter().any(|element| element.is_empty()) {

@@ -192,8 +192,11 @@ pub fn generate_crate(
             Some(overlay) => format!("{}` with the overlay `{}", source.spec_path, overlay.path),
             None => source.spec_path.clone(),
         };
-        let tokens = emit::provider_module_tokens(&api, &generated_from);
-        let contents = format::format_rust_file(&file, tokens)?;
+        // Section by section, so the whole module's tokens never sit in memory at once.
+        let contents = format::format_rust_sections(
+            &file,
+            emit::provider_module_sections(&api, &generated_from),
+        )?;
         runtime_parts.push(runtime_source::parts_used_by(&contents));
         files.push(GeneratedFile {
             path: file.clone(),

@@ -34,7 +34,10 @@ macro_rules! eprint {
 }
 
 /// The generator makes millions of small allocations (tokens, syntax trees); mimalloc serves them
-/// faster than the system allocator, from every formatting thread.
+/// faster than the system allocator, from every formatting thread. It is built without transparent
+/// huge pages (`no_thp` in Cargo.toml): with them, the first touch of each 2 MB of an arena makes it
+/// all resident, a third of the peak memory of a generation (nexus: 58 MB against 40 MB), for no
+/// gain in speed.
 #[global_allocator]
 static GLOBAL_ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -120,7 +123,26 @@ enum Command {
     },
 }
 
+/// `mi_option_purge_delay`, its position in `mi_option_e` (mimalloc.h, v2 and v3 alike), which
+/// `libmimalloc-sys` names no constant for.
+const MIMALLOC_PURGE_DELAY_OPTION: libmimalloc_sys::mi_option_t = 15;
+
+/// Milliseconds mimalloc waits before it gives freed pages back to the kernel (its default is 1000).
+/// Giving them back sooner lowers the peak resident set by about a third (nexus 38 -> 25 MB) for
+/// a few percent more CPU time; see README, Performance.
+const MIMALLOC_PURGE_DELAY_MILLISECONDS: std::ffi::c_long = 50;
+
 fn main() {
+    // An explicit `MIMALLOC_PURGE_DELAY` in the environment wins.
+    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+        // SAFETY: sets one integer option of the allocator; mimalloc reads options atomically.
+        unsafe {
+            libmimalloc_sys::mi_option_set(
+                MIMALLOC_PURGE_DELAY_OPTION,
+                MIMALLOC_PURGE_DELAY_MILLISECONDS,
+            )
+        };
+    }
     let succeeded = match run() {
         Ok(code) => code == ExitCode::SUCCESS,
         Err(error) => {

@@ -22,6 +22,33 @@ use quote::quote;
 
 /// The whole provider module (progenitor-style: tokens only, no IO, no formatting).
 pub fn provider_module_tokens(api: &ApiModule, spec_path: &str) -> TokenStream {
+    provider_module_sections(api, spec_path).collect()
+}
+
+/// The provider module as consecutive sections of whole items: the module's own items, `types`,
+/// the client, the token source. Each is built only when the iterator is asked for it, so the
+/// format stage (`format::format_rust_sections`) holds the tokens of one section at a time, not
+/// the whole module's (the largest cost in peak memory).
+pub fn provider_module_sections<'a>(
+    api: &'a ApiModule,
+    spec_path: &'a str,
+) -> impl Iterator<Item = TokenStream> + 'a {
+    let mut next_section = 0;
+    std::iter::from_fn(move || {
+        let section = match next_section {
+            0 => module_head(api, spec_path),
+            1 => types::types_module(&api.types),
+            2 => client::client_items(api),
+            3 => token_source::token_source_items(api),
+            _ => return None,
+        };
+        next_section += 1;
+        Some(section)
+    })
+}
+
+/// The module's docs and its own items before `types`.
+fn module_head(api: &ApiModule, spec_path: &str) -> TokenStream {
     let mut module_doc = vec![
         format!(
             " {}: a typed client for {} (API version {}).",
@@ -61,9 +88,6 @@ pub fn provider_module_tokens(api: &ApiModule, spec_path: &str) -> TokenStream {
     } else {
         quote!()
     };
-    let types = types::types_module(&api.types);
-    let client = client::client_items(api);
-    let token_source = token_source::token_source_items(api);
     quote! {
         #( #![doc = #module_doc] )*
 
@@ -73,8 +97,5 @@ pub fn provider_module_tokens(api: &ApiModule, spec_path: &str) -> TokenStream {
 
         #base_url
         #server_constants
-        #types
-        #client
-        #token_source
     }
 }

@@ -7,6 +7,7 @@
 //! order, are byte for byte what formatting the whole file gives. An item of an inline module is
 //! formatted inside a wrapper `mod` of its own, so its indentation and line width are the same.
 
+use super::fast_items;
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use std::sync::{mpsc, Mutex};
 
@@ -31,15 +32,22 @@ const ITEM_START_WORDS: &[&str] = &[
     "macro_rules",
 ];
 
-/// One piece to parse and print, with the wrapper lines to drop from what prettyplease prints.
-struct Piece {
-    text: String,
-    drop_first_line: bool,
-    drop_last_line: bool,
+/// One piece of the file: text to parse and print, with the wrapper lines to drop from what
+/// prettyplease prints, or an item already printed (see `fast_items.rs`).
+enum Piece {
+    Parse {
+        text: String,
+        drop_first_line: bool,
+        drop_last_line: bool,
+    },
+    Printed(String),
 }
 
-/// The formatted file, or the parser's message when the file does not parse.
-pub(super) fn format_items_in_parallel(tokens: TokenStream) -> Result<String, String> {
+/// The formatted file (given as consecutive sections of whole items), or the parser's message
+/// when the file does not parse.
+pub(super) fn format_items_in_parallel(
+    sections: impl IntoIterator<Item = TokenStream>,
+) -> Result<String, String> {
     let workers = std::thread::available_parallelism()
         .map_or(1, |count| count.get())
         .min(8);
@@ -53,7 +61,7 @@ pub(super) fn format_items_in_parallel(tokens: TokenStream) -> Result<String, St
             .map(|_| scope.spawn(|| format_pieces(&receiver)))
             .collect();
         let mut count = 0;
-        for_each_piece(tokens, &mut whole_text, |piece| {
+        for_each_piece(sections, &mut whole_text, |piece| {
             // A worker only goes away by panicking; the join below reports what it left undone.
             let _ = sender.send((count, piece));
             count += 1;
@@ -94,18 +102,26 @@ fn format_pieces(receiver: &Mutex<mpsc::Receiver<(usize, Piece)>>) -> Vec<(usize
         let Ok((index, piece)) = next else {
             return results;
         };
-        results.push((index, format_piece(&piece)));
+        results.push((index, format_piece(piece)));
     }
 }
 
-fn format_piece(piece: &Piece) -> Option<String> {
-    let file = syn::parse_file(&piece.text).ok()?;
+fn format_piece(piece: Piece) -> Option<String> {
+    let (text, drop_first_line, drop_last_line) = match piece {
+        Piece::Printed(text) => return Some(text),
+        Piece::Parse {
+            text,
+            drop_first_line,
+            drop_last_line,
+        } => (text, drop_first_line, drop_last_line),
+    };
+    let file = syn::parse_file(&text).ok()?;
     let printed = prettyplease::unparse(&file);
     let mut text = printed.as_str();
-    if piece.drop_first_line {
+    if drop_first_line {
         text = &text[text.find('\n')? + 1..];
     }
-    if piece.drop_last_line {
+    if drop_last_line {
         let without_newline = text.strip_suffix('\n')?;
         text = &text[..without_newline.rfind('\n').map_or(0, |index| index + 1)];
     }
@@ -117,11 +133,25 @@ fn format_piece(piece: &Piece) -> Option<String> {
 const BATCH_BYTES: usize = 8 * 1024;
 
 /// Hands over the file's items as text in batches; the items of an inline module or an `impl`
-/// block go in wrappers of the same kind (see [`Batches`]). Appends the whole file's text to
-/// `whole_text`.
-fn for_each_piece(tokens: TokenStream, whole_text: &mut String, mut hand_over: impl FnMut(Piece)) {
+/// block go in wrappers of the same kind (see [`Batches`]). An item of a shape `fast_items.rs`
+/// prints is handed over printed (a top-level `impl` block is offered whole before it is split;
+/// never the first item of a split block, whose piece carries the block's header). Appends the whole file's text (or, for printed items, their printed text, which parses
+/// to the same items) to `whole_text`.
+fn for_each_piece(
+    sections: impl IntoIterator<Item = TokenStream>,
+    whole_text: &mut String,
+    mut hand_over: impl FnMut(Piece),
+) {
     let mut top_level = Batches::new(None);
-    for item in split_items(tokens) {
+    // A section is emitted only when asked for here, after the previous one has been handed over
+    // and its tokens dropped.
+    for item in sections.into_iter().flat_map(split_items) {
+        // A whole item, `impl` blocks of a printed shape included, before splitting blocks.
+        if let Some(printed) = fast_items::print_item(&item, 0) {
+            push_text(whole_text, &printed);
+            top_level.push_printed(printed, &mut hand_over);
+            continue;
+        }
         let (header, body, later_opening) = match block_with_items(item) {
             Ok(block) => block,
             Err(item) => {
@@ -139,13 +169,20 @@ fn for_each_piece(tokens: TokenStream, whole_text: &mut String, mut hand_over: i
         whole_text.push_str(" {");
         let mut inner = Batches::new(Some((header.clone(), later_opening)));
         for inner_item in split_items(body) {
+            if !inner.is_empty() {
+                if let Some(printed) = fast_items::print_item(&inner_item, 4) {
+                    push_text(whole_text, &printed);
+                    inner.push_printed(printed, &mut hand_over);
+                    continue;
+                }
+            }
             let text = text_of(inner_item);
             push_text(whole_text, &text);
             inner.push(text, &mut hand_over);
         }
         if inner.is_empty() {
             // An empty block: printed as a whole.
-            hand_over(Piece {
+            hand_over(Piece::Parse {
                 text: format!("{header} {{}}"),
                 drop_first_line: false,
                 drop_last_line: false,
@@ -160,13 +197,16 @@ fn for_each_piece(tokens: TokenStream, whole_text: &mut String, mut hand_over: i
 
 /// Items grouped into pieces of about [`BATCH_BYTES`]. Inside a block, the first piece opens with
 /// the block's own header and keeps it; later ones open with a one-line stand-in (`mod m`,
-/// `impl M`) whose line is dropped, and every piece but the last drops its closing `}` line.
+/// `impl M`) whose line is dropped, and every piece but the last drops its closing `}` line. When
+/// the block ends with printed items, its closing `}` line is a piece of its own.
 struct Batches {
     block: Option<(String, &'static str)>,
     current: String,
     /// A full batch, handed over once the next item shows it is not the last.
     full: Option<String>,
     handed_over: usize,
+    /// The last piece handed over is a printed item, so no batch closes the block.
+    ends_with_printed: bool,
 }
 
 impl Batches {
@@ -176,6 +216,7 @@ impl Batches {
             current: String::new(),
             full: None,
             handed_over: 0,
+            ends_with_printed: false,
         }
     }
 
@@ -183,7 +224,22 @@ impl Batches {
         self.handed_over == 0 && self.full.is_none() && self.current.is_empty()
     }
 
+    /// An item already printed: the batch so far goes first, and is not the block's last.
+    fn push_printed(&mut self, printed: String, hand_over: &mut impl FnMut(Piece)) {
+        if let Some(full) = self.full.take() {
+            self.hand_over(full, false, hand_over);
+        }
+        if !self.current.is_empty() {
+            let current = std::mem::take(&mut self.current);
+            self.hand_over(current, false, hand_over);
+        }
+        self.handed_over += 1;
+        self.ends_with_printed = true;
+        hand_over(Piece::Printed(printed));
+    }
+
     fn push(&mut self, text: String, hand_over: &mut impl FnMut(Piece)) {
+        self.ends_with_printed = false;
         if let Some(full) = self.full.take() {
             self.hand_over(full, false, hand_over);
         }
@@ -206,7 +262,12 @@ impl Batches {
                 self.hand_over(current, true, hand_over);
             }
             (None, false) => self.hand_over(current, true, hand_over),
-            (None, true) => {}
+            (None, true) => {
+                if self.ends_with_printed && self.block.is_some() {
+                    // Blocks are split at the top level only, so their `}` is not indented.
+                    hand_over(Piece::Printed("}\n".to_string()));
+                }
+            }
         }
     }
 
@@ -214,12 +275,12 @@ impl Batches {
         let first = self.handed_over == 0;
         self.handed_over += 1;
         hand_over(match &self.block {
-            None => Piece {
+            None => Piece::Parse {
                 text: items,
                 drop_first_line: false,
                 drop_last_line: false,
             },
-            Some((header, later_opening)) => Piece {
+            Some((header, later_opening)) => Piece::Parse {
                 text: format!(
                     "{} {{ {items} }}",
                     if first {
@@ -317,6 +378,31 @@ fn block_with_items(mut item: Vec<TokenTree>) -> Result<Block, Vec<TokenTree>> {
     }
 }
 
+/// See `format::items_printed_without_syn`. The first item of a block is not counted as printed,
+/// as [`for_each_piece`] never prints it.
+pub(super) fn count_items_printed_without_syn(tokens: TokenStream) -> (usize, usize) {
+    let (mut printed, mut total) = (0, 0);
+    for item in split_items(tokens) {
+        if fast_items::print_item(&item, 0).is_some() {
+            total += 1;
+            printed += 1;
+            continue;
+        }
+        match block_with_items(item) {
+            Ok((_, body, _)) => {
+                for (index, inner_item) in split_items(body).into_iter().enumerate() {
+                    total += 1;
+                    if index > 0 && fast_items::print_item(&inner_item, 4).is_some() {
+                        printed += 1;
+                    }
+                }
+            }
+            Err(_) => total += 1,
+        }
+    }
+    (printed, total)
+}
+
 fn text_of(trees: Vec<TokenTree>) -> String {
     trees.into_iter().collect::<TokenStream>().to_string()
 }
@@ -351,17 +437,47 @@ mod tests {
             pub struct Client {}
         };
         assert_eq!(
-            format_items_in_parallel(tokens.clone()).as_deref(),
+            format_items_in_parallel([tokens.clone()]).as_deref(),
             Ok(whole_file(tokens).as_str())
         );
     }
 
     #[test]
+    fn sections_formatted_one_after_another_are_the_whole_file_formatted() {
+        let head = quote! {
+            #![doc = " A module."]
+            pub use crate::runtime::Error;
+            const PROVIDER: &str = "x";
+        };
+        let types = quote! {
+            /// Types.
+            pub mod types {
+                #![allow(clippy::large_enum_variant)]
+                #[derive(Debug)]
+                pub struct First { pub a: u8 }
+                /// Printed without syn.
+                pub struct Second { pub b: Option<Vec<(String, u8)>> }
+                pub enum Choice { A, B(String) }
+            }
+        };
+        let client = quote! {
+            pub struct Client { pub http: u8 }
+            impl Client { pub fn new() -> Self { Client { http: 1 } } }
+        };
+        let empty = quote!();
+        let whole = quote! { #head #types #client };
+        assert_eq!(
+            format_items_in_parallel([head, empty.clone(), types, client, empty]).as_deref(),
+            Ok(whole_file(whole).as_str())
+        );
+    }
+
+    #[test]
     fn an_empty_file_and_an_empty_module_format_as_a_whole() {
-        assert_eq!(format_items_in_parallel(quote!()).as_deref(), Ok(""));
+        assert_eq!(format_items_in_parallel([quote!()]).as_deref(), Ok(""));
         let tokens = quote! { pub mod types {} pub mod one { pub struct A; } };
         assert_eq!(
-            format_items_in_parallel(tokens.clone()).as_deref(),
+            format_items_in_parallel([tokens.clone()]).as_deref(),
             Ok(whole_file(tokens).as_str())
         );
     }
@@ -395,7 +511,7 @@ mod tests {
         let expected = whole_file(tokens.clone());
         for _ in 0..3 {
             assert_eq!(
-                format_items_in_parallel(tokens.clone()),
+                format_items_in_parallel([tokens.clone()]),
                 Ok(expected.clone())
             );
         }
@@ -403,7 +519,7 @@ mod tests {
 
     #[test]
     fn a_file_that_does_not_parse_gives_the_parsers_message() {
-        let error = format_items_in_parallel(quote! { pub struct ; fn }).unwrap_err();
+        let error = format_items_in_parallel([quote! { pub struct ; fn }]).unwrap_err();
         assert!(error.contains("expected identifier"), "{error}");
     }
 }

@@ -5,6 +5,12 @@
 use std::future::Future;
 use std::time::Duration;
 
+/// One operation's checks, started: a boxed future, so `main` awaits one type in a loop.
+pub type Exercising = std::pin::Pin<Box<dyn Future<Output = ()>>>;
+
+/// The function that starts one operation's checks.
+pub type Exercise = fn(Run) -> Exercising;
+
 /// What the driver was asked to do (from its command line: `BASE_URL [--dynamic N]`).
 #[derive(Debug, Clone)]
 pub struct Run {
@@ -394,7 +400,9 @@ fn one_line(text: &str) -> String {
     }
 }
 
-/// A request value from its synthesized JSON, through the type's own `Deserialize`.
+/// A request value from its synthesized JSON, through the type's own `Deserialize`. Read from bytes,
+/// as the client reads response bodies: a debug build shares generic code between crates, so a type
+/// the client decodes too is not compiled a second time for the driver.
 pub fn value<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, String> {
-    serde_json::from_str(json).map_err(|error| error.to_string())
+    serde_json::from_slice(json.as_bytes()).map_err(|error| error.to_string())
 }

@@ -468,6 +468,13 @@ fn crate_name_for(file_name: &str) -> String {
     name
 }
 
+/// A document's driver, built (or why not), and how long generating and building took.
+struct Prepared {
+    executable: Result<PathBuf, String>,
+    note: Option<String>,
+    took: Duration,
+}
+
 struct Runner {
     root: PathBuf,
     work_dir: PathBuf,
@@ -685,21 +692,31 @@ impl Runner {
         }
     }
 
-    /// Everything for one document.
-    fn document(&self, document: &Document) -> Measured {
-        let mut measured = Measured::default();
-        let (driver_dir, note) = match self.generate(document) {
-            Ok(generated) => generated,
-            Err(error) => {
-                measured.counts.prism = "not run".to_string();
-                measured
-                    .findings
-                    .push(format!("generation failed: {error:#}"));
-                return measured;
-            }
+    /// Generates the client and driver and builds the driver: what [`Runner::check`] runs, or why
+    /// nothing can be (with the generator's note on a defective document either way).
+    fn prepare(&self, document: &Document) -> Prepared {
+        let started = Instant::now();
+        let mut prepared = Prepared {
+            executable: Err(String::new()),
+            note: None,
+            took: Duration::ZERO,
         };
-        measured.findings.extend(note);
-        let executable = match self.build(&driver_dir) {
+        prepared.executable = match self.generate(document) {
+            Ok((driver_dir, note)) => {
+                prepared.note = note;
+                self.build(&driver_dir)
+            }
+            Err(error) => Err(format!("generation failed: {error:#}")),
+        };
+        prepared.took = started.elapsed();
+        prepared
+    }
+
+    /// Runs a prepared driver against Prism (static, then dynamic) and measures it.
+    fn check(&self, document: &Document, prepared: Prepared) -> Measured {
+        let mut measured = Measured::default();
+        measured.findings.extend(prepared.note);
+        let executable = match prepared.executable {
             Ok(executable) => executable,
             Err(error) => {
                 measured.counts.prism = "not run".to_string();
@@ -819,22 +836,40 @@ pub fn run(root: &Path, args: ConformanceArgs) -> Result<bool> {
     );
     let mut rows = Vec::new();
     let mut failures = Vec::new();
-    for document in &documents {
-        let document_started = Instant::now();
-        let measured = runner.document(document);
-        let mut counts = measured.counts.clone();
-        if counts.prism == "does not start" || counts.prism == "not run" {
-            // Nothing was called: every operation the document has counts as skipped.
-            counts.skipped = std::fs::read(&document.path)
-                .ok()
-                .and_then(|bytes| generator::load::document_facts(&bytes))
-                .map_or(0, |facts| facts.operations as u64);
-        }
-        let expected = expectations.document.get(&document.name);
-        counts.quick = expected.is_some_and(|expected| expected.quick);
-        let verdict = verdict(&counts, &measured.driver_failures, expected);
-        println!(
-            "{:<42} {:<30} {:>5} ops {:>6} req {:>6} accepted {:>6} decoded {:>4} violations {:>4} skipped {:>4} Prism-invalid  {:.0} s{}",
+    // Building a driver takes one core (rustc) and running one takes the other (Prism and the
+    // driver), so the next documents' drivers are built while this one runs. Rows are still
+    // printed in the documents' order.
+    let (prepared_sender, prepared_receiver) = std::sync::mpsc::channel();
+    std::thread::scope(|scope| -> Result<()> {
+        let runner = &runner;
+        let documents = &documents;
+        scope.spawn(move || {
+            for document in documents {
+                if prepared_sender.send(runner.prepare(document)).is_err() {
+                    break;
+                }
+            }
+        });
+        for document in documents {
+            let prepared = prepared_receiver
+                .recv()
+                .context("the thread building the drivers ended early")?;
+            let built_in = prepared.took;
+            let document_started = Instant::now();
+            let measured = runner.check(document, prepared);
+            let mut counts = measured.counts.clone();
+            if counts.prism == "does not start" || counts.prism == "not run" {
+                // Nothing was called: every operation the document has counts as skipped.
+                counts.skipped = std::fs::read(&document.path)
+                    .ok()
+                    .and_then(|bytes| generator::load::document_facts(&bytes))
+                    .map_or(0, |facts| facts.operations as u64);
+            }
+            let expected = expectations.document.get(&document.name);
+            counts.quick = expected.is_some_and(|expected| expected.quick);
+            let verdict = verdict(&counts, &measured.driver_failures, expected);
+            println!(
+            "{:<42} {:<30} {:>5} ops {:>6} req {:>6} accepted {:>6} decoded {:>4} violations {:>4} skipped {:>4} Prism-invalid  built in {:.0} s, run in {:.0} s{}",
             document.name,
             counts.prism,
             counts.operations,
@@ -844,6 +879,7 @@ pub fn run(root: &Path, args: ConformanceArgs) -> Result<bool> {
             counts.violations,
             counts.skipped,
             counts.prism_invalid,
+            built_in.as_secs_f64(),
             document_started.elapsed().as_secs_f64(),
             match &verdict {
                 Ok(()) => String::new(),
@@ -851,8 +887,8 @@ pub fn run(root: &Path, args: ConformanceArgs) -> Result<bool> {
                 Err(message) => format!("  FAILED: {message}"),
             }
         );
-        if let Some(dynamic) = &counts.dynamic {
-            println!(
+            if let Some(dynamic) = &counts.dynamic {
+                println!(
                 "    dynamic ({} per status): {} req {} accepted {} decoded {} violations {} Prism-invalid",
                 dynamic.responses_per_status,
                 dynamic.requests,
@@ -861,31 +897,33 @@ pub fn run(root: &Path, args: ConformanceArgs) -> Result<bool> {
                 dynamic.violations,
                 dynamic.prism_invalid
             );
+            }
+            // The worst first, so a long list never hides a violation.
+            let mut findings = measured.findings.clone();
+            findings.sort_by_key(|finding| {
+                [
+                    ": violation: ",
+                    ": not sent: ",
+                    ": not decoded: ",
+                    "skipped: ",
+                ]
+                .iter()
+                .position(|kind| finding.contains(kind))
+                .unwrap_or(4)
+            });
+            for finding in findings.iter().take(200) {
+                println!("    {finding}");
+            }
+            if measured.findings.len() > 200 {
+                println!("    ... and {} more", measured.findings.len() - 200);
+            }
+            if let Err(message) = verdict {
+                failures.push(format!("{}: {message}", document.name));
+            }
+            rows.push((document.name.clone(), counts));
         }
-        // The worst first, so a long list never hides a violation.
-        let mut findings = measured.findings.clone();
-        findings.sort_by_key(|finding| {
-            [
-                ": violation: ",
-                ": not sent: ",
-                ": not decoded: ",
-                "skipped: ",
-            ]
-            .iter()
-            .position(|kind| finding.contains(kind))
-            .unwrap_or(4)
-        });
-        for finding in findings.iter().take(200) {
-            println!("    {finding}");
-        }
-        if measured.findings.len() > 200 {
-            println!("    ... and {} more", measured.findings.len() - 200);
-        }
-        if let Err(message) = verdict {
-            failures.push(format!("{}: {message}", document.name));
-        }
-        rows.push((document.name.clone(), counts));
-    }
+        Ok(())
+    })?;
     println!();
     println!("{}", table(&rows));
     println!("{}", total_line(&rows));

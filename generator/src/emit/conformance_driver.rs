@@ -14,6 +14,12 @@ use crate::GeneratedFile;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+/// The build profile of every driver (the driver is its workspace's root, so it sets the profile of
+/// the client crate and the dependencies too). A driver of a large document compiles a client of
+/// 100,000 lines or more in debug: without debug information rustc and the linker do far less
+/// work, and nobody debugs a driver.
+const DRIVER_PROFILE: &str = "\n# Drivers are built, run once and thrown away: no debug information, no incremental state.\n[profile.dev]\ndebug = 0\nincremental = false\n";
+
 const SUPPORT_TEMPLATE: &str = include_str!("../../templates/conformance_support.rs");
 
 /// The driver crate's files (`Cargo.toml`, `src/main.rs`, `src/support.rs`) for the client crate
@@ -26,7 +32,7 @@ pub fn conformance_driver_files(
 ) -> Result<Vec<GeneratedFile>, GeneratorError> {
     let driver_name = format!("{client_crate}-conformance");
     let cargo_toml = format!(
-        "{header}\n[package]\nname = \"{driver_name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\n{client_crate} = {{ path = {client_path:?} }}\nreqwest = {{ version = \"0.12\", default-features = false, features = [\"rustls-tls\"] }}\nserde = \"1\"\nserde_json = \"1\"\ntokio = {{ version = \"1\", features = [\"macros\", \"rt\"] }}\n\n# A crate of its own, not a member of an enclosing workspace.\n[workspace]\n",
+        "{header}\n[package]\nname = \"{driver_name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\n{client_crate} = {{ path = {client_path:?} }}\nreqwest = {{ version = \"0.12\", default-features = false, features = [\"rustls-tls\"] }}\nserde = \"1\"\nserde_json = \"1\"\ntokio = {{ version = \"1\", features = [\"macros\", \"rt\"] }}\n\n# A crate of its own, not a member of an enclosing workspace.\n[workspace]\n{DRIVER_PROFILE}",
         header = crate::format::TOML_HEADER,
     );
     let main = crate::format::format_rust_file("src/main.rs", main_tokens(api, client_crate))?;
@@ -59,6 +65,7 @@ fn main_tokens(api: &ApiModule, client_crate: &str) -> TokenStream {
         .operations
         .iter()
         .map(|operation| operation_call(&synthesizer, operation));
+    let exercise_names = api.operations.iter().map(exercise_function_name);
     let doc = format!(
         " Conformance driver for `{}`: every operation, called through the generated client against Prism.",
         api.module_name
@@ -81,10 +88,17 @@ fn main_tokens(api: &ApiModule, client_crate: &str) -> TokenStream {
 
         #( #functions )*
 
+        #( #calls )*
+
+        /// Every operation's checks, in the document's order.
+        const OPERATIONS: &[support::Exercise] = &[ #( #exercise_names ),* ];
+
         #[tokio::main(flavor = "current_thread")]
         async fn main() {
             let run = support::Run::from_args();
-            #( #calls )*
+            for exercise in OPERATIONS {
+                exercise(run.clone()).await;
+            }
         }
     }
 }
@@ -114,6 +128,10 @@ fn configure_client(api: &ApiModule) -> TokenStream {
 
 fn function_name(operation: &Operation) -> proc_macro2::Ident {
     format_ident!("call_{}", operation.method_name.trim_start_matches("r#"))
+}
+
+fn exercise_function_name(operation: &Operation) -> proc_macro2::Ident {
+    format_ident!("exercise_{}", operation.method_name.trim_start_matches("r#"))
 }
 
 /// `async fn call_<op>(run, prefer, required_only) -> Outcome`: builds the values and calls.
@@ -262,7 +280,10 @@ fn status_text(status: StatusMatch) -> String {
     }
 }
 
-/// `support::exercise(&run, &Plan { .. }, |prefer, required_only| call_<op>(..)).await;`
+/// `fn exercise_<op>(run) -> Box<Future>`: `support::exercise(&run, &Plan { .. }, |prefer,
+/// required_only| call_<op>(..))`, boxed. One small function per operation, and `main` loops over
+/// them: one `async fn main` awaiting every operation in turn is one enormous state machine, which
+/// rustc is slow to compile for a document of a thousand operations.
 fn operation_call(synthesizer: &ValueSynthesizer<'_>, operation: &Operation) -> TokenStream {
     let form_array_fields = synthesizer.form_array_fields(operation);
     let form_body = operation
@@ -330,7 +351,10 @@ fn operation_call(synthesizer: &ValueSynthesizer<'_>, operation: &Operation) -> 
     let not_forced = not_forced
         .iter()
         .map(|(status, reason)| quote! { (#status, #reason) });
+    let exercise_name = exercise_function_name(operation);
     quote! {
+        fn #exercise_name(run: support::Run) -> support::Exercising {
+            Box::pin(async move {
         support::exercise(
             &run,
             &support::Plan {
@@ -347,5 +371,7 @@ fn operation_call(synthesizer: &ValueSynthesizer<'_>, operation: &Operation) -> 
             |prefer, required_only| #name(run.clone(), prefer, required_only),
         )
         .await;
+            })
+        }
     }
 }

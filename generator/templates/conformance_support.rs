@@ -209,6 +209,9 @@ pub struct Plan {
     pub form_array_fields: &'static [&'static str],
     /// The body is form-urlencoded: one with no field set is empty, which Prism takes for no body.
     pub form_body: bool,
+    /// The body is `multipart/form-data`: Prism reads every part as a string (a repeated part as
+    /// its last one), so it cannot judge an array or object field.
+    pub multipart_body: bool,
 }
 
 /// What a check expects.
@@ -307,6 +310,20 @@ fn report(plan: &Plan, check: &str, expect: Expect, outcome: Outcome) {
                 })
             });
             let in_request = if form_array_limit { Vec::new() } else { in_request };
+            let multipart_limit = plan.multipart_body
+                && !in_request.is_empty()
+                && violations.iter().filter(|violation| violation["location"][0] == "request").all(|violation| {
+                    violation["location"][1] == "body"
+                        && violation["message"].as_str().is_some_and(|message| {
+                            message.ends_with("must be array") || message.ends_with("must be object")
+                        })
+                });
+            let prism_limit = prism_limit.or_else(|| {
+                multipart_limit.then(|| {
+                    "Prism reads every part of a multipart body as a string, and a repeated part as its last one, so it cannot judge an array or object field".to_string()
+                })
+            });
+            let in_request = if multipart_limit { Vec::new() } else { in_request };
             let in_response: Vec<String> = violations
                 .iter()
                 .filter(|violation| violation["location"][0] != "request")

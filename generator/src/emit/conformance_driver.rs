@@ -131,7 +131,10 @@ fn function_name(operation: &Operation) -> proc_macro2::Ident {
 }
 
 fn exercise_function_name(operation: &Operation) -> proc_macro2::Ident {
-    format_ident!("exercise_{}", operation.method_name.trim_start_matches("r#"))
+    format_ident!(
+        "exercise_{}",
+        operation.method_name.trim_start_matches("r#")
+    )
 }
 
 /// `async fn call_<op>(run, prefer, required_only) -> Outcome`: builds the values and calls.
@@ -290,6 +293,10 @@ fn operation_call(synthesizer: &ValueSynthesizer<'_>, operation: &Operation) -> 
         .body
         .as_ref()
         .is_some_and(|body| body.encoding == crate::ir::BodyEncoding::Form);
+    let multipart_body = operation
+        .body
+        .as_ref()
+        .is_some_and(|body| body.encoding == crate::ir::BodyEncoding::Multipart);
     let name = function_name(operation);
     let spec_name = &operation.spec_name;
     let mut success_codes = Vec::new();
@@ -367,6 +374,7 @@ fn operation_call(synthesizer: &ValueSynthesizer<'_>, operation: &Operation) -> 
                 errors_only: #errors_only,
                 form_array_fields: &[ #( #form_array_fields ),* ],
                 form_body: #form_body,
+                multipart_body: #multipart_body,
             },
             |prefer, required_only| #name(run.clone(), prefer, required_only),
         )

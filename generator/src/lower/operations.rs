@@ -729,12 +729,15 @@ impl<'a, 's> OperationLowering<'a, 's> {
             "request body",
             |components| &components.request_bodies,
         )?;
-        // The preferred media type is sent; the others are named in the method's docs.
-        let Some((media_type, media)) = body
-            .content
-            .iter()
-            .min_by_key(|(media_type, _)| media::media_kind(media_type))
-        else {
+        // The preferred media type is sent; the others are named in the method's docs. JSON with a
+        // file property comes last: it cannot carry the file's bytes.
+        let document = self.document;
+        let Some((media_type, media)) = body.content.iter().min_by_key(|(media_type, media)| {
+            let kind = media::media_kind(media_type);
+            let file_in_json = kind == MediaKind::Json
+                && media::has_file_property(media.schema.as_ref(), document);
+            (file_in_json, kind)
+        }) else {
             return Ok(None);
         };
         let kind = media::media_kind(media_type);

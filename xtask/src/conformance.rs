@@ -61,7 +61,7 @@ pub struct Expectations {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Counts {
-    /// How Prism was fed: `document`, `derived copy without examples`, or why it was not.
+    /// How Prism was fed: `document`, `derived copy without $ref examples`, or why it was not.
     pub prism: String,
     /// Operations the driver called.
     pub operations: u64,
@@ -337,16 +337,58 @@ pub fn total_line(rows: &[(String, Counts)]) -> String {
     )
 }
 
-/// Removes every `example` and `examples` value (schema, media type, parameter and header
-/// examples), keeping properties that happen to be named so. Prism resolves `$ref`s inside
-/// example values, which OpenAPI says are literal data; this copy is what it is fed then.
+/// Removes every example value that holds a `$ref` key (schema, media type, parameter and header
+/// examples, and the component examples such values are in, with the references to them), keeping
+/// every other example and properties that happen to be named so. Prism resolves `$ref`s inside
+/// example values, which OpenAPI says are literal data; this copy is what it is fed then. Examples
+/// without `$ref`s stay: a response documented by examples alone would otherwise come back empty.
 pub fn without_examples(value: &mut serde_json::Value) {
-    fn walk(value: &mut serde_json::Value, in_name_map: bool) {
+    fn holds_ref(value: &serde_json::Value) -> bool {
+        match value {
+            serde_json::Value::Object(object) => {
+                object.contains_key("$ref") || object.values().any(holds_ref)
+            }
+            serde_json::Value::Array(items) => items.iter().any(holds_ref),
+            _ => false,
+        }
+    }
+    // An Example Object whose literal value holds a `$ref`, or a reference to a component one.
+    fn tainted_example(example: &serde_json::Value, tainted_components: &BTreeSet<String>) -> bool {
+        if let Some(reference) = example.get("$ref").and_then(|reference| reference.as_str()) {
+            return reference
+                .strip_prefix("#/components/examples/")
+                .is_some_and(|name| tainted_components.contains(name));
+        }
+        example.get("value").is_some_and(holds_ref)
+    }
+    fn walk(
+        value: &mut serde_json::Value,
+        in_name_map: bool,
+        tainted_components: &BTreeSet<String>,
+    ) {
         match value {
             serde_json::Value::Object(object) => {
                 if !in_name_map {
-                    object.remove("example");
-                    object.remove("examples");
+                    if object.get("example").is_some_and(holds_ref) {
+                        object.remove("example");
+                    }
+                    match object.get_mut("examples") {
+                        // A schema's `examples` (3.1): literal values.
+                        Some(examples @ serde_json::Value::Array(_)) => {
+                            if holds_ref(examples) {
+                                object.remove("examples");
+                            }
+                        }
+                        // A media type's, parameter's or header's: Example Objects by name.
+                        Some(serde_json::Value::Object(examples)) => {
+                            examples
+                                .retain(|_, example| !tainted_example(example, tainted_components));
+                            if examples.is_empty() {
+                                object.remove("examples");
+                            }
+                        }
+                        _ => {}
+                    }
                 }
                 for (key, child) in object.iter_mut() {
                     // Under these keys the children are named by the document, not keywords.
@@ -369,18 +411,31 @@ pub fn without_examples(value: &mut serde_json::Value) {
                                 | "$defs"
                                 | "definitions"
                         );
-                    walk(child, name_map);
+                    walk(child, name_map, tainted_components);
                 }
             }
             serde_json::Value::Array(items) => {
                 for item in items {
-                    walk(item, false);
+                    walk(item, false, tainted_components);
                 }
             }
             _ => {}
         }
     }
-    walk(value, false);
+    let mut tainted_components = BTreeSet::new();
+    if let Some(examples) = value
+        .pointer_mut("/components/examples")
+        .and_then(|examples| examples.as_object_mut())
+    {
+        examples.retain(|name, example| {
+            let tainted = example.get("value").is_some_and(holds_ref);
+            if tainted {
+                tainted_components.insert(name.clone());
+            }
+            !tainted
+        });
+    }
+    walk(value, false, &tainted_components);
 }
 
 /// The path of a relative first server (`/api/v3`), without a trailing `/`; `None` for an absolute
@@ -636,13 +691,13 @@ impl Runner {
                 format!("Prism cannot load the document ({first}); no derived copy: {error:#}")
             })?;
         let fed = match &prefix {
-            None => "derived copy without examples".to_string(),
-            Some(prefix) => format!("derived copy without examples, paths under {prefix}"),
+            None => "derived copy without $ref examples".to_string(),
+            Some(prefix) => format!("derived copy without $ref examples, paths under {prefix}"),
         };
         match Prism::start(&self.prism_entry, &derived, mode, limit) {
             Ok(prism) => Ok((prism, fed)),
             Err(error) => Err(format!(
-                "Prism cannot load the document ({first}), nor a copy without examples ({error:#})"
+                "Prism cannot load the document ({first}), nor a copy without the examples that hold `$ref`s ({error:#})"
             )),
         }
     }

@@ -275,6 +275,9 @@ fn forced_code(status: StatusMatch, listed: &[StatusMatch]) -> Option<u16> {
 const NO_FREE_CODE: &str =
     "every status this range or `default` could stand for is listed on its own, so Prism never answers with it";
 
+const OWN_PREFER: &str =
+    "the operation's own required `Prefer` header parameter takes the place of Prism's `Prefer: code=N`";
+
 fn status_text(status: StatusMatch) -> String {
     match status {
         StatusMatch::Code(code) => code.to_string(),
@@ -302,6 +305,13 @@ fn operation_call(synthesizer: &ValueSynthesizer<'_>, operation: &Operation) -> 
     let mut success_codes = Vec::new();
     let mut error_cases = Vec::new();
     let mut not_forced = Vec::new();
+    // Prism is asked for a status in the `Prefer` header; an operation's own `Prefer` parameter
+    // (Okta's `Prefer: respond-async`) takes its place when it is set.
+    let own_prefer = operation.parameters.iter().find(|parameter| {
+        parameter.location == crate::ir::ParameterLocation::Header
+            && parameter.wire_name.eq_ignore_ascii_case("prefer")
+    });
+    let forced_required_only = own_prefer.is_some_and(|parameter| !parameter.required);
     if operation.kind != OperationKind::UrlBuilder {
         let listed: Vec<StatusMatch> = operation
             .success
@@ -331,6 +341,17 @@ fn operation_call(synthesizer: &ValueSynthesizer<'_>, operation: &Operation) -> 
                 }
                 None => not_forced.push((status_text(case.status), NO_FREE_CODE)),
             }
+        }
+    }
+    if own_prefer.is_some_and(|parameter| parameter.required) {
+        // Only the unforced call stays: every status Prism would be asked for is named instead.
+        let first_success = success_codes.first().copied();
+        for code in success_codes.drain(..).skip(1) {
+            not_forced.push((code.to_string(), OWN_PREFER));
+        }
+        success_codes.extend(first_success);
+        for (code, _) in error_cases.drain(..) {
+            not_forced.push((code.to_string(), OWN_PREFER));
         }
     }
     let has_optional = synthesizer.parameters(operation, Fill::Full)
@@ -375,6 +396,7 @@ fn operation_call(synthesizer: &ValueSynthesizer<'_>, operation: &Operation) -> 
                 form_array_fields: &[ #( #form_array_fields ),* ],
                 form_body: #form_body,
                 multipart_body: #multipart_body,
+                forced_required_only: #forced_required_only,
             },
             |prefer, required_only| #name(run.clone(), prefer, required_only),
         )

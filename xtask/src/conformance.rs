@@ -374,10 +374,8 @@ pub fn without_examples(value: &mut serde_json::Value) {
                     }
                     match object.get_mut("examples") {
                         // A schema's `examples` (3.1): literal values.
-                        Some(examples @ serde_json::Value::Array(_)) => {
-                            if holds_ref(examples) {
-                                object.remove("examples");
-                            }
+                        Some(examples @ serde_json::Value::Array(_)) if holds_ref(examples) => {
+                            object.remove("examples");
                         }
                         // A media type's, parameter's or header's: Example Objects by name.
                         Some(serde_json::Value::Object(examples)) => {

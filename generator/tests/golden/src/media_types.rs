@@ -11,12 +11,25 @@ const PROVIDER: &str = "media_types";
 pub const DEFAULT_BASE_URL: &str = "https://api.example.com";
 /// Request and response types of this API, one per schema.
 pub mod types {
+    /// One zip file or a directory's files; either way file parts.
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[serde(untagged)]
+    #[non_exhaustive]
+    pub enum AttachmentBundle {
+        /// The `String` shape.
+        String(crate::runtime::Binary),
+        /// The `Array` shape.
+        Array(Vec<crate::runtime::Binary>),
+    }
     /// The `Attachment` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct Attachment {
         /// The `file` field.
         pub file: crate::runtime::Binary,
+        /// One zip file or a directory's files; either way file parts.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub bundle: Option<AttachmentBundle>,
         /// The `label` field.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub label: Option<String>,
@@ -26,8 +39,14 @@ pub mod types {
         pub fn new(file: impl Into<crate::runtime::Binary>) -> Self {
             Self {
                 file: file.into(),
+                bundle: None,
                 label: None,
             }
+        }
+        /// Sets `bundle`.
+        pub fn with_bundle(mut self, value: impl Into<AttachmentBundle>) -> Self {
+            self.bundle = Some(value.into());
+            self
         }
         /// Sets `label`.
         pub fn with_label(mut self, value: impl Into<String>) -> Self {
@@ -261,7 +280,7 @@ impl Client {
         let (content_type, multipart) = crate::runtime::multipart_body(
             OPERATION,
             body,
-            &["file"],
+            &["file", "bundle"],
         )?;
         request = request
             .header(reqwest::header::CONTENT_TYPE, content_type)

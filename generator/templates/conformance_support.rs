@@ -212,9 +212,6 @@ pub struct Plan {
     /// The body is `multipart/form-data`: Prism reads every part as a string (a repeated part as
     /// its last one), so it cannot judge an array or object field.
     pub multipart_body: bool,
-    /// The operation has an optional `Prefer` header parameter of its own, which would take the
-    /// place of Prism's `Prefer: code=N`: forced statuses are asked for with the required values only.
-    pub forced_required_only: bool,
 }
 
 /// What a check expects.
@@ -250,11 +247,11 @@ where
         }
         for code in plan.success_codes.iter().skip(1) {
             let prefer = Prefer { code: Some(*code), seed: None };
-            report(plan, &format!("success {code}"), Expect::Success, call(prefer, plan.forced_required_only).await);
+            report(plan, &format!("success {code}"), Expect::Success, call(prefer, false).await);
         }
         for (code, variant) in plan.error_cases {
             let prefer = Prefer { code: Some(*code), seed: None };
-            report(plan, &format!("error {code}"), Expect::Variant(variant), call(prefer, plan.forced_required_only).await);
+            report(plan, &format!("error {code}"), Expect::Variant(variant), call(prefer, false).await);
         }
         return;
     }
@@ -263,7 +260,7 @@ where
     for (code, expect) in statuses {
         for seed in 0..run.dynamic {
             let prefer = Prefer { code: Some(code), seed: Some(format!("conformance-{seed}")) };
-            report(plan, &format!("dynamic {code} seed {seed}"), expect, call(prefer, plan.forced_required_only).await);
+            report(plan, &format!("dynamic {code} seed {seed}"), expect, call(prefer, false).await);
         }
     }
 }

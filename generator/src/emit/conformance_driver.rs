@@ -276,7 +276,7 @@ const NO_FREE_CODE: &str =
     "every status this range or `default` could stand for is listed on its own, so Prism never answers with it";
 
 const OWN_PREFER: &str =
-    "the operation's own required `Prefer` header parameter takes the place of Prism's `Prefer: code=N`";
+    "the operation has a `Prefer` header parameter of its own, which Prism's `Prefer: code=N` would break or be replaced by";
 
 fn status_text(status: StatusMatch) -> String {
     match status {
@@ -306,12 +306,12 @@ fn operation_call(synthesizer: &ValueSynthesizer<'_>, operation: &Operation) -> 
     let mut error_cases = Vec::new();
     let mut not_forced = Vec::new();
     // Prism is asked for a status in the `Prefer` header; an operation's own `Prefer` parameter
-    // (Okta's `Prefer: respond-async`) takes its place when it is set.
-    let own_prefer = operation.parameters.iter().find(|parameter| {
+    // (Okta's `Prefer: respond-async`) takes its place when it is set, and Prism checks Prism's
+    // own `Prefer: code=N` against that parameter's schema when it is not.
+    let own_prefer = operation.parameters.iter().any(|parameter| {
         parameter.location == crate::ir::ParameterLocation::Header
             && parameter.wire_name.eq_ignore_ascii_case("prefer")
     });
-    let forced_required_only = own_prefer.is_some_and(|parameter| !parameter.required);
     if operation.kind != OperationKind::UrlBuilder {
         let listed: Vec<StatusMatch> = operation
             .success
@@ -343,7 +343,7 @@ fn operation_call(synthesizer: &ValueSynthesizer<'_>, operation: &Operation) -> 
             }
         }
     }
-    if own_prefer.is_some_and(|parameter| parameter.required) {
+    if own_prefer {
         // Only the unforced call stays: every status Prism would be asked for is named instead.
         let first_success = success_codes.first().copied();
         for code in success_codes.drain(..).skip(1) {
@@ -396,7 +396,6 @@ fn operation_call(synthesizer: &ValueSynthesizer<'_>, operation: &Operation) -> 
                 form_array_fields: &[ #( #form_array_fields ),* ],
                 form_body: #form_body,
                 multipart_body: #multipart_body,
-                forced_required_only: #forced_required_only,
             },
             |prefer, required_only| #name(run.clone(), prefer, required_only),
         )

@@ -1415,6 +1415,7 @@ mod media_types {
             &spec(),
             &[
                 ("POST /files", &["201"]),
+                ("POST /attachments", &["201"]),
                 ("PUT /files/{id}/content", &["204"]),
                 ("GET /files/{id}/content", &["200", "404"]),
                 ("POST /echo", &["200"]),
@@ -1447,6 +1448,16 @@ mod media_types {
             client(Prefer::none()).upload_file(&minimal).await,
             201,
             "upload_file (required parts)",
+        );
+        // Offered as JSON first and as multipart: a JSON body would carry the file as an array of
+        // numbers, which Prism refuses (`file must be string`); the client sends multipart.
+        let attachment = types::Attachment::new(Binary::from(vec![b'P', b'K', 3, 4, 0, 255]))
+            .with_bundle(types::AttachmentBundle::String(Binary::from(vec![1, 2, 3])))
+            .with_label("quarterly".to_string());
+        expect_success(
+            client(Prefer::none()).upload_attachment(&attachment).await,
+            201,
+            "upload_attachment (multipart, not JSON)",
         );
         expect_success(
             client(Prefer::none())

@@ -61,7 +61,7 @@ pub struct Expectations {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Counts {
-    /// How Prism was fed: `document`, `derived copy without examples`, or why it was not.
+    /// How Prism was fed: `document`, `derived copy without $ref examples`, or why it was not.
     pub prism: String,
     /// Operations the driver called.
     pub operations: u64,
@@ -337,16 +337,56 @@ pub fn total_line(rows: &[(String, Counts)]) -> String {
     )
 }
 
-/// Removes every `example` and `examples` value (schema, media type, parameter and header
-/// examples), keeping properties that happen to be named so. Prism resolves `$ref`s inside
-/// example values, which OpenAPI says are literal data; this copy is what it is fed then.
+/// Removes every example value that holds a `$ref` key (schema, media type, parameter and header
+/// examples, and the component examples such values are in, with the references to them), keeping
+/// every other example and properties that happen to be named so. Prism resolves `$ref`s inside
+/// example values, which OpenAPI says are literal data; this copy is what it is fed then. Examples
+/// without `$ref`s stay: a response documented by examples alone would otherwise come back empty.
 pub fn without_examples(value: &mut serde_json::Value) {
-    fn walk(value: &mut serde_json::Value, in_name_map: bool) {
+    fn holds_ref(value: &serde_json::Value) -> bool {
+        match value {
+            serde_json::Value::Object(object) => {
+                object.contains_key("$ref") || object.values().any(holds_ref)
+            }
+            serde_json::Value::Array(items) => items.iter().any(holds_ref),
+            _ => false,
+        }
+    }
+    // An Example Object whose literal value holds a `$ref`, or a reference to a component one.
+    fn tainted_example(example: &serde_json::Value, tainted_components: &BTreeSet<String>) -> bool {
+        if let Some(reference) = example.get("$ref").and_then(|reference| reference.as_str()) {
+            return reference
+                .strip_prefix("#/components/examples/")
+                .is_some_and(|name| tainted_components.contains(name));
+        }
+        example.get("value").is_some_and(holds_ref)
+    }
+    fn walk(
+        value: &mut serde_json::Value,
+        in_name_map: bool,
+        tainted_components: &BTreeSet<String>,
+    ) {
         match value {
             serde_json::Value::Object(object) => {
                 if !in_name_map {
-                    object.remove("example");
-                    object.remove("examples");
+                    if object.get("example").is_some_and(holds_ref) {
+                        object.remove("example");
+                    }
+                    match object.get_mut("examples") {
+                        // A schema's `examples` (3.1): literal values.
+                        Some(examples @ serde_json::Value::Array(_)) if holds_ref(examples) => {
+                            object.remove("examples");
+                        }
+                        // A media type's, parameter's or header's: Example Objects by name.
+                        Some(serde_json::Value::Object(examples)) => {
+                            examples
+                                .retain(|_, example| !tainted_example(example, tainted_components));
+                            if examples.is_empty() {
+                                object.remove("examples");
+                            }
+                        }
+                        _ => {}
+                    }
                 }
                 for (key, child) in object.iter_mut() {
                     // Under these keys the children are named by the document, not keywords.
@@ -369,18 +409,31 @@ pub fn without_examples(value: &mut serde_json::Value) {
                                 | "$defs"
                                 | "definitions"
                         );
-                    walk(child, name_map);
+                    walk(child, name_map, tainted_components);
                 }
             }
             serde_json::Value::Array(items) => {
                 for item in items {
-                    walk(item, false);
+                    walk(item, false, tainted_components);
                 }
             }
             _ => {}
         }
     }
-    walk(value, false);
+    let mut tainted_components = BTreeSet::new();
+    if let Some(examples) = value
+        .pointer_mut("/components/examples")
+        .and_then(|examples| examples.as_object_mut())
+    {
+        examples.retain(|name, example| {
+            let tainted = example.get("value").is_some_and(holds_ref);
+            if tainted {
+                tainted_components.insert(name.clone());
+            }
+            !tainted
+        });
+    }
+    walk(value, false, &tainted_components);
 }
 
 /// The path of a relative first server (`/api/v3`), without a trailing `/`; `None` for an absolute
@@ -466,6 +519,13 @@ fn crate_name_for(file_name: &str) -> String {
         name.push_str(&part.to_ascii_lowercase());
     }
     name
+}
+
+/// A document's driver, built (or why not), and how long generating and building took.
+struct Prepared {
+    executable: Result<PathBuf, String>,
+    note: Option<String>,
+    took: Duration,
 }
 
 struct Runner {
@@ -629,13 +689,13 @@ impl Runner {
                 format!("Prism cannot load the document ({first}); no derived copy: {error:#}")
             })?;
         let fed = match &prefix {
-            None => "derived copy without examples".to_string(),
-            Some(prefix) => format!("derived copy without examples, paths under {prefix}"),
+            None => "derived copy without $ref examples".to_string(),
+            Some(prefix) => format!("derived copy without $ref examples, paths under {prefix}"),
         };
         match Prism::start(&self.prism_entry, &derived, mode, limit) {
             Ok(prism) => Ok((prism, fed)),
             Err(error) => Err(format!(
-                "Prism cannot load the document ({first}), nor a copy without examples ({error:#})"
+                "Prism cannot load the document ({first}), nor a copy without the examples that hold `$ref`s ({error:#})"
             )),
         }
     }
@@ -685,21 +745,31 @@ impl Runner {
         }
     }
 
-    /// Everything for one document.
-    fn document(&self, document: &Document) -> Measured {
-        let mut measured = Measured::default();
-        let (driver_dir, note) = match self.generate(document) {
-            Ok(generated) => generated,
-            Err(error) => {
-                measured.counts.prism = "not run".to_string();
-                measured
-                    .findings
-                    .push(format!("generation failed: {error:#}"));
-                return measured;
-            }
+    /// Generates the client and driver and builds the driver: what [`Runner::check`] runs, or why
+    /// nothing can be (with the generator's note on a defective document either way).
+    fn prepare(&self, document: &Document) -> Prepared {
+        let started = Instant::now();
+        let mut prepared = Prepared {
+            executable: Err(String::new()),
+            note: None,
+            took: Duration::ZERO,
         };
-        measured.findings.extend(note);
-        let executable = match self.build(&driver_dir) {
+        prepared.executable = match self.generate(document) {
+            Ok((driver_dir, note)) => {
+                prepared.note = note;
+                self.build(&driver_dir)
+            }
+            Err(error) => Err(format!("generation failed: {error:#}")),
+        };
+        prepared.took = started.elapsed();
+        prepared
+    }
+
+    /// Runs a prepared driver against Prism (static, then dynamic) and measures it.
+    fn check(&self, document: &Document, prepared: Prepared) -> Measured {
+        let mut measured = Measured::default();
+        measured.findings.extend(prepared.note);
+        let executable = match prepared.executable {
             Ok(executable) => executable,
             Err(error) => {
                 measured.counts.prism = "not run".to_string();
@@ -819,22 +889,40 @@ pub fn run(root: &Path, args: ConformanceArgs) -> Result<bool> {
     );
     let mut rows = Vec::new();
     let mut failures = Vec::new();
-    for document in &documents {
-        let document_started = Instant::now();
-        let measured = runner.document(document);
-        let mut counts = measured.counts.clone();
-        if counts.prism == "does not start" || counts.prism == "not run" {
-            // Nothing was called: every operation the document has counts as skipped.
-            counts.skipped = std::fs::read(&document.path)
-                .ok()
-                .and_then(|bytes| generator::load::document_facts(&bytes))
-                .map_or(0, |facts| facts.operations as u64);
-        }
-        let expected = expectations.document.get(&document.name);
-        counts.quick = expected.is_some_and(|expected| expected.quick);
-        let verdict = verdict(&counts, &measured.driver_failures, expected);
-        println!(
-            "{:<42} {:<30} {:>5} ops {:>6} req {:>6} accepted {:>6} decoded {:>4} violations {:>4} skipped {:>4} Prism-invalid  {:.0} s{}",
+    // Building a driver takes one core (rustc) and running one takes the other (Prism and the
+    // driver), so the next documents' drivers are built while this one runs. Rows are still
+    // printed in the documents' order.
+    let (prepared_sender, prepared_receiver) = std::sync::mpsc::channel();
+    std::thread::scope(|scope| -> Result<()> {
+        let runner = &runner;
+        let documents = &documents;
+        scope.spawn(move || {
+            for document in documents {
+                if prepared_sender.send(runner.prepare(document)).is_err() {
+                    break;
+                }
+            }
+        });
+        for document in documents {
+            let prepared = prepared_receiver
+                .recv()
+                .context("the thread building the drivers ended early")?;
+            let built_in = prepared.took;
+            let document_started = Instant::now();
+            let measured = runner.check(document, prepared);
+            let mut counts = measured.counts.clone();
+            if counts.prism == "does not start" || counts.prism == "not run" {
+                // Nothing was called: every operation the document has counts as skipped.
+                counts.skipped = std::fs::read(&document.path)
+                    .ok()
+                    .and_then(|bytes| generator::load::document_facts(&bytes))
+                    .map_or(0, |facts| facts.operations as u64);
+            }
+            let expected = expectations.document.get(&document.name);
+            counts.quick = expected.is_some_and(|expected| expected.quick);
+            let verdict = verdict(&counts, &measured.driver_failures, expected);
+            println!(
+            "{:<42} {:<30} {:>5} ops {:>6} req {:>6} accepted {:>6} decoded {:>4} violations {:>4} skipped {:>4} Prism-invalid  built in {:.0} s, run in {:.0} s{}",
             document.name,
             counts.prism,
             counts.operations,
@@ -844,6 +932,7 @@ pub fn run(root: &Path, args: ConformanceArgs) -> Result<bool> {
             counts.violations,
             counts.skipped,
             counts.prism_invalid,
+            built_in.as_secs_f64(),
             document_started.elapsed().as_secs_f64(),
             match &verdict {
                 Ok(()) => String::new(),
@@ -851,8 +940,8 @@ pub fn run(root: &Path, args: ConformanceArgs) -> Result<bool> {
                 Err(message) => format!("  FAILED: {message}"),
             }
         );
-        if let Some(dynamic) = &counts.dynamic {
-            println!(
+            if let Some(dynamic) = &counts.dynamic {
+                println!(
                 "    dynamic ({} per status): {} req {} accepted {} decoded {} violations {} Prism-invalid",
                 dynamic.responses_per_status,
                 dynamic.requests,
@@ -861,31 +950,33 @@ pub fn run(root: &Path, args: ConformanceArgs) -> Result<bool> {
                 dynamic.violations,
                 dynamic.prism_invalid
             );
+            }
+            // The worst first, so a long list never hides a violation.
+            let mut findings = measured.findings.clone();
+            findings.sort_by_key(|finding| {
+                [
+                    ": violation: ",
+                    ": not sent: ",
+                    ": not decoded: ",
+                    "skipped: ",
+                ]
+                .iter()
+                .position(|kind| finding.contains(kind))
+                .unwrap_or(4)
+            });
+            for finding in findings.iter().take(200) {
+                println!("    {finding}");
+            }
+            if measured.findings.len() > 200 {
+                println!("    ... and {} more", measured.findings.len() - 200);
+            }
+            if let Err(message) = verdict {
+                failures.push(format!("{}: {message}", document.name));
+            }
+            rows.push((document.name.clone(), counts));
         }
-        // The worst first, so a long list never hides a violation.
-        let mut findings = measured.findings.clone();
-        findings.sort_by_key(|finding| {
-            [
-                ": violation: ",
-                ": not sent: ",
-                ": not decoded: ",
-                "skipped: ",
-            ]
-            .iter()
-            .position(|kind| finding.contains(kind))
-            .unwrap_or(4)
-        });
-        for finding in findings.iter().take(200) {
-            println!("    {finding}");
-        }
-        if measured.findings.len() > 200 {
-            println!("    ... and {} more", measured.findings.len() - 200);
-        }
-        if let Err(message) = verdict {
-            failures.push(format!("{}: {message}", document.name));
-        }
-        rows.push((document.name.clone(), counts));
-    }
+        Ok(())
+    })?;
     println!();
     println!("{}", table(&rows));
     println!("{}", total_line(&rows));

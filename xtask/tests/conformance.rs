@@ -225,26 +225,60 @@ fn the_total_line_is_exactly_as_specified() {
 }
 
 #[test]
-fn the_derived_copy_drops_example_values_but_keeps_properties_named_example() {
+fn the_derived_copy_drops_example_values_holding_refs_and_keeps_the_rest() {
     let mut document = serde_json::json!({
         "paths": {"/x": {"get": {
             "parameters": [{"name": "q", "in": "query", "example": {"$ref": "https://example.com/a"}}],
-            "responses": {"200": {"description": "ok", "content": {"application/json": {
-                "examples": {"one": {"value": {"$ref": "#/definitions/Missing"}}},
-                "schema": {"type": "object", "example": {"$ref": "#/definitions/User"},
-                    "properties": {"example": {"type": "string", "example": "kept?"},
-                                   "examples": {"type": "array"}}}
-            }}}}
-        }}}
+            "responses": {
+                "200": {"description": "ok", "content": {"application/json": {
+                    "examples": {"one": {"value": {"$ref": "#/definitions/Missing"}},
+                                 "two": {"value": {"name": "plain"}},
+                                 "three": {"$ref": "#/components/examples/Tainted"},
+                                 "four": {"$ref": "#/components/examples/Plain"}},
+                    "schema": {"type": "object", "example": {"$ref": "#/definitions/User"},
+                        "properties": {"example": {"type": "string", "example": "kept"},
+                                       "examples": {"type": "array", "examples": [[{"$ref": "x"}]]}}}
+                }}},
+                "401": {"description": "no", "content": {"application/json": {
+                    "examples": {"only": {"value": {"nested": [{"$ref": "#/definitions/Error"}]}}}
+                }}}
+            }
+        }}},
+        "components": {"examples": {
+            "Tainted": {"value": {"deep": {"$ref": "#/definitions/User"}}},
+            "Plain": {"value": {"id": 1}}
+        }}
     });
     without_examples(&mut document);
     let text = document.to_string();
-    assert!(!text.contains("$ref"), "{text}");
-    let properties = &document["paths"]["/x"]["get"]["responses"]["200"]["content"]
-        ["application/json"]["schema"]["properties"];
+    // Only the references to what is left: no `$ref` inside an example value remains.
+    assert_eq!(text.matches("$ref").count(), 1, "{text}");
+    let content =
+        &document["paths"]["/x"]["get"]["responses"]["200"]["content"]["application/json"];
+    let examples: Vec<&String> = content["examples"].as_object().unwrap().keys().collect();
+    assert_eq!(examples, ["two", "four"]);
+    assert_eq!(
+        content["examples"]["four"]["$ref"],
+        "#/components/examples/Plain"
+    );
+    assert!(content["schema"].get("example").is_none());
+    let properties = &content["schema"]["properties"];
     assert_eq!(properties["example"]["type"], "string");
-    assert!(properties["example"].get("example").is_none());
+    assert_eq!(properties["example"]["example"], "kept");
     assert_eq!(properties["examples"]["type"], "array");
+    assert!(properties["examples"].get("examples").is_none());
+    assert!(document["paths"]["/x"]["get"]["parameters"][0]
+        .get("example")
+        .is_none());
+    let unauthorized =
+        &document["paths"]["/x"]["get"]["responses"]["401"]["content"]["application/json"];
+    assert!(unauthorized.get("examples").is_none(), "{unauthorized}");
+    let components: Vec<&String> = document["components"]["examples"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
+    assert_eq!(components, ["Plain"]);
 }
 
 #[test]

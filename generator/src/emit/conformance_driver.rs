@@ -14,6 +14,12 @@ use crate::GeneratedFile;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+/// The build profile of every driver (the driver is its workspace's root, so it sets the profile of
+/// the client crate and the dependencies too). A driver of a large document compiles a client of
+/// 100,000 lines or more in debug: without debug information rustc and the linker do far less
+/// work, and nobody debugs a driver.
+const DRIVER_PROFILE: &str = "\n# Drivers are built, run once and thrown away: no debug information, no incremental state.\n[profile.dev]\ndebug = 0\nincremental = false\n";
+
 const SUPPORT_TEMPLATE: &str = include_str!("../../templates/conformance_support.rs");
 
 /// The driver crate's files (`Cargo.toml`, `src/main.rs`, `src/support.rs`) for the client crate
@@ -26,7 +32,7 @@ pub fn conformance_driver_files(
 ) -> Result<Vec<GeneratedFile>, GeneratorError> {
     let driver_name = format!("{client_crate}-conformance");
     let cargo_toml = format!(
-        "{header}\n[package]\nname = \"{driver_name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\n{client_crate} = {{ path = {client_path:?} }}\nreqwest = {{ version = \"0.12\", default-features = false, features = [\"rustls-tls\"] }}\nserde = \"1\"\nserde_json = \"1\"\ntokio = {{ version = \"1\", features = [\"macros\", \"rt\"] }}\n\n# A crate of its own, not a member of an enclosing workspace.\n[workspace]\n",
+        "{header}\n[package]\nname = \"{driver_name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\n{client_crate} = {{ path = {client_path:?} }}\nreqwest = {{ version = \"0.12\", default-features = false, features = [\"rustls-tls\"] }}\nserde = \"1\"\nserde_json = \"1\"\ntokio = {{ version = \"1\", features = [\"macros\", \"rt\"] }}\n\n# A crate of its own, not a member of an enclosing workspace.\n[workspace]\n{DRIVER_PROFILE}",
         header = crate::format::TOML_HEADER,
     );
     let main = crate::format::format_rust_file("src/main.rs", main_tokens(api, client_crate))?;
@@ -59,6 +65,7 @@ fn main_tokens(api: &ApiModule, client_crate: &str) -> TokenStream {
         .operations
         .iter()
         .map(|operation| operation_call(&synthesizer, operation));
+    let exercise_names = api.operations.iter().map(exercise_function_name);
     let doc = format!(
         " Conformance driver for `{}`: every operation, called through the generated client against Prism.",
         api.module_name
@@ -81,10 +88,17 @@ fn main_tokens(api: &ApiModule, client_crate: &str) -> TokenStream {
 
         #( #functions )*
 
+        #( #calls )*
+
+        /// Every operation's checks, in the document's order.
+        const OPERATIONS: &[support::Exercise] = &[ #( #exercise_names ),* ];
+
         #[tokio::main(flavor = "current_thread")]
         async fn main() {
             let run = support::Run::from_args();
-            #( #calls )*
+            for exercise in OPERATIONS {
+                exercise(run.clone()).await;
+            }
         }
     }
 }
@@ -114,6 +128,13 @@ fn configure_client(api: &ApiModule) -> TokenStream {
 
 fn function_name(operation: &Operation) -> proc_macro2::Ident {
     format_ident!("call_{}", operation.method_name.trim_start_matches("r#"))
+}
+
+fn exercise_function_name(operation: &Operation) -> proc_macro2::Ident {
+    format_ident!(
+        "exercise_{}",
+        operation.method_name.trim_start_matches("r#")
+    )
 }
 
 /// `async fn call_<op>(run, prefer, required_only) -> Outcome`: builds the values and calls.
@@ -254,6 +275,9 @@ fn forced_code(status: StatusMatch, listed: &[StatusMatch]) -> Option<u16> {
 const NO_FREE_CODE: &str =
     "every status this range or `default` could stand for is listed on its own, so Prism never answers with it";
 
+const OWN_PREFER: &str =
+    "the operation has a `Prefer` header parameter of its own, which Prism's `Prefer: code=N` would break or be replaced by";
+
 fn status_text(status: StatusMatch) -> String {
     match status {
         StatusMatch::Code(code) => code.to_string(),
@@ -262,18 +286,32 @@ fn status_text(status: StatusMatch) -> String {
     }
 }
 
-/// `support::exercise(&run, &Plan { .. }, |prefer, required_only| call_<op>(..)).await;`
+/// `fn exercise_<op>(run) -> Box<Future>`: `support::exercise(&run, &Plan { .. }, |prefer,
+/// required_only| call_<op>(..))`, boxed. One small function per operation, and `main` loops over
+/// them: one `async fn main` awaiting every operation in turn is one enormous state machine, which
+/// rustc is slow to compile for a document of a thousand operations.
 fn operation_call(synthesizer: &ValueSynthesizer<'_>, operation: &Operation) -> TokenStream {
     let form_array_fields = synthesizer.form_array_fields(operation);
     let form_body = operation
         .body
         .as_ref()
         .is_some_and(|body| body.encoding == crate::ir::BodyEncoding::Form);
+    let multipart_body = operation
+        .body
+        .as_ref()
+        .is_some_and(|body| body.encoding == crate::ir::BodyEncoding::Multipart);
     let name = function_name(operation);
     let spec_name = &operation.spec_name;
     let mut success_codes = Vec::new();
     let mut error_cases = Vec::new();
     let mut not_forced = Vec::new();
+    // Prism is asked for a status in the `Prefer` header; an operation's own `Prefer` parameter
+    // (Okta's `Prefer: respond-async`) takes its place when it is set, and Prism checks Prism's
+    // own `Prefer: code=N` against that parameter's schema when it is not.
+    let own_prefer = operation.parameters.iter().any(|parameter| {
+        parameter.location == crate::ir::ParameterLocation::Header
+            && parameter.wire_name.eq_ignore_ascii_case("prefer")
+    });
     if operation.kind != OperationKind::UrlBuilder {
         let listed: Vec<StatusMatch> = operation
             .success
@@ -305,6 +343,17 @@ fn operation_call(synthesizer: &ValueSynthesizer<'_>, operation: &Operation) -> 
             }
         }
     }
+    if own_prefer {
+        // Only the unforced call stays: every status Prism would be asked for is named instead.
+        let first_success = success_codes.first().copied();
+        for code in success_codes.drain(..).skip(1) {
+            not_forced.push((code.to_string(), OWN_PREFER));
+        }
+        success_codes.extend(first_success);
+        for (code, _) in error_cases.drain(..) {
+            not_forced.push((code.to_string(), OWN_PREFER));
+        }
+    }
     let has_optional = synthesizer.parameters(operation, Fill::Full)
         != synthesizer.parameters(operation, Fill::Required)
         || operation.body.as_ref().is_some_and(|body| {
@@ -330,7 +379,10 @@ fn operation_call(synthesizer: &ValueSynthesizer<'_>, operation: &Operation) -> 
     let not_forced = not_forced
         .iter()
         .map(|(status, reason)| quote! { (#status, #reason) });
+    let exercise_name = exercise_function_name(operation);
     quote! {
+        fn #exercise_name(run: support::Run) -> support::Exercising {
+            Box::pin(async move {
         support::exercise(
             &run,
             &support::Plan {
@@ -343,9 +395,12 @@ fn operation_call(synthesizer: &ValueSynthesizer<'_>, operation: &Operation) -> 
                 errors_only: #errors_only,
                 form_array_fields: &[ #( #form_array_fields ),* ],
                 form_body: #form_body,
+                multipart_body: #multipart_body,
             },
             |prefer, required_only| #name(run.clone(), prefer, required_only),
         )
         .await;
+            })
+        }
     }
 }

@@ -67,6 +67,64 @@ pub fn is_binary_schema(schema: Option<&openapiv3::ReferenceOr<openapiv3::Schema
     }
 }
 
+/// Does this object schema (or the component it refers to) have a file property: a binary string,
+/// an array of them, or a union with one of those as a branch? JSON cannot carry a file's raw bytes, so such a body is better sent as one
+/// of the document's other media types (`multipart/form-data`) where it offers one.
+pub fn has_file_property(
+    schema: Option<&openapiv3::ReferenceOr<openapiv3::Schema>>,
+    document: &openapiv3::OpenAPI,
+) -> bool {
+    let resolve = |schema: &'_ openapiv3::ReferenceOr<openapiv3::Schema>| -> Option<openapiv3::ReferenceOr<openapiv3::Schema>> {
+        match schema {
+            openapiv3::ReferenceOr::Item(_) => Some(schema.clone()),
+            openapiv3::ReferenceOr::Reference { reference } => {
+                let name = reference.strip_prefix("#/components/schemas/")?;
+                document.components.as_ref()?.schemas.get(name).cloned()
+            }
+        }
+    };
+    let Some(openapiv3::ReferenceOr::Item(object)) = schema.and_then(resolve) else {
+        return false;
+    };
+    let openapiv3::SchemaKind::Type(openapiv3::Type::Object(object)) = &object.schema_kind else {
+        return false;
+    };
+    // A file, an array of files, or a union with one of those among its branches.
+    fn holds_file(
+        schema: Option<openapiv3::ReferenceOr<openapiv3::Schema>>,
+        resolve: &dyn Fn(
+            &openapiv3::ReferenceOr<openapiv3::Schema>,
+        ) -> Option<openapiv3::ReferenceOr<openapiv3::Schema>>,
+        depth: usize,
+    ) -> bool {
+        let schema = schema.as_ref().and_then(resolve);
+        if is_binary_schema(schema.as_ref()) {
+            return true;
+        }
+        let Some(openapiv3::ReferenceOr::Item(schema)) = schema else {
+            return false;
+        };
+        match schema.schema_kind {
+            openapiv3::SchemaKind::Type(openapiv3::Type::Array(array)) if depth > 0 => {
+                holds_file(array.items.map(|items| items.unbox()), resolve, depth - 1)
+            }
+            openapiv3::SchemaKind::OneOf { one_of: branches }
+            | openapiv3::SchemaKind::AnyOf { any_of: branches }
+                if depth > 0 =>
+            {
+                branches
+                    .into_iter()
+                    .any(|branch| holds_file(Some(branch), resolve, depth - 1))
+            }
+            _ => false,
+        }
+    }
+    object
+        .properties
+        .values()
+        .any(|property| holds_file(Some(property.clone().unbox()), &resolve, 2))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -755,12 +755,15 @@ impl<'a, 's> OperationLowering<'a, 's> {
             "request body",
             |components| &components.request_bodies,
         )?;
-        // The preferred media type is sent; the others are named in the method's docs.
-        let Some((media_type, media)) = body
-            .content
-            .iter()
-            .min_by_key(|(media_type, _)| media::media_kind(media_type))
-        else {
+        // The preferred media type is sent; the others are named in the method's docs. JSON with a
+        // file property comes last: it cannot carry the file's bytes.
+        let document = self.document;
+        let Some((media_type, media)) = body.content.iter().min_by_key(|(media_type, media)| {
+            let kind = media::media_kind(media_type);
+            let file_in_json = kind == MediaKind::Json
+                && media::has_file_property(media.schema.as_ref(), document);
+            (file_in_json, kind)
+        }) else {
             return Ok(None);
         };
         let kind = media::media_kind(media_type);
@@ -842,27 +845,44 @@ impl<'a, 's> OperationLowering<'a, 's> {
         }
     }
 
-    /// The wire names of a multipart body's fields that hold raw bytes (file parts).
+    /// The wire names of a multipart body's fields that hold raw bytes (file parts): a file, an
+    /// array of files, or a union with one of those as a member (OpenAI's `files`: one zip file or
+    /// a directory's files).
     fn binary_fields(&self, type_ref: &TypeRef) -> Vec<String> {
-        fn holds_bytes(type_ref: &TypeRef) -> bool {
-            match type_ref {
-                TypeRef::Bytes => true,
-                TypeRef::Option(inner) | TypeRef::Vec(inner) | TypeRef::Boxed(inner) => {
-                    holds_bytes(inner)
+        let kind_of = |name: &str| {
+            self.schemas
+                .types
+                .iter()
+                .find(|definition| definition.name == name)
+                .map(|definition| &definition.kind)
+        };
+        let holds_bytes = |type_ref: &TypeRef| {
+            fn holds_bytes<'t>(
+                type_ref: &TypeRef,
+                kind_of: &dyn Fn(&str) -> Option<&'t TypeKind>,
+                depth: usize,
+            ) -> bool {
+                match type_ref {
+                    TypeRef::Bytes => true,
+                    TypeRef::Option(inner) | TypeRef::Vec(inner) | TypeRef::Boxed(inner) => {
+                        holds_bytes(inner, kind_of, depth)
+                    }
+                    TypeRef::Named(name) if depth > 0 => match kind_of(name) {
+                        Some(TypeKind::Union { variants, .. }) => variants
+                            .iter()
+                            .any(|variant| holds_bytes(&variant.type_ref, kind_of, depth - 1)),
+                        Some(TypeKind::Alias { target }) => holds_bytes(target, kind_of, depth - 1),
+                        _ => false,
+                    },
+                    _ => false,
                 }
-                _ => false,
             }
-        }
+            holds_bytes(type_ref, &kind_of, 4)
+        };
         let TypeRef::Named(name) = type_ref else {
             return Vec::new();
         };
-        match self
-            .schemas
-            .types
-            .iter()
-            .find(|definition| &definition.name == name)
-            .map(|definition| &definition.kind)
-        {
+        match kind_of(name) {
             Some(TypeKind::Struct { fields, .. }) => fields
                 .iter()
                 .filter(|field| holds_bytes(&field.type_ref))

@@ -2,8 +2,9 @@
 //! straight from their tokens, as prettyplease would print them, without building a `syn` tree;
 //! anything else is left to `syn` + prettyplease.
 //!
-//! The shapes are recognised structurally: `#[...]` attributes, `pub`, `struct`/`enum`/`type`, a name, and
-//! named fields, tuple fields or variants whose types are paths (`a::B<C, D>`) or tuples. Anything
+//! The shapes are recognised structurally: `#[...]` attributes, `pub`, `struct`/`enum`/`type`, a
+//! name, and named fields, tuple fields or variants whose types are paths (`a::B<C, D>`) or
+//! tuples (or, for `type`, ` = ` and such a type). Anything
 //! else (generics, `where`, references, lifetimes, discriminants, struct variants, a nested group
 //! in an attribute, a keyword where a name stands) returns `None`. So does any line that would be
 //! long enough for prettyplease to consider wrapping it ([`WIDEST_LINE`]): then every line of these

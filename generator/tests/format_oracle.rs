@@ -114,6 +114,15 @@ fn corpus_documents_format_as_prettyplease_formats_the_whole_file() {
             "{}: {document_printed} of {document_total} items printed without syn",
             path.display()
         );
+        // nexus has every frequent shape (structs, string and tagged enums, their `impl` blocks,
+        // constructors, one-line `type` aliases); what is left to syn is mostly the client's
+        // methods and the error enums' `Display`. A fast path falling back silently shows here.
+        if path.ends_with("progenitor__nexus.json") {
+            assert!(
+                document_printed * 4 >= document_total * 3,
+                "nexus: only {document_printed} of {document_total} items printed without syn"
+            );
+        }
         printed += document_printed;
         total += document_total;
     }

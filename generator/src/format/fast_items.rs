@@ -1,13 +1,16 @@
-//! Prints the most frequent item shapes (plain structs and enums with attributes) straight from their
-//! tokens, as prettyplease would print them, without building a `syn` tree; anything else is left to
-//! `syn` + prettyplease.
+//! Prints the most frequent item shapes (plain structs and enums with attributes, `type` aliases)
+//! straight from their tokens, as prettyplease would print them, without building a `syn` tree;
+//! anything else is left to `syn` + prettyplease.
 //!
-//! The shapes are recognised structurally: `#[...]` attributes, `pub`, `struct`/`enum`, a name, and
-//! named fields, tuple fields or variants whose types are paths (`a::B<C, D>`) or tuples. Anything
+//! The shapes are recognised structurally: `#[...]` attributes, `pub`, `struct`/`enum`/`type`, a
+//! name, and named fields, tuple fields or variants whose types are paths (`a::B<C, D>`) or
+//! tuples (or, for `type`, ` = ` and such a type). Anything
 //! else (generics, `where`, references, lifetimes, discriminants, struct variants, a nested group
 //! in an attribute, a keyword where a name stands) returns `None`. So does any line that would be
 //! long enough for prettyplease to consider wrapping it ([`WIDEST_LINE`]): then every line of these
-//! shapes is one token group printed flat, which is what prettyplease prints when it fits. The
+//! shapes is one token group printed flat, which is what prettyplease prints when it fits. A
+//! `type Name = Type;` alias is one such line too, except that when its type is a path without
+//! generic arguments it is printed at any length, as prettyplease has nowhere to break it. The
 //! one exception is an attribute list (`#[serde(a, b = "c")]`) too long for its line: it is
 //! printed broken, one element per line, as prettyplease breaks it. Doc
 //! attributes become `///` lines as prettyplease makes them (one line, trailing spaces trimmed);
@@ -65,6 +68,7 @@ impl ItemPrinter {
         let is_struct = match keyword.as_str() {
             "struct" => true,
             "enum" => false,
+            "type" => return self.type_alias(&tokens[position + 1..], start),
             _ => return None,
         };
         self.out.push_str(&keyword);
@@ -108,6 +112,37 @@ impl ItemPrinter {
             }
             _ => return None,
         }
+        Some(())
+    }
+
+    /// `type Name = Type;` after its `type` (the line so far starts at `start`): a path or tuple
+    /// type, on one line, as prettyplease prints it when it fits. No generics, no `where`.
+    fn type_alias(&mut self, tokens: &[TokenTree], start: usize) -> Option<()> {
+        self.out.push_str("type ");
+        self.out.push_str(&name_of(tokens.first()?)?);
+        match tokens.get(1)? {
+            TokenTree::Punct(equals)
+                if equals.as_char() == '=' && equals.spacing() == Spacing::Alone => {}
+            _ => return None,
+        }
+        self.out.push_str(" = ");
+        let end = self.ty(tokens, 2)?;
+        match &tokens[end..] {
+            [TokenTree::Punct(semicolon)] if semicolon.as_char() == ';' => {}
+            _ => return None,
+        }
+        self.out.push(';');
+        // A path without generic arguments has no place where prettyplease could break the line
+        // (the ` = ` is a `neverbreak`), so it is printed on one line however long.
+        let unbreakable = tokens[2..end].iter().all(|token| match token {
+            TokenTree::Ident(_) => true,
+            TokenTree::Punct(punct) => punct.as_char() == ':',
+            _ => false,
+        });
+        if !unbreakable {
+            self.check_line(start)?;
+        }
+        self.out.push('\n');
         Some(())
     }
 
@@ -681,6 +716,93 @@ mod tests {
             }
         }
         assert!(broken > 50, "{broken}");
+    }
+
+    /// [`printed_as_prettyplease_prints`] for an item of a module, at 4 spaces.
+    fn printed_in_a_module_as_prettyplease_prints(tokens: TokenStream) -> Option<String> {
+        let items: Vec<TokenTree> = tokens.clone().into_iter().collect();
+        let printed = print_item(&items, 4)?;
+        let module = quote! { mod m { #tokens } };
+        let oracle = prettyplease::unparse(&syn::parse2(module).expect("parses"));
+        let inner = oracle
+            .strip_prefix("mod m {\n")
+            .and_then(|rest| rest.strip_suffix("}\n"))
+            .expect("a module");
+        assert_eq!(printed, inner);
+        Some(printed)
+    }
+
+    #[test]
+    fn type_aliases_up_to_the_margin_are_printed_and_longer_ones_left_to_prettyplease() {
+        // `pub type Name = Type;` lines of every length around the 89 columns, at the top level
+        // and in a module, with and without a doc: printed here exactly when the line fits, and
+        // then as prettyplease prints them.
+        for length in 64..110 {
+            let name = quote::format_ident!("A{}", "x".repeat(length - 64));
+            let line =
+                format!("pub type {name} = std::collections::BTreeMap<String, (u8, Vec<i64>)>;");
+            assert_eq!(line.len(), length);
+            let tokens = quote! {
+                /// An alias.
+                pub type #name = std::collections::BTreeMap<String, (u8, Vec<i64>)>;
+            };
+            let printed = printed_as_prettyplease_prints(tokens.clone());
+            assert_eq!(printed.is_some(), length <= WIDEST_LINE, "{line}");
+            let printed = printed_in_a_module_as_prettyplease_prints(tokens);
+            assert_eq!(printed.is_some(), length + 4 <= WIDEST_LINE, "{line}");
+            let bare =
+                quote! { type #name = ::std::collections::BTreeMap<String, (u8, Vec<i64>)>; };
+            let printed = printed_in_a_module_as_prettyplease_prints(bare);
+            assert_eq!(printed.is_some(), length + 2 <= WIDEST_LINE, "{line}");
+        }
+        // A path without generic arguments is never broken: printed here at any length.
+        for length in 64..160 {
+            let name = quote::format_ident!("A{}", "x".repeat(length - 64));
+            let target = quote::format_ident!("B{}", "y".repeat(length - 64));
+            let tokens = quote! {
+                #[doc = " An error shared with another operation."]
+                pub type #name = crate::runtime::some_module::#target;
+            };
+            assert!(printed_as_prettyplease_prints(tokens.clone()).is_some());
+            assert!(printed_in_a_module_as_prettyplease_prints(tokens).is_some());
+        }
+        let printed = [
+            quote! { pub type A = B; },
+            quote! { #[doc = " An error shared with `Other`."] pub type AError = OtherError; },
+            quote! { pub type A = (f64, f64, crate::runtime::Binary); },
+            quote! { pub type A = (); },
+            quote! { pub type A = (u8,); },
+            quote! { pub type r#A = serde_json::Value; },
+            quote! { #[allow(dead_code)] type A = chrono::DateTime<chrono::Utc>; },
+        ];
+        for tokens in printed {
+            assert!(
+                printed_as_prettyplease_prints(tokens.clone()).is_some(),
+                "{tokens}"
+            );
+            assert!(
+                printed_in_a_module_as_prettyplease_prints(tokens.clone()).is_some(),
+                "{tokens}"
+            );
+        }
+        let left = [
+            quote! { pub type A<T> = Vec<T>; },
+            quote! { pub type A = &'static str; },
+            quote! { pub type A = [u8; 4]; },
+            quote! { pub type A = (u8); },
+            quote! { pub type A = dyn Fn(); },
+            quote! { pub type A = fn() -> u8; },
+            quote! { pub type A = impl Sized; },
+            quote! { pub(crate) type A = B; },
+            quote! { pub type A where u8: Copy = B; },
+            quote! { pub type type = B; },
+            quote! { pub type A = Vec::<u8>; },
+            quote! { pub type A = B<'a>; },
+        ];
+        for tokens in left {
+            let items: Vec<TokenTree> = tokens.clone().into_iter().collect();
+            assert_eq!(print_item(&items, 0), None, "{tokens}");
+        }
     }
 
     #[test]

@@ -24,6 +24,29 @@ pub fn pattern_sample(
     min_length: usize,
     max_length: Option<usize>,
 ) -> Option<String> {
+    // A document names one pattern in many places (nexus's `Name` is behind hundreds of fields
+    // and parameters), and the search costs far more than a lookup; the answer depends only on
+    // the arguments.
+    thread_local! {
+        static SAMPLES: std::cell::RefCell<SampleCache> = Default::default();
+    }
+    let key = (pattern.to_string(), min_length, max_length);
+    if let Some(sample) = SAMPLES.with(|samples| samples.borrow().get(&key).cloned()) {
+        return sample;
+    }
+    let sample = search_pattern_sample(pattern, min_length, max_length);
+    SAMPLES.with(|samples| samples.borrow_mut().insert(key, sample.clone()));
+    sample
+}
+
+/// Samples already found, by pattern and length bounds.
+type SampleCache = std::collections::HashMap<(String, usize, Option<usize>), Option<String>>;
+
+fn search_pattern_sample(
+    pattern: &str,
+    min_length: usize,
+    max_length: Option<usize>,
+) -> Option<String> {
     let (hir, checker) = match regex_syntax::Parser::new().parse(pattern) {
         Ok(hir) => (hir, Checker::Regex(regex::Regex::new(pattern).ok()?)),
         Err(_) => {
@@ -198,8 +221,12 @@ impl Lengths {
     fn then(&self, other: &Lengths) -> Lengths {
         let bound = self.0.len() - 1;
         let mut sum = vec![false; bound + 1];
+        // Collected once: walking `other`'s whole table for each member of `self` made a
+        // repetition (`[a-z0-9-]*`, up to the bound of 256 copies) cubic in the bound, most of
+        // the lower stage's time on nexus.
+        let others: Vec<usize> = other.members().collect();
         for first in self.members() {
-            for second in other.members() {
+            for &second in &others {
                 if first + second > bound {
                     break;
                 }
@@ -273,8 +300,21 @@ fn repeated(once: &Lengths, min: usize, max: Option<usize>, bound: usize) -> Len
     if min > bound + 1 && !once.get(0) {
         return Lengths(vec![false; bound + 1]);
     }
-    let mut all = copies.clone();
     let more = max.map_or(usize::MAX, |max| max.saturating_sub(min));
+    if more > bound {
+        // As many more copies as fit: `copies` then the closure of `once` (`{0}`, then adding a
+        // copy until nothing changes), which takes as many rounds as the longest chain of
+        // copies needs, not one round per length up to the bound each costing as much.
+        let mut closure = Lengths::only(0, bound);
+        loop {
+            let next = closure.or(&closure.then(once));
+            if next == closure {
+                return copies.then(&closure);
+            }
+            closure = next;
+        }
+    }
+    let mut all = copies.clone();
     for _ in 0..more.min(bound + 1) {
         let next = copies.then(once);
         // Past the bound, or no new length (a part that can be empty): more copies add nothing.
@@ -537,6 +577,63 @@ mod tests {
                 checked(pattern, *min_length, *max_length).is_some(),
                 "no sample for {pattern}"
             );
+        }
+    }
+}
+
+#[cfg(test)]
+mod length_tests {
+    use super::{repeated, Lengths};
+
+    /// `min..=max` copies of `once`, by brute force: every sum of that many members, up to the bound.
+    fn copies_by_brute_force(once: &[usize], min: usize, max: usize, bound: usize) -> Vec<bool> {
+        let mut reachable = vec![false; bound + 1];
+        let mut current = vec![false; bound + 1];
+        current[0] = true;
+        for count in 0..=max {
+            if count >= min {
+                for (slot, present) in reachable.iter_mut().zip(&current) {
+                    *slot |= *present;
+                }
+            }
+            let mut next = vec![false; bound + 1];
+            for (length, present) in current.iter().enumerate() {
+                for part in once.iter().filter(|_| *present) {
+                    if length + part <= bound {
+                        next[length + part] = true;
+                    }
+                }
+            }
+            current = next;
+        }
+        reachable
+    }
+
+    #[test]
+    fn repetitions_give_every_sum_of_their_copies_up_to_the_bound() {
+        let bound = 11;
+        // Every set of part lengths in 0..=5 (empty included), bounded and unbounded counts.
+        for mask in 0u32..64 {
+            let once: Vec<usize> = (0..6).filter(|length| mask & (1 << length) != 0).collect();
+            let mut table = vec![false; bound + 1];
+            for length in &once {
+                table[*length] = true;
+            }
+            let once_lengths = Lengths(table);
+            for min in 0..5 {
+                for max in [
+                    Some(min),
+                    Some(min + 1),
+                    Some(min + 3),
+                    Some(min + 20),
+                    None,
+                ] {
+                    let expected =
+                        copies_by_brute_force(&once, min, max.unwrap_or(bound + 2), bound);
+                    let actual = repeated(&once_lengths, min, max, bound);
+                    assert!(actual.0 == expected, "{once:?} {min} {max:?}");
+                }
+            }
         }
     }
 }

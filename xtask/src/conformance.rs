@@ -104,6 +104,11 @@ pub struct DynamicCounts {
     pub violations: u64,
     /// Responses Prism made up but found invalid itself.
     pub prism_invalid: u64,
+    /// Operations skipped in this pass only (Prism's dynamic faker has limits of its own, such as
+    /// overflowing its stack on a recursive schema); the static pass's skips are in `Counts`, so a
+    /// run without `--dynamic` compares against those alone.
+    #[serde(default)]
+    pub skipped: u64,
 }
 
 /// One request line of a driver (the `support.rs` of every driver prints them).
@@ -302,6 +307,7 @@ pub fn judge(measured: &Counts, expected: Option<&Counts>) -> Result<(), String>
                         measured_dynamic.prism_invalid,
                         want.prism_invalid,
                     ),
+                    ("dynamic skipped", measured_dynamic.skipped, want.skipped),
                 ] {
                     if got != wanted {
                         differences.push(format!("{name} {got}, expected {wanted}"));
@@ -333,7 +339,7 @@ pub fn total_line(rows: &[(String, Counts)]) -> String {
         sum(|counts| counts.accepted) + dynamic(|counts| counts.accepted),
         sum(|counts| counts.decoded) + dynamic(|counts| counts.decoded),
         sum(|counts| counts.violations) + dynamic(|counts| counts.violations),
-        sum(|counts| counts.skipped),
+        sum(|counts| counts.skipped) + dynamic(|counts| counts.skipped),
     )
 }
 
@@ -818,6 +824,7 @@ impl Runner {
                 decoded: pass.counts.decoded,
                 violations: pass.counts.violations,
                 prism_invalid: pass.counts.prism_invalid,
+                skipped: 0,
             });
             measured.findings.extend(
                 pass.findings
@@ -825,8 +832,11 @@ impl Runner {
                     .filter(|finding| !finding.contains("not forced"))
                     .map(|finding| format!("dynamic: {finding}")),
             );
+            let skipped_by_static_pass = measured.skipped.len();
             measured.skipped.extend(pass.skipped);
-            measured.counts.skipped = measured.skipped.len() as u64;
+            if let Some(dynamic_counts) = measured.counts.dynamic.as_mut() {
+                dynamic_counts.skipped = (measured.skipped.len() - skipped_by_static_pass) as u64;
+            }
         }
         measured
     }

@@ -134,6 +134,7 @@ fn a_driver_run_that_failed_fails_the_document_even_when_its_counts_match() {
         decoded: 9,
         violations: 0,
         prism_invalid: 0,
+        skipped: 0,
     };
     let expected = Counts {
         prism: "as published".to_string(),
@@ -400,4 +401,37 @@ fn a_fixture_document_conforms_end_to_end() {
     let (code, stdout, stderr) = run(&["--dynamic", "2"]);
     assert_eq!(code, Some(1), "{stdout}\n{stderr}");
     assert!(stderr.contains("decoded 4, expected 5"), "{stderr}");
+}
+
+#[test]
+fn skips_of_the_dynamic_pass_are_its_own_so_a_static_run_still_matches() {
+    let static_counts = Counts {
+        prism: "document".to_string(),
+        operations: 2,
+        requests: 4,
+        accepted: 4,
+        decoded: 4,
+        skipped: 1,
+        ..Counts::default()
+    };
+    let recorded = Counts {
+        dynamic: Some(DynamicCounts {
+            responses_per_status: 3,
+            requests: 6,
+            accepted: 6,
+            decoded: 6,
+            skipped: 1,
+            ..DynamicCounts::default()
+        }),
+        ..static_counts.clone()
+    };
+    // A run without --dynamic measures the static pass only, and matches the recorded static skips.
+    judge(&static_counts, Some(&recorded)).unwrap();
+    // A dynamic run that skips one more operation than recorded is a difference, named.
+    let mut more_skips = recorded.clone();
+    more_skips.dynamic.as_mut().unwrap().skipped = 2;
+    let message = judge(&more_skips, Some(&recorded)).unwrap_err();
+    assert!(message.contains("dynamic skipped 2, expected 1"), "{message}");
+    // The total line counts both passes' skips.
+    assert!(total_line(&[("d".to_string(), recorded)]).ends_with(", 2 skipped"));
 }

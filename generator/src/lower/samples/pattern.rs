@@ -39,7 +39,8 @@ pub fn pattern_sample(
     let bound = max_length.min(min_length.saturating_add(SEARCHED_LENGTHS));
     let lengths = Lengths::of(&hir, bound)?;
     let admissible = |length: usize| (min_length..=max_length).contains(&length);
-    for target in (0..=bound).filter(|length| lengths.get(*length)) {
+    // A built match has exactly `target` characters: lengths under `minLength` are not built.
+    for target in (min_length..=bound).filter(|length| lengths.get(*length)) {
         let mut text = String::new();
         build(&hir, target, bound, &mut text, 0)?;
         if admissible(text.chars().count()) && checker.matches(&text) {
@@ -169,48 +170,89 @@ fn group_end(characters: &[char], start: usize) -> Option<usize> {
     None
 }
 
-/// Which lengths (in characters, up to a bound) a part of a pattern can match.
+/// Which lengths (in characters, up to a bound) a part of a pattern can match: a bitset, so that
+/// following one part by another costs the smaller part's lengths times `bound / 64` words, not
+/// the product of both parts' lengths (a pattern of many `a*` parts and a large `minLength` took
+/// minutes to read).
 #[derive(Clone, PartialEq)]
-struct Lengths(Vec<bool>);
+struct Lengths {
+    words: Vec<u64>,
+    bound: usize,
+}
 
 impl Lengths {
-    fn only(length: usize, bound: usize) -> Lengths {
-        let mut lengths = vec![false; bound + 1];
-        if length <= bound {
-            lengths[length] = true;
+    fn none(bound: usize) -> Lengths {
+        Lengths {
+            words: vec![0; bound / 64 + 1],
+            bound,
         }
-        Lengths(lengths)
+    }
+
+    fn only(length: usize, bound: usize) -> Lengths {
+        let mut lengths = Lengths::none(bound);
+        if length <= bound {
+            lengths.words[length / 64] |= 1 << (length % 64);
+        }
+        lengths
     }
 
     fn get(&self, length: usize) -> bool {
-        self.0.get(length).copied().unwrap_or(false)
+        length <= self.bound && self.words[length / 64] & (1 << (length % 64)) != 0
     }
 
     fn members(&self) -> impl Iterator<Item = usize> + '_ {
-        self.0
-            .iter()
-            .enumerate()
-            .filter(|(_, present)| **present)
-            .map(|(length, _)| length)
+        self.words.iter().enumerate().flat_map(|(index, word)| {
+            let mut word = *word;
+            std::iter::from_fn(move || {
+                (word != 0).then(|| {
+                    let bit = word.trailing_zeros() as usize;
+                    word &= word - 1;
+                    index * 64 + bit
+                })
+            })
+        })
     }
 
-    /// The lengths of one part followed by another.
+    /// The lengths of one part followed by another: the other's set shifted by each of the
+    /// fewer-membered set's lengths.
     fn then(&self, other: &Lengths) -> Lengths {
-        let bound = self.0.len() - 1;
-        let mut sum = vec![false; bound + 1];
-        for first in self.members() {
-            for second in other.members() {
-                if first + second > bound {
+        let (shifts, shifted) = if self.members().count() <= other.members().count() {
+            (self, other)
+        } else {
+            (other, self)
+        };
+        let mut sum = Lengths::none(self.bound);
+        let word_count = sum.words.len();
+        for shift in shifts.members() {
+            let (word_shift, bit_shift) = (shift / 64, shift % 64);
+            for (index, word) in shifted.words.iter().enumerate() {
+                let target = index + word_shift;
+                if target >= word_count {
                     break;
                 }
-                sum[first + second] = true;
+                sum.words[target] |= word << bit_shift;
+                if bit_shift > 0 && target + 1 < word_count {
+                    sum.words[target + 1] |= word >> (64 - bit_shift);
+                }
             }
         }
-        Lengths(sum)
+        let used_bits = self.bound % 64 + 1;
+        if used_bits < 64 {
+            sum.words[word_count - 1] &= (1 << used_bits) - 1;
+        }
+        sum
     }
 
     fn or(&self, other: &Lengths) -> Lengths {
-        Lengths(self.0.iter().zip(&other.0).map(|(a, b)| *a || *b).collect())
+        Lengths {
+            words: self
+                .words
+                .iter()
+                .zip(&other.words)
+                .map(|(a, b)| a | b)
+                .collect(),
+            bound: self.bound,
+        }
     }
 
     /// The lengths of `hir`; `None` when some part gives no plain text.
@@ -240,7 +282,7 @@ impl Lengths {
                 lengths
             }
             HirKind::Alternation(alternatives) => {
-                let mut lengths = Lengths(vec![false; bound + 1]);
+                let mut lengths = Lengths::none(bound);
                 let mut readable = false;
                 for alternative in alternatives {
                     // An alternative without plain text is one the sample does not take.
@@ -271,7 +313,7 @@ fn repeated(once: &Lengths, min: usize, max: Option<usize>, bound: usize) -> Len
         copies = copies.then(once);
     }
     if min > bound + 1 && !once.get(0) {
-        return Lengths(vec![false; bound + 1]);
+        return Lengths::none(bound);
     }
     let mut all = copies.clone();
     let more = max.map_or(usize::MAX, |max| max.saturating_sub(min));
@@ -538,5 +580,17 @@ mod tests {
                 "no sample for {pattern}"
             );
         }
+    }
+
+    #[test]
+    fn many_parts_that_can_be_empty_and_a_long_min_length_are_read_without_quadratic_work() {
+        // 150 parts of lengths 0..=bound: following one by another once cost bound² steps, so
+        // `gen --spec` on this `minLength: 4000` parameter ran for minutes.
+        let pattern = format!("^{}$", "(?:a*b?)".repeat(150));
+        let sample = checked(&pattern, 4000, None).expect("a sample");
+        assert_eq!(sample.chars().count(), 4000);
+        let pattern = format!("^{}$", "[a-z]{0,4000}".repeat(3));
+        let sample = checked(&pattern, 4090, Some(4090)).expect("a sample");
+        assert_eq!(sample.chars().count(), 4090);
     }
 }

@@ -431,7 +431,10 @@ fn skips_of_the_dynamic_pass_are_its_own_so_a_static_run_still_matches() {
     let mut more_skips = recorded.clone();
     more_skips.dynamic.as_mut().unwrap().skipped = 2;
     let message = judge(&more_skips, Some(&recorded)).unwrap_err();
-    assert!(message.contains("dynamic skipped 2, expected 1"), "{message}");
+    assert!(
+        message.contains("dynamic skipped 2, expected 1"),
+        "{message}"
+    );
     // The total line counts both passes' skips.
     assert!(total_line(&[("d".to_string(), recorded)]).ends_with(", 2 skipped"));
 }

@@ -1368,10 +1368,40 @@ impl<'a> SchemaLowering<'a> {
                     };
                     mapping.push((wire_value.clone(), index));
                 }
+                let explicitly_mapped: Vec<usize> =
+                    mapping.iter().map(|(_, index)| *index).collect();
+                let add = |mapping: &mut Vec<(String, usize)>, wire_value: &str, index: usize| {
+                    if !mapping.iter().any(|(mapped, _)| mapped == wire_value) {
+                        mapping.push((wire_value.to_string(), index));
+                    }
+                };
+                // Every value a member's own tag property allows names it too: a server that
+                // follows the member's schema sends those, whatever the mapping says.
+                let member_values: Vec<Option<Vec<String>>> = members
+                    .iter()
+                    .map(|member| {
+                        super::discriminator_values::member_tag_values(
+                            self.components,
+                            member,
+                            &discriminator.property_name,
+                        )
+                    })
+                    .collect();
+                for (index, values) in member_values.iter().enumerate() {
+                    for value in values.iter().flatten() {
+                        add(&mut mapping, value, index);
+                    }
+                }
+                // The implicit mapping by schema name, for a member the mapping does not name,
+                // unless the member's tag allows other values only.
                 for (index, key) in reference_keys.iter().enumerate() {
                     if let Some(key) = key {
-                        if !mapping.iter().any(|(_, mapped)| *mapped == index) {
-                            mapping.push((key.clone(), index));
+                        let name_allowed = member_values[index]
+                            .as_ref()
+                            .is_none_or(|values| values.contains(key));
+                        let has_value = mapping.iter().any(|(_, mapped)| *mapped == index);
+                        if !explicitly_mapped.contains(&index) && (name_allowed || !has_value) {
+                            add(&mut mapping, key, index);
                         }
                     }
                 }

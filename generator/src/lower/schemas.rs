@@ -324,19 +324,32 @@ impl<'a> SchemaLowering<'a> {
         visited: &mut BTreeSet<String>,
         union_depth: usize,
     ) -> bool {
-        let member_admits_null = |member: &ReferenceOr<Schema>| match member {
+        let mut member_admits_null = |member: &ReferenceOr<Schema>| match member {
             ReferenceOr::Reference { reference } => {
                 self.reference_admits_null(reference, visited, union_depth + 1)
             }
             ReferenceOr::Item(_) => false,
         };
+        // An inline member with annotations only (`{description: ...}`) constrains nothing, so
+        // `null` matches it too.
+        let all_of_member_admits_null = |member: &ReferenceOr<Schema>| match member {
+            ReferenceOr::Item(schema) => {
+                schema.schema_data.nullable
+                    || schema.schema_kind == SchemaKind::Any(openapiv3::AnySchema::default())
+            }
+            reference => member_admits_null(reference),
+        };
         match &schema.schema_kind {
             SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => {
                 members.iter().any(member_admits_null)
             }
-            // `null` satisfies an `allOf` only when it matches every member.
+            // `null` satisfies an `allOf` only when it matches every member; one of them is a
+            // `$ref` (an inline nullable type is an `Option` already).
             SchemaKind::AllOf { all_of: members } => {
-                !members.is_empty() && members.iter().all(member_admits_null)
+                members
+                    .iter()
+                    .any(|member| matches!(member, ReferenceOr::Reference { .. }))
+                    && members.iter().all(all_of_member_admits_null)
             }
             _ => false,
         }

@@ -525,15 +525,8 @@ impl std::fmt::Display for UploadFileError {
         match *self {}
     }
 }
-/// The documented error responses of [`Client::upload_attachment`].
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum UploadAttachmentError {}
-impl std::fmt::Display for UploadAttachmentError {
-    fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match *self {}
-    }
-}
+/// The documented error responses of [`Client::upload_attachment`]: the same type as [`UploadFileError`] (the documented errors are identical).
+pub type UploadAttachmentError = UploadFileError;
 /// Parameters of [`Client::get_file_content`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]

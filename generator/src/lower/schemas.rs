@@ -1411,7 +1411,7 @@ impl<'a> SchemaLowering<'a> {
                     if let Some(key) = key {
                         let name_allowed = member_values[index]
                             .as_ref()
-                            .is_none_or(|values| values.contains(key));
+                            .map_or(true, |values| values.contains(key));
                         let has_value = mapping.iter().any(|(_, mapped)| *mapped == index);
                         if !explicitly_mapped.contains(&index) && (name_allowed || !has_value) {
                             add(&mut mapping, key, index);

@@ -1799,6 +1799,11 @@ mod query_styles {
                     .with_owner("me".to_string()),
             )
             .with_sort(vec!["name".to_string(), "date".to_string()])
+            .with_price_range(
+                types::SearchPriceRange::new()
+                    .with_min_price(0)
+                    .with_max_price(i64::MAX),
+            )
             .with_theme(types::SearchTheme::Dark)
             .with_q("text".to_string())
     }

@@ -151,6 +151,7 @@ golden_fixture_tests!(
     alias_cycles,
     all_of,
     deep_composition,
+    discriminator_member_values,
     distinct_responses,
     doc_prose,
     enum_collisions,

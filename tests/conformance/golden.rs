@@ -31,6 +31,7 @@ fn every_fixture_has_conformance_tests() {
         "alias_cycles",
         "all_of",
         "deep_composition",
+        "discriminator_member_values",
         "distinct_responses",
         "doc_prose",
         "enum_collisions",
@@ -250,6 +251,120 @@ mod form_body {
                 )
             })
             .await;
+    }
+}
+
+mod discriminator_member_values {
+    use super::*;
+    use golden_clients::discriminator_member_values::{types, Client, GetEventParams};
+
+    const GET_EVENT: &str = "discriminator_member_values::get_event";
+    const CREATE_EVENT: &str = "discriminator_member_values::create_event";
+
+    fn spec() -> String {
+        fixture("discriminator_member_values")
+    }
+
+    fn client(prism: &Prism, http: reqwest::Client) -> Client {
+        Client::with_http_client(&prism.base_url(), http).expect("a loopback base url")
+    }
+
+    /// One event of each member, each tag value the members allow.
+    fn events() -> Vec<types::Event> {
+        vec![
+            types::Event::Message(types::Message::new(types::MessageType::Message, "hi")),
+            types::Event::ToolCall(types::ToolCall::new(
+                types::ToolCallType::ToolCall,
+                "search",
+            )),
+            types::Event::ToolCall(types::ToolCall::new(
+                types::ToolCallType::FunctionCall,
+                "search",
+            )),
+            types::Event::Refusal(types::Refusal::new(types::RefusalType::Refusal, "policy")),
+            types::Event::Citation(types::Citation::FileCitation(types::FileCitation::new(
+                types::FileCitationType::FileCitation,
+                "file-1",
+            ))),
+            types::Event::Citation(types::Citation::UrlCitation(types::UrlCitation::new(
+                types::UrlCitationType::UrlCitation,
+                "https://example.com",
+            ))),
+        ]
+    }
+
+    /// Every value a member's schema allows for `type` picks that member (there is no mapping,
+    /// and the schema names are not values the document allows).
+    #[test]
+    fn every_member_value_decodes_into_its_member() {
+        for event in events() {
+            let wire = serde_json::to_string(&event).unwrap();
+            assert_eq!(
+                serde_json::from_str::<types::Event>(&wire).unwrap(),
+                event,
+                "{wire}"
+            );
+        }
+        for refused in [
+            r#"{"type":"Message","text":"hi"}"#,
+            r#"{"type":"Citation","url":"u"}"#,
+            r#"{"type":"citation","url":"u"}"#,
+            r#"{"text":"hi"}"#,
+        ] {
+            assert!(
+                serde_json::from_str::<types::Event>(refused).is_err(),
+                "{refused}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_tests_cover_every_operation_and_status() {
+        spec::assert_operations(
+            &spec(),
+            &[
+                ("GET /events/{event_id}", &["200"]),
+                ("POST /events", &["201"]),
+            ],
+        );
+    }
+
+    #[tokio::test]
+    async fn static_responses_decode() {
+        let prism = Prism::start(&spec(), Mode::Static);
+        let result = client(&prism, Prefer::none().client())
+            .get_event(&GetEventParams::new("e-1"))
+            .await;
+        expect_success(result, 200, GET_EVENT);
+        for event in events() {
+            let result = client(&prism, Prefer::none().client())
+                .create_event(&event)
+                .await;
+            expect_success(result, 201, &format!("{CREATE_EVENT} ({event:?})"));
+        }
+    }
+
+    #[tokio::test]
+    async fn dynamic_responses_decode() {
+        let prism = &Prism::start(&spec(), Mode::Dynamic);
+        prism
+            .dynamic_calls(GET_EVENT, None, |http| async move {
+                success_fingerprint(
+                    client(prism, http)
+                        .get_event(&GetEventParams::new("e-1"))
+                        .await,
+                    200,
+                )
+            })
+            .await;
+        for event in events() {
+            let event = &event;
+            prism
+                .dynamic_calls(CREATE_EVENT, None, |http| async move {
+                    success_fingerprint(client(prism, http).create_event(event).await, 201)
+                })
+                .await;
+        }
     }
 }
 
@@ -545,9 +660,11 @@ mod nullable_fields {
     fn a_required_all_of_of_a_nullable_component_admits_null() {
         use golden_clients::nullable_fields::types::Profile;
         let text = r#"{"id": "p1", "display_name": null, "work_address": null, "note": null,
-                       "previous_address": null, "note_or_count": null, "last_address": null}"#;
+                       "previous_address": null, "note_or_count": null, "last_address": null,
+                       "described_address": null}"#;
         let profile: Profile = serde_json::from_str(text).expect("null matches every member");
         assert_eq!(profile.last_address, None);
+        assert_eq!(profile.described_address, None);
         let value = serde_json::to_value(&profile).unwrap();
         assert!(
             value["last_address"].is_null() && value.get("last_address").is_some(),
@@ -1682,6 +1799,11 @@ mod query_styles {
                     .with_owner("me".to_string()),
             )
             .with_sort(vec!["name".to_string(), "date".to_string()])
+            .with_price_range(
+                types::SearchPriceRange::new()
+                    .with_min_price(0)
+                    .with_max_price(i64::MAX),
+            )
             .with_theme(types::SearchTheme::Dark)
             .with_q("text".to_string())
     }

@@ -1267,7 +1267,9 @@ pub fn path_segment<T: serde::Serialize + ?Sized>(
     Ok(percent_encoding::utf8_percent_encode(&text, PATH_SEGMENT).to_string())
 }
 
-/// A scalar parameter as text (`None` for null); arrays are comma-joined (the `simple`/`form`, non-exploded style).
+/// A parameter as text (`None` for null), in the non-exploded `simple`/`form` style: arrays are
+/// comma-joined, and an object is its properties and values comma-joined (`role,admin,level,5`),
+/// leaving out null properties.
 #[doc(hidden)]
 pub fn parameter_text<T: serde::Serialize + ?Sized>(
     operation: &'static str,
@@ -1286,8 +1288,38 @@ pub fn parameter_text<T: serde::Serialize + ?Sized>(
             }
             Ok(Some(texts.join(",")))
         }
+        serde_json::Value::Object(properties) => {
+            let mut texts = Vec::with_capacity(properties.len() * 2);
+            for (property, item) in properties {
+                if item.is_null() {
+                    continue;
+                }
+                texts.push(property.clone());
+                texts.push(property_text(operation, name, &property, item)?);
+            }
+            Ok(Some(texts.join(",")))
+        }
         other => scalar_text(operation, name, other).map(Some),
     }
+}
+
+/// A property of an object parameter as text: OpenAPI's `simple` and `form` styles define objects
+/// of scalar properties only.
+fn property_text(
+    operation: &'static str,
+    name: &str,
+    property: &str,
+    value: serde_json::Value,
+) -> Result<String, CallFailure> {
+    if value.is_array() || value.is_object() {
+        return Err(CallFailure::invalid_request(
+            operation,
+            format!(
+                "parameter `{name}`: its property `{property}` is an array or object, which OpenAPI defines no encoding for in this parameter style (only `deepObject` nests objects)"
+            ),
+        ));
+    }
+    scalar_text(operation, name, value)
 }
 
 fn scalar_text(
@@ -1304,14 +1336,16 @@ fn scalar_text(
             Err(CallFailure::invalid_request(
                 operation,
                 format!(
-                    "parameter `{name}`: nested arrays and objects cannot be sent as a parameter"
+                    "parameter `{name}`: an array or object nested in an array or object, which OpenAPI defines no encoding for in this parameter style (only `deepObject` nests objects)"
                 ),
             ))
         }
     }
 }
 
-/// Adds a query parameter; an exploded array becomes one pair per item, null adds nothing.
+/// Adds a `form` query parameter; null adds nothing. Exploded, an array becomes one pair per item
+/// (`id=1&id=2`) and an object one pair per property (`role=admin&level=5`); otherwise both are one
+/// comma-joined pair (see [`parameter_text`]).
 #[doc(hidden)]
 pub fn append_query<T: serde::Serialize + ?Sized>(
     operation: &'static str,
@@ -1327,6 +1361,16 @@ pub fn append_query<T: serde::Serialize + ?Sized>(
         serde_json::Value::Array(items) if explode => {
             for item in items {
                 pairs.push((name.to_string(), scalar_text(operation, name, item)?));
+            }
+            Ok(())
+        }
+        serde_json::Value::Object(properties) if explode => {
+            for (property, item) in properties {
+                if item.is_null() {
+                    continue;
+                }
+                let text = property_text(operation, name, &property, item)?;
+                pairs.push((property, text));
             }
             Ok(())
         }

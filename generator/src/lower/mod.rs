@@ -1,6 +1,7 @@
 //! Lower stage: an `openapiv3::OpenAPI` plus provider settings to the plain-data IR in `crate::ir`.
 
 mod alias_graph;
+mod discriminator_values;
 mod media;
 mod messages;
 mod oauth2_client;

@@ -324,19 +324,32 @@ impl<'a> SchemaLowering<'a> {
         visited: &mut BTreeSet<String>,
         union_depth: usize,
     ) -> bool {
-        let member_admits_null = |member: &ReferenceOr<Schema>| match member {
+        let mut member_admits_null = |member: &ReferenceOr<Schema>| match member {
             ReferenceOr::Reference { reference } => {
                 self.reference_admits_null(reference, visited, union_depth + 1)
             }
             ReferenceOr::Item(_) => false,
         };
+        // An inline member with annotations only (`{description: ...}`) constrains nothing, so
+        // `null` matches it too.
+        let all_of_member_admits_null = |member: &ReferenceOr<Schema>| match member {
+            ReferenceOr::Item(schema) => {
+                schema.schema_data.nullable
+                    || schema.schema_kind == SchemaKind::Any(openapiv3::AnySchema::default())
+            }
+            reference => member_admits_null(reference),
+        };
         match &schema.schema_kind {
             SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => {
                 members.iter().any(member_admits_null)
             }
-            // `null` satisfies an `allOf` only when it matches every member.
+            // `null` satisfies an `allOf` only when it matches every member; one of them is a
+            // `$ref` (an inline nullable type is an `Option` already).
             SchemaKind::AllOf { all_of: members } => {
-                !members.is_empty() && members.iter().all(member_admits_null)
+                members
+                    .iter()
+                    .any(|member| matches!(member, ReferenceOr::Reference { .. }))
+                    && members.iter().all(all_of_member_admits_null)
             }
             _ => false,
         }
@@ -1368,10 +1381,40 @@ impl<'a> SchemaLowering<'a> {
                     };
                     mapping.push((wire_value.clone(), index));
                 }
+                let explicitly_mapped: Vec<usize> =
+                    mapping.iter().map(|(_, index)| *index).collect();
+                let add = |mapping: &mut Vec<(String, usize)>, wire_value: &str, index: usize| {
+                    if !mapping.iter().any(|(mapped, _)| mapped == wire_value) {
+                        mapping.push((wire_value.to_string(), index));
+                    }
+                };
+                // Every value a member's own tag property allows names it too: a server that
+                // follows the member's schema sends those, whatever the mapping says.
+                let member_values: Vec<Option<Vec<String>>> = members
+                    .iter()
+                    .map(|member| {
+                        super::discriminator_values::member_tag_values(
+                            self.components,
+                            member,
+                            &discriminator.property_name,
+                        )
+                    })
+                    .collect();
+                for (index, values) in member_values.iter().enumerate() {
+                    for value in values.iter().flatten() {
+                        add(&mut mapping, value, index);
+                    }
+                }
+                // The implicit mapping by schema name, for a member the mapping does not name,
+                // unless the member's tag allows other values only.
                 for (index, key) in reference_keys.iter().enumerate() {
                     if let Some(key) = key {
-                        if !mapping.iter().any(|(_, mapped)| *mapped == index) {
-                            mapping.push((key.clone(), index));
+                        let name_allowed = member_values[index]
+                            .as_ref()
+                            .map_or(true, |values| values.contains(key));
+                        let has_value = mapping.iter().any(|(_, mapped)| *mapped == index);
+                        if !explicitly_mapped.contains(&index) && (name_allowed || !has_value) {
+                            add(&mut mapping, key, index);
                         }
                     }
                 }

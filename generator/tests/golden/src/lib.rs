@@ -6,6 +6,7 @@
 //! - [`alias_cycles`] (alias_cycles)
 //! - [`all_of`] (all_of)
 //! - [`deep_composition`] (deep_composition)
+//! - [`discriminator_member_values`] (discriminator_member_values)
 //! - [`distinct_responses`] (distinct_responses)
 //! - [`doc_prose`] (doc_prose)
 //! - [`enum_collisions`] (enum_collisions)
@@ -57,6 +58,9 @@ pub mod all_of;
 #[cfg(feature = "deep_composition")]
 /// deep_composition (Cargo feature `deep_composition`).
 pub mod deep_composition;
+#[cfg(feature = "discriminator_member_values")]
+/// discriminator_member_values (Cargo feature `discriminator_member_values`).
+pub mod discriminator_member_values;
 #[cfg(feature = "distinct_responses")]
 /// distinct_responses (Cargo feature `distinct_responses`).
 pub mod distinct_responses;

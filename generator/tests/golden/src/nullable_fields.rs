@@ -62,6 +62,19 @@ pub mod types {
         /// The `Integer` shape.
         Integer(i64),
     }
+    /// An allOf of a nullable component and a member with a description only, which constrains nothing: it may be null.
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct ProfileDescribedAddress {
+        /// The `city` field.
+        pub city: String,
+    }
+    impl ProfileDescribedAddress {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new(city: impl Into<String>) -> Self {
+            Self { city: city.into() }
+        }
+    }
     /// The `Profile` schema.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
@@ -113,9 +126,13 @@ pub mod types {
         /// An allOf whose only member is a nullable component, so it may be null.
         #[serde(default)]
         pub last_address: Option<PreviousAddress>,
+        /// An allOf of a nullable component and a member with a description only, which constrains nothing: it may be null.
+        #[serde(default)]
+        pub described_address: Option<ProfileDescribedAddress>,
     }
     impl Profile {
         /// A value with the required fields given and every optional field unset.
+        #[allow(clippy::too_many_arguments)]
         pub fn new(
             id: impl Into<String>,
             display_name: impl Into<Option<String>>,
@@ -124,6 +141,7 @@ pub mod types {
             work_address: impl Into<Option<Address>>,
             note_or_count: impl Into<Option<ProfileNoteOrCount>>,
             last_address: impl Into<Option<PreviousAddress>>,
+            described_address: impl Into<Option<ProfileDescribedAddress>>,
         ) -> Self {
             Self {
                 id: id.into(),
@@ -140,6 +158,7 @@ pub mod types {
                 addresses_by_label: None,
                 note_or_count: note_or_count.into(),
                 last_address: last_address.into(),
+                described_address: described_address.into(),
             }
         }
         /// Sets `nickname`.

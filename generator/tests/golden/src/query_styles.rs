@@ -38,6 +38,44 @@ pub mod types {
             self
         }
     }
+    /// The `SearchPriceRange` schema.
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct SearchPriceRange {
+        /// The `min_price` field.
+        #[serde(
+            deserialize_with = "crate::runtime::integral::deserialize_option",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub min_price: Option<i64>,
+        /// The `max_price` field.
+        #[serde(
+            deserialize_with = "crate::runtime::integral::deserialize_option",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub max_price: Option<i64>,
+    }
+    impl SearchPriceRange {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new() -> Self {
+            Self {
+                min_price: None,
+                max_price: None,
+            }
+        }
+        /// Sets `min_price`.
+        pub fn with_min_price(mut self, value: impl Into<i64>) -> Self {
+            self.min_price = Some(value.into());
+            self
+        }
+        /// Sets `max_price`.
+        pub fn with_max_price(mut self, value: impl Into<i64>) -> Self {
+            self.max_price = Some(value.into());
+            self
+        }
+    }
     /// The `SearchTheme` schema.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
     #[non_exhaustive]
@@ -197,6 +235,13 @@ impl Client {
             &parameters.sort,
             false,
         )?;
+        crate::runtime::append_query(
+            OPERATION,
+            &mut query,
+            "price_range",
+            &parameters.price_range,
+            true,
+        )?;
         crate::runtime::append_query(OPERATION, &mut query, "q", &parameters.q, true)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
@@ -261,6 +306,11 @@ pub struct SearchParams {
     /// Query parameter `sort`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort: Option<Vec<String>>,
+    /// An object in the default `form` style, exploded: `min_price=1&max_price=5`.
+    ///
+    /// Query parameter `price_range`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_range: Option<types::SearchPriceRange>,
     /// Cookie parameter `session`.
     pub session: String,
     /// Cookie parameter `theme`.
@@ -280,6 +330,7 @@ impl SearchParams {
             ids: None,
             filter: None,
             sort: None,
+            price_range: None,
             session: session.into(),
             theme: None,
             q: None,
@@ -303,6 +354,14 @@ impl SearchParams {
     /// Sets `sort`.
     pub fn with_sort(mut self, value: impl Into<Vec<String>>) -> Self {
         self.sort = Some(value.into());
+        self
+    }
+    /// Sets `price_range`.
+    pub fn with_price_range(
+        mut self,
+        value: impl Into<types::SearchPriceRange>,
+    ) -> Self {
+        self.price_range = Some(value.into());
         self
     }
     /// Sets `theme`.

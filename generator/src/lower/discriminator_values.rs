@@ -41,11 +41,13 @@ fn values_of(
     match &schema.schema_kind {
         SchemaKind::Type(Type::Object(object)) => property_values(
             components,
-            unbox(object.properties.get(property)?),
+            object.properties.get(property)?.clone().unbox(),
             depth + 1,
         ),
         SchemaKind::Any(any) => match any.properties.get(property) {
-            Some(property_schema) => property_values(components, unbox(property_schema), depth + 1),
+            Some(property_schema) => {
+                property_values(components, property_schema.clone().unbox(), depth + 1)
+            }
             None => all_of_values(components, &any.all_of, property, depth),
         },
         SchemaKind::AllOf { all_of } => all_of_values(components, all_of, property, depth),
@@ -108,14 +110,5 @@ fn property_values(
             .iter()
             .find_map(|member| property_values(components, member.clone(), depth + 1)),
         _ => None,
-    }
-}
-
-fn unbox(property: &ReferenceOr<Box<Schema>>) -> ReferenceOr<Schema> {
-    match property {
-        ReferenceOr::Item(schema) => ReferenceOr::Item(schema.as_ref().clone()),
-        ReferenceOr::Reference { reference } => ReferenceOr::Reference {
-            reference: reference.clone(),
-        },
     }
 }

@@ -357,7 +357,8 @@ fn repeated(once: &Lengths, min: usize, max: Option<usize>, bound: usize) -> Len
         }
     }
     let mut all = copies.clone();
-    for _ in 0..more.min(bound + 1) {
+    // `more <= bound` here: an unbounded or longer repetition took the closure above.
+    for _ in 0..more {
         let next = copies.then(once);
         // Past the bound, or no new length (a part that can be empty): more copies add nothing.
         if next == copies || next.members().next().is_none() {

@@ -11,7 +11,7 @@ use std::time::{Duration, SystemTime};
 use auth_clients::token::{ManualClock, MemoryTokenStore, StoredToken, TokenStore};
 use auth_clients::{cair_health, dayzero, mobile_calendar, mobiscroll_connect, runtime};
 use serde_json::json;
-use support::request_count;
+use support::{request_count, shut_down};
 use wiremock::matchers::{body_string, body_string_contains, header, method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
@@ -74,6 +74,8 @@ async fn a_thousand_concurrent_callers_cause_exactly_one_token_request() {
         assert_eq!(caller.await.unwrap().unwrap().expose(), "token-1");
     }
     assert_eq!(request_count(&server).await, 1);
+    // A thousand awaits in a row spend tokio's cooperative budget; see `shut_down`.
+    shut_down(server).await;
 }
 
 #[tokio::test]

@@ -36,6 +36,16 @@ pub async fn single_request(server: &MockServer) -> Request {
     requests.remove(0)
 }
 
+/// Drops `server` where the end of a test cannot hang on it.
+///
+/// wiremock's `MockServer` verifies its mocks on drop by blocking on a tokio lock with
+/// `futures::executor::block_on`. When the test has spent tokio's cooperative budget in its current
+/// poll (a thousand `JoinHandle`s awaited in a row do), that lock answers "not yet" forever and the
+/// thread spins: the test hangs instead of ending. Dropping inside `unconstrained` lifts the budget.
+pub async fn shut_down(server: MockServer) {
+    tokio::task::unconstrained(async move { drop(server) }).await;
+}
+
 /// How many requests the server received in total.
 pub async fn request_count(server: &MockServer) -> usize {
     server

@@ -260,22 +260,37 @@ pub fn generate_crate(
     for (module, display_name) in &module_names {
         crate_doc.push_str(&format!("\n- [`{module}`] ({display_name})"));
     }
+    let runtime_library = if options.standalone {
+        runtime_source::runtime_copy_library(&options.crate_name)
+    } else {
+        runtime_source::RUNTIME_LIBRARY.to_string()
+    };
     files.push(GeneratedFile {
         path: "src/lib.rs".to_string(),
         contents: format::format_rust_file(
             "src/lib.rs",
-            emit::lib_rs_tokens(&crate_doc, &module_names, options.standalone),
+            emit::lib_rs_tokens(
+                &crate_doc,
+                &module_names,
+                &runtime_library,
+                options.standalone,
+            ),
         )?,
     });
     if options.standalone {
-        // No path to the runtime crate outside this checkout: the crate carries its own copy.
+        // No path to the runtime crate outside this checkout: the crate carries its own copy, as a
+        // crate of its own so that a rebuild of the client does not compile the runtime again.
         let used_anywhere = runtime_parts.iter().flatten().copied().collect();
-        for (path, source) in runtime_source::embedded_runtime_files(&used_anywhere) {
+        for (path, source) in runtime_source::runtime_copy_files(&used_anywhere) {
             files.push(GeneratedFile {
                 contents: format::with_rust_header(&source),
                 path,
             });
         }
+        files.push(GeneratedFile {
+            path: format!("{}/Cargo.toml", runtime_source::RUNTIME_COPY_FOLDER),
+            contents: emit::runtime_copy_cargo_toml(&options.crate_name),
+        });
     }
     files.push(GeneratedFile {
         path: "src/token.rs".to_string(),

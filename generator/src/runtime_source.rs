@@ -96,20 +96,37 @@ pub fn parts_used_by(module_source: &str) -> BTreeSet<RuntimePart> {
         .collect()
 }
 
-/// The runtime as a standalone crate's `runtime` module: `src/runtime.rs` and the files under
-/// `src/runtime/`, with the parts in `parts` and without the others. Paths are relative to the
-/// crate root; contents have no header line yet.
-pub fn embedded_runtime_files(parts: &BTreeSet<RuntimePart>) -> Vec<(String, String)> {
+/// The package name of a standalone crate's copy of the runtime: the crate's own name and
+/// `-runtime`, so that two standalone crates in one workspace never bring two packages of one name.
+pub fn runtime_copy_package(crate_name: &str) -> String {
+    format!("{crate_name}-runtime")
+}
+
+/// The library name of [`runtime_copy_package`], which the standalone crate's `lib.rs` re-exports
+/// as `runtime`.
+pub fn runtime_copy_library(crate_name: &str) -> String {
+    runtime_copy_package(crate_name).replace('-', "_")
+}
+
+/// The folder of a standalone crate that holds its copy of the runtime, a crate of its own.
+pub const RUNTIME_COPY_FOLDER: &str = "runtime";
+
+/// The runtime's sources as a standalone crate's copy of the runtime crate (`runtime/src/lib.rs`
+/// and the files beside it), with the parts in `parts` and without the others. A crate of its own
+/// rather than a module, so that rebuilding the client after a change does not compile the runtime
+/// again. Paths are relative to the standalone crate's root; contents have no header line yet.
+pub fn runtime_copy_files(parts: &BTreeSet<RuntimePart>) -> Vec<(String, String)> {
+    let folder = RUNTIME_COPY_FOLDER;
     let mut files = vec![
-        ("src/runtime.rs".to_string(), with_features(LIB, parts)),
+        (format!("{folder}/src/lib.rs"), with_features(LIB, parts)),
         (
-            "src/runtime/token.rs".to_string(),
+            format!("{folder}/src/token.rs"),
             with_features(TOKEN, parts),
         ),
     ];
     for part in parts {
         let (path, source) = part.file();
-        files.push((format!("src/runtime/{path}"), source.to_string()));
+        files.push((format!("{folder}/src/{path}"), source.to_string()));
     }
     files
 }
@@ -211,9 +228,9 @@ mod tests {
 
     #[test]
     fn a_part_left_out_leaves_neither_its_module_nor_its_feature() {
-        let none = embedded_runtime_files(&BTreeSet::new());
+        let none = runtime_copy_files(&BTreeSet::new());
         let paths: Vec<&str> = none.iter().map(|(path, _)| path.as_str()).collect();
-        assert_eq!(paths, ["src/runtime.rs", "src/runtime/token.rs"]);
+        assert_eq!(paths, ["runtime/src/lib.rs", "runtime/src/token.rs"]);
         for (path, contents) in &none {
             assert!(
                 !contents.contains("feature = "),
@@ -226,7 +243,7 @@ mod tests {
             );
         }
         let all: BTreeSet<RuntimePart> = RuntimePart::ALL.into_iter().collect();
-        let every = embedded_runtime_files(&all);
+        let every = runtime_copy_files(&all);
         assert_eq!(every.len(), 6);
         assert!(every[0].1.contains("mod media;\npub use media::*;"));
         assert!(every[1]

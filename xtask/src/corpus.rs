@@ -321,10 +321,16 @@ impl Runner {
             let _ = std::fs::copy(self.root.join("Cargo.lock"), &lock);
         }
         let started = Instant::now();
-        let clippy = self.cargo_command(crate_dir, &["clippy"], &["--", "-D", "warnings"]);
+        // `--workspace`: the crate's copy of the runtime (its `runtime/` member) is held to the
+        // same lints, with exactly the runtime parts this crate uses.
+        let clippy = self.cargo_command(
+            crate_dir,
+            &["clippy", "--workspace"],
+            &["--", "-D", "warnings"],
+        );
         let mut outcome = self.run_check(clippy, "cargo clippy -- -D warnings")?;
         if outcome == Outcome::Compiles {
-            let mut doc = self.cargo_command(crate_dir, &["doc", "--no-deps"], &[]);
+            let mut doc = self.cargo_command(crate_dir, &["doc", "--workspace", "--no-deps"], &[]);
             doc.env("RUSTDOCFLAGS", "-D warnings");
             outcome = self.run_check(doc, "cargo doc (RUSTDOCFLAGS=-D warnings)")?;
         }

@@ -91,7 +91,8 @@ fn standalone_generation_is_byte_for_byte_deterministic() {
         "manifest.toml",
         "rustfmt.toml",
         "src/lib.rs",
-        "src/runtime.rs",
+        "runtime/Cargo.toml",
+        "runtime/src/lib.rs",
         "src/form_body_client.rs",
     ] {
         assert_eq!(

@@ -230,7 +230,8 @@ fn every_file_written_or_deleted_is_named_and_cargo_files_are_left_alone() {
         "Cargo.toml",
         "manifest.toml",
         "src/lib.rs",
-        "src/runtime.rs",
+        "runtime/Cargo.toml",
+        "runtime/src/lib.rs",
     ] {
         assert!(
             stdout.contains(&format!("wrote {}", out.join(file).display()))

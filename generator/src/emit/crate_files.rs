@@ -58,7 +58,8 @@ pub fn manifest_toml(files: &[String], entries: &[ManifestEntry]) -> String {
 
 /// The crate's `Cargo.toml`: one feature per module, all on by default. `runtime_parts[i]` is what
 /// `modules[i]` uses of the runtime: a module's feature turns those parts on in the runtime crate
-/// (a standalone crate has its own copy of the runtime instead, see [`crate::runtime_source`]).
+/// (a standalone crate depends on its own copy of the runtime instead, with exactly the parts its
+/// modules use, see [`crate::runtime_source`]).
 pub fn cargo_toml(
     crate_name: &str,
     description: &str,
@@ -88,9 +89,13 @@ pub fn cargo_toml(
         })
         .collect::<String>();
     let (workspace, runtime_dependency) = if standalone {
+        let package = crate::runtime_source::runtime_copy_package(crate_name);
+        let folder = crate::runtime_source::RUNTIME_COPY_FOLDER;
         (
             "\n# A crate of its own, not a member of an enclosing workspace.\n[workspace]\n",
-            String::new(),
+            format!(
+                "{package} = {{ path = \"{folder}\", version = \"{RUNTIME_COPY_VERSION}\" }}\n"
+            ),
         )
     } else {
         ("", format!("{runtime_package} = {{ workspace = true }}\n"))
@@ -110,35 +115,64 @@ publish = false
 default = [{feature_list}]
 {features}
 [dependencies]
-{runtime_dependency}base64 = "0.22"
+{runtime_dependency}{RUNTIME_DEPENDENCIES}{workspace}"#
+    )
+}
+
+/// The runtime's dependencies, as both a generated crate and a standalone crate's copy of the
+/// runtime name them (the versions of `generator/runtime/Cargo.toml`).
+const RUNTIME_DEPENDENCIES: &str = r#"base64 = "0.22"
 bytes = "1"
-chrono = {{ version = "0.4", default-features = false, features = ["serde", "std"] }}
+chrono = { version = "0.4", default-features = false, features = ["serde", "std"] }
 fastrand = "2"
 form_urlencoded = "1"
 getrandom = "0.2"
 memchr = "2"
 percent-encoding = "2"
-reqwest = {{ version = "0.12", default-features = false, features = ["json", "rustls-tls"] }}
-serde = {{ version = "1", features = ["derive"] }}
+reqwest = { version = "0.12", default-features = false, features = ["json", "rustls-tls"] }
+serde = { version = "1", features = ["derive"] }
 serde_json = "1"
 serde_path_to_error = "0.1"
 serde_urlencoded = "0.7"
 sha2 = "0.10"
 thiserror = "2"
-tokio = {{ version = "1", features = ["sync", "time"] }}
+tokio = { version = "1", features = ["sync", "time"] }
 tracing = "0.1"
 url = "2"
 zeroize = "1"
-{workspace}"#
+"#;
+
+/// The version of a standalone crate's copy of the runtime: its sources change only with the generator.
+const RUNTIME_COPY_VERSION: &str = "0.1.0";
+
+/// `runtime/Cargo.toml` of a standalone crate named `crate_name`: its copy of the runtime, a crate
+/// of its own (a member of the standalone crate's workspace, as a path dependency inside it).
+pub fn runtime_copy_cargo_toml(crate_name: &str) -> String {
+    let package = crate::runtime_source::runtime_copy_package(crate_name);
+    format!(
+        r#"{TOML_HEADER}
+[package]
+name = "{package}"
+version = "{RUNTIME_COPY_VERSION}"
+edition = "2021"
+rust-version = "1.82"
+description = "The runtime of {crate_name}: secrets, errors, the request path, the token lifecycle (a copy of the generator's runtime crate)."
+license = "MIT OR Apache-2.0"
+publish = false
+
+[dependencies]
+{RUNTIME_DEPENDENCIES}"#
     )
 }
 
-/// `src/lib.rs`: crate docs, lints, the runtime and one feature-gated module per provider. A
-/// standalone crate's runtime is its own module (a copy); in the workspace it is the runtime crate,
-/// under the same name, so the modules' `crate::runtime::...` paths are the same either way.
+/// `src/lib.rs`: crate docs, lints, the runtime and one feature-gated module per provider. The
+/// runtime is the library `runtime_library` re-exported as `runtime`: the workspace's runtime crate,
+/// or a standalone crate's own copy of it, so the modules' `crate::runtime::...` paths are the same
+/// either way.
 pub fn lib_rs_tokens(
     crate_doc: &str,
     modules: &[(String, String)],
+    runtime_library: &str,
     standalone: bool,
 ) -> TokenStream {
     let doc_lines: Vec<String> = crate_doc
@@ -160,10 +194,14 @@ pub fn lib_rs_tokens(
             pub mod #ident;
         }
     });
+    let library = crate::naming::to_identifier_tokens(runtime_library);
     let runtime = if standalone {
-        quote! { pub mod runtime; }
+        quote! {
+            /// The runtime: secrets, errors, response values, retry policy and limits (this crate's
+            /// own copy, the crate in its `runtime/` folder).
+            pub use #library as runtime;
+        }
     } else {
-        let library = crate::naming::to_identifier_tokens(crate::runtime_source::RUNTIME_LIBRARY);
         quote! {
             /// The runtime: secrets, errors, response values, retry policy and limits (the crate
             /// shared by every generated client of this workspace).

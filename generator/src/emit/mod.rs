@@ -13,7 +13,9 @@ mod type_tokens;
 mod types;
 
 pub use conformance_driver::conformance_driver_files;
-pub use crate_files::{cargo_toml, lib_rs_tokens, manifest_toml, rustfmt_toml, ManifestEntry};
+pub use crate_files::{
+    cargo_toml, lib_rs_tokens, manifest_toml, runtime_copy_cargo_toml, rustfmt_toml, ManifestEntry,
+};
 pub use token_module::token_module_tokens;
 
 use crate::ir::ApiModule;

@@ -57,7 +57,7 @@ pub fn report(
     let module_file = std::fs::read_dir(crate_dir.join("src"))?
         .filter_map(|entry| entry.ok().map(|entry| entry.path()))
         .filter(|path| {
-            !["lib.rs", "runtime.rs", "token.rs"]
+            !["lib.rs", "token.rs"]
                 .iter()
                 .any(|name| path.ends_with(name))
         })

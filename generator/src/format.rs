@@ -4,6 +4,7 @@
 //! `format/items.rs`); the bytes are the same as formatting the whole file at once.
 
 mod fast_constructor_impls;
+mod fast_functions;
 mod fast_items;
 mod fast_string_enum_impls;
 mod items;

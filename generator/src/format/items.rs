@@ -7,6 +7,7 @@
 //! order, are byte for byte what formatting the whole file gives. An item of an inline module is
 //! formatted inside a wrapper `mod` of its own, so its indentation and line width are the same.
 
+use super::fast_functions::{self, Segment};
 use super::fast_items;
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use std::sync::{mpsc, Mutex};
@@ -32,13 +33,14 @@ const ITEM_START_WORDS: &[&str] = &[
     "macro_rules",
 ];
 
-/// One piece of the file: text to parse and print, with the wrapper lines to drop from what
-/// prettyplease prints, or an item already printed (see `fast_items.rs`).
+/// One piece of the file: text to parse and print, with how many wrapper lines to drop from the
+/// start and the end of what prettyplease prints, or an item already printed (see
+/// `fast_items.rs`, `fast_functions.rs`).
 enum Piece {
     Parse {
         text: String,
-        drop_first_line: bool,
-        drop_last_line: bool,
+        drop_first_lines: usize,
+        drop_last_lines: usize,
     },
     Printed(String),
 }
@@ -107,21 +109,21 @@ fn format_pieces(receiver: &Mutex<mpsc::Receiver<(usize, Piece)>>) -> Vec<(usize
 }
 
 fn format_piece(piece: Piece) -> Option<String> {
-    let (text, drop_first_line, drop_last_line) = match piece {
+    let (text, drop_first_lines, drop_last_lines) = match piece {
         Piece::Printed(text) => return Some(text),
         Piece::Parse {
             text,
-            drop_first_line,
-            drop_last_line,
-        } => (text, drop_first_line, drop_last_line),
+            drop_first_lines,
+            drop_last_lines,
+        } => (text, drop_first_lines, drop_last_lines),
     };
     let file = syn::parse_file(&text).ok()?;
     let printed = prettyplease::unparse(&file);
     let mut text = printed.as_str();
-    if drop_first_line {
+    for _ in 0..drop_first_lines {
         text = &text[text.find('\n')? + 1..];
     }
-    if drop_last_line {
+    for _ in 0..drop_last_lines {
         let without_newline = text.strip_suffix('\n')?;
         text = &text[..without_newline.rfind('\n').map_or(0, |index| index + 1)];
     }
@@ -152,6 +154,10 @@ fn for_each_piece(
             top_level.push_printed(printed, &mut hand_over);
             continue;
         }
+        if let Some(segments) = fast_functions::print_function(&item, 0) {
+            push_function(segments, whole_text, &mut top_level, &mut hand_over);
+            continue;
+        }
         let (header, body, later_opening) = match block_with_items(item) {
             Ok(block) => block,
             Err(item) => {
@@ -164,15 +170,29 @@ fn for_each_piece(
         // The items before this block go first.
         top_level.finish(&mut hand_over);
         top_level = Batches::new(None);
+        let inner_items = split_items(body);
+        // An `impl` block's header printed here lets its first item be printed too.
+        let printed_header = if inner_items.is_empty() {
+            None
+        } else {
+            fast_functions::print_impl_header(&header)
+        };
         let header = text_of(header);
         push_text(whole_text, &header);
         whole_text.push_str(" {");
         let mut inner = Batches::new(Some((header.clone(), later_opening)));
-        for inner_item in split_items(body) {
+        if let Some(printed_header) = printed_header {
+            inner.push_printed(printed_header, &mut hand_over);
+        }
+        for inner_item in inner_items {
             if !inner.is_empty() {
                 if let Some(printed) = fast_items::print_item(&inner_item, 4) {
                     push_text(whole_text, &printed);
                     inner.push_printed(printed, &mut hand_over);
+                    continue;
+                }
+                if let Some(segments) = fast_functions::print_function(&inner_item, 4) {
+                    push_function(segments, whole_text, &mut inner, &mut hand_over);
                     continue;
                 }
             }
@@ -184,8 +204,8 @@ fn for_each_piece(
             // An empty block: printed as a whole.
             hand_over(Piece::Parse {
                 text: format!("{header} {{}}"),
-                drop_first_line: false,
-                drop_last_line: false,
+                drop_first_lines: 0,
+                drop_last_lines: 0,
             });
         } else {
             inner.finish(&mut hand_over);
@@ -226,6 +246,12 @@ impl Batches {
 
     /// An item already printed: the batch so far goes first, and is not the block's last.
     fn push_printed(&mut self, printed: String, hand_over: &mut impl FnMut(Piece)) {
+        self.push_ready(Piece::Printed(printed), hand_over);
+    }
+
+    /// A piece that needs no wrapper of this block (printed, or wrapped already): the batch so
+    /// far goes first, and is not the block's last.
+    fn push_ready(&mut self, piece: Piece, hand_over: &mut impl FnMut(Piece)) {
         if let Some(full) = self.full.take() {
             self.hand_over(full, false, hand_over);
         }
@@ -235,7 +261,7 @@ impl Batches {
         }
         self.handed_over += 1;
         self.ends_with_printed = true;
-        hand_over(Piece::Printed(printed));
+        hand_over(piece);
     }
 
     fn push(&mut self, text: String, hand_over: &mut impl FnMut(Piece)) {
@@ -277,8 +303,8 @@ impl Batches {
         hand_over(match &self.block {
             None => Piece::Parse {
                 text: items,
-                drop_first_line: false,
-                drop_last_line: false,
+                drop_first_lines: 0,
+                drop_last_lines: 0,
             },
             Some((header, later_opening)) => Piece::Parse {
                 text: format!(
@@ -289,11 +315,59 @@ impl Batches {
                         later_opening
                     }
                 ),
-                drop_first_line: !first,
-                drop_last_line: !last,
+                drop_first_lines: usize::from(!first),
+                drop_last_lines: usize::from(!last),
             },
         });
     }
+}
+
+/// A function printed by `fast_functions.rs`: its printed parts as they are, and each run of
+/// statements left to prettyplease in a stand-in function at the same indentation (`fn f() {
+/// ... }`, inside `impl M { ... }` for a method), whose wrapper lines are dropped. A run that is
+/// not the body's last is followed by a stand-in statement, so that it is not the last there
+/// either.
+fn push_function(
+    segments: Vec<Segment>,
+    whole_text: &mut String,
+    batches: &mut Batches,
+    hand_over: &mut impl FnMut(Piece),
+) {
+    let mut function_text = String::new();
+    for segment in segments {
+        match segment {
+            Segment::Printed(printed) => {
+                function_text.push_str(&printed);
+                if !printed.is_empty() {
+                    batches.push_printed(printed, hand_over);
+                }
+            }
+            Segment::Statements {
+                text,
+                indent,
+                last_in_block,
+            } => {
+                function_text.push(' ');
+                function_text.push_str(&text);
+                function_text.push(' ');
+                let follower = if last_in_block { "" } else { " ();" };
+                let (wrapped, wrapper_lines) = if indent == 0 {
+                    (format!("fn f() {{ {text}{follower} }}"), 1)
+                } else {
+                    (format!("impl M {{ fn f() {{ {text}{follower} }} }}"), 2)
+                };
+                batches.push_ready(
+                    Piece::Parse {
+                        text: wrapped,
+                        drop_first_lines: wrapper_lines,
+                        drop_last_lines: wrapper_lines + usize::from(!last_in_block),
+                    },
+                    hand_over,
+                );
+            }
+        }
+    }
+    push_text(whole_text, &function_text);
 }
 
 fn push_text(whole_text: &mut String, text: &str) {
@@ -378,21 +452,31 @@ fn block_with_items(mut item: Vec<TokenTree>) -> Result<Block, Vec<TokenTree>> {
     }
 }
 
-/// See `format::items_printed_without_syn`. The first item of a block is not counted as printed,
-/// as [`for_each_piece`] never prints it.
+/// See `format::items_printed_without_syn`. The first item of a block is counted as printed only
+/// when the block's header is, as [`for_each_piece`] prints it only then; a function counts when
+/// every statement of it is printed.
 pub(super) fn count_items_printed_without_syn(tokens: TokenStream) -> (usize, usize) {
+    let printed_whole = |item: &[TokenTree], indent: usize| {
+        fast_items::print_item(item, indent).is_some()
+            || fast_functions::print_function(item, indent).is_some_and(|segments| {
+                segments
+                    .iter()
+                    .all(|segment| matches!(segment, Segment::Printed(_)))
+            })
+    };
     let (mut printed, mut total) = (0, 0);
     for item in split_items(tokens) {
-        if fast_items::print_item(&item, 0).is_some() {
+        if printed_whole(&item, 0) {
             total += 1;
             printed += 1;
             continue;
         }
         match block_with_items(item) {
-            Ok((_, body, _)) => {
+            Ok((header, body, _)) => {
+                let header_printed = fast_functions::print_impl_header(&header).is_some();
                 for (index, inner_item) in split_items(body).into_iter().enumerate() {
                     total += 1;
-                    if index > 0 && fast_items::print_item(&inner_item, 4).is_some() {
+                    if (index > 0 || header_printed) && printed_whole(&inner_item, 4) {
                         printed += 1;
                     }
                 }

@@ -209,7 +209,11 @@ fn statements(
 /// attributes, when it fits.
 fn print_statement(printer: &mut ItemPrinter, tokens: &[TokenTree], is_tail: bool) -> Option<()> {
     let indent = printer.indent;
-    let at = printer.outer_attributes(tokens, indent)?;
+    let at = if matches!(tokens.first(), Some(TokenTree::Punct(hash)) if hash.as_char() == '#') {
+        printer.outer_attributes(tokens, indent)?
+    } else {
+        0
+    };
     let tokens = &tokens[at..];
     let mut line = String::with_capacity(96);
     line.extend(std::iter::repeat_n(' ', indent));
@@ -298,7 +302,11 @@ fn is_punct(token: Option<&TokenTree>, character: char, spacing: Spacing) -> boo
 
 /// Each parameter printed flat (`&self`, `mut self`, `name: Type`).
 fn parameter_texts(parameters: TokenStream) -> Option<Vec<String>> {
-    let tokens: Vec<TokenTree> = parameters.into_iter().collect();
+    let mut tokens: Vec<TokenTree> = parameters.into_iter().collect();
+    // A trailing comma is printed only when the list breaks, as prettyplease prints it.
+    if matches!(tokens.last(), Some(TokenTree::Punct(comma)) if comma.as_char() == ',') {
+        tokens.pop();
+    }
     let mut texts = Vec::new();
     if tokens.is_empty() {
         return Some(texts);
@@ -1073,6 +1081,24 @@ mod tests {
             }),
         ] {
             assert_eq!(flat(tokens.clone()), None, "{tokens}");
+        }
+    }
+}
+#[cfg(test)]
+mod debug_tests {
+    use super::*;
+    use quote::quote;
+    #[test]
+    fn debug_print() {
+        for tokens in [
+            quote!(pub fn base_url(&self) -> &url::Url { &self.base_url }),
+            quote!(pub async fn disk(&self, parameters: &DiskViewByIdParams) -> Result<crate::runtime::ResponseValue<types::Disk>, crate::runtime::Error<DiskViewByIdError>> { const OPERATION: &str = "x"; let url = 1; }),
+        ] {
+            let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+            match print_function(&tokens, 4) {
+                None => eprintln!("NONE"),
+                Some(segments) => for s in segments { match s { Segment::Printed(p) => eprintln!("P<{p}>"), Segment::Statements { text, .. } => eprintln!("S<{text}>") } },
+            }
         }
     }
 }

@@ -217,31 +217,382 @@ fn print_statement(printer: &mut ItemPrinter, tokens: &[TokenTree], is_tail: boo
     let tokens = &tokens[at..];
     let mut line = String::with_capacity(96);
     line.extend(std::iter::repeat_n(' ', indent));
-    if is_tail {
+    if is_tail && is_word(tokens.first()?, "match") {
+        // Lines of its own; each fits (checked as they are printed).
+        return print_match(&mut printer.out, &tokens[1..], indent);
+    }
+    let flat = if is_tail {
         // prettyplease adds a `;` after a tail assignment, `return`, `break` (`stmt::add_semi`);
         // those are left to it.
-        if tokens.iter().any(|token| is_assignment(token)) {
+        if tokens.iter().any(is_assignment) {
             return None;
         }
-        flat_expression(tokens, &mut line)?;
+        flat_expression(tokens, &mut line)
     } else {
         let (last, tokens) = tokens.split_last()?;
         if !matches!(last, TokenTree::Punct(punct) if punct.as_char() == ';') {
             return None;
         }
-        match tokens.first()? {
-            TokenTree::Ident(word) if word == "let" => let_statement(&tokens[1..], &mut line)?,
-            TokenTree::Ident(word) if word == "const" => const_item(&tokens[1..], &mut line)?,
-            _ => flat_expression(tokens, &mut line)?,
-        }
+        let flat = match tokens.first()? {
+            TokenTree::Ident(word) if word == "let" => let_statement(&tokens[1..], &mut line),
+            TokenTree::Ident(word) if word == "const" => const_item(&tokens[1..], &mut line),
+            _ => flat_expression(tokens, &mut line),
+        };
         line.push(';');
+        flat
+    };
+    if flat.is_some() && line.len() <= WIDEST_LINE {
+        printer.out.push_str(&line);
+        printer.out.push('\n');
+        return Some(());
     }
+    broken_struct_literal_statement(&mut printer.out, tokens, is_tail, indent)
+}
+
+/// A statement whose struct literal does not print flat (wider than 34 columns, or its line too
+/// long): `let name = Path {`, `Path {` or `Call(Path {` on the first line, one `field: value,`
+/// per line, and `};`, `}` or `})` (prettyplease's `expr_struct` broken; a call with one
+/// block-like argument has no group of its own, `call_args`).
+fn broken_struct_literal_statement(
+    out: &mut String,
+    tokens: &[TokenTree],
+    is_tail: bool,
+    indent: usize,
+) -> Option<()> {
+    let mut first_line = String::with_capacity(96);
+    push_indent(&mut first_line, indent);
+    let mut tokens = tokens;
+    let mut last_line_end = String::new();
+    if !is_tail {
+        let (semicolon, rest) = tokens.split_last()?;
+        if !matches!(semicolon, TokenTree::Punct(punct) if punct.as_char() == ';') {
+            return None;
+        }
+        tokens = rest;
+        last_line_end.push(';');
+        if !is_word(tokens.first()?, "let") {
+            return None;
+        }
+        first_line.push_str("let ");
+        let mut at = 1;
+        if is_word(tokens.get(1)?, "mut") {
+            first_line.push_str("mut ");
+            at += 1;
+        }
+        first_line.push_str(&pattern_name(tokens.get(at)?)?);
+        if !is_assignment(tokens.get(at + 1)?) {
+            return None;
+        }
+        first_line.push_str(" = ");
+        tokens = &tokens[at + 2..];
+    }
+    // `Call(Path { .. })`: a path, then one parenthesized struct literal.
+    if let [path @ .., TokenTree::Group(arguments)] = tokens {
+        if arguments.delimiter() == Delimiter::Parenthesis {
+            if path.is_empty() || !path_tokens_only(path) {
+                return None;
+            }
+            flat_expression(path, &mut first_line)?;
+            first_line.push('(');
+            last_line_end.insert(0, ')');
+            let inner: Vec<TokenTree> = arguments.stream().into_iter().collect();
+            return broken_struct_literal(out, first_line, &inner, &last_line_end, indent);
+        }
+    }
+    broken_struct_literal(out, first_line, tokens, &last_line_end, indent)
+}
+
+/// Identifiers and `::` only.
+fn path_tokens_only(tokens: &[TokenTree]) -> bool {
+    tokens.iter().all(|token| match token {
+        TokenTree::Ident(_) => true,
+        TokenTree::Punct(punct) => punct.as_char() == ':',
+        _ => false,
+    })
+}
+
+/// `first_line` followed by `Path {`, the fields one per line at `indent + 4`, and `}` with
+/// `end` on the last line.
+fn broken_struct_literal(
+    out: &mut String,
+    mut first_line: String,
+    tokens: &[TokenTree],
+    end: &str,
+    indent: usize,
+) -> Option<()> {
+    let [path @ .., TokenTree::Group(fields)] = tokens else {
+        return None;
+    };
+    if fields.delimiter() != Delimiter::Brace || path.is_empty() || !path_tokens_only(path) {
+        return None;
+    }
+    flat_expression(path, &mut first_line)?;
+    first_line.push_str(" {");
+    if first_line.len() > WIDEST_LINE {
+        return None;
+    }
+    let mut fields: Vec<TokenTree> = fields.stream().into_iter().collect();
+    if matches!(fields.last(), Some(TokenTree::Punct(comma)) if comma.as_char() == ',') {
+        fields.pop();
+    }
+    if fields.is_empty() {
+        return None;
+    }
+    let mut printed = first_line;
+    printed.push('\n');
+    for field in split_commas(&fields)? {
+        let start = printed.len();
+        push_indent(&mut printed, indent + 4);
+        match field {
+            [name] => printed.push_str(&name_of(name)?),
+            [name, TokenTree::Punct(colon), value @ ..] if colon.as_char() == ':' => {
+                printed.push_str(&name_of(name)?);
+                printed.push_str(": ");
+                flat_expression(value, &mut printed)?;
+            }
+            _ => return None,
+        }
+        printed.push(',');
+        if printed.len() - start > WIDEST_LINE {
+            return None;
+        }
+        printed.push('\n');
+    }
+    push_indent(&mut printed, indent);
+    printed.push('}');
+    printed.push_str(end);
+    printed.push('\n');
+    out.push_str(&printed);
+    Some(())
+}
+
+/// A `match` (after its keyword) at `indent`, as prettyplease prints it (`expr_match`, `arm`):
+/// `match scrutinee {` on one line, each arm on its own line(s), `}`. An arm is `pattern [if
+/// guard] => body,` when that fits without its comma; else its body goes on a line of its own
+/// between `=> {` and `}`. A body in braces with one expression and nothing else is that
+/// expression (prettyplease drops the braces); a body of statements is printed as a block, each
+/// statement on its line.
+fn print_match(out: &mut String, tokens: &[TokenTree], indent: usize) -> Option<()> {
+    let (TokenTree::Group(arms), scrutinee) = tokens.split_last()? else {
+        return None;
+    };
+    if arms.delimiter() != Delimiter::Brace {
+        return None;
+    }
+    let mut line = String::with_capacity(96);
+    push_indent(&mut line, indent);
+    line.push_str("match ");
+    flat_expression(scrutinee, &mut line)?;
+    line.push_str(" {");
     if line.len() > WIDEST_LINE {
         return None;
     }
-    printer.out.push_str(&line);
-    printer.out.push('\n');
+    let arms: Vec<TokenTree> = arms.stream().into_iter().collect();
+    if arms.is_empty() {
+        // `hardbreak_if_nonempty`: no line break in an empty `match`.
+        line.push('}');
+        if line.len() > WIDEST_LINE {
+            return None;
+        }
+        out.push_str(&line);
+        out.push('\n');
+        return Some(());
+    }
+    let mut printed = String::with_capacity(arms.len() * 16);
+    printed.push_str(&line);
+    printed.push('\n');
+    let arm_indent = indent + 4;
+    let mut at = 0;
+    while at < arms.len() {
+        let arrow = (at..arms.len()).find(|&index| {
+            is_punct(arms.get(index), '=', Spacing::Joint)
+                && is_punct(arms.get(index + 1), '>', Spacing::Alone)
+        })?;
+        let mut head = String::with_capacity(64);
+        push_indent(&mut head, arm_indent);
+        let guard = arms[at..arrow]
+            .iter()
+            .position(|token| is_word(token, "if"));
+        let pattern_end = guard.map_or(arrow, |offset| at + offset);
+        flat_pattern(&arms[at..pattern_end], &mut head)?;
+        if guard.is_some() {
+            head.push_str(" if ");
+            flat_expression(&arms[pattern_end + 1..arrow], &mut head)?;
+        }
+        head.push_str(" => ");
+        at = arrow + 2;
+        // The body: a block (and an optional comma), or tokens up to a comma.
+        let mut body: Vec<TokenTree>;
+        if let Some(TokenTree::Group(block)) = arms.get(at) {
+            if block.delimiter() == Delimiter::Brace
+                && (at + 1 == arms.len()
+                    || matches!(arms.get(at + 1), Some(TokenTree::Punct(comma)) if comma.as_char() == ',')
+                    || !matches!(arms.get(at + 1), Some(TokenTree::Punct(_))))
+            {
+                body = vec![arms[at].clone()];
+                at += 1;
+                if matches!(arms.get(at), Some(TokenTree::Punct(comma)) if comma.as_char() == ',') {
+                    at += 1;
+                }
+            } else {
+                return None;
+            }
+        } else {
+            let end = (at..arms.len())
+                .find(|&index| matches!(&arms[index], TokenTree::Punct(comma) if comma.as_char() == ','))
+                .unwrap_or(arms.len());
+            body = arms[at..end].to_vec();
+            at = (end + 1).min(arms.len().max(end));
+        }
+        // `{ expr }` is printed as `expr`.
+        while let [TokenTree::Group(block)] = body.as_slice() {
+            if block.delimiter() != Delimiter::Brace {
+                break;
+            }
+            let inner: Vec<TokenTree> = block.stream().into_iter().collect();
+            let is_single_expression = !inner.is_empty()
+                && !inner.iter().any(|token| matches!(token, TokenTree::Punct(semicolon) if semicolon.as_char() == ';'))
+                && !matches!(inner.first(), Some(TokenTree::Punct(hash)) if hash.as_char() == '#');
+            if !is_single_expression {
+                break;
+            }
+            body = inner;
+        }
+        match body.as_slice() {
+            [TokenTree::Group(group)]
+                if group.delimiter() == Delimiter::Parenthesis && group.stream().is_empty() =>
+            {
+                printed.push_str(&head);
+                printed.push_str("{}\n");
+            }
+            [TokenTree::Group(block)] if block.delimiter() == Delimiter::Brace => {
+                let statements_tokens: Vec<TokenTree> = block.stream().into_iter().collect();
+                printed.push_str(&head);
+                printed.push('{');
+                if statements_tokens.is_empty() {
+                    printed.push_str("}\n");
+                    continue;
+                }
+                printed.push('\n');
+                let mut start = 0;
+                while start < statements_tokens.len() {
+                    let end = statements_tokens[start..]
+                        .iter()
+                        .position(|token| matches!(token, TokenTree::Punct(punct) if punct.as_char() == ';'))
+                        .map_or(statements_tokens.len(), |offset| start + offset + 1);
+                    let statement = &statements_tokens[start..end];
+                    let is_tail = end == statements_tokens.len()
+                        && !matches!(statement.last(), Some(TokenTree::Punct(punct)) if punct.as_char() == ';');
+                    let mut statement_printer = ItemPrinter {
+                        out: String::new(),
+                        indent: arm_indent + 4,
+                    };
+                    print_statement(&mut statement_printer, statement, is_tail)?;
+                    printed.push_str(&statement_printer.out);
+                    start = end;
+                }
+                push_indent(&mut printed, arm_indent);
+                printed.push_str("}\n");
+            }
+            expression => {
+                if expression.iter().any(is_assignment) {
+                    return None;
+                }
+                let mut flat = String::with_capacity(64);
+                flat_expression(expression, &mut flat)?;
+                if head.len() + flat.len() <= WIDEST_LINE {
+                    printed.push_str(&head);
+                    printed.push_str(&flat);
+                    printed.push_str(",\n");
+                } else {
+                    if arm_indent + 4 + flat.len() > WIDEST_LINE || head.len() + 1 > WIDEST_LINE {
+                        return None;
+                    }
+                    printed.push_str(&head);
+                    printed.push_str("{\n");
+                    push_indent(&mut printed, arm_indent + 4);
+                    printed.push_str(&flat);
+                    printed.push('\n');
+                    push_indent(&mut printed, arm_indent);
+                    printed.push_str("}\n");
+                }
+            }
+        }
+    }
+    push_indent(&mut printed, indent);
+    printed.push_str("}\n");
+    out.push_str(&printed);
     Some(())
+}
+
+/// A match arm's pattern, flat: paths, bindings (`ref`, `mut`), literals, `_`, tuple-struct
+/// patterns. No `|`, ranges or struct patterns.
+fn flat_pattern(tokens: &[TokenTree], out: &mut String) -> Option<()> {
+    let mut last = Last::Nothing;
+    let mut at = 0;
+    if tokens.is_empty() {
+        return None;
+    }
+    while at < tokens.len() {
+        match &tokens[at] {
+            TokenTree::Ident(word) => {
+                let text = word.to_string();
+                if last != Last::Nothing {
+                    return None;
+                }
+                if text == "ref" || text == "mut" {
+                    out.push_str(&text);
+                    out.push(' ');
+                } else {
+                    if EXPRESSION_KEYWORDS_LEFT_TO_PRETTYPLEASE.contains(&text.as_str()) {
+                        return None;
+                    }
+                    out.push_str(&text);
+                    last = Last::Word;
+                }
+            }
+            TokenTree::Literal(literal) => {
+                if last != Last::Nothing {
+                    return None;
+                }
+                let text = literal.to_string();
+                if text.ends_with('.') {
+                    return None;
+                }
+                out.push_str(&text);
+                last = Last::Closed;
+            }
+            TokenTree::Punct(punct)
+                if punct.as_char() == ':'
+                    && punct.spacing() == Spacing::Joint
+                    && is_punct(tokens.get(at + 1), ':', Spacing::Alone)
+                    && last != Last::Closed =>
+            {
+                out.push_str("::");
+                at += 1;
+                last = Last::Nothing;
+            }
+            TokenTree::Group(group)
+                if group.delimiter() == Delimiter::Parenthesis && last == Last::Word =>
+            {
+                let inner: Vec<TokenTree> = group.stream().into_iter().collect();
+                out.push('(');
+                if !inner.is_empty() {
+                    for (index, element) in split_commas(&inner)?.iter().enumerate() {
+                        if index > 0 {
+                            out.push_str(", ");
+                        }
+                        flat_pattern(element, out)?;
+                    }
+                }
+                out.push(')');
+                last = Last::Closed;
+            }
+            _ => return None,
+        }
+        at += 1;
+    }
+    (last != Last::Nothing).then_some(())
 }
 
 /// `let [mut] name[: Type][ = expr]` after the `let`.
@@ -1091,13 +1442,35 @@ mod debug_tests {
     #[test]
     fn debug_print() {
         for tokens in [
-            quote!(pub fn base_url(&self) -> &url::Url { &self.base_url }),
-            quote!(pub async fn disk(&self, parameters: &DiskViewByIdParams) -> Result<crate::runtime::ResponseValue<types::Disk>, crate::runtime::Error<DiskViewByIdError>> { const OPERATION: &str = "x"; let url = 1; }),
+            quote!(
+                pub fn base_url(&self) -> &url::Url {
+                    &self.base_url
+                }
+            ),
+            quote!(
+                pub async fn disk(
+                    &self,
+                    parameters: &DiskViewByIdParams,
+                ) -> Result<
+                    crate::runtime::ResponseValue<types::Disk>,
+                    crate::runtime::Error<DiskViewByIdError>,
+                > {
+                    const OPERATION: &str = "x";
+                    let url = 1;
+                }
+            ),
         ] {
             let tokens: Vec<TokenTree> = tokens.into_iter().collect();
             match print_function(&tokens, 4) {
                 None => eprintln!("NONE"),
-                Some(segments) => for s in segments { match s { Segment::Printed(p) => eprintln!("P<{p}>"), Segment::Statements { text, .. } => eprintln!("S<{text}>") } },
+                Some(segments) => {
+                    for s in segments {
+                        match s {
+                            Segment::Printed(p) => eprintln!("P<{p}>"),
+                            Segment::Statements { text, .. } => eprintln!("S<{text}>"),
+                        }
+                    }
+                }
             }
         }
     }

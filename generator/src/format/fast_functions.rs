@@ -572,6 +572,32 @@ fn flat_pattern(tokens: &[TokenTree], out: &mut String) -> Option<()> {
                 at += 1;
                 last = Last::Nothing;
             }
+            // `400..=499`, `1..5`: a range of two integer literals.
+            TokenTree::Punct(dot) if dot.as_char() == '.' && dot.spacing() == Spacing::Joint => {
+                let TokenTree::Literal(low) = tokens.get(at.checked_sub(1)?)? else {
+                    return None;
+                };
+                let (operator, high_at) = if is_punct(tokens.get(at + 1), '.', Spacing::Joint)
+                    && is_punct(tokens.get(at + 2), '=', Spacing::Alone)
+                {
+                    ("..=", at + 3)
+                } else if is_punct(tokens.get(at + 1), '.', Spacing::Alone) {
+                    ("..", at + 2)
+                } else {
+                    return None;
+                };
+                let TokenTree::Literal(high) = tokens.get(high_at)? else {
+                    return None;
+                };
+                let is_integer = |text: &str| text.bytes().all(|byte| byte.is_ascii_digit());
+                if !is_integer(&low.to_string()) || !is_integer(&high.to_string()) {
+                    return None;
+                }
+                out.push_str(operator);
+                out.push_str(&high.to_string());
+                at = high_at;
+                last = Last::Closed;
+            }
             TokenTree::Group(group)
                 if group.delimiter() == Delimiter::Parenthesis && last == Last::Word =>
             {

@@ -195,15 +195,6 @@ fn for_each_piece(
                     push_function(segments, whole_text, &mut inner, &mut hand_over);
                     continue;
                 }
-                if std::env::var_os("DEBUG_RUNS").is_some() {
-                    eprintln!(
-                        "REFUSED {}",
-                        text_of(inner_item.clone())
-                            .chars()
-                            .take(700)
-                            .collect::<String>()
-                    );
-                }
             }
             let text = text_of(inner_item);
             push_text(whole_text, &text);
@@ -356,9 +347,6 @@ fn push_function(
                 indent,
                 last_in_block,
             } => {
-                if std::env::var_os("DEBUG_RUNS").is_some() {
-                    eprintln!("RUN {} {}", text.len(), text);
-                }
                 function_text.push(' ');
                 function_text.push_str(&text);
                 function_text.push(' ');

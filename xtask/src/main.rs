@@ -135,7 +135,7 @@ const MIMALLOC_PURGE_DELAY_OPTION: libmimalloc_sys::mi_option_t = 15;
 const MIMALLOC_PURGE_DELAY_MILLISECONDS: std::ffi::c_long = 50;
 
 fn main() {
-    if xtask::bench::peak_memory_asked() {
+    if xtask::bench::heap_count_asked() {
         GLOBAL_ALLOCATOR.start_counting();
     }
     // An explicit `MIMALLOC_PURGE_DELAY` in the environment wins.

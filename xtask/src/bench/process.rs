@@ -31,19 +31,29 @@ const PEAK_MEMORY_PREFIX: &str = "xtask-peak-memory-kib=";
 /// The line prefix of the peak of heap bytes on stderr, followed by bytes.
 const PEAK_HEAP_PREFIX: &str = "xtask-peak-heap-bytes=";
 
-/// Whether the bench asked this process for its peak memory (then `xtask` counts heap bytes).
+/// Set for a run of our generator that counts its heap bytes (slower, so never a timed run).
+pub const COUNT_HEAP_VARIABLE: &str = "XTASK_COUNT_HEAP";
+
+/// Whether the bench asked this process for its peak memory.
 pub fn peak_memory_asked() -> bool {
     std::env::var_os(PEAK_MEMORY_VARIABLE).is_some()
+}
+
+/// Whether the bench asked this process to count its heap bytes (`bench/heap.rs`).
+pub fn heap_count_asked() -> bool {
+    std::env::var_os(COUNT_HEAP_VARIABLE).is_some()
 }
 
 /// Called by `xtask` just before it exits: prints the peak of heap bytes (counted by
 /// `bench/heap.rs`) and `VmHWM` (the peak resident set of this process image, from
 /// `/proc/self/status`) when the bench asked for it.
 pub fn report_peak_memory_when_asked(peak_heap_bytes: usize) {
+    if heap_count_asked() {
+        eprintln!("{PEAK_HEAP_PREFIX}{peak_heap_bytes}");
+    }
     if !peak_memory_asked() {
         return;
     }
-    eprintln!("{PEAK_HEAP_PREFIX}{peak_heap_bytes}");
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     if let Some(kib) = status
         .lines()
@@ -84,6 +94,23 @@ pub fn run_ours(xtask: &Path, subject: &Subject, out: &Path) -> Result<Measured>
         .arg("bench-client")
         .arg("--skip-invalid")
         .env(PEAK_MEMORY_VARIABLE, "1");
+    measure(command)
+}
+
+/// [`run_ours`] counting the generator's heap bytes (slower; not for timing).
+pub fn run_ours_counting_heap(xtask: &Path, subject: &Subject, out: &Path) -> Result<Measured> {
+    empty_directory(out)?;
+    let mut command = Command::new(xtask);
+    command
+        .arg("gen")
+        .arg("--spec")
+        .arg(&subject.path)
+        .arg("--out")
+        .arg(out)
+        .arg("--crate-name")
+        .arg("bench-client")
+        .arg("--skip-invalid")
+        .env(COUNT_HEAP_VARIABLE, "1");
     measure(command)
 }
 

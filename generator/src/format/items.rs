@@ -47,7 +47,17 @@ enum Piece {
 
 /// The formatted file (given as consecutive sections of whole items), or the parser's message
 /// when the file does not parse.
-pub(super) fn format_items_in_parallel(
+#[cfg(test)]
+fn format_items_in_parallel(
+    sections: impl IntoIterator<Item = TokenStream>,
+) -> Result<String, String> {
+    format_items_in_parallel_after(String::new(), sections)
+}
+
+/// [`format_items_in_parallel`] appended to `head` (the file's header line), so the file is
+/// built in one string of the right size instead of copied once more.
+pub(super) fn format_items_in_parallel_after(
+    head: String,
     sections: impl IntoIterator<Item = TokenStream>,
 ) -> Result<String, String> {
     let workers = std::thread::available_parallelism()
@@ -79,7 +89,10 @@ pub(super) fn format_items_in_parallel(
             formatted[index] = text;
         }
     });
-    let mut source = String::new();
+    let length = formatted.iter().flatten().map(String::len).sum::<usize>();
+    let head_length = head.len();
+    let mut source = head;
+    source.reserve_exact(length);
     for piece in formatted {
         match piece {
             Some(piece) => source.push_str(&piece),
@@ -87,7 +100,9 @@ pub(super) fn format_items_in_parallel(
             // wrong, the right output).
             None => {
                 let file = syn::parse_file(&whole_text).map_err(|error| error.to_string())?;
-                return Ok(prettyplease::unparse(&file));
+                source.truncate(head_length);
+                source.push_str(&prettyplease::unparse(&file));
+                return Ok(source);
             }
         }
     }

@@ -65,15 +65,13 @@ pub(super) fn format_items_in_parallel_after(
         .min(8);
     let (sender, receiver) = mpsc::channel::<(usize, Piece)>();
     let receiver = Mutex::new(receiver);
-    let mut formatted: Vec<Option<String>> = Vec::new();
-    // The file as text, kept for the rare piece that does not parse on its own.
-    let mut whole_text = String::new();
+    let mut formatted: Vec<Option<Result<String, String>>> = Vec::new();
     std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|_| scope.spawn(|| format_pieces(&receiver)))
             .collect();
         let mut count = 0;
-        for_each_piece(sections, &mut whole_text, |piece| {
+        for_each_piece(sections, |piece| {
             // A worker only goes away by panicking; the join below reports what it left undone.
             let _ = sender.send((count, piece));
             count += 1;
@@ -86,30 +84,31 @@ pub(super) fn format_items_in_parallel_after(
         }
         formatted = vec![None; count];
         for (index, text) in results {
-            formatted[index] = text;
+            formatted[index] = Some(text);
         }
     });
-    let length = formatted.iter().flatten().map(String::len).sum::<usize>();
-    let head_length = head.len();
+    // The first piece that does not parse gives the parser's message. (The file's text is not
+    // kept for a parse of the whole: it would be one more copy of the module in memory, and the
+    // split is proven against whole-file prettyplease by `tests/format_oracle.rs`.)
+    let mut length = 0;
+    for piece in &formatted {
+        match piece {
+            Some(Ok(text)) => length += text.len(),
+            Some(Err(message)) => return Err(message.clone()),
+            None => return Err("a formatting thread stopped before its work was done".to_string()),
+        }
+    }
     let mut source = head;
     source.reserve_exact(length);
-    for piece in formatted {
-        match piece {
-            Some(piece) => source.push_str(&piece),
-            // The whole file in one parse gives the real error (or, should the split have been
-            // wrong, the right output).
-            None => {
-                let file = syn::parse_file(&whole_text).map_err(|error| error.to_string())?;
-                source.truncate(head_length);
-                source.push_str(&prettyplease::unparse(&file));
-                return Ok(source);
-            }
-        }
+    for text in formatted.into_iter().flatten().flatten() {
+        source.push_str(&text);
     }
     Ok(source)
 }
 
-fn format_pieces(receiver: &Mutex<mpsc::Receiver<(usize, Piece)>>) -> Vec<(usize, Option<String>)> {
+fn format_pieces(
+    receiver: &Mutex<mpsc::Receiver<(usize, Piece)>>,
+) -> Vec<(usize, Result<String, String>)> {
     let mut results = Vec::new();
     loop {
         let next = match receiver.lock() {
@@ -123,26 +122,27 @@ fn format_pieces(receiver: &Mutex<mpsc::Receiver<(usize, Piece)>>) -> Vec<(usize
     }
 }
 
-fn format_piece(piece: Piece) -> Option<String> {
+fn format_piece(piece: Piece) -> Result<String, String> {
     let (text, drop_first_lines, drop_last_lines) = match piece {
-        Piece::Printed(text) => return Some(text),
+        Piece::Printed(text) => return Ok(text),
         Piece::Parse {
             text,
             drop_first_lines,
             drop_last_lines,
         } => (text, drop_first_lines, drop_last_lines),
     };
-    let file = syn::parse_file(&text).ok()?;
+    let file = syn::parse_file(&text).map_err(|error| error.to_string())?;
     let printed = prettyplease::unparse(&file);
+    let wrapper_missing = || format!("the wrapper lines of a piece are missing: {printed}");
     let mut text = printed.as_str();
     for _ in 0..drop_first_lines {
-        text = &text[text.find('\n')? + 1..];
+        text = &text[text.find('\n').ok_or_else(wrapper_missing)? + 1..];
     }
     for _ in 0..drop_last_lines {
-        let without_newline = text.strip_suffix('\n')?;
+        let without_newline = text.strip_suffix('\n').ok_or_else(wrapper_missing)?;
         text = &text[..without_newline.rfind('\n').map_or(0, |index| index + 1)];
     }
-    Some(text.to_string())
+    Ok(text.to_string())
 }
 
 /// Items are handed over in batches of about this much text: fewer, larger pieces cost less to
@@ -152,11 +152,11 @@ const BATCH_BYTES: usize = 8 * 1024;
 /// Hands over the file's items as text in batches; the items of an inline module or an `impl`
 /// block go in wrappers of the same kind (see [`Batches`]). An item of a shape `fast_items.rs`
 /// prints is handed over printed (a top-level `impl` block is offered whole before it is split;
-/// never the first item of a split block, whose piece carries the block's header). Appends the whole file's text (or, for printed items, their printed text, which parses
-/// to the same items) to `whole_text`.
+/// the first item of a split block only when `fast_functions.rs` prints the block's header, as
+/// otherwise the first piece carries it). A function is handed over as its printed parts and the
+/// runs of statements left to prettyplease (see [`push_function`]).
 fn for_each_piece(
     sections: impl IntoIterator<Item = TokenStream>,
-    whole_text: &mut String,
     mut hand_over: impl FnMut(Piece),
 ) {
     let mut top_level = Batches::new(None);
@@ -165,19 +165,17 @@ fn for_each_piece(
     for item in sections.into_iter().flat_map(split_items) {
         // A whole item, `impl` blocks of a printed shape included, before splitting blocks.
         if let Some(printed) = fast_items::print_item(&item, 0) {
-            push_text(whole_text, &printed);
             top_level.push_printed(printed, &mut hand_over);
             continue;
         }
         if let Some(segments) = fast_functions::print_function(&item, 0) {
-            push_function(segments, whole_text, &mut top_level, &mut hand_over);
+            push_function(segments, &mut top_level, &mut hand_over);
             continue;
         }
         let (header, body, later_opening) = match block_with_items(item) {
             Ok(block) => block,
             Err(item) => {
                 let text = text_of(item);
-                push_text(whole_text, &text);
                 top_level.push(text, &mut hand_over);
                 continue;
             }
@@ -193,8 +191,6 @@ fn for_each_piece(
             fast_functions::print_impl_header(&header)
         };
         let header = text_of(header);
-        push_text(whole_text, &header);
-        whole_text.push_str(" {");
         let mut inner = Batches::new(Some((header.clone(), later_opening)));
         if let Some(printed_header) = printed_header {
             inner.push_printed(printed_header, &mut hand_over);
@@ -202,17 +198,15 @@ fn for_each_piece(
         for inner_item in inner_items {
             if !inner.is_empty() {
                 if let Some(printed) = fast_items::print_item(&inner_item, 4) {
-                    push_text(whole_text, &printed);
                     inner.push_printed(printed, &mut hand_over);
                     continue;
                 }
                 if let Some(segments) = fast_functions::print_function(&inner_item, 4) {
-                    push_function(segments, whole_text, &mut inner, &mut hand_over);
+                    push_function(segments, &mut inner, &mut hand_over);
                     continue;
                 }
             }
             let text = text_of(inner_item);
-            push_text(whole_text, &text);
             inner.push(text, &mut hand_over);
         }
         if inner.is_empty() {
@@ -225,7 +219,6 @@ fn for_each_piece(
         } else {
             inner.finish(&mut hand_over);
         }
-        whole_text.push_str(" }");
     }
     top_level.finish(&mut hand_over);
 }
@@ -342,17 +335,10 @@ impl Batches {
 /// ... }`, inside `impl M { ... }` for a method), whose wrapper lines are dropped. A run that is
 /// not the body's last is followed by a stand-in statement, so that it is not the last there
 /// either.
-fn push_function(
-    segments: Vec<Segment>,
-    whole_text: &mut String,
-    batches: &mut Batches,
-    hand_over: &mut impl FnMut(Piece),
-) {
-    let mut function_text = String::new();
+fn push_function(segments: Vec<Segment>, batches: &mut Batches, hand_over: &mut impl FnMut(Piece)) {
     for segment in segments {
         match segment {
             Segment::Printed(printed) => {
-                function_text.push_str(&printed);
                 if !printed.is_empty() {
                     batches.push_printed(printed, hand_over);
                 }
@@ -362,9 +348,6 @@ fn push_function(
                 indent,
                 last_in_block,
             } => {
-                function_text.push(' ');
-                function_text.push_str(&text);
-                function_text.push(' ');
                 let follower = if last_in_block { "" } else { " ();" };
                 let (wrapped, wrapper_lines) = if indent == 0 {
                     (format!("fn f() {{ {text}{follower} }}"), 1)
@@ -382,14 +365,6 @@ fn push_function(
             }
         }
     }
-    push_text(whole_text, &function_text);
-}
-
-fn push_text(whole_text: &mut String, text: &str) {
-    if !whole_text.is_empty() {
-        whole_text.push(' ');
-    }
-    whole_text.push_str(text);
 }
 
 /// Splits a stream of items at the item boundaries (a `;` or a closing `}` that ends an item).

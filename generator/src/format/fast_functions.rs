@@ -216,7 +216,7 @@ fn print_statement(printer: &mut ItemPrinter, tokens: &[TokenTree], is_tail: boo
     };
     let tokens = &tokens[at..];
     let mut line = String::with_capacity(96);
-    line.extend(std::iter::repeat_n(' ', indent));
+    push_indent(&mut line, indent);
     if is_tail && is_word(tokens.first()?, "match") {
         // Lines of its own; each fits (checked as they are printed).
         return print_match(&mut printer.out, &tokens[1..], indent);
@@ -1051,7 +1051,7 @@ fn split_top_level(text: &str) -> Vec<&str> {
 }
 
 fn push_indent(out: &mut String, indent: usize) {
-    out.extend(std::iter::repeat_n(' ', indent));
+    out.extend(std::iter::repeat(' ').take(indent));
 }
 
 /// What the last printed token was, for the spacing of the next.

@@ -210,6 +210,30 @@ fn adversarial_functions_format_as_prettyplease_formats_the_whole_file() {
         "##,
     );
     source.push_str("}\n");
+    // `impl` blocks printed whole, at the top level and inside a module, their header swept
+    // across the margin (prettyplease breaks a trait impl's header before `for`).
+    source.push_str("pub mod types {\n");
+    for width in 40..90 {
+        let name = "N".repeat(width);
+        source.push_str(&format!(
+            r#"
+            impl std::fmt::Display for Type{name} {{
+                fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {{ formatter.write_str(self.as_str()) }}
+            }}
+            impl From<&str> for Type{name} {{
+                fn from(value: &str) -> Self {{ match value {{ "{name}" => Type{name}::Known, _ => Type{name}::Other(value.to_string()) }} }}
+            }}
+            impl crate::token::TokenIssuer for Issuer{name} {{ type Error = TokenError; }}
+            "#
+        ));
+    }
+    source.push_str("}\n");
+    for width in 50..80 {
+        let name = "M".repeat(width);
+        source.push_str(&format!(
+            "impl std::fmt::Display for Error{name} {{ fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {{ match *self {{}} }} }}\n"
+        ));
+    }
     source.push_str(
         r#"
         fn top_level(argument: u8) -> (u8, u8) { let pair = (argument, argument); pair }

@@ -115,36 +115,110 @@ pub(super) fn print_function(item: &[TokenTree], indent: usize) -> Option<Vec<Se
 }
 
 /// An `impl` block's header line (`impl Type {`, `impl Trait for Type {`) with its attributes, as
-/// prettyplease prints it when the line fits; `None` for any other header (generics, `where`,
-/// `unsafe`, a module).
+/// prettyplease prints it at the top level; `None` for any other header (generics, `where`,
+/// `unsafe`, a module). See [`print_impl_header_at`].
 pub(super) fn print_impl_header(header: &[TokenTree]) -> Option<String> {
+    print_impl_header_at(header, 0)
+}
+
+/// An `impl` block's header at `indent` (`item_impl`): on one line when `impl Trait for Type {`
+/// fits; else, for a trait impl, broken before `for` (the one break of its `ibox`), `for Type {`
+/// on the next line at the same indentation.
+fn print_impl_header_at(header: &[TokenTree], indent: usize) -> Option<String> {
     let mut printer = ItemPrinter {
         out: String::with_capacity(128),
-        indent: 0,
+        indent,
     };
-    let at = printer.outer_attributes(header, 0)?;
+    let at = if matches!(header.first(), Some(TokenTree::Punct(hash)) if hash.as_char() == '#') {
+        printer.outer_attributes(header, indent)?
+    } else {
+        0
+    };
     let header = &header[at..];
     if !is_word(header.first()?, "impl")
         || matches!(header.get(1), Some(TokenTree::Punct(punct)) if punct.as_char() == '<')
     {
         return None;
     }
-    let mut line = String::from("impl ");
+    let mut line = String::with_capacity(96);
+    push_indent(&mut line, indent);
+    line.push_str("impl ");
     match header.iter().position(|token| is_word(token, "for")) {
         Some(for_at) => {
             flat_type(&header[1..for_at], &mut line)?;
-            line.push_str(" for ");
-            flat_type(&header[for_at + 1..], &mut line)?;
+            let mut second_line = String::with_capacity(64);
+            push_indent(&mut second_line, indent);
+            second_line.push_str("for ");
+            flat_type(&header[for_at + 1..], &mut second_line)?;
+            second_line.push_str(" {");
+            if line.len() + 1 + second_line.len() - indent <= WIDEST_LINE {
+                line.push(' ');
+                line.push_str(&second_line[indent..]);
+            } else {
+                if line.len() > WIDEST_LINE || second_line.len() > WIDEST_LINE {
+                    return None;
+                }
+                line.push('\n');
+                line.push_str(&second_line);
+            }
         }
-        None => flat_type(&header[1..], &mut line)?,
+        None => {
+            flat_type(&header[1..], &mut line)?;
+            line.push_str(" {");
+        }
     }
-    line.push_str(" {");
-    if line.len() > WIDEST_LINE {
+    if line.lines().any(|printed| printed.len() > WIDEST_LINE) {
         return None;
     }
     printer.out.push_str(&line);
     printer.out.push('\n');
     Some(printer.out)
+}
+
+/// A whole `impl` block at `indent` whose header and every item print here: functions with every
+/// statement printed (no statement left to prettyplease) and `type` aliases; `None` otherwise
+/// (the block is then split and its items formatted one by one, see `items.rs`).
+pub(super) fn print_impl_block(item: &[TokenTree], indent: usize) -> Option<String> {
+    let (TokenTree::Group(body), header) = item.split_last()? else {
+        return None;
+    };
+    if body.delimiter() != Delimiter::Brace {
+        return None;
+    }
+    let body: Vec<TokenTree> = body.stream().into_iter().collect();
+    if body.is_empty() {
+        return None;
+    }
+    let mut out = print_impl_header_at(header, indent)?;
+    let mut start = 0;
+    while start < body.len() {
+        // An item ends with its body's braces, or with `;`.
+        let end = body[start..]
+            .iter()
+            .position(|token| match token {
+                TokenTree::Group(group) => group.delimiter() == Delimiter::Brace,
+                TokenTree::Punct(punct) => punct.as_char() == ';',
+                _ => false,
+            })
+            .map(|offset| start + offset + 1)?;
+        let inner = &body[start..end];
+        if let Some(segments) = print_function(inner, indent + 4) {
+            for segment in segments {
+                match segment {
+                    Segment::Printed(printed) => out.push_str(&printed),
+                    Segment::Statements { .. } => return None,
+                }
+            }
+        } else if matches!(inner.last(), Some(TokenTree::Punct(punct)) if punct.as_char() == ';') {
+            out.push_str(&super::fast_items::print_item(inner, indent + 4)?);
+        } else {
+            return None;
+        }
+        start = end;
+    }
+    push_indent(&mut out, indent);
+    out.push_str("}\n");
+    Some(out)
 }
 
 /// The statements of a body at `indent + 4`: those that fit on their line printed into `out`, the

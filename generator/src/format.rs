@@ -4,6 +4,7 @@
 //! `format/items.rs`); the bytes are the same as formatting the whole file at once.
 
 mod fast_constructor_impls;
+mod fast_functions;
 mod fast_items;
 mod fast_string_enum_impls;
 mod items;
@@ -34,8 +35,7 @@ pub fn format_rust_sections(
         file: file_name.to_string(),
         message,
     };
-    let source = items::format_items_in_parallel(sections).map_err(internal)?;
-    Ok(format!("{RUST_HEADER}\n{source}"))
+    items::format_items_in_parallel_after(format!("{RUST_HEADER}\n"), sections).map_err(internal)
 }
 
 /// Puts the header line on a file the generator writes verbatim (such as the runtime template).

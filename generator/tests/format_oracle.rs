@@ -115,11 +115,12 @@ fn corpus_documents_format_as_prettyplease_formats_the_whole_file() {
             path.display()
         );
         // nexus has every frequent shape (structs, string and tagged enums, their `impl` blocks,
-        // constructors, one-line `type` aliases); what is left to syn is mostly the client's
-        // methods and the error enums' `Display`. A fast path falling back silently shows here.
+        // constructors, one-line `type` aliases, the client's methods); what is left to syn is
+        // mostly methods with an arm or a path too long for its line (1,046 of 1,194 items are
+        // printed without syn). A fast path falling back silently shows here.
         if path.ends_with("progenitor__nexus.json") {
             assert!(
-                document_printed * 4 >= document_total * 3,
+                document_printed * 100 >= document_total * 85,
                 "nexus: only {document_printed} of {document_total} items printed without syn"
             );
         }
@@ -128,6 +129,127 @@ fn corpus_documents_format_as_prettyplease_formats_the_whole_file() {
     }
     assert!(
         printed * 10 > total,
+        "{printed} of {total} items printed without syn"
+    );
+}
+
+/// The module formatted by the format stage is prettyplease's output for the whole file.
+fn assert_formats_as_prettyplease(source: &str) {
+    let tokens: proc_macro2::TokenStream = source.parse().expect("the test source lexes");
+    let oracle =
+        prettyplease::unparse(&syn::parse2(tokens.clone()).expect("the test source parses"));
+    let expected = format!("{}\n{oracle}", format::RUST_HEADER);
+    let actual = format::format_rust_file("src/api.rs", tokens).expect("formats");
+    if actual != expected {
+        let diff = similar::TextDiff::from_lines(expected.as_str(), actual.as_str())
+            .unified_diff()
+            .context_radius(3)
+            .header("prettyplease (oracle)", "format stage")
+            .to_string();
+        panic!("the format stage differs from prettyplease:\n{diff}");
+    }
+}
+
+/// Functions and methods of the shapes printed without syn, at every width around the 89-column
+/// margin (each statement kind from well under to well over it), and shapes next to them that
+/// must be left to prettyplease: long chains, nested closures and matches, string literals with
+/// escapes, raw identifiers, trailing commas, `if let`, macros.
+#[test]
+fn adversarial_functions_format_as_prettyplease_formats_the_whole_file() {
+    let mut source = String::from("impl Client {\n");
+    for width in 0..40 {
+        let name = "x".repeat(width);
+        let long = "a".repeat(width);
+        source.push_str(&format!(
+            r#"
+            /// Sweep {width}.
+            pub async fn sweep_{width}(&self, r#type: &types::T{name}, parameters: &Params{name},) -> Result<crate::runtime::ResponseValue<types::Item{name}>, crate::runtime::Error<SweepError{name}>> {{
+                const OPERATION: &str = "op\"{long}\\n";
+                let value = call_something(r#type, "{long}", &self.field{name})?;
+                #[allow(unused_mut)]
+                let mut request = self.http.request(reqwest::Method::GET, url_{name});
+                request = request.header(reqwest::header::ACCEPT, "{long}").body(crate::runtime::json_body(OPERATION, body{name})?);
+                crate::runtime::append_query(OPERATION, &mut query, "{long}", &parameters.limit, true)?;
+                let context = crate::runtime::CallContext {{ provider: PROVIDER{name}, operation: OPERATION, retry: &self.retry, }};
+                let small = Small {{ a{name}: 1 }};
+                let tuple = (value.0, -value.1, !flag, *pointer, Vec::<u8>::new(), [1, 2]);
+                let cast = value as u64;
+                let raw = crate::runtime::send(context, request).await?;
+                match raw.status.as_u16() {{
+                    200 if raw.is_json() => raw.json_success(OPERATION{name}),
+                    400..=499 => {{ let value = raw.json(OPERATION)?; Err(raw.error(OPERATION, SweepError::Status4xx(value{name}))) }}
+                    500..=599 => {{ Err(raw.json_error(OPERATION, SweepError{name}::Status5xx)) }}
+                    _ => Err(raw.unexpected(OPERATION, "{long}")),
+                }}
+            }}
+            pub fn short_{width}(mut self, value: impl Into<String{name}>) -> Self {{ self.value = value.into(); self }}
+            pub fn accessor_{width}(&self) -> &url::Url{name} {{ &self.base_url{name} }}
+            "#
+        ));
+    }
+    source.push_str(
+        r##"
+        pub fn with_closures(&self) -> Option<u8> {
+            let nested = items.iter().map(|item| item.values().filter(|value| match value { Some(inner) => inner > &0, None => false }).count()).sum::<usize>();
+            let chained = first.second().third().fourth().fifth().sixth().seventh().eighth().ninth().tenth().eleventh();
+            let escaped = "quote \" backslash \\ tab \t newline \n unicode \u{1F600} end";
+            let raw_string = r#"raw "string" with # signs"#;
+            let r#match = r#type.r#fn(r#loop);
+            if let Some(tokens) = &self.tokens { request = request.bearer_auth(tokens.value()); }
+            let formatted = format!("{}: {}", a, b);
+            let trailing = call(a, b,);
+            let comparison = a < b && c >= d;
+            let range = 1..10;
+            match (a, b) { (Some(x), _) | (_, Some(x)) => x, _ => { let y = 1; y } }
+        }
+        fn free_function(value: &str, other: Option<&'static str>) -> Result<(), crate::Error> {
+            Ok(())
+        }
+        pub fn empty_match(&self) -> u8 { match *self {} }
+        pub fn empty_body(&self) {}
+        "##,
+    );
+    source.push_str("}\n");
+    // `impl` blocks printed whole, at the top level and inside a module, their header swept
+    // across the margin (prettyplease breaks a trait impl's header before `for`).
+    source.push_str("pub mod types {\n");
+    for width in 40..90 {
+        let name = "N".repeat(width);
+        source.push_str(&format!(
+            r#"
+            impl std::fmt::Display for Type{name} {{
+                fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {{ formatter.write_str(self.as_str()) }}
+            }}
+            impl From<&str> for Type{name} {{
+                fn from(value: &str) -> Self {{ match value {{ "{name}" => Type{name}::Known, _ => Type{name}::Other(value.to_string()) }} }}
+            }}
+            impl crate::token::TokenIssuer for Issuer{name} {{ type Error = TokenError; }}
+            "#
+        ));
+    }
+    source.push_str("}\n");
+    for width in 50..80 {
+        let name = "M".repeat(width);
+        source.push_str(&format!(
+            "impl std::fmt::Display for Error{name} {{ fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {{ match *self {{}} }} }}\n"
+        ));
+    }
+    source.push_str(
+        r#"
+        fn top_level(argument: u8) -> (u8, u8) { let pair = (argument, argument); pair }
+        impl std::fmt::Display for SweepError {
+            fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                match *self { SweepError::Status4xx(ref body) => { formatter.write_str("400 Bad Request")?; Ok(()) } }
+            }
+        }
+        "#,
+    );
+    assert_formats_as_prettyplease(&source);
+    // The sweep is printed without syn where it fits the shapes (and its long lines are not).
+    let (printed, total) = format::items_printed_without_syn(source.parse().expect("lexes"));
+    eprintln!("adversarial: {printed} of {total} items printed without syn");
+    assert!(
+        printed * 2 > total && printed < total,
         "{printed} of {total} items printed without syn"
     );
 }

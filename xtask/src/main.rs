@@ -38,8 +38,10 @@ macro_rules! eprint {
 /// huge pages (`no_thp` in Cargo.toml): with them, the first touch of each 2 MB of an arena makes it
 /// all resident, a third of the peak memory of a generation (nexus: 58 MB against 40 MB), for no
 /// gain in speed.
+/// Wrapped to count the peak of heap bytes when the bench asks for it (see `bench/heap.rs`).
 #[global_allocator]
-static GLOBAL_ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL_ALLOCATOR: xtask::bench::heap::PeakCountingAllocator<mimalloc::MiMalloc> =
+    xtask::bench::heap::PeakCountingAllocator::new(mimalloc::MiMalloc);
 
 #[derive(Parser)]
 #[command(
@@ -133,6 +135,9 @@ const MIMALLOC_PURGE_DELAY_OPTION: libmimalloc_sys::mi_option_t = 15;
 const MIMALLOC_PURGE_DELAY_MILLISECONDS: std::ffi::c_long = 50;
 
 fn main() {
+    if xtask::bench::heap_count_asked() {
+        GLOBAL_ALLOCATOR.start_counting();
+    }
     // An explicit `MIMALLOC_PURGE_DELAY` in the environment wins.
     if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
         // SAFETY: sets one integer option of the allocator; mimalloc reads options atomically.
@@ -152,7 +157,7 @@ fn main() {
     };
     // Ends the process at once, once the output is flushed: whatever is still allocated is the
     // kernel's to reclaim, so nothing pays for freeing trees one node at a time.
-    xtask::bench::report_peak_memory_when_asked();
+    xtask::bench::report_peak_memory_when_asked(GLOBAL_ALLOCATOR.peak_bytes());
     use std::io::Write as _;
     let flushed = std::io::stdout().flush().is_ok()
         && std::io::stderr().flush().is_ok()

@@ -35,7 +35,7 @@ fn quick_bench_reports_every_section_with_figures() {
         "# cargo xtask bench: 1 interleaved round(s), medians",
         "progenitor: left out",
         "## Generation, whole process",
-        "| document | size | parse floor | ours | ours ÷ floor | progenitor | progenitor ÷ ours | peak memory (ours) | memory ÷ size |",
+        "| document | size | parse floor | ours | ours ÷ floor | progenitor | progenitor ÷ ours | peak memory (ours) | memory ÷ size | peak heap (ours) | heap ÷ size |",
         "## Goals",
         "| whole corpus ≤ 4× the parse floor |",
         "| generation ≥ 10× faster than progenitor on nexus | progenitor not measured |",
@@ -53,10 +53,11 @@ fn quick_bench_reports_every_section_with_figures() {
             .unwrap_or_else(|| panic!("no row starting {start:?} in:\n{stdout}"))
             .to_string()
     };
-    // The named document: size, floor, ours, a ratio and a peak memory, and no failure.
+    // The named document: size, floor, ours, a ratio, a peak memory and a peak of heap bytes, and
+    // no failure.
     let document = row("| pointer_refs |");
     let cells: Vec<&str> = document.split('|').map(str::trim).collect();
-    assert_eq!(cells.len(), 11, "{document}");
+    assert_eq!(cells.len(), 13, "{document}");
     assert!(
         cells[3].ends_with(" ms") || cells[3].ends_with(" s"),
         "{document}"
@@ -71,6 +72,10 @@ fn quick_bench_reports_every_section_with_figures() {
     if cfg!(target_os = "linux") {
         assert!(cells[8].ends_with(" MB"), "{document}");
     }
+    // Counted by the allocator wrapper on every platform; never zero for a generation.
+    assert!(cells[10].ends_with(" MB"), "{document}");
+    assert_ne!(cells[10], "0.0 MB", "{document}");
+    assert!(cells[11].ends_with('×'), "{document}");
     // Both corpus documents (JSON and YAML), generated without a failure.
     let corpus_row = row("| whole corpus (2 documents) |");
     assert!(!corpus_row.contains("failed"), "{corpus_row}");

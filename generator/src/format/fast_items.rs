@@ -17,7 +17,8 @@
 //! a doc with a line break or a leading `/` is left to prettyplease.
 //!
 //! An item starting with `impl` is handed to `fast_string_enum_impls.rs` and
-//! `fast_constructor_impls.rs`, which print two fixed families of `impl` blocks the same way.
+//! `fast_constructor_impls.rs`, which print two fixed families of `impl` blocks the same way, and
+//! then to `fast_functions.rs`, which prints any `impl` block whose functions it prints whole.
 //!
 //! `tests/format_oracle.rs` formats every golden fixture and corpus documents both ways and
 //! compares the bytes.
@@ -35,7 +36,8 @@ const WIDEST_LINE: usize = 89;
 pub(super) fn print_item(item: &[TokenTree], indent: usize) -> Option<String> {
     if is_word(item.first()?, "impl") {
         return super::fast_string_enum_impls::print_string_enum_impl(item, indent)
-            .or_else(|| super::fast_constructor_impls::print_constructor_impl(item, indent));
+            .or_else(|| super::fast_constructor_impls::print_constructor_impl(item, indent))
+            .or_else(|| super::fast_functions::print_impl_block(item, indent));
     }
     let mut printer = ItemPrinter {
         out: String::with_capacity(256),

@@ -7,6 +7,7 @@
 //! order, are byte for byte what formatting the whole file gives. An item of an inline module is
 //! formatted inside a wrapper `mod` of its own, so its indentation and line width are the same.
 
+use super::fast_functions::{self, Segment};
 use super::fast_items;
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use std::sync::{mpsc, Mutex};
@@ -32,20 +33,31 @@ const ITEM_START_WORDS: &[&str] = &[
     "macro_rules",
 ];
 
-/// One piece of the file: text to parse and print, with the wrapper lines to drop from what
-/// prettyplease prints, or an item already printed (see `fast_items.rs`).
+/// One piece of the file: text to parse and print, with how many wrapper lines to drop from the
+/// start and the end of what prettyplease prints, or an item already printed (see
+/// `fast_items.rs`, `fast_functions.rs`).
 enum Piece {
     Parse {
         text: String,
-        drop_first_line: bool,
-        drop_last_line: bool,
+        drop_first_lines: usize,
+        drop_last_lines: usize,
     },
     Printed(String),
 }
 
 /// The formatted file (given as consecutive sections of whole items), or the parser's message
 /// when the file does not parse.
-pub(super) fn format_items_in_parallel(
+#[cfg(test)]
+fn format_items_in_parallel(
+    sections: impl IntoIterator<Item = TokenStream>,
+) -> Result<String, String> {
+    format_items_in_parallel_after(String::new(), sections)
+}
+
+/// [`format_items_in_parallel`] appended to `head` (the file's header line), so the file is
+/// built in one string of the right size instead of copied once more.
+pub(super) fn format_items_in_parallel_after(
+    head: String,
     sections: impl IntoIterator<Item = TokenStream>,
 ) -> Result<String, String> {
     let workers = std::thread::available_parallelism()
@@ -53,15 +65,13 @@ pub(super) fn format_items_in_parallel(
         .min(8);
     let (sender, receiver) = mpsc::channel::<(usize, Piece)>();
     let receiver = Mutex::new(receiver);
-    let mut formatted: Vec<Option<String>> = Vec::new();
-    // The file as text, kept for the rare piece that does not parse on its own.
-    let mut whole_text = String::new();
+    let mut formatted: Vec<Option<Result<String, String>>> = Vec::new();
     std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|_| scope.spawn(|| format_pieces(&receiver)))
             .collect();
         let mut count = 0;
-        for_each_piece(sections, &mut whole_text, |piece| {
+        for_each_piece(sections, |piece| {
             // A worker only goes away by panicking; the join below reports what it left undone.
             let _ = sender.send((count, piece));
             count += 1;
@@ -74,25 +84,31 @@ pub(super) fn format_items_in_parallel(
         }
         formatted = vec![None; count];
         for (index, text) in results {
-            formatted[index] = text;
+            formatted[index] = Some(text);
         }
     });
-    let mut source = String::new();
-    for piece in formatted {
+    // The first piece that does not parse gives the parser's message. (The file's text is not
+    // kept for a parse of the whole: it would be one more copy of the module in memory, and the
+    // split is proven against whole-file prettyplease by `tests/format_oracle.rs`.)
+    let mut length = 0;
+    for piece in &formatted {
         match piece {
-            Some(piece) => source.push_str(&piece),
-            // The whole file in one parse gives the real error (or, should the split have been
-            // wrong, the right output).
-            None => {
-                let file = syn::parse_file(&whole_text).map_err(|error| error.to_string())?;
-                return Ok(prettyplease::unparse(&file));
-            }
+            Some(Ok(text)) => length += text.len(),
+            Some(Err(message)) => return Err(message.clone()),
+            None => return Err("a formatting thread stopped before its work was done".to_string()),
         }
+    }
+    let mut source = head;
+    source.reserve_exact(length);
+    for text in formatted.into_iter().flatten().flatten() {
+        source.push_str(&text);
     }
     Ok(source)
 }
 
-fn format_pieces(receiver: &Mutex<mpsc::Receiver<(usize, Piece)>>) -> Vec<(usize, Option<String>)> {
+fn format_pieces(
+    receiver: &Mutex<mpsc::Receiver<(usize, Piece)>>,
+) -> Vec<(usize, Result<String, String>)> {
     let mut results = Vec::new();
     loop {
         let next = match receiver.lock() {
@@ -106,26 +122,27 @@ fn format_pieces(receiver: &Mutex<mpsc::Receiver<(usize, Piece)>>) -> Vec<(usize
     }
 }
 
-fn format_piece(piece: Piece) -> Option<String> {
-    let (text, drop_first_line, drop_last_line) = match piece {
-        Piece::Printed(text) => return Some(text),
+fn format_piece(piece: Piece) -> Result<String, String> {
+    let (text, drop_first_lines, drop_last_lines) = match piece {
+        Piece::Printed(text) => return Ok(text),
         Piece::Parse {
             text,
-            drop_first_line,
-            drop_last_line,
-        } => (text, drop_first_line, drop_last_line),
+            drop_first_lines,
+            drop_last_lines,
+        } => (text, drop_first_lines, drop_last_lines),
     };
-    let file = syn::parse_file(&text).ok()?;
+    let file = syn::parse_file(&text).map_err(|error| error.to_string())?;
     let printed = prettyplease::unparse(&file);
+    let wrapper_missing = || format!("the wrapper lines of a piece are missing: {printed}");
     let mut text = printed.as_str();
-    if drop_first_line {
-        text = &text[text.find('\n')? + 1..];
+    for _ in 0..drop_first_lines {
+        text = &text[text.find('\n').ok_or_else(wrapper_missing)? + 1..];
     }
-    if drop_last_line {
-        let without_newline = text.strip_suffix('\n')?;
+    for _ in 0..drop_last_lines {
+        let without_newline = text.strip_suffix('\n').ok_or_else(wrapper_missing)?;
         text = &text[..without_newline.rfind('\n').map_or(0, |index| index + 1)];
     }
-    Some(text.to_string())
+    Ok(text.to_string())
 }
 
 /// Items are handed over in batches of about this much text: fewer, larger pieces cost less to
@@ -135,11 +152,11 @@ const BATCH_BYTES: usize = 8 * 1024;
 /// Hands over the file's items as text in batches; the items of an inline module or an `impl`
 /// block go in wrappers of the same kind (see [`Batches`]). An item of a shape `fast_items.rs`
 /// prints is handed over printed (a top-level `impl` block is offered whole before it is split;
-/// never the first item of a split block, whose piece carries the block's header). Appends the whole file's text (or, for printed items, their printed text, which parses
-/// to the same items) to `whole_text`.
+/// the first item of a split block only when `fast_functions.rs` prints the block's header, as
+/// otherwise the first piece carries it). A function is handed over as its printed parts and the
+/// runs of statements left to prettyplease (see [`push_function`]).
 fn for_each_piece(
     sections: impl IntoIterator<Item = TokenStream>,
-    whole_text: &mut String,
     mut hand_over: impl FnMut(Piece),
 ) {
     let mut top_level = Batches::new(None);
@@ -148,15 +165,17 @@ fn for_each_piece(
     for item in sections.into_iter().flat_map(split_items) {
         // A whole item, `impl` blocks of a printed shape included, before splitting blocks.
         if let Some(printed) = fast_items::print_item(&item, 0) {
-            push_text(whole_text, &printed);
             top_level.push_printed(printed, &mut hand_over);
+            continue;
+        }
+        if let Some(segments) = fast_functions::print_function(&item, 0) {
+            push_function(segments, &mut top_level, &mut hand_over);
             continue;
         }
         let (header, body, later_opening) = match block_with_items(item) {
             Ok(block) => block,
             Err(item) => {
                 let text = text_of(item);
-                push_text(whole_text, &text);
                 top_level.push(text, &mut hand_over);
                 continue;
             }
@@ -164,33 +183,42 @@ fn for_each_piece(
         // The items before this block go first.
         top_level.finish(&mut hand_over);
         top_level = Batches::new(None);
+        let inner_items = split_items(body);
+        // An `impl` block's header printed here lets its first item be printed too.
+        let printed_header = if inner_items.is_empty() {
+            None
+        } else {
+            fast_functions::print_impl_header(&header)
+        };
         let header = text_of(header);
-        push_text(whole_text, &header);
-        whole_text.push_str(" {");
         let mut inner = Batches::new(Some((header.clone(), later_opening)));
-        for inner_item in split_items(body) {
+        if let Some(printed_header) = printed_header {
+            inner.push_printed(printed_header, &mut hand_over);
+        }
+        for inner_item in inner_items {
             if !inner.is_empty() {
                 if let Some(printed) = fast_items::print_item(&inner_item, 4) {
-                    push_text(whole_text, &printed);
                     inner.push_printed(printed, &mut hand_over);
+                    continue;
+                }
+                if let Some(segments) = fast_functions::print_function(&inner_item, 4) {
+                    push_function(segments, &mut inner, &mut hand_over);
                     continue;
                 }
             }
             let text = text_of(inner_item);
-            push_text(whole_text, &text);
             inner.push(text, &mut hand_over);
         }
         if inner.is_empty() {
             // An empty block: printed as a whole.
             hand_over(Piece::Parse {
                 text: format!("{header} {{}}"),
-                drop_first_line: false,
-                drop_last_line: false,
+                drop_first_lines: 0,
+                drop_last_lines: 0,
             });
         } else {
             inner.finish(&mut hand_over);
         }
-        whole_text.push_str(" }");
     }
     top_level.finish(&mut hand_over);
 }
@@ -226,6 +254,12 @@ impl Batches {
 
     /// An item already printed: the batch so far goes first, and is not the block's last.
     fn push_printed(&mut self, printed: String, hand_over: &mut impl FnMut(Piece)) {
+        self.push_ready(Piece::Printed(printed), hand_over);
+    }
+
+    /// A piece that needs no wrapper of this block (printed, or wrapped already): the batch so
+    /// far goes first, and is not the block's last.
+    fn push_ready(&mut self, piece: Piece, hand_over: &mut impl FnMut(Piece)) {
         if let Some(full) = self.full.take() {
             self.hand_over(full, false, hand_over);
         }
@@ -235,7 +269,7 @@ impl Batches {
         }
         self.handed_over += 1;
         self.ends_with_printed = true;
-        hand_over(Piece::Printed(printed));
+        hand_over(piece);
     }
 
     fn push(&mut self, text: String, hand_over: &mut impl FnMut(Piece)) {
@@ -277,8 +311,8 @@ impl Batches {
         hand_over(match &self.block {
             None => Piece::Parse {
                 text: items,
-                drop_first_line: false,
-                drop_last_line: false,
+                drop_first_lines: 0,
+                drop_last_lines: 0,
             },
             Some((header, later_opening)) => Piece::Parse {
                 text: format!(
@@ -289,18 +323,48 @@ impl Batches {
                         later_opening
                     }
                 ),
-                drop_first_line: !first,
-                drop_last_line: !last,
+                drop_first_lines: usize::from(!first),
+                drop_last_lines: usize::from(!last),
             },
         });
     }
 }
 
-fn push_text(whole_text: &mut String, text: &str) {
-    if !whole_text.is_empty() {
-        whole_text.push(' ');
+/// A function printed by `fast_functions.rs`: its printed parts as they are, and each run of
+/// statements left to prettyplease in a stand-in function at the same indentation (`fn f() {
+/// ... }`, inside `impl M { ... }` for a method), whose wrapper lines are dropped. A run that is
+/// not the body's last is followed by a stand-in statement, so that it is not the last there
+/// either.
+fn push_function(segments: Vec<Segment>, batches: &mut Batches, hand_over: &mut impl FnMut(Piece)) {
+    for segment in segments {
+        match segment {
+            Segment::Printed(printed) => {
+                if !printed.is_empty() {
+                    batches.push_printed(printed, hand_over);
+                }
+            }
+            Segment::Statements {
+                text,
+                indent,
+                last_in_block,
+            } => {
+                let follower = if last_in_block { "" } else { " ();" };
+                let (wrapped, wrapper_lines) = if indent == 0 {
+                    (format!("fn f() {{ {text}{follower} }}"), 1)
+                } else {
+                    (format!("impl M {{ fn f() {{ {text}{follower} }} }}"), 2)
+                };
+                batches.push_ready(
+                    Piece::Parse {
+                        text: wrapped,
+                        drop_first_lines: wrapper_lines,
+                        drop_last_lines: wrapper_lines + usize::from(!last_in_block),
+                    },
+                    hand_over,
+                );
+            }
+        }
     }
-    whole_text.push_str(text);
 }
 
 /// Splits a stream of items at the item boundaries (a `;` or a closing `}` that ends an item).
@@ -378,21 +442,31 @@ fn block_with_items(mut item: Vec<TokenTree>) -> Result<Block, Vec<TokenTree>> {
     }
 }
 
-/// See `format::items_printed_without_syn`. The first item of a block is not counted as printed,
-/// as [`for_each_piece`] never prints it.
+/// See `format::items_printed_without_syn`. The first item of a block is counted as printed only
+/// when the block's header is, as [`for_each_piece`] prints it only then; a function counts when
+/// every statement of it is printed.
 pub(super) fn count_items_printed_without_syn(tokens: TokenStream) -> (usize, usize) {
+    let printed_whole = |item: &[TokenTree], indent: usize| {
+        fast_items::print_item(item, indent).is_some()
+            || fast_functions::print_function(item, indent).is_some_and(|segments| {
+                segments
+                    .iter()
+                    .all(|segment| matches!(segment, Segment::Printed(_)))
+            })
+    };
     let (mut printed, mut total) = (0, 0);
     for item in split_items(tokens) {
-        if fast_items::print_item(&item, 0).is_some() {
+        if printed_whole(&item, 0) {
             total += 1;
             printed += 1;
             continue;
         }
         match block_with_items(item) {
-            Ok((_, body, _)) => {
+            Ok((header, body, _)) => {
+                let header_printed = fast_functions::print_impl_header(&header).is_some();
                 for (index, inner_item) in split_items(body).into_iter().enumerate() {
                     total += 1;
-                    if index > 0 && fast_items::print_item(&inner_item, 4).is_some() {
+                    if (index > 0 || header_printed) && printed_whole(&inner_item, 4) {
                         printed += 1;
                     }
                 }

@@ -16,6 +16,8 @@ pub struct Measured {
     /// [`PEAK_MEMORY_VARIABLE`]). `wait4`'s figure would include the bench's own peak, which
     /// Linux carries over a spawn, so progenitor's is not measured.
     pub max_rss_bytes: Option<u64>,
+    /// The child's peak of heap bytes allocated at once, when it reports it (`bench/heap.rs`).
+    pub peak_heap_bytes: Option<u64>,
     /// Whether it exited 0.
     pub success: bool,
 }
@@ -26,10 +28,30 @@ pub const PEAK_MEMORY_VARIABLE: &str = "XTASK_REPORT_PEAK_MEMORY";
 /// The line prefix of that report on stderr, followed by KiB.
 const PEAK_MEMORY_PREFIX: &str = "xtask-peak-memory-kib=";
 
-/// Called by `xtask` just before it exits: prints `VmHWM` (the peak resident set of this process
-/// image, from `/proc/self/status`) when the bench asked for it.
-pub fn report_peak_memory_when_asked() {
-    if std::env::var_os(PEAK_MEMORY_VARIABLE).is_none() {
+/// The line prefix of the peak of heap bytes on stderr, followed by bytes.
+const PEAK_HEAP_PREFIX: &str = "xtask-peak-heap-bytes=";
+
+/// Set for a run of our generator that counts its heap bytes (slower, so never a timed run).
+pub const COUNT_HEAP_VARIABLE: &str = "XTASK_COUNT_HEAP";
+
+/// Whether the bench asked this process for its peak memory.
+pub fn peak_memory_asked() -> bool {
+    std::env::var_os(PEAK_MEMORY_VARIABLE).is_some()
+}
+
+/// Whether the bench asked this process to count its heap bytes (`bench/heap.rs`).
+pub fn heap_count_asked() -> bool {
+    std::env::var_os(COUNT_HEAP_VARIABLE).is_some()
+}
+
+/// Called by `xtask` just before it exits: prints the peak of heap bytes (counted by
+/// `bench/heap.rs`) and `VmHWM` (the peak resident set of this process image, from
+/// `/proc/self/status`) when the bench asked for it.
+pub fn report_peak_memory_when_asked(peak_heap_bytes: usize) {
+    if heap_count_asked() {
+        eprintln!("{PEAK_HEAP_PREFIX}{peak_heap_bytes}");
+    }
+    if !peak_memory_asked() {
         return;
     }
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -72,6 +94,23 @@ pub fn run_ours(xtask: &Path, subject: &Subject, out: &Path) -> Result<Measured>
         .arg("bench-client")
         .arg("--skip-invalid")
         .env(PEAK_MEMORY_VARIABLE, "1");
+    measure(command)
+}
+
+/// [`run_ours`] counting the generator's heap bytes (slower; not for timing).
+pub fn run_ours_counting_heap(xtask: &Path, subject: &Subject, out: &Path) -> Result<Measured> {
+    empty_directory(out)?;
+    let mut command = Command::new(xtask);
+    command
+        .arg("gen")
+        .arg("--spec")
+        .arg(&subject.path)
+        .arg("--out")
+        .arg(out)
+        .arg("--crate-name")
+        .arg("bench-client")
+        .arg("--skip-invalid")
+        .env(COUNT_HEAP_VARIABLE, "1");
     measure(command)
 }
 
@@ -139,9 +178,14 @@ fn measure(mut command: Command) -> Result<Measured> {
         .find_map(|line| line.strip_prefix(PEAK_MEMORY_PREFIX))
         .and_then(|kib| kib.trim().parse::<u64>().ok())
         .map(|kib| kib * 1024);
+    let peak_heap_bytes = stderr
+        .lines()
+        .find_map(|line| line.strip_prefix(PEAK_HEAP_PREFIX))
+        .and_then(|bytes| bytes.trim().parse::<u64>().ok());
     Ok(Measured {
         wall,
         max_rss_bytes,
+        peak_heap_bytes,
         success,
     })
 }

@@ -1,6 +1,7 @@
 //! "At least one of these properties": an `allOf` member `anyOf: [{required: [a]}, {required: [b]}]`
 //! whose members say nothing but `required`. It adds no shape to the merged struct (the fields stay
-//! optional in Rust), but it is a rule a valid value follows, so it is carried in the IR
+//! optional in Rust), but it is a rule a valid value follows. The same `anyOf` written on the object
+//! schema itself, beside its `properties`, is the same rule, so it is carried in the IR
 //! (`TypeKind::Struct::required_alternatives`) for the conformance driver's values.
 
 use openapiv3::{AnySchema, ReferenceOr, Schema, SchemaKind};
@@ -20,6 +21,17 @@ pub fn required_alternatives_of(schema: &Schema) -> Option<Vec<Vec<String>>> {
         }
         _ => return None,
     };
+    lists_of_bare_required(members)
+}
+
+/// The `anyOf` of `required` lists written on an object schema itself, beside its `properties`
+/// (`{type: object, properties: {a, b}, anyOf: [{required: [a]}, {required: [b]}]}`), or `None`.
+pub fn own_required_alternatives(any: &AnySchema) -> Option<Vec<Vec<String>>> {
+    lists_of_bare_required(&any.any_of)
+}
+
+/// The lists of members that each say nothing but `required`; `None` when any says more.
+fn lists_of_bare_required(members: &[ReferenceOr<Schema>]) -> Option<Vec<Vec<String>>> {
     if members.is_empty() {
         return None;
     }

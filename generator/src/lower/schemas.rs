@@ -1,6 +1,8 @@
 //! Lowers JSON schemas to named Rust types and type references.
 
-use super::required_alternatives::{collect_required_alternatives, required_alternatives_of};
+use super::required_alternatives::{
+    collect_required_alternatives, own_required_alternatives, required_alternatives_of,
+};
 use super::union_shapes;
 use crate::error::{pointer_push, ErrorContext, GeneratorError};
 use crate::ir::{
@@ -883,7 +885,8 @@ impl<'a> SchemaLowering<'a> {
                     )?;
                 }
                 let kind = self.struct_kind(name, properties, &required)?;
-                self.with_required_alternatives(kind, &any.all_of)
+                let own_rule = own_required_alternatives(any);
+                self.with_required_alternatives(kind, &any.all_of, own_rule)
             }
             SchemaKind::Any(any) if !any.one_of.is_empty() => self.union_kind(
                 name,
@@ -1185,16 +1188,18 @@ impl<'a> SchemaLowering<'a> {
             )?;
         }
         let kind = self.struct_kind(name, properties, &required)?;
-        Ok(self.with_required_alternatives(kind, members))
+        Ok(self.with_required_alternatives(kind, members, None))
     }
 
-    /// `kind` with the "at least one of" rules of `members` (see `required_alternatives`).
+    /// `kind` with the "at least one of" rules of `members` and the schema's `own_rule` (see
+    /// `required_alternatives`).
     fn with_required_alternatives(
         &self,
         mut kind: TypeKind,
         members: &[ReferenceOr<Schema>],
+        own_rule: Option<Vec<Vec<String>>>,
     ) -> TypeKind {
-        let mut rules = Vec::new();
+        let mut rules: Vec<Vec<Vec<String>>> = own_rule.into_iter().collect();
         collect_required_alternatives(
             members,
             &|reference| super::samples::component(self.components, reference),

@@ -151,3 +151,22 @@ fn arrays_have_as_many_items_as_their_bounds_ask_distinct_where_they_ask_it() {
     }
     assert_eq!(full["none"], json!([]));
 }
+
+#[test]
+fn an_any_of_of_required_lists_on_the_object_itself_is_met_by_the_required_only_value() {
+    // GitHub's `gists/update` form: the rule is written beside `properties`, not in an `allOf`.
+    let body = r##"{type: object, nullable: true, properties: {description: {type: string}, files: {type: object, additionalProperties: {type: string}}}, anyOf: [{required: [description]}, {required: [files]}]}"##;
+    let (full, required) = body_values("    Unused: {type: string}", body);
+    assert!(
+        required.get("description").is_some() != required.get("files").is_some(),
+        "the required-only value should meet exactly one alternative: {required}"
+    );
+    assert!(full.get("description").is_some() && full.get("files").is_some());
+    // Four one-property alternatives, as `repos/update-information-about-pages-site` has them.
+    let body = r##"{type: object, properties: {cname: {type: string}, public: {type: boolean}}, anyOf: [{required: [cname]}, {required: [public]}]}"##;
+    let (_, required) = body_values("    Unused: {type: string}", body);
+    assert!(
+        required.get("cname").is_some() || required.get("public").is_some(),
+        "{required}"
+    );
+}

@@ -13,6 +13,7 @@ use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 
 mod matches;
+mod serialized;
 
 /// Which optional fields a synthesized value carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,6 +102,7 @@ impl<'a> ValueSynthesizer<'a> {
                 fill,
                 0,
             );
+            let value = self.parameter_union_value(&parameter.type_ref, value, fill);
             object.insert(key, value);
         }
         Value::Object(object)
@@ -118,7 +120,9 @@ impl<'a> ValueSynthesizer<'a> {
     ) -> Value {
         let type_ref = strip_option(type_ref);
         let sample = sample
-            .filter(|sample| self.fits(type_ref, sample, 0))
+            .filter(|sample| {
+                self.fits(type_ref, sample, 0) && self.matches_one_member_at_most(type_ref, sample)
+            })
             .and_then(|sample| match (sample, bounds) {
                 (Value::Array(items), Some(bounds)) => within_bounds(items, bounds),
                 _ => Some(sample.clone()),

@@ -132,4 +132,17 @@ impl ValueSynthesizer<'_> {
             }
         }
     }
+
+    /// False when `type_ref` is an untagged union and `value` matches several of its members
+    /// (a document's example of a `oneOf` can be a value of two members: an enum value is also
+    /// a string), so that a value matching one member is synthesized instead.
+    pub(super) fn matches_one_member_at_most(&self, type_ref: &TypeRef, value: &Value) -> bool {
+        self.untagged_union_variants(type_ref).map_or(true, |variants| {
+            variants
+                .iter()
+                .filter(|variant| self.matches(&variant.type_ref, value, 0))
+                .count()
+                <= 1
+        })
+    }
 }

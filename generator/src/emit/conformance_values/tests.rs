@@ -170,3 +170,70 @@ fn an_any_of_of_required_lists_on_the_object_itself_is_met_by_the_required_only_
         "{required}"
     );
 }
+
+/// The parameter struct's values (full, required only) of a one-operation spec with the path
+/// `/things/{id}` and the parameters `parameters` (YAML list), beside component schemas `schemas`.
+fn parameter_values(schemas: &str, parameters: &str) -> (Value, Value) {
+    let spec = format!(
+        r#"openapi: 3.0.3
+info: {{title: values, version: "1"}}
+components:
+  schemas:
+{schemas}
+paths:
+  /things/{{id}}:
+    get:
+      operationId: getThing
+      parameters: {parameters}
+      responses:
+        "204": {{description: done}}
+"#
+    );
+    let source = ProviderSource {
+        spec_path: "values.yaml".to_string(),
+        spec_bytes: spec.as_bytes(),
+        config: ProviderConfig::for_standalone_spec("values", "values.yaml"),
+    };
+    let (api, _) = crate::lower_spec(&source).unwrap_or_else(|error| panic!("{error}"));
+    let synthesizer = ValueSynthesizer::new(&api);
+    let operation = &api.operations[0];
+    (
+        synthesizer.parameters(operation, Fill::Full),
+        synthesizer.parameters(operation, Fill::Required),
+    )
+}
+
+#[test]
+fn a_union_parameter_value_matches_one_member_as_the_text_it_is_sent_as() {
+    let schemas = r##"
+    RoleType: {type: string, enum: [SUPER_ADMIN, APP_ADMIN]}
+    RoleId: {type: string}
+"##;
+    // `id`: GitHub's `workflow_id`; `role`: Okta's `roleRef` (an enum value is also a string,
+    // even when the document's example is one); `flag`: `true` is a boolean and a string.
+    let parameters = r##"[
+        {name: id, in: path, required: true, schema: {oneOf: [{type: integer}, {type: string}]}},
+        {name: role, in: query, required: true, example: SUPER_ADMIN, schema: {oneOf: [{$ref: "#/components/schemas/RoleType"}, {$ref: "#/components/schemas/RoleId"}]}},
+        {name: flag, in: header, required: false, schema: {oneOf: [{type: boolean}, {type: string}]}}
+    ]"##;
+    let (full, required) = parameter_values(schemas, parameters);
+    let text = |value: &Value| match value {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    };
+    for value in [&full, &required] {
+        let id = text(&value["id"]);
+        assert!(id.parse::<f64>().is_err(), "{id} reads as a number too");
+        let role = text(&value["role"]);
+        assert!(
+            role != "SUPER_ADMIN" && role != "APP_ADMIN",
+            "{role} is a role type and a role id"
+        );
+    }
+    let flag = text(&full["flag"]);
+    assert!(flag != "true" && flag != "false", "{flag} reads as a boolean too");
+    // A member alone whose text nothing else reads keeps its natural value.
+    let parameters = r##"[{name: id, in: path, required: true, schema: {oneOf: [{type: integer}, {type: boolean}]}}]"##;
+    let (full, _) = parameter_values(schemas, parameters);
+    assert_eq!(full["id"], json!(1));
+}

@@ -148,6 +148,10 @@ pub enum TypeKind {
         /// `anyOf: [{required: [a]}, {required: [b]}]`). The fields are optional in Rust, since no
         /// type says "one of several"; the conformance driver's values honour it. Empty: no such rule.
         required_alternatives: Vec<Vec<String>>,
+        /// Lists of wire names that are never all present together (`not: {required: [a, b]}`,
+        /// or two lists of a `oneOf` of `required` lists, which asks for exactly one). Like
+        /// `required_alternatives`, a rule for the conformance driver's values. Empty: none.
+        forbidden_combinations: Vec<Vec<String>>,
     },
     /// A string enum, with an `Other(String)` fallback for values newer than the spec.
     StringEnum {

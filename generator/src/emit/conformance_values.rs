@@ -13,6 +13,7 @@ use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 
 mod matches;
+mod presence;
 mod serialized;
 
 /// Which optional fields a synthesized value carries.
@@ -523,6 +524,7 @@ impl<'a> ValueSynthesizer<'a> {
                     );
                 }
                 self.meet_required_alternatives(&mut object, definition, fill, depth);
+                self.avoid_forbidden_combinations(&mut object, definition);
                 Value::Object(object)
             }
             TypeKind::StringEnum { variants } => variants

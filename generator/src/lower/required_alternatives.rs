@@ -2,7 +2,9 @@
 //! whose members say nothing but `required`. It adds no shape to the merged struct (the fields stay
 //! optional in Rust), but it is a rule a valid value follows. The same `anyOf` written on the object
 //! schema itself, beside its `properties`, is the same rule, so it is carried in the IR
-//! (`TypeKind::Struct::required_alternatives`) for the conformance driver's values.
+//! (`TypeKind::Struct::required_alternatives`) for the conformance driver's values, as are the
+//! schema's own `oneOf` of `required` lists ("exactly one of") and `not: {required: [...]}`
+//! ("never all of": `TypeKind::Struct::forbidden_combinations`).
 
 use openapiv3::{AnySchema, ReferenceOr, Schema, SchemaKind};
 
@@ -24,10 +26,34 @@ pub fn required_alternatives_of(schema: &Schema) -> Option<Vec<Vec<String>>> {
     lists_of_bare_required(members)
 }
 
-/// The `anyOf` of `required` lists written on an object schema itself, beside its `properties`
-/// (`{type: object, properties: {a, b}, anyOf: [{required: [a]}, {required: [b]}]}`), or `None`.
-pub fn own_required_alternatives(any: &AnySchema) -> Option<Vec<Vec<String>>> {
-    lists_of_bare_required(&any.any_of)
+/// The presence rules written on an object schema itself, beside its `properties`: "at least one
+/// of" (`anyOf: [{required: [a]}, {required: [b]}]`, and a `oneOf` of such lists) and "never all
+/// of" (`not: {required: [a, b]}`, and each two lists of such a `oneOf`: exactly one list holds
+/// when at least one does and no two do).
+pub fn own_presence_rules(any: &AnySchema) -> (Vec<Vec<Vec<String>>>, Vec<Vec<String>>) {
+    let mut at_least_one = Vec::new();
+    let mut never_all = Vec::new();
+    if let Some(lists) = lists_of_bare_required(&any.any_of) {
+        at_least_one.push(lists);
+    }
+    if let Some(lists) = lists_of_bare_required(&any.one_of) {
+        for (index, first) in lists.iter().enumerate() {
+            for second in &lists[index + 1..] {
+                let mut both = first.clone();
+                both.extend(second.iter().filter(|key| !first.contains(key)).cloned());
+                never_all.push(both);
+            }
+        }
+        at_least_one.push(lists);
+    }
+    if let Some(mut lists) = any
+        .not
+        .as_deref()
+        .and_then(|not| lists_of_bare_required(std::slice::from_ref(not)))
+    {
+        never_all.append(&mut lists);
+    }
+    (at_least_one, never_all)
 }
 
 /// The lists of members that each say nothing but `required`; `None` when any says more.

@@ -1,7 +1,7 @@
 //! Lowers JSON schemas to named Rust types and type references.
 
 use super::required_alternatives::{
-    collect_required_alternatives, own_required_alternatives, required_alternatives_of,
+    collect_required_alternatives, own_presence_rules, required_alternatives_of,
 };
 use super::union_shapes;
 use crate::error::{pointer_push, ErrorContext, GeneratorError};
@@ -885,8 +885,8 @@ impl<'a> SchemaLowering<'a> {
                     )?;
                 }
                 let kind = self.struct_kind(name, properties, &required)?;
-                let own_rule = own_required_alternatives(any);
-                self.with_required_alternatives(kind, &any.all_of, own_rule)
+                let (own_rules, forbidden) = own_presence_rules(any);
+                self.with_required_alternatives(kind, &any.all_of, own_rules, forbidden)
             }
             SchemaKind::Any(any) if !any.one_of.is_empty() => self.union_kind(
                 name,
@@ -1041,6 +1041,7 @@ impl<'a> SchemaLowering<'a> {
             fields,
             derives_default: false,
             required_alternatives: Vec::new(),
+            forbidden_combinations: Vec::new(),
         })
     }
 
@@ -1188,18 +1189,19 @@ impl<'a> SchemaLowering<'a> {
             )?;
         }
         let kind = self.struct_kind(name, properties, &required)?;
-        Ok(self.with_required_alternatives(kind, members, None))
+        Ok(self.with_required_alternatives(kind, members, Vec::new(), Vec::new()))
     }
 
-    /// `kind` with the "at least one of" rules of `members` and the schema's `own_rule` (see
-    /// `required_alternatives`).
+    /// `kind` with the "at least one of" rules of `members` and the schema's `own_rules`, and
+    /// the schema's `forbidden` combinations (see `required_alternatives`).
     fn with_required_alternatives(
         &self,
         mut kind: TypeKind,
         members: &[ReferenceOr<Schema>],
-        own_rule: Option<Vec<Vec<String>>>,
+        own_rules: Vec<Vec<Vec<String>>>,
+        forbidden: Vec<Vec<String>>,
     ) -> TypeKind {
-        let mut rules: Vec<Vec<Vec<String>>> = own_rule.into_iter().collect();
+        let mut rules = own_rules;
         collect_required_alternatives(
             members,
             &|reference| super::samples::component(self.components, reference),
@@ -1208,9 +1210,11 @@ impl<'a> SchemaLowering<'a> {
         );
         if let TypeKind::Struct {
             required_alternatives,
+            forbidden_combinations,
             ..
         } = &mut kind
         {
+            *forbidden_combinations = forbidden;
             // Several rules must all hold: a value meets them when it has one list of each, so
             // the lists kept are the unions of one list per rule (the first 64 of them).
             let mut combined: Vec<Vec<String>> = vec![Vec::new()];

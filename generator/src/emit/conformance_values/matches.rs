@@ -64,6 +64,7 @@ impl ValueSynthesizer<'_> {
             TypeKind::Struct {
                 fields,
                 required_alternatives,
+                forbidden_combinations,
                 ..
             } => {
                 let Some(object) = value.as_object() else {
@@ -95,7 +96,13 @@ impl ValueSynthesizer<'_> {
                     || required_alternatives
                         .iter()
                         .any(|alternative| alternative.iter().all(|key| object.contains_key(key)));
-                fields_match && others_match && one_alternative_met
+                fields_match
+                    && others_match
+                    && one_alternative_met
+                    && super::presence::holds_no_forbidden_combination(
+                        object,
+                        forbidden_combinations,
+                    )
             }
             TypeKind::StringEnum { variants } => value
                 .as_str()

@@ -237,3 +237,47 @@ fn a_union_parameter_value_matches_one_member_as_the_text_it_is_sent_as() {
     let (full, _) = parameter_values(schemas, parameters);
     assert_eq!(full["id"], json!(1));
 }
+
+#[test]
+fn exactly_one_of_and_never_all_of_required_lists_hold_in_full_and_required_only_values() {
+    // OpenAI's `file_search` (a `oneOf` of required lists) and `ImageRefParam` (`anyOf` plus
+    // `not: {required: [both]}`): each value has exactly one of the two properties.
+    let schemas = r##"
+    ImageRef:
+      type: object
+      additionalProperties: false
+      properties:
+        image_url: {type: string}
+        file_id: {type: string}
+      anyOf: [{required: [image_url]}, {required: [file_id]}]
+      not: {required: [image_url, file_id]}
+    FileSearch:
+      type: object
+      properties:
+        vector_store_ids: {type: array, maxItems: 1, items: {type: string}}
+        vector_stores: {type: array, maxItems: 1, items: {type: object, properties: {file_ids: {type: array, items: {type: string}}}}}
+        note: {type: string}
+      oneOf: [{required: [vector_store_ids]}, {required: [vector_stores]}]
+    Edit:
+      type: object
+      required: [image, search]
+      properties:
+        image: {$ref: "#/components/schemas/ImageRef"}
+        search: {$ref: "#/components/schemas/FileSearch"}
+"##;
+    let (full, required) = body_values(schemas, r##"{$ref: "#/components/schemas/Edit"}"##);
+    for value in [&full, &required] {
+        let image = &value["image"];
+        assert!(
+            image.get("image_url").is_some() != image.get("file_id").is_some(),
+            "{image}"
+        );
+        let search = &value["search"];
+        assert!(
+            search.get("vector_store_ids").is_some() != search.get("vector_stores").is_some(),
+            "{search}"
+        );
+    }
+    // Fields outside the rules stay in the full value.
+    assert!(full["search"].get("note").is_some(), "{full}");
+}

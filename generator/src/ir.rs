@@ -152,6 +152,10 @@ pub enum TypeKind {
         /// or two lists of a `oneOf` of `required` lists, which asks for exactly one). Like
         /// `required_alternatives`, a rule for the conformance driver's values. Empty: none.
         forbidden_combinations: Vec<Vec<String>>,
+        /// `additionalProperties: false`: a value holds no property but the fields. Serde
+        /// ignores unknown keys either way; the conformance driver's matcher reads it, since a
+        /// `oneOf` member that is closed does not match a value with another member's fields.
+        denies_other_properties: bool,
     },
     /// A string enum, with an `Other(String)` fallback for values newer than the spec.
     StringEnum {

@@ -806,6 +806,7 @@ impl<'a> SchemaLowering<'a> {
                     })
                     .collect();
                 let mut kind = self.struct_kind(name, properties, &object.required)?;
+                mark_closed(&mut kind, object.additional_properties.as_ref());
                 if let Some(AdditionalProperties::Schema(_)) = &object.additional_properties {
                     self.add_other_properties_field(
                         &mut kind,
@@ -884,7 +885,8 @@ impl<'a> SchemaLowering<'a> {
                         0,
                     )?;
                 }
-                let kind = self.struct_kind(name, properties, &required)?;
+                let mut kind = self.struct_kind(name, properties, &required)?;
+                mark_closed(&mut kind, any.additional_properties.as_ref());
                 let (own_rules, forbidden) = own_presence_rules(any);
                 self.with_required_alternatives(kind, &any.all_of, own_rules, forbidden)
             }
@@ -1042,6 +1044,7 @@ impl<'a> SchemaLowering<'a> {
             derives_default: false,
             required_alternatives: Vec::new(),
             forbidden_combinations: Vec::new(),
+            denies_other_properties: false,
         })
     }
 
@@ -1619,4 +1622,19 @@ pub fn schema_docs(schema: &Schema, fallback: &str) -> Docs {
         text.push_str(&format!("\n\nDefault: `{default}`."));
     }
     Docs { text }
+}
+
+/// Marks a struct whose schema says `additionalProperties: false` (see
+/// `TypeKind::Struct::denies_other_properties`).
+fn mark_closed(kind: &mut TypeKind, additional: Option<&AdditionalProperties>) {
+    if let (
+        TypeKind::Struct {
+            denies_other_properties,
+            ..
+        },
+        Some(AdditionalProperties::Any(false)),
+    ) = (kind, additional)
+    {
+        *denies_other_properties = true;
+    }
 }

@@ -65,6 +65,7 @@ impl ValueSynthesizer<'_> {
                 fields,
                 required_alternatives,
                 forbidden_combinations,
+                denies_other_properties,
                 ..
             } => {
                 let Some(object) = value.as_object() else {
@@ -96,8 +97,11 @@ impl ValueSynthesizer<'_> {
                     || required_alternatives
                         .iter()
                         .any(|alternative| alternative.iter().all(|key| object.contains_key(key)));
+                let no_undeclared =
+                    !*denies_other_properties || object.keys().all(|key| declared(key));
                 fields_match
                     && others_match
+                    && no_undeclared
                     && one_alternative_met
                     && super::presence::holds_no_forbidden_combination(
                         object,

@@ -281,3 +281,25 @@ fn exactly_one_of_and_never_all_of_required_lists_hold_in_full_and_required_only
     // Fields outside the rules stay in the full value.
     assert!(full["search"].get("note").is_some(), "{full}");
 }
+
+#[test]
+fn a_closed_empty_member_is_not_matched_by_the_value_of_its_sibling() {
+    // Okta's `startOrgFailover`: `{}` matches both members; `{domains}` only the open one,
+    // since the other says `additionalProperties: false`.
+    let schemas = r##"
+    Failover:
+      type: object
+      properties:
+        domains: {type: array, items: {type: string}}
+    Empty:
+      type: object
+      additionalProperties: false
+"##;
+    let (full, required) = body_values(
+        schemas,
+        r##"{oneOf: [{$ref: "#/components/schemas/Failover"}, {$ref: "#/components/schemas/Empty"}]}"##,
+    );
+    for value in [&full, &required] {
+        assert!(value.get("domains").is_some(), "{value} matches both members");
+    }
+}

@@ -6,9 +6,14 @@
 /// also keeps only the start of): the whole objects before the cut are read, so what the
 /// violations are about (request or response) is still known.
 pub fn header_violations(header: &str) -> Vec<serde_json::Value> {
-    let list = header.trim_start_matches("Too many violations!").trim_start();
+    let list = header
+        .trim_start_matches("Too many violations!")
+        .trim_start();
     if let Ok(violations) = serde_json::from_str::<Vec<serde_json::Value>>(list) {
-        return violations.into_iter().filter(serde_json::Value::is_object).collect();
+        return violations
+            .into_iter()
+            .filter(serde_json::Value::is_object)
+            .collect();
     }
     let mut violations = Vec::new();
     let Some(mut rest) = list.strip_prefix('[') else {

@@ -433,7 +433,15 @@ mod violations_tests {
         assert!(violations
             .iter()
             .all(|violation| violation["location"][0] == "response"));
-        for nothing in ["", "Too many violations!", "[", "[{", "not json", "[1, 2]", "{}"] {
+        for nothing in [
+            "",
+            "Too many violations!",
+            "[",
+            "[{",
+            "not json",
+            "[1, 2]",
+            "{}",
+        ] {
             assert!(
                 header_violations(nothing).is_empty(),
                 "{nothing}: {:?}",
@@ -442,4 +450,3 @@ mod violations_tests {
         }
     }
 }
-

@@ -148,12 +148,13 @@ impl ValueSynthesizer<'_> {
     /// (a document's example of a `oneOf` can be a value of two members: an enum value is also
     /// a string), so that a value matching one member is synthesized instead.
     pub(super) fn matches_one_member_at_most(&self, type_ref: &TypeRef, value: &Value) -> bool {
-        self.untagged_union_variants(type_ref).map_or(true, |variants| {
-            variants
-                .iter()
-                .filter(|variant| self.matches(&variant.type_ref, value, 0))
-                .count()
-                <= 1
-        })
+        self.untagged_union_variants(type_ref)
+            .map_or(true, |variants| {
+                variants
+                    .iter()
+                    .filter(|variant| self.matches(&variant.type_ref, value, 0))
+                    .count()
+                    <= 1
+            })
     }
 }

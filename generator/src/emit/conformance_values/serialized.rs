@@ -84,9 +84,7 @@ impl<'a> ValueSynthesizer<'a> {
             | TypeRef::Bytes
             | TypeRef::Base64Bytes
             | TypeRef::Json => true,
-            TypeRef::Integer { .. } => {
-                text.parse::<i64>().is_ok() || text.parse::<u64>().is_ok()
-            }
+            TypeRef::Integer { .. } => text.parse::<i64>().is_ok() || text.parse::<u64>().is_ok(),
             TypeRef::Number { .. } => text.parse::<f64>().is_ok_and(f64::is_finite),
             TypeRef::Boolean => text == "true" || text == "false",
             TypeRef::Unit => text.is_empty() || text == "null",

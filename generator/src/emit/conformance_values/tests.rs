@@ -231,7 +231,10 @@ fn a_union_parameter_value_matches_one_member_as_the_text_it_is_sent_as() {
         );
     }
     let flag = text(&full["flag"]);
-    assert!(flag != "true" && flag != "false", "{flag} reads as a boolean too");
+    assert!(
+        flag != "true" && flag != "false",
+        "{flag} reads as a boolean too"
+    );
     // A member alone whose text nothing else reads keeps its natural value.
     let parameters = r##"[{name: id, in: path, required: true, schema: {oneOf: [{type: integer}, {type: boolean}]}}]"##;
     let (full, _) = parameter_values(schemas, parameters);
@@ -300,6 +303,9 @@ fn a_closed_empty_member_is_not_matched_by_the_value_of_its_sibling() {
         r##"{oneOf: [{$ref: "#/components/schemas/Failover"}, {$ref: "#/components/schemas/Empty"}]}"##,
     );
     for value in [&full, &required] {
-        assert!(value.get("domains").is_some(), "{value} matches both members");
+        assert!(
+            value.get("domains").is_some(),
+            "{value} matches both members"
+        );
     }
 }

@@ -121,14 +121,23 @@ impl<'a> ValueSynthesizer<'a> {
     ) -> Value {
         let type_ref = strip_option(type_ref);
         let sample = sample
-            .filter(|sample| {
-                self.fits(type_ref, sample, 0) && self.matches_one_member_at_most(type_ref, sample)
-            })
+            .filter(|sample| self.fits(type_ref, sample, 0))
             .and_then(|sample| match (sample, bounds) {
                 (Value::Array(items), Some(bounds)) => within_bounds(items, bounds),
                 _ => Some(sample.clone()),
             });
         match (sample, type_ref) {
+            // A document's sample of a `oneOf` can be a value of two members (an enum value is
+            // also a string): a synthesized value known to match one member only is better. When
+            // none is known (members told apart by a `format` the IR does not keep), the sample.
+            (Some(sample), _) if self.union_members_matched(type_ref, &sample) > Some(1) => {
+                let synthesized = self.value(type_ref, fill, depth);
+                if self.union_members_matched(type_ref, &synthesized) == Some(1) {
+                    synthesized
+                } else {
+                    sample
+                }
+            }
             (Some(sample), _) => sample,
             (None, TypeRef::Vec(item)) => self.array(item, bounds.unwrap_or_default(), fill, depth),
             (None, _) => self.value(type_ref, fill, depth),

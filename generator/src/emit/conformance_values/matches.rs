@@ -144,17 +144,14 @@ impl ValueSynthesizer<'_> {
         }
     }
 
-    /// False when `type_ref` is an untagged union and `value` matches several of its members
-    /// (a document's example of a `oneOf` can be a value of two members: an enum value is also
-    /// a string), so that a value matching one member is synthesized instead.
-    pub(super) fn matches_one_member_at_most(&self, type_ref: &TypeRef, value: &Value) -> bool {
-        self.untagged_union_variants(type_ref)
-            .map_or(true, |variants| {
-                variants
-                    .iter()
-                    .filter(|variant| self.matches(&variant.type_ref, value, 0))
-                    .count()
-                    <= 1
-            })
+    /// How many members of the untagged union `type_ref` names `value` matches; `None` when
+    /// `type_ref` is no untagged union.
+    pub(super) fn union_members_matched(&self, type_ref: &TypeRef, value: &Value) -> Option<usize> {
+        self.untagged_union_variants(type_ref).map(|variants| {
+            variants
+                .iter()
+                .filter(|variant| self.matches(&variant.type_ref, value, 0))
+                .count()
+        })
     }
 }

@@ -235,6 +235,12 @@ fn a_union_parameter_value_matches_one_member_as_the_text_it_is_sent_as() {
         flag != "true" && flag != "false",
         "{flag} reads as a boolean too"
     );
+    // Members told apart only by a `format` (Supabase's `relaystate`: a URI or a UUID): no
+    // value is known to match one only, so the document's sample stays.
+    let parameters = r##"[{name: id, in: path, required: true, example: "https://example.com/relay", schema: {oneOf: [{type: string, format: uri}, {type: string, format: uuid}]}}]"##;
+    let (full, required) = parameter_values(schemas, parameters);
+    assert_eq!(full["id"], json!("https://example.com/relay"));
+    assert_eq!(required["id"], json!("https://example.com/relay"));
     // A member alone whose text nothing else reads keeps its natural value.
     let parameters = r##"[{name: id, in: path, required: true, schema: {oneOf: [{type: integer}, {type: boolean}]}}]"##;
     let (full, _) = parameter_values(schemas, parameters);

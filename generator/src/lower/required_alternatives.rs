@@ -118,8 +118,57 @@ pub fn collect_required_alternatives<'s>(
 
 #[cfg(test)]
 mod tests {
-    use super::required_alternatives_of;
+    use super::{own_presence_rules, required_alternatives_of};
+    use openapiv3::{Schema, SchemaKind};
     use serde_json::json;
+
+    type Rules = (Vec<Vec<Vec<String>>>, Vec<Vec<String>>);
+
+    fn own_rules(schema: serde_json::Value) -> Rules {
+        let schema: Schema = serde_json::from_value(schema).expect("a schema");
+        match &schema.schema_kind {
+            SchemaKind::Any(any) => own_presence_rules(any),
+            other => panic!("not read as a schema of several keywords: {other:?}"),
+        }
+    }
+
+    fn lists(lists: &[&[&str]]) -> Vec<Vec<String>> {
+        lists
+            .iter()
+            .map(|list| list.iter().map(|key| key.to_string()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn an_objects_own_one_of_and_not_of_required_lists_are_presence_rules() {
+        // "Exactly one of" three lists: at least one, and no two together.
+        let (at_least_one, never_all) = own_rules(json!({
+            "type": "object",
+            "properties": {"a": {}, "b": {}, "c": {}},
+            "oneOf": [{"required": ["a"]}, {"required": ["b"]}, {"required": ["a", "c"]}]
+        }));
+        assert_eq!(at_least_one, vec![lists(&[&["a"], &["b"], &["a", "c"]])]);
+        assert_eq!(
+            never_all,
+            lists(&[&["a", "b"], &["a", "c"], &["b", "a", "c"]])
+        );
+        let (at_least_one, never_all) = own_rules(json!({
+            "type": "object",
+            "properties": {"url": {}, "id": {}},
+            "anyOf": [{"required": ["url"]}, {"required": ["id"]}],
+            "not": {"required": ["url", "id"]}
+        }));
+        assert_eq!(at_least_one, vec![lists(&[&["url"], &["id"]])]);
+        assert_eq!(never_all, lists(&[&["url", "id"]]));
+        // A `oneOf` of shapes, or a `not` that says more than `required`, is no presence rule.
+        let (at_least_one, never_all) = own_rules(json!({
+            "type": "object",
+            "properties": {"a": {}},
+            "oneOf": [{"required": ["a"]}, {"type": "object", "required": ["b"]}],
+            "not": {"required": ["a"], "properties": {"a": {"type": "string"}}}
+        }));
+        assert!(at_least_one.is_empty() && never_all.is_empty());
+    }
 
     fn alternatives(schema: serde_json::Value) -> Option<Vec<Vec<String>>> {
         required_alternatives_of(&serde_json::from_value(schema).expect("a schema"))

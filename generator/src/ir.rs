@@ -148,6 +148,14 @@ pub enum TypeKind {
         /// `anyOf: [{required: [a]}, {required: [b]}]`). The fields are optional in Rust, since no
         /// type says "one of several"; the conformance driver's values honour it. Empty: no such rule.
         required_alternatives: Vec<Vec<String>>,
+        /// Lists of wire names that are never all present together (`not: {required: [a, b]}`,
+        /// or two lists of a `oneOf` of `required` lists, which asks for exactly one). Like
+        /// `required_alternatives`, a rule for the conformance driver's values. Empty: none.
+        forbidden_combinations: Vec<Vec<String>>,
+        /// `additionalProperties: false`: a value holds no property but the fields. Serde
+        /// ignores unknown keys either way; the conformance driver's matcher reads it, since a
+        /// `oneOf` member that is closed does not match a value with another member's fields.
+        denies_other_properties: bool,
     },
     /// A string enum, with an `Other(String)` fallback for values newer than the spec.
     StringEnum {

@@ -278,7 +278,7 @@ fn report(plan: &Plan, check: &str, expect: Expect, outcome: Outcome) {
         Outcome::Response { status, headers, decoded, detail, body_violations, prism_limit } => {
             let mut violations: Vec<serde_json::Value> = headers
                 .get("sl-violations")
-                .and_then(|value| serde_json::from_slice(value.as_bytes()).ok())
+                .map(|value| header_violations(&String::from_utf8_lossy(value.as_bytes())))
                 .unwrap_or_default();
             violations.extend(body_violations);
             let in_request: Vec<String> = violations

@@ -20,7 +20,16 @@ use quote::{format_ident, quote};
 /// work, and nobody debugs a driver.
 const DRIVER_PROFILE: &str = "\n# Drivers are built, run once and thrown away: no debug information, no incremental state.\n[profile.dev]\ndebug = 0\nincremental = false\n";
 
-const SUPPORT_TEMPLATE: &str = include_str!("../../templates/conformance_support.rs");
+const SUPPORT_TEMPLATE: &str = concat!(
+    include_str!("../../templates/conformance_support.rs"),
+    "\n",
+    include_str!("../../templates/conformance_violations.rs"),
+);
+
+/// The part of the driver's support that reads Prism's answers, compiled here to be tested.
+#[cfg(test)]
+#[path = "../../templates/conformance_violations.rs"]
+mod conformance_violations_template;
 
 /// The driver crate's files (`Cargo.toml`, `src/main.rs`, `src/support.rs`) for the client crate
 /// `client_crate` (its package name) at `client_path` (relative to the driver crate), which holds
@@ -401,6 +410,43 @@ fn operation_call(synthesizer: &ValueSynthesizer<'_>, operation: &Operation) -> 
         )
         .await;
             })
+        }
+    }
+}
+
+#[cfg(test)]
+mod violations_tests {
+    use super::conformance_violations_template::header_violations;
+    use serde_json::json;
+
+    #[test]
+    fn a_cut_off_violations_header_still_names_its_whole_violations() {
+        let whole = r#"[{"location":["request","body"],"message":"must be object"}]"#;
+        assert_eq!(
+            header_violations(whole),
+            vec![json!({"location": ["request", "body"], "message": "must be object"})]
+        );
+        // Prism's form for a long list: a prefix, and the list cut mid-object.
+        let cut = r#"Too many violations! [{"location":["response","body","output","0"],"code":"required"},{"location":["response","body"],"code":"enum"},{"location":["response","body","output","0"],"severity":"Error","code":"required","messag"#;
+        let violations = header_violations(cut);
+        assert_eq!(violations.len(), 2, "{violations:?}");
+        assert!(violations
+            .iter()
+            .all(|violation| violation["location"][0] == "response"));
+        for nothing in [
+            "",
+            "Too many violations!",
+            "[",
+            "[{",
+            "not json",
+            "[1, 2]",
+            "{}",
+        ] {
+            assert!(
+                header_violations(nothing).is_empty(),
+                "{nothing}: {:?}",
+                header_violations(nothing)
+            );
         }
     }
 }

@@ -13,6 +13,8 @@ use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 
 mod matches;
+mod presence;
+mod serialized;
 
 /// Which optional fields a synthesized value carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,6 +103,7 @@ impl<'a> ValueSynthesizer<'a> {
                 fill,
                 0,
             );
+            let value = self.parameter_union_value(&parameter.type_ref, value, fill);
             object.insert(key, value);
         }
         Value::Object(object)
@@ -124,6 +127,17 @@ impl<'a> ValueSynthesizer<'a> {
                 _ => Some(sample.clone()),
             });
         match (sample, type_ref) {
+            // A document's sample of a `oneOf` can be a value of two members (an enum value is
+            // also a string): a synthesized value known to match one member only is better. When
+            // none is known (members told apart by a `format` the IR does not keep), the sample.
+            (Some(sample), _) if self.union_members_matched(type_ref, &sample) > Some(1) => {
+                let synthesized = self.value(type_ref, fill, depth);
+                if self.union_members_matched(type_ref, &synthesized) == Some(1) {
+                    synthesized
+                } else {
+                    sample
+                }
+            }
             (Some(sample), _) => sample,
             (None, TypeRef::Vec(item)) => self.array(item, bounds.unwrap_or_default(), fill, depth),
             (None, _) => self.value(type_ref, fill, depth),
@@ -519,6 +533,7 @@ impl<'a> ValueSynthesizer<'a> {
                     );
                 }
                 self.meet_required_alternatives(&mut object, definition, fill, depth);
+                self.avoid_forbidden_combinations(&mut object, definition);
                 Value::Object(object)
             }
             TypeKind::StringEnum { variants } => variants

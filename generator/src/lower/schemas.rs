@@ -1,6 +1,8 @@
 //! Lowers JSON schemas to named Rust types and type references.
 
-use super::required_alternatives::{collect_required_alternatives, required_alternatives_of};
+use super::required_alternatives::{
+    collect_required_alternatives, own_presence_rules, required_alternatives_of,
+};
 use super::union_shapes;
 use crate::error::{pointer_push, ErrorContext, GeneratorError};
 use crate::ir::{
@@ -804,6 +806,7 @@ impl<'a> SchemaLowering<'a> {
                     })
                     .collect();
                 let mut kind = self.struct_kind(name, properties, &object.required)?;
+                mark_closed(&mut kind, object.additional_properties.as_ref());
                 if let Some(AdditionalProperties::Schema(_)) = &object.additional_properties {
                     self.add_other_properties_field(
                         &mut kind,
@@ -882,8 +885,10 @@ impl<'a> SchemaLowering<'a> {
                         0,
                     )?;
                 }
-                let kind = self.struct_kind(name, properties, &required)?;
-                self.with_required_alternatives(kind, &any.all_of)
+                let mut kind = self.struct_kind(name, properties, &required)?;
+                mark_closed(&mut kind, any.additional_properties.as_ref());
+                let (own_rules, forbidden) = own_presence_rules(any);
+                self.with_required_alternatives(kind, &any.all_of, own_rules, forbidden)
             }
             SchemaKind::Any(any) if !any.one_of.is_empty() => self.union_kind(
                 name,
@@ -1038,6 +1043,8 @@ impl<'a> SchemaLowering<'a> {
             fields,
             derives_default: false,
             required_alternatives: Vec::new(),
+            forbidden_combinations: Vec::new(),
+            denies_other_properties: false,
         })
     }
 
@@ -1185,16 +1192,19 @@ impl<'a> SchemaLowering<'a> {
             )?;
         }
         let kind = self.struct_kind(name, properties, &required)?;
-        Ok(self.with_required_alternatives(kind, members))
+        Ok(self.with_required_alternatives(kind, members, Vec::new(), Vec::new()))
     }
 
-    /// `kind` with the "at least one of" rules of `members` (see `required_alternatives`).
+    /// `kind` with the "at least one of" rules of `members` and the schema's `own_rules`, and
+    /// the schema's `forbidden` combinations (see `required_alternatives`).
     fn with_required_alternatives(
         &self,
         mut kind: TypeKind,
         members: &[ReferenceOr<Schema>],
+        own_rules: Vec<Vec<Vec<String>>>,
+        forbidden: Vec<Vec<String>>,
     ) -> TypeKind {
-        let mut rules = Vec::new();
+        let mut rules = own_rules;
         collect_required_alternatives(
             members,
             &|reference| super::samples::component(self.components, reference),
@@ -1203,9 +1213,11 @@ impl<'a> SchemaLowering<'a> {
         );
         if let TypeKind::Struct {
             required_alternatives,
+            forbidden_combinations,
             ..
         } = &mut kind
         {
+            *forbidden_combinations = forbidden;
             // Several rules must all hold: a value meets them when it has one list of each, so
             // the lists kept are the unions of one list per rule (the first 64 of them).
             let mut combined: Vec<Vec<String>> = vec![Vec::new()];
@@ -1610,4 +1622,19 @@ pub fn schema_docs(schema: &Schema, fallback: &str) -> Docs {
         text.push_str(&format!("\n\nDefault: `{default}`."));
     }
     Docs { text }
+}
+
+/// Marks a struct whose schema says `additionalProperties: false` (see
+/// `TypeKind::Struct::denies_other_properties`).
+fn mark_closed(kind: &mut TypeKind, additional: Option<&AdditionalProperties>) {
+    if let (
+        TypeKind::Struct {
+            denies_other_properties,
+            ..
+        },
+        Some(AdditionalProperties::Any(false)),
+    ) = (kind, additional)
+    {
+        *denies_other_properties = true;
+    }
 }

@@ -64,6 +64,8 @@ impl ValueSynthesizer<'_> {
             TypeKind::Struct {
                 fields,
                 required_alternatives,
+                forbidden_combinations,
+                denies_other_properties,
                 ..
             } => {
                 let Some(object) = value.as_object() else {
@@ -95,7 +97,16 @@ impl ValueSynthesizer<'_> {
                     || required_alternatives
                         .iter()
                         .any(|alternative| alternative.iter().all(|key| object.contains_key(key)));
-                fields_match && others_match && one_alternative_met
+                let no_undeclared =
+                    !*denies_other_properties || object.keys().all(|key| declared(key));
+                fields_match
+                    && others_match
+                    && no_undeclared
+                    && one_alternative_met
+                    && super::presence::holds_no_forbidden_combination(
+                        object,
+                        forbidden_combinations,
+                    )
             }
             TypeKind::StringEnum { variants } => value
                 .as_str()
@@ -131,5 +142,16 @@ impl ValueSynthesizer<'_> {
                 self.matches(target, value, depth + 1)
             }
         }
+    }
+
+    /// How many members of the untagged union `type_ref` names `value` matches; `None` when
+    /// `type_ref` is no untagged union.
+    pub(super) fn union_members_matched(&self, type_ref: &TypeRef, value: &Value) -> Option<usize> {
+        self.untagged_union_variants(type_ref).map(|variants| {
+            variants
+                .iter()
+                .filter(|variant| self.matches(&variant.type_ref, value, 0))
+                .count()
+        })
     }
 }

@@ -151,3 +151,167 @@ fn arrays_have_as_many_items_as_their_bounds_ask_distinct_where_they_ask_it() {
     }
     assert_eq!(full["none"], json!([]));
 }
+
+#[test]
+fn an_any_of_of_required_lists_on_the_object_itself_is_met_by_the_required_only_value() {
+    // GitHub's `gists/update` form: the rule is written beside `properties`, not in an `allOf`.
+    let body = r##"{type: object, nullable: true, properties: {description: {type: string}, files: {type: object, additionalProperties: {type: string}}}, anyOf: [{required: [description]}, {required: [files]}]}"##;
+    let (full, required) = body_values("    Unused: {type: string}", body);
+    assert!(
+        required.get("description").is_some() != required.get("files").is_some(),
+        "the required-only value should meet exactly one alternative: {required}"
+    );
+    assert!(full.get("description").is_some() && full.get("files").is_some());
+    // Four one-property alternatives, as `repos/update-information-about-pages-site` has them.
+    let body = r##"{type: object, properties: {cname: {type: string}, public: {type: boolean}}, anyOf: [{required: [cname]}, {required: [public]}]}"##;
+    let (_, required) = body_values("    Unused: {type: string}", body);
+    assert!(
+        required.get("cname").is_some() || required.get("public").is_some(),
+        "{required}"
+    );
+}
+
+/// The parameter struct's values (full, required only) of a one-operation spec with the path
+/// `/things/{id}` and the parameters `parameters` (YAML list), beside component schemas `schemas`.
+fn parameter_values(schemas: &str, parameters: &str) -> (Value, Value) {
+    let spec = format!(
+        r#"openapi: 3.0.3
+info: {{title: values, version: "1"}}
+components:
+  schemas:
+{schemas}
+paths:
+  /things/{{id}}:
+    get:
+      operationId: getThing
+      parameters: {parameters}
+      responses:
+        "204": {{description: done}}
+"#
+    );
+    let source = ProviderSource {
+        spec_path: "values.yaml".to_string(),
+        spec_bytes: spec.as_bytes(),
+        config: ProviderConfig::for_standalone_spec("values", "values.yaml"),
+    };
+    let (api, _) = crate::lower_spec(&source).unwrap_or_else(|error| panic!("{error}"));
+    let synthesizer = ValueSynthesizer::new(&api);
+    let operation = &api.operations[0];
+    (
+        synthesizer.parameters(operation, Fill::Full),
+        synthesizer.parameters(operation, Fill::Required),
+    )
+}
+
+#[test]
+fn a_union_parameter_value_matches_one_member_as_the_text_it_is_sent_as() {
+    let schemas = r##"
+    RoleType: {type: string, enum: [SUPER_ADMIN, APP_ADMIN]}
+    RoleId: {type: string}
+"##;
+    // `id`: GitHub's `workflow_id`; `role`: Okta's `roleRef` (an enum value is also a string,
+    // even when the document's example is one); `flag`: `true` is a boolean and a string.
+    let parameters = r##"[
+        {name: id, in: path, required: true, schema: {oneOf: [{type: integer}, {type: string}]}},
+        {name: role, in: query, required: true, example: SUPER_ADMIN, schema: {oneOf: [{$ref: "#/components/schemas/RoleType"}, {$ref: "#/components/schemas/RoleId"}]}},
+        {name: flag, in: header, required: false, schema: {oneOf: [{type: boolean}, {type: string}]}}
+    ]"##;
+    let (full, required) = parameter_values(schemas, parameters);
+    let text = |value: &Value| match value {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    };
+    for value in [&full, &required] {
+        let id = text(&value["id"]);
+        assert!(id.parse::<f64>().is_err(), "{id} reads as a number too");
+        let role = text(&value["role"]);
+        assert!(
+            role != "SUPER_ADMIN" && role != "APP_ADMIN",
+            "{role} is a role type and a role id"
+        );
+    }
+    let flag = text(&full["flag"]);
+    assert!(
+        flag != "true" && flag != "false",
+        "{flag} reads as a boolean too"
+    );
+    // Members told apart only by a `format` (Supabase's `relaystate`: a URI or a UUID): no
+    // value is known to match one only, so the document's sample stays.
+    let parameters = r##"[{name: id, in: path, required: true, example: "https://example.com/relay", schema: {oneOf: [{type: string, format: uri}, {type: string, format: uuid}]}}]"##;
+    let (full, required) = parameter_values(schemas, parameters);
+    assert_eq!(full["id"], json!("https://example.com/relay"));
+    assert_eq!(required["id"], json!("https://example.com/relay"));
+    // A member alone whose text nothing else reads keeps its natural value.
+    let parameters = r##"[{name: id, in: path, required: true, schema: {oneOf: [{type: integer}, {type: boolean}]}}]"##;
+    let (full, _) = parameter_values(schemas, parameters);
+    assert_eq!(full["id"], json!(1));
+}
+
+#[test]
+fn exactly_one_of_and_never_all_of_required_lists_hold_in_full_and_required_only_values() {
+    // OpenAI's `file_search` (a `oneOf` of required lists) and `ImageRefParam` (`anyOf` plus
+    // `not: {required: [both]}`): each value has exactly one of the two properties.
+    let schemas = r##"
+    ImageRef:
+      type: object
+      additionalProperties: false
+      properties:
+        image_url: {type: string}
+        file_id: {type: string}
+      anyOf: [{required: [image_url]}, {required: [file_id]}]
+      not: {required: [image_url, file_id]}
+    FileSearch:
+      type: object
+      properties:
+        vector_store_ids: {type: array, maxItems: 1, items: {type: string}}
+        vector_stores: {type: array, maxItems: 1, items: {type: object, properties: {file_ids: {type: array, items: {type: string}}}}}
+        note: {type: string}
+      oneOf: [{required: [vector_store_ids]}, {required: [vector_stores]}]
+    Edit:
+      type: object
+      required: [image, search]
+      properties:
+        image: {$ref: "#/components/schemas/ImageRef"}
+        search: {$ref: "#/components/schemas/FileSearch"}
+"##;
+    let (full, required) = body_values(schemas, r##"{$ref: "#/components/schemas/Edit"}"##);
+    for value in [&full, &required] {
+        let image = &value["image"];
+        assert!(
+            image.get("image_url").is_some() != image.get("file_id").is_some(),
+            "{image}"
+        );
+        let search = &value["search"];
+        assert!(
+            search.get("vector_store_ids").is_some() != search.get("vector_stores").is_some(),
+            "{search}"
+        );
+    }
+    // Fields outside the rules stay in the full value.
+    assert!(full["search"].get("note").is_some(), "{full}");
+}
+
+#[test]
+fn a_closed_empty_member_is_not_matched_by_the_value_of_its_sibling() {
+    // Okta's `startOrgFailover`: `{}` matches both members; `{domains}` only the open one,
+    // since the other says `additionalProperties: false`.
+    let schemas = r##"
+    Failover:
+      type: object
+      properties:
+        domains: {type: array, items: {type: string}}
+    Empty:
+      type: object
+      additionalProperties: false
+"##;
+    let (full, required) = body_values(
+        schemas,
+        r##"{oneOf: [{$ref: "#/components/schemas/Failover"}, {$ref: "#/components/schemas/Empty"}]}"##,
+    );
+    for value in [&full, &required] {
+        assert!(
+            value.get("domains").is_some(),
+            "{value} matches both members"
+        );
+    }
+}

@@ -106,3 +106,81 @@ fn items_beside_type_object_leaves_an_object() {
         field_types[0]
     );
 }
+
+/// Lowers a document whose components are `schemas` (no operations needed to define them).
+fn lowered_types(schemas: serde_json::Value) -> Vec<generator::ir::TypeDefinition> {
+    let document = serde_json::json!({
+        "openapi": "3.0.3",
+        "info": {"title": "beside", "version": "1"},
+        "paths": {"/keys": {"post": {
+            "operationId": "addKey",
+            "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/KeyRequest"}}}},
+            "responses": {"204": {"description": "added"}}
+        }}},
+        "components": {"schemas": schemas}
+    });
+    let bytes = serde_json::to_vec(&document).unwrap();
+    let source = ProviderSource {
+        spec_path: "beside.json".to_string(),
+        spec_bytes: &bytes,
+        config: ProviderConfig::for_standalone_spec("beside", "beside.json"),
+    };
+    let (api, _) = generator::lower_spec(&source).unwrap_or_else(|error| panic!("{error}"));
+    api.types
+}
+
+/// Okta's `OAuth2ClientJsonSigningKeyRequest`: `properties` with a `oneOf` beside them whose members
+/// hold the key's own fields. A struct of the properties alone could not send `kty`, `n` or `e`.
+#[test]
+fn a_union_beside_properties_whose_members_add_fields_keeps_the_json() {
+    let types = lowered_types(serde_json::json!({
+        "KeyRequest": {
+            "type": "object",
+            "properties": {"status": {"type": "string"}, "kid": {"type": "string"}},
+            "oneOf": [{"$ref": "#/components/schemas/RsaKey"}, {"$ref": "#/components/schemas/EcKey"}]
+        },
+        "RsaKey": {"type": "object", "required": ["kty", "n", "e"], "properties": {
+            "kty": {"type": "string", "enum": ["RSA"]}, "n": {"type": "string"}, "e": {"type": "string"}
+        }},
+        "EcKey": {"type": "object", "required": ["kty", "x", "y"], "properties": {
+            "kty": {"type": "string", "enum": ["EC"]}, "x": {"type": "string"}, "y": {"type": "string"}
+        }}
+    }));
+    let request = types
+        .iter()
+        .find(|definition| definition.name == "KeyRequest")
+        .expect("KeyRequest is defined");
+    assert_eq!(
+        request.kind,
+        generator::ir::TypeKind::Alias {
+            target: TypeRef::Json
+        },
+        "{request:?}"
+    );
+}
+
+/// GitHub's check runs: `oneOf` members that only narrow properties the object declares (and
+/// say which are required) add no field; the object stays a struct.
+#[test]
+fn a_union_beside_properties_that_only_narrows_them_keeps_the_struct() {
+    let types = lowered_types(serde_json::json!({
+        "KeyRequest": {
+            "type": "object",
+            "required": ["name"],
+            "properties": {"name": {"type": "string"}, "status": {"type": "string"}, "conclusion": {"type": "string"}},
+            "oneOf": [
+                {"properties": {"status": {"enum": ["completed"]}}, "required": ["status", "conclusion"]},
+                {"properties": {"status": {"enum": ["queued", "in_progress"]}}}
+            ]
+        }
+    }));
+    let request = types
+        .iter()
+        .find(|definition| definition.name == "KeyRequest")
+        .expect("KeyRequest is defined");
+    let generator::ir::TypeKind::Struct { fields, .. } = &request.kind else {
+        panic!("a struct: {request:?}")
+    };
+    let names: Vec<&str> = fields.iter().map(|field| field.wire_name.as_str()).collect();
+    assert_eq!(names, ["name", "status", "conclusion"]);
+}

@@ -56,6 +56,11 @@ pub fn own_presence_rules(any: &AnySchema) -> (Vec<Vec<Vec<String>>>, Vec<Vec<St
     (at_least_one, never_all)
 }
 
+/// Whether every member says nothing but `required`: presence rules, not shapes.
+pub fn required_alternatives_of_members(members: &[ReferenceOr<Schema>]) -> bool {
+    lists_of_bare_required(members).is_some()
+}
+
 /// The lists of members that each say nothing but `required`; `None` when any says more.
 fn lists_of_bare_required(members: &[ReferenceOr<Schema>]) -> Option<Vec<Vec<String>>> {
     if members.is_empty() {

@@ -2,6 +2,7 @@
 
 use super::required_alternatives::{
     collect_required_alternatives, own_presence_rules, required_alternatives_of,
+    required_alternatives_of_members,
 };
 use super::union_shapes;
 use crate::error::{pointer_push, ErrorContext, GeneratorError};
@@ -861,6 +862,18 @@ impl<'a> SchemaLowering<'a> {
                     )?,
                 }
             }
+            // Properties with a `oneOf`/`anyOf` beside them whose members bring fields of their own
+            // (Okta's `OAuth2ClientJsonSigningKeyRequest`: `kty`, `n`, `e` live in the members): a
+            // struct of the properties alone would drop those fields. As for an `allOf` of an object
+            // and a union, no Rust struct says both; keep the JSON.
+            SchemaKind::Any(any)
+                if (!any.all_of.is_empty() || !any.properties.is_empty())
+                    && self.union_beside_properties_adds_fields(any, pointer) =>
+            {
+                TypeKind::Alias {
+                    target: TypeRef::Json,
+                }
+            }
             SchemaKind::Any(any) if !any.all_of.is_empty() || !any.properties.is_empty() => {
                 let mut properties: Vec<(String, SchemaView<'_>, String)> = any
                     .properties
@@ -1171,6 +1184,63 @@ impl<'a> SchemaLowering<'a> {
             // An object combined with a union or a scalar: no Rust struct says both; keep the JSON.
             AllOfPlan::Json | AllOfPlan::Merge => Ok(TypeRef::Json),
         }
+    }
+
+    /// Whether a member of the `oneOf`/`anyOf` beside an object's own properties (and `allOf`)
+    /// declares a property the object does not, or is no object at all. Members that only say
+    /// which properties are required are presence rules (`required_alternatives`), not fields.
+    fn union_beside_properties_adds_fields(
+        &self,
+        any: &openapiv3::AnySchema,
+        pointer: &str,
+    ) -> bool {
+        let mut declared: BTreeSet<&str> = any.properties.keys().map(String::as_str).collect();
+        let mut inherited = Vec::new();
+        let mut ignored_required = Vec::new();
+        for (index, member) in any.all_of.iter().enumerate() {
+            let member_pointer = pointer_push(&pointer_push(pointer, "allOf"), &index.to_string());
+            if self
+                .collect_object_members(
+                    SchemaView::from(member),
+                    &member_pointer,
+                    &mut inherited,
+                    &mut ignored_required,
+                    0,
+                )
+                .is_err()
+            {
+                // The merge reports it, with its pointer.
+                return false;
+            }
+        }
+        declared.extend(inherited.iter().map(|(key, _, _)| key.as_str()));
+        for (keyword, members) in [("oneOf", &any.one_of), ("anyOf", &any.any_of)] {
+            if required_alternatives_of_members(members) {
+                continue;
+            }
+            for (index, member) in members.iter().enumerate() {
+                let member_pointer =
+                    pointer_push(&pointer_push(pointer, keyword), &index.to_string());
+                let mut fields = Vec::new();
+                let member_is_object = self
+                    .collect_object_members(
+                        SchemaView::from(member),
+                        &member_pointer,
+                        &mut fields,
+                        &mut ignored_required,
+                        0,
+                    )
+                    .is_ok();
+                if !member_is_object
+                    || fields
+                        .iter()
+                        .any(|(key, _, _)| !declared.contains(key.as_str()))
+                {
+                    return true;
+                }
+            }
+        }
+        false
     }
 
     fn all_of_kind(

@@ -369,6 +369,30 @@ fn check_crate_name(crate_name: &str) -> Result<()> {
     }
 }
 
+/// Removes the folders above the deleted `file` that it left empty, up to (not including) `out`:
+/// a layout that moved (the runtime module `src/runtime/` of older standalone crates) would
+/// otherwise leave an empty folder behind. A folder that still holds anything is kept, and the
+/// listing before any deletion refused symlinks, so nothing outside `out` is reached.
+fn remove_folders_left_empty(out: &Path, file: &Path) -> Result<()> {
+    let mut folder = file.parent();
+    while let Some(current) = folder {
+        if current == out || !current.starts_with(out) {
+            break;
+        }
+        let is_empty = std::fs::read_dir(current)
+            .with_context(|| format!("cannot list {}", current.display()))?
+            .next()
+            .is_none();
+        if !is_empty {
+            break;
+        }
+        std::fs::remove_dir(current)
+            .with_context(|| format!("cannot delete the empty folder {}", current.display()))?;
+        folder = current.parent();
+    }
+    Ok(())
+}
+
 /// Which files in the output directory the generator may delete.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum StrayPolicy {
@@ -441,6 +465,7 @@ fn apply(
                 std::fs::remove_file(&existing)
                     .with_context(|| format!("cannot delete {display}"))?;
                 report.deleted.push(display);
+                remove_folders_left_empty(out, &existing)?;
             }
         }
     }

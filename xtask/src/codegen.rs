@@ -352,6 +352,13 @@ fn check_crate_name(crate_name: &str) -> Result<()> {
         ))
     } else if !crate_name.starts_with(|character: char| character.is_ascii_alphabetic()) {
         Some("it must start with an ASCII letter".to_string())
+    } else if crate_name.contains(|character: char| character.is_ascii_uppercase()) {
+        // Cargo takes it, but rustc warns that the crate and its runtime copy should have snake
+        // case names: the crate would not build without warnings.
+        Some(format!(
+            "it has upper-case letters, and rustc warns on a crate name that is not snake case; use `{}`",
+            crate_name.to_ascii_lowercase()
+        ))
     } else if generator::naming::is_rust_keyword(&crate_name.replace('-', "_")) {
         Some("it is a Rust keyword".to_string())
     } else if ["std", "core", "alloc", "proc_macro", "test"]

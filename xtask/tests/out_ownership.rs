@@ -305,7 +305,11 @@ fn regenerating_over_the_module_runtime_layout_leaves_no_empty_folder() {
 #[test]
 fn invalid_crate_names_are_refused_before_anything_is_written() {
     let scratch = tempfile::tempdir().unwrap();
-    for name in ["123", "fn", "my crate", "", "-lead", "std", "café"] {
+    // `MyClient`: Cargo takes it, but rustc warns that the crate (and its runtime copy,
+    // `MyClient_runtime`) should have a snake case name, so the crate would not build warning-free.
+    for name in [
+        "123", "fn", "my crate", "", "-lead", "std", "café", "MyClient",
+    ] {
         let out = scratch.path().join("crate");
         let (code, _, stderr) = gen_into(&out, &[&format!("--crate-name={name}")]);
         assert_eq!(code, 1, "{name}: {stderr}");

@@ -318,6 +318,28 @@ fn invalid_crate_names_are_refused_before_anything_is_written() {
     }
 }
 
+/// A standalone crate's runtime copy is the package `<crate>-runtime`: a crate named `foo-runtime`
+/// beside one named `foo` would bring two packages of that name into one build, which Cargo
+/// refuses ("package collision in the lockfile"). So no crate name ends in that suffix.
+#[test]
+fn crate_names_that_could_be_another_crates_runtime_copy_are_refused() {
+    let scratch = tempfile::tempdir().unwrap();
+    for name in ["foo-runtime", "foo_runtime", "x-runtime-runtime"] {
+        let out = scratch.path().join("crate");
+        let (code, _, stderr) = gen_into(&out, &[&format!("--crate-name={name}")]);
+        assert_eq!(code, 1, "{name}: {stderr}");
+        assert!(stderr.contains("invalid --crate-name"), "{name}: {stderr}");
+        assert!(stderr.contains("runtime copy"), "{name}: {stderr}");
+        assert!(!out.exists(), "{name}: output was written");
+    }
+    // The runtime's own name and names that merely contain it are fine.
+    for name in ["runtime", "runtimes", "my-runtime-client"] {
+        let out = scratch.path().join(name);
+        let (code, _, stderr) = gen_into(&out, &[&format!("--crate-name={name}")]);
+        assert_eq!(code, 0, "{name}: {stderr}");
+    }
+}
+
 /// `--crate-name lib` would make the module `lib`, whose file is the crate root `src/lib.rs`.
 #[test]
 fn a_crate_named_lib_does_not_overwrite_its_own_root() {

@@ -15,6 +15,64 @@ const PROVIDER: &str = "doc_prose";
 pub const DEFAULT_BASE_URL: &str = "https://api.example.com";
 /// Request and response types of this API, one per schema.
 pub mod types {
+    /// Written \u{202e}right to left\u{202c} or \u{2067}isolated\u{2069}.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum ListNotesResponseItemDirection {
+        /// `\u{202e}rtl`
+        Rtl,
+        /// `a\u{9}b`
+        AB,
+        /// `plain`
+        Plain,
+        /// A value this client does not know yet (the provider added it after the spec was generated).
+        Other(String),
+    }
+    impl ListNotesResponseItemDirection {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                ListNotesResponseItemDirection::Rtl => "\u{202e}rtl",
+                ListNotesResponseItemDirection::AB => "a\tb",
+                ListNotesResponseItemDirection::Plain => "plain",
+                ListNotesResponseItemDirection::Other(value) => value.as_str(),
+            }
+        }
+    }
+    impl std::fmt::Display for ListNotesResponseItemDirection {
+        fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            formatter.write_str(self.as_str())
+        }
+    }
+    impl From<&str> for ListNotesResponseItemDirection {
+        fn from(value: &str) -> Self {
+            match value {
+                "\u{202e}rtl" => ListNotesResponseItemDirection::Rtl,
+                "a\tb" => ListNotesResponseItemDirection::AB,
+                "plain" => ListNotesResponseItemDirection::Plain,
+                other => ListNotesResponseItemDirection::Other(other.to_string()),
+            }
+        }
+    }
+    impl serde::Serialize for ListNotesResponseItemDirection {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListNotesResponseItemDirection {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let value = <std::borrow::Cow<
+                'de,
+                str,
+            > as serde::Deserialize>::deserialize(deserializer)?;
+            Ok(ListNotesResponseItemDirection::from(value.as_ref()))
+        }
+    }
     /// A note &lt;p&gt;with a tag&lt;/p&gt; and \[brackets\].
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
@@ -22,11 +80,34 @@ pub mod types {
         /// The text;    see <https://example.com/text>.
         /// One line per note.
         pub text: String,
+        /// Written \u{202e}right to left\u{202c} or \u{2067}isolated\u{2069}.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub direction: Option<ListNotesResponseItemDirection>,
+        /// The `tab\u{9}name` field.
+        #[serde(rename = "tab\tname", default, skip_serializing_if = "Option::is_none")]
+        pub tab_name: Option<String>,
     }
     impl ListNotesResponseItem {
         /// A value with the required fields given and every optional field unset.
         pub fn new(text: impl Into<String>) -> Self {
-            Self { text: text.into() }
+            Self {
+                text: text.into(),
+                direction: None,
+                tab_name: None,
+            }
+        }
+        /// Sets `direction`.
+        pub fn with_direction(
+            mut self,
+            value: impl Into<ListNotesResponseItemDirection>,
+        ) -> Self {
+            self.direction = Some(value.into());
+            self
+        }
+        /// Sets `tab_name`.
+        pub fn with_tab_name(mut self, value: impl Into<String>) -> Self {
+            self.tab_name = Some(value.into());
+            self
         }
     }
 }

@@ -12,7 +12,8 @@
     clippy::result_large_err,
     clippy::large_enum_variant,
     clippy::doc_lazy_continuation,
-    clippy::too_many_arguments
+    clippy::too_many_arguments,
+    clippy::type_complexity
 )]
 pub use chrono;
 pub use reqwest;

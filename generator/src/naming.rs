@@ -183,6 +183,29 @@ impl UniqueNames {
     }
 }
 
+/// `text` with what a doc comment must not hold raw written as a visible escape (`\u{202e}`):
+/// rustc refuses text-direction codepoints in a comment (`text_direction_codepoint_in_comment`),
+/// clippy warns on a tab, and other control characters (line breaks aside) are invisible. For
+/// wire values and names quoted in docs, and for prose after [`sanitize_doc`].
+pub fn visible_in_doc(text: &str) -> String {
+    let must_escape = |character: char| {
+        matches!(character, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+            || (character.is_control() && character != '\n')
+    };
+    if !text.contains(must_escape) {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|character| {
+            if must_escape(character) {
+                format!("\\u{{{:x}}}", u32::from(character))
+            } else {
+                character.to_string()
+            }
+        })
+        .collect()
+}
+
 /// Turns spec prose into rustdoc that neither warns nor runs: code fences become `text` blocks and
 /// indentation (which markdown would read as a Rust code block, i.e. a doctest) is removed.
 pub fn sanitize_doc(text: &str) -> String {
@@ -232,7 +255,7 @@ pub fn sanitize_doc(text: &str) -> String {
     if inside_fence {
         lines.push("```".to_string());
     }
-    lines.join("\n")
+    visible_in_doc(&lines.join("\n"))
 }
 
 #[cfg(test)]

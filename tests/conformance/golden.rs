@@ -1324,6 +1324,12 @@ mod component_schemas {
                 ("Base", decode_as!(types::Base), Check::Decodes),
                 ("Named", decode_as!(types::Named), Check::Decodes),
                 ("Deep", decode_as!(types::Deep), Check::Decodes),
+                (
+                    "NestedContainers",
+                    decode_as!(types::NestedContainers),
+                    // Prism adds properties the schema does not name; they are not kept.
+                    Check::Decodes,
+                ),
                 // `allOf: [Base, oneOf: [{a?}, {b?}]]`: every object matches both `oneOf` branches, so
                 // no instance is valid; the generator keeps it as JSON.
                 (

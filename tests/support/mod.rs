@@ -1,6 +1,7 @@
 //! Shared helpers for the end-to-end tests: header-absence matching, request inspection, redirect and secret fixtures.
 #![allow(dead_code)]
 
+use std::future::Future as _;
 use wiremock::matchers::{method, path};
 use wiremock::{Match, Mock, MockServer, Request, ResponseTemplate};
 
@@ -44,6 +45,42 @@ pub async fn single_request(server: &MockServer) -> Request {
 /// thread spins: the test hangs instead of ending. Dropping inside `unconstrained` lifts the budget.
 pub async fn shut_down(server: MockServer) {
     tokio::task::unconstrained(async move { drop(server) }).await;
+}
+
+/// A `MockServer` that shuts down through [`shut_down`]'s remedy when dropped, also when a failed
+/// assertion unwinds through the test (where no `.await` can run): the test then fails with its
+/// message instead of spinning in wiremock's drop.
+pub struct ServerThatShutsDownOnDrop(Option<MockServer>);
+
+impl ServerThatShutsDownOnDrop {
+    pub fn new(server: MockServer) -> Self {
+        ServerThatShutsDownOnDrop(Some(server))
+    }
+}
+
+impl std::ops::Deref for ServerThatShutsDownOnDrop {
+    type Target = MockServer;
+
+    fn deref(&self) -> &MockServer {
+        self.0.as_ref().expect("dropped only once")
+    }
+}
+
+impl Drop for ServerThatShutsDownOnDrop {
+    fn drop(&mut self) {
+        /// Nothing to wake: the future below is ready on its first poll.
+        struct NoWake;
+        impl std::task::Wake for NoWake {
+            fn wake(self: std::sync::Arc<Self>) {}
+        }
+        let Some(server) = self.0.take() else { return };
+        // One synchronous poll: `unconstrained` lifts the budget for exactly that poll, and the
+        // drop inside it completes there (wiremock blocks until its lock is granted).
+        let waker = std::task::Waker::from(std::sync::Arc::new(NoWake));
+        let mut context = std::task::Context::from_waker(&waker);
+        let mut dropping = std::pin::pin!(tokio::task::unconstrained(async move { drop(server) }));
+        let _ = dropping.as_mut().poll(&mut context);
+    }
 }
 
 /// How many requests the server received in total.

@@ -352,6 +352,21 @@ fn check_crate_name(crate_name: &str) -> Result<()> {
         ))
     } else if !crate_name.starts_with(|character: char| character.is_ascii_alphabetic()) {
         Some("it must start with an ASCII letter".to_string())
+    } else if crate_name.contains(|character: char| character.is_ascii_uppercase()) {
+        // Cargo takes it, but rustc warns that the crate and its runtime copy should have snake
+        // case names: the crate would not build without warnings.
+        Some(format!(
+            "it has upper-case letters, and rustc warns on a crate name that is not snake case; use `{}`",
+            crate_name.to_ascii_lowercase()
+        ))
+    } else if crate_name.ends_with("-runtime") || crate_name.ends_with("_runtime") {
+        // The runtime copy of a crate `foo` is the package `foo-runtime`: a crate of that name
+        // beside `foo` would put two packages of one name in a build, which Cargo refuses.
+        Some(format!(
+            "it ends in `runtime` after a separator, as the runtime copy of the crate `{}` is named (`{}`); two packages of one name cannot be built together",
+            &crate_name[..crate_name.len() - "-runtime".len()],
+            generator::runtime_source::runtime_copy_package(&crate_name[..crate_name.len() - "-runtime".len()])
+        ))
     } else if generator::naming::is_rust_keyword(&crate_name.replace('-', "_")) {
         Some("it is a Rust keyword".to_string())
     } else if ["std", "core", "alloc", "proc_macro", "test"]
@@ -367,6 +382,30 @@ fn check_crate_name(crate_name: &str) -> Result<()> {
         Some(problem) => bail!("invalid --crate-name `{crate_name}`: {problem}"),
         None => Ok(()),
     }
+}
+
+/// Removes the folders above the deleted `file` that it left empty, up to (not including) `out`:
+/// a layout that moved (the runtime module `src/runtime/` of older standalone crates) would
+/// otherwise leave an empty folder behind. A folder that still holds anything is kept, and the
+/// listing before any deletion refused symlinks, so nothing outside `out` is reached.
+fn remove_folders_left_empty(out: &Path, file: &Path) -> Result<()> {
+    let mut folder = file.parent();
+    while let Some(current) = folder {
+        if current == out || !current.starts_with(out) {
+            break;
+        }
+        let is_empty = std::fs::read_dir(current)
+            .with_context(|| format!("cannot list {}", current.display()))?
+            .next()
+            .is_none();
+        if !is_empty {
+            break;
+        }
+        std::fs::remove_dir(current)
+            .with_context(|| format!("cannot delete the empty folder {}", current.display()))?;
+        folder = current.parent();
+    }
+    Ok(())
 }
 
 /// Which files in the output directory the generator may delete.
@@ -441,6 +480,7 @@ fn apply(
                 std::fs::remove_file(&existing)
                     .with_context(|| format!("cannot delete {display}"))?;
                 report.deleted.push(display);
+                remove_folders_left_empty(out, &existing)?;
             }
         }
     }

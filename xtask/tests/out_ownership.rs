@@ -262,15 +262,81 @@ fn every_file_written_or_deleted_is_named_and_cargo_files_are_left_alone() {
     assert!(out.join("target/debug/build-output").exists());
 }
 
+/// A crate written by the layout before the runtime became a crate of its own (`src/runtime.rs`
+/// and `src/runtime/*.rs`, listed in its manifest): regenerating deletes those files and the
+/// folder they leave empty, and never a folder that still holds something.
+#[test]
+fn regenerating_over_the_module_runtime_layout_leaves_no_empty_folder() {
+    let scratch = tempfile::tempdir().unwrap();
+    let out = scratch.path().join("crate");
+    assert_eq!(gen_into(&out, &[]).0, 0);
+    let manifest = std::fs::read_to_string(out.join("manifest.toml")).unwrap();
+    std::fs::write(
+        out.join("manifest.toml"),
+        manifest.replacen(
+            "files = [",
+            "files = [\n    \"src/runtime.rs\",\n    \"src/runtime/token.rs\",\n    \"src/runtime/deep/er.rs\",",
+            1,
+        ),
+    )
+    .unwrap();
+    std::fs::create_dir_all(out.join("src/runtime/deep")).unwrap();
+    std::fs::write(out.join("src/runtime.rs"), "// old\n").unwrap();
+    std::fs::write(out.join("src/runtime/token.rs"), "// old\n").unwrap();
+    std::fs::write(out.join("src/runtime/deep/er.rs"), "// old\n").unwrap();
+    std::fs::create_dir_all(out.join("target/debug/deps")).unwrap();
+    let (code, stdout, stderr) = gen_into(&out, &[]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains("3 stray file(s) deleted"), "{stdout}");
+    assert!(
+        !out.join("src/runtime").exists(),
+        "an empty folder was left"
+    );
+    assert!(out.join("src").is_dir());
+    assert!(
+        out.join("target/debug/deps").is_dir(),
+        "cargo's folders are left alone"
+    );
+    // Nothing left to do: the check agrees.
+    let (code, stdout, stderr) = gen_into(&out, &["--check"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+}
+
 #[test]
 fn invalid_crate_names_are_refused_before_anything_is_written() {
     let scratch = tempfile::tempdir().unwrap();
-    for name in ["123", "fn", "my crate", "", "-lead", "std", "café"] {
+    // `MyClient`: Cargo takes it, but rustc warns that the crate (and its runtime copy,
+    // `MyClient_runtime`) should have a snake case name, so the crate would not build warning-free.
+    for name in [
+        "123", "fn", "my crate", "", "-lead", "std", "café", "MyClient",
+    ] {
         let out = scratch.path().join("crate");
         let (code, _, stderr) = gen_into(&out, &[&format!("--crate-name={name}")]);
         assert_eq!(code, 1, "{name}: {stderr}");
         assert!(stderr.contains("invalid --crate-name"), "{name}: {stderr}");
         assert!(!out.exists(), "{name}: output was written");
+    }
+}
+
+/// A standalone crate's runtime copy is the package `<crate>-runtime`: a crate named `foo-runtime`
+/// beside one named `foo` would bring two packages of that name into one build, which Cargo
+/// refuses ("package collision in the lockfile"). So no crate name ends in that suffix.
+#[test]
+fn crate_names_that_could_be_another_crates_runtime_copy_are_refused() {
+    let scratch = tempfile::tempdir().unwrap();
+    for name in ["foo-runtime", "foo_runtime", "x-runtime-runtime"] {
+        let out = scratch.path().join("crate");
+        let (code, _, stderr) = gen_into(&out, &[&format!("--crate-name={name}")]);
+        assert_eq!(code, 1, "{name}: {stderr}");
+        assert!(stderr.contains("invalid --crate-name"), "{name}: {stderr}");
+        assert!(stderr.contains("runtime copy"), "{name}: {stderr}");
+        assert!(!out.exists(), "{name}: output was written");
+    }
+    // The runtime's own name and names that merely contain it are fine.
+    for name in ["runtime", "runtimes", "my-runtime-client"] {
+        let out = scratch.path().join(name);
+        let (code, _, stderr) = gen_into(&out, &[&format!("--crate-name={name}")]);
+        assert_eq!(code, 0, "{name}: {stderr}");
     }
 }
 

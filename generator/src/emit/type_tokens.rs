@@ -67,6 +67,7 @@ pub fn type_tokens(type_ref: &TypeRef, scope: Scope) -> TokenStream {
 
 /// `#[doc = "..."]` attributes, one per line, each with the leading space rustdoc expects.
 pub fn doc_attributes(text: &str) -> TokenStream {
+    let text = crate::naming::visible_in_doc(text);
     let lines = text.lines().map(|line| {
         if line.is_empty() {
             String::new()

@@ -146,7 +146,7 @@ fn string_enum_definition(
 ) -> TokenStream {
     let variant_definitions = variants.iter().map(|variant| {
         let ident = to_identifier_tokens(&variant.rust_name);
-        let doc = format!(" `{}`", variant.wire_value);
+        let doc = format!(" `{}`", crate::naming::visible_in_doc(&variant.wire_value));
         quote! { #[doc = #doc] #ident, }
     });
     let to_text = variants.iter().map(|variant| {
@@ -299,7 +299,7 @@ fn tagged_union_definition(
         .filter_map(|(wire_value, index)| {
             let variant = variants.get(*index)?;
             let ident = to_identifier_tokens(&variant.rust_name);
-            let doc = format!(" `{property}: {wire_value}`");
+            let doc = crate::naming::visible_in_doc(&format!(" `{property}: {wire_value}`"));
             Some(if variant.type_ref == TypeRef::Unit {
                 quote! { #[doc = #doc] #[serde(rename = #wire_value)] #ident, }
             } else {

@@ -167,11 +167,14 @@ pub fn lower_api_with(
     let api = ApiModule {
         module_name: config.module.clone(),
         display_name: config.display_name.clone(),
-        title: crate::naming::escape_prose_line(&document.info.title.replace(['\n', '\r'], " ")),
+        // Both are quoted in the module's and the client's docs.
+        title: crate::naming::visible_in_doc(&crate::naming::escape_prose_line(
+            &document.info.title.replace(['\n', '\r'], " "),
+        )),
         description,
-        api_version: crate::naming::escape_prose_line(
+        api_version: crate::naming::visible_in_doc(&crate::naming::escape_prose_line(
             &document.info.version.replace(['\n', '\r'], " "),
-        ),
+        )),
         default_base_url: server_plan.default_base_url,
         base_reference: server_plan.base_reference,
         servers: server_plan.servers,

@@ -207,6 +207,28 @@ pub mod types {
             self
         }
     }
+    /// Arrays of arrays of maps of arrays, a field type clippy calls very complex.
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct NestedContainers {
+        /// The `grid` field.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub grid: Option<Vec<Vec<std::collections::BTreeMap<String, Vec<String>>>>>,
+    }
+    impl NestedContainers {
+        /// A value with the required fields given and every optional field unset.
+        pub fn new() -> Self {
+            Self { grid: None }
+        }
+        /// Sets `grid`.
+        pub fn with_grid(
+            mut self,
+            value: impl Into<Vec<Vec<std::collections::BTreeMap<String, Vec<String>>>>>,
+        ) -> Self {
+            self.grid = Some(value.into());
+            self
+        }
+    }
     /// An object combined with a union has no single Rust shape, so it is kept as JSON.
     pub type ObjectAndUnion = serde_json::Value;
     /// allOf of two string schemas is a string.

@@ -181,6 +181,9 @@ fn a_union_beside_properties_that_only_narrows_them_keeps_the_struct() {
     let generator::ir::TypeKind::Struct { fields, .. } = &request.kind else {
         panic!("a struct: {request:?}")
     };
-    let names: Vec<&str> = fields.iter().map(|field| field.wire_name.as_str()).collect();
+    let names: Vec<&str> = fields
+        .iter()
+        .map(|field| field.wire_name.as_str())
+        .collect();
     assert_eq!(names, ["name", "status", "conclusion"]);
 }

@@ -11,7 +11,7 @@ use std::time::{Duration, SystemTime};
 use auth_clients::token::{ManualClock, MemoryTokenStore, StoredToken, TokenStore};
 use auth_clients::{cair_health, dayzero, mobile_calendar, mobiscroll_connect, runtime};
 use serde_json::json;
-use support::{request_count, shut_down, ServerThatShutsDownOnDrop};
+use support::{request_count, ServerThatShutsDownOnDrop};
 use wiremock::matchers::{body_string, body_string_contains, header, method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
@@ -61,8 +61,8 @@ async fn mount_numbered_tokens(server: &MockServer, expires_in: u64, delay: Dura
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_thousand_concurrent_callers_cause_exactly_one_token_request() {
-    // A thousand awaits in a row spend tokio's cooperative budget; see `shut_down`. Held in the
-    // guard, the server also shuts down when a failed assertion below unwinds.
+    // A thousand awaits in a row spend tokio's cooperative budget; see `ServerThatShutsDownOnDrop`.
+    // Held in it, the server also shuts down when a failed assertion below unwinds.
     let server = ServerThatShutsDownOnDrop::new(MockServer::start().await);
     mount_numbered_tokens(&server, 3600, Duration::from_millis(200)).await;
     let source = mobile_calendar_source(&server, &ManualClock::new(start()));
@@ -576,36 +576,48 @@ async fn integral_numbers_written_as_floats_decode_into_integer_fields() {
     );
 }
 
-/// The reason for `support::shut_down`, shown without a thousand callers: with tokio's cooperative
-/// budget spent in the current poll (128 units, here spent at once), a wiremock server with a mock
-/// mounted still shuts down when dropped through `shut_down`. A plain `drop` there spins forever
-/// (wiremock blocks on a tokio lock that waits for a budget only a yield restores), so the test
-/// runs on a thread of its own and fails, rather than hangs, past a generous bound.
-#[test]
-fn a_server_shut_down_after_the_cooperative_budget_is_spent_does_not_hang() {
+/// Runs `finish` on a thread of its own, in a runtime of its own, with a wiremock server (a mock
+/// mounted) once tokio's cooperative budget of the current poll is spent (128 units, at once).
+/// `Some(true)` when `finish` returned, `Some(false)` when it panicked, `None` when the thread did
+/// not end within a generous bound: it hangs.
+fn after_spending_the_cooperative_budget(finish: fn(MockServer)) -> Option<bool> {
     let (done, finished) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .unwrap();
-        runtime.block_on(async {
-            let server = MockServer::start().await;
-            Mock::given(method("GET"))
-                .respond_with(ResponseTemplate::new(200))
-                .mount(&server)
-                .await;
-            // Yield once so that the budget below is a fresh poll's whole budget.
-            tokio::task::yield_now().await;
-            for _ in 0..128 {
-                tokio::task::consume_budget().await;
-            }
-            shut_down(server).await;
-        });
-        let _ = done.send(());
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            runtime.block_on(async {
+                let server = MockServer::start().await;
+                Mock::given(method("GET"))
+                    .respond_with(ResponseTemplate::new(200))
+                    .mount(&server)
+                    .await;
+                // Yield once so that the budget below is a fresh poll's whole budget.
+                tokio::task::yield_now().await;
+                for _ in 0..128 {
+                    tokio::task::consume_budget().await;
+                }
+                finish(server);
+            })
+        }));
+        let _ = done.send(outcome.is_ok());
     });
-    assert!(
-        finished.recv_timeout(Duration::from_secs(120)).is_ok(),
+    finished.recv_timeout(Duration::from_secs(120)).ok()
+}
+
+/// The reason for `support::ServerThatShutsDownOnDrop`, shown without a thousand callers: with
+/// tokio's cooperative budget spent, a wiremock server dropped through it still shuts down. A plain
+/// `drop` there spins forever (wiremock blocks on a tokio lock that waits for a budget only a
+/// yield restores), so the test fails, rather than hangs, past a generous bound.
+#[test]
+fn a_server_shut_down_after_the_cooperative_budget_is_spent_does_not_hang() {
+    assert_eq!(
+        after_spending_the_cooperative_budget(|server| drop(ServerThatShutsDownOnDrop::new(
+            server
+        ))),
+        Some(true),
         "dropping the server hung once the cooperative budget was spent"
     );
 }
@@ -615,31 +627,12 @@ fn a_server_shut_down_after_the_cooperative_budget_is_spent_does_not_hang() {
 /// message instead of hanging (a plain `MockServer` spins in its drop there).
 #[test]
 fn a_test_that_fails_after_the_cooperative_budget_is_spent_fails_instead_of_hanging() {
-    let (done, finished) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            runtime.block_on(async {
-                let server = ServerThatShutsDownOnDrop::new(MockServer::start().await);
-                Mock::given(method("GET"))
-                    .respond_with(ResponseTemplate::new(200))
-                    .mount(&server)
-                    .await;
-                tokio::task::yield_now().await;
-                for _ in 0..128 {
-                    tokio::task::consume_budget().await;
-                }
-                panic!("a failed assertion");
-            })
-        }));
-        let _ = done.send(outcome.is_err());
-    });
     assert_eq!(
-        finished.recv_timeout(Duration::from_secs(120)),
-        Ok(true),
+        after_spending_the_cooperative_budget(|server| {
+            let _server = ServerThatShutsDownOnDrop::new(server);
+            panic!("a failed assertion");
+        }),
+        Some(false),
         "the failing test hung in the server's drop instead of failing"
     );
 }

@@ -2,7 +2,8 @@
 //! a body documented for a status HTTP sends without one (204, 205, 304) is read as no body, and
 //! the operation's docs say so (Authentik's `flows_instances_import_create` documents a JSON body
 //! for its 204, so a client waiting for it failed on every real answer); `items` beside
-//! `type: object` leaves an object.
+//! `type: object` leaves an object; a union beside an object's properties whose members bring
+//! fields keeps the JSON (Okta's `addJwk`).
 
 use generator::ir::{BodyEncoding, StatusMatch, TypeRef};
 use generator::{ProviderConfig, ProviderSource};
@@ -26,13 +27,7 @@ fn a_body_documented_for_204_205_or_304_is_read_as_none_and_said_so() {
             }
         }}}
     });
-    let bytes = serde_json::to_vec(&document).unwrap();
-    let source = ProviderSource {
-        spec_path: "bodiless.json".to_string(),
-        spec_bytes: &bytes,
-        config: ProviderConfig::for_standalone_spec("bodiless", "bodiless.json"),
-    };
-    let (api, _) = generator::lower_spec(&source).unwrap_or_else(|error| panic!("{error}"));
+    let api = lowered("bodiless", &document);
     let operation = &api.operations[0];
     let success = &operation.success.cases;
     assert_eq!(success.len(), 1);
@@ -80,13 +75,7 @@ fn items_beside_type_object_leaves_an_object() {
             }}}}}
         }}}
     });
-    let bytes = serde_json::to_vec(&document).unwrap();
-    let source = ProviderSource {
-        spec_path: "stray.json".to_string(),
-        spec_bytes: &bytes,
-        config: ProviderConfig::for_standalone_spec("stray", "stray.json"),
-    };
-    let (api, _) = generator::lower_spec(&source).unwrap_or_else(|error| panic!("{error}"));
+    let api = lowered("stray", &document);
     let field_types: Vec<&TypeRef> = api
         .types
         .iter()
@@ -107,7 +96,20 @@ fn items_beside_type_object_leaves_an_object() {
     );
 }
 
-/// Lowers a document whose components are `schemas` (no operations needed to define them).
+/// The IR of `document`, generated as the module `name` from `name.json`.
+fn lowered(name: &str, document: &serde_json::Value) -> generator::ir::ApiModule {
+    let bytes = serde_json::to_vec(document).unwrap();
+    let spec_path = format!("{name}.json");
+    let source = ProviderSource {
+        spec_path: spec_path.clone(),
+        spec_bytes: &bytes,
+        config: ProviderConfig::for_standalone_spec(name, &spec_path),
+    };
+    let (api, _) = generator::lower_spec(&source).unwrap_or_else(|error| panic!("{error}"));
+    api
+}
+
+/// The types of a one-operation document whose components are `schemas`.
 fn lowered_types(schemas: serde_json::Value) -> Vec<generator::ir::TypeDefinition> {
     let document = serde_json::json!({
         "openapi": "3.0.3",
@@ -119,13 +121,7 @@ fn lowered_types(schemas: serde_json::Value) -> Vec<generator::ir::TypeDefinitio
         }}},
         "components": {"schemas": schemas}
     });
-    let bytes = serde_json::to_vec(&document).unwrap();
-    let source = ProviderSource {
-        spec_path: "beside.json".to_string(),
-        spec_bytes: &bytes,
-        config: ProviderConfig::for_standalone_spec("beside", "beside.json"),
-    };
-    let (api, _) = generator::lower_spec(&source).unwrap_or_else(|error| panic!("{error}"));
+    let api = lowered("beside", &document);
     api.types
 }
 

@@ -70,15 +70,20 @@ fn check_document(path: &Path) -> (usize, usize) {
         generator::emit::provider_module_sections(&api, &spec_path),
     )
     .unwrap_or_else(|error| panic!("{spec_path}: {error}"));
+    assert_same_as_oracle(&format!("{spec_path}: "), &expected, &actual);
+    format::items_printed_without_syn(tokens)
+}
+
+/// Fails with a unified diff when the format stage's `actual` is not prettyplease's `expected`.
+fn assert_same_as_oracle(label: &str, expected: &str, actual: &str) {
     if actual != expected {
-        let diff = similar::TextDiff::from_lines(expected.as_str(), actual.as_str())
+        let diff = similar::TextDiff::from_lines(expected, actual)
             .unified_diff()
             .context_radius(3)
             .header("prettyplease (oracle)", "format stage")
             .to_string();
-        panic!("{spec_path}: the format stage differs from prettyplease:\n{diff}");
+        panic!("{label}the format stage differs from prettyplease:\n{diff}");
     }
-    format::items_printed_without_syn(tokens)
 }
 
 #[test]
@@ -140,14 +145,7 @@ fn assert_formats_as_prettyplease(source: &str) {
         prettyplease::unparse(&syn::parse2(tokens.clone()).expect("the test source parses"));
     let expected = format!("{}\n{oracle}", format::RUST_HEADER);
     let actual = format::format_rust_file("src/api.rs", tokens).expect("formats");
-    if actual != expected {
-        let diff = similar::TextDiff::from_lines(expected.as_str(), actual.as_str())
-            .unified_diff()
-            .context_radius(3)
-            .header("prettyplease (oracle)", "format stage")
-            .to_string();
-        panic!("the format stage differs from prettyplease:\n{diff}");
-    }
+    assert_same_as_oracle("", &expected, &actual);
 }
 
 /// Functions and methods of the shapes printed without syn, at every width around the 89-column

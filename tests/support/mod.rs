@@ -37,19 +37,14 @@ pub async fn single_request(server: &MockServer) -> Request {
     requests.remove(0)
 }
 
-/// Drops `server` where the end of a test cannot hang on it.
+/// A `MockServer` that cannot hang the end of a test when dropped, also when a failed assertion
+/// unwinds through the test (where no `.await` can run): the test then ends, or fails with its
+/// message.
 ///
 /// wiremock's `MockServer` verifies its mocks on drop by blocking on a tokio lock with
 /// `futures::executor::block_on`. When the test has spent tokio's cooperative budget in its current
 /// poll (a thousand `JoinHandle`s awaited in a row do), that lock answers "not yet" forever and the
-/// thread spins: the test hangs instead of ending. Dropping inside `unconstrained` lifts the budget.
-pub async fn shut_down(server: MockServer) {
-    tokio::task::unconstrained(async move { drop(server) }).await;
-}
-
-/// A `MockServer` that shuts down through [`shut_down`]'s remedy when dropped, also when a failed
-/// assertion unwinds through the test (where no `.await` can run): the test then fails with its
-/// message instead of spinning in wiremock's drop.
+/// thread spins. Dropping inside `unconstrained` lifts the budget.
 pub struct ServerThatShutsDownOnDrop(Option<MockServer>);
 
 impl ServerThatShutsDownOnDrop {

@@ -359,13 +359,15 @@ fn check_crate_name(crate_name: &str) -> Result<()> {
             "it has upper-case letters, and rustc warns on a crate name that is not snake case; use `{}`",
             crate_name.to_ascii_lowercase()
         ))
-    } else if crate_name.ends_with("-runtime") || crate_name.ends_with("_runtime") {
+    } else if let Some(base) = crate_name
+        .strip_suffix("-runtime")
+        .or_else(|| crate_name.strip_suffix("_runtime"))
+    {
         // The runtime copy of a crate `foo` is the package `foo-runtime`: a crate of that name
         // beside `foo` would put two packages of one name in a build, which Cargo refuses.
         Some(format!(
-            "it ends in `runtime` after a separator, as the runtime copy of the crate `{}` is named (`{}`); two packages of one name cannot be built together",
-            &crate_name[..crate_name.len() - "-runtime".len()],
-            generator::runtime_source::runtime_copy_package(&crate_name[..crate_name.len() - "-runtime".len()])
+            "it ends in `runtime` after a separator, as the runtime copy of the crate `{base}` is named (`{}`); two packages of one name cannot be built together",
+            generator::runtime_source::runtime_copy_package(base)
         ))
     } else if generator::naming::is_rust_keyword(&crate_name.replace('-', "_")) {
         Some("it is a Rust keyword".to_string())

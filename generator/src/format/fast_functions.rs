@@ -236,15 +236,7 @@ fn statements(
         return None;
     }
     let mut pending: Vec<TokenTree> = Vec::new();
-    let mut start = 0;
-    while start < body.len() {
-        let end = body[start..]
-            .iter()
-            .position(|token| matches!(token, TokenTree::Punct(punct) if punct.as_char() == ';'))
-            .map_or(body.len(), |offset| start + offset + 1);
-        let statement = &body[start..end];
-        let is_tail = end == body.len()
-            && !matches!(statement.last(), Some(TokenTree::Punct(punct)) if punct.as_char() == ';');
+    for (statement, is_tail) in split_statements(body) {
         let mut line_printer = ItemPrinter {
             out: String::new(),
             indent: indent + 4,
@@ -266,7 +258,6 @@ fn statements(
             }
             None => pending.extend(statement.iter().cloned()),
         }
-        start = end;
     }
     if !pending.is_empty() {
         segments.push(Segment::Printed(std::mem::take(out)));
@@ -277,6 +268,26 @@ fn statements(
         });
     }
     Some(())
+}
+
+/// A block's statements, each with its `;`, and whether it is the tail expression (the last,
+/// without a `;`). A `;` nested in a group belongs to that group's own statements.
+fn split_statements(block: &[TokenTree]) -> impl Iterator<Item = (&[TokenTree], bool)> {
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        if start >= block.len() {
+            return None;
+        }
+        let end = block[start..]
+            .iter()
+            .position(|token| matches!(token, TokenTree::Punct(punct) if punct.as_char() == ';'))
+            .map_or(block.len(), |offset| start + offset + 1);
+        let statement = &block[start..end];
+        let is_tail = end == block.len()
+            && !matches!(statement.last(), Some(TokenTree::Punct(punct)) if punct.as_char() == ';');
+        start = end;
+        Some((statement, is_tail))
+    })
 }
 
 /// One statement (with its `;`, unless it is the tail expression) on its own line, after its
@@ -493,20 +504,26 @@ fn statement_head(
         if !allow_let {
             return None;
         }
-        first_line.push_str("let ");
-        let mut at = 1;
-        if is_word(tokens.get(1)?, "mut") {
-            first_line.push_str("mut ");
-            at += 1;
-        }
-        first_line.push_str(&pattern_name(tokens.get(at)?)?);
-        if !is_assignment(tokens.get(at + 1)?) {
-            return None;
-        }
-        first_line.push_str(" = ");
-        tokens = &tokens[at + 2..];
+        tokens = let_binding_head(tokens, &mut first_line)?;
     }
     Some((first_line, tokens, ";"))
+}
+
+/// `let [mut] name = ` of a statement that starts with `let` (no type annotation), pushed onto
+/// `line`; the initializer's tokens are returned.
+fn let_binding_head<'t>(tokens: &'t [TokenTree], line: &mut String) -> Option<&'t [TokenTree]> {
+    line.push_str("let ");
+    let mut at = 1;
+    if is_word(tokens.get(1)?, "mut") {
+        line.push_str("mut ");
+        at += 1;
+    }
+    line.push_str(&pattern_name(tokens.get(at)?)?);
+    if !is_assignment(tokens.get(at + 1)?) {
+        return None;
+    }
+    line.push_str(" = ");
+    Some(&tokens[at + 2..])
 }
 
 /// A statement whose struct literal does not print flat (wider than 34 columns, or its line too
@@ -533,18 +550,7 @@ fn broken_struct_literal_statement(
         if !is_word(tokens.first()?, "let") {
             return None;
         }
-        first_line.push_str("let ");
-        let mut at = 1;
-        if is_word(tokens.get(1)?, "mut") {
-            first_line.push_str("mut ");
-            at += 1;
-        }
-        first_line.push_str(&pattern_name(tokens.get(at)?)?);
-        if !is_assignment(tokens.get(at + 1)?) {
-            return None;
-        }
-        first_line.push_str(" = ");
-        tokens = &tokens[at + 2..];
+        tokens = let_binding_head(tokens, &mut first_line)?;
     }
     // `Call(Path { .. })`: a path, then one parenthesized struct literal.
     if let [path @ .., TokenTree::Group(arguments)] = tokens {
@@ -734,22 +740,13 @@ fn print_match(out: &mut String, tokens: &[TokenTree], indent: usize) -> Option<
                     continue;
                 }
                 printed.push('\n');
-                let mut start = 0;
-                while start < statements_tokens.len() {
-                    let end = statements_tokens[start..]
-                        .iter()
-                        .position(|token| matches!(token, TokenTree::Punct(punct) if punct.as_char() == ';'))
-                        .map_or(statements_tokens.len(), |offset| start + offset + 1);
-                    let statement = &statements_tokens[start..end];
-                    let is_tail = end == statements_tokens.len()
-                        && !matches!(statement.last(), Some(TokenTree::Punct(punct)) if punct.as_char() == ';');
+                for (statement, is_tail) in split_statements(&statements_tokens) {
                     let mut statement_printer = ItemPrinter {
                         out: String::new(),
                         indent: arm_indent + 4,
                     };
                     print_statement(&mut statement_printer, statement, is_tail)?;
                     printed.push_str(&statement_printer.out);
-                    start = end;
                 }
                 push_indent(&mut printed, arm_indent);
                 printed.push_str("}\n");

@@ -1194,6 +1194,9 @@ impl<'a> SchemaLowering<'a> {
         any: &openapiv3::AnySchema,
         pointer: &str,
     ) -> bool {
+        if any.one_of.is_empty() && any.any_of.is_empty() {
+            return false;
+        }
         let mut declared: BTreeSet<&str> = any.properties.keys().map(String::as_str).collect();
         let mut inherited = Vec::new();
         let mut ignored_required = Vec::new();

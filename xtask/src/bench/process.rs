@@ -82,23 +82,21 @@ pub fn median(mut samples: Vec<Duration>) -> Duration {
 
 /// Our generator as a whole process: `xtask gen --spec FILE --out DIR --skip-invalid`.
 pub fn run_ours(xtask: &Path, subject: &Subject, out: &Path) -> Result<Measured> {
-    empty_directory(out)?;
-    let mut command = Command::new(xtask);
-    command
-        .arg("gen")
-        .arg("--spec")
-        .arg(&subject.path)
-        .arg("--out")
-        .arg(out)
-        .arg("--crate-name")
-        .arg("bench-client")
-        .arg("--skip-invalid")
-        .env(PEAK_MEMORY_VARIABLE, "1");
-    measure(command)
+    run_ours_asking(xtask, subject, out, PEAK_MEMORY_VARIABLE)
 }
 
 /// [`run_ours`] counting the generator's heap bytes (slower; not for timing).
 pub fn run_ours_counting_heap(xtask: &Path, subject: &Subject, out: &Path) -> Result<Measured> {
+    run_ours_asking(xtask, subject, out, COUNT_HEAP_VARIABLE)
+}
+
+/// [`run_ours`] with `variable` set, which asks the generator for one memory report.
+fn run_ours_asking(
+    xtask: &Path,
+    subject: &Subject,
+    out: &Path,
+    variable: &str,
+) -> Result<Measured> {
     empty_directory(out)?;
     let mut command = Command::new(xtask);
     command
@@ -110,7 +108,7 @@ pub fn run_ours_counting_heap(xtask: &Path, subject: &Subject, out: &Path) -> Re
         .arg("--crate-name")
         .arg("bench-client")
         .arg("--skip-invalid")
-        .env(COUNT_HEAP_VARIABLE, "1");
+        .env(variable, "1");
     measure(command)
 }
 

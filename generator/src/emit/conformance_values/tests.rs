@@ -6,6 +6,17 @@ use crate::config::ProviderConfig;
 use crate::ProviderSource;
 use serde_json::{json, Value};
 
+/// The IR of the one-operation spec `spec` (YAML).
+fn lowered(spec: &str) -> crate::ir::ApiModule {
+    let source = ProviderSource {
+        spec_path: "values.yaml".to_string(),
+        spec_bytes: spec.as_bytes(),
+        config: ProviderConfig::for_standalone_spec("values", "values.yaml"),
+    };
+    let (api, _) = crate::lower_spec(&source).unwrap_or_else(|error| panic!("{error}"));
+    api
+}
+
 /// The body values (full, required only) of the operation `operation_id` of a one-operation
 /// spec whose request body is `body_schema` and whose component schemas are `schemas` (YAML).
 fn body_values(schemas: &str, body_schema: &str) -> (Value, Value) {
@@ -28,12 +39,7 @@ paths:
         "204": {{description: done}}
 "#
     );
-    let source = ProviderSource {
-        spec_path: "values.yaml".to_string(),
-        spec_bytes: spec.as_bytes(),
-        config: ProviderConfig::for_standalone_spec("values", "values.yaml"),
-    };
-    let (api, _) = crate::lower_spec(&source).unwrap_or_else(|error| panic!("{error}"));
+    let api = lowered(&spec);
     let synthesizer = ValueSynthesizer::new(&api);
     let operation = &api.operations[0];
     (
@@ -189,12 +195,7 @@ paths:
         "204": {{description: done}}
 "#
     );
-    let source = ProviderSource {
-        spec_path: "values.yaml".to_string(),
-        spec_bytes: spec.as_bytes(),
-        config: ProviderConfig::for_standalone_spec("values", "values.yaml"),
-    };
-    let (api, _) = crate::lower_spec(&source).unwrap_or_else(|error| panic!("{error}"));
+    let api = lowered(&spec);
     let synthesizer = ValueSynthesizer::new(&api);
     let operation = &api.operations[0];
     (

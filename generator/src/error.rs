@@ -212,13 +212,38 @@ impl ErrorContext {
 
 /// Appends one reference token to a JSON pointer, escaping `~` and `/` (RFC 6901).
 pub fn pointer_push(pointer: &str, token: &str) -> String {
-    let escaped = token.replace('~', "~0").replace('/', "~1");
-    format!("{pointer}/{escaped}")
+    // One allocation: the lower stage builds a pointer for every node it visits.
+    let mut pushed = String::with_capacity(pointer.len() + 1 + token.len());
+    pushed.push_str(pointer);
+    pushed.push('/');
+    for piece in token.split_inclusive(['~', '/']) {
+        match piece.as_bytes().last() {
+            Some(b'~') => {
+                pushed.push_str(&piece[..piece.len() - 1]);
+                pushed.push_str("~0");
+            }
+            Some(b'/') => {
+                pushed.push_str(&piece[..piece.len() - 1]);
+                pushed.push_str("~1");
+            }
+            _ => pushed.push_str(piece),
+        }
+    }
+    pushed
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pushed_tokens_escape_tilde_and_slash_as_rfc_6901_says() {
+        assert_eq!(pointer_push("", "paths"), "/paths");
+        assert_eq!(pointer_push("/paths", "/a/{b}"), "/paths/~1a~1{b}");
+        assert_eq!(pointer_push("/x", "~1/~"), "/x/~01~1~0");
+        assert_eq!(pointer_push("/x", ""), "/x/");
+        assert_eq!(pointer_push("/x", "é~"), "/x/é~0");
+    }
 
     #[test]
     fn a_location_with_a_line_does_not_claim_the_document_root() {

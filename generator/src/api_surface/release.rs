@@ -5,7 +5,7 @@
 use super::changes::{compare_surfaces, overall_class, ApiChange, ChangeClass};
 use super::ApiSurface;
 use crate::{GeneratedCrate, GeneratedFile};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The changelog's path in a generated crate.
 pub const CHANGELOG_PATH: &str = "CHANGELOG.md";
@@ -76,6 +76,25 @@ pub fn bumped_version(version: &semver::Version, class: ChangeClass) -> Option<s
     Some(semver::Version::new(major, minor, patch))
 }
 
+/// The module of `generated` whose surface file is at `path` with exactly `text`, if any.
+fn module_whose_surface_file_is(
+    generated: &GeneratedCrate,
+    path: &str,
+    text: &str,
+) -> Option<String> {
+    generated
+        .modules
+        .iter()
+        .find(|module| super::surface_file_path(&module.module) == path)
+        .filter(|_| {
+            generated
+                .files
+                .iter()
+                .any(|file| file.path == path && file.contents == text)
+        })
+        .map(|module| module.module.clone())
+}
+
 /// Compares the new crate's surfaces with the previous ones and, when the API changed, adds a
 /// changelog entry and bumps the version in `generated`'s `Cargo.toml` (with `bump` false the
 /// entry goes under "Unreleased" and the version stays; the next bump releases it).
@@ -97,25 +116,38 @@ pub fn apply_release(
     {
         previous_version = previous_version.max(released);
     }
-    let mut old_surfaces: BTreeMap<String, ApiSurface> = BTreeMap::new();
-    for (path, text) in &previous.surfaces {
-        let surface = ApiSurface::from_toml(path, text)?;
-        old_surfaces.insert(surface.module.clone(), surface);
-    }
     let new_surfaces: BTreeMap<String, &ApiSurface> = generated
         .modules
         .iter()
         .map(|module| (module.module.clone(), &module.api_surface))
         .collect();
-    let baseline = previous.changelog.is_none() && old_surfaces.is_empty();
-    let mut names: Vec<&String> = old_surfaces.keys().chain(new_surfaces.keys()).collect();
+    let mut old_surfaces: BTreeMap<String, ApiSurface> = BTreeMap::new();
+    // Modules whose surface file is byte for byte the one this run writes: the same surface, so
+    // no changes, and no need to parse it back (the usual regeneration; parsing was a tenth of a
+    // generation's time).
+    let mut unchanged_modules: BTreeSet<String> = BTreeSet::new();
+    for (path, text) in &previous.surfaces {
+        if let Some(module) = module_whose_surface_file_is(generated, path, text) {
+            unchanged_modules.insert(module);
+            continue;
+        }
+        let surface = ApiSurface::from_toml(path, text)?;
+        old_surfaces.insert(surface.module.clone(), surface);
+    }
+    let baseline =
+        previous.changelog.is_none() && old_surfaces.is_empty() && unchanged_modules.is_empty();
+    let mut names: Vec<&String> = old_surfaces
+        .keys()
+        .chain(new_surfaces.keys())
+        .chain(unchanged_modules.iter())
+        .collect();
     names.sort();
     names.dedup();
     let modules: Vec<ModuleChanges> = names
         .into_iter()
         .map(|name| ModuleChanges {
             module: name.clone(),
-            changes: if baseline {
+            changes: if baseline || unchanged_modules.contains(name) {
                 Vec::new()
             } else {
                 compare_surfaces(old_surfaces.get(name), new_surfaces.get(name).copied())

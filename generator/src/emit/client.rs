@@ -8,6 +8,7 @@ use crate::ir::{
     PathPart, ResponseCase, SecurityScheme, SecuritySchemeKind, StatusMatch, TypeRef,
 };
 use crate::lower::status_reason_text;
+use crate::format::Section;
 use crate::naming::to_identifier_tokens;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -16,16 +17,35 @@ fn ident(name: &str) -> Ident {
     to_identifier_tokens(name)
 }
 
-/// Everything in the provider module beside `types`.
-pub fn client_items(api: &ApiModule) -> TokenStream {
-    let credentials = credentials_struct(&api.security_schemes);
-    let client = client_struct(api);
-    let operation_items = api.operations.iter().map(operation_items);
-    quote! {
-        #credentials
-        #client
-        #( #operation_items )*
-    }
+/// Everything in the provider module beside `types` and the token source, as sections built one
+/// at a time when the format stage asks for them: `Credentials` and `Client`, the `impl Client`
+/// block (its fixed methods, then one operation's method at a time), then each operation's
+/// parameter struct and response enums.
+pub fn client_sections(api: &ApiModule) -> impl Iterator<Item = Section<'_>> + '_ {
+    let client_struct = std::iter::once_with(move || {
+        let credentials = credentials_struct(&api.security_schemes);
+        let client = client_struct(api);
+        Section::Items(quote! {
+            #credentials
+            #client
+        })
+    });
+    let client_methods = std::iter::once_with(move || {
+        let fixed_methods = std::iter::once_with(move || client_fixed_methods(api));
+        let operation_methods = api
+            .operations
+            .iter()
+            .map(move |operation| operation_method(api, operation));
+        Section::Block {
+            header: quote!(impl Client),
+            items: Box::new(fixed_methods.chain(operation_methods)),
+        }
+    });
+    let operations = api
+        .operations
+        .iter()
+        .map(|operation| Section::Items(operation_items(operation)));
+    client_struct.chain(client_methods).chain(operations)
 }
 
 fn credentials_struct(schemes: &[SecurityScheme]) -> TokenStream {
@@ -75,12 +95,36 @@ fn token_source_field(scheme: &SecurityScheme) -> Ident {
 }
 
 fn client_struct(api: &ApiModule) -> TokenStream {
-    let has_credentials = !api.security_schemes.is_empty();
-    let credentials_field = if has_credentials {
-        quote! { credentials: Credentials, }
-    } else {
+    let credentials_field = if api.security_schemes.is_empty() {
         quote!()
+    } else {
+        quote! { credentials: Credentials, }
     };
+    let servers = super::servers::client_server_items(api);
+    let server_fields = &servers.fields;
+    let title = format!(
+        " A client for {} ({}, API version {}).",
+        api.display_name, api.title, api.api_version
+    );
+    quote! {
+        #[doc = #title]
+        ///
+        /// It follows no redirects and accepts only `https` base URLs (plain `http` only for loopback hosts).
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            base_url: url::Url,
+            http: reqwest::Client,
+            retry: crate::runtime::RetryPolicy,
+            limits: crate::runtime::CallLimits,
+            #credentials_field
+            #server_fields
+        }
+    }
+}
+
+/// The methods of `impl Client` that every client has, before the operations' methods.
+fn client_fixed_methods(api: &ApiModule) -> TokenStream {
+    let has_credentials = !api.security_schemes.is_empty();
     let credentials_init = if has_credentials {
         quote! { credentials: Credentials::default(), }
     } else {
@@ -174,95 +218,70 @@ fn client_struct(api: &ApiModule) -> TokenStream {
     } else {
         quote!()
     };
-    let methods = api
-        .operations
-        .iter()
-        .map(|operation| operation_method(api, operation));
     let servers = super::servers::client_server_items(api);
-    let server_fields = &servers.fields;
     let server_inits = &servers.initializers;
     let server_methods = &servers.methods;
     let base_url_init = &servers.base_url_initializer;
     let base_url_field = &servers.base_url_field;
     let new_docs = &servers.new_docs;
-    let title = format!(
-        " A client for {} ({}, API version {}).",
-        api.display_name, api.title, api.api_version
-    );
     quote! {
-        #[doc = #title]
-        ///
-        /// It follows no redirects and accepts only `https` base URLs (plain `http` only for loopback hosts).
-        #[derive(Debug, Clone)]
-        pub struct Client {
-            base_url: url::Url,
-            http: reqwest::Client,
-            retry: crate::runtime::RetryPolicy,
-            limits: crate::runtime::CallLimits,
-            #credentials_field
-            #server_fields
+        /// A client for the API at `base_url`, with the default HTTP client (no redirects, timeouts set).
+        #new_docs
+        pub fn new(base_url: &str) -> Result<Self, crate::runtime::ClientError> {
+            Self::with_http_client(base_url, crate::runtime::default_http_client_for(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")))?)
         }
 
-        impl Client {
-            /// A client for the API at `base_url`, with the default HTTP client (no redirects, timeouts set).
-            #new_docs
-            pub fn new(base_url: &str) -> Result<Self, crate::runtime::ClientError> {
-                Self::with_http_client(base_url, crate::runtime::default_http_client_for(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")))?)
-            }
-
-            /// A client that sends its requests through `http`. Configure it not to follow redirects.
-            pub fn with_http_client(base_url: &str, http: reqwest::Client) -> Result<Self, crate::runtime::ClientError> {
-                #base_url_init
-                Ok(Client {
-                    #server_inits
-                    #base_url_field
-                    http,
-                    retry: crate::runtime::RetryPolicy::default(),
-                    limits: crate::runtime::CallLimits::default(),
-                    #credentials_init
-                })
-            }
-
-            #server_methods
-
-            /// The base URL every path is joined to.
-            pub fn base_url(&self) -> &url::Url {
-                &self.base_url
-            }
-
-            /// The underlying HTTP client.
-            pub fn http_client(&self) -> &reqwest::Client {
-                &self.http
-            }
-
-            /// Replaces the retry policy (by default 3 attempts for calls that are safe to repeat).
-            pub fn with_retry_policy(mut self, retry: crate::runtime::RetryPolicy) -> Self {
-                self.retry = retry;
-                self
-            }
-
-            /// Sets the total deadline of each call, every attempt and backoff included (30 s by default).
-            pub fn with_total_timeout(mut self, total_timeout: std::time::Duration) -> Self {
-                self.limits.total_timeout = total_timeout;
-                self
-            }
-
-            /// Sets the largest response body every call reads, checked while it streams in. By
-            /// default it suits the operation: 4 MiB for JSON, text and token bodies, 64 MiB for binary ones.
-            pub fn with_max_response_bytes(mut self, max_response_bytes: usize) -> Self {
-                self.limits.max_response_bytes = Some(max_response_bytes);
-                self
-            }
-
-            /// The deadline and size limit of every call.
-            pub fn call_limits(&self) -> &crate::runtime::CallLimits {
-                &self.limits
-            }
-
-            #credentials_accessor
-            #( #credential_methods )*
-            #( #methods )*
+        /// A client that sends its requests through `http`. Configure it not to follow redirects.
+        pub fn with_http_client(base_url: &str, http: reqwest::Client) -> Result<Self, crate::runtime::ClientError> {
+            #base_url_init
+            Ok(Client {
+                #server_inits
+                #base_url_field
+                http,
+                retry: crate::runtime::RetryPolicy::default(),
+                limits: crate::runtime::CallLimits::default(),
+                #credentials_init
+            })
         }
+
+        #server_methods
+
+        /// The base URL every path is joined to.
+        pub fn base_url(&self) -> &url::Url {
+            &self.base_url
+        }
+
+        /// The underlying HTTP client.
+        pub fn http_client(&self) -> &reqwest::Client {
+            &self.http
+        }
+
+        /// Replaces the retry policy (by default 3 attempts for calls that are safe to repeat).
+        pub fn with_retry_policy(mut self, retry: crate::runtime::RetryPolicy) -> Self {
+            self.retry = retry;
+            self
+        }
+
+        /// Sets the total deadline of each call, every attempt and backoff included (30 s by default).
+        pub fn with_total_timeout(mut self, total_timeout: std::time::Duration) -> Self {
+            self.limits.total_timeout = total_timeout;
+            self
+        }
+
+        /// Sets the largest response body every call reads, checked while it streams in. By
+        /// default it suits the operation: 4 MiB for JSON, text and token bodies, 64 MiB for binary ones.
+        pub fn with_max_response_bytes(mut self, max_response_bytes: usize) -> Self {
+            self.limits.max_response_bytes = Some(max_response_bytes);
+            self
+        }
+
+        /// The deadline and size limit of every call.
+        pub fn call_limits(&self) -> &crate::runtime::CallLimits {
+            &self.limits
+        }
+
+        #credentials_accessor
+        #( #credential_methods )*
     }
 }
 

@@ -18,35 +18,34 @@ pub use crate_files::{
 };
 pub use token_module::token_module_tokens;
 
+use crate::format::Section;
 use crate::ir::ApiModule;
 use proc_macro2::TokenStream;
 use quote::quote;
 
 /// The whole provider module (progenitor-style: tokens only, no IO, no formatting).
 pub fn provider_module_tokens(api: &ApiModule, spec_path: &str) -> TokenStream {
-    provider_module_sections(api, spec_path).collect()
+    provider_module_sections(api, spec_path)
+        .map(Section::into_tokens)
+        .collect()
 }
 
-/// The provider module as consecutive sections of whole items: the module's own items, `types`,
-/// the client, the token source. Each is built only when the iterator is asked for it, so the
-/// format stage (`format::format_rust_sections`) holds the tokens of one section at a time, not
-/// the whole module's (the largest cost in peak memory).
+/// The provider module as consecutive sections: the module's own items, `types` (a block built one
+/// type at a time), the client (its `impl` block one method at a time, then each operation's
+/// items), the token source. Each is built only when the format stage
+/// (`format::format_rust_sections`) asks for it, so the tokens alive at a time are those of one
+/// type, method or operation, not a whole section's (the largest cost in peak memory).
 pub fn provider_module_sections<'a>(
     api: &'a ApiModule,
     spec_path: &'a str,
-) -> impl Iterator<Item = TokenStream> + 'a {
-    let mut next_section = 0;
-    std::iter::from_fn(move || {
-        let section = match next_section {
-            0 => module_head(api, spec_path),
-            1 => types::types_module(&api.types),
-            2 => client::client_items(api),
-            3 => token_source::token_source_items(api),
-            _ => return None,
-        };
-        next_section += 1;
-        Some(section)
-    })
+) -> impl Iterator<Item = Section<'a>> + 'a {
+    let head = std::iter::once_with(move || Section::Items(module_head(api, spec_path)));
+    let types = std::iter::once_with(move || types::types_section(&api.types));
+    let token_source =
+        std::iter::once_with(move || Section::Items(token_source::token_source_items(api)));
+    head.chain(types)
+        .chain(client::client_sections(api))
+        .chain(token_source)
 }
 
 /// The module's docs and its own items before `types`.

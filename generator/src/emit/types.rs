@@ -5,18 +5,20 @@ use super::type_tokens::{doc_attributes, type_tokens, Scope};
 use crate::ir::{
     Discriminator, EnumVariant, Field, TypeDefinition, TypeKind, TypeRef, UnionVariant,
 };
+use crate::format::Section;
 use crate::naming::to_identifier_tokens;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// Every named type of a module.
-pub fn types_module(types: &[TypeDefinition]) -> TokenStream {
-    let definitions = types.iter().map(type_definition);
-    quote! {
-        /// Request and response types of this API, one per schema.
-        pub mod types {
-            #( #definitions )*
-        }
+/// Every named type of a module: `pub mod types`, built one type at a time.
+pub fn types_section(types: &[TypeDefinition]) -> Section<'_> {
+    Section::Block {
+        header: quote! {
+            /// Request and response types of this API, one per schema.
+            pub mod types
+        },
+        // One type at a time, as the format stage asks for it.
+        items: Box::new(types.iter().map(type_definition)),
     }
 }
 

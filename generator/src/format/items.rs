@@ -9,6 +9,7 @@
 
 use super::fast_functions::{self, Segment};
 use super::fast_items;
+use super::Section;
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use std::sync::{mpsc, Mutex};
 
@@ -51,14 +52,14 @@ enum Piece {
 fn format_items_in_parallel(
     sections: impl IntoIterator<Item = TokenStream>,
 ) -> Result<String, String> {
-    format_items_in_parallel_after(String::new(), sections)
+    format_items_in_parallel_after(String::new(), sections.into_iter().map(Section::Items))
 }
 
 /// [`format_items_in_parallel`] appended to `head` (the file's header line), so the file is
 /// built in one string of the right size instead of copied once more.
-pub(super) fn format_items_in_parallel_after(
+pub(super) fn format_items_in_parallel_after<'a>(
     head: String,
-    sections: impl IntoIterator<Item = TokenStream>,
+    sections: impl IntoIterator<Item = Section<'a>>,
 ) -> Result<String, String> {
     let workers = std::thread::available_parallelism()
         .map_or(1, |count| count.get())
@@ -155,72 +156,116 @@ const BATCH_BYTES: usize = 8 * 1024;
 /// the first item of a split block only when `fast_functions.rs` prints the block's header, as
 /// otherwise the first piece carries it). A function is handed over as its printed parts and the
 /// runs of statements left to prettyplease (see [`push_function`]).
-fn for_each_piece(
-    sections: impl IntoIterator<Item = TokenStream>,
+fn for_each_piece<'a>(
+    sections: impl IntoIterator<Item = Section<'a>>,
     mut hand_over: impl FnMut(Piece),
 ) {
     let mut top_level = Batches::new(None);
     // A section is emitted only when asked for here, after the previous one has been handed over
-    // and its tokens dropped.
-    for item in sections.into_iter().flat_map(split_items) {
-        // A whole item, `impl` blocks of a printed shape included, before splitting blocks.
-        if let Some(printed) = fast_items::print_item(&item, 0) {
-            top_level.push_printed(printed, &mut hand_over);
-            continue;
-        }
-        if let Some(segments) = fast_functions::print_function(&item, 0) {
-            push_function(segments, &mut top_level, &mut hand_over);
-            continue;
-        }
-        let (header, body, later_opening) = match block_with_items(item) {
-            Ok(block) => block,
-            Err(item) => {
-                let text = text_of(item);
-                top_level.push(text, &mut hand_over);
-                continue;
-            }
-        };
-        // The items before this block go first.
-        top_level.finish(&mut hand_over);
-        top_level = Batches::new(None);
-        let inner_items = split_items(body);
-        // An `impl` block's header printed here lets its first item be printed too.
-        let printed_header = if inner_items.is_empty() {
-            None
-        } else {
-            fast_functions::print_impl_header(&header)
-        };
-        let header = text_of(header);
-        let mut inner = Batches::new(Some((header.clone(), later_opening)));
-        if let Some(printed_header) = printed_header {
-            inner.push_printed(printed_header, &mut hand_over);
-        }
-        for inner_item in inner_items {
-            if !inner.is_empty() {
-                if let Some(printed) = fast_items::print_item(&inner_item, 4) {
-                    inner.push_printed(printed, &mut hand_over);
-                    continue;
-                }
-                if let Some(segments) = fast_functions::print_function(&inner_item, 4) {
-                    push_function(segments, &mut inner, &mut hand_over);
-                    continue;
+    // and its tokens dropped; so is each group of a block section's items.
+    for section in sections {
+        match section {
+            Section::Items(tokens) => {
+                for item in split_items(tokens) {
+                    push_top_level_item(item, &mut top_level, &mut hand_over);
                 }
             }
-            let text = text_of(inner_item);
-            inner.push(text, &mut hand_over);
-        }
-        if inner.is_empty() {
-            // An empty block: printed as a whole.
-            hand_over(Piece::Parse {
-                text: format!("{header} {{}}"),
-                drop_first_lines: 0,
-                drop_last_lines: 0,
-            });
-        } else {
-            inner.finish(&mut hand_over);
+            Section::Block { header, items } => {
+                let header: Vec<TokenTree> = header.into_iter().collect();
+                let Some(later_opening) = block_opening(&header) else {
+                    // Not a module or an `impl` block: an item like any other, whole.
+                    let body: TokenStream = items.collect();
+                    let mut item = header;
+                    item.push(TokenTree::Group(proc_macro2::Group::new(
+                        Delimiter::Brace,
+                        body,
+                    )));
+                    push_top_level_item(item, &mut top_level, &mut hand_over);
+                    continue;
+                };
+                top_level.finish(&mut hand_over);
+                top_level = Batches::new(None);
+                push_block(
+                    header,
+                    items.flat_map(split_items),
+                    later_opening,
+                    &mut hand_over,
+                );
+            }
         }
     }
     top_level.finish(&mut hand_over);
+}
+
+/// One top-level item: printed whole (`impl` blocks of a printed shape included, before splitting
+/// blocks), as a function's printed parts, as a block split into its items, or as text.
+fn push_top_level_item(
+    item: Vec<TokenTree>,
+    top_level: &mut Batches,
+    hand_over: &mut impl FnMut(Piece),
+) {
+    if let Some(printed) = fast_items::print_item(&item, 0) {
+        top_level.push_printed(printed, hand_over);
+        return;
+    }
+    if let Some(segments) = fast_functions::print_function(&item, 0) {
+        push_function(segments, top_level, hand_over);
+        return;
+    }
+    match block_with_items(item) {
+        Ok((header, body, later_opening)) => {
+            // The items before this block go first.
+            std::mem::replace(top_level, Batches::new(None)).finish(hand_over);
+            push_block(header, split_items(body).into_iter(), later_opening, hand_over);
+        }
+        Err(item) => top_level.push(text_of(item), hand_over),
+    }
+}
+
+/// A module's or an `impl` block's items, in batches wrapped in the block's header (see
+/// [`Batches`]). `items` may be produced while they are formatted.
+fn push_block(
+    header: Vec<TokenTree>,
+    items: impl Iterator<Item = Vec<TokenTree>>,
+    later_opening: &'static str,
+    hand_over: &mut impl FnMut(Piece),
+) {
+    let mut inner_items = items.peekable();
+    // An `impl` block's header printed here lets its first item be printed too.
+    let printed_header = if inner_items.peek().is_none() {
+        None
+    } else {
+        fast_functions::print_impl_header(&header)
+    };
+    let header = text_of(header);
+    let mut inner = Batches::new(Some((header.clone(), later_opening)));
+    if let Some(printed_header) = printed_header {
+        inner.push_printed(printed_header, hand_over);
+    }
+    for inner_item in inner_items {
+        if !inner.is_empty() {
+            if let Some(printed) = fast_items::print_item(&inner_item, 4) {
+                inner.push_printed(printed, hand_over);
+                continue;
+            }
+            if let Some(segments) = fast_functions::print_function(&inner_item, 4) {
+                push_function(segments, &mut inner, hand_over);
+                continue;
+            }
+        }
+        let text = text_of(inner_item);
+        inner.push(text, hand_over);
+    }
+    if inner.is_empty() {
+        // An empty block: printed as a whole.
+        hand_over(Piece::Parse {
+            text: format!("{header} {{}}"),
+            drop_first_lines: 0,
+            drop_last_lines: 0,
+        });
+    } else {
+        inner.finish(hand_over);
+    }
 }
 
 /// Items grouped into pieces of about [`BATCH_BYTES`]. Inside a block, the first piece opens with
@@ -405,29 +450,14 @@ type Block = (Vec<TokenTree>, TokenStream, &'static str);
 /// An inline module or an inherent or trait `impl` block, as its header (everything before the
 /// `{`), its body and the one-line stand-in header for later pieces; any other item back as it was.
 fn block_with_items(mut item: Vec<TokenTree>) -> Result<Block, Vec<TokenTree>> {
-    let is_module = matches!(
-        item.as_slice(),
-        [.., TokenTree::Ident(keyword), TokenTree::Ident(_), TokenTree::Group(body)]
-            if keyword == "mod" && body.delimiter() == Delimiter::Brace
+    let ends_with_body = matches!(
+        item.last(),
+        Some(TokenTree::Group(body)) if body.delimiter() == Delimiter::Brace
     );
-    // `impl` as the item's first word (an attribute's words are inside its `[...]` group), or
-    // `unsafe impl`.
-    let mut words = item.iter().filter_map(|tree| match tree {
-        TokenTree::Ident(word) => Some(word),
-        _ => None,
-    });
-    let first_word = words.next();
-    let is_impl = matches!(item.last(), Some(TokenTree::Group(body)) if body.delimiter() == Delimiter::Brace)
-        && match first_word {
-            Some(word) if word == "unsafe" => words.next().is_some_and(|word| word == "impl"),
-            Some(word) => word == "impl",
-            None => false,
-        };
-    let later_opening = if is_module {
-        "mod m"
-    } else if is_impl {
-        "impl M"
-    } else {
+    let Some(later_opening) = ends_with_body
+        .then(|| block_opening(&item[..item.len() - 1]))
+        .flatten()
+    else {
         return Err(item);
     };
     match item.pop() {
@@ -440,6 +470,31 @@ fn block_with_items(mut item: Vec<TokenTree>) -> Result<Block, Vec<TokenTree>> {
         }
         None => Err(item),
     }
+}
+
+/// The one-line stand-in header for the later pieces of a block whose header (everything before
+/// its `{`) is `header`: `mod m` for an inline module, `impl M` for an inherent or trait `impl`
+/// block; `None` for any other item.
+fn block_opening(header: &[TokenTree]) -> Option<&'static str> {
+    let is_module = matches!(
+        header,
+        [.., TokenTree::Ident(keyword), TokenTree::Ident(_)] if keyword == "mod"
+    );
+    if is_module {
+        return Some("mod m");
+    }
+    // `impl` as the item's first word (an attribute's words are inside its `[...]` group), or
+    // `unsafe impl`.
+    let mut words = header.iter().filter_map(|tree| match tree {
+        TokenTree::Ident(word) => Some(word),
+        _ => None,
+    });
+    let is_impl = match words.next() {
+        Some(word) if word == "unsafe" => words.next().is_some_and(|word| word == "impl"),
+        Some(word) => word == "impl",
+        None => false,
+    };
+    is_impl.then_some("impl M")
 }
 
 /// See `format::items_printed_without_syn`. The first item of a block is counted as printed only

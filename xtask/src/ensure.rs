@@ -23,9 +23,14 @@ pub enum FileOutcome {
     Differs(String),
 }
 
-/// Normalizes line endings so a checkout with `\r\n` does not count as drift.
-pub fn normalize_newlines(text: &str) -> String {
-    text.replace("\r\n", "\n")
+/// Normalizes line endings so a checkout with `\r\n` does not count as drift. Borrowed when there
+/// is nothing to change: a module can be several MB, and a copy of it was the peak of memory.
+pub fn normalize_newlines(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains("\r\n") {
+        std::borrow::Cow::Owned(text.replace("\r\n", "\n"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
 }
 
 /// Makes `path` hold `contents` (write mode) or reports how it differs (check mode).
@@ -66,10 +71,27 @@ fn ensure_file(
             "refusing to write {display_path}: it is a symlink, and the generator never writes through one"
         );
     }
-    let existing = match std::fs::read(path) {
-        Ok(bytes) if newlines_normalized => {
-            Some(normalize_newlines(&String::from_utf8_lossy(&bytes)).into_bytes())
+    // The usual case, a file that is already right, is settled reading a block at a time: reading
+    // a module of several MB whole, beside its new contents, was the peak of memory.
+    match first_difference(path, contents) {
+        Ok(FirstDifference::None) => return Ok(FileOutcome::Unchanged),
+        Ok(FirstDifference::At { file_byte }) => {
+            // A `\r` may be a checkout's line ending, equal once normalized; anything else differs.
+            let may_be_line_ending = newlines_normalized && file_byte == Some(b'\r');
+            if mode == Mode::Write && !may_be_line_ending {
+                write_atomically(path, contents)?;
+                return Ok(FileOutcome::Updated);
+            }
         }
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+        Err(error) => return Err(error).with_context(|| format!("cannot read {}", path.display())),
+    }
+    let existing = match std::fs::read(path) {
+        Ok(bytes) if newlines_normalized && bytes.contains(&b'\r') => Some(
+            normalize_newlines(&String::from_utf8_lossy(&bytes))
+                .into_owned()
+                .into_bytes(),
+        ),
         Ok(bytes) => Some(bytes),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
         Err(error) => return Err(error).with_context(|| format!("cannot read {}", path.display())),
@@ -90,6 +112,52 @@ fn ensure_file(
             write_atomically(path, contents)?;
             Ok(FileOutcome::Updated)
         }
+    }
+}
+
+/// Where a file first differs from the contents it should have.
+enum FirstDifference {
+    /// Nowhere: the file holds exactly the contents.
+    None,
+    /// At the file's byte there (`None`: the file ends early, or goes on after the contents end).
+    At { file_byte: Option<u8> },
+}
+
+/// Compares the file at `path` with `contents`, a block at a time.
+fn first_difference(path: &Path, contents: &[u8]) -> std::io::Result<FirstDifference> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let mut block = vec![0; 64 * 1024];
+    let mut compared = 0;
+    loop {
+        let read = match file.read(&mut block) {
+            Ok(read) => read,
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(error) => return Err(error),
+        };
+        let expected = &contents[compared..];
+        if read == 0 {
+            return Ok(if expected.is_empty() {
+                FirstDifference::None
+            } else {
+                FirstDifference::At { file_byte: None }
+            });
+        }
+        let common = read.min(expected.len());
+        if block[..common] != expected[..common] {
+            let offset = (0..common)
+                .find(|&index| block[index] != expected[index])
+                .unwrap_or(0);
+            return Ok(FirstDifference::At {
+                file_byte: Some(block[offset]),
+            });
+        }
+        if read > expected.len() {
+            return Ok(FirstDifference::At {
+                file_byte: Some(block[common]),
+            });
+        }
+        compared += read;
     }
 }
 
@@ -204,5 +272,87 @@ mod tests {
             "{}",
             &report[..80]
         );
+    }
+
+    /// Every way a file on disk can differ from what it should hold, around the block size the
+    /// comparison reads at: each is settled as reading the whole file would settle it.
+    #[test]
+    fn a_file_compared_a_block_at_a_time_is_unchanged_exactly_when_its_bytes_are() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("module.rs");
+        let block = 64 * 1024;
+        let long: String = (0..3 * block / 10)
+            .map(|line| format!("l{line:08}\n"))
+            .collect();
+        let mut changed_late = long.clone().into_bytes();
+        changed_late[2 * block + 5] = b'X';
+        let cases: Vec<(&str, Vec<u8>, &str, FileOutcome)> = vec![
+            (
+                "same bytes",
+                long.clone().into_bytes(),
+                &long,
+                FileOutcome::Unchanged,
+            ),
+            (
+                "a byte changed in a later block",
+                changed_late,
+                &long,
+                FileOutcome::Updated,
+            ),
+            (
+                "a file cut short",
+                long.as_bytes()[..block].to_vec(),
+                &long,
+                FileOutcome::Updated,
+            ),
+            (
+                "a file that goes on",
+                format!("{long}more\n").into_bytes(),
+                &long,
+                FileOutcome::Updated,
+            ),
+            ("an empty file", Vec::new(), &long, FileOutcome::Updated),
+            ("empty contents", b"x".to_vec(), "", FileOutcome::Updated),
+            ("both empty", Vec::new(), "", FileOutcome::Unchanged),
+            (
+                "a checkout's line endings",
+                long.replace('\n', "\r\n").into_bytes(),
+                &long,
+                FileOutcome::Unchanged,
+            ),
+            (
+                "a stray carriage return",
+                b"a\rb\n".to_vec(),
+                "ab\n",
+                FileOutcome::Updated,
+            ),
+        ];
+        for (case, on_disk, contents, expected) in cases {
+            std::fs::write(&path, &on_disk).unwrap();
+            let outcome = ensure_file_contents(Mode::Write, &path, "module.rs", contents).unwrap();
+            assert_eq!(outcome, expected, "{case}");
+            let now = std::fs::read(&path).unwrap();
+            if expected == FileOutcome::Unchanged {
+                assert_eq!(now, on_disk, "{case}: left as it was");
+            } else {
+                assert_eq!(now, contents.as_bytes(), "{case}: written");
+            }
+        }
+        // Bytes kept as they are: line endings count.
+        std::fs::write(&path, "a\r\n").unwrap();
+        let outcome = ensure_file_bytes(Mode::Write, &path, "page.md", b"a\n").unwrap();
+        assert_eq!(outcome, FileOutcome::Updated);
+        // Check mode changes nothing and shows the difference.
+        std::fs::write(&path, "old\n").unwrap();
+        let outcome = ensure_file_contents(Mode::Check, &path, "module.rs", "new\n").unwrap();
+        assert!(
+            matches!(&outcome, FileOutcome::Differs(diff) if diff.contains("-old") && diff.contains("+new"))
+        );
+        assert_eq!(std::fs::read(&path).unwrap(), b"old\n");
+        let missing = folder.path().join("missing.rs");
+        let outcome = ensure_file_contents(Mode::Check, &missing, "missing.rs", "new\n").unwrap();
+        assert!(matches!(outcome, FileOutcome::Differs(_)));
+        let outcome = ensure_file_contents(Mode::Write, &missing, "missing.rs", "new\n").unwrap();
+        assert_eq!(outcome, FileOutcome::Updated);
     }
 }

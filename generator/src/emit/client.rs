@@ -3,12 +3,12 @@
 use super::constructors::{constructor_items, ConstructedField};
 use super::type_tokens::{doc_attributes, type_tokens, Scope};
 use super::types::field_serde_attribute;
+use crate::format::Section;
 use crate::ir::{
     ApiModule, BodyEncoding, ErrorMessage, Operation, OperationKind, Parameter, ParameterLocation,
     PathPart, ResponseCase, SecurityScheme, SecuritySchemeKind, StatusMatch, TypeRef,
 };
 use crate::lower::status_reason_text;
-use crate::format::Section;
 use crate::naming::to_identifier_tokens;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;

@@ -2,10 +2,10 @@
 
 use super::constructors::{constructor_items, ConstructedField};
 use super::type_tokens::{doc_attributes, type_tokens, Scope};
+use crate::format::Section;
 use crate::ir::{
     Discriminator, EnumVariant, Field, TypeDefinition, TypeKind, TypeRef, UnionVariant,
 };
-use crate::format::Section;
 use crate::naming::to_identifier_tokens;
 use proc_macro2::TokenStream;
 use quote::quote;

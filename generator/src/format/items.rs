@@ -216,7 +216,12 @@ fn push_top_level_item(
         Ok((header, body, later_opening)) => {
             // The items before this block go first.
             std::mem::replace(top_level, Batches::new(None)).finish(hand_over);
-            push_block(header, split_items(body).into_iter(), later_opening, hand_over);
+            push_block(
+                header,
+                split_items(body).into_iter(),
+                later_opening,
+                hand_over,
+            );
         }
         Err(item) => top_level.push(text_of(item), hand_over),
     }

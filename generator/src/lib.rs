@@ -203,21 +203,29 @@ pub fn generate_crate(
             contents,
         });
         let api_surface = api_surface::ApiSurface::from_module(&api);
+        let (module_name, operations, types, renamed) = (
+            api.module_name.clone(),
+            api.operations.len(),
+            api.types.len(),
+            api.renamed.clone(),
+        );
+        // The IR is not needed past here; its surface's TOML is built without it beside.
+        drop(api);
         files.push(GeneratedFile {
-            path: api_surface::surface_file_path(&api.module_name),
+            path: api_surface::surface_file_path(&module_name),
             contents: api_surface.to_toml(),
         });
         modules.push(ModuleSummary {
-            module: api.module_name.clone(),
-            operations: api.operations.len(),
-            types: api.types.len(),
+            module: module_name.clone(),
+            operations,
+            types,
             file,
             skipped,
-            renamed: api.renamed.clone(),
+            renamed,
             api_surface,
         });
         manifest_entries.push(emit::ManifestEntry {
-            module: api.module_name.clone(),
+            module: module_name.clone(),
             spec: source.spec_path.clone(),
             spec_sha256: hex_sha256(source.spec_bytes),
             openapi_version,
@@ -233,10 +241,10 @@ pub fn generate_crate(
                 .overlay
                 .as_ref()
                 .map(|overlay| hex_sha256(&overlay.bytes)),
-            operations: api.operations.len(),
-            types: api.types.len(),
+            operations,
+            types,
         });
-        module_names.push((api.module_name.clone(), source.config.display_name.clone()));
+        module_names.push((module_name, source.config.display_name.clone()));
     }
 
     let module_list: Vec<String> = module_names

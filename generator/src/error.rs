@@ -212,24 +212,29 @@ impl ErrorContext {
 
 /// Appends one reference token to a JSON pointer, escaping `~` and `/` (RFC 6901).
 pub fn pointer_push(pointer: &str, token: &str) -> String {
-    // One allocation: the lower stage builds a pointer for every node it visits.
     let mut pushed = String::with_capacity(pointer.len() + 1 + token.len());
     pushed.push_str(pointer);
-    pushed.push('/');
+    pointer_push_in_place(&mut pushed, token);
+    pushed
+}
+
+/// [`pointer_push`] onto `pointer` itself: a walk over every node of a document pushes a token
+/// and truncates it again instead of allocating a pointer per node.
+pub fn pointer_push_in_place(pointer: &mut String, token: &str) {
+    pointer.push('/');
     for piece in token.split_inclusive(['~', '/']) {
         match piece.as_bytes().last() {
             Some(b'~') => {
-                pushed.push_str(&piece[..piece.len() - 1]);
-                pushed.push_str("~0");
+                pointer.push_str(&piece[..piece.len() - 1]);
+                pointer.push_str("~0");
             }
             Some(b'/') => {
-                pushed.push_str(&piece[..piece.len() - 1]);
-                pushed.push_str("~1");
+                pointer.push_str(&piece[..piece.len() - 1]);
+                pointer.push_str("~1");
             }
-            _ => pushed.push_str(piece),
+            _ => pointer.push_str(piece),
         }
     }
-    pushed
 }
 
 #[cfg(test)]

@@ -72,14 +72,23 @@ pub(super) fn format_items_in_parallel_after<'a>(
             .map(|_| scope.spawn(|| format_pieces(&receiver)))
             .collect();
         let mut count = 0;
+        // Pieces printed here are done: sending them through the channel would wake a worker (a
+        // futex call) for nothing, once per item.
+        let mut printed_here = Vec::new();
         for_each_piece(sections, |piece| {
-            // A worker only goes away by panicking; the join below reports what it left undone.
-            let _ = sender.send((count, piece));
+            match piece {
+                Piece::Printed(text) => printed_here.push((count, Ok(text))),
+                // A worker only goes away by panicking; the join below reports what it left undone.
+                piece => {
+                    let _ = sender.send((count, piece));
+                }
+            }
             count += 1;
         });
         drop(sender);
         // This thread has printed every piece; now it helps format them.
-        let mut results = format_pieces(&receiver);
+        let mut results = printed_here;
+        results.extend(format_pieces(&receiver));
         for handle in handles {
             results.extend(handle.join().unwrap_or_default());
         }

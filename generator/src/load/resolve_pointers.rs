@@ -18,7 +18,8 @@
 //! `$ref`s that point nowhere are left in place for the lower stage, which names them as dangling.
 
 use crate::error::{
-    pointer_push, ErrorContext, GeneratorError, MisdirectedReference, PointerAlias,
+    pointer_push, pointer_push_in_place, ErrorContext, GeneratorError, MisdirectedReference,
+    PointerAlias,
 };
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -342,10 +343,10 @@ pub fn resolve_pointer_references(
         inlined: 0,
     };
     let mut inline_stack = Vec::new();
-    resolver.walk(document, Kind::Root, "", &mut inline_stack)?;
+    resolver.walk(document, Kind::Root, &mut String::new(), &mut inline_stack)?;
     while let Some((key, mut schema)) = resolver.pending.pop() {
-        let pointer = pointer_push("/components/schemas", &key);
-        resolver.walk(&mut schema, Kind::Schema, &pointer, &mut inline_stack)?;
+        let mut pointer = pointer_push("/components/schemas", &key);
+        resolver.walk(&mut schema, Kind::Schema, &mut pointer, &mut inline_stack)?;
         resolver.finished.push((key, schema));
     }
     // The deepest places first, so a place inside another one is still found.
@@ -422,14 +423,14 @@ impl<'d> Resolver<'d> {
         &mut self,
         value: &mut Value,
         kind: Kind,
-        pointer: &str,
+        pointer: &mut String,
         inline_stack: &mut Vec<String>,
     ) -> Result<(), GeneratorError> {
         if kind == Kind::Other {
             return Ok(());
         }
         if let Some(reference) = reference_of(value).map(str::to_string) {
-            if self.resolve_here(value, kind, pointer, &reference, inline_stack)? {
+            if self.resolve_here(value, kind, pointer.as_str(), &reference, inline_stack)? {
                 return Ok(());
             }
         }
@@ -439,8 +440,10 @@ impl<'d> Resolver<'d> {
                     if key == "$ref" {
                         continue;
                     }
-                    let child_pointer = pointer_push(pointer, key);
-                    self.walk(child, child_kind(kind, key), &child_pointer, inline_stack)?;
+                    let length = pointer.len();
+                    pointer_push_in_place(pointer, key);
+                    self.walk(child, child_kind(kind, key), pointer, inline_stack)?;
+                    pointer.truncate(length);
                 }
             }
             Value::Array(items) => {
@@ -451,8 +454,10 @@ impl<'d> Resolver<'d> {
                     child_kind(kind, "0")
                 };
                 for (index, item) in items.iter_mut().enumerate() {
-                    let item_pointer = pointer_push(pointer, &index.to_string());
-                    self.walk(item, item_kind, &item_pointer, inline_stack)?;
+                    let length = pointer.len();
+                    pointer_push_in_place(pointer, &index.to_string());
+                    self.walk(item, item_kind, pointer, inline_stack)?;
+                    pointer.truncate(length);
                 }
             }
             _ => {}
@@ -582,7 +587,7 @@ impl<'d> Resolver<'d> {
         let depth = inline_stack.len();
         inline_stack.extend(chain);
         // The copy may itself be a `$ref`, or hold some: it is walked as what stands here.
-        let walked = self.walk(&mut copy, kind, pointer, inline_stack);
+        let walked = self.walk(&mut copy, kind, &mut pointer.to_string(), inline_stack);
         inline_stack.truncate(depth);
         walked?;
         *value = copy;
@@ -890,7 +895,12 @@ mod tests {
             inlined: 0,
         };
         resolver
-            .walk(&mut document, Kind::Root, "", &mut Vec::new())
+            .walk(
+                &mut document,
+                Kind::Root,
+                &mut String::new(),
+                &mut Vec::new(),
+            )
             .expect("resolves");
         assert!(
             resolver.links_followed <= 2 * length,

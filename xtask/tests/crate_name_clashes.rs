@@ -43,7 +43,11 @@ fn write_crate_past_the_name_check(crate_name: &str, out: &Path) {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, &file.contents).unwrap();
     }
-    std::fs::copy(project_root().unwrap().join("Cargo.lock"), out.join("Cargo.lock")).unwrap();
+    std::fs::copy(
+        project_root().unwrap().join("Cargo.lock"),
+        out.join("Cargo.lock"),
+    )
+    .unwrap();
 }
 
 fn cargo(crate_dir: &Path, arguments: &[&str]) -> Output {
@@ -149,7 +153,13 @@ fn every_dependency_name_is_refused_in_every_spelling_and_the_suggested_name_is_
         }
     }
     // Names that only contain a dependency's name are other names.
-    for name in ["chronos", "my-reqwest", "serde-json-client", "tokio2", "url_tools"] {
+    for name in [
+        "chronos",
+        "my-reqwest",
+        "serde-json-client",
+        "tokio2",
+        "url_tools",
+    ] {
         let out = scratch.path().join(name);
         let (code, stderr) = gen_named(&out, name);
         assert_eq!(code, 0, "{name}: {stderr}");

@@ -127,13 +127,19 @@ default = [{feature_list}]
 const RUNTIME_DEPENDENCIES: &[(&str, &str)] = &[
     ("base64", r#""0.22""#),
     ("bytes", r#""1""#),
-    ("chrono", r#"{ version = "0.4", default-features = false, features = ["serde", "std"] }"#),
+    (
+        "chrono",
+        r#"{ version = "0.4", default-features = false, features = ["serde", "std"] }"#,
+    ),
     ("fastrand", r#""2""#),
     ("form_urlencoded", r#""1""#),
     ("getrandom", r#""0.2""#),
     ("memchr", r#""2""#),
     ("percent-encoding", r#""2""#),
-    ("reqwest", r#"{ version = "0.12", default-features = false, features = ["json", "rustls-tls"] }"#),
+    (
+        "reqwest",
+        r#"{ version = "0.12", default-features = false, features = ["json", "rustls-tls"] }"#,
+    ),
     ("serde", r#"{ version = "1", features = ["derive"] }"#),
     ("serde_json", r#""1""#),
     ("serde_path_to_error", r#""0.1""#),

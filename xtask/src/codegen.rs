@@ -35,6 +35,8 @@ pub struct Report {
     pub renamed: Vec<String>,
     /// The API change report: per module, each change classified breaking or additive, and the version step.
     pub api_changes: Vec<String>,
+    /// Advice on where the crate was written (an enclosing Cargo workspace), one line each.
+    pub notes: Vec<String>,
 }
 
 impl Report {
@@ -325,6 +327,9 @@ pub fn generate_standalone_with(options: &StandaloneOptions<'_>) -> Result<Repor
         &fix_command,
     )?;
     report.api_changes = report_lines(&release, bump);
+    report
+        .notes
+        .extend(crate::enclosing_workspace::enclosing_workspace_note(out));
     Ok(report)
 }
 

@@ -256,3 +256,23 @@ pub fn lib_rs_tokens(
 pub fn rustfmt_toml() -> String {
     format!("{TOML_HEADER}\n# Formatted by prettyplease at generation time; the drift check compares bytes, so rustfmt must not touch it.\ndisable_all_formatting = true\n")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::runtime_dependency_names;
+
+    /// The runtime crate's own `Cargo.toml` is a hand-written manifest; the list the generator
+    /// writes (and `gen --spec` checks crate names against) must name the same packages.
+    #[test]
+    fn the_dependency_list_names_the_runtime_crates_dependencies() {
+        let manifest: toml::Table = include_str!("../../runtime/Cargo.toml").parse().unwrap();
+        let runtime: Vec<&str> = manifest["dependencies"]
+            .as_table()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let written: Vec<&str> = runtime_dependency_names().collect();
+        assert_eq!(written, runtime);
+    }
+}

@@ -35,6 +35,8 @@ pub struct Report {
     pub renamed: Vec<String>,
     /// The API change report: per module, each change classified breaking or additive, and the version step.
     pub api_changes: Vec<String>,
+    /// Advice on where the crate was written (an enclosing Cargo workspace), one line each.
+    pub notes: Vec<String>,
 }
 
 impl Report {
@@ -325,6 +327,9 @@ pub fn generate_standalone_with(options: &StandaloneOptions<'_>) -> Result<Repor
         &fix_command,
     )?;
     report.api_changes = report_lines(&release, bump);
+    report
+        .notes
+        .extend(crate::enclosing_workspace::enclosing_workspace_note(out));
     Ok(report)
 }
 
@@ -352,12 +357,26 @@ fn check_crate_name(crate_name: &str) -> Result<()> {
         ))
     } else if !crate_name.starts_with(|character: char| character.is_ascii_alphabetic()) {
         Some("it must start with an ASCII letter".to_string())
+    } else if let Some(dependency) = dependency_of_the_same_name(crate_name) {
+        // Cargo builds it, but the crate's own name and its dependency's are then one extern
+        // crate name: its doctests fail (rustdoc gets `--extern chrono` twice: "multiple
+        // candidates for `rlib` dependency"), `cargo doc` writes both crates' pages to one folder,
+        // and a user cannot depend on the client and on that dependency under their names.
+        Some(format!(
+            "it is the name of `{dependency}`, a dependency of the generated crate, so `cargo test` (its doctests) fails with \"multiple candidates for `rlib` dependency\" and `cargo doc` writes both crates' pages to one folder; choose another name, such as `{}`",
+            name_with_client_suffix(crate_name)
+        ))
     } else if crate_name.contains(|character: char| character.is_ascii_uppercase()) {
         // Cargo takes it, but rustc warns that the crate and its runtime copy should have snake
         // case names: the crate would not build without warnings.
+        let lower_case = crate_name.to_ascii_lowercase();
+        let suggestion = if check_crate_name(&lower_case).is_ok() {
+            format!("; use `{lower_case}`")
+        } else {
+            String::new()
+        };
         Some(format!(
-            "it has upper-case letters, and rustc warns on a crate name that is not snake case; use `{}`",
-            crate_name.to_ascii_lowercase()
+            "it has upper-case letters, and rustc warns on a crate name that is not snake case{suggestion}"
         ))
     } else if let Some(base) = crate_name
         .strip_suffix("-runtime")
@@ -384,6 +403,22 @@ fn check_crate_name(crate_name: &str) -> Result<()> {
         Some(problem) => bail!("invalid --crate-name `{crate_name}`: {problem}"),
         None => Ok(()),
     }
+}
+
+/// The package the generated crate (or its runtime copy) depends on whose name is `crate_name`'s,
+/// compared as Cargo and rustc compare them (`-` and `_` are one, and case is ignored, so the name
+/// an upper-case one suggests is not one of these either).
+fn dependency_of_the_same_name(crate_name: &str) -> Option<&'static str> {
+    let comparable = |name: &str| name.to_ascii_lowercase().replace('-', "_");
+    let wanted = comparable(crate_name);
+    generator::emit::runtime_dependency_names().find(|dependency| comparable(dependency) == wanted)
+}
+
+/// `crate_name` lower-cased with `client` appended after its own kind of separator.
+fn name_with_client_suffix(crate_name: &str) -> String {
+    let lower_case = crate_name.to_ascii_lowercase();
+    let separator = if lower_case.contains('_') { '_' } else { '-' };
+    format!("{lower_case}{separator}client")
 }
 
 /// Removes the folders above the deleted `file` that it left empty, up to (not including) `out`:

@@ -4,6 +4,7 @@ pub mod bench;
 pub mod codegen;
 pub mod conformance;
 pub mod corpus;
+pub mod enclosing_workspace;
 pub mod ensure;
 pub mod extract;
 pub mod fetch;

@@ -208,6 +208,9 @@ fn run() -> Result<ExitCode> {
             for line in &report.renamed {
                 eprintln!("note: {line}");
             }
+            for line in &report.notes {
+                eprintln!("note: {line}");
+            }
             for line in &report.skipped {
                 eprintln!("warning: {line}");
             }

@@ -115,32 +115,55 @@ publish = false
 default = [{feature_list}]
 {features}
 [dependencies]
-{runtime_dependency}{RUNTIME_DEPENDENCIES}{workspace}"#
+{runtime_dependency}{dependencies}{workspace}"#,
+        dependencies = runtime_dependency_lines(),
     )
 }
 
 /// The runtime's dependencies, as both a generated crate and a standalone crate's copy of the
-/// runtime name them (the versions of `generator/runtime/Cargo.toml`).
-const RUNTIME_DEPENDENCIES: &str = r#"base64 = "0.22"
-bytes = "1"
-chrono = { version = "0.4", default-features = false, features = ["serde", "std"] }
-fastrand = "2"
-form_urlencoded = "1"
-getrandom = "0.2"
-memchr = "2"
-percent-encoding = "2"
-reqwest = { version = "0.12", default-features = false, features = ["json", "rustls-tls"] }
-serde = { version = "1", features = ["derive"] }
-serde_json = "1"
-serde_path_to_error = "0.1"
-serde_urlencoded = "0.7"
-sha2 = "0.10"
-thiserror = "2"
-tokio = { version = "1", features = ["sync", "time"] }
-tracing = "0.1"
-url = "2"
-zeroize = "1"
-"#;
+/// runtime name them (the versions of `generator/runtime/Cargo.toml`): each package's name and its
+/// requirement, as written in `Cargo.toml`. The one list of them: `gen --spec` refuses a crate
+/// named like one of these (see [`runtime_dependency_names`]).
+const RUNTIME_DEPENDENCIES: &[(&str, &str)] = &[
+    ("base64", r#""0.22""#),
+    ("bytes", r#""1""#),
+    (
+        "chrono",
+        r#"{ version = "0.4", default-features = false, features = ["serde", "std"] }"#,
+    ),
+    ("fastrand", r#""2""#),
+    ("form_urlencoded", r#""1""#),
+    ("getrandom", r#""0.2""#),
+    ("memchr", r#""2""#),
+    ("percent-encoding", r#""2""#),
+    (
+        "reqwest",
+        r#"{ version = "0.12", default-features = false, features = ["json", "rustls-tls"] }"#,
+    ),
+    ("serde", r#"{ version = "1", features = ["derive"] }"#),
+    ("serde_json", r#""1""#),
+    ("serde_path_to_error", r#""0.1""#),
+    ("serde_urlencoded", r#""0.7""#),
+    ("sha2", r#""0.10""#),
+    ("thiserror", r#""2""#),
+    ("tokio", r#"{ version = "1", features = ["sync", "time"] }"#),
+    ("tracing", r#""0.1""#),
+    ("url", r#""2""#),
+    ("zeroize", r#""1""#),
+];
+
+/// The `[dependencies]` lines of [`RUNTIME_DEPENDENCIES`].
+fn runtime_dependency_lines() -> String {
+    RUNTIME_DEPENDENCIES
+        .iter()
+        .map(|(package, requirement)| format!("{package} = {requirement}\n"))
+        .collect()
+}
+
+/// The packages every generated crate (and a standalone crate's runtime copy) depends on, by name.
+pub fn runtime_dependency_names() -> impl Iterator<Item = &'static str> {
+    RUNTIME_DEPENDENCIES.iter().map(|(package, _)| *package)
+}
 
 /// The version of a standalone crate's copy of the runtime: its sources change only with the generator.
 const RUNTIME_COPY_VERSION: &str = "0.1.0";
@@ -161,7 +184,8 @@ license = "MIT OR Apache-2.0"
 publish = false
 
 [dependencies]
-{RUNTIME_DEPENDENCIES}"#
+{dependencies}"#,
+        dependencies = runtime_dependency_lines(),
     )
 }
 
@@ -231,4 +255,24 @@ pub fn lib_rs_tokens(
 /// `rustfmt.toml` that keeps rustfmt away: the crate is formatted by prettyplease, and the drift check compares bytes.
 pub fn rustfmt_toml() -> String {
     format!("{TOML_HEADER}\n# Formatted by prettyplease at generation time; the drift check compares bytes, so rustfmt must not touch it.\ndisable_all_formatting = true\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::runtime_dependency_names;
+
+    /// The runtime crate's own `Cargo.toml` is a hand-written manifest; the list the generator
+    /// writes (and `gen --spec` checks crate names against) must name the same packages.
+    #[test]
+    fn the_dependency_list_names_the_runtime_crates_dependencies() {
+        let manifest: toml::Table = include_str!("../../runtime/Cargo.toml").parse().unwrap();
+        let runtime: Vec<&str> = manifest["dependencies"]
+            .as_table()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let written: Vec<&str> = runtime_dependency_names().collect();
+        assert_eq!(written, runtime);
+    }
 }

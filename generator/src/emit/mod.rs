@@ -14,7 +14,8 @@ mod types;
 
 pub use conformance_driver::conformance_driver_files;
 pub use crate_files::{
-    cargo_toml, lib_rs_tokens, manifest_toml, runtime_copy_cargo_toml, rustfmt_toml, ManifestEntry,
+    cargo_toml, lib_rs_tokens, manifest_toml, runtime_copy_cargo_toml, runtime_dependency_names,
+    rustfmt_toml, ManifestEntry,
 };
 pub use token_module::token_module_tokens;
 

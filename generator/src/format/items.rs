@@ -11,6 +11,7 @@ use super::fast_functions::{self, Segment};
 use super::fast_items;
 use super::Section;
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
+use std::collections::HashMap;
 use std::sync::{mpsc, Mutex};
 
 /// Words that start an item: a `{ ... }` group followed by one of them (or by an attribute) ends an
@@ -75,16 +76,41 @@ pub(super) fn format_items_in_parallel_after<'a>(
         // Pieces printed here are done: sending them through the channel would wake a worker (a
         // futex call) for nothing, once per item.
         let mut printed_here = Vec::new();
+        // A piece to parse whose text an earlier one had formats the same, so it is copied
+        // instead: generated code repeats statements (an operation's credentials, a status
+        // `match`), half of what goes to `syn` in some documents.
+        let mut first_with_text: HashMap<(String, usize, usize), usize> = HashMap::new();
+        let mut copies: Vec<(usize, usize)> = Vec::new();
         for_each_piece(sections, |piece| {
             match piece {
                 Piece::Printed(text) => printed_here.push((count, Ok(text))),
-                // A worker only goes away by panicking; the join below reports what it left undone.
-                piece => {
-                    let _ = sender.send((count, piece));
+                Piece::Parse {
+                    text,
+                    drop_first_lines,
+                    drop_last_lines,
+                } => {
+                    let key = (text, drop_first_lines, drop_last_lines);
+                    if let Some(&first) = first_with_text.get(&key) {
+                        copies.push((count, first));
+                    } else {
+                        let (text, drop_first_lines, drop_last_lines) = key.clone();
+                        if text.len() <= LONGEST_REMEMBERED_PIECE {
+                            first_with_text.insert(key, count);
+                        }
+                        let piece = Piece::Parse {
+                            text,
+                            drop_first_lines,
+                            drop_last_lines,
+                        };
+                        // A worker only goes away by panicking; the join below reports what it
+                        // left undone.
+                        let _ = sender.send((count, piece));
+                    }
                 }
             }
             count += 1;
         });
+        drop(first_with_text);
         drop(sender);
         // This thread has printed every piece; now it helps format them.
         let mut results = printed_here;
@@ -95,6 +121,9 @@ pub(super) fn format_items_in_parallel_after<'a>(
         formatted = vec![None; count];
         for (index, text) in results {
             formatted[index] = Some(text);
+        }
+        for (index, first) in copies {
+            formatted[index] = formatted[first].clone();
         }
     });
     // The first piece that does not parse gives the parser's message. (The file's text is not
@@ -154,6 +183,10 @@ fn format_piece(piece: Piece) -> Result<String, String> {
     }
     Ok(text.to_string())
 }
+
+/// Pieces up to this long are remembered to format a repeated one once (the repeated ones are
+/// runs of statements, far shorter); a longer one is formatted every time.
+const LONGEST_REMEMBERED_PIECE: usize = 16 * 1024;
 
 /// Items are handed over in batches of about this much text: fewer, larger pieces cost less to
 /// parse and print than one piece per item, and still keep every core busy.
@@ -658,6 +691,44 @@ mod tests {
                 Ok(expected.clone())
             );
         }
+    }
+
+    /// Methods repeat statements left to `syn` (an operation's credentials): each distinct run is
+    /// formatted once and copied, and the file is still byte for byte the whole file formatted,
+    /// with the copies in their own places among pieces that differ (in the module, in an `impl`
+    /// block, at the first and the later pieces of a block, and inside a piece too long to
+    /// remember).
+    #[test]
+    fn repeated_pieces_are_formatted_once_and_land_in_every_place() {
+        let methods = (0..300).map(|index| {
+            let name = quote::format_ident!("call_{index}");
+            let safe = index % 3 == 0;
+            quote! {
+                pub async fn #name(&self) -> Result<u8, Error> {
+                    if let Some(token) = &self.credentials.token { request = request.header("Authorization", token); } else { return Err(Error::missing(#safe)); }
+                    let context = Context { retry_safe: #safe, limits: &self.limits };
+                    Ok(1)
+                }
+            }
+        });
+        let free_functions = (0..50).map(|index| {
+            let name = quote::format_ident!("free_{index}");
+            quote! { pub fn #name() { if let Some(x) = y() { z(x); } } }
+        });
+        let long_piece_statements = (0..400).map(|index| {
+            quote! { if let Some(x) = y() { z(x, #index); } }
+        });
+        let repeated_long_statements =
+            (0..400).map(|_| quote! { if let Some(x) = y() { z(x, 1); } });
+        let tokens = quote! {
+            #(#free_functions)*
+            impl Client { #(#methods)* }
+            pub fn long() { #(#long_piece_statements)* }
+            pub fn long_again() { #(#repeated_long_statements)* }
+            impl Client { pub fn again(&self) { if let Some(x) = y() { z(x); } } }
+        };
+        let expected = whole_file(tokens.clone());
+        assert_eq!(format_items_in_parallel([tokens]), Ok(expected));
     }
 
     #[test]

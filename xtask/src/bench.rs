@@ -9,6 +9,7 @@
 
 mod compile_cost;
 pub mod heap;
+mod memory_table;
 mod process;
 
 use anyhow::{bail, Context, Result};
@@ -169,6 +170,7 @@ pub fn run(root: &Path, args: BenchArgs) -> Result<()> {
         named_count,
         progenitor.is_some(),
     )?;
+    memory_table::report_memory(&mut report, &subjects, &samples)?;
     report_stages(&mut report, &subjects[..named_count], rounds)?;
 
     if args.compile {

@@ -39,7 +39,8 @@ fn rust_files_under(root: &Path, folder: &str, skip: &[&str]) -> Vec<SourceFile>
         let entries = std::fs::read_dir(&directory)
             .unwrap_or_else(|error| panic!("cannot list {}: {error}", directory.display()));
         for entry in entries {
-            let entry = entry.unwrap_or_else(|error| panic!("cannot list {}: {error}", directory.display()));
+            let entry = entry
+                .unwrap_or_else(|error| panic!("cannot list {}: {error}", directory.display()));
             let path = entry.path();
             let relative = relative_path(root, &path);
             let file_type = entry.file_type().expect("a directory entry has a type");
@@ -53,7 +54,10 @@ fn rust_files_under(root: &Path, folder: &str, skip: &[&str]) -> Vec<SourceFile>
             } else if file_type.is_file() && relative.ends_with(".rs") {
                 let text = std::fs::read_to_string(&path)
                     .unwrap_or_else(|error| panic!("cannot read {relative}: {error}"));
-                files.push(SourceFile { path: relative, text });
+                files.push(SourceFile {
+                    path: relative,
+                    text,
+                });
             }
         }
     }
@@ -62,7 +66,9 @@ fn rust_files_under(root: &Path, folder: &str, skip: &[&str]) -> Vec<SourceFile>
 }
 
 fn relative_path(root: &Path, path: &Path) -> String {
-    let relative = path.strip_prefix(root).expect("walked paths are inside the checkout");
+    let relative = path
+        .strip_prefix(root)
+        .expect("walked paths are inside the checkout");
     relative
         .components()
         .map(|component| component.as_os_str().to_string_lossy())
@@ -89,7 +95,10 @@ fn files_under(prefix: &str) -> Vec<SourceFile> {
         .into_iter()
         .filter(|file| file.path.starts_with(prefix))
         .collect();
-    assert!(!files.is_empty(), "no .rs file under {prefix}: the rule would check nothing");
+    assert!(
+        !files.is_empty(),
+        "no .rs file under {prefix}: the rule would check nothing"
+    );
     files
 }
 
@@ -192,7 +201,10 @@ fn code_of(text: &str) -> String {
             }
             code.push('"');
             index += 1;
-        } else if character == '\'' && !previous_is_identifier && is_char_literal(&characters, index) {
+        } else if character == '\''
+            && !previous_is_identifier
+            && is_char_literal(&characters, index)
+        {
             code.push('\'');
             index += 1;
             while index < characters.len() && characters[index] != '\'' {
@@ -232,7 +244,10 @@ fn raw_string_prefix_is_identifier(characters: &[char], index: usize) -> bool {
 
 /// After an `r`: the number of `#` before a `"`, or `None` when this is no raw string (`r#type`).
 fn raw_string_hashes(characters: &[char], start: usize) -> Option<usize> {
-    let hashes = characters[start..].iter().take_while(|&&character| character == '#').count();
+    let hashes = characters[start..]
+        .iter()
+        .take_while(|&&character| character == '#')
+        .count();
     (characters.get(start + hashes) == Some(&'"')).then_some(hashes)
 }
 
@@ -325,7 +340,8 @@ fn without_quoted_code(code: &str) -> String {
                     .position(|character| !character.is_whitespace())
                     .map(|offset| after + offset)
                     .filter(|&open| matches!(characters[open], '(' | '[' | '{'));
-                match open.and_then(|open| matching_close(&characters, open).map(|end| (open, end))) {
+                match open.and_then(|open| matching_close(&characters, open).map(|end| (open, end)))
+                {
                     Some((open, end)) => {
                         blank_range(&mut characters, open + 1, end - 1);
                         index = end;
@@ -354,14 +370,15 @@ fn is_test_file(path: &str) -> bool {
 }
 
 /// The 1-based line of each match of `needle` in `code` that is not the end of a longer identifier
-/// (`File::` does not match `ProfileFile::`).
+/// (`File::` does not match `ProfileFile::`; `.unwrap()` matches anywhere).
 fn word_matches(code: &str, needle: &str) -> Vec<usize> {
     let mut lines = Vec::new();
     for (line_index, line) in code.lines().enumerate() {
         let mut from = 0;
         while let Some(offset) = line[from..].find(needle) {
             let at = from + offset;
-            if !line[..at].ends_with(is_identifier_character) {
+            let needle_starts_a_word = needle.starts_with(is_identifier_character);
+            if !(needle_starts_a_word && line[..at].ends_with(is_identifier_character)) {
                 lines.push(line_index + 1);
             }
             from = at + needle.len();
@@ -379,7 +396,10 @@ fn module_path_of(path: &str) -> Vec<String> {
         .split('/')
         .map(str::to_string)
         .collect();
-    if matches!(segments.last().map(String::as_str), Some("mod" | "lib" | "main")) {
+    if matches!(
+        segments.last().map(String::as_str),
+        Some("mod" | "lib" | "main")
+    ) {
         segments.pop();
     }
     segments
@@ -413,13 +433,17 @@ fn paths_from(root: &str, module: &[String], code: &str) -> Vec<(usize, String)>
         }
         let firsts: Vec<String> = if characters.get(after) == Some(&'{') {
             let end = matching_close(&characters, after).unwrap_or(characters.len());
-            let group: String = characters[after + 1..end.saturating_sub(1)].iter().collect();
+            let group: String = characters[after + 1..end.saturating_sub(1)]
+                .iter()
+                .collect();
             split_top_level(&group)
                 .into_iter()
                 .map(|entry| first_segment(&entry))
                 .collect()
         } else {
-            vec![first_segment(&characters[after..].iter().take(200).collect::<String>())]
+            vec![first_segment(
+                &characters[after..].iter().take(200).collect::<String>(),
+            )]
         };
         for first in firsts.into_iter().filter(|first| !first.is_empty()) {
             let resolved = if root == "super" {
@@ -491,7 +515,9 @@ fn every_hand_written_rust_file_starts_with_a_module_doc_line() {
     let mut violations = Vec::new();
     let files = hand_written_rust_files();
     for file in &files {
-        let exception = WITHOUT_MODULE_DOC.iter().find(|(path, _)| *path == file.path);
+        let exception = WITHOUT_MODULE_DOC
+            .iter()
+            .find(|(path, _)| *path == file.path);
         match (check_module_doc(&file.path, &file.text), exception) {
             (Some(violation), None) => violations.push(violation),
             (None, Some((path, _))) => violations.push(Violation {
@@ -626,7 +652,11 @@ struct Stage {
 const STAGES: &[Stage] = &[
     Stage {
         name: "load",
-        files: &["generator/src/load.rs", "generator/src/load/", "generator/src/normalize.rs"],
+        files: &[
+            "generator/src/load.rs",
+            "generator/src/load/",
+            "generator/src/normalize.rs",
+        ],
         forbidden_modules: &["ir", "lower", "emit", "format"],
         forbidden_crates: &[],
         allowed_items: &[],
@@ -659,7 +689,15 @@ const STAGES: &[Stage] = &[
     Stage {
         name: "format",
         files: &["generator/src/format.rs", "generator/src/format/"],
-        forbidden_modules: &["ir", "load", "normalize", "lower", "emit", "config", "api_surface"],
+        forbidden_modules: &[
+            "ir",
+            "load",
+            "normalize",
+            "lower",
+            "emit",
+            "config",
+            "api_surface",
+        ],
         forbidden_crates: &["openapiv3"],
         allowed_items: &[],
     },
@@ -739,7 +777,11 @@ fn each_stage_sees_only_its_input() {
         }
     }
     for stage in STAGES {
-        assert!(checked.contains(&stage.name), "no file of the {} stage was found", stage.name);
+        assert!(
+            checked.contains(&stage.name),
+            "no file of the {} stage was found",
+            stage.name
+        );
     }
     assert_no_violations("stages in their own modules", &violations);
 }
@@ -751,13 +793,21 @@ fn the_allowed_stage_crossings_are_still_used() {
     for stage in STAGES {
         for (item, _) in stage.allowed_items {
             let (module, name) = item.split_once("::").expect("module::item");
-            let used = files.iter().filter(|file| stage_of(&file.path).is_some_and(|s| s.name == stage.name)).any(|file| {
-                let code = production_code_of(&file.path, &file.text);
-                code.lines().any(|line| {
-                    line.contains(&format!("{module}::")) && !word_matches(line, name).is_empty()
-                })
-            });
-            assert!(used, "the {} stage no longer uses `{item}`: remove it from STAGES in tidy.rs", stage.name);
+            let used = files
+                .iter()
+                .filter(|file| stage_of(&file.path).is_some_and(|s| s.name == stage.name))
+                .any(|file| {
+                    let code = production_code_of(&file.path, &file.text);
+                    code.lines().any(|line| {
+                        line.contains(&format!("{module}::"))
+                            && !word_matches(line, name).is_empty()
+                    })
+                });
+            assert!(
+                used,
+                "the {} stage no longer uses `{item}`: remove it from STAGES in tidy.rs",
+                stage.name
+            );
         }
     }
 }
@@ -920,7 +970,10 @@ fn every_file_is_written_through_ensure_file_contents() {
         .iter()
         .flat_map(|file| check_writes_go_through_ensure(&file.path, &file.text))
         .collect();
-    assert_no_violations("one ensure_file_contents writes or checks every file", &violations);
+    assert_no_violations(
+        "one ensure_file_contents writes or checks every file",
+        &violations,
+    );
     for (path, piece, _) in SCRATCH_WRITES {
         let still_written = files.iter().any(|file| {
             file.path == *path
@@ -928,13 +981,138 @@ fn every_file_is_written_through_ensure_file_contents() {
                     .iter()
                     .any(|(_, _, written_line)| written_line.contains(piece))
         });
-        assert!(still_written, "{path} no longer has `{piece}`: remove it from SCRATCH_WRITES in tidy.rs");
+        assert!(
+            still_written,
+            "{path} no longer has `{piece}`: remove it from SCRATCH_WRITES in tidy.rs"
+        );
     }
     assert!(
         files
             .iter()
             .any(|file| file.path == WRITING_MODULE && !file_writes(&file.path, &file.text).is_empty()),
         "{WRITING_MODULE} writes no file: the owner of writing moved, update WRITING_MODULE in tidy.rs"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rule 6: spec defects and server values are error values, never panics.
+// ---------------------------------------------------------------------------------------------
+
+/// What panics. The generator's code has none of these (test code aside): a defect of a spec is a
+/// `GeneratorError`. The runtime's has none either: no number, date or body from a server can make a
+/// generated client or its token source panic.
+const PANICKING_CALLS: &[&str] = &[
+    ".unwrap()",
+    ".expect(",
+    "panic!",
+    "todo!",
+    "unimplemented!",
+    "unreachable!",
+    "assert!",
+    "assert_eq!",
+    "assert_ne!",
+];
+
+fn check_no_panicking_calls(path: &str, text: &str) -> Vec<Violation> {
+    let code = production_code_of(path, text);
+    let mut violations = Vec::new();
+    for call in PANICKING_CALLS {
+        for line in word_matches(&code, call) {
+            violations.push(Violation {
+                path: path.to_string(),
+                line,
+                rule: format!(
+                    "`{call}` outside test code: no `unwrap`, `todo!`, `unimplemented!` or `assert!` \
+                     on spec content or server values; return an error value"
+                ),
+            });
+        }
+    }
+    violations.sort_by_key(|violation| violation.line);
+    violations
+}
+
+#[test]
+fn the_generator_and_the_runtime_do_not_panic() {
+    let mut files = files_under("generator/src/");
+    files.extend(files_under("generator/runtime/src/"));
+    let violations: Vec<Violation> = files
+        .iter()
+        .flat_map(|file| check_no_panicking_calls(&file.path, &file.text))
+        .collect();
+    assert_no_violations("errors are values", &violations);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rule 7: one request path.
+// ---------------------------------------------------------------------------------------------
+
+/// The one function that hands a request to `reqwest`: `runtime::send` calls it once per attempt.
+const REQUEST_SENDER: (&str, &str) = ("generator/runtime/src/lib.rs", "async fn send_attempts(");
+
+/// Calls that send an HTTP request through `reqwest`.
+const REQUEST_SENDS: &[&str] = &[".send()", ".execute("];
+
+/// (line, the function it stands in) of each request sent in a file's code.
+fn request_sends(text: &str, code: &str) -> Vec<(usize, String)> {
+    let written_lines: Vec<&str> = text.lines().collect();
+    let mut sends = Vec::new();
+    for call in REQUEST_SENDS {
+        for line in word_matches(code, call) {
+            let function = written_lines[..line]
+                .iter()
+                .rev()
+                .find(|written| written.trim_start().contains("fn "))
+                .map(|written| written.trim().to_string())
+                .unwrap_or_default();
+            sends.push((line, function));
+        }
+    }
+    sends.sort();
+    sends
+}
+
+fn check_one_request_path(path: &str, text: &str, code: &str) -> Vec<Violation> {
+    request_sends(text, code)
+        .into_iter()
+        .filter(|(_, function)| !(path == REQUEST_SENDER.0 && function.contains(REQUEST_SENDER.1)))
+        .map(|(line, _)| Violation {
+            path: path.to_string(),
+            line,
+            rule: format!(
+                "sends a request itself: every call goes through `runtime::send` (one deadline, \
+                 limits, retries), whose `{}` in {} is the only place a request is sent",
+                REQUEST_SENDER.1, REQUEST_SENDER.0
+            ),
+        })
+        .collect()
+}
+
+/// The runtime, and the generated code itself (what emit's quoted code becomes; the drift check and
+/// the golden test keep it equal to the generator's output).
+#[test]
+fn every_call_goes_through_runtime_send() {
+    let root = project_root();
+    let mut files = files_under("generator/runtime/src/");
+    for folder in GENERATED_FOLDERS {
+        files.extend(rust_files_under(&root, folder, &[]));
+    }
+    let mut violations = Vec::new();
+    let mut senders = 0;
+    for file in &files {
+        let code = if file.path.starts_with("generator/runtime/") {
+            production_code_of(&file.path, &file.text)
+        } else {
+            code_of(&file.text)
+        };
+        senders += request_sends(&file.text, &code).len();
+        violations.extend(check_one_request_path(&file.path, &file.text, &code));
+    }
+    assert_no_violations("one request path", &violations);
+    assert_eq!(
+        senders, 1,
+        "exactly one request send is expected, in `{}` of {}",
+        REQUEST_SENDER.1, REQUEST_SENDER.0
     );
 }
 
@@ -957,7 +1135,11 @@ fn test_code_and_quoted_code_are_left_out() {
     let text = "use std::fs;\n#[cfg(test)]\nmod tests {\n    use std::process;\n}\n#[cfg(test)]\nmod more;\nfn emit() { quote! { crate::lower::x(); std::env::var(\"A\") } }\n";
     let code = production_code_of("generator/src/emit/x.rs", text);
     assert_eq!(word_matches(&code, "std::"), vec![1], "{code}");
-    assert!(production_code_of("generator/src/emit/x/tests.rs", "use std::fs;\n").trim().is_empty());
+    assert!(
+        production_code_of("generator/src/emit/x/tests.rs", "use std::fs;\n")
+            .trim()
+            .is_empty()
+    );
 }
 
 #[test]
@@ -965,7 +1147,10 @@ fn the_module_doc_rule_bites() {
     assert!(check_module_doc("a.rs", "//! What this is for.\nfn f() {}\n").is_none());
     let violation = check_module_doc("generator/src/a.rs", "// a plain comment\n//! late\n")
         .expect("a file without a first `//!` line is a violation");
-    assert_eq!((violation.path.as_str(), violation.line), ("generator/src/a.rs", 1));
+    assert_eq!(
+        (violation.path.as_str(), violation.line),
+        ("generator/src/a.rs", 1)
+    );
     assert!(check_module_doc("b.rs", "").is_some());
     assert!(check_module_doc("c.rs", "/// an outer doc\nfn f() {}\n").is_some());
 }
@@ -973,22 +1158,32 @@ fn the_module_doc_rule_bites() {
 #[test]
 fn the_no_io_rule_bites() {
     let clean = "//! Doc: std::fs is never used, println! neither.\nfn f() -> &'static str { \"std::fs::write\" }\n";
-    assert_eq!(check_generator_does_no_io("generator/src/a.rs", clean), vec![]);
+    assert_eq!(
+        check_generator_does_no_io("generator/src/a.rs", clean),
+        vec![]
+    );
     let dirty = "//! Doc.\nuse std::{collections::BTreeMap, fs};\nfn f() {\n    let _ = std::env::var(\"X\");\n    println!(\"hi\");\n    let _ = File::open(\"a\");\n}\n";
     let lines: Vec<usize> = check_generator_does_no_io("generator/src/a.rs", dirty)
         .iter()
         .map(|violation| violation.line)
         .collect();
     assert_eq!(lines, vec![2, 4, 5, 6]);
-    let in_tests = "//! Doc.\n#[cfg(test)]\nmod tests {\n    fn f() { std::fs::read(\"x\").unwrap(); }\n}\n";
-    assert_eq!(check_generator_does_no_io("generator/src/a.rs", in_tests), vec![]);
+    let in_tests =
+        "//! Doc.\n#[cfg(test)]\nmod tests {\n    fn f() { std::fs::read(\"x\").unwrap(); }\n}\n";
+    assert_eq!(
+        check_generator_does_no_io("generator/src/a.rs", in_tests),
+        vec![]
+    );
 }
 
 #[test]
 fn the_stage_rule_bites() {
     let emit = stage_of("generator/src/emit/client.rs").expect("emit is a stage");
     let clean = "//! Doc.\nuse crate::ir::ApiModule;\nuse crate::lower::status_reason_text;\nfn f() { quote! { crate::runtime::send() }; crate::lower::has_default(&t); }\n";
-    assert_eq!(check_stage_boundaries(emit, "generator/src/emit/client.rs", clean), vec![]);
+    assert_eq!(
+        check_stage_boundaries(emit, "generator/src/emit/client.rs", clean),
+        vec![]
+    );
     let dirty = "//! Doc.\nuse crate::{ir::ApiModule, lower::schemas::lower_schema};\nuse openapiv3::OpenAPI;\nfn f() { super::super::load::parse(); }\n";
     let lines: Vec<usize> = check_stage_boundaries(emit, "generator/src/emit/client.rs", dirty)
         .iter()
@@ -997,15 +1192,27 @@ fn the_stage_rule_bites() {
     assert_eq!(lines, vec![2, 3, 4]);
     let format = stage_of("generator/src/format/items.rs").expect("format is a stage");
     let uses_ir = "//! Doc.\nuse crate::ir::TypeRef;\n";
-    assert_eq!(check_stage_boundaries(format, "generator/src/format/items.rs", uses_ir).len(), 1);
+    assert_eq!(
+        check_stage_boundaries(format, "generator/src/format/items.rs", uses_ir).len(),
+        1
+    );
     let load = stage_of("generator/src/load/overlay.rs").expect("load is a stage");
     let uses_lower = "//! Doc.\nfn f() { crate::lower::lower(); }\n";
-    assert_eq!(check_stage_boundaries(load, "generator/src/load/overlay.rs", uses_lower).len(), 1);
+    assert_eq!(
+        check_stage_boundaries(load, "generator/src/load/overlay.rs", uses_lower).len(),
+        1
+    );
     let lower = stage_of("generator/src/lower/mod.rs").expect("lower is a stage");
     let uses_emit = "//! Doc.\nuse super::emit::client_items;\n";
-    assert_eq!(check_stage_boundaries(lower, "generator/src/lower/mod.rs", uses_emit).len(), 1);
+    assert_eq!(
+        check_stage_boundaries(lower, "generator/src/lower/mod.rs", uses_emit).len(),
+        1
+    );
     let own_submodule = "//! Doc.\nuse super::schemas::x;\n";
-    assert_eq!(check_stage_boundaries(lower, "generator/src/lower/operations.rs", own_submodule), vec![]);
+    assert_eq!(
+        check_stage_boundaries(lower, "generator/src/lower/operations.rs", own_submodule),
+        vec![]
+    );
 }
 
 #[test]
@@ -1016,9 +1223,16 @@ fn the_naming_rule_bites() {
         .map(|violation| violation.line)
         .collect();
     assert_eq!(lines, vec![3, 4]);
-    assert_eq!(check_identifiers_come_from_naming("generator/src/naming.rs", dirty), vec![]);
-    let in_tests = "//! Doc.\n#[cfg(test)]\nmod tests {\n    fn f() { quote::format_ident!(\"x\"); }\n}\n";
-    assert_eq!(check_identifiers_come_from_naming("generator/src/format/x.rs", in_tests), vec![]);
+    assert_eq!(
+        check_identifiers_come_from_naming("generator/src/naming.rs", dirty),
+        vec![]
+    );
+    let in_tests =
+        "//! Doc.\n#[cfg(test)]\nmod tests {\n    fn f() { quote::format_ident!(\"x\"); }\n}\n";
+    assert_eq!(
+        check_identifiers_come_from_naming("generator/src/format/x.rs", in_tests),
+        vec![]
+    );
 }
 
 #[test]
@@ -1029,12 +1243,69 @@ fn the_ensure_rule_bites() {
         .map(|violation| violation.line)
         .collect();
     assert_eq!(lines, vec![3, 4]);
-    assert_eq!(check_writes_go_through_ensure(WRITING_MODULE, dirty), vec![]);
+    assert_eq!(
+        check_writes_go_through_ensure(WRITING_MODULE, dirty),
+        vec![]
+    );
     let scratch = "//! Doc.\nfn f() { std::fs::write(&marker, &lockfile)?; }\n";
-    assert_eq!(check_writes_go_through_ensure("xtask/src/prism.rs", scratch), vec![]);
-    assert_eq!(check_writes_go_through_ensure("xtask/src/codegen.rs", scratch).len(), 1);
-    let other_write_in_a_scratch_file = "//! Doc.\nfn f() { std::fs::write(&expectations_path, text)?; }\n";
-    assert_eq!(check_writes_go_through_ensure("xtask/src/prism.rs", other_write_in_a_scratch_file).len(), 1);
+    assert_eq!(
+        check_writes_go_through_ensure("xtask/src/prism.rs", scratch),
+        vec![]
+    );
+    assert_eq!(
+        check_writes_go_through_ensure("xtask/src/codegen.rs", scratch).len(),
+        1
+    );
+    let other_write_in_a_scratch_file =
+        "//! Doc.\nfn f() { std::fs::write(&expectations_path, text)?; }\n";
+    assert_eq!(
+        check_writes_go_through_ensure("xtask/src/prism.rs", other_write_in_a_scratch_file).len(),
+        1
+    );
     let not_a_write = "//! Doc.\nfn f() { if metadata.file_type().is_symlink() { return; } }\n";
-    assert_eq!(check_writes_go_through_ensure("xtask/src/ownership.rs", not_a_write), vec![]);
+    assert_eq!(
+        check_writes_go_through_ensure("xtask/src/ownership.rs", not_a_write),
+        vec![]
+    );
+}
+
+#[test]
+fn the_panic_rule_bites() {
+    let clean = "//! Doc: never `.unwrap()`.\nfn f(x: Option<u8>) -> u8 { x.unwrap_or(0) }\n#[cfg(test)]\nmod tests {\n    fn g() { None::<u8>.unwrap(); }\n}\n";
+    assert_eq!(
+        check_no_panicking_calls("generator/src/a.rs", clean),
+        vec![]
+    );
+    let dirty = "//! Doc.\nfn f(x: Option<u8>) -> u8 {\n    assert!(x.is_some());\n    x.expect(\"some\") + x.unwrap()\n}\nfn g() { todo!() }\n";
+    let lines: Vec<usize> = check_no_panicking_calls("generator/runtime/src/a.rs", dirty)
+        .iter()
+        .map(|violation| violation.line)
+        .collect();
+    assert_eq!(lines, vec![3, 4, 4, 6]);
+    assert!(check_no_panicking_calls(
+        "generator/src/a.rs",
+        "//! Doc.\nfn f() { debug_assert!(true) }\n"
+    )
+    .is_empty());
+}
+
+#[test]
+fn the_request_path_rule_bites() {
+    let runtime = "//! Doc.\nasync fn send_attempts(request: Request) {\n    let response = request.send().await;\n}\n";
+    let code = code_of(runtime);
+    assert_eq!(
+        check_one_request_path(REQUEST_SENDER.0, runtime, &code),
+        vec![]
+    );
+    let elsewhere = "//! Doc.\npub async fn token(client: &reqwest::Client) {\n    client.post(url).send().await;\n    client.execute(request).await;\n}\n";
+    let code = code_of(elsewhere);
+    let lines: Vec<usize> = check_one_request_path(REQUEST_SENDER.0, elsewhere, &code)
+        .iter()
+        .map(|violation| violation.line)
+        .collect();
+    assert_eq!(lines, vec![3, 4]);
+    assert_eq!(
+        check_one_request_path("generated/src/x.rs", elsewhere, &code).len(),
+        2
+    );
 }

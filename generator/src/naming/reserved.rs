@@ -128,7 +128,10 @@ pub fn conformance_call_function(operation_method_name: &str) -> String {
 
 /// The conformance driver's function that exercises an operation: `exercise_{operation}`.
 pub fn conformance_exercise_function(operation_method_name: &str) -> String {
-    format!("exercise_{}", operation_method_name.trim_start_matches("r#"))
+    format!(
+        "exercise_{}",
+        operation_method_name.trim_start_matches("r#")
+    )
 }
 
 /// The name Rust code gives a crate of this package name (`my-client` -> `my_client`).

@@ -146,7 +146,6 @@ fn code_of(text: &str) -> String {
     while index < characters.len() {
         let character = characters[index];
         let next = characters.get(index + 1).copied();
-        let previous_is_identifier = index > 0 && is_identifier_character(characters[index - 1]);
         if character == '/' && next == Some('/') {
             while index < characters.len() && characters[index] != '\n' {
                 code.push(' ');
@@ -205,10 +204,7 @@ fn code_of(text: &str) -> String {
             }
             code.push('"');
             index += 1;
-        } else if character == '\''
-            && !previous_is_identifier
-            && is_char_literal(&characters, index)
-        {
+        } else if character == '\'' && is_char_literal(&characters, index) {
             code.push('\'');
             index += 1;
             while index < characters.len() && characters[index] != '\'' {
@@ -330,15 +326,19 @@ fn blank_range(characters: &mut [char], start: usize, end: usize) {
 /// the generated crate's code (`crate::runtime` there is the client's runtime), not the generator's.
 fn without_quoted_code(code: &str) -> String {
     let mut characters: Vec<char> = code.chars().collect();
+    let quoting_macros: Vec<Vec<char>> = ["quote_spanned!", "parse_quote!", "quote!"]
+        .iter()
+        .map(|name| name.chars().collect())
+        .collect();
     let mut index = 0;
     while index < characters.len() {
         let at_word_start = index == 0 || !is_identifier_character(characters[index - 1]);
-        let macro_name = ["quote_spanned!", "parse_quote!", "quote!"]
-            .into_iter()
-            .find(|name| characters[index..].starts_with(&name.chars().collect::<Vec<_>>()));
+        let macro_name = quoting_macros
+            .iter()
+            .find(|name| characters[index..].starts_with(name));
         match macro_name {
             Some(name) if at_word_start => {
-                let after = index + name.chars().count();
+                let after = index + name.len();
                 let open = characters[after..]
                     .iter()
                     .position(|character| !character.is_whitespace())
@@ -1164,10 +1164,10 @@ fn every_call_goes_through_runtime_send() {
 
 #[test]
 fn code_of_blanks_comments_and_literals_and_keeps_lines() {
-    let text = "let a = \"std::fs\"; // std::fs\n/* std::fs /* nested */ std::fs */ let b = r#\"std::fs\"#;\nlet c = '\"'; let d: &'static str = \"\\\" std::fs\"; std::fs::read(x);\nlet e = b'x'; let r#type = 1; for\"x\".len();";
+    let text = "let a = \"std::fs\"; // std::fs\n/* std::fs /* nested */ std::fs */ let b = r#\"std::fs\"#;\nlet c = '\"'; let d: &'static str = \"\\\" std::fs\"; std::fs::read(x);\nlet e = b'x'; let f = b'\"'; let g = '\\''; let r#type = 1; for\"x\".len(); std::fs::read(y);";
     let code = code_of(text);
     assert_eq!(code.lines().count(), text.lines().count());
-    assert_eq!(word_matches(&code, "std::fs"), vec![3], "{code}");
+    assert_eq!(word_matches(&code, "std::fs"), vec![3, 4], "{code}");
     assert!(code.contains("r#type"), "{code}");
     assert!(code.contains("&'static str"), "{code}");
 }

@@ -6,10 +6,11 @@ mod reserved;
 pub use doc_text::escape_prose_line;
 
 pub use reserved::{
-    claim_scheme_field, optional_field_setter_method, scheme_method_names, scheme_setter_method,
-    scheme_token_source_field, scheme_token_source_setter_method, server_constant_name,
-    server_field_name, server_override_method, CLIENT_METHOD_NAMES, PROVIDER_MODULE_ITEM_NAMES,
-    RESERVED_MODULE_NAMES, STRUCT_CONSTRUCTOR_METHOD,
+    claim_scheme_field, conformance_call_function, conformance_exercise_function, crate_identifier,
+    credential_binding_name, optional_field_setter_method, scheme_method_names,
+    scheme_setter_method, scheme_token_source_field, scheme_token_source_setter_method,
+    server_constant_name, server_field_name, server_override_method, CLIENT_METHOD_NAMES,
+    PROVIDER_MODULE_ITEM_NAMES, RESERVED_MODULE_NAMES, STRUCT_CONSTRUCTOR_METHOD,
 };
 
 use heck::{ToPascalCase, ToSnakeCase};

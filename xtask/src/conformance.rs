@@ -1008,8 +1008,13 @@ pub fn run(root: &Path, args: ConformanceArgs) -> Result<bool> {
             EXPECTATIONS_HEADER,
             toml::to_string(&expectations).context("cannot write the expectations")?
         );
-        std::fs::write(&expectations_path, text)
-            .with_context(|| format!("cannot write {}", expectations_path.display()))?;
+        crate::ensure::ensure_file_contents(
+            crate::ensure::Mode::Write,
+            &expectations_path,
+            &expectations_path.display().to_string(),
+            &text,
+        )
+        .with_context(|| format!("cannot write {}", expectations_path.display()))?;
         println!("conformance: recorded in {}", expectations_path.display());
         return Ok(true);
     }

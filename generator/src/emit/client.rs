@@ -10,7 +10,7 @@ use crate::ir::{
 };
 use crate::lower::status_reason_text;
 use crate::naming::to_identifier_tokens;
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 fn ident(name: &str) -> Ident {
@@ -88,10 +88,7 @@ fn credentials_struct(schemes: &[SecurityScheme]) -> TokenStream {
 
 /// The `Credentials` field holding a token source for a bearer scheme.
 fn token_source_field(scheme: &SecurityScheme) -> Ident {
-    Ident::new(
-        &crate::naming::scheme_token_source_field(&scheme.rust_name),
-        Span::call_site(),
-    )
+    ident(&crate::naming::scheme_token_source_field(&scheme.rust_name))
 }
 
 fn client_struct(api: &ApiModule) -> TokenStream {
@@ -132,10 +129,7 @@ fn client_fixed_methods(api: &ApiModule) -> TokenStream {
     };
     let credential_methods = api.security_schemes.iter().enumerate().map(|(scheme_index, scheme)| {
         let field = ident(&scheme.rust_name);
-        let method = Ident::new(
-            &crate::naming::scheme_setter_method(&scheme.rust_name),
-            Span::call_site(),
-        );
+        let method = ident(&crate::naming::scheme_setter_method(&scheme.rust_name));
         match scheme.kind {
             SecuritySchemeKind::Basic { oauth2_client } => {
                 let doc = if oauth2_client {
@@ -174,10 +168,9 @@ fn client_fixed_methods(api: &ApiModule) -> TokenStream {
             SecuritySchemeKind::Bearer => {
                 let doc = format!(" Sends `token` as the `{}` bearer token.", scheme.spec_name);
                 let tokens_field = token_source_field(scheme);
-                let tokens_method = Ident::new(
-                    &crate::naming::scheme_token_source_setter_method(&scheme.rust_name),
-                    Span::call_site(),
-                );
+                let tokens_method = ident(&crate::naming::scheme_token_source_setter_method(
+                    &scheme.rust_name,
+                ));
                 let tokens_doc = format!(
                     " Takes the `{}` bearer token from `tokens` (such as a `TokenSource`) on every call; on a 401 the token is renewed and the call sent once more.",
                     scheme.spec_name
@@ -820,13 +813,12 @@ fn security_statements(operation: &Operation, schemes: &[SecurityScheme]) -> Tok
             .iter()
             .map(|index| ident(&schemes[*index].rust_name))
             .collect();
-        let bindings: Vec<Ident> = names
+        let bindings: Vec<Ident> = alternative
             .iter()
-            .map(|name| {
-                Ident::new(
-                    &format!("credential_{}", name.to_string().trim_start_matches("r#")),
-                    Span::call_site(),
-                )
+            .map(|index| {
+                ident(&crate::naming::credential_binding_name(
+                    &schemes[*index].rust_name,
+                ))
             })
             .collect();
         let applies = alternative.iter().zip(&bindings).map(|(index, binding)| {
@@ -1082,7 +1074,7 @@ fn call_method(api: &ApiModule, operation: &Operation, schemes: &[SecurityScheme
     let error_type = ident(&operation.error_type);
     let path = path_statements(operation);
     let query = query_statements(operation);
-    let http_method = Ident::new(&operation.http_method, Span::call_site());
+    let http_method = ident(&operation.http_method);
     let send_query = if parameters_at(operation, ParameterLocation::Query).is_empty() {
         quote!()
     } else {

@@ -9,10 +9,13 @@
 use super::conformance_values::{Fill, ValueSynthesizer};
 use crate::error::GeneratorError;
 use crate::ir::{ApiModule, Operation, OperationKind, SecuritySchemeKind, StatusMatch};
-use crate::naming::{scheme_setter_method, to_identifier_tokens};
+use crate::naming::{
+    conformance_call_function, conformance_exercise_function, crate_identifier,
+    scheme_setter_method, to_identifier_tokens,
+};
 use crate::GeneratedFile;
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 /// The build profile of every driver (the driver is its workspace's root, so it sets the profile of
 /// the client crate and the dependencies too). A driver of a large document compiles a client of
@@ -62,7 +65,7 @@ pub fn conformance_driver_files(
 }
 
 fn main_tokens(api: &ApiModule, client_crate: &str) -> TokenStream {
-    let client_crate = format_ident!("{}", client_crate.replace('-', "_"));
+    let client_crate = to_identifier_tokens(&crate_identifier(client_crate));
     let module = to_identifier_tokens(&api.module_name);
     let synthesizer = ValueSynthesizer::new(api);
     let configure = configure_client(api);
@@ -115,11 +118,11 @@ fn main_tokens(api: &ApiModule, client_crate: &str) -> TokenStream {
 /// Statements that point every server at Prism and set every security scheme's credentials.
 fn configure_client(api: &ApiModule) -> TokenStream {
     let servers = api.servers.iter().map(|server| {
-        let method = format_ident!("{}", server.override_method);
+        let method = to_identifier_tokens(&server.override_method);
         quote! { let client = client.#method(&run.base_url).map_err(|error| error.to_string())?; }
     });
     let schemes = api.security_schemes.iter().map(|scheme| {
-        let method = format_ident!("{}", scheme_setter_method(&scheme.rust_name));
+        let method = to_identifier_tokens(&scheme_setter_method(&scheme.rust_name));
         match scheme.kind {
             SecuritySchemeKind::Basic { .. } => {
                 quote! { let client = client.#method("conformance-user", "conformance-password"); }
@@ -136,14 +139,11 @@ fn configure_client(api: &ApiModule) -> TokenStream {
 }
 
 fn function_name(operation: &Operation) -> proc_macro2::Ident {
-    format_ident!("call_{}", operation.method_name.trim_start_matches("r#"))
+    to_identifier_tokens(&conformance_call_function(&operation.method_name))
 }
 
 fn exercise_function_name(operation: &Operation) -> proc_macro2::Ident {
-    format_ident!(
-        "exercise_{}",
-        operation.method_name.trim_start_matches("r#")
-    )
+    to_identifier_tokens(&conformance_exercise_function(&operation.method_name))
 }
 
 /// `async fn call_<op>(run, prefer, required_only) -> Outcome`: builds the values and calls.

@@ -7,7 +7,7 @@ use crate::naming::{
     optional_field_setter_method, to_identifier_tokens, STRUCT_CONSTRUCTOR_METHOD,
 };
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 /// One field as the constructor sees it.
 pub struct ConstructedField<'a> {
@@ -37,7 +37,7 @@ pub fn constructor_items(
     derives_default: bool,
     scope: Scope,
 ) -> TokenStream {
-    let constructor = format_ident!("{}", STRUCT_CONSTRUCTOR_METHOD);
+    let constructor = to_identifier_tokens(STRUCT_CONSTRUCTOR_METHOD);
     let mut arguments = Vec::new();
     let mut initializers = Vec::new();
     let mut setters = Vec::new();

@@ -2,8 +2,8 @@
 
 use super::type_tokens::doc_attributes;
 use crate::ir::{ApiModule, Operation, Server};
-use crate::naming::{server_constant_name, server_field_name};
-use proc_macro2::{Ident, Span, TokenStream};
+use crate::naming::{server_constant_name, server_field_name, to_identifier_tokens};
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 /// The pieces of `Client` that hold and set the servers.
@@ -23,11 +23,11 @@ pub struct ClientServerItems {
 }
 
 fn field_ident(server: &Server) -> Ident {
-    Ident::new(&server_field_name(&server.rust_name), Span::call_site())
+    to_identifier_tokens(&server_field_name(&server.rust_name))
 }
 
 fn constant_ident(server: &Server) -> Ident {
-    Ident::new(&server_constant_name(&server.rust_name), Span::call_site())
+    to_identifier_tokens(&server_constant_name(&server.rust_name))
 }
 
 /// `pub const <NAME>_SERVER_URL` for each absolute extra server.
@@ -103,7 +103,7 @@ pub fn client_server_items(api: &ApiModule) -> ClientServerItems {
     });
     let methods = api.servers.iter().enumerate().map(|(index, server)| {
         let field = field_ident(server);
-        let method = Ident::new(&server.override_method, Span::call_site());
+        let method = to_identifier_tokens(&server.override_method);
         let users: Vec<String> = api
             .operations
             .iter()

@@ -114,3 +114,27 @@ pub const STRUCT_CONSTRUCTOR_METHOD: &str = "new";
 pub fn optional_field_setter_method(field_rust_name: &str) -> String {
     format!("with_{}", field_rust_name.trim_start_matches("r#"))
 }
+
+/// The local binding in an operation's body that holds a security scheme's credentials:
+/// `credential_{scheme}`.
+pub fn credential_binding_name(scheme_rust_name: &str) -> String {
+    format!("credential_{}", scheme_rust_name.trim_start_matches("r#"))
+}
+
+/// The conformance driver's function that calls an operation once: `call_{operation}`.
+pub fn conformance_call_function(operation_method_name: &str) -> String {
+    format!("call_{}", operation_method_name.trim_start_matches("r#"))
+}
+
+/// The conformance driver's function that exercises an operation: `exercise_{operation}`.
+pub fn conformance_exercise_function(operation_method_name: &str) -> String {
+    format!(
+        "exercise_{}",
+        operation_method_name.trim_start_matches("r#")
+    )
+}
+
+/// The name Rust code gives a crate of this package name (`my-client` -> `my_client`).
+pub fn crate_identifier(package_name: &str) -> String {
+    package_name.replace('-', "_")
+}

@@ -9,6 +9,8 @@ mod fast_items;
 mod fast_string_enum_impls;
 mod items;
 
+pub use items::SectionLane;
+
 use crate::error::GeneratorError;
 use proc_macro2::TokenStream;
 
@@ -67,6 +69,22 @@ pub fn format_rust_sections<'a>(
         message,
     };
     items::format_items_in_parallel_after(format!("{RUST_HEADER}\n"), sections).map_err(internal)
+}
+
+/// [`format_rust_sections`] for a file given as consecutive lanes of sections: `first_lane` is
+/// built and printed on this thread, each of `other_lanes` on a thread of its own at the same
+/// time (see `emit::provider_module_lanes`). The bytes are those of the lanes' sections one after
+/// another.
+pub fn format_rust_lanes<'a>(
+    file_name: &str,
+    first_lane: impl IntoIterator<Item = Section<'a>>,
+    other_lanes: Vec<SectionLane<'a>>,
+) -> Result<String, GeneratorError> {
+    items::format_lanes_in_parallel_after(format!("{RUST_HEADER}\n"), first_lane, other_lanes)
+        .map_err(|message| GeneratorError::Internal {
+            file: file_name.to_string(),
+            message,
+        })
 }
 
 /// Puts the header line on a file the generator writes verbatim (such as the runtime template).

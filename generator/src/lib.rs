@@ -192,11 +192,10 @@ pub fn generate_crate(
             Some(overlay) => format!("{}` with the overlay `{}", source.spec_path, overlay.path),
             None => source.spec_path.clone(),
         };
-        // Section by section, so the whole module's tokens never sit in memory at once.
-        let contents = format::format_rust_sections(
-            &file,
-            emit::provider_module_sections(&api, &generated_from),
-        )?;
+        // Section by section, so the whole module's tokens never sit in memory at once, in two
+        // lanes built and printed on two threads.
+        let (first_lane, other_lanes) = emit::provider_module_lanes(&api, &generated_from);
+        let contents = format::format_rust_lanes(&file, first_lane, other_lanes)?;
         runtime_parts.push(runtime_source::parts_used_by(&contents));
         files.push(GeneratedFile {
             path: file.clone(),

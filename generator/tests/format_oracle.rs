@@ -64,13 +64,18 @@ fn check_document(path: &Path) -> (usize, usize) {
         &syn::parse2(tokens.clone()).unwrap_or_else(|error| panic!("{spec_path}: {error}")),
     );
     let expected = format!("{}\n{oracle}", format::RUST_HEADER);
-    // As `generate_crate` formats it: section by section, each emitted when the format stage asks.
+    // Section by section, each emitted when the format stage asks, in one lane.
     let actual = format::format_rust_sections(
         "src/api.rs",
         generator::emit::provider_module_sections(&api, &spec_path),
     )
     .unwrap_or_else(|error| panic!("{spec_path}: {error}"));
     assert_same_as_oracle(&format!("{spec_path}: "), &expected, &actual);
+    // As `generate_crate` formats it: in two lanes built and printed on two threads.
+    let (first_lane, other_lanes) = generator::emit::provider_module_lanes(&api, &spec_path);
+    let actual = format::format_rust_lanes("src/api.rs", first_lane, other_lanes)
+        .unwrap_or_else(|error| panic!("{spec_path}: {error}"));
+    assert_same_as_oracle(&format!("{spec_path} (in lanes): "), &expected, &actual);
     format::items_printed_without_syn(tokens)
 }
 

@@ -19,7 +19,7 @@ pub use crate_files::{
 };
 pub use token_module::token_module_tokens;
 
-use crate::format::Section;
+use crate::format::{Section, SectionLane};
 use crate::ir::ApiModule;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -47,6 +47,23 @@ pub fn provider_module_sections<'a>(
     head.chain(types)
         .chain(client::client_sections(api))
         .chain(token_source)
+}
+
+/// [`provider_module_sections`] in two lanes that can be built and printed at the same time on
+/// two threads (see `format::format_rust_lanes`): the module's own items and `types`, then the
+/// client and the token source.
+pub fn provider_module_lanes<'a>(
+    api: &'a ApiModule,
+    spec_path: &'a str,
+) -> (impl Iterator<Item = Section<'a>> + 'a, Vec<SectionLane<'a>>) {
+    let head = std::iter::once_with(move || Section::Items(module_head(api, spec_path)));
+    let types = std::iter::once_with(move || types::types_section(&api.types));
+    let client: SectionLane<'a> = Box::new(move || {
+        let token_source =
+            std::iter::once_with(move || Section::Items(token_source::token_source_items(api)));
+        Box::new(client::client_sections(api).chain(token_source))
+    });
+    (head.chain(types), vec![client])
 }
 
 /// The module's docs and its own items before `types`.

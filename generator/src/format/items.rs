@@ -62,75 +62,88 @@ pub(super) fn format_items_in_parallel_after<'a>(
     head: String,
     sections: impl IntoIterator<Item = Section<'a>>,
 ) -> Result<String, String> {
+    format_lanes_in_parallel_after(head, sections, Vec::new())
+}
+
+/// Where a piece stands: its lane, then its place in the lane.
+type PieceIndex = (usize, usize);
+
+/// The file given as consecutive lanes: `first_lane` is emitted and printed on this thread, each
+/// of `other_lanes` on a thread of its own at the same time (emitting and printing are most of a
+/// generation, and `proc_macro2` tokens cannot cross threads, so a lane's sections are built on
+/// the thread that prints them). Pieces left to `syn` are formatted by workers on the other cores
+/// and by every lane once it has printed its own. The bytes are those of the lanes' sections
+/// formatted one after another.
+pub(super) fn format_lanes_in_parallel_after<'a>(
+    head: String,
+    first_lane: impl IntoIterator<Item = Section<'a>>,
+    other_lanes: Vec<SectionLane<'a>>,
+) -> Result<String, String> {
     let workers = std::thread::available_parallelism()
         .map_or(1, |count| count.get())
-        .min(8);
-    let (sender, receiver) = mpsc::channel::<(usize, Piece)>();
+        .min(8)
+        .saturating_sub(other_lanes.len());
+    let (sender, receiver) = mpsc::channel::<(PieceIndex, Piece)>();
     let receiver = Mutex::new(receiver);
-    let mut formatted: Vec<Option<Result<String, String>>> = Vec::new();
+    let mut lanes_printed: Vec<PrintedLane> = Vec::new();
+    let mut results: Vec<(PieceIndex, Result<String, String>)> = Vec::new();
     std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|_| scope.spawn(|| format_pieces(&receiver)))
             .collect();
-        let mut count = 0;
-        // Pieces printed here are done: sending them through the channel would wake a worker (a
-        // futex call) for nothing, once per item.
-        let mut printed_here = Vec::new();
-        // A piece to parse whose text an earlier one had formats the same, so it is copied
-        // instead: generated code repeats statements (an operation's credentials, a status
-        // `match`), half of what goes to `syn` in some documents.
-        let mut first_with_text: HashMap<(String, usize, usize), usize> = HashMap::new();
-        let mut copies: Vec<(usize, usize)> = Vec::new();
-        for_each_piece(sections, |piece| {
-            match piece {
-                Piece::Printed(text) => printed_here.push((count, Ok(text))),
-                Piece::Parse {
-                    text,
-                    drop_first_lines,
-                    drop_last_lines,
-                } => {
-                    let key = (text, drop_first_lines, drop_last_lines);
-                    if let Some(&first) = first_with_text.get(&key) {
-                        copies.push((count, first));
-                    } else {
-                        let (text, drop_first_lines, drop_last_lines) = key.clone();
-                        if text.len() <= LONGEST_REMEMBERED_PIECE {
-                            first_with_text.insert(key, count);
-                        }
-                        let piece = Piece::Parse {
-                            text,
-                            drop_first_lines,
-                            drop_last_lines,
-                        };
-                        // A worker only goes away by panicking; the join below reports what it
-                        // left undone.
-                        let _ = sender.send((count, piece));
-                    }
-                }
-            }
-            count += 1;
-        });
-        drop(first_with_text);
+        let lane_handles: Vec<_> = other_lanes
+            .into_iter()
+            .enumerate()
+            .map(|(index, lane)| {
+                let sender = sender.clone();
+                let receiver = &receiver;
+                scope.spawn(move || {
+                    let printed = print_lane(index + 1, lane(), &sender);
+                    drop(sender);
+                    // This lane is printed; now it helps format what was left to `syn`.
+                    (printed, format_pieces(receiver))
+                })
+            })
+            .collect();
+        lanes_printed.push(print_lane(0, first_lane, &sender));
         drop(sender);
-        // This thread has printed every piece; now it helps format them.
-        let mut results = printed_here;
-        results.extend(format_pieces(&receiver));
+        results = format_pieces(&receiver);
+        for handle in lane_handles {
+            match handle.join() {
+                Ok((printed, formatted)) => {
+                    lanes_printed.push(printed);
+                    results.extend(formatted);
+                }
+                // A lane only goes away by panicking; its missing pieces are reported below.
+                Err(_) => lanes_printed.push(PrintedLane::default()),
+            }
+        }
         for handle in handles {
             results.extend(handle.join().unwrap_or_default());
         }
-        formatted = vec![None; count];
-        for (index, text) in results {
-            formatted[index] = Some(text);
-        }
-        for (index, first) in copies {
-            formatted[index] = formatted[first].clone();
-        }
     });
+    let mut formatted: Vec<Vec<Option<Result<String, String>>>> = lanes_printed
+        .iter()
+        .map(|lane| vec![None; lane.count])
+        .collect();
+    for ((lane, index), text) in results {
+        if let Some(slot) = formatted.get_mut(lane).and_then(|lane| lane.get_mut(index)) {
+            *slot = Some(text);
+        }
+    }
+    for (lane, printed) in lanes_printed.into_iter().enumerate() {
+        for (index, text) in printed.printed {
+            formatted[lane][index] = Some(Ok(text));
+        }
+        for (index, first) in printed.copies {
+            formatted[lane][index] = formatted[lane][first].clone();
+        }
+    }
     // The first piece that does not parse gives the parser's message. (The file's text is not
     // kept for a parse of the whole: it would be one more copy of the module in memory, and the
     // split is proven against whole-file prettyplease by `tests/format_oracle.rs`.)
     let mut length = 0;
-    for piece in &formatted {
+    for piece in formatted.iter().flatten() {
         match piece {
             Some(Ok(text)) => length += text.len(),
             Some(Err(message)) => return Err(message.clone()),
@@ -139,15 +152,74 @@ pub(super) fn format_items_in_parallel_after<'a>(
     }
     let mut source = head;
     source.reserve_exact(length);
-    for text in formatted.into_iter().flatten().flatten() {
+    for text in formatted.into_iter().flatten().flatten().flatten() {
         source.push_str(&text);
     }
     Ok(source)
 }
 
+/// A lane of a file: built and printed on a thread of its own (see
+/// [`format_lanes_in_parallel_after`]).
+pub type SectionLane<'a> =
+    Box<dyn FnOnce() -> Box<dyn Iterator<Item = Section<'a>> + 'a> + Send + 'a>;
+
+/// What a lane's thread printed itself, and which of its pieces are copies of earlier ones.
+#[derive(Default)]
+struct PrintedLane {
+    /// How many pieces the lane has.
+    count: usize,
+    printed: Vec<(usize, String)>,
+    copies: Vec<(usize, usize)>,
+}
+
+/// Prints one lane's sections on this thread; its pieces left to `syn` go to the channel.
+fn print_lane<'a>(
+    lane: usize,
+    sections: impl IntoIterator<Item = Section<'a>>,
+    sender: &mpsc::Sender<(PieceIndex, Piece)>,
+) -> PrintedLane {
+    let mut printed_lane = PrintedLane::default();
+    // A piece to parse whose text an earlier one had formats the same, so it is copied
+    // instead: generated code repeats statements (an operation's credentials, a status
+    // `match`), half of what goes to `syn` in some documents.
+    let mut first_with_text: HashMap<(String, usize, usize), usize> = HashMap::new();
+    for_each_piece(sections, |piece| {
+        let count = printed_lane.count;
+        printed_lane.count += 1;
+        match piece {
+            // Pieces printed here are done: sending them through the channel would wake a worker
+            // (a futex call) for nothing, once per item.
+            Piece::Printed(text) => printed_lane.printed.push((count, text)),
+            Piece::Parse {
+                text,
+                drop_first_lines,
+                drop_last_lines,
+            } => {
+                let key = (text, drop_first_lines, drop_last_lines);
+                if let Some(&first) = first_with_text.get(&key) {
+                    printed_lane.copies.push((count, first));
+                    return;
+                }
+                let (text, drop_first_lines, drop_last_lines) = key.clone();
+                if text.len() <= LONGEST_REMEMBERED_PIECE {
+                    first_with_text.insert(key, count);
+                }
+                let piece = Piece::Parse {
+                    text,
+                    drop_first_lines,
+                    drop_last_lines,
+                };
+                // A receiver only goes away by panicking; the missing piece is reported later.
+                let _ = sender.send(((lane, count), piece));
+            }
+        }
+    });
+    printed_lane
+}
+
 fn format_pieces(
-    receiver: &Mutex<mpsc::Receiver<(usize, Piece)>>,
-) -> Vec<(usize, Result<String, String>)> {
+    receiver: &Mutex<mpsc::Receiver<(PieceIndex, Piece)>>,
+) -> Vec<(PieceIndex, Result<String, String>)> {
     let mut results = Vec::new();
     loop {
         let next = match receiver.lock() {
@@ -729,6 +801,56 @@ mod tests {
         };
         let expected = whole_file(tokens.clone());
         assert_eq!(format_items_in_parallel([tokens]), Ok(expected));
+    }
+
+    /// Lanes printed on threads of their own come out in lane order, byte for byte the sections
+    /// formatted one after another, whatever their number; an empty lane adds nothing, and a
+    /// piece that does not parse in any lane gives the parser's message.
+    #[test]
+    fn lanes_on_their_own_threads_are_the_sections_one_after_another() {
+        let lane_tokens: Vec<TokenStream> = (0..5)
+            .map(|lane| {
+                let items = (0..40).map(move |index| {
+                    let name = quote::format_ident!("Lane{lane}Item{index}");
+                    quote! {
+                        pub struct #name { pub value: u8 }
+                        pub fn #name() { if let Some(x) = y() { z(x, #lane); } }
+                    }
+                });
+                quote! { #(#items)* }
+            })
+            .collect();
+        let whole: TokenStream = lane_tokens.iter().cloned().collect();
+        let expected = whole_file(whole);
+        for other_count in [0, 1, 4] {
+            let first: TokenStream = lane_tokens[..5 - other_count].iter().cloned().collect();
+            let mut others: Vec<SectionLane<'_>> = lane_tokens[5 - other_count..]
+                .iter()
+                .map(|tokens| {
+                    let tokens = tokens.to_string();
+                    let lane: SectionLane<'_> = Box::new(move || {
+                        let tokens: TokenStream = tokens.parse().expect("tokens");
+                        Box::new(std::iter::once(Section::Items(tokens)))
+                    });
+                    lane
+                })
+                .collect();
+            others.push(Box::new(|| Box::new(std::iter::empty())));
+            let formatted =
+                format_lanes_in_parallel_after(String::new(), [Section::Items(first)], others);
+            assert_eq!(formatted, Ok(expected.clone()), "{other_count} other lanes");
+        }
+        let broken: SectionLane<'_> = Box::new(|| {
+            Box::new(std::iter::once(Section::Items(
+                quote! { pub fn f() { let = ; } },
+            )))
+        });
+        let formatted = format_lanes_in_parallel_after(
+            String::new(),
+            [Section::Items(quote! { pub struct A; })],
+            vec![broken],
+        );
+        assert!(formatted.is_err(), "{formatted:?}");
     }
 
     #[test]

@@ -4,6 +4,10 @@
 
 /// One line of prose, escaped for rustdoc; text inside backtick code spans is left as written.
 pub fn escape_prose_line(line: &str) -> String {
+    // Most lines of prose have nothing to escape: no code span, bracket, angle bracket or URL.
+    if !line.contains(['`', '[', ']', '<', '>']) && !line.contains("http") {
+        return line.to_string();
+    }
     let characters: Vec<char> = line.chars().collect();
     let code = code_span_characters(&characters);
     let mut link_closers = std::collections::BTreeSet::new();
@@ -101,8 +105,14 @@ fn code_span_characters(characters: &[char]) -> Vec<CodeRole> {
 }
 
 fn starts_with_url(characters: &[char]) -> bool {
-    let start: String = characters.iter().take(8).collect();
-    start.starts_with("https://") || start.starts_with("http://")
+    let starts_with = |prefix: &str| {
+        prefix.chars().count() <= characters.len()
+            && prefix
+                .chars()
+                .zip(characters)
+                .all(|(wanted, &found)| wanted == found)
+    };
+    starts_with("https://") || starts_with("http://")
 }
 
 /// The `]` of a markdown link `[text](...)` opened at `open`, if it is one: the bracket that

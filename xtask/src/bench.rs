@@ -289,8 +289,10 @@ fn megabytes(bytes: u64) -> String {
 fn kilobytes(bytes: usize) -> String {
     if bytes >= 1_000_000 {
         format!("{:.1} MB", bytes as f64 / 1_000_000.0)
-    } else {
+    } else if bytes >= 1000 {
         format!("{} KB", bytes / 1000)
+    } else {
+        format!("{bytes} bytes")
     }
 }
 

@@ -15,6 +15,17 @@ fn quick_bench_reports_every_section_with_figures() {
     let yaml = root().join("generator/tests/fixtures/valid/pointer_refs.yaml");
     std::fs::copy(&json, corpus.path().join("mobile_calendar.json")).unwrap();
     std::fs::copy(&yaml, corpus.path().join("pointer_refs.yaml")).unwrap();
+    // A document of 256 KB and more gets a row in the memory table: mobile-calendar with a long
+    // description.
+    let mut large: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    large["info"]["description"] =
+        serde_json::Value::String("A line of prose about the calendar API.\n\n".repeat(7000));
+    std::fs::write(
+        corpus.path().join("large_calendar.json"),
+        serde_json::to_vec(&large).unwrap(),
+    )
+    .unwrap();
     // Not a document: left out of the corpus.
     std::fs::write(corpus.path().join("notes.txt"), "not a spec").unwrap();
 
@@ -39,6 +50,9 @@ fn quick_bench_reports_every_section_with_figures() {
         "## Goals",
         "| whole corpus ≤ 4× the parse floor |",
         "| generation ≥ 10× faster than progenitor on nexus | progenitor not measured |",
+        "## Peak memory per document",
+        "The fixed cost of a process: ",
+        "| document | size | peak resident | resident ÷ size | resident above the fixed cost ÷ size | peak heap | heap ÷ size |",
         "## Where the time goes (in process)",
         "| stage | pointer_refs |",
         "## Compile cost of a generated crate\n\nnot measured: run with `--compile`",
@@ -76,8 +90,17 @@ fn quick_bench_reports_every_section_with_figures() {
     assert!(cells[10].ends_with(" MB"), "{document}");
     assert_ne!(cells[10], "0.0 MB", "{document}");
     assert!(cells[11].ends_with('×'), "{document}");
-    // Both corpus documents (JSON and YAML), generated without a failure.
-    let corpus_row = row("| whole corpus (2 documents) |");
+    // The large document's memory row: its peak resident set and heap, each against its size.
+    let memory_row = row("| large_calendar |");
+    let memory_cells: Vec<&str> = memory_row.split('|').map(str::trim).collect();
+    assert_eq!(memory_cells.len(), 9, "{memory_row}");
+    assert!(memory_cells[3].ends_with(" MB"), "{memory_row}");
+    for ratio_cell in [4, 5, 7] {
+        assert!(memory_cells[ratio_cell].ends_with('×'), "{memory_row}");
+    }
+    assert!(memory_cells[6].ends_with(" MB"), "{memory_row}");
+    // Every corpus document (JSON and YAML), generated without a failure.
+    let corpus_row = row("| whole corpus (3 documents) |");
     assert!(!corpus_row.contains("failed"), "{corpus_row}");
     for stage in ["load", "lower", "emit", "format", "free"] {
         let line = row(&format!("| {stage} |"));

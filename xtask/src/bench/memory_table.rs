@@ -26,9 +26,6 @@ pub(super) fn report_memory(
             rows.push((subject, entry));
         }
     }
-    if rows.is_empty() {
-        return Ok(());
-    }
     rows.sort_by_key(|(subject, _)| subject.bytes.len());
     // What a process costs whatever the document: the executable's pages (file-backed, shared
     // with every other run), the C library, stacks, the allocator's first arenas.
@@ -50,6 +47,14 @@ pub(super) fn report_memory(
             report,
             "Peak resident sets are not measured here (no /proc).\n"
         )?,
+    }
+    if rows.is_empty() {
+        writeln!(
+            report,
+            "No document of {} or more to measure against its size.\n",
+            kilobytes(MEMORY_GOAL_MINIMUM_SIZE)
+        )?;
+        return Ok(());
     }
     writeln!(
         report,

@@ -35,15 +35,46 @@ pub enum Section<'a> {
     Block {
         header: TokenStream,
         items: Box<dyn Iterator<Item = TokenStream> + 'a>,
+        /// Which part of the block this is: a block may be split into consecutive parts, each
+        /// printed by a lane of its own (see [`format_rust_lanes`]).
+        part: BlockPart,
     },
 }
 
+/// A part of a block split at item boundaries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockPart {
+    /// The whole block.
+    Whole,
+    /// Its header and its first items.
+    First,
+    /// Items after the first part and before the last.
+    Middle,
+    /// Its last items and its closing brace.
+    Last,
+}
+
+impl BlockPart {
+    /// Whether this part prints the block's header.
+    pub fn opens(self) -> bool {
+        matches!(self, BlockPart::Whole | BlockPart::First)
+    }
+
+    /// Whether this part prints the block's closing brace.
+    pub fn closes(self) -> bool {
+        matches!(self, BlockPart::Whole | BlockPart::Last)
+    }
+}
+
 impl Section<'_> {
-    /// The section's tokens as one stream, as the file has them.
+    /// The section's tokens as one stream, as the file has them. A part of a block gives its
+    /// items alone, with the header and braces only when it is the whole block: parts are for
+    /// printing in lanes, not for a stream of the whole file.
     pub fn into_tokens(self) -> TokenStream {
         match self {
             Section::Items(tokens) => tokens,
-            Section::Block { header, items } => {
+            Section::Block { items, part, .. } if part != BlockPart::Whole => items.collect(),
+            Section::Block { header, items, .. } => {
                 let body: TokenStream = items.collect();
                 let mut tokens = header;
                 tokens.extend([proc_macro2::TokenTree::Group(proc_macro2::Group::new(

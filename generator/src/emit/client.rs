@@ -3,7 +3,7 @@
 use super::constructors::{constructor_items, ConstructedField};
 use super::type_tokens::{doc_attributes, type_tokens, Scope};
 use super::types::field_serde_attribute;
-use crate::format::Section;
+use crate::format::{BlockPart, Section};
 use crate::ir::{
     ApiModule, BodyEncoding, ErrorMessage, Operation, OperationKind, Parameter, ParameterLocation,
     PathPart, ResponseCase, SecurityScheme, SecuritySchemeKind, StatusMatch, TypeRef,
@@ -22,30 +22,52 @@ fn ident(name: &str) -> Ident {
 /// block (its fixed methods, then one operation's method at a time), then each operation's
 /// parameter struct and response enums.
 pub fn client_sections(api: &ApiModule) -> impl Iterator<Item = Section<'_>> + '_ {
-    let client_struct = std::iter::once_with(move || {
-        let credentials = credentials_struct(&api.security_schemes);
-        let client = client_struct(api);
-        Section::Items(quote! {
-            #credentials
-            #client
-        })
-    });
-    let client_methods = std::iter::once_with(move || {
-        let fixed_methods = std::iter::once_with(move || client_fixed_methods(api));
-        let operation_methods = api
-            .operations
-            .iter()
-            .map(move |operation| operation_method(api, operation));
-        Section::Block {
-            header: quote!(impl Client),
-            items: Box::new(fixed_methods.chain(operation_methods)),
-        }
-    });
-    let operations = api
-        .operations
+    std::iter::once_with(move || client_struct_section(api))
+        .chain(std::iter::once_with(move || {
+            client_methods_section(api, &api.operations, BlockPart::Whole)
+        }))
+        .chain(operation_items_sections(&api.operations))
+}
+
+/// `Credentials` and `Client`.
+pub fn client_struct_section(api: &ApiModule) -> Section<'_> {
+    let credentials = credentials_struct(&api.security_schemes);
+    let client = client_struct(api);
+    Section::Items(quote! {
+        #credentials
+        #client
+    })
+}
+
+/// The `impl Client` block, or a part of it: the first part (or the whole) has the fixed methods,
+/// then the methods of `operations`, one at a time.
+pub fn client_methods_section<'a>(
+    api: &'a ApiModule,
+    operations: &'a [Operation],
+    part: BlockPart,
+) -> Section<'a> {
+    let fixed_methods = part
+        .opens()
+        .then(move || std::iter::once_with(move || client_fixed_methods(api)))
+        .into_iter()
+        .flatten();
+    let operation_methods = operations
         .iter()
-        .map(|operation| Section::Items(operation_items(operation)));
-    client_struct.chain(client_methods).chain(operations)
+        .map(move |operation| operation_method(api, operation));
+    Section::Block {
+        header: quote!(impl Client),
+        items: Box::new(fixed_methods.chain(operation_methods)),
+        part,
+    }
+}
+
+/// Each operation's parameter struct and response enums, one operation at a time.
+pub fn operation_items_sections(
+    operations: &[Operation],
+) -> impl Iterator<Item = Section<'_>> + '_ {
+    operations
+        .iter()
+        .map(|operation| Section::Items(operation_items(operation)))
 }
 
 fn credentials_struct(schemes: &[SecurityScheme]) -> TokenStream {

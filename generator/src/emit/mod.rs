@@ -19,7 +19,7 @@ pub use crate_files::{
 };
 pub use token_module::token_module_tokens;
 
-use crate::format::{Section, SectionLane};
+use crate::format::{BlockPart, Section, SectionLane};
 use crate::ir::ApiModule;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -49,21 +49,68 @@ pub fn provider_module_sections<'a>(
         .chain(token_source)
 }
 
-/// [`provider_module_sections`] in two lanes that can be built and printed at the same time on
-/// two threads (see `format::format_rust_lanes`): the module's own items and `types`, then the
-/// client and the token source.
+/// [`provider_module_sections`] in lanes that can be built and printed at the same time on
+/// several threads (see `format::format_rust_lanes`), in file order: the module's head and the
+/// first half of `types`, the second half, `Credentials` and `Client` with the first half of the
+/// `impl Client` block, its second half, then the operations' items in two halves and the token
+/// source. Halves, so that two threads share the work whichever part of a module is the larger.
 pub fn provider_module_lanes<'a>(
     api: &'a ApiModule,
     spec_path: &'a str,
 ) -> (impl Iterator<Item = Section<'a>> + 'a, Vec<SectionLane<'a>>) {
+    let (first_types, later_types) = halves(&api.types);
+    let (first_operations, later_operations) = halves(&api.operations);
+    let (types_part, later_types_part) = parts(later_types);
+    let (methods_part, later_methods_part) = parts(later_operations);
     let head = std::iter::once_with(move || Section::Items(module_head(api, spec_path)));
-    let types = std::iter::once_with(move || types::types_section(&api.types));
-    let client: SectionLane<'a> = Box::new(move || {
+    let types = std::iter::once_with(move || types::types_section_part(first_types, types_part));
+    let mut lanes: Vec<SectionLane<'a>> = Vec::new();
+    if let Some(part) = later_types_part {
+        lanes.push(Box::new(move || {
+            Box::new(std::iter::once_with(move || {
+                types::types_section_part(later_types, part)
+            }))
+        }));
+    }
+    lanes.push(Box::new(move || {
+        Box::new(
+            std::iter::once_with(move || client::client_struct_section(api)).chain(
+                std::iter::once_with(move || {
+                    client::client_methods_section(api, first_operations, methods_part)
+                }),
+            ),
+        )
+    }));
+    if let Some(part) = later_methods_part {
+        lanes.push(Box::new(move || {
+            Box::new(std::iter::once_with(move || {
+                client::client_methods_section(api, later_operations, part)
+            }))
+        }));
+    }
+    lanes.push(Box::new(move || {
+        Box::new(client::operation_items_sections(first_operations))
+    }));
+    lanes.push(Box::new(move || {
         let token_source =
             std::iter::once_with(move || Section::Items(token_source::token_source_items(api)));
-        Box::new(client::client_sections(api).chain(token_source))
-    });
-    (head.chain(types), vec![client])
+        Box::new(client::operation_items_sections(later_operations).chain(token_source))
+    }));
+    (head.chain(types), lanes)
+}
+
+/// A list cut in two halves (the first one the larger by one when the count is odd).
+fn halves<T>(items: &[T]) -> (&[T], &[T]) {
+    items.split_at(items.len().div_ceil(2))
+}
+
+/// The block parts of a block cut at `later`: the whole block in one part when `later` is empty.
+fn parts<T>(later: &[T]) -> (BlockPart, Option<BlockPart>) {
+    if later.is_empty() {
+        (BlockPart::Whole, None)
+    } else {
+        (BlockPart::First, Some(BlockPart::Last))
+    }
 }
 
 /// The module's docs and its own items before `types`.

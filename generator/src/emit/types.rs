@@ -2,7 +2,7 @@
 
 use super::constructors::{constructor_items, ConstructedField};
 use super::type_tokens::{doc_attributes, type_tokens, Scope};
-use crate::format::Section;
+use crate::format::{BlockPart, Section};
 use crate::ir::{
     Discriminator, EnumVariant, Field, TypeDefinition, TypeKind, TypeRef, UnionVariant,
 };
@@ -12,6 +12,12 @@ use quote::quote;
 
 /// Every named type of a module: `pub mod types`, built one type at a time.
 pub fn types_section(types: &[TypeDefinition]) -> Section<'_> {
+    types_section_part(types, BlockPart::Whole)
+}
+
+/// `types` (a part of `pub mod types` when `part` is not the whole: the caller gives the types of
+/// that part).
+pub fn types_section_part(types: &[TypeDefinition], part: BlockPart) -> Section<'_> {
     Section::Block {
         header: quote! {
             /// Request and response types of this API, one per schema.
@@ -19,6 +25,7 @@ pub fn types_section(types: &[TypeDefinition]) -> Section<'_> {
         },
         // One type at a time, as the format stage asks for it.
         items: Box::new(types.iter().map(type_definition)),
+        part,
     }
 }
 

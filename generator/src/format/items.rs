@@ -9,7 +9,7 @@
 
 use super::fast_functions::{self, Segment};
 use super::fast_items;
-use super::Section;
+use super::{BlockPart, Section};
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use std::collections::HashMap;
 use std::sync::{mpsc, Mutex};
@@ -45,6 +45,8 @@ enum Piece {
         drop_last_lines: usize,
     },
     Printed(String),
+    /// A section the format stage cannot print, with why.
+    Failed(String),
 }
 
 /// The formatted file (given as consecutive sections of whole items), or the parser's message
@@ -68,60 +70,76 @@ pub(super) fn format_items_in_parallel_after<'a>(
 /// Where a piece stands: its lane, then its place in the lane.
 type PieceIndex = (usize, usize);
 
-/// The file given as consecutive lanes: `first_lane` is emitted and printed on this thread, each
-/// of `other_lanes` on a thread of its own at the same time (emitting and printing are most of a
-/// generation, and `proc_macro2` tokens cannot cross threads, so a lane's sections are built on
-/// the thread that prints them). Pieces left to `syn` are formatted by workers on the other cores
-/// and by every lane once it has printed its own. The bytes are those of the lanes' sections
-/// formatted one after another.
+/// The file given as consecutive lanes: `first_lane` is emitted and printed on this thread, and
+/// `other_lanes` are taken in order by this thread and by one thread per other core, each as soon
+/// as it is free (emitting and printing are most of a generation, and `proc_macro2` tokens cannot
+/// cross threads, so a lane's sections are built on the thread that prints them). Pieces left to
+/// `syn` are formatted by workers on any cores left and by every lane thread once no lane is left
+/// to take. The bytes are those of the lanes' sections formatted one after another.
 pub(super) fn format_lanes_in_parallel_after<'a>(
     head: String,
     first_lane: impl IntoIterator<Item = Section<'a>>,
     other_lanes: Vec<SectionLane<'a>>,
 ) -> Result<String, String> {
-    let workers = std::thread::available_parallelism()
+    let cores = std::thread::available_parallelism()
         .map_or(1, |count| count.get())
-        .min(8)
-        .saturating_sub(other_lanes.len());
+        .min(8);
+    let lane_threads = cores.saturating_sub(1).min(other_lanes.len());
+    let workers = cores.saturating_sub(lane_threads);
+    let lane_count = 1 + other_lanes.len();
+    let lanes_to_take = Mutex::new(
+        other_lanes
+            .into_iter()
+            .enumerate()
+            .map(|(index, lane)| (index + 1, lane))
+            .collect::<std::collections::VecDeque<_>>(),
+    );
+    let take_lane = || lanes_to_take.lock().ok()?.pop_front();
     let (sender, receiver) = mpsc::channel::<(PieceIndex, Piece)>();
     let receiver = Mutex::new(receiver);
-    let mut lanes_printed: Vec<PrintedLane> = Vec::new();
+    let printed_lanes: Mutex<Vec<(usize, PrintedLane)>> = Mutex::new(Vec::new());
+    let keep_printed = |lane: usize, printed: PrintedLane| {
+        if let Ok(mut printed_lanes) = printed_lanes.lock() {
+            printed_lanes.push((lane, printed));
+        }
+    };
     let mut results: Vec<(PieceIndex, Result<String, String>)> = Vec::new();
     std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|_| scope.spawn(|| format_pieces(&receiver)))
             .collect();
-        let lane_handles: Vec<_> = other_lanes
-            .into_iter()
-            .enumerate()
-            .map(|(index, lane)| {
+        let lane_handles: Vec<_> = (0..lane_threads)
+            .map(|_| {
                 let sender = sender.clone();
-                let receiver = &receiver;
+                let (receiver, take_lane, keep_printed) = (&receiver, &take_lane, &keep_printed);
                 scope.spawn(move || {
-                    let printed = print_lane(index + 1, lane(), &sender);
+                    while let Some((index, lane)) = take_lane() {
+                        keep_printed(index, print_lane(index, lane(), &sender));
+                    }
                     drop(sender);
-                    // This lane is printed; now it helps format what was left to `syn`.
-                    (printed, format_pieces(receiver))
+                    // No lane is left to take; now this thread helps format what was left to `syn`.
+                    format_pieces(receiver)
                 })
             })
             .collect();
-        lanes_printed.push(print_lane(0, first_lane, &sender));
+        keep_printed(0, print_lane(0, first_lane, &sender));
+        while let Some((index, lane)) = take_lane() {
+            keep_printed(index, print_lane(index, lane(), &sender));
+        }
         drop(sender);
         results = format_pieces(&receiver);
-        for handle in lane_handles {
-            match handle.join() {
-                Ok((printed, formatted)) => {
-                    lanes_printed.push(printed);
-                    results.extend(formatted);
-                }
-                // A lane only goes away by panicking; its missing pieces are reported below.
-                Err(_) => lanes_printed.push(PrintedLane::default()),
-            }
-        }
-        for handle in handles {
+        // A thread only goes away by panicking; the pieces it left undone are reported below.
+        for handle in lane_handles.into_iter().chain(handles) {
             results.extend(handle.join().unwrap_or_default());
         }
     });
+    let mut lanes_printed: Vec<Option<PrintedLane>> = (0..lane_count).map(|_| None).collect();
+    for (lane, printed) in printed_lanes.into_inner().unwrap_or_default() {
+        lanes_printed[lane] = Some(printed);
+    }
+    let Some(lanes_printed) = lanes_printed.into_iter().collect::<Option<Vec<_>>>() else {
+        return Err("a formatting thread stopped before its work was done".to_string());
+    };
     let mut formatted: Vec<Vec<Option<Result<String, String>>>> = lanes_printed
         .iter()
         .map(|lane| vec![None; lane.count])
@@ -190,6 +208,10 @@ fn print_lane<'a>(
             // Pieces printed here are done: sending them through the channel would wake a worker
             // (a futex call) for nothing, once per item.
             Piece::Printed(text) => printed_lane.printed.push((count, text)),
+            // Its message is reported as a piece that does not parse would be.
+            failed @ Piece::Failed(_) => {
+                let _ = sender.send(((lane, count), failed));
+            }
             Piece::Parse {
                 text,
                 drop_first_lines,
@@ -236,6 +258,7 @@ fn format_pieces(
 fn format_piece(piece: Piece) -> Result<String, String> {
     let (text, drop_first_lines, drop_last_lines) = match piece {
         Piece::Printed(text) => return Ok(text),
+        Piece::Failed(message) => return Err(message),
         Piece::Parse {
             text,
             drop_first_lines,
@@ -284,9 +307,21 @@ fn for_each_piece<'a>(
                     push_top_level_item(item, &mut top_level, &mut hand_over);
                 }
             }
-            Section::Block { header, items } => {
+            Section::Block {
+                header,
+                items,
+                part,
+            } => {
                 let header: Vec<TokenTree> = header.into_iter().collect();
                 let Some(later_opening) = block_opening(&header) else {
+                    if part != BlockPart::Whole {
+                        // Only a module or an `impl` block has a stand-in header for its parts.
+                        hand_over(Piece::Failed(format!(
+                            "a part of a block that is neither a module nor an `impl` block: {}",
+                            text_of(header)
+                        )));
+                        continue;
+                    }
                     // Not a module or an `impl` block: an item like any other, whole.
                     let body: TokenStream = items.collect();
                     let mut item = header;
@@ -303,6 +338,7 @@ fn for_each_piece<'a>(
                     header,
                     items.flat_map(split_items),
                     later_opening,
+                    part,
                     &mut hand_over,
                 );
             }
@@ -334,6 +370,7 @@ fn push_top_level_item(
                 header,
                 split_items(body).into_iter(),
                 later_opening,
+                BlockPart::Whole,
                 hand_over,
             );
         }
@@ -347,17 +384,18 @@ fn push_block(
     header: Vec<TokenTree>,
     items: impl Iterator<Item = Vec<TokenTree>>,
     later_opening: &'static str,
+    part: BlockPart,
     hand_over: &mut impl FnMut(Piece),
 ) {
     let mut inner_items = items.peekable();
     // An `impl` block's header printed here lets its first item be printed too.
-    let printed_header = if inner_items.peek().is_none() {
+    let printed_header = if !part.opens() || inner_items.peek().is_none() {
         None
     } else {
         fast_functions::print_impl_header(&header)
     };
     let header = text_of(header);
-    let mut inner = Batches::new(Some((header.clone(), later_opening)));
+    let mut inner = Batches::for_block(header.clone(), later_opening, part);
     if let Some(printed_header) = printed_header {
         inner.push_printed(printed_header, hand_over);
     }
@@ -399,6 +437,8 @@ struct Batches {
     handed_over: usize,
     /// The last piece handed over is a printed item, so no batch closes the block.
     ends_with_printed: bool,
+    /// Whether the block's closing brace is printed here (not when a later part of it follows).
+    closes: bool,
 }
 
 impl Batches {
@@ -409,7 +449,18 @@ impl Batches {
             full: None,
             handed_over: 0,
             ends_with_printed: false,
+            closes: true,
         }
+    }
+
+    /// The batches of a block, or of a part of one: a part after the first opens with the
+    /// stand-in header, as if the header had been handed over, and a part before the last keeps
+    /// no closing brace.
+    fn for_block(header: String, later_opening: &'static str, part: BlockPart) -> Self {
+        let mut batches = Batches::new(Some((header, later_opening)));
+        batches.handed_over = usize::from(!part.opens());
+        batches.closes = part.closes();
+        batches
     }
 
     fn is_empty(&self) -> bool {
@@ -461,7 +512,7 @@ impl Batches {
             }
             (None, false) => self.hand_over(current, true, hand_over),
             (None, true) => {
-                if self.ends_with_printed && self.block.is_some() {
+                if self.ends_with_printed && self.block.is_some() && self.closes {
                     // Blocks are split at the top level only, so their `}` is not indented.
                     hand_over(Piece::Printed("}\n".to_string()));
                 }
@@ -488,7 +539,7 @@ impl Batches {
                     }
                 ),
                 drop_first_lines: usize::from(!first),
-                drop_last_lines: usize::from(!last),
+                drop_last_lines: usize::from(!last || !self.closes),
             },
         });
     }
@@ -851,6 +902,89 @@ mod tests {
             vec![broken],
         );
         assert!(formatted.is_err(), "{formatted:?}");
+    }
+
+    /// A module or an `impl` block cut into parts at any item, each part printed by a lane of
+    /// its own, is byte for byte the whole block formatted: parts that start or end with an item
+    /// printed without `syn` or with one left to it, a middle part, one-item parts. A part of a
+    /// block that is neither a module nor an `impl` block is refused.
+    #[test]
+    fn a_block_cut_into_parts_in_lanes_is_the_whole_block() {
+        let types: Vec<TokenStream> = (0..12)
+            .map(|index| {
+                let name = quote::format_ident!("Type{index}");
+                if index % 3 == 0 {
+                    // Left to `syn`: a function with an `if let`.
+                    quote! { pub fn #name() { if let Some(x) = y() { z(x); } } }
+                } else {
+                    quote! { #[doc = "A type."] pub struct #name { pub value: Option<u8> } }
+                }
+            })
+            .collect();
+        let methods: Vec<TokenStream> = (0..9)
+            .map(|index| {
+                let name = quote::format_ident!("call_{index}");
+                quote! { pub fn #name(&self) -> u8 { if let Some(x) = self.y() { x } else { #index } } }
+            })
+            .collect();
+        let module_header = quote! { #[doc = "Types."] pub mod types };
+        let impl_header = quote! { impl Client };
+        let whole = quote! {
+            #module_header { #(#types)* }
+            #impl_header { #(#methods)* }
+        };
+        let expected = whole_file(whole);
+        let block = |header: &TokenStream, items: &[TokenStream], part: BlockPart| {
+            let (header, items) = (header.to_string(), items.iter().map(ToString::to_string));
+            let items: Vec<String> = items.collect();
+            let lane: SectionLane<'static> = Box::new(move || {
+                let header: TokenStream = header.parse().expect("tokens");
+                let items = items.into_iter().map(|item| item.parse().expect("tokens"));
+                Box::new(std::iter::once(Section::Block {
+                    header,
+                    items: Box::new(items),
+                    part,
+                }))
+            });
+            lane
+        };
+        for (type_cuts, method_cuts) in [
+            (vec![1, 11], vec![1]),
+            (vec![3, 4], vec![8]),
+            (vec![6], vec![2, 3, 5]),
+            (vec![2, 5, 9], vec![4]),
+        ] {
+            let mut lanes = Vec::new();
+            for (header, items, cuts) in [
+                (&module_header, &types, &type_cuts),
+                (&impl_header, &methods, &method_cuts),
+            ] {
+                let mut bounds = vec![0];
+                bounds.extend(cuts.iter().copied());
+                bounds.push(items.len());
+                for window in bounds.windows(2) {
+                    let part = match (window[0] == 0, window[1] == items.len()) {
+                        (true, true) => BlockPart::Whole,
+                        (true, false) => BlockPart::First,
+                        (false, true) => BlockPart::Last,
+                        (false, false) => BlockPart::Middle,
+                    };
+                    lanes.push(block(header, &items[window[0]..window[1]], part));
+                }
+            }
+            let formatted = format_lanes_in_parallel_after(String::new(), [], lanes);
+            assert_eq!(
+                formatted,
+                Ok(expected.clone()),
+                "cut at {type_cuts:?} and {method_cuts:?}"
+            );
+        }
+        let not_a_block = block(&quote! { pub fn f() }, &types[..2], BlockPart::First);
+        let formatted = format_lanes_in_parallel_after(String::new(), [], vec![not_a_block]);
+        assert!(
+            formatted.is_err_and(|message| message.contains("neither a module nor")),
+            "a part of a function body"
+        );
     }
 
     #[test]

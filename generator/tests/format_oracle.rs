@@ -251,3 +251,56 @@ fn adversarial_functions_format_as_prettyplease_formats_the_whole_file() {
         "{printed} of {total} items printed without syn"
     );
 }
+
+/// A tail `match` whose arm body `Err(raw.json_error(OPERATION, Error::Variant))` outgrows its
+/// line: the variant's name swept so the body crosses every layout (flat arm, body between
+/// `=> {` and `}`, the call broken with its argument flat, the method call broken before `.`
+/// with its arguments flat, then one per line) and each boundary at the 89-column margin, in a
+/// method and in a free function (two indentations), beside shapes that are left to prettyplease
+/// (two arguments, a field receiver, a call among the method's arguments).
+#[test]
+fn adversarial_broken_match_arm_bodies_format_as_prettyplease_formats_the_whole_file() {
+    let mut source = String::from("impl Client {\n");
+    let mut free_functions = String::new();
+    for width in 1..110 {
+        let name = "V".repeat(width);
+        let printed_arms = format!(
+            r#"match raw.status.as_u16() {{
+                200 if raw.is_json() => raw.json_success(OPERATION),
+                400 if raw.is_json() => Err(raw.json_error(OPERATION, SweepError::{name})),
+                401 => {{ Err(raw.error_with_raw_body(OPERATION, E::{name})) }}
+                402 => Err(raw.json_error(OPERATION, "{name}", 7, E::{name})),
+                _ => Err(raw.unexpected(OPERATION)),
+            }}"#
+        );
+        source.push_str(&format!(
+            "pub async fn arms_{width}(&self) -> Result<(), E> {{ let raw = send().await?; {printed_arms} }}\n"
+        ));
+        free_functions.push_str(&format!(
+            "fn free_arms_{width}() -> Result<(), E> {{ {printed_arms} }}\n"
+        ));
+        for (index, declined_arm) in [
+            format!("403 => Err(raw.json_error(OPERATION, E::{name}), second),"),
+            format!("404 => Err(raw.body.json_error(OPERATION, E::{name})),"),
+            format!("405 => Err(raw.json_error(OPERATION, wrap(E::{name}))),"),
+            format!("406 => Err(raw.json_error()).{name}(),"),
+        ]
+        .iter()
+        .enumerate()
+        {
+            source.push_str(&format!(
+                "fn other_arms_{width}_{index}(&self) -> Result<(), E> {{ match raw.status.as_u16() {{ {declined_arm} _ => Err(raw.unexpected(OPERATION)), }} }}\n"
+            ));
+        }
+    }
+    source.push_str("}\n");
+    source.push_str(&free_functions);
+    assert_formats_as_prettyplease(&source);
+    let (printed, total) = format::items_printed_without_syn(source.parse().expect("lexes"));
+    eprintln!("broken arm bodies: {printed} of {total} items printed without syn");
+    // Each width's two printed matches are printed without syn, except where a line cannot fit.
+    assert!(
+        printed >= 2 * 100,
+        "{printed} of {total} items printed without syn"
+    );
+}

@@ -304,3 +304,47 @@ fn adversarial_broken_match_arm_bodies_format_as_prettyplease_formats_the_whole_
         "{printed} of {total} items printed without syn"
     );
 }
+
+/// Struct fields whose type outgrows its line, the names swept across the 89-column margin so
+/// each generic box goes from flat to broken (one argument per line, nested boxes broken in
+/// turn, a last argument ending exactly at the margin), at the top level and in a module, beside
+/// types that are left to prettyplease (a tuple too long for its line, a lifetime).
+#[test]
+fn adversarial_broken_field_types_format_as_prettyplease_formats_the_whole_file() {
+    let mut top_level = String::new();
+    let mut in_module = String::from("pub mod types {\n");
+    for width in 1..90 {
+        let name = "N".repeat(width);
+        let item = format!(
+            r#"
+            /// Sweep {width}.
+            #[derive(Debug, Clone)]
+            pub struct Sweep{width} {{
+                /// A doc.
+                #[serde(rename = "a", default, skip_serializing_if = "Option::is_none")]
+                pub embedded: Option<std::collections::BTreeMap<String, serde_json::Map<String, serde_json::Value{name}>>>,
+                pub optional_{name}: Option<LongTypeName>,
+                pub map: std::collections::BTreeMap<String{name}, Vec<Item>>,
+                pub nested: A<B<C<D<E{name}>>>>,
+                pub plain: crate::a::b::c::Name{name},
+                pub trailing: Vec<Item{name},>,
+            }}
+            pub struct Pairs{width} {{ pub pairs: Vec<(String, Value{name})> }}
+            pub struct Tuple{width}(pub Vec<Option<std::collections::BTreeMap<String, Value{name}>>>);
+            pub struct Borrowed{width}<'a> {{ pub value: Option<&'a std::collections::BTreeMap<String, Value{name}>> }}
+            "#
+        );
+        top_level.push_str(&item);
+        in_module.push_str(&item);
+    }
+    in_module.push_str("}\n");
+    let source = format!("{top_level}{in_module}");
+    assert_formats_as_prettyplease(&source);
+    let (printed, total) = format::items_printed_without_syn(source.parse().expect("lexes"));
+    eprintln!("broken field types: {printed} of {total} items printed without syn");
+    // Every `Sweep` struct (2 x 89) is printed without syn.
+    assert!(
+        printed >= 2 * 89,
+        "{printed} of {total} items printed without syn"
+    );
+}

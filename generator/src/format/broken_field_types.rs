@@ -1,0 +1,126 @@
+//! A struct field's type too long for its line (`pub embedded: Option<BTreeMap<String, Map<..>>>,`),
+//! broken at its generic arguments as prettyplease breaks it.
+//!
+//! prettyplease prints a path's generic arguments in a consistent box (`path.rs`,
+//! `angle_bracketed_generic_arguments`: `<`, a zero-width break, the arguments separated by `,`
+//! and a space, a trailing comma that only shows when broken, `>`). The box is flat when its text
+//! and the text after it up to the next break fit before the 89-column margin; else every
+//! argument goes on its own line at the indentation plus 4, with a comma, and `>` back at the
+//! indentation, each argument laid out by the same rule. After an argument other than the last
+//! the `,` is counted; after the last it is the break's own text, not counted (so a flat last
+//! argument ending exactly at the margin, whose comma lands in column 90, is left to
+//! prettyplease). A type without a break in it (a path without generic arguments) is printed
+//! whole whatever its length. Only a path whose last segment has the generic arguments is
+//! broken here; a tuple, a lifetime, an associated type or generic arguments in an earlier
+//! segment leave the item to prettyplease.
+
+use super::fast_items::ItemPrinter;
+use proc_macro2::{Delimiter, TokenTree};
+
+const WIDEST_LINE: usize = 89;
+
+/// The type's text starting at `column` of a line indented `indent`, followed by `counted_suffix`
+/// bytes of text before the next break, as lines: the first continues the current line, the
+/// others are indented, and the last ends with the type (the caller writes what follows).
+/// `comma_after` when the break after it prints a comma that is not counted.
+pub(super) fn broken_type(
+    tokens: &[TokenTree],
+    column: usize,
+    indent: usize,
+    counted_suffix: usize,
+    comma_after: bool,
+) -> Option<String> {
+    let flat = flat_type(tokens)?;
+    let can_break = tokens.iter().any(|token| match token {
+        TokenTree::Punct(punct) => punct.as_char() == '<',
+        TokenTree::Group(_) => true,
+        _ => false,
+    });
+    if !can_break {
+        return Some(flat);
+    }
+    let flat_end = column + flat.len() + counted_suffix;
+    if flat_end <= WIDEST_LINE {
+        if comma_after && flat_end == WIDEST_LINE {
+            return None;
+        }
+        return Some(flat);
+    }
+    let open = tokens
+        .iter()
+        .position(|token| matches!(token, TokenTree::Punct(punct) if punct.as_char() == '<'))?;
+    let head = &tokens[..open];
+    if head.is_empty()
+        || !head.iter().all(|token| match token {
+            TokenTree::Ident(_) => true,
+            TokenTree::Punct(punct) => punct.as_char() == ':',
+            _ => false,
+        })
+    {
+        return None;
+    }
+    let [inside @ .., TokenTree::Punct(close)] = &tokens[open + 1..] else {
+        return None;
+    };
+    if close.as_char() != '>' {
+        return None;
+    }
+    let arguments = split_top_level_commas(inside)?;
+    let mut printed = flat_type(head)?;
+    printed.push_str("<\n");
+    let argument_indent = indent + 4;
+    for (index, argument) in arguments.iter().enumerate() {
+        let is_last = index + 1 == arguments.len();
+        let counted = if is_last { 0 } else { 1 };
+        printed.extend(std::iter::repeat(' ').take(argument_indent));
+        printed.push_str(&broken_type(
+            argument,
+            argument_indent,
+            argument_indent,
+            counted,
+            is_last,
+        )?);
+        printed.push_str(",\n");
+    }
+    printed.extend(std::iter::repeat(' ').take(indent));
+    printed.push('>');
+    Some(printed)
+}
+
+/// The type on one line, as `fast_items` prints it; `None` unless that takes every token.
+fn flat_type(tokens: &[TokenTree]) -> Option<String> {
+    let mut printer = ItemPrinter {
+        out: String::new(),
+        indent: 0,
+    };
+    (printer.ty(tokens, 0)? == tokens.len()).then_some(printer.out)
+}
+
+/// The generic arguments between `<` and `>`, split at the commas outside nested `<...>` (a
+/// trailing comma dropped); `None` on an empty argument, unbalanced brackets or a lifetime.
+fn split_top_level_commas(tokens: &[TokenTree]) -> Option<Vec<&[TokenTree]>> {
+    let mut arguments = Vec::new();
+    let mut depth = 0usize;
+    let mut start = 0;
+    for (index, token) in tokens.iter().enumerate() {
+        match token {
+            TokenTree::Punct(punct) => match punct.as_char() {
+                '<' => depth += 1,
+                '>' => depth = depth.checked_sub(1)?,
+                '\'' => return None,
+                ',' if depth == 0 => {
+                    arguments.push(&tokens[start..index]);
+                    start = index + 1;
+                }
+                _ => {}
+            },
+            TokenTree::Group(group) if group.delimiter() != Delimiter::Parenthesis => return None,
+            _ => {}
+        }
+    }
+    if start < tokens.len() {
+        arguments.push(&tokens[start..]);
+    }
+    (depth == 0 && !arguments.is_empty() && arguments.iter().all(|argument| !argument.is_empty()))
+        .then_some(arguments)
+}

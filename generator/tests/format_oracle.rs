@@ -348,3 +348,41 @@ fn adversarial_broken_field_types_format_as_prettyplease_formats_the_whole_file(
         "{printed} of {total} items printed without syn"
     );
 }
+
+/// `let name = &[..].method();` statements too long for their line (the client's encoded paths),
+/// the literals and names swept across the 89-column margin: the array flat with `.method()`
+/// broken off, one element per line, an element `call(..)?.as_str()` broken before its `.`, a
+/// string longer than a line, the last element ending at the margin; beside arrays left to
+/// prettyplease (only integers, a call whose arguments break, a nested array), at two
+/// indentations.
+#[test]
+fn adversarial_broken_array_methods_format_as_prettyplease_formats_the_whole_file() {
+    let mut source = String::from("impl Client {\n");
+    let mut free_functions = String::new();
+    for width in 1..100 {
+        let text = "s".repeat(width);
+        let name = "n".repeat(width);
+        let statements = format!(
+            r#"
+            let encoded_path = &["/api/{text}", crate::runtime::path_segment(OPERATION, "id", &parameters.id)?.as_str(), "/end"].concat();
+            let a = &["/{text}"].concat();
+            let b = &["/a/", crate::runtime::path_segment(OPERATION, "id{name}", &parameters.id)?.as_str()].concat();
+            let c = &["/a/", segment(OPERATION, &parameters.{name})?.as_str(), "/b/", crate::runtime::path_segment(OPERATION, "second", &parameters.second)?.as_str(), "/{text}"].concat();
+            let d = &[1, 2, 3, {width}, 40000000000000000000000000000000000000000000000000000000000000000000].concat();
+            let e = &["/a/", call(first_argument_{name}, second_argument, third_argument, fourth_argument)?.as_str()].concat();
+            let f = &[["/{text}"], ["/b"]].concat();
+            let g = &["/a", path::{name}, &value, value.field].concat();
+            let h = &["/a/", call(x)?.as_str(), call(y)?.as_str(), "{text}"].join();
+            "#
+        );
+        source.push_str(&format!(
+            "pub fn arrays_{width}(&self) -> Result<(), E> {{ {statements} Ok(()) }}\n"
+        ));
+        free_functions.push_str(&format!(
+            "fn free_arrays_{width}() -> Result<(), E> {{ {statements} Ok(()) }}\n"
+        ));
+    }
+    source.push_str("}\n");
+    source.push_str(&free_functions);
+    assert_formats_as_prettyplease(&source);
+}

@@ -10,8 +10,9 @@
 //! is flat when it fits with its comma (a non-last element's comma is counted; the last one's is a
 //! break's own text, so a last element ending exactly at the margin is left to prettyplease); a
 //! path or a literal, which cannot break, is printed whole; an element `call(args)?.method()`
-//! (arguments flat) too long for its line breaks before the `.`, `.method(),` at `indent + 8`,
-//! when `call(args)?` fits. Anything else leaves the statement to prettyplease.
+//! too long for its line breaks before the `.`, `.method(),` at `indent + 8`, and when
+//! `call(args)?` does not fit either, its arguments go one per line at `indent + 12` and `)?` at
+//! `indent + 8`. Anything else leaves the statement to prettyplease.
 
 use super::broken_calls::let_binding_head;
 use super::broken_struct_literals::path_tokens_only;
@@ -135,10 +136,32 @@ fn broken_try_method_element(
     let mut call_line = String::with_capacity(96);
     flat_expression(call, &mut call_line)?;
     call_line.push('?');
-    if indent + call_line.len() > WIDEST_LINE {
-        return None;
+    if indent + call_line.len() <= WIDEST_LINE {
+        printed.push_str(&call_line);
+    } else {
+        // The call's arguments break (`call_args`), one per line inside the broken method
+        // call's indentation, `)?` back at it; each argument line must fit.
+        let mut path_text = String::with_capacity(64);
+        flat_expression(path, &mut path_text)?;
+        if indent + path_text.len() + 1 > WIDEST_LINE {
+            return None;
+        }
+        printed.push_str(&path_text);
+        printed.push_str("(\n");
+        let call_arguments: Vec<TokenTree> = call_arguments.stream().into_iter().collect();
+        for argument in split_commas(&call_arguments)? {
+            let start = printed.len();
+            push_indent(printed, indent + 8);
+            flat_expression(argument, printed)?;
+            printed.push(',');
+            if printed.len() - start > WIDEST_LINE {
+                return None;
+            }
+            printed.push('\n');
+        }
+        push_indent(printed, indent + 4);
+        printed.push_str(")?");
     }
-    printed.push_str(&call_line);
     printed.push('\n');
     push_indent(printed, indent + 4);
     printed.push('.');

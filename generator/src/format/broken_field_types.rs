@@ -8,8 +8,7 @@
 //! argument goes on its own line at the indentation plus 4, with a comma, and `>` back at the
 //! indentation, each argument laid out by the same rule. After an argument other than the last
 //! the `,` is counted; after the last it is the break's own text, not counted (so a flat last
-//! argument ending exactly at the margin, whose comma lands in column 90, is left to
-//! prettyplease). A type without a break in it (a path without generic arguments) is printed
+//! argument may end exactly at the margin, its comma in column 90). A type without a break in it (a path without generic arguments) is printed
 //! whole whatever its length. Only a path whose last segment has the generic arguments is
 //! broken here; a tuple, a lifetime, an associated type or generic arguments in an earlier
 //! segment leave the item to prettyplease.
@@ -22,13 +21,11 @@ const WIDEST_LINE: usize = 89;
 /// The type's text starting at `column` of a line indented `indent`, followed by `counted_suffix`
 /// bytes of text before the next break, as lines: the first continues the current line, the
 /// others are indented, and the last ends with the type (the caller writes what follows).
-/// `comma_after` when the break after it prints a comma that is not counted.
 pub(super) fn broken_type(
     tokens: &[TokenTree],
     column: usize,
     indent: usize,
     counted_suffix: usize,
-    comma_after: bool,
 ) -> Option<String> {
     let flat = flat_type(tokens)?;
     let can_break = tokens.iter().any(|token| match token {
@@ -41,9 +38,6 @@ pub(super) fn broken_type(
     }
     let flat_end = column + flat.len() + counted_suffix;
     if flat_end <= WIDEST_LINE {
-        if comma_after && flat_end == WIDEST_LINE {
-            return None;
-        }
         return Some(flat);
     }
     let open = tokens
@@ -78,7 +72,6 @@ pub(super) fn broken_type(
             argument_indent,
             argument_indent,
             counted,
-            is_last,
         )?);
         printed.push_str(",\n");
     }

@@ -337,7 +337,7 @@ impl ItemPrinter {
             if self.check_line(start).is_none() {
                 // Too long: broken at its generic arguments, as prettyplease breaks it.
                 self.out.truncate(type_start);
-                let broken = broken_type(type_tokens, type_start - start, indent, 1, false)?;
+                let broken = broken_type(type_tokens, type_start - start, indent, 1)?;
                 self.out.push_str(&broken);
                 self.out.push(',');
             }

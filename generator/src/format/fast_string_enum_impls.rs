@@ -46,9 +46,11 @@ pub(super) fn print_string_enum_impl(item: &[TokenTree], indent: usize) -> Optio
     if actual.to_string() != expected.to_string() {
         return None;
     }
+    // A comma ending a line here is a break's own text (an arm's, or a broken call's last
+    // argument's), not counted: such a line may reach column 90.
     printed
         .lines()
-        .all(|line| line.len() <= WIDEST_LINE)
+        .all(|line| line.len() <= WIDEST_LINE + usize::from(line.ends_with(',')))
         .then_some(printed)
 }
 
@@ -252,8 +254,6 @@ fn deserialize_impl(name: &Ident) -> (TokenStream, String) {
     if 12 + "Ok()".len() + converted.len() <= WIDEST_LINE {
         printed.push_str(&format!("            Ok({converted})\n"));
     } else if 16 + converted.len() <= WIDEST_LINE {
-        // (Ending exactly at the margin, its comma lands in column 90 and the line check below
-        // leaves the item to prettyplease.)
         printed.push_str(&format!(
             "            Ok(\n                {converted},\n            )\n"
         ));
@@ -395,13 +395,8 @@ mod tests {
             let name = format!("N{}", "x".repeat(length));
             let printed = impls_printed_as_prettyplease_prints(&name, &[("Variant", "w")]);
             assert!(printed <= 5);
-            if length < 30 {
+            if length < 54 {
                 assert_eq!(printed, 5, "{length}");
-            }
-            if length < 55 {
-                // (A line whose text ends exactly at the margin, its comma in column 90, is left
-                // to prettyplease.)
-                assert!(printed >= 4, "{length}");
             }
             if length > 80 {
                 assert_eq!(printed, 0, "{length}");

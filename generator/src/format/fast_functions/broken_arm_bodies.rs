@@ -66,12 +66,8 @@ pub(super) fn broken_arm_body(body: &[TokenTree], arm_indent: usize) -> Option<S
     let flat_arguments = arguments.join(", ");
     let argument_indent = arm_indent + 8;
     let flat_argument_width = receiver.len() + 1 + method.len() + 2 + flat_arguments.len();
-    // A text ending exactly at the margin fits, and its comma lands in column 90: left to
-    // prettyplease.
-    if argument_indent + flat_argument_width == WIDEST_LINE {
-        return None;
-    }
-    if argument_indent + flat_argument_width < WIDEST_LINE {
+    // A text ending exactly at the margin fits, and its comma lands in column 90.
+    if argument_indent + flat_argument_width <= WIDEST_LINE {
         push_indent(&mut printed, argument_indent);
         printed.push_str(&receiver);
         printed.push('.');
@@ -92,10 +88,7 @@ pub(super) fn broken_arm_body(body: &[TokenTree], arm_indent: usize) -> Option<S
         printed.push_str(&method);
         printed.push('(');
         let flat_call_end = method_indent + method.len() + 2 + flat_arguments.len() + 1;
-        if flat_call_end == WIDEST_LINE {
-            return None;
-        }
-        if flat_call_end < WIDEST_LINE {
+        if flat_call_end <= WIDEST_LINE {
             printed.push_str(&flat_arguments);
             printed.push_str("),\n");
         } else {

@@ -8,7 +8,7 @@
 //! (not a `simple_array`: it holds a string or a call) is flat when `let name = &[..]` fits, else
 //! one element per line at `indent + 4`, each with a comma, and `]` back at `indent`. An element
 //! is flat when it fits with its comma (a non-last element's comma is counted; the last one's is a
-//! break's own text, so a last element ending exactly at the margin is left to prettyplease); a
+//! break's own text, so a last element may end exactly at the margin, its comma in column 90); a
 //! path or a literal, which cannot break, is printed whole; an element `call(args)?.method()`
 //! too long for its line breaks before the `.`, `.method(),` at `indent + 8`, and when
 //! `call(args)?` does not fit either, its arguments go one per line at `indent + 12` and `)?` at
@@ -85,11 +85,8 @@ pub(super) fn broken_array_method_statement(
             let unbreakable =
                 path_tokens_only(element) || matches!(element, [TokenTree::Literal(_)]);
             push_indent(&mut printed, element_indent);
-            if counted_end < WIDEST_LINE || (counted_end == WIDEST_LINE && !is_last) || unbreakable
-            {
+            if counted_end <= WIDEST_LINE || unbreakable {
                 printed.push_str(flat);
-            } else if counted_end == WIDEST_LINE {
-                return None;
             } else {
                 broken_try_method_element(&mut printed, element, element_indent)?;
             }

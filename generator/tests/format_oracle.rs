@@ -330,6 +330,16 @@ fn adversarial_broken_field_types_format_as_prettyplease_formats_the_whole_file(
                 pub trailing: Vec<Item{name},>,
             }}
             pub struct Pairs{width} {{ pub pairs: Vec<(String, Value{name})> }}
+            /// Tuple variants too long for their line.
+            #[derive(Debug)]
+            pub enum Variants{width} {{
+                /// One field.
+                Variant{name}(Variant{name}),
+                Two(std::collections::BTreeMap<String, Value{name}>, Option<Other{name}>),
+                Unit{name},
+                Generic(Option<std::collections::BTreeMap<String, serde_json::Map<String, Value{name}>>>),
+            }}
+            pub enum PairVariants{width} {{ Pair((String, Value{name})) }}
             pub struct Tuple{width}(pub Vec<Option<std::collections::BTreeMap<String, Value{name}>>>);
             pub struct Borrowed{width}<'a> {{ pub value: Option<&'a std::collections::BTreeMap<String, Value{name}>> }}
             "#

@@ -1,5 +1,6 @@
 //! A struct field's type too long for its line (`pub embedded: Option<BTreeMap<String, Map<..>>>,`),
-//! broken at its generic arguments as prettyplease breaks it.
+//! broken at its generic arguments as prettyplease breaks it, and a tuple variant's fields too
+//! long for the variant's line, one per line.
 //!
 //! prettyplease prints a path's generic arguments in a consistent box (`path.rs`,
 //! `angle_bracketed_generic_arguments`: `<`, a zero-width break, the arguments separated by `,`
@@ -77,6 +78,25 @@ pub(super) fn broken_type(
     }
     printed.extend(std::iter::repeat(' ').take(indent));
     printed.push('>');
+    Some(printed)
+}
+
+/// A tuple variant's fields (the tokens inside its parentheses) too long for the variant's line,
+/// as prettyplease breaks them (`variant`, `fields_unnamed`: a consistent box around `(`, a
+/// zero-width break, the fields with trailing commas): `(`, each field on its own line at
+/// `indent + 4` laid out by [`broken_type`], `)` back at `indent`.
+pub(super) fn broken_tuple_fields(fields: &[TokenTree], indent: usize) -> Option<String> {
+    let fields = split_top_level_commas(fields)?;
+    let mut printed = String::from("(\n");
+    let field_indent = indent + 4;
+    for (index, field) in fields.iter().enumerate() {
+        let counted = if index + 1 == fields.len() { 0 } else { 1 };
+        printed.extend(std::iter::repeat(' ').take(field_indent));
+        printed.push_str(&broken_type(field, field_indent, field_indent, counted)?);
+        printed.push_str(",\n");
+    }
+    printed.extend(std::iter::repeat(' ').take(indent));
+    printed.push(')');
     Some(printed)
 }
 

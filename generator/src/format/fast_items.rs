@@ -13,7 +13,8 @@
 //! generic arguments it is printed at any length, as prettyplease has nowhere to break it. The
 //! exceptions are an attribute list (`#[serde(a, b = "c")]`) too long for its line: it is
 //! printed broken, one element per line, as prettyplease breaks it; and a named field whose type
-//! is too long for its line, broken at its generic arguments (`broken_field_types.rs`). Doc
+//! is too long for its line, broken at its generic arguments, and a tuple variant too long for its
+//! line, one field per line (`broken_field_types.rs`). Doc
 //! attributes become `///` lines as prettyplease makes them (one line, trailing spaces trimmed);
 //! a doc with a line break or a leading `/` is left to prettyplease.
 //!
@@ -24,7 +25,7 @@
 //! `tests/format_oracle.rs` formats every golden fixture and corpus documents both ways and
 //! compares the bytes.
 
-use super::broken_field_types::broken_type;
+use super::broken_field_types::{broken_tuple_fields, broken_type};
 use proc_macro2::{Delimiter, Spacing, TokenTree};
 
 /// The longest line (indentation included, in bytes) printed here. prettyplease breaks a group
@@ -356,14 +357,17 @@ impl ItemPrinter {
             let mut at = self.outer_attributes(rest, indent)?;
             let start = self.out.len();
             self.push_indent(indent);
-            self.out.push_str(&name_of(rest.get(at)?)?);
+            let name = name_of(rest.get(at)?)?;
+            self.out.push_str(&name);
             at += 1;
+            let mut tuple_fields = None;
             if let Some(TokenTree::Group(fields)) = rest.get(at) {
                 if fields.delimiter() != Delimiter::Parenthesis {
                     return None;
                 }
                 let fields: Vec<TokenTree> = fields.stream().into_iter().collect();
                 self.tuple_fields(&fields, false)?;
+                tuple_fields = Some(fields);
                 at += 1;
             }
             match rest.get(at) {
@@ -372,7 +376,15 @@ impl ItemPrinter {
                 Some(_) => return None,
             }
             self.out.push(',');
-            self.check_line(start)?;
+            if self.check_line(start).is_none() {
+                // Too long: the fields one per line, as prettyplease breaks them.
+                let fields = tuple_fields?;
+                self.out.truncate(start);
+                self.push_indent(indent);
+                self.out.push_str(&name);
+                self.out.push_str(&broken_tuple_fields(&fields, indent)?);
+                self.out.push(',');
+            }
             self.out.push('\n');
             position += at;
         }

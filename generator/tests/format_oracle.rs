@@ -120,12 +120,12 @@ fn corpus_documents_format_as_prettyplease_formats_the_whole_file() {
             path.display()
         );
         // nexus has every frequent shape (structs, string and tagged enums, their `impl` blocks,
-        // constructors, one-line `type` aliases, the client's methods); what is left to syn is
-        // mostly methods with an arm or a path too long for its line (1,046 of 1,194 items are
-        // printed without syn). A fast path falling back silently shows here.
+        // constructors, one-line `type` aliases, the client's methods); what is left to syn is a
+        // handful of statements no printer models (1,189 of 1,194 items are printed without
+        // syn). A fast path falling back silently shows here.
         if path.ends_with("progenitor__nexus.json") {
             assert!(
-                document_printed * 100 >= document_total * 85,
+                document_printed * 100 >= document_total * 99,
                 "nexus: only {document_printed} of {document_total} items printed without syn"
             );
         }

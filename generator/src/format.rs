@@ -3,6 +3,7 @@
 //! A module is formatted item by item on every core, not as one `syn::File` on one thread (see
 //! `format/items.rs`); the bytes are the same as formatting the whole file at once.
 
+mod broken_field_types;
 mod fast_constructor_impls;
 mod fast_functions;
 mod fast_items;

@@ -28,6 +28,8 @@
 //! statements handed to prettyplease), `broken_calls`, `broken_struct_literals`,
 //! `match_statements`, `flat_expressions`, `flat_types`, and the shared `tokens` helpers.
 
+mod broken_arm_bodies;
+mod broken_array_methods;
 mod broken_calls;
 mod broken_struct_literals;
 mod flat_expressions;

@@ -11,8 +11,10 @@
 //! shapes is one token group printed flat, which is what prettyplease prints when it fits. A
 //! `type Name = Type;` alias is one such line too, except that when its type is a path without
 //! generic arguments it is printed at any length, as prettyplease has nowhere to break it. The
-//! one exception is an attribute list (`#[serde(a, b = "c")]`) too long for its line: it is
-//! printed broken, one element per line, as prettyplease breaks it. Doc
+//! exceptions are an attribute list (`#[serde(a, b = "c")]`) too long for its line: it is
+//! printed broken, one element per line, as prettyplease breaks it; and a named field whose type
+//! is too long for its line, broken at its generic arguments, and a tuple variant too long for its
+//! line, one field per line (`broken_field_types.rs`). Doc
 //! attributes become `///` lines as prettyplease makes them (one line, trailing spaces trimmed);
 //! a doc with a line break or a leading `/` is left to prettyplease.
 //!
@@ -23,6 +25,7 @@
 //! `tests/format_oracle.rs` formats every golden fixture and corpus documents both ways and
 //! compares the bytes.
 
+use super::broken_field_types::{broken_tuple_fields, broken_type};
 use proc_macro2::{Delimiter, Spacing, TokenTree};
 
 /// The longest line (indentation included, in bytes) printed here. prettyplease breaks a group
@@ -322,14 +325,23 @@ impl ItemPrinter {
                 _ => return None,
             }
             self.out.push_str(": ");
-            at = self.ty(rest, at + 2)?;
+            let type_start = self.out.len();
+            let type_tokens_start = at + 2;
+            at = self.ty(rest, type_tokens_start)?;
+            let type_tokens = &rest[type_tokens_start..at];
             match rest.get(at) {
                 None => {}
                 Some(TokenTree::Punct(comma)) if comma.as_char() == ',' => at += 1,
                 Some(_) => return None,
             }
             self.out.push(',');
-            self.check_line(start)?;
+            if self.check_line(start).is_none() {
+                // Too long: broken at its generic arguments, as prettyplease breaks it.
+                self.out.truncate(type_start);
+                let broken = broken_type(type_tokens, type_start - start, indent, 1)?;
+                self.out.push_str(&broken);
+                self.out.push(',');
+            }
             self.out.push('\n');
             position += at;
         }
@@ -345,14 +357,17 @@ impl ItemPrinter {
             let mut at = self.outer_attributes(rest, indent)?;
             let start = self.out.len();
             self.push_indent(indent);
-            self.out.push_str(&name_of(rest.get(at)?)?);
+            let name = name_of(rest.get(at)?)?;
+            self.out.push_str(&name);
             at += 1;
+            let mut tuple_fields = None;
             if let Some(TokenTree::Group(fields)) = rest.get(at) {
                 if fields.delimiter() != Delimiter::Parenthesis {
                     return None;
                 }
                 let fields: Vec<TokenTree> = fields.stream().into_iter().collect();
                 self.tuple_fields(&fields, false)?;
+                tuple_fields = Some(fields);
                 at += 1;
             }
             match rest.get(at) {
@@ -361,7 +376,15 @@ impl ItemPrinter {
                 Some(_) => return None,
             }
             self.out.push(',');
-            self.check_line(start)?;
+            if self.check_line(start).is_none() {
+                // Too long: the fields one per line, as prettyplease breaks them.
+                let fields = tuple_fields?;
+                self.out.truncate(start);
+                self.push_indent(indent);
+                self.out.push_str(&name);
+                self.out.push_str(&broken_tuple_fields(&fields, indent)?);
+                self.out.push(',');
+            }
             self.out.push('\n');
             position += at;
         }
@@ -672,8 +695,13 @@ mod tests {
             let field_line = format!("    pub {name}: Option<std::vec::Vec<(u8, u16)>>,");
             assert_eq!(field_line.len(), length);
             let tokens = quote! { pub struct A { pub #name: Option<std::vec::Vec<(u8, u16)>>, } };
-            let printed = printed_as_prettyplease_prints(tokens);
-            assert_eq!(printed.is_some(), length <= WIDEST_LINE, "{field_line}");
+            // Longer field lines are broken at the type's generic arguments.
+            let printed = printed_as_prettyplease_prints(tokens).expect("printed");
+            assert_eq!(
+                printed.contains("<\n"),
+                length > WIDEST_LINE,
+                "{field_line}"
+            );
 
             let derive = quote::format_ident!("D{}", "x".repeat(length - 44));
             let attribute_line = format!("#[derive(Debug, Clone, serde::Serialize, {derive})]");
@@ -691,8 +719,12 @@ mod tests {
         let short = quote! { pub struct A { pub a: Option<std::vec::Vec<(u8, u16)>> } };
         assert!(printed_as_prettyplease_prints(short).is_some());
         let long_name = quote::format_ident!("{}", "x".repeat(100));
+        // A field too long for its line: broken at its generic arguments, or, with none, printed
+        // whole over the margin as prettyplease prints it (compared in the helper).
         let long = quote! { pub struct A { pub #long_name: Option<String> } };
-        assert_eq!(printed_as_prettyplease_prints(long), None);
+        assert!(printed_as_prettyplease_prints(long).is_some());
+        let long = quote! { pub struct A { pub #long_name: String } };
+        assert!(printed_as_prettyplease_prints(long).is_some());
     }
 
     #[test]

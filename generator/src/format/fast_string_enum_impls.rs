@@ -6,8 +6,10 @@
 //! strings) are read from the item, the expected tokens are rebuilt from them with `quote!`, and
 //! the item is printed here only when its tokens are exactly those (same text of the token
 //! stream). The printed text is the fixed layout prettyplease gives these blocks at the
-//! indentation of the items of `pub mod types` (4); every line that carries a hole must fit in
-//! prettyplease's 89 columns, where it prints such a line flat, or the item is left to it.
+//! indentation of the items of `pub mod types` (4), with prettyplease's breaks where a hole makes
+//! a line too long: the header before `for`, an arm into `=> {` body `}`, the `Ok(..)` and
+//! `Other(..)` calls one argument per line. Every printed line must fit in prettyplease's 89
+//! columns, or the item is left to it.
 //! `tests/format_oracle.rs` and the unit tests below compare the bytes with prettyplease.
 
 use proc_macro2::{Delimiter, Ident, Literal, TokenStream, TokenTree};
@@ -44,9 +46,11 @@ pub(super) fn print_string_enum_impl(item: &[TokenTree], indent: usize) -> Optio
     if actual.to_string() != expected.to_string() {
         return None;
     }
+    // A comma ending a line here is a break's own text (an arm's, or a broken call's last
+    // argument's), not counted: such a line may reach column 90.
     printed
         .lines()
-        .all(|line| line.len() <= WIDEST_LINE)
+        .all(|line| line.len() <= WIDEST_LINE + usize::from(line.ends_with(',')))
         .then_some(printed)
 }
 
@@ -129,11 +133,18 @@ fn as_str_impl(name: &Ident, item: &[TokenTree]) -> Option<(TokenStream, String)
         "    impl {name} {{\n        /// The value as sent on the wire.\n        pub fn as_str(&self) -> &str {{\n            match self {{\n"
     );
     for (variant, wire) in &arms {
-        printed.push_str(&format!("                {name}::{variant} => {wire},\n"));
+        push_arm(
+            &mut printed,
+            &format!("{name}::{variant}"),
+            &wire.to_string(),
+        );
     }
-    printed.push_str(&format!(
-        "                {name}::Other(value) => value.as_str(),\n            }}\n        }}\n    }}\n"
-    ));
+    push_arm(
+        &mut printed,
+        &format!("{name}::Other(value)"),
+        "value.as_str()",
+    );
+    printed.push_str("            }\n        }\n    }\n");
     Some((expected, printed))
 }
 
@@ -152,15 +163,27 @@ fn from_text_impl(item: &[TokenTree]) -> Option<(TokenStream, String)> {
             }
         }
     };
-    let mut printed = format!(
-        "    impl From<&str> for {name} {{\n        fn from(value: &str) -> Self {{\n            match value {{\n"
-    );
+    let mut printed = impl_header("From<&str>", name);
+    printed.push_str("        fn from(value: &str) -> Self {\n            match value {\n");
     for (variant, wire) in &arms {
-        printed.push_str(&format!("                {wire} => {name}::{variant},\n"));
+        push_arm(
+            &mut printed,
+            &wire.to_string(),
+            &format!("{name}::{variant}"),
+        );
     }
-    printed.push_str(&format!(
-        "                other => {name}::Other(other.to_string()),\n            }}\n        }}\n    }}\n"
-    ));
+    let other = format!("{name}::Other(other.to_string())");
+    if ARM_INDENT + "other => ".len() + other.len() <= WIDEST_LINE
+        || ARM_INDENT + 4 + other.len() <= WIDEST_LINE
+    {
+        push_arm(&mut printed, "other", &other);
+    } else {
+        // The call's argument goes on a line of its own (`call_args`).
+        printed.push_str(&format!(
+            "                other => {{\n                    {name}::Other(\n                        other.to_string(),\n                    )\n                }}\n"
+        ));
+    }
+    printed.push_str("            }\n        }\n    }\n");
     Some((expected, printed))
 }
 
@@ -172,13 +195,13 @@ fn display_impl(name: &Ident) -> (TokenStream, String) {
             }
         }
     };
-    let printed = format!(
-        "    impl std::fmt::Display for {name} {{
-        fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {{
+    let mut printed = impl_header("std::fmt::Display", name);
+    printed.push_str(
+        "        fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             formatter.write_str(self.as_str())
-        }}
-    }}
-"
+        }
+    }
+",
     );
     (expected, printed)
 }
@@ -191,16 +214,16 @@ fn serialize_impl(name: &Ident) -> (TokenStream, String) {
             }
         }
     };
-    let printed = format!(
-        "    impl serde::Serialize for {name} {{
-        fn serialize<S: serde::Serializer>(
+    let mut printed = impl_header("serde::Serialize", name);
+    printed.push_str(
+        "        fn serialize<S: serde::Serializer>(
             &self,
             serializer: S,
-        ) -> Result<S::Ok, S::Error> {{
+        ) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
-        }}
-    }}
-"
+        }
+    }
+",
     );
     (expected, printed)
 }
@@ -214,21 +237,66 @@ fn deserialize_impl(name: &Ident) -> (TokenStream, String) {
             }
         }
     };
-    let printed = format!(
-        "    impl<'de> serde::Deserialize<'de> for {name} {{
-        fn deserialize<D: serde::Deserializer<'de>>(
+    let mut printed = impl_header("<'de> serde::Deserialize<'de>", name);
+    printed.push_str(
+        "        fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> Result<Self, D::Error> {{
+        ) -> Result<Self, D::Error> {
             let value = <std::borrow::Cow<
                 'de,
                 str,
             > as serde::Deserialize>::deserialize(deserializer)?;
-            Ok({name}::from(value.as_ref()))
-        }}
-    }}
-"
+",
     );
+    // The tail `Ok(..)` (12 columns in): flat when it fits; else its one argument on a line of
+    // its own (`call_args`), itself broken the same way when it does not fit there.
+    let converted = format!("{name}::from(value.as_ref())");
+    if 12 + "Ok()".len() + converted.len() <= WIDEST_LINE {
+        printed.push_str(&format!("            Ok({converted})\n"));
+    } else if 16 + converted.len() <= WIDEST_LINE {
+        printed.push_str(&format!(
+            "            Ok(\n                {converted},\n            )\n"
+        ));
+    } else {
+        printed.push_str(&format!(
+            "            Ok(\n                {name}::from(\n                    value.as_ref(),\n                ),\n            )\n"
+        ));
+    }
+    printed.push_str("        }\n    }\n");
     (expected, printed)
+}
+
+/// The arms' indentation in these layouts.
+const ARM_INDENT: usize = 16;
+
+/// `impl<trait_text> for Name {` at the indentation of `pub mod types`: on one line when it fits,
+/// else broken before `for` (`item_impl`), `for Name {` on the next line at the same indentation.
+fn impl_header(trait_text: &str, name: &Ident) -> String {
+    let one_line = if trait_text.starts_with('<') {
+        format!("    impl{trait_text} for {name} {{\n")
+    } else {
+        format!("    impl {trait_text} for {name} {{\n")
+    };
+    if one_line.len() - 1 <= WIDEST_LINE {
+        return one_line;
+    }
+    let (head, _) = one_line.split_at(one_line.find(" for ").unwrap_or(one_line.len()));
+    format!("{head}\n    for {name} {{\n")
+}
+
+/// A match arm `pattern => body,` whose pattern and body cannot break (paths, literals, a short
+/// method call): flat when it fits without its comma (`arm`: the comma is a break's own text);
+/// else the body on a line of its own between `=> {` and `}`, whatever its length. A pattern line
+/// that does not fit leaves its line over the margin, and so the item to prettyplease.
+fn push_arm(printed: &mut String, pattern: &str, body: &str) {
+    let head_length = ARM_INDENT + pattern.len() + " => ".len();
+    if head_length + body.len() <= WIDEST_LINE {
+        printed.push_str(&format!("                {pattern} => {body},\n"));
+    } else {
+        printed.push_str(&format!(
+            "                {pattern} => {{\n                    {body}\n                }}\n"
+        ));
+    }
 }
 
 #[cfg(test)]
@@ -320,17 +388,27 @@ mod tests {
     #[test]
     fn lines_up_to_the_margin_are_printed_here_and_longer_ones_left_to_prettyplease() {
         // Names and wire strings of every length around the 89 columns: each impl is either
-        // printed here exactly as prettyplease prints it, or left to prettyplease.
-        for length in 0..90 {
+        // printed here exactly as prettyplease prints it (headers broken before `for`, arms
+        // broken into `=> {` body `}`, `Ok(..)` and `Other(..)` calls broken one argument per
+        // line), or left to prettyplease when a line cannot fit.
+        for length in 0..100 {
             let name = format!("N{}", "x".repeat(length));
-            let wire = "w".repeat(length);
-            let printed = impls_printed_as_prettyplease_prints(&name, &[("Variant", &wire)]);
+            let printed = impls_printed_as_prettyplease_prints(&name, &[("Variant", "w")]);
             assert!(printed <= 5);
-            if length < 10 {
+            if length < 54 {
                 assert_eq!(printed, 5, "{length}");
             }
             if length > 80 {
                 assert_eq!(printed, 0, "{length}");
+            }
+            let wire = "w".repeat(length);
+            let printed = impls_printed_as_prettyplease_prints("N", &[("Variant", &wire)]);
+            if length < 10 {
+                assert_eq!(printed, 5, "{length}");
+            }
+            if length > 70 {
+                // `Display`, `Serialize` and `Deserialize` have no wire string.
+                assert_eq!(printed, 3, "{length}");
             }
         }
     }

@@ -1,6 +1,7 @@
 //! A tail `match` whose arms are flat, broken into `=> {` body `}`, or blocks of printed statements,
 //! and the flat patterns of its arms.
 
+use super::broken_arm_bodies::broken_arm_body;
 use super::flat_expressions::{flat_expression, EXPRESSION_KEYWORDS_LEFT_TO_PRETTYPLEASE};
 use super::statements::{print_statement, split_statements};
 use super::tokens::{is_assignment, is_punct, push_indent, split_commas, Last};
@@ -137,10 +138,16 @@ pub(super) fn print_match(out: &mut String, tokens: &[TokenTree], indent: usize)
                     printed.push_str(&head);
                     printed.push_str(&flat);
                     printed.push_str(",\n");
+                } else if head.len() + 1 > WIDEST_LINE {
+                    return None;
+                } else if arm_indent + 4 + flat.len() > WIDEST_LINE {
+                    let body = broken_arm_body(expression, arm_indent)?;
+                    printed.push_str(&head);
+                    printed.push_str("{\n");
+                    printed.push_str(&body);
+                    push_indent(&mut printed, arm_indent);
+                    printed.push_str("}\n");
                 } else {
-                    if arm_indent + 4 + flat.len() > WIDEST_LINE || head.len() + 1 > WIDEST_LINE {
-                        return None;
-                    }
                     printed.push_str(&head);
                     printed.push_str("{\n");
                     push_indent(&mut printed, arm_indent + 4);

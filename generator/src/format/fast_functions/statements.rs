@@ -1,6 +1,7 @@
 //! A function body statement by statement: each statement of a shape modelled here is printed, and
 //! runs of the others are handed back as text for `syn` + prettyplease (the fallback).
 
+use super::broken_array_methods::broken_array_method_statement;
 use super::broken_calls::{broken_call_statement, broken_chain_statement};
 use super::broken_struct_literals::broken_struct_literal_statement;
 use super::flat_expressions::flat_expression;
@@ -131,6 +132,9 @@ pub(super) fn print_statement(
             return Some(());
         }
         if let Some(()) = broken_chain_statement(&mut printer.out, tokens, is_tail, indent) {
+            return Some(());
+        }
+        if let Some(()) = broken_array_method_statement(&mut printer.out, tokens, is_tail, indent) {
             return Some(());
         }
     }

@@ -322,7 +322,7 @@ pub fn resolve_pointer_references(
     context: &ErrorContext,
     document: &mut Value,
 ) -> Result<ResolvedReferences, GeneratorError> {
-    let original = document.clone();
+    let original = copy_of_what_references_reach(document);
     let taken_schema_keys = original
         .pointer("/components/schemas")
         .and_then(Value::as_object)
@@ -416,6 +416,42 @@ pub fn resolve_pointer_references(
         aliases: resolver.aliases,
         misdirected: resolver.misdirected,
     })
+}
+
+/// The document as written, for looking `$ref` targets up while the working copy changes: only
+/// its `components` when every in-document `$ref` points into them (the usual case, and the paths
+/// are often half a document), else all of it. Targets and the ends of alias chains are all
+/// `$ref` targets, so a lookup finds the same value either way.
+fn copy_of_what_references_reach(document: &Value) -> Value {
+    if !every_local_reference_is_into_components(document) {
+        return document.clone();
+    }
+    let mut copy = Map::new();
+    if let Some(components) = document.get("components") {
+        copy.insert("components".to_string(), components.clone());
+    }
+    Value::Object(copy)
+}
+
+/// Whether every `$ref` string that points inside the document (`#...`) starts with
+/// `#/components/`. Spelled otherwise (percent-encoded, another root), the whole document is copied.
+fn every_local_reference_is_into_components(value: &Value) -> bool {
+    let mut pending = vec![value];
+    while let Some(value) = pending.pop() {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(reference)) = map.get("$ref") {
+                    if reference.starts_with('#') && !reference.starts_with("#/components/") {
+                        return false;
+                    }
+                }
+                pending.extend(map.values());
+            }
+            Value::Array(items) => pending.extend(items),
+            _ => {}
+        }
+    }
+    true
 }
 
 impl<'d> Resolver<'d> {
@@ -758,6 +794,36 @@ fn escape_token(token: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The copy for lookups is the components alone only when every in-document `$ref` points
+    /// into them; any other spelling or root copies the whole document.
+    #[test]
+    fn lookups_copy_only_the_components_when_every_reference_points_into_them() {
+        let into_components = serde_json::json!({
+            "paths": {"/a": {"get": {"responses": {"200": {"$ref": "#/components/responses/Ok"}}}}},
+            "components": {"responses": {"Ok": {"description": "ok"}}},
+            "x-external": {"$ref": "other.yaml#/paths/~1b"},
+            "x-not-a-reference": {"$ref": 7}
+        });
+        let copy = copy_of_what_references_reach(&into_components);
+        assert_eq!(copy.as_object().map(|map| map.len()), Some(1));
+        assert_eq!(copy.get("components"), into_components.get("components"));
+        for elsewhere in [
+            "#/paths/~1a/get/responses/200",
+            "#/%63omponents/responses/Ok",
+            "#",
+            "#/components",
+        ] {
+            let mut document = into_components.clone();
+            document["paths"]["/a"]["get"]["responses"]["201"] =
+                serde_json::json!({"$ref": elsewhere});
+            assert_eq!(
+                copy_of_what_references_reach(&document),
+                document,
+                "{elsewhere}"
+            );
+        }
+    }
     use serde_json::json;
 
     fn resolve(mut document: Value) -> (Value, Result<ResolvedReferences, GeneratorError>) {

@@ -24,8 +24,16 @@ pub fn enclosing_workspace_note(out: &Path) -> Option<String> {
         .map(|component| component.as_os_str().to_string_lossy().into_owned())
         .collect::<Vec<_>>()
         .join("/");
+    // A TOML string (quotes and backslashes in a folder's name escaped), so the line reads back.
+    let entry = toml::Value::String(relative).to_string();
+    // A second `exclude` key would be a duplicate, which makes Cargo refuse the whole file.
+    let addition = if workspace.contains_key("exclude") {
+        format!("Add `{entry}` to the `exclude` list")
+    } else {
+        format!("Add `exclude = [{entry}]` to the `[workspace]` table")
+    };
     Some(format!(
-        "{} is a Cargo workspace, and this crate is a workspace of its own: if the outer one takes it as a member (a `members` glob that matches it, or a path dependency of a member), its builds fail with \"multiple workspace roots found\". Add `exclude = [\"{relative}\"]` to the `[workspace]` table of that Cargo.toml (a member may still depend on the crate by path)",
+        "{} is a Cargo workspace, and this crate is a workspace of its own: if the outer one takes it as a member (a `members` glob that matches it, or a path dependency of a member), its builds fail with \"multiple workspace roots found\". {addition} of that Cargo.toml (a member may still depend on the crate by path)",
         root.join("Cargo.toml").display(),
     ))
 }

@@ -135,3 +135,43 @@ fn no_note_without_an_enclosing_workspace() {
     assert_eq!(code, 0, "{stderr}");
     assert!(!stderr.contains("note:"), "{stderr}");
 }
+
+/// A workspace that already has an `exclude` list gets the entry to add to it (a second
+/// `exclude = [...]` line would be a duplicate key, and Cargo would refuse the whole file), and a
+/// folder whose name has TOML's special characters gets an entry TOML reads back as that name.
+#[test]
+fn the_noted_entry_joins_an_existing_exclude_list_and_is_valid_toml_for_any_folder_name() {
+    let scratch = tempfile::tempdir().unwrap();
+    let root = scratch.path().join("my-workspace");
+    std::fs::create_dir_all(&root).unwrap();
+    write_member_app(&root, "");
+    let members = "[workspace]\nmembers = [\"clients/*\", \"app\"]\nresolver = \"2\"\n";
+    std::fs::write(
+        root.join("Cargo.toml"),
+        format!("{members}exclude = [\"legacy\"]\n"),
+    )
+    .unwrap();
+    let out = root.join("clients/say \"hi\" \\ there");
+
+    let (code, stderr) = gen_into(&out);
+    assert_eq!(code, 0, "{stderr}");
+    let entry = suggested_exclude_line(&stderr);
+    assert!(
+        !entry.starts_with("exclude"),
+        "a second `exclude` key would break the Cargo.toml: {stderr}"
+    );
+    assert!(stderr.contains("to the `exclude` list"), "{stderr}");
+    assert!(load_workspace(&root)
+        .expect_err("two workspace roots")
+        .contains("multiple workspace roots found"));
+
+    std::fs::write(
+        root.join("Cargo.toml"),
+        format!("{members}exclude = [\"legacy\", {entry}]\n"),
+    )
+    .unwrap();
+    load_workspace(&root).unwrap();
+    let (code, stderr) = gen_into(&out);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stderr.contains("Cargo workspace"), "{stderr}");
+}

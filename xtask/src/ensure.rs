@@ -87,11 +87,14 @@ fn ensure_file(
         Err(error) => return Err(error).with_context(|| format!("cannot read {}", path.display())),
     }
     let existing = match std::fs::read(path) {
-        Ok(bytes) if newlines_normalized && bytes.contains(&b'\r') => Some(
-            normalize_newlines(&String::from_utf8_lossy(&bytes))
-                .into_owned()
-                .into_bytes(),
-        ),
+        // Only valid UTF-8 is normalized: lossy decoding would turn an invalid byte into U+FFFD,
+        // which the contents may hold, and a damaged file would pass for a right one.
+        Ok(bytes) if newlines_normalized && bytes.contains(&b'\r') => {
+            match String::from_utf8(bytes) {
+                Ok(text) => Some(normalize_newlines(&text).into_owned().into_bytes()),
+                Err(not_text) => Some(not_text.into_bytes()),
+            }
+        }
         Ok(bytes) => Some(bytes),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
         Err(error) => return Err(error).with_context(|| format!("cannot read {}", path.display())),
@@ -272,6 +275,23 @@ mod tests {
             "{}",
             &report[..80]
         );
+    }
+
+    /// A file that is not UTF-8 is never equal to text, even where lossy decoding would make it
+    /// so (an invalid byte reads as U+FFFD, which a spec's prose may hold): with a checkout's line
+    /// endings beside it, the file is still rewritten, and `--check` still reports it.
+    #[test]
+    fn a_file_with_invalid_utf8_and_carriage_returns_is_not_taken_for_its_lossy_text() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("module.rs");
+        let contents = "/// caf\u{FFFD}\nstruct A;\n";
+        let on_disk = b"/// caf\xff\r\nstruct A;\r\n";
+        std::fs::write(&path, on_disk).unwrap();
+        let outcome = ensure_file_contents(Mode::Check, &path, "module.rs", contents).unwrap();
+        assert!(matches!(outcome, FileOutcome::Differs(_)), "{outcome:?}");
+        let outcome = ensure_file_contents(Mode::Write, &path, "module.rs", contents).unwrap();
+        assert_eq!(outcome, FileOutcome::Updated);
+        assert_eq!(std::fs::read(&path).unwrap(), contents.as_bytes());
     }
 
     /// Every way a file on disk can differ from what it should hold, around the block size the

@@ -66,10 +66,18 @@ fn ensure_file(
     newlines_normalized: bool,
 ) -> Result<FileOutcome> {
     // Reading or writing through a symlink could reach a file the generator does not own.
-    if std::fs::symlink_metadata(path).is_ok_and(|metadata| metadata.file_type().is_symlink()) {
-        anyhow::bail!(
-            "refusing to write {display_path}: it is a symlink, and the generator never writes through one"
-        );
+    if let Ok(metadata) = std::fs::symlink_metadata(path) {
+        if metadata.file_type().is_symlink() {
+            anyhow::bail!(
+                "refusing to write {display_path}: it is a symlink, and the generator never writes through one"
+            );
+        }
+        // Opening a FIFO nobody writes to waits forever; a directory or a device is not ours.
+        if !metadata.is_file() {
+            anyhow::bail!(
+                "refusing to write {display_path}: it is not a regular file (a directory, FIFO, socket or device), and the generator only replaces files"
+            );
+        }
     }
     // The usual case, a file that is already right, is settled reading a block at a time: reading
     // a module of several MB whole, beside its new contents, was the peak of memory.
@@ -275,6 +283,42 @@ mod tests {
             "{}",
             &report[..80]
         );
+    }
+
+    /// A FIFO, a directory or a device where a generated file goes is refused with an error that
+    /// names it: reading a FIFO that nobody writes to waited forever.
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_or_a_directory_at_the_path_is_refused_not_waited_on() {
+        let folder = tempfile::tempdir().unwrap();
+        let fifo = folder.path().join("lib.rs");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("mkfifo runs");
+        assert!(made.success());
+        let directory = folder.path().join("mod.rs");
+        std::fs::create_dir(&directory).unwrap();
+        for (path, display_path) in [(fifo, "lib.rs"), (directory, "mod.rs")] {
+            for mode in [Mode::Check, Mode::Write] {
+                let (sender, receiver) = std::sync::mpsc::channel();
+                let thread_path = path.clone();
+                std::thread::spawn(move || {
+                    let outcome =
+                        ensure_file_contents(mode, &thread_path, display_path, "fn f() {}\n");
+                    let _ = sender.send(outcome.map_err(|error| format!("{error:#}")));
+                });
+                // Generous: the refusal is immediate, a hang never answers.
+                let outcome = receiver
+                    .recv_timeout(std::time::Duration::from_secs(120))
+                    .unwrap_or_else(|_| panic!("{display_path} ({mode:?}): no answer, it hangs"));
+                let error = outcome.expect_err(display_path);
+                assert!(
+                    error.contains(display_path) && error.contains("not a regular file"),
+                    "{error}"
+                );
+            }
+        }
     }
 
     /// A file that is not UTF-8 is never equal to text, even where lossy decoding would make it

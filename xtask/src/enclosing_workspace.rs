@@ -41,7 +41,12 @@ pub fn enclosing_workspace_note(out: &Path) -> Option<String> {
 /// The nearest directory above `out` whose `Cargo.toml` has a `[workspace]` table, with that table.
 fn nearest_enclosing_workspace(out: &Path) -> Option<(PathBuf, toml::Table)> {
     out.ancestors().skip(1).find_map(|candidate| {
-        let text = std::fs::read_to_string(candidate.join("Cargo.toml")).ok()?;
+        let manifest_path = candidate.join("Cargo.toml");
+        // Only a file is read: opening a FIFO that nobody writes to would wait forever.
+        if !std::fs::metadata(&manifest_path).is_ok_and(|metadata| metadata.is_file()) {
+            return None;
+        }
+        let text = std::fs::read_to_string(manifest_path).ok()?;
         let mut manifest = text.parse::<toml::Table>().ok()?;
         match manifest.remove("workspace")? {
             toml::Value::Table(workspace) => Some((candidate.to_path_buf(), workspace)),

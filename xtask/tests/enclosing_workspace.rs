@@ -175,3 +175,47 @@ fn the_noted_entry_joins_an_existing_exclude_list_and_is_valid_toml_for_any_fold
     assert_eq!(code, 0, "{stderr}");
     assert!(!stderr.contains("Cargo workspace"), "{stderr}");
 }
+
+/// A `Cargo.toml` above `--out` that is not a file (a FIFO nobody writes to, a directory) is not a
+/// workspace: generation finishes without a note instead of waiting on it forever.
+#[cfg(unix)]
+#[test]
+fn a_fifo_named_cargo_toml_above_the_crate_is_not_waited_on() {
+    let scratch = tempfile::tempdir().unwrap();
+    let made = Command::new("mkfifo")
+        .arg(scratch.path().join("Cargo.toml"))
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    std::fs::create_dir_all(scratch.path().join("clients/Cargo.toml")).unwrap();
+    let spec = xtask::codegen::project_root()
+        .unwrap()
+        .join("generator/tests/fixtures/api_changes/base.yaml");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["gen", "--spec"])
+        .arg(&spec)
+        .arg("--out")
+        .arg(scratch.path().join("clients/foo"))
+        .arg("--crate-name=foo")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Generous: generation takes well under a second; a hang never ends.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            panic!("gen --spec waited on the FIFO named Cargo.toml above --out");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert!(status.success(), "{stderr}");
+    assert!(!stderr.contains("Cargo workspace"), "{stderr}");
+}

@@ -51,10 +51,15 @@ fn corpus_documents() -> Vec<PathBuf> {
 /// Formats the document's module both ways; returns (items printed without syn, items).
 fn check_document(path: &Path) -> (usize, usize) {
     let bytes = std::fs::read(path).expect("readable document");
-    let spec_path = path.display().to_string();
+    check_document_bytes(&path.display().to_string(), &bytes)
+}
+
+/// [`check_document`] for a document held in memory, named `spec_path`.
+fn check_document_bytes(spec_path: &str, bytes: &[u8]) -> (usize, usize) {
+    let spec_path = spec_path.to_string();
     let source = ProviderSource {
         spec_path: spec_path.clone(),
-        spec_bytes: &bytes,
+        spec_bytes: bytes,
         config: ProviderConfig::for_standalone_spec("api", &spec_path),
     };
     let (api, _, _) = generator::lower_spec_with(&source, true)
@@ -400,4 +405,78 @@ fn adversarial_broken_array_methods_format_as_prettyplease_formats_the_whole_fil
     source.push_str("}\n");
     source.push_str(&free_functions);
     assert_formats_as_prettyplease(&source);
+}
+
+/// Modules with nothing or one thing in a lane or a block (no operation, no type, an empty
+/// `components`), and names far past the margin (a 300-character schema, operation, field and
+/// enum value): the lanes and blocks split at their edges as the whole file prints.
+#[test]
+fn documents_with_empty_lanes_and_huge_names_format_as_prettyplease_formats_the_whole_file() {
+    let document = |paths: serde_json::Value, components: Option<serde_json::Value>| {
+        let mut document = serde_json::json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "servers": [{"url": "https://api.example.com"}],
+            "paths": paths,
+        });
+        if let Some(components) = components {
+            document["components"] = components;
+        }
+        serde_json::to_vec(&document).unwrap()
+    };
+    let one_operation = serde_json::json!({"/a": {"get": {"operationId": "getA", "responses": {"200": {"description": "ok"}}}}});
+    let huge = "H".repeat(300);
+    let reference =
+        |name: &str| serde_json::json!({"$ref": format!("#/components/schemas/{name}")});
+    let huge_enum = format!("{huge}E");
+    let cases = [
+        ("nothing.json", document(serde_json::json!({}), None)),
+        (
+            "empty-components.json",
+            document(
+                serde_json::json!({}),
+                Some(serde_json::json!({"schemas": {}})),
+            ),
+        ),
+        ("one-operation.json", document(one_operation, None)),
+        (
+            "one-type.json",
+            document(
+                serde_json::json!({}),
+                Some(
+                    serde_json::json!({"schemas": {"A": {"type": "object", "properties": {"x": {"type": "string"}}}}}),
+                ),
+            ),
+        ),
+        (
+            "one-enum.json",
+            document(
+                serde_json::json!({}),
+                Some(serde_json::json!({"schemas": {"E": {"type": "string", "enum": ["a"]}}})),
+            ),
+        ),
+        (
+            "huge-names.json",
+            document(
+                serde_json::json!({format!("/{}", huge.to_lowercase()): {"post": {
+                    "operationId": huge,
+                    "requestBody": {"content": {"application/json": {"schema": reference(&huge)}}},
+                    "responses": {
+                        "200": {"description": "ok", "content": {"application/json": {"schema": reference(&huge_enum)}}},
+                        "404": {"description": "no", "content": {"application/json": {"schema": reference(&huge_enum)}}}
+                    }
+                }}}),
+                Some(serde_json::json!({"schemas": {
+                    huge.clone(): {"type": "object", "properties": {
+                        "f".repeat(200): {"type": "string", "enum": ["a".repeat(200), "b"]},
+                        "m": {"type": "object", "additionalProperties": reference(&huge_enum)}
+                    }},
+                    huge_enum.clone(): {"type": "string", "enum": ["c".repeat(250)]}
+                }})),
+            ),
+        ),
+    ];
+    for (name, bytes) in cases {
+        check_document_bytes(name, &bytes);
+    }
 }

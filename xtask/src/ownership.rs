@@ -80,7 +80,7 @@ pub fn inspect_output_directory(out: &Path, generator_name: &str) -> Result<Outp
 /// A `Cargo.toml` with workspace members is a workspace root, whatever a manifest beside it says:
 /// the generator's own `Cargo.toml` has an empty `[workspace]`.
 fn refuse_workspace_root(out: &Path) -> Result<()> {
-    let Ok(text) = std::fs::read_to_string(out.join("Cargo.toml")) else {
+    let Ok(text) = read_regular_file(&out.join("Cargo.toml")) else {
         return Ok(());
     };
     let has_members = text
@@ -103,7 +103,7 @@ fn refuse_workspace_root(out: &Path) -> Result<()> {
 /// without one is the workspace crate `cargo xtask gen` keeps (a checkout's `generated/`): `--spec`
 /// would replace its providers with one spec and delete their modules.
 fn refuse_workspace_member_crate(out: &Path) -> Result<()> {
-    let Ok(text) = std::fs::read_to_string(out.join("Cargo.toml")) else {
+    let Ok(text) = read_regular_file(&out.join("Cargo.toml")) else {
         return Ok(());
     };
     let is_standalone = text
@@ -179,7 +179,7 @@ fn read_owned_files(out: &Path, generator_name: &str) -> Result<BTreeSet<String>
         files: Vec<String>,
     }
     let manifest_path = out.join(generator::MANIFEST_PATH);
-    let text = match std::fs::read_to_string(&manifest_path) {
+    let text = match read_regular_file(&manifest_path) {
         Ok(text) => text,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => bail!(
             "refusing --out {}: it is not empty and has no {} written by this generator (is it an existing crate or a workspace root?); choose an empty directory",
@@ -242,4 +242,17 @@ mod tests {
         assert!(!is_plain_relative_path(""));
         assert!(!is_plain_relative_path("src\\..\\x"));
     }
+}
+
+/// The text of the file at `path`, refusing anything but a regular file: opening a FIFO that
+/// nobody writes to waits forever. (A symlink is followed here; `--out` refuses symlinks anyway.)
+fn read_regular_file(path: &Path) -> std::io::Result<String> {
+    let metadata = std::fs::metadata(path)?;
+    if !metadata.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a regular file (a directory, FIFO, socket or device)",
+        ));
+    }
+    std::fs::read_to_string(path)
 }

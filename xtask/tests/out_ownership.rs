@@ -415,3 +415,52 @@ fn the_checkout_is_found_from_the_current_directory_at_run_time() {
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("cannot find the checkout"), "{stderr}");
 }
+
+/// A FIFO where `--out`'s manifest or `Cargo.toml` stood is refused with an error: reading one that
+/// nobody writes to waited forever.
+#[cfg(unix)]
+#[test]
+fn a_fifo_in_place_of_the_manifest_or_cargo_toml_is_refused_not_waited_on() {
+    for replaced in ["manifest.toml", "Cargo.toml"] {
+        let scratch = tempfile::tempdir().unwrap();
+        let out = scratch.path().join("client");
+        let (code, _, stderr) = gen_into(&out, &[]);
+        assert_eq!(code, 0, "{stderr}");
+        std::fs::remove_file(out.join(replaced)).unwrap();
+        let made = Command::new("mkfifo")
+            .arg(out.join(replaced))
+            .status()
+            .expect("mkfifo runs");
+        assert!(made.success());
+        let spec = fixture("recursive.yaml");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .args(["gen", "--spec"])
+            .arg(&spec)
+            .arg("--out")
+            .arg(&out)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Generous: generation takes well under a second; a hang never ends.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            if std::time::Instant::now() > deadline {
+                child.kill().unwrap();
+                child.wait().unwrap();
+                panic!("gen --spec waited on the FIFO at {replaced}");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        };
+        let mut stderr = String::new();
+        std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+        assert!(!status.success(), "{replaced}: {stderr}");
+        assert!(
+            stderr.contains(replaced) && stderr.contains("not a regular file"),
+            "{replaced}: {stderr}"
+        );
+    }
+}

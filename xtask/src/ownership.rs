@@ -228,6 +228,19 @@ fn is_plain_relative_path(path: &str) -> bool {
             .all(|component| matches!(component, Component::Normal(_)))
 }
 
+/// The text of the file at `path`, refusing anything but a regular file: opening a FIFO that
+/// nobody writes to waits forever. (A symlink is followed here; `--out` refuses symlinks anyway.)
+fn read_regular_file(path: &Path) -> std::io::Result<String> {
+    let metadata = std::fs::metadata(path)?;
+    if !metadata.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a regular file (a directory, FIFO, socket or device)",
+        ));
+    }
+    std::fs::read_to_string(path)
+}
+
 #[cfg(test)]
 mod tests {
     use super::is_plain_relative_path;
@@ -242,17 +255,4 @@ mod tests {
         assert!(!is_plain_relative_path(""));
         assert!(!is_plain_relative_path("src\\..\\x"));
     }
-}
-
-/// The text of the file at `path`, refusing anything but a regular file: opening a FIFO that
-/// nobody writes to waits forever. (A symlink is followed here; `--out` refuses symlinks anyway.)
-fn read_regular_file(path: &Path) -> std::io::Result<String> {
-    let metadata = std::fs::metadata(path)?;
-    if !metadata.is_file() {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            "not a regular file (a directory, FIFO, socket or device)",
-        ));
-    }
-    std::fs::read_to_string(path)
 }

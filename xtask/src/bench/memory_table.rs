@@ -51,8 +51,8 @@ pub(super) fn report_memory(
     if rows.is_empty() {
         writeln!(
             report,
-            "No document of {} or more to measure against its size.\n",
-            kilobytes(MEMORY_GOAL_MINIMUM_SIZE)
+            "No document of {} KiB or more to measure against its size.\n",
+            MEMORY_GOAL_MINIMUM_SIZE / 1024
         )?;
         return Ok(());
     }

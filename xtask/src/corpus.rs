@@ -178,7 +178,7 @@ pub fn corpus_one(spec: &Path, out: &Path, crate_name: &str, skip_invalid: bool)
 }
 
 /// Runs `command` with a time limit; returns the exit status (None on timeout), stdout and stderr.
-pub(crate) fn run_with_limit(
+pub fn run_with_limit(
     mut command: Command,
     limit: Duration,
 ) -> Result<(Option<ExitStatus>, String, String)> {

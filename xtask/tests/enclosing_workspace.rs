@@ -191,31 +191,18 @@ fn a_fifo_named_cargo_toml_above_the_crate_is_not_waited_on() {
     let spec = xtask::codegen::project_root()
         .unwrap()
         .join("generator/tests/fixtures/api_changes/base.yaml");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_xtask"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_xtask"));
+    command
         .args(["gen", "--spec"])
         .arg(&spec)
         .arg("--out")
         .arg(scratch.path().join("clients/foo"))
-        .arg("--crate-name=foo")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+        .arg("--crate-name=foo");
     // Generous: generation takes well under a second; a hang never ends.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if std::time::Instant::now() > deadline {
-            child.kill().unwrap();
-            child.wait().unwrap();
-            panic!("gen --spec waited on the FIFO named Cargo.toml above --out");
-        }
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    };
-    let mut stderr = String::new();
-    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    let (status, _, stderr) =
+        xtask::corpus::run_with_limit(command, std::time::Duration::from_secs(120)).unwrap();
+    let status = status
+        .unwrap_or_else(|| panic!("gen --spec waited on the FIFO named Cargo.toml above --out"));
     assert!(status.success(), "{stderr}");
     assert!(!stderr.contains("Cargo workspace"), "{stderr}");
 }

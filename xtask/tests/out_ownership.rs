@@ -433,30 +433,17 @@ fn a_fifo_in_place_of_the_manifest_or_cargo_toml_is_refused_not_waited_on() {
             .expect("mkfifo runs");
         assert!(made.success());
         let spec = fixture("recursive.yaml");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        let mut command = Command::new(env!("CARGO_BIN_EXE_xtask"));
+        command
             .args(["gen", "--spec"])
             .arg(&spec)
             .arg("--out")
-            .arg(&out)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
+            .arg(&out);
         // Generous: generation takes well under a second; a hang never ends.
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
-        let status = loop {
-            if let Some(status) = child.try_wait().unwrap() {
-                break status;
-            }
-            if std::time::Instant::now() > deadline {
-                child.kill().unwrap();
-                child.wait().unwrap();
-                panic!("gen --spec waited on the FIFO at {replaced}");
-            }
-            std::thread::sleep(std::time::Duration::from_millis(100));
-        };
-        let mut stderr = String::new();
-        std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+        let (status, _, stderr) =
+            xtask::corpus::run_with_limit(command, std::time::Duration::from_secs(120)).unwrap();
+        let status =
+            status.unwrap_or_else(|| panic!("gen --spec waited on the FIFO at {replaced}"));
         assert!(!status.success(), "{replaced}: {stderr}");
         assert!(
             stderr.contains(replaced) && stderr.contains("not a regular file"),

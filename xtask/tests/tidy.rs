@@ -141,7 +141,6 @@ fn assert_no_violations(rule_name: &str, violations: &[Violation]) {
 fn code_of(text: &str) -> String {
     let characters: Vec<char> = text.chars().collect();
     let mut code = String::with_capacity(text.len());
-    let blank = |character: char| if character == '\n' { '\n' } else { ' ' };
     let mut index = 0;
     while index < characters.len() {
         let character = characters[index];
@@ -190,41 +189,49 @@ fn code_of(text: &str) -> String {
             code.extend(closing.iter());
             index += closing.len();
         } else if character == '"' {
-            code.push('"');
-            index += 1;
-            while index < characters.len() && characters[index] != '"' {
-                if characters[index] == '\\' {
-                    code.push(' ');
-                    index += 1;
-                }
-                if let Some(&inside) = characters.get(index) {
-                    code.push(blank(inside));
-                    index += 1;
-                }
-            }
-            code.push('"');
-            index += 1;
+            index = blank_quoted_literal(&characters, index, '"', &mut code);
         } else if character == '\'' && is_char_literal(&characters, index) {
-            code.push('\'');
-            index += 1;
-            while index < characters.len() && characters[index] != '\'' {
-                if characters[index] == '\\' {
-                    code.push(' ');
-                    index += 1;
-                }
-                if let Some(&inside) = characters.get(index) {
-                    code.push(blank(inside));
-                    index += 1;
-                }
-            }
-            code.push('\'');
-            index += 1;
+            index = blank_quoted_literal(&characters, index, '\'', &mut code);
         } else {
             code.push(character);
             index += 1;
         }
     }
     code
+}
+
+/// A blank in place of a character of a comment or literal; a newline stays, so lines keep their
+/// numbers.
+fn blank(character: char) -> char {
+    if character == '\n' {
+        '\n'
+    } else {
+        ' '
+    }
+}
+
+/// A string or char literal opening with `quote` at `index`, its contents blanked (escapes
+/// included) and its quotes kept; returns the index after it.
+fn blank_quoted_literal(
+    characters: &[char],
+    index: usize,
+    quote: char,
+    code: &mut String,
+) -> usize {
+    code.push(quote);
+    let mut index = index + 1;
+    while index < characters.len() && characters[index] != quote {
+        if characters[index] == '\\' {
+            code.push(' ');
+            index += 1;
+        }
+        if let Some(&inside) = characters.get(index) {
+            code.push(blank(inside));
+            index += 1;
+        }
+    }
+    code.push(quote);
+    index + 1
 }
 
 fn is_identifier_character(character: char) -> bool {
